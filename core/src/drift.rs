@@ -1,0 +1,239 @@
+//! Drift: whether the two copies of a failover scope agree, and if not, what differs.
+
+use crate::{IpRange, Reservation, Scope, ServerName};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// One way in which two copies of a scope differ. `left` is the first server's copy,
+/// `right` its partner's; `None` means that copy lacks the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Difference {
+    /// The scope exists on one server only.
+    ScopeMissing { on: ServerName },
+    /// A scalar property (name, description, range, subnet mask, lease duration, state).
+    Property {
+        property: String,
+        left: String,
+        right: String,
+    },
+    Exclusion {
+        range: IpRange,
+        left: bool,
+        right: bool,
+    },
+    OptionValue {
+        code: u8,
+        left: Option<String>,
+        right: Option<String>,
+    },
+    Reservation {
+        ip_address: Ipv4Addr,
+        left: Option<Reservation>,
+        right: Option<Reservation>,
+    },
+}
+
+fn describe(r: &Option<Reservation>) -> String {
+    match r {
+        Some(r) => format!("{} {} '{}' {} '{}'", r.ip_address, r.client_id, r.name, r.kind, r.description),
+        None => "absent".into(),
+    }
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ScopeMissing { on } => write!(f, "scope missing on {on}"),
+            Self::Property { property, left, right } => {
+                write!(f, "{property}: {left} ≠ {right}")
+            }
+            Self::Exclusion { range, left, right } => {
+                let side = if *left && !*right { "first server" } else { "partner" };
+                write!(f, "exclusion {range} only on the {side}")
+            }
+            Self::OptionValue { code, left, right } => write!(
+                f,
+                "option {code}: {} ≠ {}",
+                left.as_deref().unwrap_or("unset"),
+                right.as_deref().unwrap_or("unset")
+            ),
+            Self::Reservation { ip_address, left, right } => match (left, right) {
+                (Some(_), None) => write!(f, "reservation {ip_address} only on the first server"),
+                (None, Some(_)) => write!(f, "reservation {ip_address} only on the partner"),
+                _ => write!(f, "reservation {ip_address}: {} ≠ {}", describe(left), describe(right)),
+            },
+        }
+    }
+}
+
+/// The drift indicator of a failover scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status")]
+pub enum DriftStatus {
+    InSync,
+    OutOfSync { differences: Vec<Difference> },
+    /// A server could not be asked; `reason` names it.
+    Unknown { reason: String },
+}
+
+impl DriftStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::InSync => "InSync",
+            Self::OutOfSync { .. } => "OutOfSync",
+            Self::Unknown { .. } => "Unknown",
+        }
+    }
+
+    /// Compares two copies of one scope.
+    pub fn of(left: &Scope, right: &Scope) -> Self {
+        let differences = differences(left, right);
+        if differences.is_empty() {
+            Self::InSync
+        } else {
+            Self::OutOfSync { differences }
+        }
+    }
+}
+
+/// Every difference between two copies of a scope, in a stable order.
+pub fn differences(left: &Scope, right: &Scope) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut prop = |property: &str, l: String, r: String| {
+        if l != r {
+            out.push(Difference::Property {
+                property: property.into(),
+                left: l,
+                right: r,
+            });
+        }
+    };
+    prop("name", left.name.clone(), right.name.clone());
+    prop("description", left.description.clone(), right.description.clone());
+    prop("range", left.range.to_string(), right.range.to_string());
+    prop("subnet_mask", left.subnet_mask().to_string(), right.subnet_mask().to_string());
+    prop(
+        "lease_duration_secs",
+        left.lease_duration_secs.to_string(),
+        right.lease_duration_secs.to_string(),
+    );
+    prop("state", format!("{:?}", left.state), format!("{:?}", right.state));
+
+    let l_ex: BTreeSet<IpRange> = left.exclusions.iter().copied().collect();
+    let r_ex: BTreeSet<IpRange> = right.exclusions.iter().copied().collect();
+    for range in l_ex.symmetric_difference(&r_ex) {
+        out.push(Difference::Exclusion {
+            range: *range,
+            left: l_ex.contains(range),
+            right: r_ex.contains(range),
+        });
+    }
+
+    let codes: BTreeSet<u8> = left.options.keys().chain(right.options.keys()).copied().collect();
+    for code in codes {
+        let (l, r) = (left.options.get(&code), right.options.get(&code));
+        if l != r {
+            out.push(Difference::OptionValue {
+                code,
+                left: l.map(|v| format!("{v:?}")),
+                right: r.map(|v| format!("{v:?}")),
+            });
+        }
+    }
+
+    let ips: BTreeSet<Ipv4Addr> = left
+        .reservations
+        .iter()
+        .chain(&right.reservations)
+        .map(|r| r.ip_address)
+        .collect();
+    for ip in ips {
+        let (l, r) = (left.reservation(ip), right.reservation(ip));
+        if l != r {
+            out.push(Difference::Reservation {
+                ip_address: ip,
+                left: l.cloned(),
+                right: r.cloned(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::tests::seed_scope;
+    use crate::{MacAddress, OptionValue, ReservationType, ScopeState};
+
+    fn one(left: &Scope, right: &Scope) -> Difference {
+        let d = differences(left, right);
+        assert_eq!(d.len(), 1, "{d:?}");
+        d.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn identical_copies_are_in_sync() {
+        assert_eq!(DriftStatus::of(&seed_scope(), &seed_scope()), DriftStatus::InSync);
+    }
+
+    #[test]
+    fn a_reservation_on_one_side_only_is_found() {
+        let left = seed_scope();
+        let mut right = left.clone();
+        right.reservations.clear();
+        assert!(matches!(one(&left, &right), Difference::Reservation { left: Some(_), right: None, .. }));
+        assert!(matches!(one(&right, &left), Difference::Reservation { left: None, right: Some(_), .. }));
+        assert_eq!(DriftStatus::of(&left, &right).label(), "OutOfSync");
+    }
+
+    #[test]
+    fn a_changed_reservation_field_is_found() {
+        let left = seed_scope();
+        for change in [
+            (|r: &mut Reservation| r.name = "other".into()) as fn(&mut Reservation),
+            |r| r.description = "B2".into(),
+            |r| r.kind = ReservationType::Dhcp,
+            |r| r.client_id = MacAddress::parse("001122334455").unwrap(),
+        ] {
+            let mut right = left.clone();
+            change(&mut right.reservations[0]);
+            assert!(matches!(one(&left, &right), Difference::Reservation { left: Some(_), right: Some(_), .. }));
+        }
+    }
+
+    #[test]
+    fn each_scope_property_is_compared() {
+        let left = seed_scope();
+        let changes: Vec<(&str, fn(&mut Scope))> = vec![
+            ("name", |s| s.name = "x".into()),
+            ("description", |s| s.description = "x".into()),
+            ("range", |s| s.range = IpRange::new(s.range.start(), "10.0.0.200".parse().unwrap()).unwrap()),
+            ("subnet_mask", |s| s.prefix_len = 16),
+            ("lease_duration_secs", |s| s.lease_duration_secs = 3600),
+            ("state", |s| s.state = ScopeState::Inactive),
+        ];
+        for (name, change) in changes {
+            let mut right = left.clone();
+            change(&mut right);
+            match one(&left, &right) {
+                Difference::Property { property, .. } => assert_eq!(property, name),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn exclusions_and_options_are_compared() {
+        let left = seed_scope();
+        let mut right = left.clone();
+        right.exclusions.push(IpRange::new("10.0.0.1".parse().unwrap(), "10.0.0.9".parse().unwrap()).unwrap());
+        assert!(matches!(one(&left, &right), Difference::Exclusion { left: false, right: true, .. }));
+        let mut right = left.clone();
+        right.options.insert(3, OptionValue::Addresses(vec!["10.0.0.1".parse().unwrap()]));
+        assert!(matches!(one(&left, &right), Difference::OptionValue { code: 3, left: None, right: Some(_) }));
+    }
+}

@@ -1,0 +1,12 @@
+//! Tandem's domain core: the model types both sides share, the rules Windows DHCP enforces,
+//! replication planning and drift computation. It knows nothing of HTTP, Leptos or SQL, and
+//! compiles to WASM so that the browser uses the very same types.
+
+pub mod drift;
+pub mod error;
+pub mod model;
+pub mod replication;
+pub mod validate;
+
+pub use error::{FieldError, FieldErrors};
+pub use model::*;

@@ -1,0 +1,120 @@
+//! Failover relationships: two servers sharing a set of scopes.
+
+use super::{ScopeId, ServerName};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A percentage, 0 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Percent(u8);
+
+impl Percent {
+    pub fn new(value: u8) -> Result<Self, String> {
+        if value > 100 {
+            return Err(format!("{value} is not a percentage from 0 to 100"));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Percent {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Self, String> {
+        Self::new(v)
+    }
+}
+
+impl From<Percent> for u8 {
+    fn from(p: Percent) -> u8 {
+        p.0
+    }
+}
+
+/// The primary's role in hot standby.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServerRole {
+    Active,
+    Standby,
+}
+
+/// How the two servers share the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode")]
+pub enum FailoverMode {
+    LoadBalance {
+        load_balance_percent: Percent,
+    },
+    HotStandby {
+        server_role: ServerRole,
+        reserve_percent: Percent,
+    },
+}
+
+impl FailoverMode {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::LoadBalance { .. } => "LoadBalance",
+            Self::HotStandby { .. } => "HotStandby",
+        }
+    }
+}
+
+/// A server's failover state (the Windows state machine, after draft-ietf-dhc-failover-12).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FailoverState {
+    Normal,
+    CommunicationInterrupted,
+    PartnerDown,
+    Recover,
+    RecoverWait,
+    RecoverDone,
+    PotentialConflict,
+    Startup,
+    #[default]
+    Init,
+}
+
+impl fmt::Display for FailoverState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// A failover relationship as a server reports it. The shared secret is write-only and so
+/// is not part of this type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailoverRelationship {
+    pub name: String,
+    pub primary_server: ServerName,
+    pub secondary_server: ServerName,
+    #[serde(flatten)]
+    pub mode: FailoverMode,
+    /// Maximum client lead time, seconds (default one hour).
+    pub max_client_lead_time_secs: u32,
+    pub auto_state_transition: bool,
+    pub state_switch_interval_secs: Option<u32>,
+    pub enable_auth: bool,
+    pub scopes: Vec<ScopeId>,
+}
+
+impl FailoverRelationship {
+    /// The server on the other side of `server`, if `server` is one of the two.
+    pub fn partner_of(&self, server: &ServerName) -> Option<&ServerName> {
+        if &self.primary_server == server {
+            Some(&self.secondary_server)
+        } else if &self.secondary_server == server {
+            Some(&self.primary_server)
+        } else {
+            None
+        }
+    }
+
+    pub fn has_scope(&self, scope: ScopeId) -> bool {
+        self.scopes.contains(&scope)
+    }
+}

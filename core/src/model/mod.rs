@@ -1,0 +1,14 @@
+//! The model types of the domain, each with a `parse` that refuses bad input: once you hold
+//! one, it is valid.
+
+pub(crate) mod address;
+mod failover;
+mod reservation;
+mod scope;
+mod server;
+
+pub use address::{IpRange, ScopeId, parse_ipv4};
+pub use failover::{FailoverMode, FailoverRelationship, FailoverState, Percent, ServerRole};
+pub use reservation::{MacAddress, Reservation, ReservationType};
+pub use scope::{OptionValue, Scope, ScopeState};
+pub use server::ServerName;

@@ -1,0 +1,153 @@
+//! Reservations: an IP address kept in a scope for one client.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// A client ID in its MAC form. Accepts `00155DA76602`, `00-15-5d-a7-66-02` and
+/// `00:15:5d:a7:66:02`; shown as `00-15-5d-a7-66-02`, as Windows DHCP shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MacAddress([u8; 6]);
+
+impl MacAddress {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = input.trim();
+        let bad = || {
+            format!(
+                "'{s}' is not a MAC address: give 12 hex digits, like 00155DA76602, 00-15-5d-a7-66-02 or 00:15:5d:a7:66:02"
+            )
+        };
+        let hex: String = match s.len() {
+            12 => s.to_string(),
+            17 => {
+                let sep = s.as_bytes()[2];
+                if sep != b'-' && sep != b':' {
+                    return Err(bad());
+                }
+                let parts: Vec<&str> = s.split(sep as char).collect();
+                if parts.len() != 6 || parts.iter().any(|p| p.len() != 2) {
+                    return Err(bad());
+                }
+                parts.concat()
+            }
+            _ => return Err(bad()),
+        };
+        let mut bytes = [0u8; 6];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+        }
+        if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Self(bytes))
+    }
+
+    pub fn octets(self) -> [u8; 6] {
+        self.0
+    }
+
+    /// The colon form Kea and most Unix tools use (`00:15:5d:a7:66:02`).
+    pub fn to_colon_string(self) -> String {
+        self.to_string().replace('-', ":")
+    }
+}
+
+impl fmt::Display for MacAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0;
+        write!(
+            f,
+            "{:02x}-{:02x}-{:02x}-{:02x}-{:02x}-{:02x}",
+            b[0], b[1], b[2], b[3], b[4], b[5]
+        )
+    }
+}
+
+impl TryFrom<String> for MacAddress {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<MacAddress> for String {
+    fn from(m: MacAddress) -> String {
+        m.to_string()
+    }
+}
+
+/// Which protocol a reservation answers: `Dhcp`, `Bootp` or `Both` (the default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReservationType {
+    Dhcp,
+    Bootp,
+    #[default]
+    Both,
+}
+
+impl ReservationType {
+    pub const ALL: [ReservationType; 3] = [Self::Dhcp, Self::Bootp, Self::Both];
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        match input.trim().to_ascii_lowercase().as_str() {
+            "" | "both" => Ok(Self::Both),
+            "dhcp" => Ok(Self::Dhcp),
+            "bootp" => Ok(Self::Bootp),
+            other => Err(format!("'{other}' is not a reservation type: Dhcp, Bootp or Both")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dhcp => "Dhcp",
+            Self::Bootp => "Bootp",
+            Self::Both => "Both",
+        }
+    }
+}
+
+impl fmt::Display for ReservationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A reservation as a server holds it (the seed's columns, less the scope ID that holds it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub ip_address: Ipv4Addr,
+    pub client_id: MacAddress,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, rename = "type")]
+    pub kind: ReservationType,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mac_addresses_accept_the_three_forms_and_show_dashes() {
+        for input in ["00155DA76602", "00-15-5d-a7-66-02", "00:15:5d:a7:66:02", " 00:15:5D:A7:66:02 "] {
+            assert_eq!(MacAddress::parse(input).unwrap().to_string(), "00-15-5d-a7-66-02", "{input}");
+        }
+    }
+
+    #[test]
+    fn malformed_mac_addresses_are_refused() {
+        for input in ["", "00155DA7660", "00155DA766022", "00-15-5d-a7-66:02", "0g155DA76602", "00-15-5d-a7-6602-", "+0155DA76602"] {
+            assert!(MacAddress::parse(input).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn reservation_types_parse_case_blind_and_default_to_both() {
+        assert_eq!(ReservationType::parse("").unwrap(), ReservationType::Both);
+        assert_eq!(ReservationType::parse("BOOTP").unwrap(), ReservationType::Bootp);
+        assert!(ReservationType::parse("dns").is_err());
+    }
+}

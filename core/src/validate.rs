@@ -1,0 +1,243 @@
+//! The rules a DHCP server enforces on its configuration, shared by the built-in server,
+//! the portal (to refuse bad input before anything is written) and the drivers.
+
+use crate::model::address::parse_ipv4;
+use crate::{FieldErrors, MacAddress, Reservation, ReservationType, Scope};
+use serde::{Deserialize, Serialize};
+
+/// The Create DHCP Reservation dialog as typed: strings, parsed by [`NewReservation::parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReservation {
+    pub ip_address: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+}
+
+const MAX_TEXT: usize = 255;
+
+impl NewReservation {
+    /// Parses every field, collecting every error with the field it belongs to.
+    pub fn parse(&self) -> Result<Reservation, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let ip = errors.take("ip_address", parse_ipv4(&self.ip_address));
+        let mac = errors.take("client_id", MacAddress::parse(&self.client_id));
+        let kind = errors.take("type", ReservationType::parse(&self.kind));
+        let name = self.name.trim().to_string();
+        let description = self.description.trim().to_string();
+        if name.chars().count() > MAX_TEXT {
+            errors.push("name", format!("a name is at most {MAX_TEXT} characters"));
+        }
+        if description.chars().count() > MAX_TEXT {
+            errors.push(
+                "description",
+                format!("a description is at most {MAX_TEXT} characters"),
+            );
+        }
+        match (ip, mac, kind) {
+            (Some(ip_address), Some(client_id), Some(kind)) if errors.is_empty() => {
+                Ok(Reservation {
+                    ip_address,
+                    client_id,
+                    name,
+                    description,
+                    kind,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Whether `new` may be added to `scope`: inside the scope's range, and neither its address
+/// nor its client ID already reserved there.
+pub fn reservation_fits(scope: &Scope, new: &Reservation) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    if !scope.range.contains(new.ip_address) {
+        errors.push(
+            "ip_address",
+            format!(
+                "{} is outside scope {} (its range is {} to {})",
+                new.ip_address,
+                scope.id,
+                scope.range.start(),
+                scope.range.end()
+            ),
+        );
+    } else if let Some(taken) = scope.reservation(new.ip_address) {
+        errors.push(
+            "ip_address",
+            format!(
+                "{} is already reserved in scope {} for {}",
+                new.ip_address, scope.id, taken.client_id
+            ),
+        );
+    }
+    if let Some(taken) = scope
+        .reservations
+        .iter()
+        .find(|r| r.client_id == new.client_id)
+    {
+        errors.push(
+            "client_id",
+            format!(
+                "client {} already has a reservation in scope {} ({})",
+                new.client_id, scope.id, taken.ip_address
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// Whether a whole scope is consistent: the rules a server checks before it accepts a scope
+/// (a replication writes whole scopes, so this is what the partner checks).
+pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    if scope.prefix_len > 30 || scope.prefix_len == 0 {
+        errors.push("subnet_mask", "the prefix length must be from 1 to 30");
+    } else {
+        let mask = u32::from(scope.subnet_mask());
+        let net = u32::from(scope.id.addr());
+        if net & mask != net {
+            errors.push(
+                "scope_id",
+                format!(
+                    "{} is not the network address of a /{} subnet",
+                    scope.id, scope.prefix_len
+                ),
+            );
+        }
+        let in_subnet = |ip: std::net::Ipv4Addr| u32::from(ip) & mask == net;
+        if !in_subnet(scope.range.start()) || !in_subnet(scope.range.end()) {
+            errors.push(
+                "range",
+                format!("the range {} is not inside subnet {}/{}", scope.range, scope.id, scope.prefix_len),
+            );
+        }
+    }
+    if scope.name.trim().is_empty() {
+        errors.push("name", "a scope needs a name");
+    }
+    if scope.lease_duration_secs == 0 {
+        errors.push("lease_duration", "the lease duration must be longer than zero");
+    }
+    for (i, ex) in scope.exclusions.iter().enumerate() {
+        if !scope.range.contains(ex.start()) || !scope.range.contains(ex.end()) {
+            errors.push("exclusions", format!("exclusion {ex} is outside the scope's range"));
+        }
+        if scope.exclusions[..i].iter().any(|other| other.overlaps(*ex)) {
+            errors.push("exclusions", format!("exclusion {ex} overlaps another exclusion"));
+        }
+    }
+    for (i, r) in scope.reservations.iter().enumerate() {
+        let earlier = Scope {
+            reservations: scope.reservations[..i].to_vec(),
+            ..scope.clone()
+        };
+        if let Err(e) = reservation_fits(&earlier, r) {
+            errors.0.extend(e.0.into_iter().map(|mut e| {
+                e.field = "reservations".into();
+                e
+            }));
+        }
+    }
+    errors.into_result()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::{IpRange, ScopeId, ScopeState};
+
+    /// The seed's scope: 10.0.0.0/24 with reservation 10.0.0.99 for aa-bb-cc-dd-ee-ff.
+    pub(crate) fn seed_scope() -> Scope {
+        Scope {
+            id: ScopeId::parse("10.0.0.0").unwrap(),
+            name: "Contoso".into(),
+            description: String::new(),
+            range: IpRange::new("10.0.0.1".parse().unwrap(), "10.0.0.254".parse().unwrap())
+                .unwrap(),
+            prefix_len: 24,
+            lease_duration_secs: Scope::DEFAULT_LEASE_SECS,
+            state: ScopeState::Active,
+            exclusions: vec![],
+            options: Default::default(),
+            reservations: vec![Reservation {
+                ip_address: "10.0.0.99".parse().unwrap(),
+                client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap(),
+                name: "test".into(),
+                description: "A1".into(),
+                kind: ReservationType::Both,
+            }],
+        }
+    }
+
+    fn input(ip: &str, mac: &str) -> NewReservation {
+        NewReservation {
+            ip_address: ip.into(),
+            client_id: mac.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_seed_reservation_parses_with_type_both() {
+        let r = input("10.0.0.100", "00155DA76602").parse().unwrap();
+        assert_eq!(r.client_id.to_string(), "00-15-5d-a7-66-02");
+        assert_eq!(r.kind, ReservationType::Both);
+        reservation_fits(&seed_scope(), &r).unwrap();
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let errors = NewReservation {
+            ip_address: "10.0.0.300".into(),
+            client_id: "zz".into(),
+            name: "x".repeat(300),
+            description: String::new(),
+            kind: "Dns".into(),
+        }
+        .parse()
+        .unwrap_err();
+        for field in ["ip_address", "client_id", "name", "type"] {
+            assert!(errors.get(field).is_some(), "{field} in {errors}");
+        }
+    }
+
+    #[test]
+    fn an_address_outside_the_scope_is_refused() {
+        let r = input("10.0.1.5", "00155DA76602").parse().unwrap();
+        let e = reservation_fits(&seed_scope(), &r).unwrap_err();
+        assert!(e.get("ip_address").unwrap().contains("outside scope 10.0.0.0"));
+    }
+
+    #[test]
+    fn a_taken_address_or_client_is_refused() {
+        let scope = seed_scope();
+        let same_ip = input("10.0.0.99", "00155DA76602").parse().unwrap();
+        assert!(reservation_fits(&scope, &same_ip).unwrap_err().get("ip_address").unwrap().contains("already reserved"));
+        let same_mac = input("10.0.0.100", "AA:BB:CC:DD:EE:FF").parse().unwrap();
+        let e = reservation_fits(&scope, &same_mac).unwrap_err();
+        assert!(e.get("client_id").unwrap().contains("10.0.0.99"));
+        assert!(e.get("ip_address").is_none());
+    }
+
+    #[test]
+    fn inconsistent_scopes_are_refused() {
+        let good = seed_scope();
+        scope_is_consistent(&good).unwrap();
+        let mut dup = good.clone();
+        dup.reservations.push(dup.reservations[0].clone());
+        assert!(scope_is_consistent(&dup).unwrap_err().get("reservations").is_some());
+        let mut not_network = good.clone();
+        not_network.id = ScopeId::parse("10.0.0.7").unwrap();
+        assert!(scope_is_consistent(&not_network).unwrap_err().get("scope_id").is_some());
+        let mut bad_exclusion = good;
+        bad_exclusion.exclusions = vec![IpRange::new("10.0.1.1".parse().unwrap(), "10.0.1.9".parse().unwrap()).unwrap()];
+        assert!(scope_is_consistent(&bad_exclusion).unwrap_err().get("exclusions").is_some());
+    }
+}
