@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod replication;
 pub mod validate;
+pub mod views;
 
 pub use error::{FieldError, FieldErrors};
 pub use model::*;

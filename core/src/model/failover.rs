@@ -118,3 +118,13 @@ impl FailoverRelationship {
         self.scopes.contains(&scope)
     }
 }
+
+/// A relationship as one server reports it, with that server's own failover state.
+/// `raw_state` is the server's own word for it (Kea's `load-balancing`, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailoverReport {
+    #[serde(flatten)]
+    pub relationship: FailoverRelationship,
+    pub state: FailoverState,
+    pub raw_state: String,
+}

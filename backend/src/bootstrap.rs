@@ -1,0 +1,71 @@
+//! Starting Tandem's server side: open (and migrate) the database, seed the first run with the
+//! seed's example pair, start the built-in servers and record where they listen.
+
+use crate::builtin::{host, seed};
+use crate::store::{self, Store, servers::ServerKind};
+use crate::Tandem;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("built-in servers: {0}")]
+    Builtin(std::io::Error),
+}
+
+/// Tandem's services with the built-in servers that run inside this process.
+pub struct Started {
+    pub tandem: Tandem,
+    pub builtin: Vec<host::Running>,
+    /// True when this start created the seed's example.
+    pub seeded: bool,
+}
+
+/// The database URL used when none is given: a SQLite file in the data directory.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("tandem.db").display())
+}
+
+/// Where the built-in servers keep their own configuration, apart from Tandem's database.
+pub fn builtin_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("builtin")
+}
+
+pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Started, StartError> {
+    let dir_error = |source| StartError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    };
+    tokio::fs::create_dir_all(data_dir).await.map_err(dir_error)?;
+    let url = database_url
+        .map(str::to_string)
+        .unwrap_or_else(|| default_database_url(data_dir));
+    let store = Store::connect(&url).await?;
+    let mut conn = store.pool().acquire().await?;
+    let builtin = builtin_dir(data_dir);
+    let first_run = store::servers::list(&mut conn).await?.is_empty()
+        && !tokio::fs::try_exists(&builtin).await.map_err(dir_error)?;
+    if first_run {
+        seed::write_seed_servers(&builtin)
+            .await
+            .map_err(StartError::Builtin)?;
+    }
+    tokio::fs::create_dir_all(&builtin).await.map_err(dir_error)?;
+    let running = host::start_all(&builtin).await.map_err(StartError::Builtin)?;
+    for server in &running {
+        store::servers::upsert(&mut conn, &server.name, ServerKind::Builtin, &server.endpoint())
+            .await?;
+    }
+    drop(conn);
+    Ok(Started {
+        tandem: Tandem::new(store),
+        builtin: running,
+        seeded: first_run,
+    })
+}

@@ -1,0 +1,188 @@
+//! The built-in server's native management API (JSON over HTTP on loopback), the seed's
+//! PowerShell cmdlets for this server. Nothing done here is replicated.
+//!
+//! | call | cmdlet it stands for |
+//! |---|---|
+//! | `GET /v1/server` | name and whether the service runs |
+//! | `POST /v1/service/stop`, `/v1/service/start` | Stop-Service / Start-Service DHCPServer |
+//! | `GET /v1/scopes`, `GET /v1/scopes/{id}` | Get-DhcpServerv4Scope |
+//! | `PUT /v1/scopes/{id}` | the partner side of Invoke-DhcpServerv4FailoverReplication |
+//! | `GET/POST /v1/scopes/{id}/reservations` | Get-/Add-DhcpServerv4Reservation |
+//! | `DELETE /v1/scopes/{id}/reservations/{ip}` | Remove-DhcpServerv4Reservation |
+//! | `GET/POST /v1/scopes/{id}/leases` | Get-DhcpServerv4Lease (and the failover protocol's lease updates) |
+//! | `GET /v1/failover` | Get-DhcpServerv4Failover |
+
+use super::{BuiltinServer, Failure, Lease};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use tandem_core::{FieldError, Reservation, Scope, ScopeId, ServerName};
+
+/// The body of every refusal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
+/// The body of `GET /v1/server`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerInfo {
+    pub name: ServerName,
+    pub running: bool,
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let (status, error, fields) = match self {
+            Failure::Stopped => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the DHCP service is stopped".to_string(),
+                vec![],
+            ),
+            Failure::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), vec![]),
+            Failure::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string(), errors.0),
+            Failure::Storage(detail) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("could not save the configuration: {detail}"),
+                vec![],
+            ),
+        };
+        (status, Json(ErrorBody { error, fields })).into_response()
+    }
+}
+
+type Shared = State<Arc<BuiltinServer>>;
+
+fn scope_id(raw: &str) -> Result<ScopeId, Failure> {
+    ScopeId::parse(raw).map_err(|m| Failure::Invalid(FieldError::new("scope_id", m).into()))
+}
+
+pub fn router(server: Arc<BuiltinServer>) -> Router {
+    Router::new()
+        .route("/v1/server", get(info))
+        .route("/v1/service/stop", post(stop))
+        .route("/v1/service/start", post(start))
+        .route("/v1/scopes", get(list_scopes))
+        .route("/v1/scopes/{id}", get(get_scope).put(put_scope))
+        .route(
+            "/v1/scopes/{id}/reservations",
+            get(list_reservations).post(add_reservation),
+        )
+        .route("/v1/scopes/{id}/reservations/{ip}", delete(remove_reservation))
+        .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
+        .route("/v1/failover", get(failover))
+        .with_state(server)
+}
+
+async fn info(State(s): Shared) -> Json<ServerInfo> {
+    let c = s.snapshot().await;
+    Json(ServerInfo {
+        name: c.name,
+        running: c.running,
+    })
+}
+
+async fn stop(State(s): Shared) -> Result<StatusCode, Failure> {
+    s.set_running(false).await.map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn start(State(s): Shared) -> Result<StatusCode, Failure> {
+    s.set_running(true).await.map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn list_scopes(State(s): Shared) -> Result<Json<Vec<Scope>>, Failure> {
+    s.read(|c| Ok(c.scopes.clone())).await.map(Json)
+}
+
+async fn get_scope(State(s): Shared, Path(id): Path<String>) -> Result<Json<Scope>, Failure> {
+    let id = scope_id(&id)?;
+    s.read(|c| c.scope(id).cloned().ok_or_else(|| Failure::NotFound(format!("scope {id}"))))
+        .await
+        .map(Json)
+}
+
+async fn put_scope(
+    State(s): Shared,
+    Path(id): Path<String>,
+    Json(scope): Json<Scope>,
+) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    if scope.id != id {
+        return Err(Failure::Invalid(
+            FieldError::new("scope_id", format!("the body is scope {}, not {id}", scope.id)).into(),
+        ));
+    }
+    s.change(|c| {
+        c.put_scope(scope);
+        Ok(())
+    })
+    .await
+    .map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn list_reservations(
+    State(s): Shared,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Reservation>>, Failure> {
+    let id = scope_id(&id)?;
+    s.read(|c| {
+        c.scope(id)
+            .map(|scope| scope.reservations.clone())
+            .ok_or_else(|| Failure::NotFound(format!("scope {id}")))
+    })
+    .await
+    .map(Json)
+}
+
+async fn add_reservation(
+    State(s): Shared,
+    Path(id): Path<String>,
+    Json(r): Json<Reservation>,
+) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    s.change(|c| c.add_reservation(id, r))
+        .await
+        .map(|_| StatusCode::CREATED)
+}
+
+async fn remove_reservation(
+    State(s): Shared,
+    Path((id, ip)): Path<(String, String)>,
+) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    let ip: Ipv4Addr = tandem_core::parse_ipv4(&ip)
+        .map_err(|m| Failure::Invalid(FieldError::new("ip_address", m).into()))?;
+    s.change(|c| c.remove_reservation(id, ip))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn list_leases(State(s): Shared, Path(id): Path<String>) -> Result<Json<Vec<Lease>>, Failure> {
+    let id = scope_id(&id)?;
+    s.read(|c| Ok(c.leases.iter().filter(|l| l.scope_id == id).cloned().collect()))
+        .await
+        .map(Json)
+}
+
+async fn add_lease(
+    State(s): Shared,
+    Path(id): Path<String>,
+    Json(lease): Json<Lease>,
+) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    if lease.scope_id != id {
+        return Err(Failure::Invalid(FieldError::new("scope_id", "the lease is for another scope").into()));
+    }
+    s.change(|c| c.add_lease(lease)).await.map(|_| StatusCode::CREATED)
+}
+
+async fn failover(State(s): Shared) -> Result<Json<Vec<tandem_core::FailoverReport>>, Failure> {
+    s.read(|c| Ok(c.failover_reports())).await.map(Json)
+}

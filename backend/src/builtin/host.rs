@@ -1,0 +1,71 @@
+//! Runs the built-in servers whose configuration files sit in a folder, each on its own
+//! loopback port, inside the Tandem process.
+
+use super::{BuiltinServer, ServerConfig, api};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tandem_core::ServerName;
+use tokio::task::JoinHandle;
+
+/// A built-in server that is serving its native API.
+pub struct Running {
+    pub name: ServerName,
+    pub addr: SocketAddr,
+    pub server: Arc<BuiltinServer>,
+    pub task: JoinHandle<()>,
+}
+
+impl Running {
+    /// The base URL of its native API.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Starts one built-in server from its file. A port of 0 is replaced by the free port the
+/// system gives, and saved, so that the server keeps its address across restarts.
+pub async fn start(path: &Path) -> std::io::Result<Running> {
+    let mut config = ServerConfig::load(path).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: cannot listen on {}: {e}", config.name, config.listen)))?;
+    let addr = listener.local_addr()?;
+    if config.listen != addr {
+        config.listen = addr;
+        config.save(path).await?;
+    }
+    let name = config.name.clone();
+    let server = Arc::new(BuiltinServer::new(path.to_path_buf(), config));
+    let app = api::router(server.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "built-in server stopped");
+        }
+    });
+    tracing::info!(server = %name, %addr, "built-in DHCP server listening");
+    Ok(Running {
+        name,
+        addr,
+        server,
+        task,
+    })
+}
+
+/// Starts every built-in server configured in `dir` (one `<fqdn>.json` each).
+pub async fn start_all(dir: &Path) -> std::io::Result<Vec<Running>> {
+    let mut paths = Vec::new();
+    let mut entries = tokio::fs::read_dir(dir).await?;
+    while let Some(entry) = entries.next_entry().await? {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut running = Vec::new();
+    for path in paths {
+        running.push(start(&path).await?);
+    }
+    Ok(running)
+}

@@ -1,0 +1,143 @@
+//! The driver for Tandem's built-in DHCP server, over its native HTTP API.
+
+use super::{Capabilities, DhcpDriver, DriverError};
+use crate::builtin::api::ErrorBody;
+use async_trait::async_trait;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use std::net::Ipv4Addr;
+use tandem_core::{FailoverReport, FieldErrors, Reservation, Scope, ScopeId, ServerName};
+
+pub struct BuiltinDriver {
+    name: ServerName,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl BuiltinDriver {
+    pub fn new(name: ServerName, base: String, client: reqwest::Client) -> Self {
+        Self { name, base, client }
+    }
+
+    fn unreachable(&self, detail: impl ToString) -> DriverError {
+        DriverError::Unreachable {
+            server: self.name.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl serde::Serialize + Sync)>,
+        what: &str,
+    ) -> Result<reqwest::Response, DriverError> {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|e| {
+            if e.is_connect() || e.is_timeout() {
+                self.unreachable("no answer from its management API")
+            } else {
+                self.unreachable(e)
+            }
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body: ErrorBody = response.json().await.unwrap_or(ErrorBody {
+            error: format!("HTTP {status}"),
+            fields: vec![],
+        });
+        Err(match status {
+            StatusCode::SERVICE_UNAVAILABLE => self.unreachable(body.error),
+            StatusCode::NOT_FOUND => DriverError::NotFound {
+                server: self.name.clone(),
+                what: what.to_string(),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => DriverError::Rejected {
+                server: self.name.clone(),
+                errors: if body.fields.is_empty() {
+                    tandem_core::FieldError::new("request", body.error).into()
+                } else {
+                    FieldErrors(body.fields)
+                },
+            },
+            _ => DriverError::Protocol {
+                server: self.name.clone(),
+                detail: body.error,
+            },
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, DriverError> {
+        self.call(Method::GET, path, None::<&()>, what)
+            .await?
+            .json()
+            .await
+            .map_err(|e| DriverError::Protocol {
+                server: self.name.clone(),
+                detail: e.to_string(),
+            })
+    }
+}
+
+#[async_trait]
+impl DhcpDriver for BuiltinDriver {
+    fn server(&self) -> &ServerName {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            reservation_edits: true,
+            service_control: true,
+            partner_down: true,
+        }
+    }
+
+    async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
+        self.get("/v1/scopes", "scopes").await
+    }
+
+    async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError> {
+        self.get(&format!("/v1/scopes/{id}"), &format!("scope {id}"))
+            .await
+    }
+
+    async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
+        let id = scope.id;
+        self.call(Method::PUT, &format!("/v1/scopes/{id}"), Some(scope), &format!("scope {id}"))
+            .await
+            .map(drop)
+    }
+
+    async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/scopes/{scope}/reservations"),
+            Some(r),
+            &format!("scope {scope}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError> {
+        self.call(
+            Method::DELETE,
+            &format!("/v1/scopes/{scope}/reservations/{ip}"),
+            None::<&()>,
+            &format!("reservation {ip} in scope {scope}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
+        self.get("/v1/failover", "failover relationships").await
+    }
+}

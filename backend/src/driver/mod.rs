@@ -1,0 +1,150 @@
+//! Drivers: how Tandem reaches a DHCP server. One trait, one implementation per kind of
+//! server; capability flags say up front what a driver cannot do. Every error names the
+//! server that failed, so a message can say which partner is unreachable.
+
+mod builtin;
+
+pub use builtin::BuiltinDriver;
+
+use crate::store::servers::{ServerKind, ServerRecord};
+use async_trait::async_trait;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+use tandem_core::{FailoverReport, FieldErrors, Reservation, Scope, ScopeId, ServerName};
+
+/// What a driver can do, so the portal says "not supported by this server" rather than
+/// failing late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Capabilities {
+    /// Individual reservations can be added and removed without rewriting the scope.
+    pub reservation_edits: bool,
+    /// The server can be taken offline and brought back through its own API.
+    pub service_control: bool,
+    /// Partner Down can be set on the server.
+    pub partner_down: bool,
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum DriverError {
+    #[error("{server} is unreachable: {detail}")]
+    Unreachable { server: ServerName, detail: String },
+    #[error("{server} refused the change: {errors}")]
+    Rejected {
+        server: ServerName,
+        errors: FieldErrors,
+    },
+    #[error("{what} was not found on {server}")]
+    NotFound { server: ServerName, what: String },
+    #[error("{what} is not supported by {server}")]
+    NotSupported { server: ServerName, what: String },
+    #[error("{server} answered something unexpected: {detail}")]
+    Protocol { server: ServerName, detail: String },
+}
+
+impl DriverError {
+    pub fn server(&self) -> &ServerName {
+        match self {
+            Self::Unreachable { server, .. }
+            | Self::Rejected { server, .. }
+            | Self::NotFound { server, .. }
+            | Self::NotSupported { server, .. }
+            | Self::Protocol { server, .. } => server,
+        }
+    }
+}
+
+/// One managed DHCP server, as Tandem reaches it.
+#[async_trait]
+pub trait DhcpDriver: Send + Sync {
+    fn server(&self) -> &ServerName;
+    fn capabilities(&self) -> Capabilities;
+    /// Every scope's whole configuration, reservations included.
+    async fn scopes(&self) -> Result<Vec<Scope>, DriverError>;
+    /// One scope; `NotFound` when the server lacks it.
+    async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError>;
+    /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
+    async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
+    async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError>;
+    async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError>;
+    /// The failover relationships this server takes part in, with its state in each.
+    async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError>;
+}
+
+/// Makes the driver for a server record; shares one HTTP client between them.
+#[derive(Clone)]
+pub struct Drivers {
+    client: reqwest::Client,
+}
+
+impl Default for Drivers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drivers {
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("an HTTP client without TLS always builds");
+        Self { client }
+    }
+
+    pub fn for_server(&self, record: &ServerRecord) -> Arc<dyn DhcpDriver> {
+        match record.kind {
+            ServerKind::Builtin => Arc::new(BuiltinDriver::new(
+                record.name.clone(),
+                record.endpoint.clone(),
+                self.client.clone(),
+            )),
+            ServerKind::Kea => Arc::new(Unsupported(record.name.clone())),
+        }
+    }
+}
+
+/// A kind of server this build has no driver for yet: every call says so, naming the server.
+struct Unsupported(ServerName);
+
+impl Unsupported {
+    fn no<T>(&self) -> Result<T, DriverError> {
+        Err(DriverError::NotSupported {
+            server: self.0.clone(),
+            what: "this kind of server".into(),
+        })
+    }
+}
+
+#[async_trait]
+impl DhcpDriver for Unsupported {
+    fn server(&self) -> &ServerName {
+        &self.0
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            reservation_edits: false,
+            service_control: false,
+            partner_down: false,
+        }
+    }
+    async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
+        self.no()
+    }
+    async fn scope(&self, _: ScopeId) -> Result<Scope, DriverError> {
+        self.no()
+    }
+    async fn put_scope(&self, _: &Scope) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn add_reservation(&self, _: ScopeId, _: &Reservation) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn remove_reservation(&self, _: ScopeId, _: Ipv4Addr) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
+        self.no()
+    }
+}

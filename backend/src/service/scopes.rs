@@ -1,0 +1,248 @@
+//! Scopes: the DHCP Scopes view with its drift indicator, scope replication, and the Failover
+//! Config Sync Status.
+
+use super::{Actor, ServiceError, Tandem};
+use crate::driver::{DhcpDriver, DriverError};
+use crate::store::{self, events::Event, sync_errors};
+use futures::future::join_all;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tandem_core::drift::{Difference, DriftStatus};
+use tandem_core::replication::ReplicationPlan;
+use tandem_core::views::{ScopeReplication, ScopeRow, ScopesView, UnreachableServer};
+use tandem_core::{FailoverReport, FieldError, Scope, ScopeId, ServerName};
+
+/// What one server answered when asked for its scopes and relationships.
+pub(crate) type Collected = Result<(Vec<Scope>, Vec<FailoverReport>), DriverError>;
+
+async fn collect(driver: &dyn DhcpDriver) -> Collected {
+    let (scopes, failover) = futures::join!(driver.scopes(), driver.failover());
+    Ok((scopes?, failover?))
+}
+
+/// The drift of `scope` on `server` against its partner's copy, from what was collected.
+fn drift_of(
+    scope: &Scope,
+    partner: &ServerName,
+    collected: &HashMap<ServerName, Collected>,
+) -> DriftStatus {
+    match collected.get(partner) {
+        None => DriftStatus::Unknown {
+            reason: format!("partner {partner} is not managed by Tandem"),
+        },
+        Some(Err(e)) => DriftStatus::Unknown {
+            reason: e.to_string(),
+        },
+        Some(Ok((scopes, _))) => match scopes.iter().find(|s| s.id == scope.id) {
+            Some(copy) => DriftStatus::of(scope, copy),
+            None => DriftStatus::OutOfSync {
+                differences: vec![Difference::ScopeMissing {
+                    on: partner.clone(),
+                }],
+            },
+        },
+    }
+}
+
+fn row(
+    server: &ServerName,
+    scope: &Scope,
+    reports: &[FailoverReport],
+    collected: &HashMap<ServerName, Collected>,
+    errors: &HashMap<(String, String), sync_errors::SyncError>,
+) -> ScopeRow {
+    let relationship = reports
+        .iter()
+        .map(|r| &r.relationship)
+        .find(|r| r.has_scope(scope.id));
+    let partner = relationship.and_then(|r| r.partner_of(server)).cloned();
+    let sync_error = relationship.and_then(|r| {
+        errors
+            .get(&(r.name.clone(), scope.id.to_string()))
+            .map(|e| format!("{} (from {} to {}, {})", e.error, e.source, e.partner, e.at))
+    });
+    ScopeRow {
+        server: server.clone(),
+        scope_id: scope.id,
+        name: scope.name.clone(),
+        range: scope.range,
+        subnet_mask: scope.subnet_mask().to_string(),
+        state: scope.state,
+        reservations: scope.reservations.len(),
+        relationship: relationship.map(|r| r.name.clone()),
+        drift: partner
+            .as_ref()
+            .map(|p| drift_of(scope, p, collected)),
+        partner,
+        sync_error,
+    }
+}
+
+impl Tandem {
+    /// Asks the given servers, all at once, for their scopes and relationships.
+    pub(crate) async fn collect(&self, names: &[ServerName]) -> Result<HashMap<ServerName, Collected>, ServiceError> {
+        let mut drivers: Vec<Arc<dyn DhcpDriver>> = Vec::new();
+        for name in names {
+            drivers.push(self.driver(name).await?);
+        }
+        let answers = join_all(drivers.iter().map(|d| collect(d.as_ref()))).await;
+        Ok(names.iter().cloned().zip(answers).collect())
+    }
+
+    /// The DHCP Scopes view: every scope on every server, with its relationship, Failover
+    /// Config Sync Status and drift.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn list_scopes(&self) -> Result<ScopesView, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let names: Vec<ServerName> = store::servers::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        let errors = sync_errors::all(&mut conn).await?;
+        drop(conn);
+        let collected = self.collect(&names).await?;
+        let mut view = ScopesView::default();
+        for name in &names {
+            match &collected[name] {
+                Ok((scopes, reports)) => view.rows.extend(
+                    scopes
+                        .iter()
+                        .map(|s| row(name, s, reports, &collected, &errors)),
+                ),
+                Err(e) => view.unreachable.push(UnreachableServer {
+                    server: name.clone(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        view.rows
+            .sort_by(|a, b| (a.scope_id, &a.server).cmp(&(b.scope_id, &b.server)));
+        Ok(view)
+    }
+
+    /// One scope on one server, as a row of the scopes view, with the scope itself.
+    pub(crate) async fn scope_row(
+        &self,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<(ScopeRow, Scope), ServiceError> {
+        let mut collected = self.collect(std::slice::from_ref(server)).await?;
+        let (scopes, reports) = collected[server].clone()?;
+        let scope = scopes
+            .into_iter()
+            .find(|s| s.id == scope_id)
+            .ok_or_else(|| ServiceError::NotFound(format!("scope {scope_id} on {server}")))?;
+        let partner = reports
+            .iter()
+            .find(|r| r.relationship.has_scope(scope_id))
+            .and_then(|r| r.relationship.partner_of(server).cloned());
+        if let Some(partner) = partner {
+            match self.collect(std::slice::from_ref(&partner)).await {
+                Ok(answer) => collected.extend(answer),
+                // Not managed by Tandem: the drift says so.
+                Err(ServiceError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        let errors = sync_errors::all(&mut conn).await?;
+        Ok((row(server, &scope, &reports, &collected, &errors), scope))
+    }
+
+    /// Scope-level replication: overwrites the partner's copy of `scope_id` with the one on
+    /// `server` (properties, exclusions, options, reservations; never leases). On success the
+    /// scope's Failover Config Sync Status is cleared.
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn replicate_scope(
+        &self,
+        actor: &Actor,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<ScopeReplication, ServiceError> {
+        let driver = self.driver(server).await?;
+        let source = driver.scope(scope_id).await?;
+        let partnership = self.partnership(driver.as_ref(), scope_id).await?.ok_or_else(|| {
+            ServiceError::Validation(
+                FieldError::new(
+                    "scope_id",
+                    format!("scope {scope_id} on {server} is not in a failover relationship"),
+                )
+                .into(),
+            )
+        })?;
+        let partner_name = partnership.partner_name(server);
+        let partner = partnership.partner.map_err(ServiceError::Conflict)?;
+        let copy = match partner.scope(scope_id).await {
+            Ok(copy) => Some(copy),
+            Err(DriverError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let plan = ReplicationPlan::new(&source, partner_name.clone(), copy.as_ref());
+        let before = copy.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
+        let result = if plan.is_noop() {
+            Ok(())
+        } else {
+            partner.put_scope(&plan.scope).await
+        };
+        let outcome = match &result {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        };
+        self.record(Event {
+            actor: actor.name.clone(),
+            action: "replicate_scope".into(),
+            server: Some(server.to_string()),
+            object: format!("scope {scope_id}"),
+            before_json: before,
+            after_json: serde_json::to_string(&plan.scope).ok(),
+            outcome,
+            replication: Some(match &result {
+                Ok(()) => format!("replicated to {partner_name}: {} change(s)", plan.changes.len()),
+                Err(e) => format!("not replicated to {partner_name}: {e}"),
+            }),
+        })
+        .await?;
+        result.map_err(|e| match e {
+            // The partner refusing the copy is not the caller's input error: say who refused.
+            DriverError::Rejected { server, errors } => ServiceError::Conflict(format!(
+                "partner {server} refused the copy of scope {scope_id}: {errors}"
+            )),
+            other => other.into(),
+        })?;
+        let mut conn = self.store.pool().acquire().await?;
+        sync_errors::clear(&mut conn, &partnership.relationship.name, &scope_id.to_string()).await?;
+        Ok(ScopeReplication {
+            scope_id,
+            source: server.clone(),
+            partner: partner_name,
+            changes: plan.changes,
+        })
+    }
+
+    /// Clear Config Sync Error: blanks a scope's Failover Config Sync Status (for when the
+    /// replication was run outside Tandem). Returns whether there was an error to clear.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn clear_sync_error(
+        &self,
+        actor: &Actor,
+        relationship: &str,
+        scope_id: ScopeId,
+    ) -> Result<bool, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let cleared = sync_errors::clear(&mut conn, relationship, &scope_id.to_string()).await?;
+        drop(conn);
+        self.record(Event {
+            actor: actor.name.clone(),
+            action: "clear_sync_error".into(),
+            server: None,
+            object: format!("scope {scope_id} in {relationship}"),
+            before_json: None,
+            after_json: None,
+            outcome: if cleared { "ok".into() } else { "nothing to clear".into() },
+            replication: None,
+        })
+        .await?;
+        Ok(cleared)
+    }
+}

@@ -1,0 +1,83 @@
+//! What the portal's views show: rows assembled by the services from the servers' answers.
+//! Shared by the server functions and the components.
+
+use crate::drift::DriftStatus;
+use crate::{IpRange, Reservation, ScopeId, ScopeState, ServerName};
+use serde::{Deserialize, Serialize};
+
+/// One scope on one server, as the DHCP Scopes view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeRow {
+    pub server: ServerName,
+    pub scope_id: ScopeId,
+    pub name: String,
+    pub range: IpRange,
+    pub subnet_mask: String,
+    pub state: ScopeState,
+    pub reservations: usize,
+    /// Failover Relationship Name; `None` when the scope is not in failover.
+    pub relationship: Option<String>,
+    pub partner: Option<ServerName>,
+    /// Failover Config Sync Status: `None` (shown blank) means no problem.
+    pub sync_error: Option<String>,
+    /// Drift between this copy and the partner's; `None` when not in failover.
+    pub drift: Option<DriftStatus>,
+}
+
+/// A server the scopes view could not read, named with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreachableServer {
+    pub server: ServerName,
+    pub reason: String,
+}
+
+/// The DHCP Scopes view: every scope on every reachable server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopesView {
+    pub rows: Vec<ScopeRow>,
+    pub unreachable: Vec<UnreachableServer>,
+}
+
+/// The Reservations view of one scope on one server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservationsView {
+    pub row: ScopeRow,
+    pub reservations: Vec<Reservation>,
+}
+
+/// What became of a change on the partner of a failover scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome")]
+pub enum ReplicationOutcome {
+    /// The scope is not in failover: there is no partner to apply it to.
+    NotInFailover,
+    /// Applied on the partner too.
+    Replicated { partner: ServerName },
+    /// Applied where it was made, but not on the partner: the scope's Failover Config Sync
+    /// Status now shows `error`.
+    Failed { partner: ServerName, error: String },
+}
+
+impl ReplicationOutcome {
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Failed { .. })
+    }
+}
+
+/// What a change made through Tandem did: applied where it was made, and then this on the
+/// partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub server: ServerName,
+    pub replication: ReplicationOutcome,
+}
+
+/// What a manual replication of one scope did on the partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeReplication {
+    pub scope_id: ScopeId,
+    pub source: ServerName,
+    pub partner: ServerName,
+    /// What the partner's copy had that is now overwritten; empty when it already agreed.
+    pub changes: Vec<crate::drift::Difference>,
+}
