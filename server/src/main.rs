@@ -1,1 +1,26 @@
-fn main(){}
+//! `tandem`: serves the portal (the default), or, with `server`, manages a built-in DHCP server
+//! through its own native API, as the seed's PowerShell cmdlets do.
+
+mod cli;
+mod config;
+mod web;
+
+use clap::Parser;
+use config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
+        Some(Command::Serve) | None => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+                )
+                .init();
+            web::Application::build(cli.serve).await?.run_until_stopped().await
+        }
+    }
+}

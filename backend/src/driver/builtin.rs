@@ -73,6 +73,14 @@ impl BuiltinDriver {
         })
     }
 
+    /// Stops or starts the server's DHCP service (takes it offline or brings it back).
+    pub async fn set_running(&self, running: bool) -> Result<(), DriverError> {
+        let path = if running { "/v1/service/start" } else { "/v1/service/stop" };
+        self.call(Method::POST, path, None::<&()>, "the DHCP service")
+            .await
+            .map(drop)
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, DriverError> {
         self.call(Method::GET, path, None::<&()>, what)
             .await?

@@ -1,0 +1,53 @@
+//! Server functions for reservations.
+
+use super::scopes::ScopeRef;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::validate::NewReservation;
+use tandem_core::views::{ChangeOutcome, ReservationsView};
+
+#[server(endpoint = "list_reservations", input = server_fn::codec::Json)]
+pub async fn list_reservations(target: ScopeRef) -> Result<ReservationsView, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem.list_reservations(&server, scope).await?)
+}
+
+/// The Create DHCP Reservation dialog, submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateReservationInput {
+    pub target: ScopeRef,
+    pub reservation: NewReservation,
+}
+
+#[server(endpoint = "create_reservation", input = server_fn::codec::Json)]
+pub async fn create_reservation(input: CreateReservationInput) -> Result<ChangeOutcome, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&input.target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem
+        .create_reservation(&super::ssr::caller(), &server, scope, &input.reservation)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteReservationInput {
+    pub target: ScopeRef,
+    pub ip_address: String,
+}
+
+#[server(endpoint = "delete_reservation", input = server_fn::codec::Json)]
+pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeOutcome, AppError> {
+    use tandem_core::{ScopeId, ServerName, parse_ipv4};
+    let server = super::parse_field("server", ServerName::parse(&input.target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
+    let ip = super::parse_field("ip_address", parse_ipv4(&input.ip_address))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem
+        .delete_reservation(&super::ssr::caller(), &server, scope, ip)
+        .await?)
+}

@@ -1,0 +1,47 @@
+//! Server functions for scopes: the DHCP Scopes view, scope replication, sync errors.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::views::{ScopeReplication, ScopesView};
+
+#[server(endpoint = "list_scopes")]
+pub async fn list_scopes() -> Result<ScopesView, AppError> {
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem.list_scopes().await?)
+}
+
+/// Names one scope on one server, as typed or taken from a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeRef {
+    pub server: String,
+    pub scope_id: String,
+}
+
+#[server(endpoint = "replicate_scope", input = server_fn::codec::Json)]
+pub async fn replicate_scope(target: ScopeRef) -> Result<ScopeReplication, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem
+        .replicate_scope(&super::ssr::caller(), &server, scope)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncErrorRef {
+    pub relationship: String,
+    pub scope_id: String,
+}
+
+/// Clear Config Sync Error. Returns whether there was one.
+#[server(endpoint = "clear_sync_error", input = server_fn::codec::Json)]
+pub async fn clear_sync_error(target: SyncErrorRef) -> Result<bool, AppError> {
+    use tandem_core::ScopeId;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem
+        .clear_sync_error(&super::ssr::caller(), &target.relationship, scope)
+        .await?)
+}

@@ -1,0 +1,4 @@
+//! Pieces the pages share.
+
+pub mod badges;
+pub mod notice;

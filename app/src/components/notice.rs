@@ -1,0 +1,54 @@
+//! The line at the top of a page that tells what the last action did.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use tandem_core::views::{ChangeOutcome, ReplicationOutcome};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Done(String),
+    Warning(String),
+    Failed(String),
+}
+
+impl Notice {
+    pub fn from_error(e: &AppError) -> Self {
+        Self::Failed(e.to_string())
+    }
+
+    /// Tells plainly where a change was applied, and whether its partner got it.
+    pub fn from_change(what: &str, outcome: &ChangeOutcome) -> Self {
+        let server = &outcome.server;
+        match &outcome.replication {
+            ReplicationOutcome::NotInFailover => Self::Done(format!("{what} on {server}.")),
+            ReplicationOutcome::Replicated { partner } => {
+                Self::Done(format!("{what} on {server} and replicated to {partner}."))
+            }
+            ReplicationOutcome::Failed { partner, error } => Self::Warning(format!(
+                "{what} on {server}, but NOT replicated to partner {partner}: {error}. \
+                 The scope's Failover Config Sync Status shows this until a replication succeeds."
+            )),
+        }
+    }
+}
+
+#[component]
+pub fn NoticeBar(notice: RwSignal<Option<Notice>>) -> impl IntoView {
+    move || {
+        notice.get().map(|n| {
+            let (class, text) = match n {
+                Notice::Done(t) => ("notice notice-done", t),
+                Notice::Warning(t) => ("notice notice-warning", t),
+                Notice::Failed(t) => ("notice notice-failed", t),
+            };
+            view! {
+                <div class=class role="status">
+                    <span>{text}</span>
+                    <button class="link" on:click=move |_| notice.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! The one error type every server function returns, shared with the browser: a validation
+//! error names its fields, a conflict says what changed, an unreachable server is named.
+//! Internal failures reach the page only as a request ID; the full error is in the log.
+
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+use tandem_core::FieldErrors;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("please correct: {0}")]
+    Validation(FieldErrors),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{server} is unreachable: {detail}")]
+    Unreachable { server: String, detail: String },
+    #[error("{what} is not supported by {server}")]
+    NotSupported { server: String, what: String },
+    #[error("something went wrong on the server (request {request_id}); the log has the details")]
+    Internal { request_id: String },
+    #[error("the portal could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The message for one field of a form, if this error has one.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation(errors) => errors.get(field).map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tandem_backend::ServiceError> for AppError {
+    fn from(e: tandem_backend::ServiceError) -> Self {
+        use tandem_backend::ServiceError as S;
+        use tandem_backend::driver::DriverError as D;
+        match e {
+            S::Validation(errors) => Self::Validation(errors),
+            S::NotFound(what) => Self::NotFound(what),
+            S::Conflict(message) => Self::Conflict(message),
+            S::Driver(D::Unreachable { server, detail }) => Self::Unreachable {
+                server: server.to_string(),
+                detail,
+            },
+            S::Driver(D::NotSupported { server, what }) => Self::NotSupported {
+                server: server.to_string(),
+                what,
+            },
+            S::Driver(other) => Self::Conflict(other.to_string()),
+            S::Database(db) => {
+                let request_id = uuid::Uuid::new_v4().to_string();
+                tracing::error!(%request_id, error = %db, "database error");
+                Self::Internal { request_id }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The portal's views, named as in the seed so that its users find their way.
+
+pub mod reservations;
+pub mod scopes;
+
+/// The URL of a scope's Reservations view.
+pub fn reservations_url(server: &str, scope_id: &str) -> String {
+    format!("/servers/{server}/scopes/{scope_id}")
+}

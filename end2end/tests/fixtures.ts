@@ -1,0 +1,78 @@
+// A fresh Tandem for each test: its own data folder (so the first-run seed), its own port,
+// and the `tandem server …` CLI bound to that folder (the seed's PowerShell).
+import { test as base, expect, Page } from '@playwright/test';
+import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+export const BIN = process.env.TANDEM_BIN || path.join(targetDir, 'debug', 'tandem');
+const SITE = process.env.TANDEM_SITE_ROOT || path.join(root, 'site');
+
+export interface Tandem {
+  url: string;
+  dataDir: string;
+  /** Runs `tandem server <args…>` against this instance's built-in servers. */
+  cli: (...args: string[]) => string;
+  /** The IPAddress column of `reservation list` on one server. */
+  reservations: (server: string) => string[];
+}
+
+async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(BIN, ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--site-root', SITE], {
+    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tandem did not start:\n${log}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const m = log.match(/serving on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`tandem exited with ${code}:\n${log}`)));
+  });
+  return { proc, url };
+}
+
+export const test = base.extend<{ tandem: Tandem }>({
+  tandem: async ({}, use) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
+    const { proc, url } = await start(dataDir);
+    const cli = (...args: string[]) =>
+      execFileSync(BIN, ['--data-dir', dataDir, 'server', ...args], { encoding: 'utf8' });
+    const reservations = (server: string) =>
+      cli(server, 'reservation', 'list', '--scope', '10.0.0.0')
+        .split('\n')
+        .slice(2)
+        .map((line) => line.split(/\s+/)[0])
+        .filter((ip) => ip);
+    await use({ url, dataDir, cli, reservations });
+    proc.kill('SIGINT');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+/** Opens a page of the portal and waits until it has hydrated, so clicks are heard. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-hydrated="true"]');
+}
+
+export async function shoot(page: Page, name: string) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    await page.screenshot({ path: path.join(__dirname, '..', 'test-results', 'screenshots', `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+export { expect };

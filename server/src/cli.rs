@@ -1,0 +1,156 @@
+//! `tandem server <fqdn> …`: the built-in server's native API from a shell, printing the
+//! seed's columns. It reads the server's own file for its address and goes straight to it,
+//! bypassing Tandem: nothing done here is replicated.
+
+use crate::config::{ReservationAction, ServerAction, ServerCommand};
+use anyhow::Context;
+use std::path::Path;
+use tandem_backend::bootstrap::builtin_dir;
+use tandem_backend::builtin::ServerConfig;
+use tandem_backend::driver::{BuiltinDriver, DhcpDriver};
+use tandem_core::validate::NewReservation;
+use tandem_core::{Scope, ScopeId, ServerName, parse_ipv4};
+
+const WIDTH: usize = 20;
+
+fn line(cells: &[&str]) -> String {
+    cells
+        .iter()
+        .map(|c| format!("{c:<WIDTH$}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_string()
+}
+
+fn table(headers: &[&str], rows: &[Vec<String>]) {
+    println!("{}", line(headers));
+    let dashes: Vec<String> = headers.iter().map(|h| "-".repeat(h.len())).collect();
+    println!("{}", line(&dashes.iter().map(String::as_str).collect::<Vec<_>>()));
+    for row in rows {
+        println!("{}", line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+}
+
+fn parse<T>(what: &str, r: Result<T, String>) -> anyhow::Result<T> {
+    r.map_err(|m| anyhow::anyhow!("{what}: {m}"))
+}
+
+pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
+    let name = parse("server", ServerName::parse(&cmd.name))?;
+    let path = ServerConfig::path_in(&builtin_dir(data_dir), &name);
+    let config = ServerConfig::load(&path).await.with_context(|| {
+        format!(
+            "{name} is not a built-in server in {} (is --data-dir right?)",
+            data_dir.display()
+        )
+    })?;
+    let driver = BuiltinDriver::new(
+        name.clone(),
+        format!("http://{}", config.listen),
+        reqwest::Client::new(),
+    );
+    match cmd.action {
+        ServerAction::Reservation(ReservationAction::List { scope }) => {
+            let scope = parse("--scope", ScopeId::parse(&scope))?;
+            let s = driver.scope(scope).await?;
+            print_reservations(&s);
+        }
+        ServerAction::Reservation(ReservationAction::Add {
+            scope,
+            ip,
+            client_id,
+            name,
+            description,
+            kind,
+        }) => {
+            let scope = parse("--scope", ScopeId::parse(&scope))?;
+            let input = NewReservation {
+                ip_address: ip,
+                client_id,
+                name,
+                description,
+                kind,
+            };
+            let r = input.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            driver.add_reservation(scope, &r).await?;
+        }
+        ServerAction::Reservation(ReservationAction::Remove { scope, ip }) => {
+            let scope = parse("--scope", ScopeId::parse(&scope))?;
+            let ip = parse("--ip", parse_ipv4(&ip))?;
+            driver.remove_reservation(scope, ip).await?;
+        }
+        ServerAction::Scopes => {
+            let rows: Vec<Vec<String>> = driver
+                .scopes()
+                .await?
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string(),
+                        s.subnet_mask().to_string(),
+                        s.name.clone(),
+                        format!("{:?}", s.state),
+                        s.range.start().to_string(),
+                        s.range.end().to_string(),
+                        format!("{}", s.lease_duration_secs),
+                    ]
+                })
+                .collect();
+            table(
+                &["ScopeId", "SubnetMask", "Name", "State", "StartRange", "EndRange", "LeaseDuration(s)"],
+                &rows,
+            );
+        }
+        ServerAction::Failover => {
+            for report in driver.failover().await? {
+                let r = &report.relationship;
+                println!("{:<20}: {}", "Name", r.name);
+                println!("{:<20}: {}", "PartnerServer", r.partner_of(&name).map(ToString::to_string).unwrap_or_default());
+                println!("{:<20}: {}", "Mode", r.mode.name());
+                match r.mode {
+                    tandem_core::FailoverMode::LoadBalance { load_balance_percent } => {
+                        println!("{:<20}: {}", "LoadBalancePercent", load_balance_percent.value());
+                    }
+                    tandem_core::FailoverMode::HotStandby { server_role, reserve_percent } => {
+                        println!("{:<20}: {server_role:?}", "ServerRole");
+                        println!("{:<20}: {}", "ReservePercent", reserve_percent.value());
+                    }
+                }
+                let mclt = r.max_client_lead_time_secs;
+                println!("{:<20}: {:02}:{:02}:{:02}", "MaxClientLeadTime", mclt / 3600, mclt / 60 % 60, mclt % 60);
+                println!("{:<20}: {}", "State", report.state);
+                let scopes: Vec<String> = r.scopes.iter().map(ToString::to_string).collect();
+                println!("{:<20}: {}", "ScopeId", scopes.join(", "));
+                println!("{:<20}: {}", "AutoStateTransition", r.auto_state_transition);
+                println!("{:<20}: {}", "EnableAuth", r.enable_auth);
+                println!();
+            }
+        }
+        ServerAction::Stop => driver.set_running(false).await?,
+        ServerAction::Start => driver.set_running(true).await?,
+    }
+    Ok(())
+}
+
+fn print_reservations(scope: &Scope) {
+    if scope.reservations.is_empty() {
+        eprintln!("scope {} has no reservations", scope.id);
+        return;
+    }
+    let rows: Vec<Vec<String>> = scope
+        .reservations
+        .iter()
+        .map(|r| {
+            vec![
+                r.ip_address.to_string(),
+                scope.id.to_string(),
+                r.client_id.to_string(),
+                r.name.clone(),
+                r.kind.to_string(),
+                r.description.clone(),
+            ]
+        })
+        .collect();
+    table(&["IPAddress", "ScopeId", "ClientId", "Name", "Type", "Description"], &rows);
+}

@@ -1,0 +1,90 @@
+//! Command line and environment: every setting is a flag with an environment equivalent.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about = "IPAM portal for DHCP servers in failover pairs")]
+pub struct Cli {
+    #[command(flatten)]
+    pub serve: ServeConfig,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address the portal listens on.
+    #[arg(long, env = "TANDEM_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+    /// Folder for Tandem's SQLite database and the built-in servers' own configuration.
+    #[arg(long, env = "TANDEM_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`); default: `tandem.db` in the data folder.
+    #[arg(long, env = "TANDEM_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Folder with the built browser bundle (`pkg/`), the style sheet and public files.
+    #[arg(long, env = "TANDEM_SITE_ROOT", default_value = "site", global = true)]
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (what `tandem` does without a command).
+    Serve,
+    /// Manage a built-in DHCP server directly through its native API. Changes made this way
+    /// are NOT replicated to its failover partner: Tandem detects them as drift.
+    Server(ServerCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerCommand {
+    /// The server's FQDN, such as dhcp1.contoso.com.
+    pub name: String,
+    #[command(subcommand)]
+    pub action: ServerAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerAction {
+    /// Reservations in a scope (Get-/Add-/Remove-DhcpServerv4Reservation).
+    #[command(subcommand)]
+    Reservation(ReservationAction),
+    /// The scopes on the server (Get-DhcpServerv4Scope).
+    Scopes,
+    /// The failover relationships on the server (Get-DhcpServerv4Failover).
+    Failover,
+    /// Stop the server's DHCP service: the server goes offline.
+    Stop,
+    /// Start the server's DHCP service again.
+    Start,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReservationAction {
+    List {
+        #[arg(long)]
+        scope: String,
+    },
+    Add {
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long = "type", default_value = "Both")]
+        kind: String,
+    },
+    Remove {
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+    },
+}
