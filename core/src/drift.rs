@@ -3,7 +3,6 @@
 use crate::{IpRange, Reservation, Scope, ServerName};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 use std::net::Ipv4Addr;
 
 /// One way in which two copies of a scope differ. `left` is the first server's copy,
@@ -43,27 +42,31 @@ fn describe(r: &Option<Reservation>) -> String {
     }
 }
 
-impl fmt::Display for Difference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Difference {
+    /// Says what differs, naming the server that holds each copy (`left` is the first copy's).
+    pub fn describe(&self, left_server: &ServerName, right_server: &ServerName) -> String {
+        let only_on = |l: bool| if l { left_server } else { right_server };
         match self {
-            Self::ScopeMissing { on } => write!(f, "scope missing on {on}"),
+            Self::ScopeMissing { on } => format!("scope missing on {on}"),
             Self::Property { property, left, right } => {
-                write!(f, "{property}: {left} ≠ {right}")
+                format!("{property}: '{left}' on {left_server}, '{right}' on {right_server}")
             }
-            Self::Exclusion { range, left, right } => {
-                let side = if *left && !*right { "first server" } else { "partner" };
-                write!(f, "exclusion {range} only on the {side}")
+            Self::Exclusion { range, left, .. } => {
+                format!("exclusion {range} only on {}", only_on(*left))
             }
-            Self::OptionValue { code, left, right } => write!(
-                f,
-                "option {code}: {} ≠ {}",
+            Self::OptionValue { code, left, right } => format!(
+                "option {code}: {} on {left_server}, {} on {right_server}",
                 left.as_deref().unwrap_or("unset"),
                 right.as_deref().unwrap_or("unset")
             ),
             Self::Reservation { ip_address, left, right } => match (left, right) {
-                (Some(_), None) => write!(f, "reservation {ip_address} only on the first server"),
-                (None, Some(_)) => write!(f, "reservation {ip_address} only on the partner"),
-                _ => write!(f, "reservation {ip_address}: {} ≠ {}", describe(left), describe(right)),
+                (Some(_), None) => format!("reservation {ip_address} only on {left_server}"),
+                (None, Some(_)) => format!("reservation {ip_address} only on {right_server}"),
+                _ => format!(
+                    "reservation {ip_address}: {} on {left_server}, {} on {right_server}",
+                    describe(left),
+                    describe(right)
+                ),
             },
         }
     }
@@ -173,6 +176,16 @@ mod tests {
         let d = differences(left, right);
         assert_eq!(d.len(), 1, "{d:?}");
         d.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn differences_are_described_with_the_servers_names() {
+        let left = seed_scope();
+        let mut right = left.clone();
+        right.reservations.clear();
+        let (a, b) = (ServerName::parse("dhcp1.contoso.com").unwrap(), ServerName::parse("dc1.contoso.com").unwrap());
+        assert_eq!(one(&left, &right).describe(&a, &b), "reservation 10.0.0.99 only on dhcp1.contoso.com");
+        assert_eq!(one(&right, &left).describe(&a, &b), "reservation 10.0.0.99 only on dc1.contoso.com");
     }
 
     #[test]

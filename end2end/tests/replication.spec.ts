@@ -34,7 +34,8 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
   await expect(scopeRow(page, DHCP1).locator('.reservation-count')).toHaveText('2');
   await expect(scopeRow(page, DC1).locator('.reservation-count')).toHaveText('1');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
-  await expect(scopeRow(page, DHCP1).locator('.drift-detail')).toContainText('10.0.0.100');
+  await expect(scopeRow(page, DHCP1).locator('.drift-detail')).toHaveText('reservation 10.0.0.100 only on dhcp1.contoso.com');
+  await expect(scopeRow(page, DC1).locator('.drift-detail')).toHaveText('reservation 10.0.0.100 only on dhcp1.contoso.com');
   await shoot(page, '02-scopes-out-of-sync');
 
   // The portal shows it on dhcp1 only; replicate the scope from dhcp1.
@@ -118,7 +119,7 @@ test('with the partner offline the change stays, the sync status shows it, repli
   await expect(page.locator('#sync-status')).toContainText('dc1.contoso.com is unreachable');
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.101']);
   await open(page, tandem.url + '/');
-  await expect(page.locator(`[data-unreachable="${DC1}"]`)).toContainText('dc1.contoso.com could not be read');
+  await expect(page.locator(`[data-unreachable="${DC1}"]`)).toContainText('dc1.contoso.com is unreachable');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toContainText('unreachable');
   await shoot(page, '06-partner-offline');
 

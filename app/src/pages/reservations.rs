@@ -132,7 +132,7 @@ fn ReservationsTable(view: ReservationsView, delete: ServerAction<DeleteReservat
             <dd id="sync-status">{row.sync_error.clone().unwrap_or_default()}</dd>
             <dt>"Drift"</dt>
             <dd id="drift">
-                <DriftBadge drift=row.drift.clone() />
+                <DriftBadge drift=row.drift.clone() server=row.server.clone() partner=row.partner.clone() />
             </dd>
         </dl>
         <table class="grid reservations">
@@ -187,10 +187,12 @@ fn ReservationLine(
             <td data-label="Name">{r.name}</td>
             <td data-label="Type">{r.kind.to_string()}</td>
             <td data-label="Description">{r.description}</td>
-            <td data-label="Actions" class="actions">
-                <button class="small danger" on:click=on_delete>
-                    "Delete"
-                </button>
+            <td data-label="Actions">
+                <div class="actions">
+                    <button class="small danger" on:click=on_delete>
+                        "Delete"
+                    </button>
+                </div>
             </td>
         </tr>
     }

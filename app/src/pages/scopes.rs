@@ -67,7 +67,7 @@ fn ScopesTable(
         .map(|u| {
             view! {
                 <div class="notice notice-failed" data-unreachable=u.server.to_string()>
-                    {format!("{} could not be read: {}", u.server, u.reason)}
+                    {u.reason}
                 </div>
             }
         })
@@ -79,6 +79,7 @@ fn ScopesTable(
         .collect_view();
     view! {
         {unreachable}
+        <div class="table-wrap">
         <table class="grid scopes">
             <thead>
                 <tr>
@@ -97,6 +98,7 @@ fn ScopesTable(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 
@@ -161,12 +163,14 @@ fn ScopeLine(
             <td data-label="Failover Relationship Name">{row.relationship.clone().unwrap_or_default()}</td>
             <td data-label="Failover Config Sync Status" class="sync-status">{row.sync_error.clone().unwrap_or_default()}</td>
             <td data-label="Drift">
-                <DriftBadge drift=row.drift.clone() />
+                <DriftBadge drift=row.drift.clone() server=row.server.clone() partner=row.partner.clone() />
             </td>
-            <td data-label="Actions" class="actions">
-                <a class="button small secondary" href=href>"Reservations"</a>
-                {replicate_button}
-                {clear_button}
+            <td data-label="Actions">
+                <div class="actions">
+                    <a class="button small secondary" href=href>"Reservations"</a>
+                    {replicate_button}
+                    {clear_button}
+                </div>
             </td>
         </tr>
     }

@@ -59,7 +59,7 @@ fn row(
     let sync_error = relationship.and_then(|r| {
         errors
             .get(&(r.name.clone(), scope.id.to_string()))
-            .map(|e| format!("{} (from {} to {}, {})", e.error, e.source, e.partner, e.at))
+            .map(|e| format!("{} (since {})", e.error, e.at.replace('T', " ")))
     });
     ScopeRow {
         server: server.clone(),

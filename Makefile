@@ -1,0 +1,36 @@
+# The two commands of the README, and the steps they are made of.
+#   make run    build (release) and serve on http://127.0.0.1:3000
+#   make test   every test: unit, integration (real built-in servers, SQLite) and browser
+.PHONY: run test setup build build-release test-rust test-browser fmt lint
+
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+ARGS ?=
+
+run: build-release
+	$(TARGET_DIR)/release/tandem --site-root site $(ARGS)
+
+test: test-rust test-browser
+
+setup:
+	scripts/setup.sh
+
+build-release: setup
+	scripts/build.sh --release
+
+build: setup
+	scripts/build.sh
+
+test-rust:
+	scripts/setup.sh --test
+	cargo test --workspace --exclude frontend
+
+test-browser: build
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tandem needs, only where it is missing, from the package
+# registries alone (rustup's wasm target, crates.io, Debian, npm). Safe to run again.
+#   scripts/setup.sh          what `make run` needs
+#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "need root to run: $*"; exit 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The browser bundle is Rust compiled to WASM.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly. It installs without
+# --locked: its own lock file pins a crate version the registry no longer has.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}); about 4 minutes"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium for the browser tests"
+    apt_install chromium
+  fi
+  if ! command -v npm >/dev/null; then
+    say "installing node and npm"
+    apt_install nodejs npm
+  fi
+  # Playwright drives Debian's Chromium; it never downloads a browser of its own.
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "installing the browser-test packages"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
