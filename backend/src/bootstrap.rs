@@ -1,9 +1,9 @@
 //! Starting Tandem's server side: open (and migrate) the database, seed the first run with the
 //! seed's example pair, start the built-in servers and record where they listen.
 
+use crate::Tandem;
 use crate::builtin::{host, seed};
 use crate::store::{self, Store, servers::ServerKind};
-use crate::Tandem;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,9 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
         path: data_dir.to_path_buf(),
         source,
     };
-    tokio::fs::create_dir_all(data_dir).await.map_err(dir_error)?;
+    tokio::fs::create_dir_all(data_dir)
+        .await
+        .map_err(dir_error)?;
     let url = database_url
         .map(str::to_string)
         .unwrap_or_else(|| default_database_url(data_dir));
@@ -56,11 +58,20 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
             .await
             .map_err(StartError::Builtin)?;
     }
-    tokio::fs::create_dir_all(&builtin).await.map_err(dir_error)?;
-    let running = host::start_all(&builtin).await.map_err(StartError::Builtin)?;
+    tokio::fs::create_dir_all(&builtin)
+        .await
+        .map_err(dir_error)?;
+    let running = host::start_all(&builtin)
+        .await
+        .map_err(StartError::Builtin)?;
     for server in &running {
-        store::servers::upsert(&mut conn, &server.name, ServerKind::Builtin, &server.endpoint())
-            .await?;
+        store::servers::upsert(
+            &mut conn,
+            &server.name,
+            ServerKind::Builtin,
+            &server.endpoint(),
+        )
+        .await?;
     }
     drop(conn);
     Ok(Started {

@@ -67,7 +67,12 @@ impl Pair {
     }
 
     async fn set_running(&self, server: &ServerName, running: bool) {
-        let s = self.started.builtin.iter().find(|r| &r.name == server).unwrap();
+        let s = self
+            .started
+            .builtin
+            .iter()
+            .find(|r| &r.name == server)
+            .unwrap();
         s.server.set_running(running).await.unwrap();
     }
 }
@@ -102,10 +107,16 @@ async fn the_first_run_seeds_the_seed_example_on_both_servers() {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].ip_address.to_string(), "10.0.0.99");
         assert_eq!(r[0].client_id.to_string(), "aa-bb-cc-dd-ee-ff");
-        assert_eq!((r[0].name.as_str(), r[0].description.as_str()), ("test", "A1"));
+        assert_eq!(
+            (r[0].name.as_str(), r[0].description.as_str()),
+            ("test", "A1")
+        );
         assert_eq!(r[0].kind, ReservationType::Both);
         let row = pair.row(server).await;
-        assert_eq!(row.relationship.as_deref(), Some("dhcp1.contoso.com-dc1.contoso.com"));
+        assert_eq!(
+            row.relationship.as_deref(),
+            Some("dhcp1.contoso.com-dc1.contoso.com")
+        );
         assert_eq!(row.drift, Some(DriftStatus::InSync));
         assert_eq!(row.sync_error, None);
     }
@@ -114,7 +125,8 @@ async fn the_first_run_seeds_the_seed_example_on_both_servers() {
 #[tokio::test]
 async fn a_native_change_is_not_replicated_and_shows_out_of_sync() {
     let pair = Pair::start().await;
-    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602").await;
+    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602")
+        .await;
     assert_eq!(pair.ips(&pair.dhcp1).await, ["10.0.0.99", "10.0.0.100"]);
     assert_eq!(pair.ips(&pair.dc1).await, ["10.0.0.99"]);
     match pair.row(&pair.dhcp1).await.drift {
@@ -129,25 +141,42 @@ async fn a_native_change_is_not_replicated_and_shows_out_of_sync() {
 #[tokio::test]
 async fn scope_replication_overwrites_the_partner_copy() {
     let pair = Pair::start().await;
-    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602").await;
+    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602")
+        .await;
     // The partner drifted too: one reservation of its own, and the shared one edited.
-    pair.add_natively(&pair.dc1, "10.0.0.150", "001122334455").await;
+    pair.add_natively(&pair.dc1, "10.0.0.150", "001122334455")
+        .await;
     let dc1 = pair.tandem().driver(&pair.dc1).await.unwrap();
     let mut copy = dc1.scope(pair.scope).await.unwrap();
     copy.reservations[0].name = "renamed on dc1".into();
     copy.description = "edited on dc1".into();
     dc1.put_scope(&copy).await.unwrap();
 
-    let result = pair.tandem().replicate_scope(&actor(), &pair.dhcp1, pair.scope).await.unwrap();
+    let result = pair
+        .tandem()
+        .replicate_scope(&actor(), &pair.dhcp1, pair.scope)
+        .await
+        .unwrap();
     assert_eq!(result.partner, pair.dc1);
     // description, 10.0.0.99 changed, 10.0.0.100 added, 10.0.0.150 removed
     assert_eq!(result.changes.len(), 4, "{:?}", result.changes);
 
-    let source = pair.tandem().driver(&pair.dhcp1).await.unwrap().scope(pair.scope).await.unwrap();
+    let source = pair
+        .tandem()
+        .driver(&pair.dhcp1)
+        .await
+        .unwrap()
+        .scope(pair.scope)
+        .await
+        .unwrap();
     assert_eq!(dc1.scope(pair.scope).await.unwrap(), source);
     assert_eq!(pair.row(&pair.dc1).await.drift, Some(DriftStatus::InSync));
     // Replicating again finds nothing to change.
-    let again = pair.tandem().replicate_scope(&actor(), &pair.dhcp1, pair.scope).await.unwrap();
+    let again = pair
+        .tandem()
+        .replicate_scope(&actor(), &pair.dhcp1, pair.scope)
+        .await
+        .unwrap();
     assert!(again.changes.is_empty());
 }
 
@@ -160,12 +189,35 @@ async fn replication_never_touches_leases() {
         client_id: MacAddress::parse("0a0b0c0d0e0f").unwrap(),
         expires: "2030-01-01T00:00:00Z".into(),
     };
-    let dc1 = pair.started.builtin.iter().find(|r| r.name == pair.dc1).unwrap();
-    dc1.server.change(|c| c.add_lease(lease.clone())).await.unwrap();
-    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602").await;
-    pair.tandem().replicate_scope(&actor(), &pair.dhcp1, pair.scope).await.unwrap();
+    let dc1 = pair
+        .started
+        .builtin
+        .iter()
+        .find(|r| r.name == pair.dc1)
+        .unwrap();
+    dc1.server
+        .change(|c| c.add_lease(lease.clone()))
+        .await
+        .unwrap();
+    pair.add_natively(&pair.dhcp1, "10.0.0.100", "00155DA76602")
+        .await;
+    pair.tandem()
+        .replicate_scope(&actor(), &pair.dhcp1, pair.scope)
+        .await
+        .unwrap();
     assert_eq!(dc1.server.snapshot().await.leases, vec![lease]);
-    assert!(pair.started.builtin.iter().find(|r| r.name == pair.dhcp1).unwrap().server.snapshot().await.leases.is_empty());
+    assert!(
+        pair.started
+            .builtin
+            .iter()
+            .find(|r| r.name == pair.dhcp1)
+            .unwrap()
+            .server
+            .snapshot()
+            .await
+            .leases
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -175,8 +227,12 @@ async fn a_refused_scope_write_changes_nothing() {
     let before = dc1.scope(pair.scope).await.unwrap();
     let mut broken = before.clone();
     broken.description = "would be written".into();
-    broken.reservations.push(reservation("10.0.0.200", "aa-bb-cc-dd-ee-ff")); // same client twice
-    broken.reservations.push(reservation("10.0.9.9", "001122334455")); // outside the range
+    broken
+        .reservations
+        .push(reservation("10.0.0.200", "aa-bb-cc-dd-ee-ff")); // same client twice
+    broken
+        .reservations
+        .push(reservation("10.0.9.9", "001122334455")); // outside the range
     let err = dc1.put_scope(&broken).await.unwrap_err();
     assert!(err.to_string().contains("dc1.contoso.com"), "{err}");
     assert_eq!(dc1.scope(pair.scope).await.unwrap(), before);
@@ -187,10 +243,20 @@ async fn a_reservation_created_through_tandem_lands_on_both_servers() {
     let pair = Pair::start().await;
     let outcome = pair
         .tandem()
-        .create_reservation(&actor(), &pair.dhcp1, pair.scope, &input("10.0.0.100", "00155DA76602"))
+        .create_reservation(
+            &actor(),
+            &pair.dhcp1,
+            pair.scope,
+            &input("10.0.0.100", "00155DA76602"),
+        )
         .await
         .unwrap();
-    assert_eq!(outcome.replication, ReplicationOutcome::Replicated { partner: pair.dc1.clone() });
+    assert_eq!(
+        outcome.replication,
+        ReplicationOutcome::Replicated {
+            partner: pair.dc1.clone()
+        }
+    );
     for server in [&pair.dhcp1, &pair.dc1] {
         let r = pair.reservations(server).await;
         assert_eq!(r.len(), 2);
@@ -199,7 +265,12 @@ async fn a_reservation_created_through_tandem_lands_on_both_servers() {
     assert_eq!(pair.row(&pair.dhcp1).await.drift, Some(DriftStatus::InSync));
 
     pair.tandem()
-        .delete_reservation(&actor(), &pair.dc1, pair.scope, "10.0.0.100".parse().unwrap())
+        .delete_reservation(
+            &actor(),
+            &pair.dc1,
+            pair.scope,
+            "10.0.0.100".parse().unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(pair.ips(&pair.dhcp1).await, ["10.0.0.99"]);
@@ -215,10 +286,20 @@ async fn bad_input_names_the_field_and_writes_nothing_anywhere() {
         (input("10.0.1.100", "00155DA76602"), "ip_address"),
         (input("10.0.0.99", "00155DA76602"), "ip_address"),
         (input("10.0.0.100", "AA:BB:CC:DD:EE:FF"), "client_id"),
-        (NewReservation { kind: "Dns".into(), ..input("10.0.0.100", "00155DA76602") }, "type"),
+        (
+            NewReservation {
+                kind: "Dns".into(),
+                ..input("10.0.0.100", "00155DA76602")
+            },
+            "type",
+        ),
     ];
     for (bad, field) in cases {
-        match pair.tandem().create_reservation(&actor(), &pair.dhcp1, pair.scope, &bad).await {
+        match pair
+            .tandem()
+            .create_reservation(&actor(), &pair.dhcp1, pair.scope, &bad)
+            .await
+        {
             Err(ServiceError::Validation(errors)) => {
                 assert!(errors.get(field).is_some(), "{bad:?}: {errors}")
             }
@@ -235,7 +316,12 @@ async fn an_offline_partner_leaves_the_change_and_a_sync_error_until_replicated(
     pair.set_running(&pair.dc1, false).await;
     let outcome = pair
         .tandem()
-        .create_reservation(&actor(), &pair.dhcp1, pair.scope, &input("10.0.0.100", "00155DA76602"))
+        .create_reservation(
+            &actor(),
+            &pair.dhcp1,
+            pair.scope,
+            &input("10.0.0.100", "00155DA76602"),
+        )
         .await
         .unwrap();
     match &outcome.replication {
@@ -247,7 +333,10 @@ async fn an_offline_partner_leaves_the_change_and_a_sync_error_until_replicated(
     }
     assert_eq!(pair.ips(&pair.dhcp1).await, ["10.0.0.99", "10.0.0.100"]);
     let row = pair.row(&pair.dhcp1).await;
-    assert!(row.sync_error.as_deref().unwrap().contains("unreachable"), "{row:?}");
+    assert!(
+        row.sync_error.as_deref().unwrap().contains("unreachable"),
+        "{row:?}"
+    );
     assert!(matches!(row.drift, Some(DriftStatus::Unknown { .. })));
     let view = pair.tandem().list_scopes().await.unwrap();
     assert_eq!(view.unreachable.len(), 1);
@@ -258,7 +347,10 @@ async fn an_offline_partner_leaves_the_change_and_a_sync_error_until_replicated(
     let row = pair.row(&pair.dhcp1).await;
     assert!(row.sync_error.is_some());
     assert_eq!(row.drift.unwrap().label(), "OutOfSync");
-    pair.tandem().replicate_scope(&actor(), &pair.dhcp1, pair.scope).await.unwrap();
+    pair.tandem()
+        .replicate_scope(&actor(), &pair.dhcp1, pair.scope)
+        .await
+        .unwrap();
     let row = pair.row(&pair.dhcp1).await;
     assert_eq!(row.sync_error, None);
     assert_eq!(row.drift, Some(DriftStatus::InSync));
@@ -270,14 +362,30 @@ async fn a_sync_error_can_be_cleared_by_hand() {
     let pair = Pair::start().await;
     pair.set_running(&pair.dc1, false).await;
     pair.tandem()
-        .create_reservation(&actor(), &pair.dhcp1, pair.scope, &input("10.0.0.100", "00155DA76602"))
+        .create_reservation(
+            &actor(),
+            &pair.dhcp1,
+            pair.scope,
+            &input("10.0.0.100", "00155DA76602"),
+        )
         .await
         .unwrap();
     pair.set_running(&pair.dc1, true).await;
     let relationship = pair.row(&pair.dhcp1).await.relationship.unwrap();
-    assert!(pair.tandem().clear_sync_error(&actor(), &relationship, pair.scope).await.unwrap());
+    assert!(
+        pair.tandem()
+            .clear_sync_error(&actor(), &relationship, pair.scope)
+            .await
+            .unwrap()
+    );
     assert_eq!(pair.row(&pair.dhcp1).await.sync_error, None);
-    assert!(!pair.tandem().clear_sync_error(&actor(), &relationship, pair.scope).await.unwrap());
+    assert!(
+        !pair
+            .tandem()
+            .clear_sync_error(&actor(), &relationship, pair.scope)
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]
@@ -286,7 +394,16 @@ async fn a_second_start_keeps_the_data_and_the_ports() {
     let first = bootstrap::start(dir.path(), None).await.unwrap();
     let dhcp1 = ServerName::parse("dhcp1.contoso.com").unwrap();
     let scope = ScopeId::parse("10.0.0.0").unwrap();
-    first.tandem.create_reservation(&actor(), &dhcp1, scope, &input("10.0.0.100", "00155DA76602")).await.unwrap();
+    first
+        .tandem
+        .create_reservation(
+            &actor(),
+            &dhcp1,
+            scope,
+            &input("10.0.0.100", "00155DA76602"),
+        )
+        .await
+        .unwrap();
     let addrs: Vec<_> = first.builtin.iter().map(|r| r.addr).collect();
     for r in &first.builtin {
         r.task.abort();
@@ -298,8 +415,19 @@ async fn a_second_start_keeps_the_data_and_the_ports() {
 
     let second = bootstrap::start(dir.path(), None).await.unwrap();
     assert!(!second.seeded);
-    assert_eq!(second.builtin.iter().map(|r| r.addr).collect::<Vec<_>>(), addrs);
-    let r = second.tandem.driver(&dhcp1).await.unwrap().scope(scope).await.unwrap().reservations;
+    assert_eq!(
+        second.builtin.iter().map(|r| r.addr).collect::<Vec<_>>(),
+        addrs
+    );
+    let r = second
+        .tandem
+        .driver(&dhcp1)
+        .await
+        .unwrap()
+        .scope(scope)
+        .await
+        .unwrap()
+        .reservations;
     assert_eq!(r.len(), 2);
     let ip: Ipv4Addr = "10.0.0.100".parse().unwrap();
     assert!(r.iter().any(|r| r.ip_address == ip));

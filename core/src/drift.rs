@@ -37,7 +37,10 @@ pub enum Difference {
 
 fn describe(r: &Option<Reservation>) -> String {
     match r {
-        Some(r) => format!("{} {} '{}' {} '{}'", r.ip_address, r.client_id, r.name, r.kind, r.description),
+        Some(r) => format!(
+            "{} {} '{}' {} '{}'",
+            r.ip_address, r.client_id, r.name, r.kind, r.description
+        ),
         None => "absent".into(),
     }
 }
@@ -48,7 +51,11 @@ impl Difference {
         let only_on = |l: bool| if l { left_server } else { right_server };
         match self {
             Self::ScopeMissing { on } => format!("scope missing on {on}"),
-            Self::Property { property, left, right } => {
+            Self::Property {
+                property,
+                left,
+                right,
+            } => {
                 format!("{property}: '{left}' on {left_server}, '{right}' on {right_server}")
             }
             Self::Exclusion { range, left, .. } => {
@@ -59,7 +66,11 @@ impl Difference {
                 left.as_deref().unwrap_or("unset"),
                 right.as_deref().unwrap_or("unset")
             ),
-            Self::Reservation { ip_address, left, right } => match (left, right) {
+            Self::Reservation {
+                ip_address,
+                left,
+                right,
+            } => match (left, right) {
                 (Some(_), None) => format!("reservation {ip_address} only on {left_server}"),
                 (None, Some(_)) => format!("reservation {ip_address} only on {right_server}"),
                 _ => format!(
@@ -77,9 +88,13 @@ impl Difference {
 #[serde(tag = "status")]
 pub enum DriftStatus {
     InSync,
-    OutOfSync { differences: Vec<Difference> },
+    OutOfSync {
+        differences: Vec<Difference>,
+    },
     /// A server could not be asked; `reason` names it.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 impl DriftStatus {
@@ -115,15 +130,27 @@ pub fn differences(left: &Scope, right: &Scope) -> Vec<Difference> {
         }
     };
     prop("name", left.name.clone(), right.name.clone());
-    prop("description", left.description.clone(), right.description.clone());
+    prop(
+        "description",
+        left.description.clone(),
+        right.description.clone(),
+    );
     prop("range", left.range.to_string(), right.range.to_string());
-    prop("subnet_mask", left.subnet_mask().to_string(), right.subnet_mask().to_string());
+    prop(
+        "subnet_mask",
+        left.subnet_mask().to_string(),
+        right.subnet_mask().to_string(),
+    );
     prop(
         "lease_duration_secs",
         left.lease_duration_secs.to_string(),
         right.lease_duration_secs.to_string(),
     );
-    prop("state", format!("{:?}", left.state), format!("{:?}", right.state));
+    prop(
+        "state",
+        format!("{:?}", left.state),
+        format!("{:?}", right.state),
+    );
 
     let l_ex: BTreeSet<IpRange> = left.exclusions.iter().copied().collect();
     let r_ex: BTreeSet<IpRange> = right.exclusions.iter().copied().collect();
@@ -135,7 +162,12 @@ pub fn differences(left: &Scope, right: &Scope) -> Vec<Difference> {
         });
     }
 
-    let codes: BTreeSet<u8> = left.options.keys().chain(right.options.keys()).copied().collect();
+    let codes: BTreeSet<u8> = left
+        .options
+        .keys()
+        .chain(right.options.keys())
+        .copied()
+        .collect();
     for code in codes {
         let (l, r) = (left.options.get(&code), right.options.get(&code));
         if l != r {
@@ -183,14 +215,26 @@ mod tests {
         let left = seed_scope();
         let mut right = left.clone();
         right.reservations.clear();
-        let (a, b) = (ServerName::parse("dhcp1.contoso.com").unwrap(), ServerName::parse("dc1.contoso.com").unwrap());
-        assert_eq!(one(&left, &right).describe(&a, &b), "reservation 10.0.0.99 only on dhcp1.contoso.com");
-        assert_eq!(one(&right, &left).describe(&a, &b), "reservation 10.0.0.99 only on dc1.contoso.com");
+        let (a, b) = (
+            ServerName::parse("dhcp1.contoso.com").unwrap(),
+            ServerName::parse("dc1.contoso.com").unwrap(),
+        );
+        assert_eq!(
+            one(&left, &right).describe(&a, &b),
+            "reservation 10.0.0.99 only on dhcp1.contoso.com"
+        );
+        assert_eq!(
+            one(&right, &left).describe(&a, &b),
+            "reservation 10.0.0.99 only on dc1.contoso.com"
+        );
     }
 
     #[test]
     fn identical_copies_are_in_sync() {
-        assert_eq!(DriftStatus::of(&seed_scope(), &seed_scope()), DriftStatus::InSync);
+        assert_eq!(
+            DriftStatus::of(&seed_scope(), &seed_scope()),
+            DriftStatus::InSync
+        );
     }
 
     #[test]
@@ -198,8 +242,22 @@ mod tests {
         let left = seed_scope();
         let mut right = left.clone();
         right.reservations.clear();
-        assert!(matches!(one(&left, &right), Difference::Reservation { left: Some(_), right: None, .. }));
-        assert!(matches!(one(&right, &left), Difference::Reservation { left: None, right: Some(_), .. }));
+        assert!(matches!(
+            one(&left, &right),
+            Difference::Reservation {
+                left: Some(_),
+                right: None,
+                ..
+            }
+        ));
+        assert!(matches!(
+            one(&right, &left),
+            Difference::Reservation {
+                left: None,
+                right: Some(_),
+                ..
+            }
+        ));
         assert_eq!(DriftStatus::of(&left, &right).label(), "OutOfSync");
     }
 
@@ -214,17 +272,27 @@ mod tests {
         ] {
             let mut right = left.clone();
             change(&mut right.reservations[0]);
-            assert!(matches!(one(&left, &right), Difference::Reservation { left: Some(_), right: Some(_), .. }));
+            assert!(matches!(
+                one(&left, &right),
+                Difference::Reservation {
+                    left: Some(_),
+                    right: Some(_),
+                    ..
+                }
+            ));
         }
     }
 
     #[test]
     fn each_scope_property_is_compared() {
         let left = seed_scope();
-        let changes: Vec<(&str, fn(&mut Scope))> = vec![
+        type Change = fn(&mut Scope);
+        let changes: Vec<(&str, Change)> = vec![
             ("name", |s| s.name = "x".into()),
             ("description", |s| s.description = "x".into()),
-            ("range", |s| s.range = IpRange::new(s.range.start(), "10.0.0.200".parse().unwrap()).unwrap()),
+            ("range", |s| {
+                s.range = IpRange::new(s.range.start(), "10.0.0.200".parse().unwrap()).unwrap()
+            }),
             ("subnet_mask", |s| s.prefix_len = 16),
             ("lease_duration_secs", |s| s.lease_duration_secs = 3600),
             ("state", |s| s.state = ScopeState::Inactive),
@@ -243,10 +311,28 @@ mod tests {
     fn exclusions_and_options_are_compared() {
         let left = seed_scope();
         let mut right = left.clone();
-        right.exclusions.push(IpRange::new("10.0.0.1".parse().unwrap(), "10.0.0.9".parse().unwrap()).unwrap());
-        assert!(matches!(one(&left, &right), Difference::Exclusion { left: false, right: true, .. }));
+        right
+            .exclusions
+            .push(IpRange::new("10.0.0.1".parse().unwrap(), "10.0.0.9".parse().unwrap()).unwrap());
+        assert!(matches!(
+            one(&left, &right),
+            Difference::Exclusion {
+                left: false,
+                right: true,
+                ..
+            }
+        ));
         let mut right = left.clone();
-        right.options.insert(3, OptionValue::Addresses(vec!["10.0.0.1".parse().unwrap()]));
-        assert!(matches!(one(&left, &right), Difference::OptionValue { code: 3, left: None, right: Some(_) }));
+        right
+            .options
+            .insert(3, OptionValue::Addresses(vec!["10.0.0.1".parse().unwrap()]));
+        assert!(matches!(
+            one(&left, &right),
+            Difference::OptionValue {
+                code: 3,
+                left: None,
+                right: Some(_)
+            }
+        ));
     }
 }

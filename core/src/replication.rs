@@ -78,7 +78,10 @@ mod tests {
     fn a_missing_partner_copy_is_created_and_an_equal_one_is_left_alone() {
         let source = seed_scope();
         let plan = ReplicationPlan::new(&source, partner(), None);
-        assert!(matches!(plan.changes[..], [Difference::ScopeMissing { .. }]));
+        assert!(matches!(
+            plan.changes[..],
+            [Difference::ScopeMissing { .. }]
+        ));
         assert!(ReplicationPlan::new(&source, partner(), Some(&seed_scope())).is_noop());
     }
 }

@@ -115,7 +115,10 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
         if !in_subnet(scope.range.start()) || !in_subnet(scope.range.end()) {
             errors.push(
                 "range",
-                format!("the range {} is not inside subnet {}/{}", scope.range, scope.id, scope.prefix_len),
+                format!(
+                    "the range {} is not inside subnet {}/{}",
+                    scope.range, scope.id, scope.prefix_len
+                ),
             );
         }
     }
@@ -123,14 +126,26 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
         errors.push("name", "a scope needs a name");
     }
     if scope.lease_duration_secs == 0 {
-        errors.push("lease_duration", "the lease duration must be longer than zero");
+        errors.push(
+            "lease_duration",
+            "the lease duration must be longer than zero",
+        );
     }
     for (i, ex) in scope.exclusions.iter().enumerate() {
         if !scope.range.contains(ex.start()) || !scope.range.contains(ex.end()) {
-            errors.push("exclusions", format!("exclusion {ex} is outside the scope's range"));
+            errors.push(
+                "exclusions",
+                format!("exclusion {ex} is outside the scope's range"),
+            );
         }
-        if scope.exclusions[..i].iter().any(|other| other.overlaps(*ex)) {
-            errors.push("exclusions", format!("exclusion {ex} overlaps another exclusion"));
+        if scope.exclusions[..i]
+            .iter()
+            .any(|other| other.overlaps(*ex))
+        {
+            errors.push(
+                "exclusions",
+                format!("exclusion {ex} overlaps another exclusion"),
+            );
         }
     }
     for (i, r) in scope.reservations.iter().enumerate() {
@@ -212,14 +227,24 @@ pub(crate) mod tests {
     fn an_address_outside_the_scope_is_refused() {
         let r = input("10.0.1.5", "00155DA76602").parse().unwrap();
         let e = reservation_fits(&seed_scope(), &r).unwrap_err();
-        assert!(e.get("ip_address").unwrap().contains("outside scope 10.0.0.0"));
+        assert!(
+            e.get("ip_address")
+                .unwrap()
+                .contains("outside scope 10.0.0.0")
+        );
     }
 
     #[test]
     fn a_taken_address_or_client_is_refused() {
         let scope = seed_scope();
         let same_ip = input("10.0.0.99", "00155DA76602").parse().unwrap();
-        assert!(reservation_fits(&scope, &same_ip).unwrap_err().get("ip_address").unwrap().contains("already reserved"));
+        assert!(
+            reservation_fits(&scope, &same_ip)
+                .unwrap_err()
+                .get("ip_address")
+                .unwrap()
+                .contains("already reserved")
+        );
         let same_mac = input("10.0.0.100", "AA:BB:CC:DD:EE:FF").parse().unwrap();
         let e = reservation_fits(&scope, &same_mac).unwrap_err();
         assert!(e.get("client_id").unwrap().contains("10.0.0.99"));
@@ -232,12 +257,28 @@ pub(crate) mod tests {
         scope_is_consistent(&good).unwrap();
         let mut dup = good.clone();
         dup.reservations.push(dup.reservations[0].clone());
-        assert!(scope_is_consistent(&dup).unwrap_err().get("reservations").is_some());
+        assert!(
+            scope_is_consistent(&dup)
+                .unwrap_err()
+                .get("reservations")
+                .is_some()
+        );
         let mut not_network = good.clone();
         not_network.id = ScopeId::parse("10.0.0.7").unwrap();
-        assert!(scope_is_consistent(&not_network).unwrap_err().get("scope_id").is_some());
+        assert!(
+            scope_is_consistent(&not_network)
+                .unwrap_err()
+                .get("scope_id")
+                .is_some()
+        );
         let mut bad_exclusion = good;
-        bad_exclusion.exclusions = vec![IpRange::new("10.0.1.1".parse().unwrap(), "10.0.1.9".parse().unwrap()).unwrap()];
-        assert!(scope_is_consistent(&bad_exclusion).unwrap_err().get("exclusions").is_some());
+        bad_exclusion.exclusions =
+            vec![IpRange::new("10.0.1.1".parse().unwrap(), "10.0.1.9".parse().unwrap()).unwrap()];
+        assert!(
+            scope_is_consistent(&bad_exclusion)
+                .unwrap_err()
+                .get("exclusions")
+                .is_some()
+        );
     }
 }

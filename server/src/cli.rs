@@ -26,9 +26,15 @@ fn line(cells: &[&str]) -> String {
 fn table(headers: &[&str], rows: &[Vec<String>]) {
     println!("{}", line(headers));
     let dashes: Vec<String> = headers.iter().map(|h| "-".repeat(h.len())).collect();
-    println!("{}", line(&dashes.iter().map(String::as_str).collect::<Vec<_>>()));
+    println!(
+        "{}",
+        line(&dashes.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     for row in rows {
-        println!("{}", line(&row.iter().map(String::as_str).collect::<Vec<_>>()));
+        println!(
+            "{}",
+            line(&row.iter().map(String::as_str).collect::<Vec<_>>())
+        );
     }
 }
 
@@ -98,7 +104,15 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
                 })
                 .collect();
             table(
-                &["ScopeId", "SubnetMask", "Name", "State", "StartRange", "EndRange", "LeaseDuration(s)"],
+                &[
+                    "ScopeId",
+                    "SubnetMask",
+                    "Name",
+                    "State",
+                    "StartRange",
+                    "EndRange",
+                    "LeaseDuration(s)",
+                ],
                 &rows,
             );
         }
@@ -106,19 +120,40 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
             for report in driver.failover().await? {
                 let r = &report.relationship;
                 println!("{:<20}: {}", "Name", r.name);
-                println!("{:<20}: {}", "PartnerServer", r.partner_of(&name).map(ToString::to_string).unwrap_or_default());
+                println!(
+                    "{:<20}: {}",
+                    "PartnerServer",
+                    r.partner_of(&name)
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                );
                 println!("{:<20}: {}", "Mode", r.mode.name());
                 match r.mode {
-                    tandem_core::FailoverMode::LoadBalance { load_balance_percent } => {
-                        println!("{:<20}: {}", "LoadBalancePercent", load_balance_percent.value());
+                    tandem_core::FailoverMode::LoadBalance {
+                        load_balance_percent,
+                    } => {
+                        println!(
+                            "{:<20}: {}",
+                            "LoadBalancePercent",
+                            load_balance_percent.value()
+                        );
                     }
-                    tandem_core::FailoverMode::HotStandby { server_role, reserve_percent } => {
+                    tandem_core::FailoverMode::HotStandby {
+                        server_role,
+                        reserve_percent,
+                    } => {
                         println!("{:<20}: {server_role:?}", "ServerRole");
                         println!("{:<20}: {}", "ReservePercent", reserve_percent.value());
                     }
                 }
                 let mclt = r.max_client_lead_time_secs;
-                println!("{:<20}: {:02}:{:02}:{:02}", "MaxClientLeadTime", mclt / 3600, mclt / 60 % 60, mclt % 60);
+                println!(
+                    "{:<20}: {:02}:{:02}:{:02}",
+                    "MaxClientLeadTime",
+                    mclt / 3600,
+                    mclt / 60 % 60,
+                    mclt % 60
+                );
                 println!("{:<20}: {}", "State", report.state);
                 let scopes: Vec<String> = r.scopes.iter().map(ToString::to_string).collect();
                 println!("{:<20}: {}", "ScopeId", scopes.join(", "));
@@ -152,5 +187,15 @@ fn print_reservations(scope: &Scope) {
             ]
         })
         .collect();
-    table(&["IPAddress", "ScopeId", "ClientId", "Name", "Type", "Description"], &rows);
+    table(
+        &[
+            "IPAddress",
+            "ScopeId",
+            "ClientId",
+            "Name",
+            "Type",
+            "Description",
+        ],
+        &rows,
+    );
 }

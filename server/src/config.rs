@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tandem", version, about = "IPAM portal for DHCP servers in failover pairs")]
+#[command(
+    name = "tandem",
+    version,
+    about = "IPAM portal for DHCP servers in failover pairs"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeConfig,
@@ -16,7 +20,12 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Address the portal listens on.
-    #[arg(long, env = "TANDEM_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "TANDEM_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// Folder for Tandem's SQLite database and the built-in servers' own configuration.
     #[arg(long, env = "TANDEM_DATA_DIR", default_value = "data", global = true)]

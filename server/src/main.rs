@@ -20,7 +20,10 @@ async fn main() -> anyhow::Result<()> {
                         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
                 )
                 .init();
-            web::Application::build(cli.serve).await?.run_until_stopped().await
+            web::Application::build(cli.serve)
+                .await?
+                .run_until_stopped()
+                .await
         }
     }
 }

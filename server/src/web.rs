@@ -7,8 +7,8 @@ use axum::http::{HeaderName, Request};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tandem_backend::bootstrap::{self, Started};
 use tandem_backend::Tandem;
+use tandem_backend::bootstrap::{self, Started};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -26,7 +26,9 @@ impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let started = bootstrap::start(&config.data_dir, config.database_url.as_deref()).await?;
         if started.seeded {
-            tracing::info!("first run: seeded dhcp1.contoso.com and dc1.contoso.com with scope 10.0.0.0");
+            tracing::info!(
+                "first run: seeded dhcp1.contoso.com and dc1.contoso.com with scope 10.0.0.0"
+            );
         }
         let options = LeptosOptions::builder()
             .output_name("tandem")

@@ -108,7 +108,10 @@ pub fn ReservationsPage() -> impl IntoView {
 }
 
 #[component]
-fn ReservationsTable(view: ReservationsView, delete: ServerAction<DeleteReservation>) -> impl IntoView {
+fn ReservationsTable(
+    view: ReservationsView,
+    delete: ServerAction<DeleteReservation>,
+) -> impl IntoView {
     let row = view.row;
     let target = ScopeRef {
         server: row.server.to_string(),
@@ -219,9 +222,8 @@ fn CreateReservationDialog(
         }
         create.value().get().and_then(Result::err)
     };
-    let field_error = move |field: &'static str| {
-        move || error().and_then(|e: AppError| e.field(field))
-    };
+    let field_error =
+        move |field: &'static str| move || error().and_then(|e: AppError| e.field(field));
     let general_error = move || {
         error().and_then(|e| match e {
             AppError::Validation(errors) => {
@@ -253,7 +255,10 @@ fn CreateReservationDialog(
             },
         });
     };
-    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, hint: &'static str| {
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      hint: &'static str| {
         let err = field_error(id);
         view! {
             <label for=id>{label}</label>

@@ -47,7 +47,11 @@ impl IntoResponse for Failure {
                 vec![],
             ),
             Failure::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), vec![]),
-            Failure::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string(), errors.0),
+            Failure::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors.to_string(),
+                errors.0,
+            ),
             Failure::Storage(detail) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("could not save the configuration: {detail}"),
@@ -75,7 +79,10 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
             "/v1/scopes/{id}/reservations",
             get(list_reservations).post(add_reservation),
         )
-        .route("/v1/scopes/{id}/reservations/{ip}", delete(remove_reservation))
+        .route(
+            "/v1/scopes/{id}/reservations/{ip}",
+            delete(remove_reservation),
+        )
         .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
         .route("/v1/failover", get(failover))
         .with_state(server)
@@ -103,9 +110,13 @@ async fn list_scopes(State(s): Shared) -> Result<Json<Vec<Scope>>, Failure> {
 
 async fn get_scope(State(s): Shared, Path(id): Path<String>) -> Result<Json<Scope>, Failure> {
     let id = scope_id(&id)?;
-    s.read(|c| c.scope(id).cloned().ok_or_else(|| Failure::NotFound(format!("scope {id}"))))
-        .await
-        .map(Json)
+    s.read(|c| {
+        c.scope(id)
+            .cloned()
+            .ok_or_else(|| Failure::NotFound(format!("scope {id}")))
+    })
+    .await
+    .map(Json)
 }
 
 async fn put_scope(
@@ -116,7 +127,11 @@ async fn put_scope(
     let id = scope_id(&id)?;
     if scope.id != id {
         return Err(Failure::Invalid(
-            FieldError::new("scope_id", format!("the body is scope {}, not {id}", scope.id)).into(),
+            FieldError::new(
+                "scope_id",
+                format!("the body is scope {}, not {id}", scope.id),
+            )
+            .into(),
         ));
     }
     s.change(|c| {
@@ -164,11 +179,20 @@ async fn remove_reservation(
         .map(|_| StatusCode::NO_CONTENT)
 }
 
-async fn list_leases(State(s): Shared, Path(id): Path<String>) -> Result<Json<Vec<Lease>>, Failure> {
+async fn list_leases(
+    State(s): Shared,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Lease>>, Failure> {
     let id = scope_id(&id)?;
-    s.read(|c| Ok(c.leases.iter().filter(|l| l.scope_id == id).cloned().collect()))
-        .await
-        .map(Json)
+    s.read(|c| {
+        Ok(c.leases
+            .iter()
+            .filter(|l| l.scope_id == id)
+            .cloned()
+            .collect())
+    })
+    .await
+    .map(Json)
 }
 
 async fn add_lease(
@@ -178,9 +202,13 @@ async fn add_lease(
 ) -> Result<StatusCode, Failure> {
     let id = scope_id(&id)?;
     if lease.scope_id != id {
-        return Err(Failure::Invalid(FieldError::new("scope_id", "the lease is for another scope").into()));
+        return Err(Failure::Invalid(
+            FieldError::new("scope_id", "the lease is for another scope").into(),
+        ));
     }
-    s.change(|c| c.add_lease(lease)).await.map(|_| StatusCode::CREATED)
+    s.change(|c| c.add_lease(lease))
+        .await
+        .map(|_| StatusCode::CREATED)
 }
 
 async fn failover(State(s): Shared) -> Result<Json<Vec<tandem_core::FailoverReport>>, Failure> {

@@ -29,7 +29,12 @@ pub async fn start(path: &Path) -> std::io::Result<Running> {
     let mut config = ServerConfig::load(path).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: cannot listen on {}: {e}", config.name, config.listen)))?;
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("{}: cannot listen on {}: {e}", config.name, config.listen),
+            )
+        })?;
     let addr = listener.local_addr()?;
     if config.listen != addr {
         config.listen = addr;

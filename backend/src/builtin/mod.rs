@@ -147,7 +147,10 @@ impl BuiltinServer {
     }
 
     /// Reads the configuration while the service runs.
-    pub async fn read<T>(&self, f: impl FnOnce(&ServerConfig) -> Result<T, Failure>) -> Result<T, Failure> {
+    pub async fn read<T>(
+        &self,
+        f: impl FnOnce(&ServerConfig) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
         let config = self.config.lock().await;
         if !config.running {
             return Err(Failure::Stopped);

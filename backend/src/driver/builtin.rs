@@ -75,7 +75,11 @@ impl BuiltinDriver {
 
     /// Stops or starts the server's DHCP service (takes it offline or brings it back).
     pub async fn set_running(&self, running: bool) -> Result<(), DriverError> {
-        let path = if running { "/v1/service/start" } else { "/v1/service/stop" };
+        let path = if running {
+            "/v1/service/start"
+        } else {
+            "/v1/service/stop"
+        };
         self.call(Method::POST, path, None::<&()>, "the DHCP service")
             .await
             .map(drop)
@@ -118,9 +122,14 @@ impl DhcpDriver for BuiltinDriver {
 
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
         let id = scope.id;
-        self.call(Method::PUT, &format!("/v1/scopes/{id}"), Some(scope), &format!("scope {id}"))
-            .await
-            .map(drop)
+        self.call(
+            Method::PUT,
+            &format!("/v1/scopes/{id}"),
+            Some(scope),
+            &format!("scope {id}"),
+        )
+        .await
+        .map(drop)
     }
 
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {

@@ -108,7 +108,10 @@ impl Tandem {
         scope: ScopeId,
     ) -> Result<Option<Partnership>, ServiceError> {
         let reports = server.failover().await?;
-        let Some(report) = reports.into_iter().find(|r| r.relationship.has_scope(scope)) else {
+        let Some(report) = reports
+            .into_iter()
+            .find(|r| r.relationship.has_scope(scope))
+        else {
             return Ok(None);
         };
         let relationship = report.relationship;

@@ -70,9 +70,7 @@ fn row(
         state: scope.state,
         reservations: scope.reservations.len(),
         relationship: relationship.map(|r| r.name.clone()),
-        drift: partner
-            .as_ref()
-            .map(|p| drift_of(scope, p, collected)),
+        drift: partner.as_ref().map(|p| drift_of(scope, p, collected)),
         partner,
         sync_error,
     }
@@ -80,7 +78,10 @@ fn row(
 
 impl Tandem {
     /// Asks the given servers, all at once, for their scopes and relationships.
-    pub(crate) async fn collect(&self, names: &[ServerName]) -> Result<HashMap<ServerName, Collected>, ServiceError> {
+    pub(crate) async fn collect(
+        &self,
+        names: &[ServerName],
+    ) -> Result<HashMap<ServerName, Collected>, ServiceError> {
         let mut drivers: Vec<Arc<dyn DhcpDriver>> = Vec::new();
         for name in names {
             drivers.push(self.driver(name).await?);
@@ -162,15 +163,18 @@ impl Tandem {
     ) -> Result<ScopeReplication, ServiceError> {
         let driver = self.driver(server).await?;
         let source = driver.scope(scope_id).await?;
-        let partnership = self.partnership(driver.as_ref(), scope_id).await?.ok_or_else(|| {
-            ServiceError::Validation(
-                FieldError::new(
-                    "scope_id",
-                    format!("scope {scope_id} on {server} is not in a failover relationship"),
+        let partnership = self
+            .partnership(driver.as_ref(), scope_id)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Validation(
+                    FieldError::new(
+                        "scope_id",
+                        format!("scope {scope_id} on {server} is not in a failover relationship"),
+                    )
+                    .into(),
                 )
-                .into(),
-            )
-        })?;
+            })?;
         let partner_name = partnership.partner_name(server);
         let partner = partnership.partner.map_err(ServiceError::Conflict)?;
         let copy = match partner.scope(scope_id).await {
@@ -179,7 +183,9 @@ impl Tandem {
             Err(e) => return Err(e.into()),
         };
         let plan = ReplicationPlan::new(&source, partner_name.clone(), copy.as_ref());
-        let before = copy.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
+        let before = copy
+            .as_ref()
+            .map(|c| serde_json::to_string(c).unwrap_or_default());
         let result = if plan.is_noop() {
             Ok(())
         } else {
@@ -198,7 +204,10 @@ impl Tandem {
             after_json: serde_json::to_string(&plan.scope).ok(),
             outcome,
             replication: Some(match &result {
-                Ok(()) => format!("replicated to {partner_name}: {} change(s)", plan.changes.len()),
+                Ok(()) => format!(
+                    "replicated to {partner_name}: {} change(s)",
+                    plan.changes.len()
+                ),
                 Err(e) => format!("not replicated to {partner_name}: {e}"),
             }),
         })
@@ -211,7 +220,12 @@ impl Tandem {
             other => other.into(),
         })?;
         let mut conn = self.store.pool().acquire().await?;
-        sync_errors::clear(&mut conn, &partnership.relationship.name, &scope_id.to_string()).await?;
+        sync_errors::clear(
+            &mut conn,
+            &partnership.relationship.name,
+            &scope_id.to_string(),
+        )
+        .await?;
         Ok(ScopeReplication {
             scope_id,
             source: server.clone(),
@@ -239,7 +253,11 @@ impl Tandem {
             object: format!("scope {scope_id} in {relationship}"),
             before_json: None,
             after_json: None,
-            outcome: if cleared { "ok".into() } else { "nothing to clear".into() },
+            outcome: if cleared {
+                "ok".into()
+            } else {
+                "nothing to clear".into()
+            },
             replication: None,
         })
         .await?;

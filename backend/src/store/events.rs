@@ -36,7 +36,10 @@ pub async fn record(conn: &mut AnyConnection, e: &Event) -> Result<(), sqlx::Err
 }
 
 /// The newest events first.
-pub async fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(String, Event)>, sqlx::Error> {
+pub async fn recent(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<(String, Event)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT at, actor, action, server, object, before_json, after_json, outcome, replication
          FROM events ORDER BY id DESC LIMIT $1",

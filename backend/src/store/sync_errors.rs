@@ -39,11 +39,12 @@ pub async fn clear(
     relationship: &str,
     scope_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM scope_sync_errors WHERE relationship = $1 AND scope_id = $2")
-        .bind(relationship)
-        .bind(scope_id)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM scope_sync_errors WHERE relationship = $1 AND scope_id = $2")
+            .bind(relationship)
+            .bind(scope_id)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 

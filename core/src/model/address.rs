@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn scope_ids_parse_dotted_quads_only() {
-        assert_eq!(ScopeId::parse(" 10.0.0.0 ").unwrap().to_string(), "10.0.0.0");
+        assert_eq!(
+            ScopeId::parse(" 10.0.0.0 ").unwrap().to_string(),
+            "10.0.0.0"
+        );
         assert!(ScopeId::parse("10.0.0").is_err());
         assert!(ScopeId::parse("10.0.0.256").is_err());
     }

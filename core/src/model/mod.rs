@@ -8,7 +8,9 @@ mod scope;
 mod server;
 
 pub use address::{IpRange, ScopeId, parse_ipv4};
-pub use failover::{FailoverMode, FailoverReport, FailoverRelationship, FailoverState, Percent, ServerRole};
+pub use failover::{
+    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
+};
 pub use reservation::{MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState};
 pub use server::ServerName;

@@ -94,7 +94,9 @@ impl ReservationType {
             "" | "both" => Ok(Self::Both),
             "dhcp" => Ok(Self::Dhcp),
             "bootp" => Ok(Self::Bootp),
-            other => Err(format!("'{other}' is not a reservation type: Dhcp, Bootp or Both")),
+            other => Err(format!(
+                "'{other}' is not a reservation type: Dhcp, Bootp or Both"
+            )),
         }
     }
 
@@ -132,14 +134,31 @@ mod tests {
 
     #[test]
     fn mac_addresses_accept_the_three_forms_and_show_dashes() {
-        for input in ["00155DA76602", "00-15-5d-a7-66-02", "00:15:5d:a7:66:02", " 00:15:5D:A7:66:02 "] {
-            assert_eq!(MacAddress::parse(input).unwrap().to_string(), "00-15-5d-a7-66-02", "{input}");
+        for input in [
+            "00155DA76602",
+            "00-15-5d-a7-66-02",
+            "00:15:5d:a7:66:02",
+            " 00:15:5D:A7:66:02 ",
+        ] {
+            assert_eq!(
+                MacAddress::parse(input).unwrap().to_string(),
+                "00-15-5d-a7-66-02",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn malformed_mac_addresses_are_refused() {
-        for input in ["", "00155DA7660", "00155DA766022", "00-15-5d-a7-66:02", "0g155DA76602", "00-15-5d-a7-6602-", "+0155DA76602"] {
+        for input in [
+            "",
+            "00155DA7660",
+            "00155DA766022",
+            "00-15-5d-a7-66:02",
+            "0g155DA76602",
+            "00-15-5d-a7-6602-",
+            "+0155DA76602",
+        ] {
             assert!(MacAddress::parse(input).is_err(), "{input}");
         }
     }
@@ -147,7 +166,10 @@ mod tests {
     #[test]
     fn reservation_types_parse_case_blind_and_default_to_both() {
         assert_eq!(ReservationType::parse("").unwrap(), ReservationType::Both);
-        assert_eq!(ReservationType::parse("BOOTP").unwrap(), ReservationType::Bootp);
+        assert_eq!(
+            ReservationType::parse("BOOTP").unwrap(),
+            ReservationType::Bootp
+        );
         assert!(ReservationType::parse("dns").is_err());
     }
 }

@@ -70,8 +70,6 @@ impl Scope {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn subnet_masks_follow_the_prefix() {
         let mut scope = crate::validate::tests::seed_scope();
