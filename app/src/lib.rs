@@ -1,6 +1,9 @@
 //! The Leptos application: wire error type, server functions, pages and components. Built
 //! twice: with `ssr` for the server, with `hydrate` for the browser.
 
+// Leptos views are deeply nested types; release builds need more room to lay them out.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

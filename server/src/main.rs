@@ -1,12 +1,9 @@
 //! `tandem`: serves the portal (the default), or, with `server`, manages a built-in DHCP server
 //! through its own native API, as the seed's PowerShell cmdlets do.
 
-mod cli;
-mod config;
-mod web;
-
 use clap::Parser;
-use config::{Cli, Command};
+use server::config::{Cli, Command};
+use server::{cli, web};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -30,12 +30,7 @@ impl Application {
                 "first run: seeded dhcp1.contoso.com and dc1.contoso.com with scope 10.0.0.0"
             );
         }
-        let options = LeptosOptions::builder()
-            .output_name("tandem")
-            .site_root(config.site_root.display().to_string())
-            .site_pkg_dir("pkg")
-            .site_addr(config.addr)
-            .build();
+        let options = leptos_options(&config);
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let router = router(options, started.tandem.clone());
         Ok(Self {
@@ -58,6 +53,16 @@ impl Application {
             .await?;
         Ok(())
     }
+}
+
+/// Leptos's settings, from Tandem's own (no Cargo.toml metadata, no LEPTOS_* variables).
+pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("tandem")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
 }
 
 /// The whole router: pages, server functions, static files, with tracing and request IDs.

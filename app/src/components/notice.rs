@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use tandem_core::views::{ChangeOutcome, ReplicationOutcome};
+use tandem_core::views::{ChangeOutcome, ReplicationOutcome, ScopeReplication};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -14,6 +14,20 @@ pub enum Notice {
 impl Notice {
     pub fn from_error(e: &AppError) -> Self {
         Self::Failed(e.to_string())
+    }
+
+    /// What a manual scope replication did, or why it failed.
+    pub fn from_replication(result: &Result<ScopeReplication, AppError>) -> Self {
+        match result {
+            Ok(r) => Self::Done(format!(
+                "Scope {} replicated from {} to {}: {} difference(s) overwritten.",
+                r.scope_id,
+                r.source,
+                r.partner,
+                r.changes.len()
+            )),
+            Err(e) => Self::from_error(e),
+        }
     }
 
     /// Tells plainly where a change was applied, and whether its partner got it.

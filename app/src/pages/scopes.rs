@@ -18,16 +18,7 @@ pub fn ScopesPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(result) = replicate.value().get() {
-            notice.set(Some(match result {
-                Ok(r) => Notice::Done(format!(
-                    "Scope {} replicated from {} to {}: {} difference(s) overwritten.",
-                    r.scope_id,
-                    r.source,
-                    r.partner,
-                    r.changes.len()
-                )),
-                Err(e) => Notice::from_error(&e),
-            }));
+            notice.set(Some(Notice::from_replication(&result)));
         }
     });
     Effect::new(move |_| {

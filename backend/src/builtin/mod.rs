@@ -87,12 +87,21 @@ impl ServerConfig {
         })
     }
 
-    /// Saves atomically: a reader sees the old file or the new one, never half of one.
+    /// Saves atomically and durably: a reader sees the old file or the new one, never half of
+    /// one, and once this returns the new one survives a crash (file and folder are synced).
     pub async fn save(&self, path: &Path) -> Result<(), std::io::Error> {
+        use tokio::io::AsyncWriteExt;
         let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        tokio::fs::write(&tmp, text).await?;
-        tokio::fs::rename(&tmp, path).await
+        let mut file = tokio::fs::File::create(&tmp).await?;
+        file.write_all(text.as_bytes()).await?;
+        file.sync_all().await?;
+        drop(file);
+        tokio::fs::rename(&tmp, path).await?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::File::open(dir).await?.sync_all().await?;
+        }
+        Ok(())
     }
 
     pub fn scope(&self, id: ScopeId) -> Option<&Scope> {

@@ -1,0 +1,5 @@
+//! The `tandem` binary's parts, as a library so that tests can build the router directly.
+
+pub mod cli;
+pub mod config;
+pub mod web;
