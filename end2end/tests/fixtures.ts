@@ -44,6 +44,19 @@ async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string
 }
 
 export const test = base.extend<{ tandem: Tandem }>({
+  // Any script error or failed hydration in the browser fails the test. A refused server
+  // function answers with an error status, which Chromium logs as a failed resource: that one
+  // is expected, the page shows the refusal.
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+    await use(page);
+    expect(errors, 'errors in the browser console').toEqual([]);
+  },
+
   tandem: async ({}, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
     const { proc, url } = await start(dataDir);
