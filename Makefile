@@ -24,7 +24,9 @@ test-rust:
 	scripts/setup.sh --test
 	cargo test --workspace --exclude frontend
 
-test-browser: build
+# Uses the `tandem` binary that `cargo test` built (same features: no second build).
+test-browser: test-rust
+	scripts/build.sh --site-only
 	cd end2end && npx playwright test
 
 fmt:

@@ -13,8 +13,16 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("{0} not found")]
     NotFound(String),
+    /// Someone changed the object first; `current` is what it is now, when known.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current: Option<tandem_core::Reservation>,
+    },
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error("{0}")]
-    Conflict(String),
+    Unauthenticated(String),
     #[error("{server} is unreachable: {detail}")]
     Unreachable { server: String, detail: String },
     #[error("{what} is not supported by {server}")]
@@ -51,7 +59,12 @@ impl From<tandem_backend::ServiceError> for AppError {
         match e {
             S::Validation(errors) => Self::Validation(errors),
             S::NotFound(what) => Self::NotFound(what),
-            S::Conflict(message) => Self::Conflict(message),
+            S::Conflict { message, current } => Self::Conflict {
+                message,
+                current: current.map(|c| *c),
+            },
+            S::Forbidden(message) => Self::Forbidden(message),
+            S::Unauthenticated(message) => Self::Unauthenticated(message),
             S::Driver(D::Unreachable { server, detail }) => Self::Unreachable {
                 server: server.to_string(),
                 detail,
@@ -60,7 +73,10 @@ impl From<tandem_backend::ServiceError> for AppError {
                 server: server.to_string(),
                 what,
             },
-            S::Driver(other) => Self::Conflict(other.to_string()),
+            S::Driver(other) => Self::Conflict {
+                message: other.to_string(),
+                current: None,
+            },
             S::Database(db) => {
                 let request_id = uuid::Uuid::new_v4().to_string();
                 tracing::error!(%request_id, error = %db, "database error");

@@ -8,20 +8,39 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
+use session::PageContext;
+use tandem_core::access::Permission;
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. Its Content-Security-Policy
+/// allows only this response's own inline scripts (by nonce) and the WASM bundle.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -35,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let ctx = PageContext::provide();
     view! {
         <Stylesheet id="tandem" href="/tandem.css" />
         <Title text="Tandem" />
@@ -43,14 +63,34 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">
                     "Tandem"
                 </a>
-                <nav>
-                    <A href="/">"DHCP Scopes"</A>
-                </nav>
+                <Transition fallback=|| ()>
+                    {move || {
+                        ctx.user
+                            .get()
+                            .flatten()
+                            .map(|user| {
+                                view! {
+                                    <nav>
+                                        <A href="/">"DHCP Scopes"</A>
+                                        <A href="/events">"Event Catalog"</A>
+                                        {user
+                                            .role
+                                            .grants(Permission::ManageUsers)
+                                            .then(|| view! { <A href="/users">"Users and Roles"</A> })}
+                                    </nav>
+                                    <components::user_menu::UserMenu user />
+                                }
+                            })
+                    }}
+                </Transition>
             </header>
             <main>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=pages::scopes::ScopesPage />
                     <Route path=path!("/servers/:server/scopes/:scope") view=pages::reservations::ReservationsPage />
+                    <Route path=path!("/events") view=pages::events::EventsPage />
+                    <Route path=path!("/users") view=pages::users::UsersPage />
+                    <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>
             </main>
         </Router>

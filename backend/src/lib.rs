@@ -8,4 +8,4 @@ pub mod driver;
 pub mod service;
 pub mod store;
 
-pub use service::{Actor, ServiceError, Tandem};
+pub use service::{Caller, ServiceError, Tandem};

@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 use tandem_backend::bootstrap::{self, Started};
 use tandem_backend::builtin::Lease;
-use tandem_backend::{Actor, ServiceError, Tandem};
+use tandem_backend::{Caller, ServiceError, Tandem};
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::validate::NewReservation;
 use tandem_core::views::{ReplicationOutcome, ScopeRow};
@@ -50,7 +50,7 @@ impl Pair {
     }
 
     async fn row(&self, server: &ServerName) -> ScopeRow {
-        let view = self.tandem().list_scopes().await.unwrap();
+        let view = self.tandem().list_scopes(&actor()).await.unwrap();
         view.rows
             .into_iter()
             .find(|r| &r.server == server && r.scope_id == self.scope)
@@ -95,8 +95,8 @@ fn input(ip: &str, mac: &str) -> NewReservation {
     }
 }
 
-fn actor() -> Actor {
-    Actor::new("tester")
+fn actor() -> Caller {
+    Caller::local("tester")
 }
 
 #[tokio::test]
@@ -338,7 +338,7 @@ async fn an_offline_partner_leaves_the_change_and_a_sync_error_until_replicated(
         "{row:?}"
     );
     assert!(matches!(row.drift, Some(DriftStatus::Unknown { .. })));
-    let view = pair.tandem().list_scopes().await.unwrap();
+    let view = pair.tandem().list_scopes(&actor()).await.unwrap();
     assert_eq!(view.unreachable.len(), 1);
     assert_eq!(view.unreachable[0].server, pair.dc1);
 

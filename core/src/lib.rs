@@ -2,6 +2,7 @@
 //! replication planning and drift computation. It knows nothing of HTTP, Leptos or SQL, and
 //! compiles to WASM so that the browser uses the very same types.
 
+pub mod access;
 pub mod drift;
 pub mod error;
 pub mod model;

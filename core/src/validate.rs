@@ -56,6 +56,25 @@ impl NewReservation {
 /// Whether `new` may be added to `scope`: inside the scope's range, and neither its address
 /// nor its client ID already reserved there.
 pub fn reservation_fits(scope: &Scope, new: &Reservation) -> Result<(), FieldErrors> {
+    reservation_fits_except(scope, new, None)
+}
+
+/// Whether `new` may replace the reservation at `replacing` (or be added, when `None`).
+pub fn reservation_fits_except(
+    scope: &Scope,
+    new: &Reservation,
+    replacing: Option<std::net::Ipv4Addr>,
+) -> Result<(), FieldErrors> {
+    let others = Scope {
+        reservations: scope
+            .reservations
+            .iter()
+            .filter(|r| Some(r.ip_address) != replacing)
+            .cloned()
+            .collect(),
+        ..scope.clone()
+    };
+    let scope = &others;
     let mut errors = FieldErrors::default();
     if !scope.range.contains(new.ip_address) {
         errors.push(

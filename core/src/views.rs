@@ -81,3 +81,29 @@ pub struct ScopeReplication {
     /// What the partner's copy had that is now overwritten; empty when it already agreed.
     pub changes: Vec<crate::drift::Difference>,
 }
+
+/// One row of the Event Catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object_type: String,
+    pub server: Option<String>,
+    pub object: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// `ok`, `pending` (the change was under way), or why it failed.
+    pub outcome: String,
+    pub replication: Option<String>,
+}
+
+/// Sent to every open page when something changed, so that it refreshes without a reload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeNotice {
+    /// `reservation`, `scope`, `sync_error`, `user`…
+    pub kind: String,
+    pub server: Option<String>,
+    pub scope: Option<String>,
+}

@@ -11,18 +11,22 @@ const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 export const BIN = process.env.TANDEM_BIN || path.join(targetDir, 'debug', 'tandem');
 const SITE = process.env.TANDEM_SITE_ROOT || path.join(root, 'site');
 
+export const ADMIN_PASSWORD = 'e2e admin password';
+
 export interface Tandem {
   url: string;
   dataDir: string;
   /** Runs `tandem server <args…>` against this instance's built-in servers. */
   cli: (...args: string[]) => string;
+  /** Runs `tandem user <args…>` against this instance's database. */
+  users: (...args: string[]) => string;
   /** The IPAddress column of `reservation list` on one server. */
   reservations: (server: string) => string[];
 }
 
 async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(BIN, ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--site-root', SITE], {
-    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info' },
+    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info', TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -47,12 +51,14 @@ export const test = base.extend<{ tandem: Tandem }>({
   // Any script error or failed hydration in the browser fails the test. A refused server
   // function answers with an error status, which Chromium logs as a failed resource: that one
   // is expected, the page shows the refusal.
-  page: async ({ page }, use) => {
+  // Signed in as the first administrator, unless a test signs in itself.
+  page: async ({ page, tandem }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
     });
+    await signIn(page, tandem.url, 'admin', ADMIN_PASSWORD);
     await use(page);
     expect(errors, 'errors in the browser console').toEqual([]);
   },
@@ -68,11 +74,23 @@ export const test = base.extend<{ tandem: Tandem }>({
         .slice(2)
         .map((line) => line.split(/\s+/)[0])
         .filter((ip) => ip);
-    await use({ url, dataDir, cli, reservations });
+    const users = (...args: string[]) =>
+      execFileSync(BIN, ['--data-dir', dataDir, 'user', ...args], { encoding: 'utf8' });
+    await use({ url, dataDir, cli, users, reservations });
     proc.kill('SIGINT');
     fs.rmSync(dataDir, { recursive: true, force: true });
   },
 });
+
+/** Signs in through the sign-in page and waits for the portal. */
+export async function signIn(page: Page, url: string, username: string, password: string) {
+  await page.goto(url + '/sign-in');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.click('form.sign-in button[type="submit"]')]);
+  await page.waitForSelector('body[data-hydrated="true"]');
+}
 
 /** Opens a page of the portal and waits until it has hydrated, so clicks are heard. */
 export async function open(page: Page, url: string) {

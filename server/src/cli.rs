@@ -199,3 +199,71 @@ fn print_reservations(scope: &Scope) {
         &rows,
     );
 }
+
+/// `tandem user …`: Tandem's users from the machine it runs on. Whoever can run this can read
+/// the database anyway; the changes are recorded in the Event Catalog as `cli:<login>`.
+pub async fn run_user(
+    config: &crate::config::ServeConfig,
+    action: crate::config::UserAction,
+) -> anyhow::Result<()> {
+    use crate::config::UserAction;
+    use tandem_backend::service::UserInput;
+    use tandem_backend::store::Store;
+    use tandem_backend::{Caller, Tandem};
+    tokio::fs::create_dir_all(&config.data_dir).await?;
+    let url = config
+        .database_url
+        .clone()
+        .unwrap_or_else(|| tandem_backend::bootstrap::default_database_url(&config.data_dir));
+    let tandem = Tandem::new(Store::connect(&url).await?);
+    let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let caller = Caller::local(&format!("cli:{login}"));
+    match action {
+        UserAction::List => {
+            let rows: Vec<Vec<String>> = tandem
+                .list_users(&caller)
+                .await?
+                .into_iter()
+                .map(|u| {
+                    vec![
+                        u.username,
+                        u.role.as_str().to_string(),
+                        u.servers
+                            .map(|s| {
+                                s.iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            })
+                            .unwrap_or_else(|| "all".into()),
+                        if u.disabled { "disabled" } else { "enabled" }.into(),
+                    ]
+                })
+                .collect();
+            table(&["UserName", "Role", "Servers", "State"], &rows);
+        }
+        UserAction::Add {
+            username,
+            role,
+            password,
+            servers,
+        } => {
+            let input = UserInput {
+                username,
+                display_name: String::new(),
+                role,
+                servers,
+                disabled: false,
+            };
+            let user = tandem.create_user(&caller, &input, &password).await?;
+            println!("created {} ({})", user.username, user.role.label());
+        }
+        UserAction::ResetPassword { username, password } => {
+            tandem
+                .reset_password(&caller, &username, None, &password)
+                .await?;
+            println!("password of {username} reset; their sessions are ended");
+        }
+    }
+    Ok(())
+}

@@ -36,6 +36,26 @@ pub struct ServeConfig {
     /// Folder with the built browser bundle (`pkg/`), the style sheet and public files.
     #[arg(long, env = "TANDEM_SITE_ROOT", default_value = "site", global = true)]
     pub site_root: PathBuf,
+    /// Password for the first administrator ('admin') on first run; without it one is
+    /// generated and printed once.
+    #[arg(
+        long,
+        env = "TANDEM_ADMIN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_password: Option<String>,
+    /// Mark the session cookie Secure (Tandem is served over TLS, e.g. behind a proxy).
+    #[arg(long, env = "TANDEM_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+    /// Minutes a session may stay unused before it ends.
+    #[arg(
+        long,
+        env = "TANDEM_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +65,35 @@ pub enum Command {
     /// Manage a built-in DHCP server directly through its native API. Changes made this way
     /// are NOT replicated to its failover partner: Tandem detects them as drift.
     Server(ServerCommand),
+    /// Manage Tandem's users from the machine it runs on (for recovery and scripting).
+    #[command(subcommand)]
+    User(UserAction),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// List users with their roles.
+    List,
+    /// Create a user.
+    Add {
+        username: String,
+        /// Administrator, DhcpAdministrator, DhcpScopeAdministrator,
+        /// DhcpReservationsAdministrator or User.
+        #[arg(long)]
+        role: String,
+        /// The password; read from TANDEM_NEW_PASSWORD when not given.
+        #[arg(long, env = "TANDEM_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Servers the user may act on (comma-separated); every server when empty.
+        #[arg(long, default_value = "")]
+        servers: String,
+    },
+    /// Set a new password (ends the user's sessions).
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "TANDEM_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -2,4 +2,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod guard;
+pub mod live;
 pub mod web;

@@ -10,6 +10,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
+        Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
         Some(Command::Serve) | None => {
             tracing_subscriber::fmt()
                 .with_env_filter(

@@ -1,16 +1,24 @@
-//! The web application: build it (database, built-in servers, router), then run it.
+//! The web application: build it (database, first administrator, built-in servers, router),
+//! then run it.
 
 use crate::config::ServeConfig;
+use crate::{guard, live};
+use app::api::ssr::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
 use axum::http::{HeaderName, Request};
+use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::time::Duration;
 use tandem_backend::Tandem;
 use tandem_backend::bootstrap::{self, Started};
+use tandem_backend::service::SessionSettings;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -24,15 +32,37 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
-        let started = bootstrap::start(&config.data_dir, config.database_url.as_deref()).await?;
+        let mut started =
+            bootstrap::start(&config.data_dir, config.database_url.as_deref()).await?;
         if started.seeded {
             tracing::info!(
                 "first run: seeded dhcp1.contoso.com and dc1.contoso.com with scope 10.0.0.0"
             );
         }
+        started.tandem = started.tandem.clone().with_sessions(SessionSettings {
+            idle: Duration::from_secs(config.session_idle_minutes * 60),
+            ..SessionSettings::default()
+        });
+        if let Some(generated) = started
+            .tandem
+            .ensure_admin(config.admin_password.as_deref())
+            .await?
+        {
+            // Shown once: the only place this password ever appears.
+            println!(
+                "\n  First run: sign in as user 'admin' with password: {generated}\n  \
+                 (change it under Users and Roles; this is not shown again)\n"
+            );
+        }
         let options = leptos_options(&config);
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
-        let router = router(options, started.tandem.clone());
+        let router = router(
+            options,
+            started.tandem.clone(),
+            CookiePolicy {
+                secure: config.secure_cookies,
+            },
+        );
         Ok(Self {
             listener,
             router,
@@ -43,14 +73,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!("Tandem is serving on http://{addr}");
+        println!("Tandem is serving on http://{addr}");
         for server in &self.started.builtin {
             tracing::info!(server = %server.name, api = %server.endpoint(), "built-in server native API");
         }
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
     }
 }
@@ -65,18 +100,40 @@ pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
         .build()
 }
 
-/// The whole router: pages, server functions, static files, with tracing and request IDs.
-pub fn router(options: LeptosOptions, tandem: Tandem) -> Router {
+/// The whole router: pages, server functions, live refresh, CSV export and static files,
+/// behind the session and same-origin guards, with security headers, tracing and request IDs.
+pub fn router(options: LeptosOptions, tandem: Tandem, cookies: CookiePolicy) -> Router {
     let routes = generate_route_list(App);
-    let context = move || provide_context(tandem.clone());
-    Router::new()
+    let context = {
+        let tandem = tandem.clone();
+        move || {
+            provide_context(tandem.clone());
+            provide_context(cookies);
+        }
+    };
+    let handlers = Router::new()
+        .route("/api/live", get(live::live))
+        .route("/events.csv", get(live::events_csv))
+        .route("/health", get(live::health))
+        .with_state(tandem.clone());
+    let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
-        .layer(CompressionLayer::new())
+        .merge(handlers)
+        .layer(axum::middleware::from_fn_with_state(
+            tandem,
+            guard::require_session,
+        ))
+        .layer(axum::middleware::from_fn(guard::same_origin))
+        .layer(CompressionLayer::new());
+    for (name, value) in guard::security_headers() {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

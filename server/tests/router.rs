@@ -1,96 +1,313 @@
-//! The real router, called directly: pages render server-side with the servers' data, and
-//! server functions answer with the typed wire error.
+//! The real router, called directly: the session guard, the same-origin guard, security
+//! headers, server functions with the typed wire error, and pages rendered with the servers'
+//! data.
 
+use app::api::ssr::CookiePolicy;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use server::config::ServeConfig;
 use server::web::{leptos_options, router};
 use tandem_backend::bootstrap;
 use tower::ServiceExt;
 
-async fn app() -> (tempfile::TempDir, axum::Router) {
+const PASSWORD: &str = "router test password";
+
+struct App {
+    _dir: tempfile::TempDir,
+    router: axum::Router,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn app_with(cookies: CookiePolicy) -> App {
     let dir = tempfile::tempdir().unwrap();
     let started = bootstrap::start(dir.path(), None).await.unwrap();
+    started.tandem.ensure_admin(Some(PASSWORD)).await.unwrap();
     let config = ServeConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         database_url: None,
         site_root: dir.path().join("site"),
+        admin_password: None,
+        secure_cookies: cookies.secure,
+        session_idle_minutes: 30,
     };
-    let router = router(leptos_options(&config), started.tandem.clone());
+    let router = router(leptos_options(&config), started.tandem.clone(), cookies);
     // Dropping the handles detaches the built-in servers' tasks: they keep serving.
     drop(started.builtin);
-    (dir, router)
+    App { _dir: dir, router }
 }
 
-async fn call(router: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+async fn app() -> App {
+    app_with(CookiePolicy { secure: false }).await
 }
 
-fn post_json(path: &str, body: &str) -> Request<Body> {
-    Request::post(path)
+impl App {
+    async fn call(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    /// Signs in as the administrator; returns the cookie to send.
+    async fn sign_in(&self) -> String {
+        let reply = self
+            .call(post_json(
+                "/api/sign_in",
+                &format!(r#"{{"credentials":{{"username":"admin","password":"{PASSWORD}"}}}}"#),
+                None,
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let set_cookie = reply.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+}
+
+fn post_json(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path)
         .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
+        .header("host", "tandem.test");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path).header("host", "tandem.test");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn without_a_session_pages_redirect_to_sign_in_and_calls_are_refused() {
+    let app = app().await;
+    let page = app
+        .call(get("/servers/dc1.contoso.com/scopes/10.0.0.0", None))
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.headers[header::LOCATION],
+        "/sign-in?next=/servers/dc1.contoso.com/scopes/10.0.0.0"
+    );
+    let call = app.call(post_json("/api/list_scopes", "", None)).await;
+    assert_eq!(call.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call(get("/events.csv", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call(get("/api/live", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let health = app.call(get("/health", None)).await;
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok")
+    );
+    assert_eq!(app.call(get("/sign-in", None)).await.status, StatusCode::OK);
+    let forged = app
+        .call(get("/", Some("tandem_session=0123456789abcdef")))
+        .await;
+    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_fresh_http_only_strict_cookie_each_time() {
+    let app = app().await;
+    let first = app.sign_in().await;
+    let second = app.sign_in().await;
+    assert_ne!(first, second, "a new session at each sign-in");
+    let reply = app
+        .call(post_json(
+            "/api/sign_in",
+            &format!(r#"{{"credentials":{{"username":"admin","password":"{PASSWORD}"}}}}"#),
+            None,
+        ))
+        .await;
+    let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
+    let wrong = app
+        .call(post_json(
+            "/api/sign_in",
+            r#"{"credentials":{"username":"admin","password":"wrong"}}"#,
+            None,
+        ))
+        .await;
+    assert!(wrong.headers.get(header::SET_COOKIE).is_none());
+    assert!(wrong.body.contains("Unauthenticated"), "{}", wrong.body);
+
+    let secure = app_with(CookiePolicy { secure: true }).await;
+    let reply = secure
+        .call(post_json(
+            "/api/sign_in",
+            &format!(r#"{{"credentials":{{"username":"admin","password":"{PASSWORD}"}}}}"#),
+            None,
+        ))
+        .await;
+    assert!(
+        reply.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("; Secure")
+    );
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    assert_eq!(
+        app.call(get("/", Some(&cookie))).await.status,
+        StatusCode::OK
+    );
+    let out = app
+        .call(post_json("/api/sign_out", "", Some(&cookie)))
+        .await;
+    assert!(
+        out.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        app.call(get("/", Some(&cookie))).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_changes_nothing() {
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let body = r#"{"input":{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"},"reservation":{"ip_address":"10.0.0.100","client_id":"00155DA76602"}}}"#;
+    let mut forged = post_json("/api/create_reservation", body, Some(&cookie));
+    forged
+        .headers_mut()
+        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    assert_eq!(app.call(forged).await.status, StatusCode::FORBIDDEN);
+    let mut sneaky = post_json("/api/create_reservation", body, Some(&cookie));
+    sneaky
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(app.call(sneaky).await.status, StatusCode::FORBIDDEN);
+    let page = app
+        .call(get(
+            "/servers/dhcp1.contoso.com/scopes/10.0.0.0",
+            Some(&cookie),
+        ))
+        .await;
+    assert!(!page.body.contains("data-ip=\"10.0.0.100\""));
+    // The same request from the portal's own origin goes through.
+    let mut own = post_json("/api/create_reservation", body, Some(&cookie));
+    own.headers_mut()
+        .insert(header::ORIGIN, "http://tandem.test".parse().unwrap());
+    assert_eq!(app.call(own).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_csp() {
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let page = app.call(get("/", Some(&cookie))).await;
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a script nonce");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the inline script carries it"
+    );
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(page.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(page.headers[header::REFERRER_POLICY], "same-origin");
+    let api = app
+        .call(post_json("/api/list_scopes", "", Some(&cookie)))
+        .await;
+    assert_eq!(
+        api.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
 }
 
 #[tokio::test]
 async fn the_scopes_page_renders_both_seed_servers_in_sync() {
-    let (_dir, router) = app().await;
-    let (status, html) = call(&router, Request::get("/").body(Body::empty()).unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let page = app.call(get("/", Some(&cookie))).await;
+    assert_eq!(page.status, StatusCode::OK);
     for server in ["dhcp1.contoso.com", "dc1.contoso.com"] {
         assert!(
-            html.contains(&format!("data-server=\"{server}\"")),
+            page.body.contains(&format!("data-server=\"{server}\"")),
             "{server}"
         );
     }
-    assert_eq!(html.matches("data-drift=\"InSync\"").count(), 2);
-    assert!(html.contains("dhcp1.contoso.com-dc1.contoso.com"));
+    assert_eq!(page.body.matches("data-drift=\"InSync\"").count(), 2);
+    assert!(page.body.contains("dhcp1.contoso.com-dc1.contoso.com"));
 }
 
 #[tokio::test]
 async fn a_bad_client_id_is_a_validation_error_naming_the_field() {
-    let (_dir, router) = app().await;
-    let (status, body) = call(
-        &router,
-        post_json(
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let reply = app
+        .call(post_json(
             "/api/create_reservation",
             r#"{"input":{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"},"reservation":{"ip_address":"10.0.0.100","client_id":"00155DA7660"}}}"#,
-        ),
-    )
-    .await;
-    assert!(
-        status.is_server_error() || status.is_client_error(),
-        "{status}"
-    );
-    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
+            Some(&cookie),
+        ))
+        .await;
+    assert!(!reply.status.is_success(), "{}", reply.status);
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert!(
         error
             .field("client_id")
             .unwrap()
             .contains("not a MAC address"),
-        "{body}"
+        "{}",
+        reply.body
     );
     assert_eq!(error.field("ip_address"), None);
 }
 
 #[tokio::test]
 async fn an_unknown_server_is_not_found() {
-    let (_dir, router) = app().await;
-    let (_, body) = call(
-        &router,
-        post_json(
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let reply = app
+        .call(post_json(
             "/api/list_reservations",
             r#"{"target":{"server":"nope.contoso.com","scope_id":"10.0.0.0"}}"#,
-        ),
-    )
-    .await;
-    let error: app::error::AppError = serde_json::from_str(&body).unwrap();
+            Some(&cookie),
+        ))
+        .await;
+    let error: app::error::AppError = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(
         error,
         app::error::AppError::NotFound("server nope.contoso.com".into())
@@ -98,31 +315,39 @@ async fn an_unknown_server_is_not_found() {
 }
 
 #[tokio::test]
-async fn a_reservation_created_over_http_is_replicated() {
-    let (_dir, router) = app().await;
-    let (status, body) = call(
-        &router,
-        post_json(
+async fn a_reservation_created_over_http_is_replicated_and_exported() {
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let reply = app
+        .call(post_json(
             "/api/create_reservation",
             r#"{"input":{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"},"reservation":{"ip_address":"10.0.0.100","client_id":"00-15-5d-a7-66-02","type":"Dhcp"}}}"#,
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(
-        body.contains(r#""outcome":"Replicated","partner":"dc1.contoso.com""#),
-        "{body}"
+        reply
+            .body
+            .contains(r#""outcome":"Replicated","partner":"dc1.contoso.com""#),
+        "{}",
+        reply.body
     );
-    let (_, page) = call(
-        &router,
-        Request::get("/servers/dc1.contoso.com/scopes/10.0.0.0")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let page = app
+        .call(get(
+            "/servers/dc1.contoso.com/scopes/10.0.0.0",
+            Some(&cookie),
+        ))
+        .await;
     assert!(
-        page.contains("data-ip=\"10.0.0.100\""),
+        page.body.contains("data-ip=\"10.0.0.100\""),
         "the partner lists it"
     );
-    assert!(page.contains("00-15-5d-a7-66-02"));
+    assert!(page.body.contains("00-15-5d-a7-66-02"));
+    let csv = app
+        .call(get("/events.csv?action=create_reservation", Some(&cookie)))
+        .await;
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
+    assert!(csv.body.contains("admin,create_reservation,reservation"));
 }

@@ -1,13 +1,51 @@
 //! Server functions, grouped by resource. Each is thin: who is calling, one call into the
 //! services, the error mapped to [`AppError`](crate::error::AppError).
 
+pub mod events;
 pub mod reservations;
 pub mod scopes;
+pub mod session;
+pub mod users;
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use crate::error::AppError;
-    use tandem_backend::{Actor, Tandem};
+    use tandem_backend::service::CurrentSession;
+    use tandem_backend::{Caller, Tandem};
+
+    /// Whether cookies get the `Secure` flag (Tandem is behind TLS).
+    #[derive(Debug, Clone, Copy)]
+    pub struct CookiePolicy {
+        pub secure: bool,
+    }
+
+    pub const SESSION_COOKIE: &str = "tandem_session";
+
+    /// The Set-Cookie value for a new session, or (with `None`) one that ends it.
+    pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
+        let secure = if secure { "; Secure" } else { "" };
+        match token {
+            Some(token) => {
+                format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+            }
+            None => {
+                format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+            }
+        }
+    }
+
+    /// The session token in a request's cookies, if any.
+    pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.to_string())
+            .filter(|v| !v.is_empty())
+    }
 
     /// The services, provided to every server function by the server's router.
     pub fn tandem() -> Result<Tandem, AppError> {
@@ -19,14 +57,34 @@ pub(crate) mod ssr {
         })
     }
 
-    /// Who is calling. Sign-in is not built yet: every caller is the portal itself.
-    pub fn caller() -> Actor {
-        Actor::new("portal")
+    pub fn request_parts() -> Option<http::request::Parts> {
+        leptos::prelude::use_context::<http::request::Parts>()
+    }
+
+    /// The signed-in session of this request, if any.
+    pub fn session() -> Option<CurrentSession> {
+        request_parts().and_then(|p| p.extensions.get::<CurrentSession>().cloned())
+    }
+
+    /// Who is calling, with the request's ID; refused when nobody is signed in.
+    pub fn caller() -> Result<Caller, AppError> {
+        let parts = request_parts();
+        let session = parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<CurrentSession>().cloned())
+            .ok_or_else(|| AppError::Unauthenticated("sign in first".into()))?;
+        let mut caller = Caller::new(session.principal);
+        caller.request_id = parts
+            .as_ref()
+            .and_then(|p| p.headers.get("x-request-id"))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(caller)
     }
 }
 
-#[cfg(feature = "ssr")]
 /// Parses a path or form value with a model type's `parse`, naming the field when it fails.
+#[cfg(feature = "ssr")]
 pub(crate) fn parse_field<T>(
     field: &str,
     parsed: Result<T, String>,

@@ -12,8 +12,9 @@ pub async fn list_reservations(target: ScopeRef) -> Result<ReservationsView, App
     use tandem_core::{ScopeId, ServerName};
     let server = super::parse_field("server", ServerName::parse(&target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let caller = super::ssr::caller()?;
     let tandem = super::ssr::tandem()?;
-    Ok(tandem.list_reservations(&server, scope).await?)
+    Ok(tandem.list_reservations(&caller, &server, scope).await?)
 }
 
 /// The Create DHCP Reservation dialog, submitted.
@@ -30,7 +31,32 @@ pub async fn create_reservation(input: CreateReservationInput) -> Result<ChangeO
     let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .create_reservation(&super::ssr::caller(), &server, scope, &input.reservation)
+        .create_reservation(&super::ssr::caller()?, &server, scope, &input.reservation)
+        .await?)
+}
+
+/// The Edit DHCP Reservation dialog, submitted: the fields, and the version they were read at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditReservationInput {
+    pub target: ScopeRef,
+    pub version: String,
+    pub reservation: NewReservation,
+}
+
+#[server(endpoint = "edit_reservation", input = server_fn::codec::Json)]
+pub async fn edit_reservation(input: EditReservationInput) -> Result<ChangeOutcome, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&input.target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    Ok(tandem
+        .edit_reservation(
+            &super::ssr::caller()?,
+            &server,
+            scope,
+            &input.version,
+            &input.reservation,
+        )
         .await?)
 }
 
@@ -48,6 +74,6 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
     let ip = super::parse_field("ip_address", parse_ipv4(&input.ip_address))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .delete_reservation(&super::ssr::caller(), &server, scope, ip)
+        .delete_reservation(&super::ssr::caller()?, &server, scope, ip)
         .await?)
 }

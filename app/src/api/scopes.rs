@@ -7,8 +7,8 @@ use tandem_core::views::{ScopeReplication, ScopesView};
 
 #[server(endpoint = "list_scopes")]
 pub async fn list_scopes() -> Result<ScopesView, AppError> {
-    let tandem = super::ssr::tandem()?;
-    Ok(tandem.list_scopes().await?)
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.list_scopes(&caller).await?)
 }
 
 /// Names one scope on one server, as typed or taken from a URL.
@@ -25,7 +25,7 @@ pub async fn replicate_scope(target: ScopeRef) -> Result<ScopeReplication, AppEr
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .replicate_scope(&super::ssr::caller(), &server, scope)
+        .replicate_scope(&super::ssr::caller()?, &server, scope)
         .await?)
 }
 
@@ -42,6 +42,6 @@ pub async fn clear_sync_error(target: SyncErrorRef) -> Result<bool, AppError> {
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .clear_sync_error(&super::ssr::caller(), &target.relationship, scope)
+        .clear_sync_error(&super::ssr::caller()?, &target.relationship, scope)
         .await?)
 }

@@ -2,3 +2,4 @@
 
 pub mod badges;
 pub mod notice;
+pub mod user_menu;

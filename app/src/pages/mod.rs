@@ -1,7 +1,10 @@
 //! The portal's views, named as in the seed so that its users find their way.
 
+pub mod events;
 pub mod reservations;
 pub mod scopes;
+pub mod sign_in;
+pub mod users;
 
 /// The URL of a scope's Reservations view.
 pub fn reservations_url(server: &str, scope_id: &str) -> String {

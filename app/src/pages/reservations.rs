@@ -3,14 +3,16 @@
 
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
-    list_reservations,
+    EditReservation, EditReservationInput, list_reservations,
 };
 use crate::api::scopes::{ReplicateScope, ScopeRef};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::error::AppError;
+use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use tandem_core::access::Permission;
 use tandem_core::validate::NewReservation;
 use tandem_core::views::ReservationsView;
 use tandem_core::{Reservation, ReservationType};
@@ -25,26 +27,37 @@ pub fn ReservationsPage() -> impl IntoView {
             scope_id: p.get("scope").unwrap_or_default(),
         }
     });
+    let ctx = PageContext::get();
     let notice = RwSignal::new(None::<Notice>);
     let create = ServerAction::<CreateReservation>::new();
+    let edit = ServerAction::<EditReservation>::new();
     let delete = ServerAction::<DeleteReservation>::new();
     let replicate = ServerAction::<ReplicateScope>::new();
-    let dialog_open = RwSignal::new(false);
+    // `Some(None)`: the Create dialog; `Some(Some(r))`: the Edit dialog for `r`.
+    let dialog = RwSignal::new(None::<Option<Reservation>>);
     let data = Resource::new(
         move || {
             (
                 target.get(),
                 create.version().get(),
+                edit.version().get(),
                 delete.version().get(),
                 replicate.version().get(),
+                ctx.live.get(),
             )
         },
         |(t, ..)| list_reservations(t),
     );
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = create.value().get() {
-            dialog_open.set(false);
+            dialog.set(None);
             notice.set(Some(Notice::from_change("Reservation created", &outcome)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = edit.value().get() {
+            dialog.set(None);
+            notice.set(Some(Notice::from_change("Reservation saved", &outcome)));
         }
     });
     Effect::new(move |_| {
@@ -68,29 +81,39 @@ pub fn ReservationsPage() -> impl IntoView {
         </p>
         <h1>"Reservations"</h1>
         <NoticeBar notice />
+        <Transition fallback=|| ()>
         <div class="toolbar">
-            <button id="create-reservation" on:click=move |_| dialog_open.set(true)>
-                "Create Reservation…"
-            </button>
-            <button
-                id="replicate-scope"
-                class="secondary"
-                on:click=move |_| {
-                    replicate.dispatch(ReplicateScope { target: target.get() });
-                }
-                disabled=move || replicate.pending().get()
-            >
-                "Replicate Scope"
-            </button>
+            <Show when=move || ctx.can(Permission::EditReservations)>
+                <button id="create-reservation" on:click=move |_| dialog.set(Some(None))>
+                    "Create Reservation…"
+                </button>
+            </Show>
+            <Show when=move || ctx.can(Permission::ReplicateScope)>
+                <button
+                    id="replicate-scope"
+                    class="secondary"
+                    on:click=move |_| {
+                        replicate.dispatch(ReplicateScope { target: target.get() });
+                    }
+                    disabled=move || replicate.pending().get()
+                >
+                    "Replicate Scope"
+                </button>
+            </Show>
         </div>
-        <Show when=move || dialog_open.get()>
-            <CreateReservationDialog target=target.get() create open=dialog_open />
-        </Show>
+        </Transition>
+        {move || {
+            dialog
+                .get()
+                .map(|existing| {
+                    view! { <ReservationDialog target=target.get() existing create edit open=dialog /> }
+                })
+        }}
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(view) => view! { <ReservationsTable view delete /> }.into_any(),
+                        Ok(view) => view! { <ReservationsTable view delete dialog /> }.into_any(),
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -102,6 +125,7 @@ pub fn ReservationsPage() -> impl IntoView {
 fn ReservationsTable(
     view: ReservationsView,
     delete: ServerAction<DeleteReservation>,
+    dialog: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
     let row = view.row;
     let target = ScopeRef {
@@ -112,7 +136,7 @@ fn ReservationsTable(
     let lines = view
         .reservations
         .into_iter()
-        .map(|r| view! { <ReservationLine r scope_id=scope_id.clone() target=target.clone() delete /> })
+        .map(|r| view! { <ReservationLine r scope_id=scope_id.clone() target=target.clone() delete dialog /> })
         .collect_view();
     view! {
         <dl class="facts">
@@ -152,8 +176,11 @@ fn ReservationLine(
     scope_id: String,
     target: ScopeRef,
     delete: ServerAction<DeleteReservation>,
+    dialog: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
+    let ctx = PageContext::get();
     let ip = r.ip_address.to_string();
+    let for_edit = r.clone();
     let on_delete = {
         let ip = ip.clone();
         move |_| {
@@ -182,37 +209,81 @@ fn ReservationLine(
             <td data-label="Type">{r.kind.to_string()}</td>
             <td data-label="Description">{r.description}</td>
             <td data-label="Actions">
-                <div class="actions">
-                    <button class="small danger" on:click=on_delete>
-                        "Delete"
-                    </button>
-                </div>
+                <Show when=move || ctx.can(Permission::EditReservations)>
+                    <div class="actions">
+                        <button
+                            class="small secondary"
+                            on:click={
+                                let r = for_edit.clone();
+                                move |_| dialog.set(Some(Some(r.clone())))
+                            }
+                        >
+                            "Edit"
+                        </button>
+                        <button class="small danger" on:click=on_delete.clone()>
+                            "Delete"
+                        </button>
+                    </div>
+                </Show>
             </td>
         </tr>
     }
 }
 
-/// The Create DHCP Reservation dialog: IP address, Client ID, Name, Description, Type. Each
-/// refused field shows its error beside it; nothing is written until all are right.
+/// The Create DHCP Reservation dialog (IP address, Client ID, Name, Description, Type), and
+/// the same for editing, where the address is fixed. Each refused field shows its error beside
+/// it; nothing is written until all are right. An edit carries the version it was opened at:
+/// if someone changed the reservation since, the dialog shows what it is now instead of
+/// overwriting it.
 #[component]
-fn CreateReservationDialog(
+fn ReservationDialog(
     target: ScopeRef,
+    existing: Option<Reservation>,
     create: ServerAction<CreateReservation>,
-    open: RwSignal<bool>,
+    edit: ServerAction<EditReservation>,
+    open: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
-    let ip = RwSignal::new(String::new());
-    let client = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let kind = RwSignal::new(ReservationType::Both.as_str().to_string());
+    let is_edit = existing.is_some();
+    let start = existing.clone();
+    let text = |f: fn(&Reservation) -> String| start.as_ref().map(f).unwrap_or_default();
+    let ip = RwSignal::new(text(|r| r.ip_address.to_string()));
+    let client = RwSignal::new(text(|r| r.client_id.to_string()));
+    let name = RwSignal::new(text(|r| r.name.clone()));
+    let description = RwSignal::new(text(|r| r.description.clone()));
+    let kind = RwSignal::new(
+        start
+            .as_ref()
+            .map(|r| r.kind)
+            .unwrap_or_default()
+            .as_str()
+            .to_string(),
+    );
+    let version = RwSignal::new(start.as_ref().map(Reservation::version).unwrap_or_default());
     // Errors of this dialog's last submission only.
     let submitted = RwSignal::new(false);
     let error = move || {
         if !submitted.get() {
             return None;
         }
-        create.value().get().and_then(Result::err)
+        if is_edit {
+            edit.value().get().and_then(Result::err)
+        } else {
+            create.value().get().and_then(Result::err)
+        }
     };
+    // A stale edit: show the reservation as it is now, based on its current version.
+    Effect::new(move |_| {
+        if let Some(AppError::Conflict {
+            current: Some(now), ..
+        }) = error()
+        {
+            client.set(now.client_id.to_string());
+            name.set(now.name.clone());
+            description.set(now.description.clone());
+            kind.set(now.kind.as_str().to_string());
+            version.set(now.version());
+        }
+    });
     let field_error =
         move |field: &'static str| move || error().and_then(|e: AppError| e.field(field));
     let general_error = move || {
@@ -227,29 +298,44 @@ fn CreateReservationDialog(
                     .collect();
                 (!other.is_empty()).then(|| other.join("; "))
             }
+            AppError::Conflict { message, current: Some(_) } => Some(format!(
+                "{message}. The form now shows its current values; make your change again and press OK."
+            )),
             other => Some(other.to_string()),
         })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        create.dispatch(CreateReservation {
-            input: CreateReservationInput {
-                target: target.clone(),
-                reservation: NewReservation {
-                    ip_address: ip.get(),
-                    client_id: client.get(),
-                    name: name.get(),
-                    description: description.get(),
-                    kind: kind.get(),
+        let reservation = NewReservation {
+            ip_address: ip.get(),
+            client_id: client.get(),
+            name: name.get(),
+            description: description.get(),
+            kind: kind.get(),
+        };
+        if is_edit {
+            edit.dispatch(EditReservation {
+                input: EditReservationInput {
+                    target: target.clone(),
+                    version: version.get(),
+                    reservation,
                 },
-            },
-        });
+            });
+        } else {
+            create.dispatch(CreateReservation {
+                input: CreateReservationInput {
+                    target: target.clone(),
+                    reservation,
+                },
+            });
+        }
     };
     let field = move |id: &'static str,
                       label: &'static str,
                       value: RwSignal<String>,
-                      hint: &'static str| {
+                      hint: &'static str,
+                      fixed: bool| {
         let err = field_error(id);
         view! {
             <label for=id>{label}</label>
@@ -258,6 +344,7 @@ fn CreateReservationDialog(
                 name=id
                 autocomplete="off"
                 placeholder=hint
+                disabled=fixed
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 class:invalid=move || err().is_some()
@@ -267,25 +354,31 @@ fn CreateReservationDialog(
             </span>
         }
     };
+    let title = if is_edit {
+        "Edit DHCP Reservation"
+    } else {
+        "Create DHCP Reservation"
+    };
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label="Create DHCP Reservation" on:submit=on_submit>
-                <h2>"Create DHCP Reservation"</h2>
+            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+                <h2>{title}</h2>
                 <div class="form-grid">
-                    {field("ip_address", "IP address", ip, "10.0.0.100")}
-                    {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02")}
-                    {field("name", "Name", name, "")}
-                    {field("description", "Description", description, "")}
+                    {field("ip_address", "IP address", ip, "10.0.0.100", is_edit)}
+                    {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02", false)}
+                    {field("name", "Name", name, "", false)}
+                    {field("description", "Description", description, "", false)}
                     <label for="type">"Type"</label>
-                    <select id="type" name="type" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <select
+                        id="type"
+                        name="type"
+                        prop:value=move || kind.get()
+                        on:change=move |ev| kind.set(event_target_value(&ev))
+                    >
                         {ReservationType::ALL
                             .iter()
                             .map(|t| {
-                                view! {
-                                    <option value=t.as_str() selected=*t == ReservationType::Both>
-                                        {t.as_str()}
-                                    </option>
-                                }
+                                view! { <option value=t.as_str()>{t.as_str()}</option> }
                             })
                             .collect_view()}
                     </select>
@@ -293,14 +386,14 @@ fn CreateReservationDialog(
                         {field_error("type")}
                     </span>
                 </div>
-                <p class="notice notice-failed" hidden=move || general_error().is_none()>
+                <p class="notice notice-failed" id="dialog-error" hidden=move || general_error().is_none()>
                     {general_error}
                 </p>
                 <div class="dialog-buttons">
-                    <button type="submit" disabled=move || create.pending().get()>
+                    <button type="submit" disabled=move || create.pending().get() || edit.pending().get()>
                         "OK"
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| open.set(false)>
+                    <button type="button" class="secondary" on:click=move |_| open.set(None)>
                         "Cancel"
                     </button>
                 </div>

@@ -4,7 +4,9 @@
 use crate::api::scopes::{ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
+use crate::session::PageContext;
 use leptos::prelude::*;
+use tandem_core::access::Permission;
 use tandem_core::views::{ScopeRow, ScopesView};
 
 #[component]
@@ -12,8 +14,15 @@ pub fn ScopesPage() -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let replicate = ServerAction::<ReplicateScope>::new();
     let clear = ServerAction::<ClearSyncError>::new();
+    let ctx = PageContext::get();
     let scopes = Resource::new(
-        move || (replicate.version().get(), clear.version().get()),
+        move || {
+            (
+                replicate.version().get(),
+                clear.version().get(),
+                ctx.live.get(),
+            )
+        },
         |_| list_scopes(),
     );
     Effect::new(move |_| {
@@ -106,7 +115,8 @@ fn ScopeLine(
         server: server.clone(),
         scope_id: scope_id.clone(),
     };
-    let replicate_button = row.partner.clone().map(|partner| {
+    let ctx = PageContext::get();
+    let replicate_button = row.partner.clone().filter(|_| ctx.can(Permission::ReplicateScope)).map(|partner| {
         let target = target.clone();
         view! {
             <button
@@ -122,7 +132,7 @@ fn ScopeLine(
         }
     });
     let clear_button = match (&row.relationship, &row.sync_error) {
-        (Some(relationship), Some(_)) => {
+        (Some(relationship), Some(_)) if ctx.can(Permission::ClearSyncError) => {
             let target = SyncErrorRef {
                 relationship: relationship.clone(),
                 scope_id: scope_id.clone(),

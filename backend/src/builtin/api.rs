@@ -8,6 +8,7 @@
 //! | `GET /v1/scopes`, `GET /v1/scopes/{id}` | Get-DhcpServerv4Scope |
 //! | `PUT /v1/scopes/{id}` | the partner side of Invoke-DhcpServerv4FailoverReplication |
 //! | `GET/POST /v1/scopes/{id}/reservations` | Get-/Add-DhcpServerv4Reservation |
+//! | `PUT /v1/scopes/{id}/reservations/{ip}` (optional `If-Match: <version>`) | Set-DhcpServerv4Reservation |
 //! | `DELETE /v1/scopes/{id}/reservations/{ip}` | Remove-DhcpServerv4Reservation |
 //! | `GET/POST /v1/scopes/{id}/leases` | Get-DhcpServerv4Lease (and the failover protocol's lease updates) |
 //! | `GET /v1/failover` | Get-DhcpServerv4Failover |
@@ -29,6 +30,9 @@ pub struct ErrorBody {
     pub error: String,
     #[serde(default)]
     pub fields: Vec<FieldError>,
+    /// With 412: the object as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Reservation>,
 }
 
 /// The body of `GET /v1/server`.
@@ -40,6 +44,7 @@ pub struct ServerInfo {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
+        let mut current = None;
         let (status, error, fields) = match self {
             Failure::Stopped => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -52,13 +57,26 @@ impl IntoResponse for Failure {
                 errors.to_string(),
                 errors.0,
             ),
+            Failure::Stale(now) => {
+                let error = format!("reservation {} changed since it was read", now.ip_address);
+                current = Some(*now);
+                (StatusCode::PRECONDITION_FAILED, error, vec![])
+            }
             Failure::Storage(detail) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("could not save the configuration: {detail}"),
                 vec![],
             ),
         };
-        (status, Json(ErrorBody { error, fields })).into_response()
+        (
+            status,
+            Json(ErrorBody {
+                error,
+                fields,
+                current,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -81,7 +99,7 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
         )
         .route(
             "/v1/scopes/{id}/reservations/{ip}",
-            delete(remove_reservation),
+            delete(remove_reservation).put(update_reservation),
         )
         .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
         .route("/v1/failover", get(failover))
@@ -165,6 +183,24 @@ async fn add_reservation(
     s.change(|c| c.add_reservation(id, r))
         .await
         .map(|_| StatusCode::CREATED)
+}
+
+async fn update_reservation(
+    State(s): Shared,
+    Path((id, ip)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    Json(r): Json<Reservation>,
+) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    let ip: Ipv4Addr = tandem_core::parse_ipv4(&ip)
+        .map_err(|m| Failure::Invalid(FieldError::new("ip_address", m).into()))?;
+    let if_match = headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_matches('"').to_string());
+    s.change(|c| c.update_reservation(id, ip, r, if_match.as_deref()))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 async fn remove_reservation(

@@ -134,6 +134,8 @@ pub enum Failure {
     Stopped,
     NotFound(String),
     Invalid(FieldErrors),
+    /// The reservation changed since the version the caller named; here is what it is now.
+    Stale(Box<Reservation>),
     Storage(String),
 }
 
@@ -211,6 +213,40 @@ impl ServerConfig {
         reservation_fits(scope, &r).map_err(Failure::Invalid)?;
         scope.reservations.push(r);
         scope.sort_reservations();
+        Ok(())
+    }
+
+    /// Replaces the reservation at `ip` (same address; client ID, name, description and type
+    /// may change). With `if_match`, refuses unless the reservation is still at that version.
+    pub fn update_reservation(
+        &mut self,
+        scope: ScopeId,
+        ip: Ipv4Addr,
+        new: Reservation,
+        if_match: Option<&str>,
+    ) -> Result<(), Failure> {
+        let scope = self.scope_mut(scope)?;
+        let current = scope
+            .reservation(ip)
+            .cloned()
+            .ok_or_else(|| Failure::NotFound(format!("reservation {ip} in scope {}", scope.id)))?;
+        if if_match.is_some_and(|v| v != current.version()) {
+            return Err(Failure::Stale(Box::new(current)));
+        }
+        if new.ip_address != ip {
+            return Err(Failure::Invalid(
+                tandem_core::FieldError::new(
+                    "ip_address",
+                    "an edit keeps the address: delete the reservation and create another",
+                )
+                .into(),
+            ));
+        }
+        tandem_core::validate::reservation_fits_except(scope, &new, Some(ip))
+            .map_err(Failure::Invalid)?;
+        if let Some(slot) = scope.reservations.iter_mut().find(|r| r.ip_address == ip) {
+            *slot = new;
+        }
         Ok(())
     }
 

@@ -33,7 +33,21 @@ impl BuiltinDriver {
         body: Option<&(impl serde::Serialize + Sync)>,
         what: &str,
     ) -> Result<reqwest::Response, DriverError> {
+        self.call_if(method, path, body, what, None).await
+    }
+
+    async fn call_if(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl serde::Serialize + Sync)>,
+        what: &str,
+        if_match: Option<&str>,
+    ) -> Result<reqwest::Response, DriverError> {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(version) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -51,12 +65,18 @@ impl BuiltinDriver {
         let body: ErrorBody = response.json().await.unwrap_or(ErrorBody {
             error: format!("HTTP {status}"),
             fields: vec![],
+            current: None,
         });
         Err(match status {
             StatusCode::SERVICE_UNAVAILABLE => self.unreachable(body.error),
             StatusCode::NOT_FOUND => DriverError::NotFound {
                 server: self.name.clone(),
                 what: what.to_string(),
+            },
+            StatusCode::PRECONDITION_FAILED => DriverError::Stale {
+                server: self.name.clone(),
+                detail: body.error,
+                current: body.current.map(Box::new),
             },
             StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => DriverError::Rejected {
                 server: self.name.clone(),
@@ -138,6 +158,24 @@ impl DhcpDriver for BuiltinDriver {
             &format!("/v1/scopes/{scope}/reservations"),
             Some(r),
             &format!("scope {scope}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn update_reservation(
+        &self,
+        scope: ScopeId,
+        ip: Ipv4Addr,
+        r: &Reservation,
+        if_match: Option<&str>,
+    ) -> Result<(), DriverError> {
+        self.call_if(
+            Method::PUT,
+            &format!("/v1/scopes/{scope}/reservations/{ip}"),
+            Some(r),
+            &format!("reservation {ip} in scope {scope}"),
+            if_match,
         )
         .await
         .map(drop)

@@ -36,6 +36,12 @@ pub enum DriverError {
     },
     #[error("{what} was not found on {server}")]
     NotFound { server: ServerName, what: String },
+    #[error("{detail} on {server}")]
+    Stale {
+        server: ServerName,
+        detail: String,
+        current: Option<Box<Reservation>>,
+    },
     #[error("{what} is not supported by {server}")]
     NotSupported { server: ServerName, what: String },
     #[error("{server} answered something unexpected: {detail}")]
@@ -49,6 +55,7 @@ impl DriverError {
             | Self::Rejected { server, .. }
             | Self::NotFound { server, .. }
             | Self::NotSupported { server, .. }
+            | Self::Stale { server, .. }
             | Self::Protocol { server, .. } => server,
         }
     }
@@ -66,6 +73,15 @@ pub trait DhcpDriver: Send + Sync {
     /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError>;
+    /// Replaces the reservation at `ip`; with `if_match`, only if it is still at that
+    /// version (`Stale` otherwise, with what it is now).
+    async fn update_reservation(
+        &self,
+        scope: ScopeId,
+        ip: Ipv4Addr,
+        r: &Reservation,
+        if_match: Option<&str>,
+    ) -> Result<(), DriverError>;
     async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError>;
     /// The failover relationships this server takes part in, with its state in each.
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError>;
@@ -139,6 +155,15 @@ impl DhcpDriver for Unsupported {
         self.no()
     }
     async fn add_reservation(&self, _: ScopeId, _: &Reservation) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn update_reservation(
+        &self,
+        _: ScopeId,
+        _: Ipv4Addr,
+        _: &Reservation,
+        _: Option<&str>,
+    ) -> Result<(), DriverError> {
         self.no()
     }
     async fn remove_reservation(&self, _: ScopeId, _: Ipv4Addr) -> Result<(), DriverError> {

@@ -1,27 +1,58 @@
 //! The operations of the portal, called by server functions, the API and the CLI alike.
-//! Each one: find the drivers, check the input against the core's rules, apply the change
-//! where it was asked for, then on the partner when the scope is in failover, record the
-//! outcome. Nothing here knows of HTTP or Leptos.
+//! Each one: check who is calling (role and access scope), check the input against the core's
+//! rules, record the change as pending, apply it where it was asked for, then on the partner
+//! when the scope is in failover, complete the record, and tell open pages. Nothing here knows
+//! of HTTP or Leptos.
 
+mod auth;
+mod events;
 mod reservations;
 mod scopes;
+mod users;
+
+pub use auth::{CurrentSession, SessionSettings, SignedIn, generate_password};
+pub use events::EVENT_LIMIT;
+pub use users::UserInput;
 
 use crate::driver::{DhcpDriver, DriverError, Drivers};
-use crate::store::{self, Store, events::Event, sync_errors};
+use crate::store::events::NewEvent;
+use crate::store::{self, Store, sync_errors};
 use std::sync::Arc;
+use tandem_core::access::{Permission, Principal, Role};
+use tandem_core::views::ChangeNotice;
 use tandem_core::{
-    FailoverRelationship, FieldErrors, ScopeId, ServerName, views::ReplicationOutcome,
+    FailoverRelationship, FieldErrors, Reservation, ScopeId, ServerName, views::ReplicationOutcome,
 };
+use tokio::sync::broadcast;
 
-/// Who is making a change, as the Event Catalog records it.
+/// Who is calling, and the request the call belongs to (for the Event Catalog and the logs).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub name: String,
+pub struct Caller {
+    pub principal: Principal,
+    pub request_id: Option<String>,
 }
 
-impl Actor {
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+impl Caller {
+    pub fn new(principal: Principal) -> Self {
+        Self {
+            principal,
+            request_id: None,
+        }
+    }
+
+    /// Someone with shell access to the machine Tandem runs on (the `tandem` CLI's own
+    /// administration commands): an Administrator, recorded under `name`.
+    pub fn local(name: &str) -> Self {
+        Self::new(Principal {
+            user_id: 0,
+            username: name.to_string(),
+            role: Role::Administrator,
+            servers: None,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.principal.username
     }
 }
 
@@ -31,21 +62,47 @@ pub enum ServiceError {
     Validation(FieldErrors),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        /// For a stale reservation edit: the reservation as it is now.
+        current: Option<Box<Reservation>>,
+    },
     #[error("{0}")]
-    Conflict(String),
+    Forbidden(String),
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error(transparent)]
     Driver(DriverError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
 
+impl ServiceError {
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            current: None,
+        }
+    }
+}
+
 impl From<DriverError> for ServiceError {
     /// A server's field-level refusal is a validation error like Tandem's own; a missing
-    /// object is "not found"; the rest stays a driver error naming the server.
+    /// object is "not found"; a stale edit is a conflict; the rest stays a driver error
+    /// naming the server.
     fn from(e: DriverError) -> Self {
         match e {
             DriverError::Rejected { errors, .. } => Self::Validation(errors),
             DriverError::NotFound { server, what } => Self::NotFound(format!("{what} on {server}")),
+            DriverError::Stale {
+                server,
+                detail,
+                current,
+            } => Self::Conflict {
+                message: format!("{detail} on {server}: someone changed it after you opened it"),
+                current,
+            },
             other => Self::Driver(other),
         }
     }
@@ -62,6 +119,8 @@ impl From<FieldErrors> for ServiceError {
 pub struct Tandem {
     store: Store,
     drivers: Drivers,
+    changes: broadcast::Sender<ChangeNotice>,
+    sessions: SessionSettings,
 }
 
 /// A failover scope's relationship and its partner, as the server reports them.
@@ -84,11 +143,95 @@ impl Tandem {
         Self {
             store,
             drivers: Drivers::new(),
+            changes: broadcast::channel(256).0,
+            sessions: SessionSettings::default(),
         }
+    }
+
+    pub fn with_sessions(mut self, sessions: SessionSettings) -> Self {
+        self.sessions = sessions;
+        self
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Every change made through this instance, as it happens.
+    pub fn subscribe(&self) -> broadcast::Receiver<ChangeNotice> {
+        self.changes.subscribe()
+    }
+
+    pub(crate) fn notify(&self, kind: &str, server: Option<&ServerName>, scope: Option<ScopeId>) {
+        // Nobody listening is fine.
+        let _ = self.changes.send(ChangeNotice {
+            kind: kind.into(),
+            server: server.map(ToString::to_string),
+            scope: scope.map(|s| s.to_string()),
+        });
+    }
+
+    /// Refuses, and records the refusal, unless `caller` may do `permission` (on `server`).
+    pub(crate) async fn authorize(
+        &self,
+        caller: &Caller,
+        permission: Permission,
+        server: Option<&ServerName>,
+        action: &str,
+        object: &str,
+    ) -> Result<(), ServiceError> {
+        let Err(denied) = caller.principal.require(permission, server) else {
+            return Ok(());
+        };
+        if permission != Permission::View {
+            let mut conn = self.store.pool().acquire().await?;
+            store::events::record(
+                &mut conn,
+                &self.event(caller, action, "", object, server),
+                &format!("denied: {denied}"),
+                None,
+            )
+            .await?;
+        }
+        Err(ServiceError::Forbidden(denied.0))
+    }
+
+    pub(crate) fn event(
+        &self,
+        caller: &Caller,
+        action: &str,
+        object_type: &str,
+        object: &str,
+        server: Option<&ServerName>,
+    ) -> NewEvent {
+        NewEvent {
+            actor: caller.name().to_string(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object: object.into(),
+            server: server.map(ToString::to_string),
+            before_json: None,
+            after_json: None,
+            request_id: caller.request_id.clone(),
+        }
+    }
+
+    /// Records a change to a DHCP server as pending, before it is made.
+    pub(crate) async fn begin(&self, event: &NewEvent) -> Result<i64, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(store::events::begin(&mut conn, event).await?)
+    }
+
+    /// Completes a pending record with what happened.
+    pub(crate) async fn finish(
+        &self,
+        id: i64,
+        outcome: &str,
+        replication: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        store::events::finish(&mut conn, id, outcome, replication).await?;
+        Ok(())
     }
 
     /// The driver of a managed server.
@@ -119,7 +262,7 @@ impl Tandem {
             .partner_of(server.server())
             .cloned()
             .ok_or_else(|| {
-                ServiceError::Conflict(format!(
+                ServiceError::conflict(format!(
                     "{} reports relationship {} without itself in it",
                     server.server(),
                     relationship.name
@@ -179,12 +322,6 @@ impl Tandem {
             }
         }
     }
-
-    pub(crate) async fn record(&self, event: Event) -> Result<(), ServiceError> {
-        let mut conn = self.store.pool().acquire().await?;
-        store::events::record(&mut conn, &event).await?;
-        Ok(())
-    }
 }
 
 /// How the Event Catalog words a replication outcome.
@@ -196,4 +333,9 @@ pub(crate) fn describe(outcome: &ReplicationOutcome) -> Option<String> {
             Some(format!("not replicated to {partner}: {error}"))
         }
     }
+}
+
+/// The outcome word for a failed step.
+pub(crate) fn failed(e: &impl std::fmt::Display) -> String {
+    format!("failed: {e}")
 }

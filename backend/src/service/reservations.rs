@@ -1,22 +1,29 @@
-//! Reservations: listed per scope, created and deleted through Tandem and applied to the
-//! partner before the caller hears of success.
+//! Reservations: listed per scope; created, edited and deleted through Tandem and applied to
+//! the partner before the caller hears of success.
 
-use super::{Actor, ServiceError, Tandem, describe};
+use super::{Caller, ServiceError, Tandem, describe, failed};
 use crate::driver::DriverError;
-use crate::store::events::Event;
 use std::net::Ipv4Addr;
-use tandem_core::validate::{NewReservation, reservation_fits};
+use tandem_core::access::Permission;
+use tandem_core::validate::{NewReservation, reservation_fits, reservation_fits_except};
 use tandem_core::views::{ChangeOutcome, ReservationsView};
 use tandem_core::{FieldError, ScopeId, ServerName};
+
+fn object(ip: Ipv4Addr, scope: ScopeId) -> String {
+    format!("reservation {ip} in scope {scope}")
+}
 
 impl Tandem {
     /// The Reservations view of one scope on one server.
     #[tracing::instrument(skip_all, err)]
     pub async fn list_reservations(
         &self,
+        caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
     ) -> Result<ReservationsView, ServiceError> {
+        self.authorize(caller, Permission::View, Some(server), "view", "")
+            .await?;
         let (row, scope) = self.scope_row(server, scope_id).await?;
         Ok(ReservationsView {
             row,
@@ -29,34 +36,134 @@ impl Tandem {
     #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn create_reservation(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
         input: &NewReservation,
     ) -> Result<ChangeOutcome, ServiceError> {
+        let what = format!(
+            "reservation {} in scope {scope_id}",
+            input.ip_address.trim()
+        );
+        self.authorize(
+            caller,
+            Permission::EditReservations,
+            Some(server),
+            "create_reservation",
+            &what,
+        )
+        .await?;
         let reservation = input.parse()?;
         let driver = self.driver(server).await?;
         let scope = driver.scope(scope_id).await?;
         reservation_fits(&scope, &reservation)?;
         let partnership = self.partnership(driver.as_ref(), scope_id).await?;
-        driver.add_reservation(scope_id, &reservation).await?;
+        let mut event = self.event(
+            caller,
+            "create_reservation",
+            "reservation",
+            &object(reservation.ip_address, scope_id),
+            Some(server),
+        );
+        event.after_json = serde_json::to_string(&reservation).ok();
+        let id = self.begin(&event).await?;
+        if let Err(e) = driver.add_reservation(scope_id, &reservation).await {
+            self.finish(id, &failed(&e), None).await?;
+            return Err(e.into());
+        }
         let replication = self
             .replicate_change(server, scope_id, partnership, |partner| {
                 let r = reservation.clone();
                 async move { partner.add_reservation(scope_id, &r).await }
             })
             .await?;
-        self.record(Event {
-            actor: actor.name.clone(),
-            action: "create_reservation".into(),
-            server: Some(server.to_string()),
-            object: format!("reservation {} in scope {scope_id}", reservation.ip_address),
-            before_json: None,
-            after_json: serde_json::to_string(&reservation).ok(),
-            outcome: "ok".into(),
-            replication: describe(&replication),
+        self.finish(id, "ok", describe(&replication).as_deref())
+            .await?;
+        self.notify("reservation", Some(server), Some(scope_id));
+        Ok(ChangeOutcome {
+            server: server.clone(),
+            replication,
         })
+    }
+
+    /// Edits the reservation at `ip` (client ID, name, description, type), provided it is
+    /// still at `expected_version`: an edit based on a stale copy is refused with the current
+    /// value, never applied over someone else's change. Then the partner gets the same.
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn edit_reservation(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        expected_version: &str,
+        input: &NewReservation,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let what = format!(
+            "reservation {} in scope {scope_id}",
+            input.ip_address.trim()
+        );
+        self.authorize(
+            caller,
+            Permission::EditReservations,
+            Some(server),
+            "edit_reservation",
+            &what,
+        )
         .await?;
+        let new = input.parse()?;
+        let ip = new.ip_address;
+        let driver = self.driver(server).await?;
+        let scope = driver.scope(scope_id).await?;
+        let before = scope.reservation(ip).cloned().ok_or_else(|| {
+            ServiceError::NotFound(format!("reservation {ip} in scope {scope_id} on {server}"))
+        })?;
+        if before.version() != expected_version {
+            return Err(ServiceError::Conflict {
+                message: format!(
+                    "reservation {ip} on {server} was changed by someone else after you opened it"
+                ),
+                current: Some(Box::new(before)),
+            });
+        }
+        reservation_fits_except(&scope, &new, Some(ip))?;
+        let partnership = self.partnership(driver.as_ref(), scope_id).await?;
+        let mut event = self.event(
+            caller,
+            "edit_reservation",
+            "reservation",
+            &object(ip, scope_id),
+            Some(server),
+        );
+        event.before_json = serde_json::to_string(&before).ok();
+        event.after_json = serde_json::to_string(&new).ok();
+        let id = self.begin(&event).await?;
+        // The server checks the version again as it writes: two editors racing past the check
+        // above cannot both win.
+        if let Err(e) = driver
+            .update_reservation(scope_id, ip, &new, Some(expected_version))
+            .await
+        {
+            self.finish(id, &failed(&e), None).await?;
+            return Err(e.into());
+        }
+        let replication = self
+            .replicate_change(server, scope_id, partnership, |partner| {
+                let r = new.clone();
+                async move {
+                    // The partner's copy is overwritten, as replication does; one that lacks
+                    // the reservation gets it.
+                    match partner.update_reservation(scope_id, ip, &r, None).await {
+                        Err(DriverError::NotFound { .. }) => {
+                            partner.add_reservation(scope_id, &r).await
+                        }
+                        other => other,
+                    }
+                }
+            })
+            .await?;
+        self.finish(id, "ok", describe(&replication).as_deref())
+            .await?;
+        self.notify("reservation", Some(server), Some(scope_id));
         Ok(ChangeOutcome {
             server: server.clone(),
             replication,
@@ -68,11 +175,19 @@ impl Tandem {
     #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn delete_reservation(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
         ip: Ipv4Addr,
     ) -> Result<ChangeOutcome, ServiceError> {
+        self.authorize(
+            caller,
+            Permission::EditReservations,
+            Some(server),
+            "delete_reservation",
+            &object(ip, scope_id),
+        )
+        .await?;
         let driver = self.driver(server).await?;
         let scope = driver.scope(scope_id).await?;
         let existing = scope.reservation(ip).cloned().ok_or_else(|| {
@@ -85,7 +200,19 @@ impl Tandem {
             )
         })?;
         let partnership = self.partnership(driver.as_ref(), scope_id).await?;
-        driver.remove_reservation(scope_id, ip).await?;
+        let mut event = self.event(
+            caller,
+            "delete_reservation",
+            "reservation",
+            &object(ip, scope_id),
+            Some(server),
+        );
+        event.before_json = serde_json::to_string(&existing).ok();
+        let id = self.begin(&event).await?;
+        if let Err(e) = driver.remove_reservation(scope_id, ip).await {
+            self.finish(id, &failed(&e), None).await?;
+            return Err(e.into());
+        }
         let replication = self
             .replicate_change(server, scope_id, partnership, |partner| async move {
                 match partner.remove_reservation(scope_id, ip).await {
@@ -94,17 +221,9 @@ impl Tandem {
                 }
             })
             .await?;
-        self.record(Event {
-            actor: actor.name.clone(),
-            action: "delete_reservation".into(),
-            server: Some(server.to_string()),
-            object: format!("reservation {ip} in scope {scope_id}"),
-            before_json: serde_json::to_string(&existing).ok(),
-            after_json: None,
-            outcome: "ok".into(),
-            replication: describe(&replication),
-        })
-        .await?;
+        self.finish(id, "ok", describe(&replication).as_deref())
+            .await?;
+        self.notify("reservation", Some(server), Some(scope_id));
         Ok(ChangeOutcome {
             server: server.clone(),
             replication,

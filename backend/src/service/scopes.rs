@@ -1,12 +1,13 @@
 //! Scopes: the DHCP Scopes view with its drift indicator, scope replication, and the Failover
 //! Config Sync Status.
 
-use super::{Actor, ServiceError, Tandem};
+use super::{Caller, ServiceError, Tandem, failed};
 use crate::driver::{DhcpDriver, DriverError};
-use crate::store::{self, events::Event, sync_errors};
+use crate::store::{self, sync_errors};
 use futures::future::join_all;
 use std::collections::HashMap;
 use std::sync::Arc;
+use tandem_core::access::Permission;
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::replication::ReplicationPlan;
 use tandem_core::views::{ScopeReplication, ScopeRow, ScopesView, UnreachableServer};
@@ -92,19 +93,28 @@ impl Tandem {
 
     /// The DHCP Scopes view: every scope on every server, with its relationship, Failover
     /// Config Sync Status and drift.
+    /// Servers outside the caller's access scope are left out.
     #[tracing::instrument(skip_all, err)]
-    pub async fn list_scopes(&self) -> Result<ScopesView, ServiceError> {
+    pub async fn list_scopes(&self, caller: &Caller) -> Result<ScopesView, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
         let mut conn = self.store.pool().acquire().await?;
         let names: Vec<ServerName> = store::servers::list(&mut conn)
             .await?
             .into_iter()
             .map(|s| s.name)
             .collect();
+        // Drift needs the partner's copy even when the partner is outside the access scope;
+        // only the rows shown are narrowed.
+        let shown: Vec<&ServerName> = names
+            .iter()
+            .filter(|n| caller.principal.reaches(n))
+            .collect();
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
         let collected = self.collect(&names).await?;
         let mut view = ScopesView::default();
-        for name in &names {
+        for name in shown {
             match &collected[name] {
                 Ok((scopes, reports)) => view.rows.extend(
                     scopes
@@ -157,10 +167,19 @@ impl Tandem {
     #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn replicate_scope(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
     ) -> Result<ScopeReplication, ServiceError> {
+        let what = format!("scope {scope_id}");
+        self.authorize(
+            caller,
+            Permission::ReplicateScope,
+            Some(server),
+            "replicate_scope",
+            &what,
+        )
+        .await?;
         let driver = self.driver(server).await?;
         let source = driver.scope(scope_id).await?;
         let partnership = self
@@ -176,45 +195,38 @@ impl Tandem {
                 )
             })?;
         let partner_name = partnership.partner_name(server);
-        let partner = partnership.partner.map_err(ServiceError::Conflict)?;
+        let partner = partnership.partner.map_err(ServiceError::conflict)?;
         let copy = match partner.scope(scope_id).await {
             Ok(copy) => Some(copy),
             Err(DriverError::NotFound { .. }) => None,
             Err(e) => return Err(e.into()),
         };
         let plan = ReplicationPlan::new(&source, partner_name.clone(), copy.as_ref());
-        let before = copy
-            .as_ref()
-            .map(|c| serde_json::to_string(c).unwrap_or_default());
+        let mut event = self.event(caller, "replicate_scope", "scope", &what, Some(server));
+        event.before_json = copy.as_ref().and_then(|c| serde_json::to_string(c).ok());
+        event.after_json = serde_json::to_string(&plan.scope).ok();
+        let id = self.begin(&event).await?;
         let result = if plan.is_noop() {
             Ok(())
         } else {
             partner.put_scope(&plan.scope).await
         };
-        let outcome = match &result {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e.to_string(),
-        };
-        self.record(Event {
-            actor: actor.name.clone(),
-            action: "replicate_scope".into(),
-            server: Some(server.to_string()),
-            object: format!("scope {scope_id}"),
-            before_json: before,
-            after_json: serde_json::to_string(&plan.scope).ok(),
-            outcome,
-            replication: Some(match &result {
-                Ok(()) => format!(
+        match &result {
+            Ok(()) => {
+                let note = format!(
                     "replicated to {partner_name}: {} change(s)",
                     plan.changes.len()
-                ),
-                Err(e) => format!("not replicated to {partner_name}: {e}"),
-            }),
-        })
-        .await?;
+                );
+                self.finish(id, "ok", Some(&note)).await?;
+            }
+            Err(e) => {
+                let note = format!("not replicated to {partner_name}: {e}");
+                self.finish(id, &failed(e), Some(&note)).await?;
+            }
+        }
         result.map_err(|e| match e {
             // The partner refusing the copy is not the caller's input error: say who refused.
-            DriverError::Rejected { server, errors } => ServiceError::Conflict(format!(
+            DriverError::Rejected { server, errors } => ServiceError::conflict(format!(
                 "partner {server} refused the copy of scope {scope_id}: {errors}"
             )),
             other => other.into(),
@@ -226,6 +238,8 @@ impl Tandem {
             &scope_id.to_string(),
         )
         .await?;
+        drop(conn);
+        self.notify("scope", Some(&partner_name), Some(scope_id));
         Ok(ScopeReplication {
             scope_id,
             source: server.clone(),
@@ -239,28 +253,33 @@ impl Tandem {
     #[tracing::instrument(skip_all, err)]
     pub async fn clear_sync_error(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         relationship: &str,
         scope_id: ScopeId,
     ) -> Result<bool, ServiceError> {
+        let what = format!("scope {scope_id} in {relationship}");
         let mut conn = self.store.pool().acquire().await?;
-        let cleared = sync_errors::clear(&mut conn, relationship, &scope_id.to_string()).await?;
+        let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
-        self.record(Event {
-            actor: actor.name.clone(),
-            action: "clear_sync_error".into(),
-            server: None,
-            object: format!("scope {scope_id} in {relationship}"),
-            before_json: None,
-            after_json: None,
-            outcome: if cleared {
-                "ok".into()
-            } else {
-                "nothing to clear".into()
-            },
-            replication: None,
-        })
+        let existing = errors.get(&(relationship.to_string(), scope_id.to_string()));
+        // The access scope is checked against the server the error came from.
+        let source = existing.and_then(|e| ServerName::parse(&e.source).ok());
+        self.authorize(
+            caller,
+            Permission::ClearSyncError,
+            source.as_ref(),
+            "clear_sync_error",
+            &what,
+        )
         .await?;
+        let mut tx = self.store.pool().begin().await?;
+        let cleared = sync_errors::clear(&mut tx, relationship, &scope_id.to_string()).await?;
+        let mut event = self.event(caller, "clear_sync_error", "scope", &what, source.as_ref());
+        event.before_json = existing.map(|e| e.error.clone());
+        let outcome = if cleared { "ok" } else { "nothing to clear" };
+        store::events::record(&mut tx, &event, outcome, None).await?;
+        tx.commit().await?;
+        self.notify("sync_error", source.as_ref(), Some(scope_id));
         Ok(cleared)
     }
 }

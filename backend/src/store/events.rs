@@ -1,67 +1,126 @@
-//! The Event Catalog: one row per change made through Tandem.
+//! The Event Catalog: one row per change made through Tandem (and per sign-in). A change to a
+//! DHCP server is recorded as `pending` before it is made and completed after, so a change
+//! whose process dies half-way is still on record; a change to Tandem's own records is
+//! recorded in the same transaction as the change.
 
 use sqlx::{AnyConnection, Row};
+use tandem_core::views::EventRow;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Event {
+/// What an event says before its outcome is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewEvent {
     pub actor: String,
     pub action: String,
-    pub server: Option<String>,
+    pub object_type: String,
     pub object: String,
+    pub server: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
-    /// `ok`, or the error that refused the change.
-    pub outcome: String,
-    /// What became of the change on the partner, when the scope is in failover.
-    pub replication: Option<String>,
+    pub request_id: Option<String>,
 }
 
-pub async fn record(conn: &mut AnyConnection, e: &Event) -> Result<(), sqlx::Error> {
+pub const PENDING: &str = "pending";
+
+/// Records `e` with its outcome; returns its ID.
+pub async fn record(
+    conn: &mut AnyConnection,
+    e: &NewEvent,
+    outcome: &str,
+    replication: Option<&str>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO events (at, actor, action, server, object, before_json, after_json, outcome, replication)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(super::now())
     .bind(&e.actor)
     .bind(&e.action)
+    .bind(&e.object_type)
     .bind(&e.server)
     .bind(&e.object)
     .bind(&e.before_json)
     .bind(&e.after_json)
-    .bind(&e.outcome)
-    .bind(&e.replication)
-    .execute(conn)
-    .await?;
+    .bind(outcome)
+    .bind(replication)
+    .bind(&e.request_id)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")
+}
+
+/// Records a change about to be made on a DHCP server.
+pub async fn begin(conn: &mut AnyConnection, e: &NewEvent) -> Result<i64, sqlx::Error> {
+    record(conn, e, PENDING, None).await
+}
+
+/// Completes a pending event with what happened.
+pub async fn finish(
+    conn: &mut AnyConnection,
+    id: i64,
+    outcome: &str,
+    replication: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE events SET outcome = $1, replication = $2 WHERE id = $3")
+        .bind(outcome)
+        .bind(replication)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-/// The newest events first.
-pub async fn recent(
+/// The Event Catalog's filters; empty strings match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct EventFilter {
+    pub actor: String,
+    pub action: String,
+    /// Matches any part of the object's description, case-blind.
+    pub object: String,
+    /// RFC 3339 bounds, inclusive.
+    pub from: String,
+    pub to: String,
+}
+
+pub async fn search(
     conn: &mut AnyConnection,
+    f: &EventFilter,
     limit: i64,
-) -> Result<Vec<(String, Event)>, sqlx::Error> {
+) -> Result<Vec<EventRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT at, actor, action, server, object, before_json, after_json, outcome, replication
-         FROM events ORDER BY id DESC LIMIT $1",
+        "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication
+         FROM events
+         WHERE ($1 = '' OR actor = $1)
+           AND ($2 = '' OR action = $2)
+           AND ($3 = '' OR LOWER(object) LIKE $4)
+           AND ($5 = '' OR at >= $5)
+           AND ($6 = '' OR at <= $6)
+         ORDER BY id DESC LIMIT $7",
     )
+    .bind(f.actor.trim())
+    .bind(f.action.trim())
+    .bind(f.object.trim())
+    .bind(format!("%{}%", f.object.trim().to_lowercase()))
+    .bind(f.from.trim())
+    .bind(f.to.trim())
     .bind(limit)
     .fetch_all(conn)
     .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("at")?,
-                Event {
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    server: row.try_get("server")?,
-                    object: row.try_get("object")?,
-                    before_json: row.try_get("before_json")?,
-                    after_json: row.try_get("after_json")?,
-                    outcome: row.try_get("outcome")?,
-                    replication: row.try_get("replication")?,
-                },
-            ))
+            Ok(EventRow {
+                id: row.try_get("id")?,
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                object_type: row.try_get("object_type")?,
+                server: row.try_get("server")?,
+                object: row.try_get("object")?,
+                before: row.try_get("before_json")?,
+                after: row.try_get("after_json")?,
+                outcome: row.try_get("outcome")?,
+                replication: row.try_get("replication")?,
+            })
         })
         .collect()
 }

@@ -5,7 +5,9 @@
 
 pub mod events;
 pub mod servers;
+pub mod sessions;
 pub mod sync_errors;
+pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;

@@ -128,9 +128,65 @@ pub struct Reservation {
     pub kind: ReservationType,
 }
 
+impl Reservation {
+    /// A tag that changes whenever any field does: an edit names the version it was based on,
+    /// and a server refuses it if the reservation has changed since (no silent overwrite).
+    pub fn version(&self) -> String {
+        // FNV-1a over length-prefixed fields: stable across builds and targets.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let fields = [
+            self.ip_address.to_string(),
+            self.client_id.to_string(),
+            self.name.clone(),
+            self.description.clone(),
+            self.kind.as_str().to_string(),
+        ];
+        for field in &fields {
+            for byte in (field.len() as u64)
+                .to_le_bytes()
+                .iter()
+                .chain(field.as_bytes())
+            {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_changes_with_every_field_and_only_then() {
+        let r = Reservation {
+            ip_address: [10, 0, 0, 99].into(),
+            client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap(),
+            name: "test".into(),
+            description: "A1".into(),
+            kind: ReservationType::Both,
+        };
+        assert_eq!(r.version(), r.clone().version());
+        let mut names = r.clone();
+        names.name = "test|".into();
+        names.description = "1".into();
+        let mut shifted = r.clone();
+        shifted.name = "test".into();
+        shifted.description = "|1".into();
+        assert_ne!(names.version(), shifted.version());
+        for change in [
+            (|r: &mut Reservation| r.name = "x".into()) as fn(&mut Reservation),
+            |r| r.description = "x".into(),
+            |r| r.kind = ReservationType::Dhcp,
+            |r| r.client_id = MacAddress::parse("001122334455").unwrap(),
+        ] {
+            let mut changed = r.clone();
+            change(&mut changed);
+            assert_ne!(changed.version(), r.version());
+        }
+    }
 
     #[test]
     fn mac_addresses_accept_the_three_forms_and_show_dashes() {

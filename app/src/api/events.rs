@@ -1,0 +1,61 @@
+//! Server functions for the Event Catalog.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::views::EventRow;
+
+/// The Event Catalog's filters; empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventQuery {
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl EventQuery {
+    /// The query string of the CSV export link for these filters.
+    pub fn to_query_string(&self) -> String {
+        let enc = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        format!(
+            "actor={}&action={}&object={}&from={}&to={}",
+            enc(&self.actor),
+            enc(&self.action),
+            enc(&self.object),
+            enc(&self.from),
+            enc(&self.to)
+        )
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<EventQuery> for tandem_backend::store::events::EventFilter {
+    fn from(q: EventQuery) -> Self {
+        Self {
+            actor: q.actor,
+            action: q.action,
+            object: q.object,
+            from: q.from,
+            to: q.to,
+        }
+    }
+}
+
+#[server(endpoint = "search_events", input = server_fn::codec::Json)]
+pub async fn search_events(query: EventQuery) -> Result<Vec<EventRow>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .search_events(&caller, &query.into(), 500)
+        .await?)
+}

@@ -1,0 +1,330 @@
+//! Users and Roles: administrators create users, assign roles (and optionally narrow them to
+//! servers), disable them and reset passwords.
+
+use crate::api::users::{
+    CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
+    UserForm, UserView, list_users,
+};
+use crate::components::notice::{Notice, NoticeBar};
+use crate::error::AppError;
+use crate::session::PageContext;
+use leptos::prelude::*;
+use tandem_core::access::Role;
+
+/// Which dialog is open.
+#[derive(Debug, Clone, PartialEq)]
+enum Editing {
+    New,
+    User(UserView),
+    Password(UserView),
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let ctx = PageContext::get();
+    let notice = RwSignal::new(None::<Notice>);
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let editing = RwSignal::new(None::<Editing>);
+    let users = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                ctx.live.get(),
+            )
+        },
+        |_| list_users(),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(u)) = create.value().get() {
+            editing.set(None);
+            notice.set(Some(Notice::Done(format!("User {} created.", u.username))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(u)) = update.value().get() {
+            editing.set(None);
+            notice.set(Some(Notice::Done(format!("User {} saved.", u.username))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reset.value().get() {
+            editing.set(None);
+            notice.set(Some(Notice::Done(
+                "Password reset; the user's sessions are ended.".into(),
+            )));
+        }
+    });
+    view! {
+        <h1>"Users and Roles"</h1>
+        <NoticeBar notice />
+        <div class="toolbar">
+            <button id="create-user" on:click=move |_| editing.set(Some(Editing::New))>
+                "Create User…"
+            </button>
+        </div>
+        {move || {
+            editing
+                .get()
+                .map(|e| match e {
+                    Editing::Password(user) => view! { <PasswordDialog user reset editing /> }.into_any(),
+                    other => view! { <UserDialog editing=other create update close=editing /> }.into_any(),
+                })
+        }}
+        <Transition fallback=|| view! { <p class="muted">"Reading users…"</p> }>
+            {move || {
+                users
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => {
+                            let rows = list
+                                .into_iter()
+                                .map(|u| {
+                                    let for_edit = u.clone();
+                                    let for_password = u.clone();
+                                    view! {
+                                        <tr data-user=u.username.clone()>
+                                            <td data-label="User name">{u.username.clone()}</td>
+                                            <td data-label="Display name">{u.display_name.clone()}</td>
+                                            <td data-label="Role" class="role">{u.role.label()}</td>
+                                            <td data-label="Servers">
+                                                {if u.servers.is_empty() { "all".to_string() } else { u.servers.join(", ") }}
+                                            </td>
+                                            <td data-label="State" class="state">
+                                                {if u.disabled { "disabled" } else { "enabled" }}
+                                            </td>
+                                            <td data-label="Actions">
+                                                <div class="actions">
+                                                    <button
+                                                        class="small secondary"
+                                                        on:click=move |_| editing.set(Some(Editing::User(for_edit.clone())))
+                                                    >
+                                                        "Edit"
+                                                    </button>
+                                                    <button
+                                                        class="small secondary"
+                                                        on:click=move |_| editing.set(Some(Editing::Password(for_password.clone())))
+                                                    >
+                                                        "Reset password"
+                                                    </button>
+                                                </div>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <table class="grid users">
+                                    <thead>
+                                        <tr>
+                                            <th>"User name"</th>
+                                            <th>"Display name"</th>
+                                            <th>"Role"</th>
+                                            <th>"Servers"</th>
+                                            <th>"State"</th>
+                                            <th>"Actions"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn error_of<T: Clone + Send + Sync + 'static>(
+    value: Option<Result<T, AppError>>,
+) -> Option<AppError> {
+    value.and_then(Result::err)
+}
+
+#[component]
+fn UserDialog(
+    editing: Editing,
+    create: ServerAction<CreateUser>,
+    update: ServerAction<UpdateUser>,
+    close: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let existing = match &editing {
+        Editing::User(u) => Some(u.clone()),
+        _ => None,
+    };
+    let username = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|u| u.username.clone())
+            .unwrap_or_default(),
+    );
+    let display_name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default(),
+    );
+    let role = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|u| u.role)
+            .unwrap_or(Role::User)
+            .as_str()
+            .to_string(),
+    );
+    let servers = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|u| u.servers.join(", "))
+            .unwrap_or_default(),
+    );
+    let disabled = RwSignal::new(existing.as_ref().is_some_and(|u| u.disabled));
+    let password = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let is_new = existing.is_none();
+    let error = move || {
+        if !submitted.get() {
+            return None;
+        }
+        if is_new {
+            error_of(create.value().get())
+        } else {
+            error_of(update.value().get())
+        }
+    };
+    let field_error = move |f: &'static str| move || error().and_then(|e| e.field(f));
+    let general = move || {
+        error()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+            .map(|e| e.to_string())
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        let form = UserForm {
+            username: username.get(),
+            display_name: display_name.get(),
+            role: role.get(),
+            servers: servers.get(),
+            disabled: disabled.get(),
+        };
+        match &existing {
+            None => {
+                create.dispatch(CreateUser {
+                    input: CreateUserInput {
+                        form,
+                        password: password.get(),
+                    },
+                });
+            }
+            Some(u) => {
+                update.dispatch(UpdateUser {
+                    input: UpdateUserInput {
+                        id: u.id,
+                        version: u.version,
+                        form,
+                    },
+                });
+            }
+        }
+    };
+    let title = if is_new { "Create User" } else { "Edit User" };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+                <h2>{title}</h2>
+                <div class="form-grid">
+                    <label for="username">"User name"</label>
+                    <input id="username" prop:value=move || username.get() disabled=!is_new
+                        on:input=move |ev| username.set(event_target_value(&ev)) />
+                    <span class="field-error" data-error-for="username">{field_error("username")}</span>
+                    <label for="display_name">"Display name"</label>
+                    <input id="display_name" prop:value=move || display_name.get()
+                        on:input=move |ev| display_name.set(event_target_value(&ev)) />
+                    <span class="field-error" data-error-for="display_name">{field_error("display_name")}</span>
+                    <label for="role">"Role"</label>
+                    <select id="role" on:change=move |ev| role.set(event_target_value(&ev))>
+                        {Role::ALL
+                            .iter()
+                            .map(|r| {
+                                let selected = r.as_str() == role.get_untracked();
+                                view! { <option value=r.as_str() selected=selected>{r.label()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    <span class="field-error" data-error-for="role">{field_error("role")}</span>
+                    <label for="servers">"Servers (empty: all)"</label>
+                    <input id="servers" placeholder="dhcp1.contoso.com, dc1.contoso.com" prop:value=move || servers.get()
+                        on:input=move |ev| servers.set(event_target_value(&ev)) />
+                    <span class="field-error" data-error-for="servers">{field_error("servers")}</span>
+                    {is_new.then(|| view! {
+                        <label for="new-password">"Password"</label>
+                        <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev)) />
+                        <span class="field-error" data-error-for="password">{field_error("password")}</span>
+                    })}
+                    <label for="disabled">"Disabled"</label>
+                    <input id="disabled" type="checkbox" class="checkbox" prop:checked=move || disabled.get()
+                        on:change=move |ev| disabled.set(event_target_checked(&ev)) />
+                    <span class="field-error"></span>
+                </div>
+                <p class="notice notice-failed" id="dialog-error" hidden=move || general().is_none()>{general}</p>
+                <div class="dialog-buttons">
+                    <button type="submit">"OK"</button>
+                    <button type="button" class="secondary" on:click=move |_| close.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordDialog(
+    user: UserView,
+    reset: ServerAction<ResetPassword>,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let error = move || {
+        submitted
+            .get()
+            .then(|| error_of(reset.value().get()))
+            .flatten()
+    };
+    let username = user.username.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        reset.dispatch(ResetPassword {
+            input: ResetPasswordInput {
+                username: username.clone(),
+                version: user.version,
+                password: password.get(),
+            },
+        });
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label="Reset password" on:submit=on_submit>
+                <h2>{format!("Reset the password of {}", user.username)}</h2>
+                <div class="form-grid">
+                    <label for="new-password">"New password"</label>
+                    <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev)) />
+                    <span class="field-error" data-error-for="password">
+                        {move || error().map(|e| e.field("password").unwrap_or_else(|| e.to_string()))}
+                    </span>
+                </div>
+                <div class="dialog-buttons">
+                    <button type="submit">"OK"</button>
+                    <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! What every page knows: who is signed in (to hide what their role cannot do; the server
+//! decides), and a counter that ticks whenever the server reports a change (live refresh).
+
+use crate::api::session::current_user;
+use leptos::prelude::*;
+use tandem_core::access::{Permission, Principal};
+
+#[derive(Clone, Copy)]
+pub struct PageContext {
+    pub user: Resource<Option<Principal>>,
+    /// Ticks on every change the server announces; resources that read it refetch.
+    pub live: RwSignal<u64>,
+}
+
+impl PageContext {
+    pub fn provide() -> Self {
+        let live = RwSignal::new(0u64);
+        let user = Resource::new(|| (), |_| async { current_user().await.ok().flatten() });
+        let ctx = Self { user, live };
+        provide_context(ctx);
+        // Once signed in, listen for changes (once per page load).
+        Effect::new(move |connected: Option<bool>| {
+            if connected == Some(true) {
+                return true;
+            }
+            let signed_in = user.get().flatten().is_some();
+            if signed_in {
+                connect_live(live);
+            }
+            signed_in
+        });
+        ctx
+    }
+
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Whether the signed-in user's role grants `permission` (for showing actions only).
+    pub fn can(&self, permission: Permission) -> bool {
+        self.user
+            .get()
+            .flatten()
+            .is_some_and(|u| u.role.grants(permission))
+    }
+}
+
+/// Opens the server-sent event stream; each change bumps `live`. The browser reconnects by
+/// itself when the stream drops.
+#[cfg(feature = "hydrate")]
+fn connect_live(live: RwSignal<u64>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Ok(source) = web_sys::EventSource::new("/api/live") else {
+        return;
+    };
+    let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        live.update(|n| *n += 1);
+    });
+    let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    // Both live as long as the page.
+    on_change.forget();
+    std::mem::forget(source);
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn connect_live(_live: RwSignal<u64>) {}

@@ -1,0 +1,257 @@
+//! Sign-in, sessions and sign-out. Passwords are hashed with Argon2id; a session is a random
+//! token whose SHA-256 alone is stored; failed sign-ins are throttled per account and per
+//! address; no answer tells whether a user name exists.
+
+use super::{Caller, ServiceError, Tandem};
+use crate::store::{self, events::NewEvent, sessions, users};
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use tandem_core::access::{Principal, Role};
+
+/// How sessions and sign-in throttling behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// A session unused this long is over.
+    pub idle: Duration,
+    /// Failed sign-ins counted over this window…
+    pub throttle_window: Duration,
+    /// …refuse further tries for that user name past this many…
+    pub max_failures_per_user: i64,
+    /// …and from that address past this many.
+    pub max_failures_per_address: i64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30 * 60),
+            throttle_window: Duration::from_secs(15 * 60),
+            max_failures_per_user: 5,
+            max_failures_per_address: 20,
+        }
+    }
+}
+
+/// A new session: the cookie token (shown to the browser once, never stored) and who it is.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub principal: Principal,
+}
+
+const WRONG: &str = "the user name or password is wrong, or the account is disabled";
+
+pub(crate) fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::conflict(format!("could not hash the password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the user name is unknown, so that the answer takes as long
+/// as for a real account.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that matches nothing").unwrap_or_default())
+}
+
+pub(crate) fn check_password_rules(password: &str) -> Result<(), ServiceError> {
+    if password.chars().count() < 10 {
+        return Err(ServiceError::Validation(
+            tandem_core::FieldError::new("password", "a password has at least 10 characters")
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// 32 random bytes, hex: the session cookie's value.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A readable random password for the first administrator.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+fn ago(d: Duration) -> String {
+    let then = chrono::Utc::now() - chrono::Duration::from_std(d).unwrap_or_default();
+    then.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Tandem {
+    /// Creates the first administrator when there are no users yet. Returns the password when
+    /// it was generated here (to be shown once).
+    pub async fn ensure_admin(
+        &self,
+        password: Option<&str>,
+    ) -> Result<Option<String>, ServiceError> {
+        let mut tx = self.store.pool().begin().await?;
+        if users::count(&mut tx).await? > 0 {
+            return Ok(None);
+        }
+        let generated = password.is_none().then(generate_password);
+        let password = password.or(generated.as_deref()).unwrap_or_default();
+        check_password_rules(password)?;
+        users::insert(
+            &mut tx,
+            "admin",
+            "Administrator",
+            &hash_password(password)?,
+            Role::Administrator,
+            &None,
+        )
+        .await?;
+        let caller = Caller::local("first-run");
+        store::events::record(
+            &mut tx,
+            &self.event(&caller, "create_user", "user", "user admin", None),
+            "ok",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(generated)
+    }
+
+    /// Signs a user in from `address`; a new session each time (the old one, if the browser
+    /// sent it, is ended by the caller).
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<SignedIn, ServiceError> {
+        let username = username.trim();
+        let settings = self.sessions;
+        let mut conn = self.store.pool().acquire().await?;
+        let (by_user, by_address) =
+            sessions::failures_since(&mut conn, username, address, &ago(settings.throttle_window))
+                .await?;
+        let event = || NewEvent {
+            actor: username.to_string(),
+            action: "sign_in".into(),
+            object_type: "session".into(),
+            object: format!("sign-in from {address}"),
+            ..Default::default()
+        };
+        if by_user >= settings.max_failures_per_user
+            || by_address >= settings.max_failures_per_address
+        {
+            store::events::record(
+                &mut conn,
+                &event(),
+                "refused: too many failed attempts",
+                None,
+            )
+            .await?;
+            return Err(ServiceError::Unauthenticated(format!(
+                "too many failed sign-ins; try again in {} minutes",
+                settings.throttle_window.as_secs().div_ceil(60)
+            )));
+        }
+        let found = users::find_for_sign_in(&mut conn, username).await?;
+        let ok = match &found {
+            Some((user, hash)) => verify_password(password, hash) && !user.disabled,
+            None => {
+                verify_password(password, decoy_hash());
+                false
+            }
+        };
+        let Some((user, _)) = found.filter(|_| ok) else {
+            sessions::record_failure(&mut conn, username, address).await?;
+            store::events::record(&mut conn, &event(), "failed", None).await?;
+            return Err(ServiceError::Unauthenticated(WRONG.into()));
+        };
+        let token = new_token();
+        let mut tx = self.store.pool().begin().await?;
+        sessions::insert(&mut tx, &token_hash(&token), user.id).await?;
+        sessions::clear_failures(&mut tx, username).await?;
+        store::events::record(&mut tx, &event(), "ok", None).await?;
+        tx.commit().await?;
+        Ok(SignedIn {
+            token,
+            principal: user.principal(),
+        })
+    }
+
+    /// Who holds this session token, if it is live: known, not idle too long, and its user not
+    /// disabled. Each use keeps it alive.
+    pub async fn session(&self, token: &str) -> Result<Option<Principal>, ServiceError> {
+        let hash = token_hash(token);
+        let mut conn = self.store.pool().acquire().await?;
+        let Some((user_id, last_seen)) = sessions::find(&mut conn, &hash).await? else {
+            return Ok(None);
+        };
+        if last_seen < ago(self.sessions.idle) {
+            sessions::delete(&mut conn, &hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = users::find(&mut conn, user_id).await? else {
+            return Ok(None);
+        };
+        if user.disabled {
+            sessions::delete(&mut conn, &hash).await?;
+            return Ok(None);
+        }
+        // Keep it alive, without a write on every request.
+        if last_seen < ago(Duration::from_secs(30).min(self.sessions.idle / 4)) {
+            sessions::touch(&mut conn, &hash).await?;
+        }
+        Ok(Some(user.principal()))
+    }
+
+    pub async fn sign_out(&self, caller: &Caller, token: &str) -> Result<(), ServiceError> {
+        let mut tx = self.store.pool().begin().await?;
+        sessions::delete(&mut tx, &token_hash(token)).await?;
+        store::events::record(
+            &mut tx,
+            &self.event(caller, "sign_out", "session", "session", None),
+            "ok",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The session a request carries, put in the request's extensions by the web layer for
+/// server functions and handlers to read.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub principal: Principal,
+    pub token: String,
+}

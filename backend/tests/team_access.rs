@@ -1,0 +1,725 @@
+//! Team access against a real built-in pair and a fresh SQLite database per test: every
+//! mutation as every role, access scopes, sign-in and sessions, the Event Catalog, and no
+//! lost updates under 50 concurrent editors.
+
+use std::sync::Arc;
+use std::time::Duration;
+use tandem_backend::bootstrap::{self, Started};
+use tandem_backend::service::{SessionSettings, UserInput};
+use tandem_backend::store::events::EventFilter;
+use tandem_backend::{Caller, ServiceError, Tandem};
+use tandem_core::access::{Principal, Role};
+use tandem_core::validate::NewReservation;
+use tandem_core::{Reservation, ScopeId, ServerName};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct World {
+    _dir: tempfile::TempDir,
+    started: Started,
+}
+
+impl World {
+    async fn start() -> Self {
+        Self::start_with(SessionSettings::default()).await
+    }
+
+    async fn start_with(settings: SessionSettings) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut started = bootstrap::start(dir.path(), None).await.unwrap();
+        started.tandem = started.tandem.clone().with_sessions(settings);
+        started.tandem.ensure_admin(Some(PASSWORD)).await.unwrap();
+        World { _dir: dir, started }
+    }
+
+    fn t(&self) -> &Tandem {
+        &self.started.tandem
+    }
+
+    /// Creates a user with `role` (narrowed to `servers` when not empty) and signs them in.
+    async fn user(&self, username: &str, role: Role, servers: &str) -> Caller {
+        let input = UserInput {
+            username: username.into(),
+            display_name: String::new(),
+            role: role.as_str().into(),
+            servers: servers.into(),
+            disabled: false,
+        };
+        self.t()
+            .create_user(&admin(), &input, PASSWORD)
+            .await
+            .unwrap();
+        let signed_in = self
+            .t()
+            .sign_in(username, PASSWORD, "127.0.0.1")
+            .await
+            .unwrap();
+        Caller::new(signed_in.principal)
+    }
+
+    async fn reservation(&self, server: &str, ip: &str) -> Option<Reservation> {
+        let driver = self.t().driver(&name(server)).await.unwrap();
+        driver
+            .scope(scope())
+            .await
+            .unwrap()
+            .reservation(ip.parse().unwrap())
+            .cloned()
+    }
+
+    async fn events(&self, action: &str) -> Vec<tandem_core::views::EventRow> {
+        let filter = EventFilter {
+            action: action.into(),
+            ..Default::default()
+        };
+        self.t()
+            .search_events(&admin(), &filter, 1000)
+            .await
+            .unwrap()
+    }
+}
+
+fn admin() -> Caller {
+    Caller::local("test-admin")
+}
+
+fn name(s: &str) -> ServerName {
+    ServerName::parse(s).unwrap()
+}
+
+fn scope() -> ScopeId {
+    ScopeId::parse("10.0.0.0").unwrap()
+}
+
+fn new_reservation(ip: &str, mac: &str) -> NewReservation {
+    NewReservation {
+        ip_address: ip.into(),
+        client_id: mac.into(),
+        ..Default::default()
+    }
+}
+
+/// What each role may do, as the README's matrix states it (written out here rather than
+/// derived from the code under test).
+fn expected(role: Role, op: &str) -> bool {
+    let reservations = [
+        "create_reservation",
+        "edit_reservation",
+        "delete_reservation",
+    ];
+    let scopes = ["replicate_scope", "clear_sync_error"];
+    let users = ["create_user", "update_user", "reset_password"];
+    match role {
+        Role::Administrator => true,
+        Role::DhcpAdministrator => !users.contains(&op),
+        Role::DhcpScopeAdministrator => reservations.contains(&op) || scopes.contains(&op),
+        Role::DhcpReservationsAdministrator => reservations.contains(&op),
+        Role::User => false,
+    }
+}
+
+fn allowed<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(ServiceError::Forbidden(_)) => false,
+        Err(other) => panic!("neither allowed nor forbidden: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_as_every_role_is_allowed_or_denied_by_the_matrix() {
+    let w = World::start().await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let caller = w.user(&format!("user{i}"), role, "").await;
+        let ip = format!("10.0.0.{}", 100 + i);
+        let mac = format!("00155DA766{i:02}");
+        let mut results: Vec<(&str, bool)> = Vec::new();
+
+        let created = allowed(
+            w.t()
+                .create_reservation(&caller, &dhcp1, scope(), &new_reservation(&ip, &mac))
+                .await,
+        );
+        results.push(("create_reservation", created));
+        assert_eq!(
+            w.reservation("dhcp1.contoso.com", &ip).await.is_some(),
+            created,
+            "{role:?}"
+        );
+        if !created {
+            w.t()
+                .create_reservation(&admin(), &dhcp1, scope(), &new_reservation(&ip, &mac))
+                .await
+                .unwrap();
+        }
+        let current = w.reservation("dhcp1.contoso.com", &ip).await.unwrap();
+        let mut edited = new_reservation(&ip, &mac);
+        edited.name = format!("edited by {role:?}");
+        results.push((
+            "edit_reservation",
+            allowed(
+                w.t()
+                    .edit_reservation(&caller, &dhcp1, scope(), &current.version(), &edited)
+                    .await,
+            ),
+        ));
+        results.push((
+            "delete_reservation",
+            allowed(
+                w.t()
+                    .delete_reservation(&caller, &dhcp1, scope(), ip.parse().unwrap())
+                    .await,
+            ),
+        ));
+        results.push((
+            "replicate_scope",
+            allowed(w.t().replicate_scope(&caller, &dhcp1, scope()).await),
+        ));
+        results.push((
+            "clear_sync_error",
+            allowed(
+                w.t()
+                    .clear_sync_error(&caller, "dhcp1.contoso.com-dc1.contoso.com", scope())
+                    .await,
+            ),
+        ));
+        let input = UserInput {
+            username: format!("made-by-{i}"),
+            role: "User".into(),
+            ..Default::default()
+        };
+        results.push((
+            "create_user",
+            allowed(w.t().create_user(&caller, &input, PASSWORD).await),
+        ));
+        let target = w
+            .t()
+            .list_users(&admin())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.username == "user0")
+            .unwrap();
+        let same = UserInput {
+            username: target.username.clone(),
+            display_name: target.display_name.clone(),
+            role: target.role.as_str().into(),
+            servers: String::new(),
+            disabled: false,
+        };
+        results.push((
+            "update_user",
+            allowed(
+                w.t()
+                    .update_user(&caller, target.id, target.version, &same)
+                    .await,
+            ),
+        ));
+        results.push((
+            "reset_password",
+            allowed(
+                w.t()
+                    .reset_password(&caller, "made-by-0", None, "another long password")
+                    .await,
+            ),
+        ));
+        for (op, was_allowed) in results {
+            assert_eq!(was_allowed, expected(role, op), "{role:?} {op}");
+        }
+    }
+    // Every refusal is on record, with who and what.
+    let denied: Vec<_> = w
+        .t()
+        .search_events(&admin(), &EventFilter::default(), 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.outcome.starts_with("denied"))
+        .collect();
+    assert!(
+        denied
+            .iter()
+            .any(|e| e.actor == "user4" && e.action == "create_reservation")
+    );
+    assert!(denied.iter().all(|e| e.actor != "user0"));
+}
+
+#[tokio::test]
+async fn an_access_scope_narrows_a_user_to_their_servers() {
+    let w = World::start().await;
+    let caller = w
+        .user("dc1-only", Role::DhcpAdministrator, "dc1.contoso.com")
+        .await;
+    let refused = w
+        .t()
+        .create_reservation(
+            &caller,
+            &name("dhcp1.contoso.com"),
+            scope(),
+            &new_reservation("10.0.0.100", "00155DA76602"),
+        )
+        .await;
+    assert!(matches!(refused, Err(ServiceError::Forbidden(m)) if m.contains("access scope")));
+    assert!(
+        w.reservation("dhcp1.contoso.com", "10.0.0.100")
+            .await
+            .is_none()
+    );
+    w.t()
+        .create_reservation(
+            &caller,
+            &name("dc1.contoso.com"),
+            scope(),
+            &new_reservation("10.0.0.100", "00155DA76602"),
+        )
+        .await
+        .unwrap();
+    // The change still reaches the partner: failover keeps the pair's copies the same.
+    assert!(
+        w.reservation("dhcp1.contoso.com", "10.0.0.100")
+            .await
+            .is_some()
+    );
+    let view = w.t().list_scopes(&caller).await.unwrap();
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.server.as_str() == "dc1.contoso.com")
+    );
+    assert_eq!(view.rows.len(), 1);
+}
+
+#[tokio::test]
+async fn sign_in_gives_no_hint_whether_a_user_exists_and_throttles() {
+    let w = World::start().await;
+    let unknown = w
+        .t()
+        .sign_in("nobody", "whatever password", "10.1.1.1")
+        .await
+        .unwrap_err();
+    let wrong = w
+        .t()
+        .sign_in("admin", "not the password", "10.1.1.1")
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.to_string(), wrong.to_string());
+    assert!(matches!(wrong, ServiceError::Unauthenticated(_)));
+
+    for _ in 0..4 {
+        w.t()
+            .sign_in("admin", "not the password", "10.1.1.2")
+            .await
+            .unwrap_err();
+    }
+    // Five failures for this account: even the right password is refused for now.
+    let throttled = w
+        .t()
+        .sign_in("admin", PASSWORD, "10.1.1.3")
+        .await
+        .unwrap_err();
+    assert!(
+        throttled.to_string().contains("too many failed sign-ins"),
+        "{throttled}"
+    );
+
+    // Per address: twenty failures from one address across many user names.
+    for i in 0..20 {
+        w.t()
+            .sign_in(&format!("guess{i}"), "x", "10.9.9.9")
+            .await
+            .unwrap_err();
+    }
+    w.user("alice", Role::User, "").await;
+    let by_address = w
+        .t()
+        .sign_in("alice", PASSWORD, "10.9.9.9")
+        .await
+        .unwrap_err();
+    assert!(by_address.to_string().contains("too many"), "{by_address}");
+    assert!(w.t().sign_in("alice", PASSWORD, "10.9.9.10").await.is_ok());
+
+    let events = w.events("sign_in").await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.actor == "nobody" && e.outcome == "failed")
+    );
+    assert!(events.iter().any(|e| e.outcome.starts_with("refused")));
+}
+
+#[tokio::test]
+async fn sessions_end_on_idle_sign_out_disable_and_password_reset() {
+    let w = World::start_with(SessionSettings {
+        idle: Duration::from_millis(1500),
+        ..SessionSettings::default()
+    })
+    .await;
+    let t = w.t();
+    let idle = t.sign_in("admin", PASSWORD, "127.0.0.1").await.unwrap();
+    assert!(t.session(&idle.token).await.unwrap().is_some());
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    assert!(
+        t.session(&idle.token).await.unwrap().is_none(),
+        "idle session still live"
+    );
+
+    let out = t.sign_in("admin", PASSWORD, "127.0.0.1").await.unwrap();
+    t.sign_out(&Caller::new(out.principal.clone()), &out.token)
+        .await
+        .unwrap();
+    assert!(t.session(&out.token).await.unwrap().is_none());
+
+    let bob = w.user("bob", Role::User, "").await;
+    let bob_session = t.sign_in("bob", PASSWORD, "127.0.0.1").await.unwrap();
+    let record = t
+        .list_users(&admin())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "bob")
+        .unwrap();
+    let disable = UserInput {
+        username: "bob".into(),
+        display_name: record.display_name.clone(),
+        role: "User".into(),
+        servers: String::new(),
+        disabled: true,
+    };
+    t.update_user(&admin(), record.id, record.version, &disable)
+        .await
+        .unwrap();
+    assert!(t.session(&bob_session.token).await.unwrap().is_none());
+    assert!(t.sign_in("bob", PASSWORD, "127.0.0.1").await.is_err());
+    drop(bob);
+
+    let carol = t.sign_in("admin", PASSWORD, "127.0.0.1").await.unwrap();
+    t.reset_password(&admin(), "admin", None, "a brand new password")
+        .await
+        .unwrap();
+    assert!(t.session(&carol.token).await.unwrap().is_none());
+    assert!(
+        t.sign_in("admin", "a brand new password", "127.0.0.1")
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_editors_of_one_reservation_never_overwrite_silently() {
+    let w = World::start().await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    let t = Arc::new(w.t().clone());
+    let base = w
+        .reservation("dhcp1.contoso.com", "10.0.0.99")
+        .await
+        .unwrap();
+
+    // All fifty read the same version and write at once: exactly one may win.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (t, dhcp1, version) = (t.clone(), dhcp1.clone(), base.version());
+        tasks.push(tokio::spawn(async move {
+            let mut edit = new_reservation("10.0.0.99", "aa-bb-cc-dd-ee-ff");
+            edit.name = format!("editor {i}");
+            edit.description = "A1".into();
+            (
+                i,
+                t.edit_reservation(&admin(), &dhcp1, scope(), &version, &edit)
+                    .await,
+            )
+        }));
+    }
+    let mut winners = Vec::new();
+    for task in tasks {
+        let (i, result) = task.await.unwrap();
+        match result {
+            Ok(_) => winners.push(i),
+            Err(ServiceError::Conflict { current, .. }) => {
+                // The refusal shows the value as it now is.
+                assert!(
+                    current.is_some(),
+                    "editor {i}: conflict without the current value"
+                );
+            }
+            Err(other) => panic!("editor {i}: {other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "winners: {winners:?}");
+    let now = w
+        .reservation("dhcp1.contoso.com", "10.0.0.99")
+        .await
+        .unwrap();
+    assert_eq!(now.name, format!("editor {}", winners[0]));
+    assert_eq!(
+        w.reservation("dc1.contoso.com", "10.0.0.99").await.unwrap(),
+        now,
+        "partner got the winner"
+    );
+
+    // Fifty editors each add their mark, re-reading on conflict: every mark survives.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let (t, dhcp1) = (t.clone(), dhcp1.clone());
+        tasks.push(tokio::spawn(async move {
+            let mark = format!("{i:02};");
+            let mut conflicts = 0;
+            loop {
+                let driver = t.driver(&dhcp1).await.unwrap();
+                let current = driver
+                    .scope(scope())
+                    .await
+                    .unwrap()
+                    .reservation("10.0.0.99".parse().unwrap())
+                    .cloned()
+                    .unwrap();
+                let mut edit = new_reservation("10.0.0.99", "aa-bb-cc-dd-ee-ff");
+                edit.name = current.name.clone();
+                edit.description = format!("{}{mark}", current.description);
+                match t
+                    .edit_reservation(&admin(), &dhcp1, scope(), &current.version(), &edit)
+                    .await
+                {
+                    Ok(_) => return conflicts,
+                    Err(ServiceError::Conflict { .. }) => conflicts += 1,
+                    Err(other) => panic!("{other:?}"),
+                }
+            }
+        }));
+    }
+    let mut conflicts = 0;
+    for task in tasks {
+        conflicts += task.await.unwrap();
+    }
+    let description = w
+        .reservation("dhcp1.contoso.com", "10.0.0.99")
+        .await
+        .unwrap()
+        .description;
+    for i in 0..50 {
+        assert!(
+            description.contains(&format!("{i:02};")),
+            "mark {i} lost: {description}"
+        );
+    }
+    assert!(
+        conflicts > 0,
+        "the editors never collided; the test proves nothing"
+    );
+}
+
+#[tokio::test]
+async fn two_admins_editing_one_user_do_not_overwrite_each_other() {
+    let w = World::start().await;
+    w.user("dave", Role::User, "").await;
+    let record = w
+        .t()
+        .list_users(&admin())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "dave")
+        .unwrap();
+    let change = |role: &str| UserInput {
+        username: "dave".into(),
+        display_name: "Dave".into(),
+        role: role.into(),
+        servers: String::new(),
+        disabled: false,
+    };
+    w.t()
+        .update_user(
+            &admin(),
+            record.id,
+            record.version,
+            &change("DhcpAdministrator"),
+        )
+        .await
+        .unwrap();
+    let second = w
+        .t()
+        .update_user(
+            &admin(),
+            record.id,
+            record.version,
+            &change("Administrator"),
+        )
+        .await;
+    match second {
+        Err(ServiceError::Conflict { message, .. }) => {
+            assert!(message.contains("DHCP Administrator"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let now = w
+        .t()
+        .list_users(&admin())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "dave")
+        .unwrap();
+    assert_eq!(now.role, Role::DhcpAdministrator);
+}
+
+#[tokio::test]
+async fn the_event_catalog_records_who_what_before_after_and_replication() {
+    let w = World::start().await;
+    let eve = w.user("eve", Role::DhcpReservationsAdministrator, "").await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    w.t()
+        .create_reservation(
+            &eve,
+            &dhcp1,
+            scope(),
+            &new_reservation("10.0.0.100", "00155DA76602"),
+        )
+        .await
+        .unwrap();
+    let current = w
+        .reservation("dhcp1.contoso.com", "10.0.0.100")
+        .await
+        .unwrap();
+    let mut edit = new_reservation("10.0.0.100", "00155DA76602");
+    edit.name = "printer".into();
+    w.t()
+        .edit_reservation(&eve, &dhcp1, scope(), &current.version(), &edit)
+        .await
+        .unwrap();
+
+    let created = &w.events("create_reservation").await[0];
+    assert_eq!(created.actor, "eve");
+    assert_eq!(created.object, "reservation 10.0.0.100 in scope 10.0.0.0");
+    assert_eq!(created.server.as_deref(), Some("dhcp1.contoso.com"));
+    assert_eq!(created.outcome, "ok");
+    assert_eq!(
+        created.replication.as_deref(),
+        Some("replicated to dc1.contoso.com")
+    );
+    assert!(
+        created
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("00-15-5d-a7-66-02")
+    );
+    let edited = &w.events("edit_reservation").await[0];
+    assert!(edited.before.as_deref().unwrap().contains("\"name\":\"\""));
+    assert!(
+        edited
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"name\":\"printer\"")
+    );
+
+    // Filters and CSV.
+    let by_eve = w
+        .t()
+        .search_events(
+            &admin(),
+            &EventFilter {
+                actor: "eve".into(),
+                object: "10.0.0.100".into(),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    assert!(by_eve.iter().all(|e| e.actor == "eve"));
+    assert!(
+        by_eve.iter().any(|e| e.action == "create_reservation")
+            && by_eve.iter().any(|e| e.action == "edit_reservation")
+    );
+    let future = EventFilter {
+        from: "2999-01-01".into(),
+        ..Default::default()
+    };
+    assert!(
+        w.t()
+            .search_events(&admin(), &future, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let csv = w
+        .t()
+        .export_events(
+            &admin(),
+            &EventFilter {
+                actor: "eve".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,at,actor,action,object_type,server,object,outcome,replication,before,after"
+    );
+    assert!(csv.contains("edit_reservation") && csv.contains("replicated to dc1.contoso.com"));
+
+    // No password, hash or token anywhere in the catalog.
+    let everything = w
+        .t()
+        .export_events(&admin(), &EventFilter::default())
+        .await
+        .unwrap();
+    assert!(!everything.contains(PASSWORD));
+    assert!(!everything.contains("argon2"));
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_with_the_current_value() {
+    let w = World::start().await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    let before = w
+        .reservation("dhcp1.contoso.com", "10.0.0.99")
+        .await
+        .unwrap();
+    // Someone changes it outside Tandem after the page was opened.
+    let driver = w.t().driver(&dhcp1).await.unwrap();
+    let mut outside = before.clone();
+    outside.description = "changed on the console".into();
+    driver
+        .update_reservation(scope(), before.ip_address, &outside, None)
+        .await
+        .unwrap();
+    let mut edit = new_reservation("10.0.0.99", "aa-bb-cc-dd-ee-ff");
+    edit.name = "mine".into();
+    match w
+        .t()
+        .edit_reservation(&admin(), &dhcp1, scope(), &before.version(), &edit)
+        .await
+    {
+        Err(ServiceError::Conflict {
+            current: Some(now), ..
+        }) => assert_eq!(now.description, "changed on the console"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        w.reservation("dhcp1.contoso.com", "10.0.0.99")
+            .await
+            .unwrap()
+            .description,
+        "changed on the console"
+    );
+}
+
+#[tokio::test]
+async fn the_first_administrator_gets_a_generated_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = bootstrap::start(dir.path(), None).await.unwrap();
+    let password = started.tandem.ensure_admin(None).await.unwrap().unwrap();
+    assert!(password.len() >= 16);
+    assert!(started.tandem.ensure_admin(None).await.unwrap().is_none());
+    let signed_in = started
+        .tandem
+        .sign_in("admin", &password, "127.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(signed_in.principal.role, Role::Administrator);
+    let _: Principal = signed_in.principal;
+}

@@ -1,0 +1,64 @@
+//! Live refresh and the Event Catalog's CSV export: plain axum handlers beside the server
+//! functions.
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use std::convert::Infallible;
+use std::time::Duration;
+use tandem_backend::service::CurrentSession;
+use tandem_backend::store::events::EventFilter;
+use tandem_backend::{Caller, Tandem};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+/// `GET /api/live`: server-sent events, one per change made through this instance, so open
+/// pages refresh what they show without a reload.
+pub async fn live(
+    State(tandem): State<Tandem>,
+    Extension(_session): Extension<CurrentSession>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changes = BroadcastStream::new(tandem.subscribe()).map(|notice| {
+        let data = match notice {
+            Ok(n) => serde_json::to_string(&n).unwrap_or_default(),
+            // Missed some: tell the page to refresh everything.
+            Err(_) => "{\"kind\":\"all\",\"server\":null,\"scope\":null}".to_string(),
+        };
+        Ok(Event::default().event("change").data(data))
+    });
+    Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// `GET /events.csv?actor=&action=&object=&from=&to=`: the filtered Event Catalog as CSV.
+pub async fn events_csv(
+    State(tandem): State<Tandem>,
+    Extension(session): Extension<CurrentSession>,
+    Query(filter): Query<EventFilter>,
+) -> Response {
+    let caller = Caller::new(session.principal);
+    match tandem.export_events(&caller, &filter).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"tandem-events.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "event export failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
+        }
+    }
+}
+
+/// `GET /health`: no session needed.
+pub async fn health() -> &'static str {
+    "ok"
+}
