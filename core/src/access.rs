@@ -178,13 +178,11 @@ impl Principal {
                 permission.describe()
             )));
         }
-        if let Some(server) = server {
-            if !self.reaches(server) {
-                return Err(Denied(format!(
-                    "{} may not act on {server}: it is outside their access scope",
-                    self.username
-                )));
-            }
+        if let Some(server) = server.filter(|s| !self.reaches(s)) {
+            return Err(Denied(format!(
+                "{} may not act on {server}: it is outside their access scope",
+                self.username
+            )));
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ pub struct Credentials {
 /// Signs in: a new session cookie each time (an old one is ended).
 #[server(endpoint = "sign_in", input = server_fn::codec::Json)]
 pub async fn sign_in(credentials: Credentials) -> Result<Principal, AppError> {
-    use super::ssr::{CookiePolicy, request_parts, session_cookie, session_token, tandem};
+    use super::ssr::{CookiePolicy, request_parts, session_cookie, tandem};
     use std::net::SocketAddr;
     let tandem = tandem()?;
     let parts = request_parts();
@@ -27,11 +27,9 @@ pub async fn sign_in(credentials: Credentials) -> Result<Principal, AppError> {
         .sign_in(&credentials.username, &credentials.password, &address)
         .await?;
     // Rotation: whatever session the browser held before is over.
-    if let Some(old) = parts.as_ref().and_then(|p| session_token(&p.headers)) {
-        if let Some(session) = super::ssr::session() {
-            let caller = tandem_backend::Caller::new(session.principal);
-            let _ = tandem.sign_out(&caller, &old).await;
-        }
+    if let Some(old) = super::ssr::session() {
+        let caller = tandem_backend::Caller::new(old.principal);
+        let _ = tandem.sign_out(&caller, &old.token).await;
     }
     let secure = use_context::<CookiePolicy>().is_some_and(|p| p.secure);
     let response = expect_context::<leptos_axum::ResponseOptions>();
