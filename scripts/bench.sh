@@ -11,12 +11,21 @@ site="${TANDEM_SITE_ROOT:-site}"
 [ -x "$bin" ] || { echo "build first: scripts/build.sh --release"; exit 1; }
 data=$(mktemp -d)
 port=3099
-"$bin" --data-dir "$data" --addr "127.0.0.1:$port" --site-root "$site" >"$data/log" 2>&1 &
+TANDEM_ADMIN_PASSWORD='bench password 1' \
+  "$bin" --data-dir "$data" --addr "127.0.0.1:$port" --site-root "$site" >"$data/log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 api="http://127.0.0.1:$port/api"
+jar="$data/cookies"
+t0=$(date +%s%N)
+curl -sf -c "$jar" -X POST -H 'content-type: application/json' "$api/sign_in" \
+  -d '{"credentials":{"username":"admin","password":"bench password 1"}}' >/dev/null
+t1=$(date +%s%N)
+curl() { command curl -b "$jar" "$@"; }
 ms() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (b - a) / 1e6 / n }'; }
+
+echo "sign-in (Argon2id):                     $(ms "$t0" "$t1" 1) ms"
 
 t0=$(date +%s%N)
 for _ in $(seq "$n"); do curl -sf -X POST "$api/list_scopes" >/dev/null; done

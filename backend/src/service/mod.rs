@@ -324,6 +324,43 @@ impl Tandem {
     }
 }
 
+impl Tandem {
+    /// The shape every change to a failover-aware object takes: record it as pending, apply it
+    /// on `server`, then on the partner (a failure there becomes the scope's sync status),
+    /// complete the record, and tell open pages.
+    pub(crate) async fn apply_change<A, AF, P, PF>(
+        &self,
+        event: NewEvent,
+        server: &ServerName,
+        scope: ScopeId,
+        partnership: Option<Partnership>,
+        apply: A,
+        on_partner: P,
+    ) -> Result<tandem_core::views::ChangeOutcome, ServiceError>
+    where
+        A: FnOnce() -> AF,
+        AF: std::future::Future<Output = Result<(), DriverError>>,
+        P: FnOnce(Arc<dyn DhcpDriver>) -> PF,
+        PF: std::future::Future<Output = Result<(), DriverError>>,
+    {
+        let id = self.begin(&event).await?;
+        if let Err(e) = apply().await {
+            self.finish(id, &failed(&e), None).await?;
+            return Err(e.into());
+        }
+        let replication = self
+            .replicate_change(server, scope, partnership, on_partner)
+            .await?;
+        self.finish(id, "ok", describe(&replication).as_deref())
+            .await?;
+        self.notify(&event.object_type, Some(server), Some(scope));
+        Ok(tandem_core::views::ChangeOutcome {
+            server: server.clone(),
+            replication,
+        })
+    }
+}
+
 /// How the Event Catalog words a replication outcome.
 pub(crate) fn describe(outcome: &ReplicationOutcome) -> Option<String> {
     match outcome {

@@ -1,7 +1,7 @@
 //! Reservations: listed per scope; created, edited and deleted through Tandem and applied to
 //! the partner before the caller hears of success.
 
-use super::{Caller, ServiceError, Tandem, describe, failed};
+use super::{Caller, ServiceError, Tandem};
 use crate::driver::DriverError;
 use std::net::Ipv4Addr;
 use tandem_core::access::Permission;
@@ -66,24 +66,18 @@ impl Tandem {
             Some(server),
         );
         event.after_json = serde_json::to_string(&reservation).ok();
-        let id = self.begin(&event).await?;
-        if let Err(e) = driver.add_reservation(scope_id, &reservation).await {
-            self.finish(id, &failed(&e), None).await?;
-            return Err(e.into());
-        }
-        let replication = self
-            .replicate_change(server, scope_id, partnership, |partner| {
+        self.apply_change(
+            event,
+            server,
+            scope_id,
+            partnership,
+            || driver.add_reservation(scope_id, &reservation),
+            |partner| {
                 let r = reservation.clone();
                 async move { partner.add_reservation(scope_id, &r).await }
-            })
-            .await?;
-        self.finish(id, "ok", describe(&replication).as_deref())
-            .await?;
-        self.notify("reservation", Some(server), Some(scope_id));
-        Ok(ChangeOutcome {
-            server: server.clone(),
-            replication,
-        })
+            },
+        )
+        .await
     }
 
     /// Edits the reservation at `ip` (client ID, name, description, type), provided it is
@@ -136,18 +130,15 @@ impl Tandem {
         );
         event.before_json = serde_json::to_string(&before).ok();
         event.after_json = serde_json::to_string(&new).ok();
-        let id = self.begin(&event).await?;
         // The server checks the version again as it writes: two editors racing past the check
         // above cannot both win.
-        if let Err(e) = driver
-            .update_reservation(scope_id, ip, &new, Some(expected_version))
-            .await
-        {
-            self.finish(id, &failed(&e), None).await?;
-            return Err(e.into());
-        }
-        let replication = self
-            .replicate_change(server, scope_id, partnership, |partner| {
+        self.apply_change(
+            event,
+            server,
+            scope_id,
+            partnership,
+            || driver.update_reservation(scope_id, ip, &new, Some(expected_version)),
+            |partner| {
                 let r = new.clone();
                 async move {
                     // The partner's copy is overwritten, as replication does; one that lacks
@@ -159,15 +150,9 @@ impl Tandem {
                         other => other,
                     }
                 }
-            })
-            .await?;
-        self.finish(id, "ok", describe(&replication).as_deref())
-            .await?;
-        self.notify("reservation", Some(server), Some(scope_id));
-        Ok(ChangeOutcome {
-            server: server.clone(),
-            replication,
-        })
+            },
+        )
+        .await
     }
 
     /// Deletes a reservation on `server`, then on its partner when the scope is in failover.
@@ -208,25 +193,20 @@ impl Tandem {
             Some(server),
         );
         event.before_json = serde_json::to_string(&existing).ok();
-        let id = self.begin(&event).await?;
-        if let Err(e) = driver.remove_reservation(scope_id, ip).await {
-            self.finish(id, &failed(&e), None).await?;
-            return Err(e.into());
-        }
-        let replication = self
-            .replicate_change(server, scope_id, partnership, |partner| async move {
+        // A partner that already lacks it is in the state asked for.
+        self.apply_change(
+            event,
+            server,
+            scope_id,
+            partnership,
+            || driver.remove_reservation(scope_id, ip),
+            |partner| async move {
                 match partner.remove_reservation(scope_id, ip).await {
                     Err(DriverError::NotFound { .. }) | Ok(()) => Ok(()),
                     Err(e) => Err(e),
                 }
-            })
-            .await?;
-        self.finish(id, "ok", describe(&replication).as_deref())
-            .await?;
-        self.notify("reservation", Some(server), Some(scope_id));
-        Ok(ChangeOutcome {
-            server: server.clone(),
-            replication,
-        })
+            },
+        )
+        .await
     }
 }
