@@ -5,6 +5,7 @@
 pub mod access;
 pub mod drift;
 pub mod error;
+pub mod failover_rules;
 pub mod model;
 pub mod replication;
 pub mod validate;
