@@ -64,6 +64,9 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
     let running = host::start_all(&builtin)
         .await
         .map_err(StartError::Builtin)?;
+    host::introduce(&running)
+        .await
+        .map_err(StartError::Builtin)?;
     for server in &running {
         store::servers::upsert(
             &mut conn,

@@ -11,7 +11,12 @@
 //! | `PUT /v1/scopes/{id}/reservations/{ip}` (optional `If-Match: <version>`) | Set-DhcpServerv4Reservation |
 //! | `DELETE /v1/scopes/{id}/reservations/{ip}` | Remove-DhcpServerv4Reservation |
 //! | `GET/POST /v1/scopes/{id}/leases` | Get-DhcpServerv4Lease (and the failover protocol's lease updates) |
+//! | `DELETE /v1/scopes/{id}` | Remove-DhcpServerv4Scope |
 //! | `GET /v1/failover` | Get-DhcpServerv4Failover |
+//! | `POST /v1/failover`, `PUT/DELETE /v1/failover/{name}` | Add-/Set-/Remove-DhcpServerv4Failover (this server's half) |
+//! | `POST /v1/failover/{name}/scopes`, `DELETE …/scopes/{id}` | Add-/Remove-DhcpServerv4FailoverScope |
+//! | `POST /v1/failover/{name}/partner-down` | Set-DhcpServerv4Failover -PartnerDown |
+//! | `POST /v1/failover/{name}/heartbeat` | the failover protocol between partners |
 
 use super::{BuiltinServer, Failure, Lease};
 use axum::extract::{Path, State};
@@ -92,7 +97,10 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
         .route("/v1/service/stop", post(stop))
         .route("/v1/service/start", post(start))
         .route("/v1/scopes", get(list_scopes))
-        .route("/v1/scopes/{id}", get(get_scope).put(put_scope))
+        .route(
+            "/v1/scopes/{id}",
+            get(get_scope).put(put_scope).delete(delete_scope),
+        )
         .route(
             "/v1/scopes/{id}/reservations",
             get(list_reservations).post(add_reservation),
@@ -102,7 +110,18 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
             delete(remove_reservation).put(update_reservation),
         )
         .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
-        .route("/v1/failover", get(failover))
+        .route("/v1/failover", get(failover).post(add_relationship))
+        .route(
+            "/v1/failover/{name}",
+            axum::routing::put(update_relationship).delete(remove_relationship),
+        )
+        .route("/v1/failover/{name}/scopes", post(add_failover_scope))
+        .route(
+            "/v1/failover/{name}/scopes/{scope}",
+            delete(remove_failover_scope),
+        )
+        .route("/v1/failover/{name}/heartbeat", post(heartbeat))
+        .route("/v1/failover/{name}/partner-down", post(partner_down))
         .with_state(server)
 }
 
@@ -248,5 +267,86 @@ async fn add_lease(
 }
 
 async fn failover(State(s): Shared) -> Result<Json<Vec<tandem_core::FailoverReport>>, Failure> {
-    s.read(|c| Ok(c.failover_reports())).await.map(Json)
+    s.failover_reports().await.map(Json)
+}
+
+async fn add_relationship(
+    State(s): Shared,
+    Json(r): Json<super::StoredRelationship>,
+) -> Result<StatusCode, Failure> {
+    s.change(|c| c.add_relationship(r))
+        .await
+        .map(|_| StatusCode::CREATED)
+}
+
+async fn update_relationship(
+    State(s): Shared,
+    Path(name): Path<String>,
+    Json(r): Json<super::StoredRelationship>,
+) -> Result<StatusCode, Failure> {
+    if r.relationship.name != name {
+        return Err(Failure::Invalid(
+            FieldError::new("name", "a relationship cannot be renamed").into(),
+        ));
+    }
+    s.change(|c| c.update_relationship(r))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn remove_relationship(
+    State(s): Shared,
+    Path(name): Path<String>,
+) -> Result<StatusCode, Failure> {
+    s.change(|c| c.remove_relationship(&name))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct ScopeBody {
+    scope_id: ScopeId,
+}
+
+async fn add_failover_scope(
+    State(s): Shared,
+    Path(name): Path<String>,
+    Json(body): Json<ScopeBody>,
+) -> Result<StatusCode, Failure> {
+    s.change(|c| c.add_failover_scope(&name, body.scope_id))
+        .await
+        .map(|_| StatusCode::CREATED)
+}
+
+async fn remove_failover_scope(
+    State(s): Shared,
+    Path((name, scope)): Path<(String, String)>,
+) -> Result<StatusCode, Failure> {
+    let scope = scope_id(&scope)?;
+    s.change(|c| c.remove_failover_scope(&name, scope))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn delete_scope(State(s): Shared, Path(id): Path<String>) -> Result<StatusCode, Failure> {
+    let id = scope_id(&id)?;
+    s.change(|c| c.delete_scope(id))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
+}
+
+/// A partner's heartbeat: it says its state, this server answers with its own.
+async fn heartbeat(
+    State(s): Shared,
+    Path(name): Path<String>,
+    Json(_partner): Json<tandem_core::FailoverState>,
+) -> Result<Json<tandem_core::FailoverState>, Failure> {
+    s.heartbeat(&name).await.map(Json)
+}
+
+async fn partner_down(
+    State(s): Shared,
+    Path(name): Path<String>,
+) -> Result<Json<tandem_core::FailoverState>, Failure> {
+    s.set_partner_down(&name).await.map(Json)
 }

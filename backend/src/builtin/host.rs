@@ -43,10 +43,21 @@ pub async fn start(path: &Path) -> std::io::Result<Running> {
     let name = config.name.clone();
     let server = Arc::new(BuiltinServer::new(path.to_path_buf(), config));
     let app = api::router(server.clone());
+    let heartbeats = server.clone();
     let task = tokio::spawn(async move {
+        // The failover state machine runs beside the API, for as long as the server does.
+        let beat = tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            loop {
+                let interval = heartbeats.snapshot().await.timing.heartbeat();
+                tokio::time::sleep(interval).await;
+                heartbeats.tick(&client).await;
+            }
+        });
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "built-in server stopped");
         }
+        beat.abort();
     });
     tracing::info!(server = %name, %addr, "built-in DHCP server listening");
     Ok(Running {
@@ -55,6 +66,21 @@ pub async fn start(path: &Path) -> std::io::Result<Running> {
         server,
         task,
     })
+}
+
+/// Tells each built-in server where its partners listen, for their heartbeats.
+pub async fn introduce(running: &[Running]) -> std::io::Result<()> {
+    let endpoints: std::collections::HashMap<ServerName, String> = running
+        .iter()
+        .map(|r| (r.name.clone(), r.endpoint()))
+        .collect();
+    for r in running {
+        r.server
+            .set_partner_endpoints(&endpoints)
+            .await
+            .map_err(|e| std::io::Error::other(format!("{}: {e:?}", r.name)))?;
+    }
+    Ok(())
 }
 
 /// Starts every built-in server configured in `dir` (one `<fqdn>.json` each).

@@ -5,6 +5,7 @@
 //! are not replicated. It hands out no real leases.
 
 pub mod api;
+pub mod failover;
 pub mod host;
 pub mod seed;
 
@@ -28,15 +29,17 @@ pub struct Lease {
     pub expires: String,
 }
 
-/// A relationship as the server stores it: with the shared secret, which the API never returns.
+/// A relationship as the server stores it: with the shared secret, which the API never
+/// returns, and where to reach the partner for heartbeats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredRelationship {
     #[serde(flatten)]
     pub relationship: FailoverRelationship,
     #[serde(default)]
     pub shared_secret: Option<String>,
+    /// The partner's native API (`http://127.0.0.1:…`); without it, no heartbeats.
     #[serde(default)]
-    pub state: FailoverState,
+    pub partner_endpoint: Option<String>,
 }
 
 /// Everything a built-in server holds, as saved in its own file.
@@ -54,6 +57,8 @@ pub struct ServerConfig {
     pub leases: Vec<Lease>,
     #[serde(default)]
     pub failover: Vec<StoredRelationship>,
+    #[serde(default)]
+    pub timing: failover::Timing,
 }
 
 fn running_default() -> bool {
@@ -69,6 +74,7 @@ impl ServerConfig {
             scopes: Vec::new(),
             leases: Vec::new(),
             failover: Vec::new(),
+            timing: failover::Timing::default(),
         }
     }
 
@@ -114,17 +120,6 @@ impl ServerConfig {
             .find(|s| s.id == id)
             .ok_or_else(|| Failure::NotFound(format!("scope {id}")))
     }
-
-    pub fn failover_reports(&self) -> Vec<FailoverReport> {
-        self.failover
-            .iter()
-            .map(|f| FailoverReport {
-                relationship: f.relationship.clone(),
-                state: f.state,
-                raw_state: f.state.to_string(),
-            })
-            .collect()
-    }
 }
 
 /// Why the built-in server refused a call.
@@ -143,6 +138,9 @@ pub enum Failure {
 pub struct BuiltinServer {
     path: PathBuf,
     config: Mutex<ServerConfig>,
+    /// Each relationship's failover state, by relationship name (not saved: a server that
+    /// starts is in Startup).
+    machines: std::sync::Mutex<std::collections::HashMap<String, failover::Machine>>,
 }
 
 impl BuiltinServer {
@@ -150,6 +148,109 @@ impl BuiltinServer {
         Self {
             path,
             config: Mutex::new(config),
+            machines: Default::default(),
+        }
+    }
+
+    fn machine(&self, name: &str) -> failover::Machine {
+        *self
+            .machines
+            .lock()
+            .expect("machines lock")
+            .entry(name.to_string())
+            .or_insert_with(|| failover::Machine::starting(std::time::Instant::now()))
+    }
+
+    fn set_machine(&self, name: &str, m: failover::Machine) {
+        self.machines
+            .lock()
+            .expect("machines lock")
+            .insert(name.to_string(), m);
+    }
+
+    /// The relationships with this server's state in each (Get-DhcpServerv4Failover).
+    pub async fn failover_reports(&self) -> Result<Vec<FailoverReport>, Failure> {
+        let relationships = self.read(|c| Ok(c.failover.clone())).await?;
+        Ok(relationships
+            .into_iter()
+            .map(|f| {
+                let state = self.machine(&f.relationship.name).state;
+                FailoverReport {
+                    relationship: f.relationship,
+                    state,
+                    raw_state: state.to_string(),
+                }
+            })
+            .collect())
+    }
+
+    /// Answers a partner's heartbeat with this server's state in that relationship.
+    pub async fn heartbeat(&self, name: &str) -> Result<FailoverState, Failure> {
+        let known = self
+            .read(|c| Ok(c.failover.iter().any(|f| f.relationship.name == name)))
+            .await?;
+        if !known {
+            return Err(Failure::NotFound(format!("relationship {name}")));
+        }
+        Ok(self.machine(name).state)
+    }
+
+    /// Set Partner Down (only when communication is interrupted).
+    pub async fn set_partner_down(&self, name: &str) -> Result<FailoverState, Failure> {
+        self.heartbeat(name).await?;
+        let m = self.machine(name);
+        let state = failover::partner_down(&m).map_err(|message| {
+            Failure::Invalid(tandem_core::FieldError::new("state", message).into())
+        })?;
+        if state != m.state {
+            self.set_machine(
+                name,
+                failover::Machine {
+                    state,
+                    entered: std::time::Instant::now(),
+                    ..m
+                },
+            );
+            tracing::info!(relationship = name, "Partner Down set by an administrator");
+        }
+        Ok(state)
+    }
+
+    /// One round of heartbeats: each relationship asks its partner and moves on what it hears.
+    /// The configuration lock is not held while the partner is asked (it may be asking us).
+    pub async fn tick(&self, client: &reqwest::Client) {
+        let (running, relationships, timing, me) = {
+            let c = self.config.lock().await;
+            (c.running, c.failover.clone(), c.timing, c.name.clone())
+        };
+        if !running {
+            return;
+        }
+        for stored in relationships {
+            let name = stored.relationship.name.clone();
+            let m = self.machine(&name);
+            let contact = match &stored.partner_endpoint {
+                Some(endpoint) => ask_partner(client, endpoint, &name, m.state, timing).await,
+                None => failover::Contact::Lost,
+            };
+            let now = std::time::Instant::now();
+            let next = failover::step(&m, contact, &stored.relationship, now, &timing);
+            let last_contact = match contact {
+                failover::Contact::Reached(_) => now,
+                failover::Contact::Lost => m.last_contact,
+            };
+            let entered = if next == m.state { m.entered } else { now };
+            if next != m.state {
+                tracing::info!(server = %me, relationship = %name, from = %m.state, to = %next, "failover state");
+            }
+            self.set_machine(
+                &name,
+                failover::Machine {
+                    state: next,
+                    entered,
+                    last_contact,
+                },
+            );
         }
     }
 
@@ -193,8 +294,50 @@ impl BuiltinServer {
         Ok(out)
     }
 
-    /// Starts or stops the DHCP service: while stopped, every other call is refused.
+    /// Sets the heartbeat timing (saved with the server).
+    pub async fn set_timing(&self, timing: failover::Timing) -> Result<(), Failure> {
+        let mut current = self.config.lock().await;
+        let mut next = current.clone();
+        next.timing = timing;
+        next.save(&self.path)
+            .await
+            .map_err(|e| Failure::Storage(e.to_string()))?;
+        *current = next;
+        Ok(())
+    }
+
+    /// Records where each relationship's partner listens, when it is a server in `endpoints`.
+    pub async fn set_partner_endpoints(
+        &self,
+        endpoints: &std::collections::HashMap<ServerName, String>,
+    ) -> Result<(), Failure> {
+        let mut current = self.config.lock().await;
+        let mut next = current.clone();
+        let me = next.name.clone();
+        for f in &mut next.failover {
+            if let Some(endpoint) = f
+                .relationship
+                .partner_of(&me)
+                .and_then(|p| endpoints.get(p))
+            {
+                f.partner_endpoint = Some(endpoint.clone());
+            }
+        }
+        if next != *current {
+            next.save(&self.path)
+                .await
+                .map_err(|e| Failure::Storage(e.to_string()))?;
+            *current = next;
+        }
+        Ok(())
+    }
+
+    /// Starts or stops the DHCP service: while stopped, every other call is refused and no
+    /// heartbeats are sent or answered; a start begins every relationship in Startup.
     pub async fn set_running(&self, running: bool) -> Result<(), Failure> {
+        if running {
+            self.machines.lock().expect("machines lock").clear();
+        }
         let mut current = self.config.lock().await;
         let mut next = current.clone();
         next.running = running;
@@ -204,6 +347,46 @@ impl BuiltinServer {
         *current = next;
         Ok(())
     }
+}
+
+/// Sends one heartbeat; the partner's answer is its state.
+async fn ask_partner(
+    client: &reqwest::Client,
+    endpoint: &str,
+    name: &str,
+    mine: FailoverState,
+    timing: failover::Timing,
+) -> failover::Contact {
+    let url = format!("{endpoint}/v1/failover/{}/heartbeat", urlencode(name));
+    let answer = client
+        .post(url)
+        .timeout(
+            timing
+                .heartbeat()
+                .max(std::time::Duration::from_millis(500)),
+        )
+        .json(&mine)
+        .send()
+        .await;
+    match answer {
+        Ok(r) if r.status().is_success() => match r.json::<FailoverState>().await {
+            Ok(state) => failover::Contact::Reached(state),
+            Err(_) => failover::Contact::Lost,
+        },
+        _ => failover::Contact::Lost,
+    }
+}
+
+/// Percent-encodes a path segment.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The operations of the native API, on a configuration.
@@ -273,6 +456,139 @@ impl ServerConfig {
                 self.scopes.sort_by_key(|s| s.id);
             }
         }
+    }
+
+    fn relationships(&self) -> Vec<FailoverRelationship> {
+        self.failover
+            .iter()
+            .map(|f| f.relationship.clone())
+            .collect()
+    }
+
+    fn stored_mut(&mut self, name: &str) -> Result<&mut StoredRelationship, Failure> {
+        self.failover
+            .iter_mut()
+            .find(|f| f.relationship.name == name)
+            .ok_or_else(|| Failure::NotFound(format!("relationship {name}")))
+    }
+
+    /// Add-DhcpServerv4Failover, this server's half: it must be one of the two, the name free,
+    /// the scopes its own and in no other relationship, and at most 31 relationships.
+    pub fn add_relationship(&mut self, new: StoredRelationship) -> Result<(), Failure> {
+        let r = &new.relationship;
+        let invalid = |field: &str, m: String| {
+            Failure::Invalid(tandem_core::FieldError::new(field, m).into())
+        };
+        if r.partner_of(&self.name).is_none() {
+            return Err(invalid(
+                "primary_server",
+                format!("{} is not one of the relationship's two servers", self.name),
+            ));
+        }
+        if tandem_core::failover_rules::name_taken(&self.relationships(), &r.name) {
+            return Err(invalid(
+                "name",
+                format!("{} already has a relationship named {}", self.name, r.name),
+            ));
+        }
+        tandem_core::failover_rules::relationship_fits(&self.relationships(), r)
+            .map_err(Failure::Invalid)?;
+        if let Some(missing) = r.scopes.iter().find(|s| self.scope(**s).is_none()) {
+            return Err(invalid(
+                "scopes",
+                format!("scope {missing} is not on {}", self.name),
+            ));
+        }
+        self.failover.push(new);
+        Ok(())
+    }
+
+    /// Set-DhcpServerv4Failover: the parameters change; the scopes stay. A secret given
+    /// replaces the old one; none keeps it (it is never read back to be re-sent).
+    pub fn update_relationship(&mut self, new: StoredRelationship) -> Result<(), Failure> {
+        let me = self.name.clone();
+        let stored = self.stored_mut(&new.relationship.name)?;
+        let scopes = stored.relationship.scopes.clone();
+        if new.relationship.partner_of(&me).is_none() {
+            return Err(Failure::Invalid(
+                tandem_core::FieldError::new(
+                    "primary_server",
+                    "the servers of a relationship cannot change",
+                )
+                .into(),
+            ));
+        }
+        stored.relationship = FailoverRelationship {
+            scopes,
+            ..new.relationship
+        };
+        if new.shared_secret.is_some() || !stored.relationship.enable_auth {
+            stored.shared_secret = new
+                .shared_secret
+                .filter(|_| stored.relationship.enable_auth);
+        }
+        if new.partner_endpoint.is_some() {
+            stored.partner_endpoint = new.partner_endpoint;
+        }
+        Ok(())
+    }
+
+    pub fn remove_relationship(&mut self, name: &str) -> Result<(), Failure> {
+        self.stored_mut(name)?;
+        self.failover.retain(|f| f.relationship.name != name);
+        Ok(())
+    }
+
+    pub fn add_failover_scope(&mut self, name: &str, scope: ScopeId) -> Result<(), Failure> {
+        if self.scope(scope).is_none() {
+            return Err(Failure::NotFound(format!("scope {scope}")));
+        }
+        if let Some(holder) = tandem_core::failover_rules::holder_of(&self.relationships(), scope) {
+            return Err(Failure::Invalid(
+                tandem_core::FieldError::new(
+                    "scope_id",
+                    format!("scope {scope} is already in relationship {}", holder.name),
+                )
+                .into(),
+            ));
+        }
+        let stored = self.stored_mut(name)?;
+        stored.relationship.scopes.push(scope);
+        stored.relationship.scopes.sort();
+        Ok(())
+    }
+
+    pub fn remove_failover_scope(&mut self, name: &str, scope: ScopeId) -> Result<(), Failure> {
+        let stored = self.stored_mut(name)?;
+        if !stored.relationship.has_scope(scope) {
+            return Err(Failure::NotFound(format!(
+                "scope {scope} in relationship {name}"
+            )));
+        }
+        stored.relationship.scopes.retain(|s| *s != scope);
+        Ok(())
+    }
+
+    /// Remove-DhcpServerv4Scope: refused while the scope is in a relationship.
+    pub fn delete_scope(&mut self, scope: ScopeId) -> Result<(), Failure> {
+        if self.scope(scope).is_none() {
+            return Err(Failure::NotFound(format!("scope {scope}")));
+        }
+        if let Some(holder) = tandem_core::failover_rules::holder_of(&self.relationships(), scope) {
+            return Err(Failure::Invalid(
+                tandem_core::FieldError::new(
+                    "scope_id",
+                    format!(
+                        "scope {scope} is in relationship {}: remove it from failover first",
+                        holder.name
+                    ),
+                )
+                .into(),
+            ));
+        }
+        self.scopes.retain(|s| s.id != scope);
+        self.leases.retain(|l| l.scope_id != scope);
+        Ok(())
     }
 
     pub fn add_lease(&mut self, lease: Lease) -> Result<(), Failure> {

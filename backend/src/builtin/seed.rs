@@ -6,8 +6,8 @@ use super::{ServerConfig, StoredRelationship};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tandem_core::{
-    FailoverMode, FailoverRelationship, FailoverState, IpRange, MacAddress, Percent, Reservation,
-    ReservationType, Scope, ScopeId, ScopeState, ServerName,
+    FailoverMode, FailoverRelationship, IpRange, MacAddress, Percent, Reservation, ReservationType,
+    Scope, ScopeId, ScopeState, ServerName,
 };
 
 pub fn seed_scope() -> Scope {
@@ -58,7 +58,8 @@ pub async fn write_seed_servers(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         config.failover.push(StoredRelationship {
             relationship: relationship.clone(),
             shared_secret: None,
-            state: FailoverState::Normal,
+            // Filled in at start, once both servers have their ports.
+            partner_endpoint: None,
         });
         let path = ServerConfig::path_in(dir, &name);
         config.save(&path).await?;

@@ -1,12 +1,16 @@
 //! The driver for Tandem's built-in DHCP server, over its native HTTP API.
 
+use super::RelationshipConfig;
 use super::{Capabilities, DhcpDriver, DriverError};
 use crate::builtin::api::ErrorBody;
+use crate::builtin::urlencode;
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::net::Ipv4Addr;
-use tandem_core::{FailoverReport, FieldErrors, Reservation, Scope, ScopeId, ServerName};
+use tandem_core::{
+    FailoverReport, FailoverState, FieldErrors, Reservation, Scope, ScopeId, ServerName,
+};
 
 pub struct BuiltinDriver {
     name: ServerName,
@@ -192,7 +196,90 @@ impl DhcpDriver for BuiltinDriver {
         .map(drop)
     }
 
+    async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError> {
+        self.call(
+            Method::DELETE,
+            &format!("/v1/scopes/{scope}"),
+            None::<&()>,
+            &format!("scope {scope}"),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
         self.get("/v1/failover", "failover relationships").await
+    }
+
+    async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
+        self.call(
+            Method::POST,
+            "/v1/failover",
+            Some(r),
+            "failover relationships",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn update_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
+        let name = &r.relationship.name;
+        self.call(
+            Method::PUT,
+            &format!("/v1/failover/{}", urlencode(name)),
+            Some(r),
+            &format!("relationship {name}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn delete_relationship(&self, name: &str) -> Result<(), DriverError> {
+        self.call(
+            Method::DELETE,
+            &format!("/v1/failover/{}", urlencode(name)),
+            None::<&()>,
+            &format!("relationship {name}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn add_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/failover/{}/scopes", urlencode(name)),
+            Some(&serde_json::json!({ "scope_id": scope })),
+            &format!("relationship {name}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn remove_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError> {
+        self.call(
+            Method::DELETE,
+            &format!("/v1/failover/{}/scopes/{scope}", urlencode(name)),
+            None::<&()>,
+            &format!("scope {scope} in relationship {name}"),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/failover/{}/partner-down", urlencode(name)),
+            None::<&()>,
+            &format!("relationship {name}"),
+        )
+        .await?
+        .json()
+        .await
+        .map_err(|e| DriverError::Protocol {
+            server: self.name.clone(),
+            detail: e.to_string(),
+        })
     }
 }

@@ -4,6 +4,7 @@
 
 mod builtin;
 
+pub use crate::builtin::StoredRelationship as RelationshipConfig;
 pub use builtin::BuiltinDriver;
 
 use crate::store::servers::{ServerKind, ServerRecord};
@@ -11,7 +12,9 @@ use async_trait::async_trait;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
-use tandem_core::{FailoverReport, FieldErrors, Reservation, Scope, ScopeId, ServerName};
+use tandem_core::{
+    FailoverReport, FailoverState, FieldErrors, Reservation, Scope, ScopeId, ServerName,
+};
 
 /// What a driver can do, so the portal says "not supported by this server" rather than
 /// failing late.
@@ -83,8 +86,19 @@ pub trait DhcpDriver: Send + Sync {
         if_match: Option<&str>,
     ) -> Result<(), DriverError>;
     async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError>;
+    /// Deletes a scope (refused while it is in a relationship).
+    async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError>;
     /// The failover relationships this server takes part in, with its state in each.
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError>;
+    /// This server's half of a new relationship (its scopes must already be on it).
+    async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError>;
+    /// New parameters for a relationship; its scopes stay.
+    async fn update_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError>;
+    async fn delete_relationship(&self, name: &str) -> Result<(), DriverError>;
+    async fn add_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError>;
+    async fn remove_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError>;
+    /// Partner Down: this server takes over its partner's clients.
+    async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError>;
 }
 
 /// Makes the driver for a server record; shares one HTTP client between them.
@@ -169,7 +183,28 @@ impl DhcpDriver for Unsupported {
     async fn remove_reservation(&self, _: ScopeId, _: Ipv4Addr) -> Result<(), DriverError> {
         self.no()
     }
+    async fn delete_scope(&self, _: ScopeId) -> Result<(), DriverError> {
+        self.no()
+    }
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
+        self.no()
+    }
+    async fn create_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn update_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn delete_relationship(&self, _: &str) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn add_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn remove_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn set_partner_down(&self, _: &str) -> Result<FailoverState, DriverError> {
         self.no()
     }
 }

@@ -1,0 +1,188 @@
+//! The built-in pair's failover state machine, for real: heartbeats over loopback, an outage,
+//! Partner Down set by hand and by auto transition, recovery through one MCLT back to Normal.
+//! Timing is shortened so that it runs in seconds.
+
+use std::time::{Duration, Instant};
+use tandem_backend::bootstrap::{self, Started};
+use tandem_backend::builtin::failover::Timing;
+use tandem_core::{FailoverState, ServerName};
+
+const REL: &str = "dhcp1.contoso.com-dc1.contoso.com";
+
+async fn start(mclt_secs: u32, interval: Option<u32>) -> (tempfile::TempDir, Started) {
+    let dir = tempfile::tempdir().unwrap();
+    let started = bootstrap::start(dir.path(), None).await.unwrap();
+    for r in &started.builtin {
+        r.server
+            .set_timing(Timing {
+                heartbeat_ms: 100,
+                comm_timeout_ms: 400,
+            })
+            .await
+            .unwrap();
+        // Shorten the seed relationship's MCLT (and set auto transition) on both servers.
+        let driver = started.tandem.driver(&r.name).await.unwrap();
+        let mut report = driver.failover().await.unwrap().remove(0);
+        report.relationship.max_client_lead_time_secs = mclt_secs;
+        report.relationship.state_switch_interval_secs = interval;
+        report.relationship.auto_state_transition = interval.is_some();
+        let config = tandem_backend::driver::RelationshipConfig {
+            relationship: report.relationship,
+            shared_secret: None,
+            partner_endpoint: None,
+        };
+        driver.update_relationship(&config).await.unwrap();
+    }
+    (dir, started)
+}
+
+async fn state(started: &Started, server: &str) -> Option<FailoverState> {
+    let name = ServerName::parse(server).unwrap();
+    let driver = started.tandem.driver(&name).await.unwrap();
+    driver.failover().await.ok().map(|mut r| r.remove(0).state)
+}
+
+async fn wait_for(started: &Started, server: &str, want: FailoverState, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let now = state(started, server).await;
+        if now == Some(want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{server}: wanted {want}, still {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn server<'a>(started: &'a Started, name: &str) -> &'a tandem_backend::builtin::host::Running {
+    started
+        .builtin
+        .iter()
+        .find(|r| r.name.as_str() == name)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_outage_partner_down_and_recovery_back_to_normal() {
+    let (_dir, s) = start(1, None).await;
+    let second = Duration::from_secs(1);
+    wait_for(&s, "dhcp1.contoso.com", FailoverState::Normal, 3 * second).await;
+    wait_for(&s, "dc1.contoso.com", FailoverState::Normal, 3 * second).await;
+
+    // dc1 goes offline: dhcp1 stops hearing it.
+    server(&s, "dc1.contoso.com")
+        .server
+        .set_running(false)
+        .await
+        .unwrap();
+    assert_eq!(
+        state(&s, "dc1.contoso.com").await,
+        None,
+        "an offline server answers nothing"
+    );
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::CommunicationInterrupted,
+        3 * second,
+    )
+    .await;
+    // Without auto transition it stays there.
+    tokio::time::sleep(second).await;
+    assert_eq!(
+        state(&s, "dhcp1.contoso.com").await,
+        Some(FailoverState::CommunicationInterrupted)
+    );
+
+    let dhcp1 = s
+        .tandem
+        .driver(&ServerName::parse("dhcp1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        dhcp1.set_partner_down(REL).await.unwrap(),
+        FailoverState::PartnerDown
+    );
+    assert_eq!(
+        state(&s, "dhcp1.contoso.com").await,
+        Some(FailoverState::PartnerDown)
+    );
+
+    // dc1 returns: it recovers for one MCLT while dhcp1 stays in PartnerDown, then both Normal.
+    server(&s, "dc1.contoso.com")
+        .server
+        .set_running(true)
+        .await
+        .unwrap();
+    wait_for(
+        &s,
+        "dc1.contoso.com",
+        FailoverState::RecoverWait,
+        3 * second,
+    )
+    .await;
+    assert_eq!(
+        state(&s, "dhcp1.contoso.com").await,
+        Some(FailoverState::PartnerDown)
+    );
+    wait_for(&s, "dc1.contoso.com", FailoverState::Normal, 4 * second).await;
+    wait_for(&s, "dhcp1.contoso.com", FailoverState::Normal, 2 * second).await;
+}
+
+#[tokio::test]
+async fn partner_down_is_refused_while_the_partner_answers() {
+    let (_dir, s) = start(1, None).await;
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::Normal,
+        Duration::from_secs(3),
+    )
+    .await;
+    let dhcp1 = s
+        .tandem
+        .driver(&ServerName::parse("dhcp1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let refused = dhcp1.set_partner_down(REL).await.unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("only when communication with the partner is interrupted"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn auto_transition_sets_partner_down_after_the_interval() {
+    let (_dir, s) = start(1, Some(1)).await;
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::Normal,
+        Duration::from_secs(3),
+    )
+    .await;
+    server(&s, "dc1.contoso.com")
+        .server
+        .set_running(false)
+        .await
+        .unwrap();
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::CommunicationInterrupted,
+        Duration::from_secs(3),
+    )
+    .await;
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::PartnerDown,
+        Duration::from_secs(3),
+    )
+    .await;
+}
