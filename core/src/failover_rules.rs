@@ -84,13 +84,11 @@ impl NewRelationship {
             "secondary_server",
             ServerName::parse(&self.secondary_server),
         );
-        if let (Some(p), Some(s)) = (&primary, &secondary) {
-            if p == s {
-                errors.push(
-                    "secondary_server",
-                    "the partner must be another server than the primary",
-                );
-            }
+        if primary.is_some() && primary == secondary {
+            errors.push(
+                "secondary_server",
+                "the partner must be another server than the primary",
+            );
         }
         let mode = match self.mode.trim().to_ascii_lowercase().as_str() {
             "" | "loadbalance" => percent(

@@ -107,3 +107,36 @@ pub struct ChangeNotice {
     pub server: Option<String>,
     pub scope: Option<String>,
 }
+
+/// One relationship as the Failover Relationships view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationshipRow {
+    pub relationship: crate::FailoverRelationship,
+    /// Each server's own state in the relationship, or why it could not be read.
+    pub primary_status: ServerStatus,
+    pub secondary_status: ServerStatus,
+    /// Scopes of the relationship whose Failover Config Sync Status shows an error.
+    pub sync_errors: usize,
+}
+
+/// A server's failover status in one relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status")]
+pub enum ServerStatus {
+    State {
+        state: crate::FailoverState,
+        raw_state: String,
+    },
+    Unreachable {
+        reason: String,
+    },
+}
+
+/// What a replication did for one scope; one failed scope does not stop the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeResult {
+    pub scope_id: ScopeId,
+    pub partner: Option<ServerName>,
+    /// `Ok(number of differences overwritten)` or the error.
+    pub result: Result<usize, String>,
+}

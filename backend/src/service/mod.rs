@@ -6,6 +6,7 @@
 
 mod auth;
 mod events;
+mod relationships;
 mod reservations;
 mod scopes;
 mod users;

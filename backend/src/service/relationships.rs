@@ -1,0 +1,691 @@
+//! Failover relationships: the Failover Relationships view; create, edit and delete; scopes
+//! into and out of failover; replication at relationship and server level; Partner Down.
+
+use super::{Caller, ServiceError, Tandem};
+use crate::driver::{DhcpDriver, DriverError, RelationshipConfig};
+use crate::store::{self, sync_errors};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tandem_core::access::Permission;
+use tandem_core::failover_rules::{NewRelationship, name_taken, relationship_fits};
+use tandem_core::views::{RelationshipRow, ScopeResult, ServerStatus};
+use tandem_core::{FailoverRelationship, FailoverState, FieldError, ScopeId, ServerName};
+
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Validation(FieldError::new(field, message).into())
+}
+
+impl Tandem {
+    /// The Failover Relationships view: each relationship once, with both servers' states.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn list_relationships(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<RelationshipRow>, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        let mut conn = self.store.pool().acquire().await?;
+        let names: Vec<ServerName> = store::servers::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        let errors = sync_errors::all(&mut conn).await?;
+        drop(conn);
+        let collected = self.collect(&names).await?;
+        let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
+        for answer in collected.values() {
+            let Ok((_, reports)) = answer else { continue };
+            for report in reports {
+                let r = &report.relationship;
+                if !caller.principal.reaches(&r.primary_server)
+                    && !caller.principal.reaches(&r.secondary_server)
+                {
+                    continue;
+                }
+                let status_of = |name: &ServerName| match collected.get(name) {
+                    Some(Ok((_, reports))) => reports
+                        .iter()
+                        .find(|x| x.relationship.name == r.name)
+                        .map(|x| ServerStatus::State {
+                            state: x.state,
+                            raw_state: x.raw_state.clone(),
+                        })
+                        .unwrap_or(ServerStatus::Unreachable {
+                            reason: format!("{name} does not know this relationship"),
+                        }),
+                    Some(Err(e)) => ServerStatus::Unreachable {
+                        reason: e.to_string(),
+                    },
+                    None => ServerStatus::Unreachable {
+                        reason: format!("{name} is not managed by Tandem"),
+                    },
+                };
+                rows.entry(r.name.clone())
+                    .or_insert_with(|| RelationshipRow {
+                        relationship: r.clone(),
+                        primary_status: status_of(&r.primary_server),
+                        secondary_status: status_of(&r.secondary_server),
+                        sync_errors: r
+                            .scopes
+                            .iter()
+                            .filter(|s| errors.contains_key(&(r.name.clone(), s.to_string())))
+                            .count(),
+                    });
+            }
+        }
+        Ok(rows.into_values().collect())
+    }
+
+    async fn relationships_on(
+        &self,
+        driver: &dyn DhcpDriver,
+    ) -> Result<Vec<FailoverRelationship>, ServiceError> {
+        Ok(driver
+            .failover()
+            .await?
+            .into_iter()
+            .map(|r| r.relationship)
+            .collect())
+    }
+
+    /// Both drivers of a relationship, primary first, after checking the caller may manage
+    /// relationships on both servers.
+    async fn pair(
+        &self,
+        caller: &Caller,
+        primary: &ServerName,
+        secondary: &ServerName,
+        action: &str,
+        object: &str,
+    ) -> Result<(Arc<dyn DhcpDriver>, Arc<dyn DhcpDriver>), ServiceError> {
+        for server in [primary, secondary] {
+            self.authorize(
+                caller,
+                Permission::ManageRelationships,
+                Some(server),
+                action,
+                object,
+            )
+            .await?;
+        }
+        Ok((self.driver(primary).await?, self.driver(secondary).await?))
+    }
+
+    /// Creates a relationship (Add-DhcpServerv4Failover): the scopes, which must be on the
+    /// primary and absent from the partner, are copied whole to the partner, then each server
+    /// gets its half. A failure part-way undoes what was done.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn create_relationship(
+        &self,
+        caller: &Caller,
+        input: &NewRelationship,
+        scopes: &[ScopeId],
+    ) -> Result<FailoverRelationship, ServiceError> {
+        let parsed = input.parse()?;
+        let mut r = parsed.relationship;
+        r.scopes = scopes.to_vec();
+        r.scopes.sort();
+        r.scopes.dedup();
+        let what = format!("relationship {}", r.name);
+        let (primary, secondary) = self
+            .pair(
+                caller,
+                &r.primary_server,
+                &r.secondary_server,
+                "create_relationship",
+                &what,
+            )
+            .await?;
+        let on_primary = self.relationships_on(primary.as_ref()).await?;
+        let on_secondary = self.relationships_on(secondary.as_ref()).await?;
+        if name_taken(&on_primary, &r.name) || name_taken(&on_secondary, &r.name) {
+            return Err(invalid(
+                "name",
+                format!("a relationship named {} already exists", r.name),
+            ));
+        }
+        relationship_fits(&on_primary, &r)?;
+        relationship_fits(&on_secondary, &r).map_err(|mut e| {
+            for f in &mut e.0 {
+                if f.field == "primary_server" {
+                    f.field = "secondary_server".into();
+                }
+            }
+            ServiceError::Validation(e)
+        })?;
+        let mut copies = Vec::new();
+        for scope in &r.scopes {
+            let source = primary.scope(*scope).await.map_err(|e| match e {
+                DriverError::NotFound { .. } => invalid(
+                    "scopes",
+                    format!("scope {scope} is not on {}", r.primary_server),
+                ),
+                other => other.into(),
+            })?;
+            match secondary.scope(*scope).await {
+                Ok(_) => {
+                    return Err(invalid(
+                        "scopes",
+                        format!(
+                            "the partner {} already has a scope {scope}: delete it there, or choose another partner",
+                            r.secondary_server
+                        ),
+                    ));
+                }
+                Err(DriverError::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+            copies.push(source);
+        }
+        let mut event = self.event(
+            caller,
+            "create_relationship",
+            "relationship",
+            &what,
+            Some(&r.primary_server),
+        );
+        event.after_json = serde_json::to_string(&r).ok();
+        let id = self.begin(&event).await?;
+        let endpoint = |name: &ServerName| {
+            let name = name.clone();
+            async move { self.endpoint_of(&name).await }
+        };
+        let result: Result<(), ServiceError> = async {
+            for copy in &copies {
+                secondary.put_scope(copy).await?;
+            }
+            primary
+                .create_relationship(&RelationshipConfig {
+                    relationship: r.clone(),
+                    shared_secret: parsed.shared_secret.clone(),
+                    partner_endpoint: endpoint(&r.secondary_server).await?,
+                })
+                .await?;
+            secondary
+                .create_relationship(&RelationshipConfig {
+                    relationship: r.clone(),
+                    shared_secret: parsed.shared_secret.clone(),
+                    partner_endpoint: endpoint(&r.primary_server).await?,
+                })
+                .await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            // Undo, best effort: the partner's copies and the primary's half.
+            let _ = primary.delete_relationship(&r.name).await;
+            let _ = secondary.delete_relationship(&r.name).await;
+            for copy in &copies {
+                let _ = secondary.delete_scope(copy.id).await;
+            }
+            self.finish(id, &super::failed(&e), None).await?;
+            return Err(e);
+        }
+        self.finish(
+            id,
+            "ok",
+            Some(&format!(
+                "{} scope(s) copied to {}",
+                copies.len(),
+                r.secondary_server
+            )),
+        )
+        .await?;
+        self.notify("relationship", Some(&r.primary_server), None);
+        Ok(r)
+    }
+
+    /// Where a managed server's partner can reach it (for heartbeats), if Tandem knows.
+    async fn endpoint_of(&self, name: &ServerName) -> Result<Option<String>, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(store::servers::find(&mut conn, name)
+            .await?
+            .map(|s| s.endpoint))
+    }
+
+    /// The relationship named `name`, as `server` reports it.
+    async fn relationship(
+        &self,
+        server: &dyn DhcpDriver,
+        name: &str,
+    ) -> Result<FailoverRelationship, ServiceError> {
+        self.relationships_on(server)
+            .await?
+            .into_iter()
+            .find(|r| r.name == name)
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("relationship {name} on {}", server.server()))
+            })
+    }
+
+    /// Edits a relationship's parameters on both servers (Set-DhcpServerv4Failover). The
+    /// servers and scopes stay; an empty secret keeps the old one.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn update_relationship(
+        &self,
+        caller: &Caller,
+        name: &str,
+        input: &NewRelationship,
+    ) -> Result<FailoverRelationship, ServiceError> {
+        let what = format!("relationship {name}");
+        let primary_name =
+            ServerName::parse(&input.primary_server).map_err(|m| invalid("primary_server", m))?;
+        self.authorize(
+            caller,
+            Permission::ManageRelationships,
+            Some(&primary_name),
+            "update_relationship",
+            &what,
+        )
+        .await?;
+        let primary = self.driver(&primary_name).await?;
+        let before = self.relationship(primary.as_ref(), name).await?;
+        let mut typed = input.clone();
+        typed.name = name.to_string();
+        typed.primary_server = before.primary_server.to_string();
+        typed.secondary_server = before.secondary_server.to_string();
+        let keep_secret =
+            typed.enable_auth && typed.shared_secret.trim().is_empty() && before.enable_auth;
+        if keep_secret {
+            // Parse with a stand-in: the stored secret is kept, never read back.
+            typed.shared_secret = "kept-secret-unchanged".into();
+        }
+        let parsed = typed.parse()?;
+        let after = FailoverRelationship {
+            scopes: before.scopes.clone(),
+            ..parsed.relationship
+        };
+        let (primary, secondary) = self
+            .pair(
+                caller,
+                &before.primary_server,
+                &before.secondary_server,
+                "update_relationship",
+                &what,
+            )
+            .await?;
+        let config = RelationshipConfig {
+            relationship: after.clone(),
+            shared_secret: if keep_secret {
+                None
+            } else {
+                parsed.shared_secret
+            },
+            partner_endpoint: None,
+        };
+        let mut event = self.event(
+            caller,
+            "update_relationship",
+            "relationship",
+            &what,
+            Some(&before.primary_server),
+        );
+        event.before_json = serde_json::to_string(&before).ok();
+        event.after_json = serde_json::to_string(&after).ok();
+        let id = self.begin(&event).await?;
+        let result = async {
+            primary.update_relationship(&config).await?;
+            secondary.update_relationship(&config).await
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                self.finish(
+                    id,
+                    "ok",
+                    Some(&format!(
+                        "applied on {} and {}",
+                        before.primary_server, before.secondary_server
+                    )),
+                )
+                .await?
+            }
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                return Err(e.into());
+            }
+        }
+        self.notify("relationship", Some(&before.primary_server), None);
+        Ok(after)
+    }
+
+    /// Adds an existing scope of `server` to a relationship (configure failover): the partner
+    /// gets a whole copy; refused if it already has that scope ID.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn add_scope_to_relationship(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        name: &str,
+    ) -> Result<(), ServiceError> {
+        let what = format!("scope {scope_id} into {name}");
+        let driver = self.driver(server).await?;
+        let r = self.relationship(driver.as_ref(), name).await?;
+        let partner_name = r
+            .partner_of(server)
+            .cloned()
+            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
+        let (_, partner) = self
+            .pair(
+                caller,
+                server,
+                &partner_name,
+                "add_scope_to_relationship",
+                &what,
+            )
+            .await?;
+        let source = driver.scope(scope_id).await?;
+        if let Some(holder) = tandem_core::failover_rules::holder_of(
+            &self.relationships_on(driver.as_ref()).await?,
+            scope_id,
+        ) {
+            return Err(invalid(
+                "scope_id",
+                format!(
+                    "scope {scope_id} is already in relationship {}",
+                    holder.name
+                ),
+            ));
+        }
+        match partner.scope(scope_id).await {
+            Ok(_) => {
+                return Err(invalid(
+                    "scope_id",
+                    format!("the partner {partner_name} already has a scope {scope_id}"),
+                ));
+            }
+            Err(DriverError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let mut event = self.event(
+            caller,
+            "add_scope_to_relationship",
+            "scope",
+            &what,
+            Some(server),
+        );
+        event.after_json = serde_json::to_string(&source).ok();
+        let id = self.begin(&event).await?;
+        let result = async {
+            partner.put_scope(&source).await?;
+            driver.add_failover_scope(name, scope_id).await?;
+            partner.add_failover_scope(name, scope_id).await
+        }
+        .await;
+        if let Err(e) = result {
+            let _ = driver.remove_failover_scope(name, scope_id).await;
+            let _ = partner.remove_failover_scope(name, scope_id).await;
+            let _ = partner.delete_scope(scope_id).await;
+            self.finish(id, &super::failed(&e), None).await?;
+            return Err(e.into());
+        }
+        self.finish(id, "ok", Some(&format!("copied to {partner_name}")))
+            .await?;
+        self.notify("scope", Some(server), Some(scope_id));
+        Ok(())
+    }
+
+    /// Removes a scope from failover: deleted on the partner, kept on `server` (where the
+    /// removal is run). The relationship stays, even with no scopes.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn remove_scope_from_failover(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<ServerName, ServiceError> {
+        let driver = self.driver(server).await?;
+        let r = tandem_core::failover_rules::holder_of(
+            &self.relationships_on(driver.as_ref()).await?,
+            scope_id,
+        )
+        .cloned()
+        .ok_or_else(|| {
+            invalid(
+                "scope_id",
+                format!("scope {scope_id} on {server} is not in failover"),
+            )
+        })?;
+        let what = format!("scope {scope_id} out of {}", r.name);
+        let partner_name = r
+            .partner_of(server)
+            .cloned()
+            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
+        let (_, partner) = self
+            .pair(
+                caller,
+                server,
+                &partner_name,
+                "remove_scope_from_failover",
+                &what,
+            )
+            .await?;
+        let id = self
+            .begin(&self.event(
+                caller,
+                "remove_scope_from_failover",
+                "scope",
+                &what,
+                Some(server),
+            ))
+            .await?;
+        let result = self
+            .take_out_of_failover(driver.as_ref(), partner.as_ref(), &r.name, scope_id)
+            .await;
+        match result {
+            Ok(()) => {
+                self.finish(
+                    id,
+                    "ok",
+                    Some(&format!("deleted on {partner_name}, kept on {server}")),
+                )
+                .await?
+            }
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                return Err(e);
+            }
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        sync_errors::clear(&mut conn, &r.name, &scope_id.to_string()).await?;
+        self.notify("scope", Some(server), Some(scope_id));
+        Ok(partner_name)
+    }
+
+    async fn take_out_of_failover(
+        &self,
+        keep: &dyn DhcpDriver,
+        partner: &dyn DhcpDriver,
+        name: &str,
+        scope_id: ScopeId,
+    ) -> Result<(), ServiceError> {
+        keep.remove_failover_scope(name, scope_id).await?;
+        match partner.remove_failover_scope(name, scope_id).await {
+            Ok(()) | Err(DriverError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        match partner.delete_scope(scope_id).await {
+            Ok(()) | Err(DriverError::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes a relationship from both servers (Remove-DhcpServerv4Failover, run on
+    /// `server`): its scopes are first taken out of failover (deleted on the partner, kept on
+    /// `server`). Returns the scopes taken out.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn delete_relationship(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        name: &str,
+    ) -> Result<Vec<ScopeId>, ServiceError> {
+        let what = format!("relationship {name}");
+        let driver = self.driver(server).await?;
+        let r = self.relationship(driver.as_ref(), name).await?;
+        let partner_name = r
+            .partner_of(server)
+            .cloned()
+            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
+        let (_, partner) = self
+            .pair(caller, server, &partner_name, "delete_relationship", &what)
+            .await?;
+        let mut event = self.event(
+            caller,
+            "delete_relationship",
+            "relationship",
+            &what,
+            Some(server),
+        );
+        event.before_json = serde_json::to_string(&r).ok();
+        let id = self.begin(&event).await?;
+        let result = async {
+            for scope in &r.scopes {
+                self.take_out_of_failover(driver.as_ref(), partner.as_ref(), name, *scope)
+                    .await?;
+            }
+            driver.delete_relationship(name).await?;
+            match partner.delete_relationship(name).await {
+                Ok(()) | Err(DriverError::NotFound { .. }) => Ok(()),
+                Err(e) => Err(ServiceError::from(e)),
+            }
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                let note = format!(
+                    "{} scope(s) deleted on {partner_name}, kept on {server}",
+                    r.scopes.len()
+                );
+                self.finish(id, "ok", Some(&note)).await?;
+            }
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                return Err(e);
+            }
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        for scope in &r.scopes {
+            sync_errors::clear(&mut conn, name, &scope.to_string()).await?;
+        }
+        self.notify("relationship", Some(server), None);
+        Ok(r.scopes)
+    }
+
+    /// Replicates each of `scopes` from `server`, one after another; a failed scope does not
+    /// stop the others.
+    async fn replicate_each(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scopes: &[ScopeId],
+    ) -> Vec<ScopeResult> {
+        let mut results = Vec::new();
+        for scope in scopes {
+            let result = self.replicate_scope(caller, server, *scope).await;
+            results.push(match result {
+                Ok(r) => ScopeResult {
+                    scope_id: *scope,
+                    partner: Some(r.partner),
+                    result: Ok(r.changes.len()),
+                },
+                Err(e) => ScopeResult {
+                    scope_id: *scope,
+                    partner: None,
+                    result: Err(e.to_string()),
+                },
+            });
+        }
+        results
+    }
+
+    /// Relationship-level replication: every scope of `name`, from `server` to its partner.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn replicate_relationship(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        name: &str,
+    ) -> Result<Vec<ScopeResult>, ServiceError> {
+        self.authorize(
+            caller,
+            Permission::ManageRelationships,
+            Some(server),
+            "replicate_relationship",
+            &format!("relationship {name}"),
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let r = self.relationship(driver.as_ref(), name).await?;
+        Ok(self.replicate_each(caller, server, &r.scopes).await)
+    }
+
+    /// Server-level replication: every failover scope on `server`, across all its
+    /// relationships.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn replicate_server(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+    ) -> Result<Vec<ScopeResult>, ServiceError> {
+        self.authorize(
+            caller,
+            Permission::ManageServers,
+            Some(server),
+            "replicate_server",
+            &format!("server {server}"),
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let scopes: Vec<ScopeId> = self
+            .relationships_on(driver.as_ref())
+            .await?
+            .iter()
+            .flat_map(|r| r.scopes.clone())
+            .collect();
+        Ok(self.replicate_each(caller, server, &scopes).await)
+    }
+
+    /// Set Partner Down on `server` for relationship `name`: `server` takes over its partner's
+    /// clients. Only while communication is interrupted.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn set_partner_down(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        name: &str,
+    ) -> Result<FailoverState, ServiceError> {
+        let what = format!("relationship {name}");
+        self.authorize(
+            caller,
+            Permission::ManageRelationships,
+            Some(server),
+            "set_partner_down",
+            &what,
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let id = self
+            .begin(&self.event(
+                caller,
+                "set_partner_down",
+                "relationship",
+                &what,
+                Some(server),
+            ))
+            .await?;
+        match driver.set_partner_down(name).await {
+            Ok(state) => {
+                self.finish(id, "ok", None).await?;
+                self.notify("relationship", Some(server), None);
+                Ok(state)
+            }
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                Err(e.into())
+            }
+        }
+    }
+}
