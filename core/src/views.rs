@@ -140,3 +140,34 @@ pub struct ScopeResult {
     /// `Ok(number of differences overwritten)` or the error.
     pub result: Result<usize, String>,
 }
+
+/// One managed server, as the DHCP Servers view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerRow {
+    pub name: ServerName,
+    /// `builtin` or `kea`.
+    pub kind: String,
+    /// `None` when reachable; otherwise why not.
+    pub unreachable: Option<String>,
+    pub scopes: usize,
+    pub failover_scopes: usize,
+    pub relationships: usize,
+    /// The server can be taken offline and brought back from Tandem.
+    pub service_control: bool,
+    /// When Tandem last read it (RFC 3339).
+    pub collected_at: String,
+}
+
+/// The Dashboard: health at a glance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub servers: usize,
+    pub unreachable_servers: Vec<UnreachableServer>,
+    /// Relationship count by each server's state (a relationship counts once per state seen).
+    pub relationships_by_state: Vec<(String, usize)>,
+    pub relationships: Vec<RelationshipRow>,
+    /// Failover scopes whose copies differ (or could not be compared).
+    pub out_of_sync: Vec<ScopeRow>,
+    pub sync_errors: Vec<ScopeRow>,
+    pub failover_scopes: usize,
+}

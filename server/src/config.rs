@@ -56,6 +56,16 @@ pub struct ServeConfig {
         global = true
     )]
     pub session_idle_minutes: u64,
+    /// Seconds between drift checks (outside changes and failover states reach open pages).
+    #[arg(long, env = "TANDEM_DRIFT_INTERVAL_SECS", default_value_t = 30, global = true)]
+    pub drift_interval_secs: u64,
+    /// Built-in servers: milliseconds between failover heartbeats.
+    #[arg(long, env = "TANDEM_FAILOVER_HEARTBEAT_MS", default_value_t = 1000, global = true)]
+    pub failover_heartbeat_ms: u64,
+    /// Built-in servers: milliseconds of partner silence before communication counts as
+    /// interrupted.
+    #[arg(long, env = "TANDEM_FAILOVER_TIMEOUT_MS", default_value_t = 3000, global = true)]
+    pub failover_timeout_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -54,6 +54,22 @@ impl Application {
                  (change it under Users and Roles; this is not shown again)\n"
             );
         }
+        let timing = tandem_backend::builtin::failover::Timing {
+            heartbeat_ms: config.failover_heartbeat_ms,
+            comm_timeout_ms: config.failover_timeout_ms,
+        };
+        for server in &started.builtin {
+            if server.server.snapshot().await.timing != timing {
+                server
+                    .server
+                    .set_timing(timing)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}: {e:?}", server.name))?;
+            }
+        }
+        let watcher = started.tandem.clone();
+        let every = Duration::from_secs(config.drift_interval_secs.max(1));
+        tokio::spawn(async move { watcher.watch(every).await });
         let options = leptos_options(&config);
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let router = router(

@@ -36,6 +36,9 @@ async fn app_with(cookies: CookiePolicy) -> App {
         admin_password: None,
         secure_cookies: cookies.secure,
         session_idle_minutes: 30,
+        drift_interval_secs: 30,
+        failover_heartbeat_ms: 1000,
+        failover_timeout_ms: 3000,
     };
     let router = router(leptos_options(&config), started.tandem.clone(), cookies);
     // Dropping the handles detaches the built-in servers' tasks: they keep serving.

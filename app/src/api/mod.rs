@@ -2,8 +2,10 @@
 //! services, the error mapped to [`AppError`](crate::error::AppError).
 
 pub mod events;
+pub mod relationships;
 pub mod reservations;
 pub mod scopes;
+pub mod servers;
 pub mod session;
 pub mod users;
 

@@ -29,6 +29,35 @@ pub async fn replicate_scope(target: ScopeRef) -> Result<ScopeReplication, AppEr
         .await?)
 }
 
+/// Scope-level replication of several chosen scopes; one failing does not stop the others.
+#[server(endpoint = "replicate_scopes", input = server_fn::codec::Json)]
+pub async fn replicate_scopes(
+    targets: Vec<ScopeRef>,
+) -> Result<Vec<tandem_core::views::ScopeResult>, AppError> {
+    use tandem_core::views::ScopeResult;
+    use tandem_core::{ScopeId, ServerName};
+    let caller = super::ssr::caller()?;
+    let tandem = super::ssr::tandem()?;
+    let mut results = Vec::new();
+    for t in targets {
+        let server = super::parse_field("server", ServerName::parse(&t.server))?;
+        let scope = super::parse_field("scope_id", ScopeId::parse(&t.scope_id))?;
+        results.push(match tandem.replicate_scope(&caller, &server, scope).await {
+            Ok(r) => ScopeResult {
+                scope_id: scope,
+                partner: Some(r.partner),
+                result: Ok(r.changes.len()),
+            },
+            Err(e) => ScopeResult {
+                scope_id: scope,
+                partner: None,
+                result: Err(AppError::from(e).to_string()),
+            },
+        });
+    }
+    Ok(results)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncErrorRef {
     pub relationship: String,

@@ -267,6 +267,10 @@ impl DhcpDriver for BuiltinDriver {
         .map(drop)
     }
 
+    async fn set_service_running(&self, running: bool) -> Result<(), DriverError> {
+        self.set_running(running).await
+    }
+
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError> {
         self.call(
             Method::POST,

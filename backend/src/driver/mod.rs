@@ -99,6 +99,8 @@ pub trait DhcpDriver: Send + Sync {
     async fn remove_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError>;
     /// Partner Down: this server takes over its partner's clients.
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError>;
+    /// Stops or starts the server's DHCP service (`service_control` capability).
+    async fn set_service_running(&self, running: bool) -> Result<(), DriverError>;
 }
 
 /// Makes the driver for a server record; shares one HTTP client between them.
@@ -205,6 +207,9 @@ impl DhcpDriver for Unsupported {
         self.no()
     }
     async fn set_partner_down(&self, _: &str) -> Result<FailoverState, DriverError> {
+        self.no()
+    }
+    async fn set_service_running(&self, _: bool) -> Result<(), DriverError> {
         self.no()
     }
 }

@@ -9,6 +9,7 @@ mod events;
 mod relationships;
 mod reservations;
 mod scopes;
+mod servers;
 mod users;
 
 pub use auth::{CurrentSession, SessionSettings, SignedIn, generate_password};

@@ -1,0 +1,125 @@
+//! Server functions for failover relationships.
+
+use super::scopes::ScopeRef;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::failover_rules::NewRelationship;
+use tandem_core::views::{RelationshipRow, ScopeResult};
+use tandem_core::{FailoverRelationship, FailoverState};
+
+#[cfg(feature = "ssr")]
+fn server(name: &str) -> Result<tandem_core::ServerName, AppError> {
+    super::parse_field("server", tandem_core::ServerName::parse(name))
+}
+
+#[cfg(feature = "ssr")]
+fn scope(id: &str) -> Result<tandem_core::ScopeId, AppError> {
+    super::parse_field("scope_id", tandem_core::ScopeId::parse(id))
+}
+
+#[server(endpoint = "list_relationships")]
+pub async fn list_relationships() -> Result<Vec<RelationshipRow>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.list_relationships(&caller).await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateRelationshipInput {
+    pub relationship: NewRelationship,
+    /// Scope IDs on the primary to put in failover (copied to the partner).
+    pub scopes: Vec<String>,
+}
+
+#[server(endpoint = "create_relationship", input = server_fn::codec::Json)]
+pub async fn create_relationship(
+    input: CreateRelationshipInput,
+) -> Result<FailoverRelationship, AppError> {
+    let caller = super::ssr::caller()?;
+    let scopes = input
+        .scopes
+        .iter()
+        .map(|s| scope(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(super::ssr::tandem()?
+        .create_relationship(&caller, &input.relationship, &scopes)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateRelationshipInput {
+    pub name: String,
+    pub relationship: NewRelationship,
+}
+
+#[server(endpoint = "update_relationship", input = server_fn::codec::Json)]
+pub async fn update_relationship(
+    input: UpdateRelationshipInput,
+) -> Result<FailoverRelationship, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .update_relationship(&caller, &input.name, &input.relationship)
+        .await?)
+}
+
+/// Names a relationship, and the server an action on it is run from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationshipRef {
+    pub server: String,
+    pub name: String,
+}
+
+#[server(endpoint = "delete_relationship", input = server_fn::codec::Json)]
+pub async fn delete_relationship(target: RelationshipRef) -> Result<Vec<String>, AppError> {
+    let caller = super::ssr::caller()?;
+    let scopes = super::ssr::tandem()?
+        .delete_relationship(&caller, &server(&target.server)?, &target.name)
+        .await?;
+    Ok(scopes.iter().map(ToString::to_string).collect())
+}
+
+#[server(endpoint = "replicate_relationship", input = server_fn::codec::Json)]
+pub async fn replicate_relationship(target: RelationshipRef) -> Result<Vec<ScopeResult>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .replicate_relationship(&caller, &server(&target.server)?, &target.name)
+        .await?)
+}
+
+#[server(endpoint = "set_partner_down", input = server_fn::codec::Json)]
+pub async fn set_partner_down(target: RelationshipRef) -> Result<FailoverState, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .set_partner_down(&caller, &server(&target.server)?, &target.name)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigureFailoverInput {
+    pub target: ScopeRef,
+    pub relationship: String,
+}
+
+/// Configure failover on a scope, into an existing relationship.
+#[server(endpoint = "add_scope_to_relationship", input = server_fn::codec::Json)]
+pub async fn add_scope_to_relationship(input: ConfigureFailoverInput) -> Result<(), AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .add_scope_to_relationship(
+            &caller,
+            &server(&input.target.server)?,
+            scope(&input.target.scope_id)?,
+            &input.relationship,
+        )
+        .await?)
+}
+
+/// Remove failover from a scope: deleted on the partner, kept here. Returns the partner.
+#[server(endpoint = "remove_scope_from_failover", input = server_fn::codec::Json)]
+pub async fn remove_scope_from_failover(target: ScopeRef) -> Result<String, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .remove_scope_from_failover(&caller, &server(&target.server)?, scope(&target.scope_id)?)
+        .await?
+        .to_string())
+}

@@ -1,0 +1,41 @@
+//! Server functions for DHCP Servers, Server Properties and the Dashboard.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use tandem_core::views::{Dashboard, ScopeResult, ServerRow};
+
+#[server(endpoint = "list_servers")]
+pub async fn list_servers() -> Result<Vec<ServerRow>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.list_servers(&caller).await?)
+}
+
+#[server(endpoint = "get_dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.dashboard(&caller).await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerOnline {
+    pub server: String,
+    pub online: bool,
+}
+
+#[server(endpoint = "set_server_online", input = server_fn::codec::Json)]
+pub async fn set_server_online(input: ServerOnline) -> Result<(), AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&input.server))?;
+    Ok(super::ssr::tandem()?
+        .set_server_online(&caller, &server, input.online)
+        .await?)
+}
+
+/// Server-level replication: every failover scope on the server, to its partners.
+#[server(endpoint = "replicate_server", input = server_fn::codec::Json)]
+pub async fn replicate_server(server: String) -> Result<Vec<ScopeResult>, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    Ok(super::ssr::tandem()?.replicate_server(&caller, &server).await?)
+}
