@@ -71,7 +71,10 @@ pub fn App() -> impl IntoView {
                             .map(|user| {
                                 view! {
                                     <nav>
-                                        <A href="/">"DHCP Scopes"</A>
+                                        <A href="/" exact=true>"Dashboard"</A>
+                                        <A href="/servers" exact=true>"DHCP Servers"</A>
+                                        <A href="/scopes">"DHCP Scopes"</A>
+                                        <A href="/relationships">"Failover Relationships"</A>
                                         <A href="/events">"Event Catalog"</A>
                                         {user
                                             .role
@@ -86,7 +89,11 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
-                    <Route path=path!("/") view=pages::scopes::ScopesPage />
+                    <Route path=path!("/") view=pages::dashboard::DashboardPage />
+                    <Route path=path!("/scopes") view=pages::scopes::ScopesPage />
+                    <Route path=path!("/servers") view=pages::servers::ServersPage />
+                    <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage />
+                    <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage />
                     <Route path=path!("/servers/:server/scopes/:scope") view=pages::reservations::ReservationsPage />
                     <Route path=path!("/events") view=pages::events::EventsPage />
                     <Route path=path!("/users") view=pages::users::UsersPage />

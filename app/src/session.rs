@@ -36,7 +36,8 @@ impl PageContext {
         expect_context::<Self>()
     }
 
-    /// Whether the signed-in user's role grants `permission` (for showing actions only).
+    /// Whether the signed-in user's role grants `permission` (for showing actions only),
+    /// tracked: for `Show` and other reactive closures.
     pub fn can(&self, permission: Permission) -> bool {
         self.user
             .get()
@@ -58,6 +59,9 @@ fn connect_live(live: RwSignal<u64>) {
         live.update(|n| *n += 1);
     });
     let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    // Changes between the page's rendering and this connection (or during a reconnect) were
+    // not heard: refresh once whenever the stream opens.
+    let _ = source.add_event_listener_with_callback("open", on_change.as_ref().unchecked_ref());
     // Both live as long as the page.
     on_change.forget();
     std::mem::forget(source);

@@ -26,7 +26,16 @@ export interface Tandem {
 
 async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(BIN, ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--site-root', SITE], {
-    env: { ...process.env, NO_COLOR: '1', RUST_LOG: 'info', TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      RUST_LOG: 'info',
+      TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // Failover and drift in seconds, not minutes, so that journeys finish quickly.
+      TANDEM_FAILOVER_HEARTBEAT_MS: '200',
+      TANDEM_FAILOVER_TIMEOUT_MS: '1000',
+      TANDEM_DRIFT_INTERVAL_SECS: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

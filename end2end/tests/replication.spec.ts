@@ -17,7 +17,7 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
   expect(tandem.cli(DHCP1, 'reservation', 'list', '--scope', '10.0.0.0')).toMatch(
     /IPAddress\s+ScopeId\s+ClientId\s+Name\s+Type\s+Description\n-+.*\n10\.0\.0\.99\s+10\.0\.0\.0\s+aa-bb-cc-dd-ee-ff\s+test\s+Both\s+A1/,
   );
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   for (const server of [DHCP1, DC1]) {
     await expect(scopeRow(page, server).locator('td[data-label="Failover Relationship Name"]')).toHaveText(
       'dhcp1.contoso.com-dc1.contoso.com',
@@ -30,7 +30,7 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
   tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.100', '--client-id', '00155DA76602');
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.100']);
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   await expect(scopeRow(page, DHCP1).locator('.reservation-count')).toHaveText('2');
   await expect(scopeRow(page, DC1).locator('.reservation-count')).toHaveText('1');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
@@ -118,7 +118,7 @@ test('with the partner offline the change stays, the sync status shows it, repli
   await expect(warning).toContainText('Reservation created on dhcp1.contoso.com, but NOT replicated to partner dc1.contoso.com');
   await expect(page.locator('#sync-status')).toContainText('dc1.contoso.com is unreachable');
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.101']);
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   await expect(page.locator(`[data-unreachable="${DC1}"]`)).toContainText('dc1.contoso.com is unreachable');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toContainText('unreachable');
   await shoot(page, '06-partner-offline');
@@ -126,7 +126,7 @@ test('with the partner offline the change stays, the sync status shows it, repli
   // Back online: the error stays until a replication succeeds.
   tandem.cli(DC1, 'start');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toContainText('unreachable');
   await scopeRow(page, DHCP1).locator('button', { hasText: 'Replicate Scope' }).click();
@@ -145,7 +145,7 @@ test('a config sync error can be cleared by hand', async ({ page, tandem }) => {
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-warning')).toBeVisible();
   tandem.cli(DC1, 'start');
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   await scopeRow(page, DHCP1).locator('button', { hasText: 'Clear Config Sync Error' }).click();
   await expect(page.locator('.notice-done')).toContainText('Config sync error cleared');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toHaveText('');

@@ -28,7 +28,7 @@ test('two signed-in users see each other\'s changes without a reload', async ({ 
   await expect(page.locator('tr[data-ip="10.0.0.120"]')).toHaveCount(0, { timeout: 1000 });
 
   // A change on the scopes list too (another page, same stream).
-  await open(bob, tandem.url + '/');
+  await open(bob, tandem.url + '/scopes');
   await page.click('#create-reservation');
   await page.fill('#ip_address', '10.0.0.121');
   await page.fill('#client_id', '00155DA76621');
@@ -157,7 +157,7 @@ test('the Event Catalog shows who changed what, filters, and exports CSV', async
 });
 
 test('signing out ends the session; a wrong password says nothing about the account', async ({ page, tandem }) => {
-  await open(page, tandem.url + '/');
+  await open(page, tandem.url + '/scopes');
   await page.click('#sign-out');
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto(tandem.url + '/');

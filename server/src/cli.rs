@@ -162,6 +162,38 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
                 println!();
             }
         }
+        ServerAction::ScopeAdd {
+            scope,
+            prefix,
+            start,
+            end,
+            name,
+            description,
+        } => {
+            let id = parse("--scope", ScopeId::parse(&scope))?;
+            if driver.scope(id).await.is_ok() {
+                anyhow::bail!("{} already has a scope {id}", config.name);
+            }
+            let range = tandem_core::IpRange::new(
+                parse("--start", parse_ipv4(&start))?,
+                parse("--end", parse_ipv4(&end))?,
+            )
+            .map_err(|m| anyhow::anyhow!("--start/--end: {m}"))?;
+            let new = Scope {
+                id,
+                name,
+                description,
+                range,
+                prefix_len: prefix,
+                lease_duration_secs: Scope::DEFAULT_LEASE_SECS,
+                state: tandem_core::ScopeState::Active,
+                exclusions: vec![],
+                options: Default::default(),
+                reservations: vec![],
+            };
+            tandem_core::validate::scope_is_consistent(&new).map_err(|e| anyhow::anyhow!("{e}"))?;
+            driver.put_scope(&new).await?;
+        }
         ServerAction::Stop => driver.set_running(false).await?,
         ServerAction::Start => driver.set_running(true).await?,
     }

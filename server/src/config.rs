@@ -57,14 +57,29 @@ pub struct ServeConfig {
     )]
     pub session_idle_minutes: u64,
     /// Seconds between drift checks (outside changes and failover states reach open pages).
-    #[arg(long, env = "TANDEM_DRIFT_INTERVAL_SECS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "TANDEM_DRIFT_INTERVAL_SECS",
+        default_value_t = 30,
+        global = true
+    )]
     pub drift_interval_secs: u64,
     /// Built-in servers: milliseconds between failover heartbeats.
-    #[arg(long, env = "TANDEM_FAILOVER_HEARTBEAT_MS", default_value_t = 1000, global = true)]
+    #[arg(
+        long,
+        env = "TANDEM_FAILOVER_HEARTBEAT_MS",
+        default_value_t = 1000,
+        global = true
+    )]
     pub failover_heartbeat_ms: u64,
     /// Built-in servers: milliseconds of partner silence before communication counts as
     /// interrupted.
-    #[arg(long, env = "TANDEM_FAILOVER_TIMEOUT_MS", default_value_t = 3000, global = true)]
+    #[arg(
+        long,
+        env = "TANDEM_FAILOVER_TIMEOUT_MS",
+        default_value_t = 3000,
+        global = true
+    )]
     pub failover_timeout_ms: u64,
 }
 
@@ -121,6 +136,23 @@ pub enum ServerAction {
     Reservation(ReservationAction),
     /// The scopes on the server (Get-DhcpServerv4Scope).
     Scopes,
+    /// Add a scope (Add-DhcpServerv4Scope).
+    ScopeAdd {
+        /// The scope ID: the network address, such as 10.1.0.0.
+        #[arg(long)]
+        scope: String,
+        /// Prefix length of the subnet mask (24 for 255.255.255.0).
+        #[arg(long, default_value_t = 24)]
+        prefix: u8,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
     /// The failover relationships on the server (Get-DhcpServerv4Failover).
     Failover,
     /// Stop the server's DHCP service: the server goes offline.

@@ -1,5 +1,7 @@
 //! The `tandem` binary's parts, as a library so that tests can build the router directly.
 
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod guard;

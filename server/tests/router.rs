@@ -263,7 +263,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
 async fn the_scopes_page_renders_both_seed_servers_in_sync() {
     let app = app().await;
     let cookie = app.sign_in().await;
-    let page = app.call(get("/", Some(&cookie))).await;
+    let page = app.call(get("/scopes", Some(&cookie))).await;
     assert_eq!(page.status, StatusCode::OK);
     for server in ["dhcp1.contoso.com", "dc1.contoso.com"] {
         assert!(

@@ -42,18 +42,20 @@ pub async fn replicate_scopes(
     for t in targets {
         let server = super::parse_field("server", ServerName::parse(&t.server))?;
         let scope = super::parse_field("scope_id", ScopeId::parse(&t.scope_id))?;
-        results.push(match tandem.replicate_scope(&caller, &server, scope).await {
-            Ok(r) => ScopeResult {
-                scope_id: scope,
-                partner: Some(r.partner),
-                result: Ok(r.changes.len()),
+        results.push(
+            match tandem.replicate_scope(&caller, &server, scope).await {
+                Ok(r) => ScopeResult {
+                    scope_id: scope,
+                    partner: Some(r.partner),
+                    result: Ok(r.changes.len()),
+                },
+                Err(e) => ScopeResult {
+                    scope_id: scope,
+                    partner: None,
+                    result: Err(AppError::from(e).to_string()),
+                },
             },
-            Err(e) => ScopeResult {
-                scope_id: scope,
-                partner: None,
-                result: Err(AppError::from(e).to_string()),
-            },
-        });
+        );
     }
     Ok(results)
 }

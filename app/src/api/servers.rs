@@ -37,5 +37,7 @@ pub async fn set_server_online(input: ServerOnline) -> Result<(), AppError> {
 pub async fn replicate_server(server: String) -> Result<Vec<ScopeResult>, AppError> {
     let caller = super::ssr::caller()?;
     let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
-    Ok(super::ssr::tandem()?.replicate_server(&caller, &server).await?)
+    Ok(super::ssr::tandem()?
+        .replicate_server(&caller, &server)
+        .await?)
 }

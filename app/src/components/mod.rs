@@ -2,4 +2,5 @@
 
 pub mod badges;
 pub mod notice;
+pub mod results;
 pub mod user_menu;

@@ -1,8 +1,11 @@
 //! The portal's views, named as in the seed so that its users find their way.
 
+pub mod dashboard;
 pub mod events;
+pub mod relationships;
 pub mod reservations;
 pub mod scopes;
+pub mod servers;
 pub mod sign_in;
 pub mod users;
 

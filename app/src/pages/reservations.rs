@@ -75,7 +75,7 @@ pub fn ReservationsPage() -> impl IntoView {
     });
     view! {
         <p class="crumbs">
-            <a href="/">"DHCP Scopes"</a>
+            <a href="/scopes">"DHCP Scopes"</a>
             " › "
             {move || format!("{} on {}", target.get().scope_id, target.get().server)}
         </p>

@@ -1,30 +1,121 @@
 //! DHCP Scopes: every scope on every server, with Failover Relationship Name, Failover Config
-//! Sync Status and drift, and the scope-level actions (replicate, clear sync error).
+//! Sync Status and drift, and the scope-level actions: replicate (one, or several chosen),
+//! clear sync error, configure failover (into an existing relationship or a new one), remove
+//! failover.
 
-use crate::api::scopes::{ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes};
+use crate::api::relationships::{
+    AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
+    RemoveScopeFromFailover, list_relationships,
+};
+use crate::api::scopes::{
+    ClearSyncError, ReplicateScope, ReplicateScopes, ScopeRef, SyncErrorRef, list_scopes,
+};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
+use crate::components::results::ScopeResults;
+use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 use tandem_core::access::Permission;
+use tandem_core::failover_rules::NewRelationship;
 use tandem_core::views::{ScopeRow, ScopesView};
+
+/// What the signed-in user's role offers on a row.
+#[derive(Clone, Copy)]
+struct Can {
+    replicate: bool,
+    clear: bool,
+    manage: bool,
+}
+
+/// The page's actions, handed to every row.
+#[derive(Clone, Copy)]
+struct Actions {
+    replicate: ServerAction<ReplicateScope>,
+    clear: ServerAction<ClearSyncError>,
+    remove: ServerAction<RemoveScopeFromFailover>,
+    /// The scope whose Configure Failover dialog is open.
+    configure: RwSignal<Option<ScopeRow>>,
+    /// Scopes ticked for replication, as (server, scope ID).
+    selected: RwSignal<BTreeSet<(String, String)>>,
+}
 
 #[component]
 pub fn ScopesPage() -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let replicate = ServerAction::<ReplicateScope>::new();
     let clear = ServerAction::<ClearSyncError>::new();
+    let remove = ServerAction::<RemoveScopeFromFailover>::new();
+    let add = ServerAction::<AddScopeToRelationship>::new();
+    let create = ServerAction::<CreateRelationship>::new();
+    let many = ServerAction::<ReplicateScopes>::new();
+    let configure = RwSignal::new(None::<ScopeRow>);
+    let selected = RwSignal::new(BTreeSet::<(String, String)>::new());
+    let actions = Actions {
+        replicate,
+        clear,
+        remove,
+        configure,
+        selected,
+    };
     let ctx = PageContext::get();
     let scopes = Resource::new(
         move || {
             (
                 replicate.version().get(),
                 clear.version().get(),
+                remove.version().get(),
+                add.version().get(),
+                create.version().get(),
+                many.version().get(),
                 ctx.live.get(),
             )
         },
         |_| list_scopes(),
     );
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            notice.set(Some(match result {
+                Ok(partner) => Notice::Done(format!(
+                    "Failover removed: the scope was deleted on {partner} and kept here. The relationship stays."
+                )),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = add.value().get() {
+            configure.set(None);
+            notice.set(Some(Notice::Done(
+                "Failover configured: the partner has a copy of the scope.".into(),
+            )));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = create.value().get() {
+            configure.set(None);
+            notice.set(Some(Notice::Done(format!(
+                "Relationship {} created; the scope is copied to {}.",
+                r.name, r.secondary_server
+            ))));
+        }
+    });
+    let replicate_selected = move |_| {
+        let targets = selected
+            .get()
+            .into_iter()
+            .map(|(server, scope_id)| ScopeRef { server, scope_id })
+            .collect();
+        many.dispatch(ReplicateScopes { targets });
+        selected.set(BTreeSet::new());
+    };
+    let results = move || {
+        many.value().get().map(|result| match result {
+            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
+            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+        })
+    };
     Effect::new(move |_| {
         if let Some(result) = replicate.value().get() {
             notice.set(Some(Notice::from_replication(&result)));
@@ -42,12 +133,35 @@ pub fn ScopesPage() -> impl IntoView {
     view! {
         <h1>"DHCP Scopes"</h1>
         <NoticeBar notice />
+        <Show when=move || !selected.get().is_empty() || many.pending().get()>
+            <div class="toolbar">
+                <button id="replicate-selected" on:click=replicate_selected disabled=move || many.pending().get()>
+                    {move || {
+                        if many.pending().get() {
+                            "Replicating…".to_string()
+                        } else {
+                            format!("Replicate {} selected scope(s)", selected.get().len())
+                        }
+                    }}
+                </button>
+            </div>
+        </Show>
+        {results}
+        {move || configure.get().map(|row| view! { <ConfigureFailoverDialog row add create close=configure /> })}
         <Transition fallback=|| view! { <p class="muted">"Collecting scopes from every server…"</p> }>
             {move || {
                 scopes
                     .get()
                     .map(|result| match result {
-                        Ok(view) => view! { <ScopesTable view replicate clear /> }.into_any(),
+                        Ok(view) => {
+                            // Read here, where the Transition tracks it, for every row.
+                            let can = Can {
+                                replicate: ctx.can(Permission::ReplicateScope),
+                                clear: ctx.can(Permission::ClearSyncError),
+                                manage: ctx.can(Permission::ManageRelationships),
+                            };
+                            view! { <ScopesTable view actions can /> }.into_any()
+                        }
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -56,11 +170,7 @@ pub fn ScopesPage() -> impl IntoView {
 }
 
 #[component]
-fn ScopesTable(
-    view: ScopesView,
-    replicate: ServerAction<ReplicateScope>,
-    clear: ServerAction<ClearSyncError>,
-) -> impl IntoView {
+fn ScopesTable(view: ScopesView, actions: Actions, can: Can) -> impl IntoView {
     let unreachable = view
         .unreachable
         .into_iter()
@@ -75,7 +185,7 @@ fn ScopesTable(
     let rows = view
         .rows
         .into_iter()
-        .map(|row| view! { <ScopeLine row replicate clear /> })
+        .map(|row| view! { <ScopeLine row actions can /> })
         .collect_view();
     view! {
         {unreachable}
@@ -83,6 +193,7 @@ fn ScopesTable(
         <table class="grid scopes">
             <thead>
                 <tr>
+                    <th>"Select"</th>
                     <th>"Server"</th>
                     <th>"Scope ID"</th>
                     <th>"Name"</th>
@@ -103,11 +214,14 @@ fn ScopesTable(
 }
 
 #[component]
-fn ScopeLine(
-    row: ScopeRow,
-    replicate: ServerAction<ReplicateScope>,
-    clear: ServerAction<ClearSyncError>,
-) -> impl IntoView {
+fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
+    let Actions {
+        replicate,
+        clear,
+        remove,
+        configure,
+        selected,
+    } = actions;
     let server = row.server.to_string();
     let scope_id = row.scope_id.to_string();
     let href = super::reservations_url(&server, &scope_id);
@@ -115,8 +229,7 @@ fn ScopeLine(
         server: server.clone(),
         scope_id: scope_id.clone(),
     };
-    let ctx = PageContext::get();
-    let replicate_button = row.partner.clone().filter(|_| ctx.can(Permission::ReplicateScope)).map(|partner| {
+    let replicate_button = row.partner.clone().filter(|_| can.replicate).map(|partner| {
         let target = target.clone();
         view! {
             <button
@@ -132,7 +245,7 @@ fn ScopeLine(
         }
     });
     let clear_button = match (&row.relationship, &row.sync_error) {
-        (Some(relationship), Some(_)) if ctx.can(Permission::ClearSyncError) => {
+        (Some(relationship), Some(_)) if can.clear => {
             let target = SyncErrorRef {
                 relationship: relationship.clone(),
                 scope_id: scope_id.clone(),
@@ -150,8 +263,65 @@ fn ScopeLine(
         }
         _ => None,
     };
+    let key = (server.clone(), scope_id.clone());
+    let select = row.partner.is_some().then(|| {
+        let key = key.clone();
+        let key2 = key.clone();
+        view! {
+            <input
+                type="checkbox"
+                class="checkbox select-scope"
+                prop:checked=move || selected.with(|s| s.contains(&key))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| {
+                        if on {
+                            s.insert(key2.clone());
+                        } else {
+                            s.remove(&key2);
+                        }
+                    });
+                }
+            />
+        }
+    });
+    let manage = can.manage;
+    let failover_button = if row.relationship.is_some() {
+        manage.then(|| {
+            let target = target.clone();
+            let partner = row.partner.clone().map(|p| p.to_string()).unwrap_or_default();
+            let here = server.clone();
+            view! {
+                <button
+                    class="small danger"
+                    on:click=move |_| {
+                        let question = format!(
+                            "Remove failover from this scope? It is deleted on {partner} and kept on {here}; the relationship stays."
+                        );
+                        if window().confirm_with_message(&question).unwrap_or(false) {
+                            remove.dispatch(RemoveScopeFromFailover { target: target.clone() });
+                        }
+                    }
+                >
+                    "Remove Failover"
+                </button>
+            }
+                .into_any()
+        })
+    } else {
+        manage.then(|| {
+            let row = row.clone();
+            view! {
+                <button class="small secondary" on:click=move |_| configure.set(Some(row.clone()))>
+                    "Configure Failover…"
+                </button>
+            }
+            .into_any()
+        })
+    };
     view! {
         <tr data-server=row.server.to_string() data-scope=scope_id.clone()>
+            <td data-label="Select">{select}</td>
             <td data-label="Server">{row.server.to_string()}</td>
             <td data-label="Scope ID">
                 <a href=href.clone()>{scope_id.clone()}</a>
@@ -171,8 +341,131 @@ fn ScopeLine(
                     <a class="button small secondary" href=href>"Reservations"</a>
                     {replicate_button}
                     {clear_button}
+                    {failover_button}
                 </div>
             </td>
         </tr>
+    }
+}
+
+/// Configure failover on a scope: into an existing relationship of its server, or a new one
+/// (this server as primary). Either way the partner gets a whole copy of the scope.
+#[component]
+fn ConfigureFailoverDialog(
+    row: ScopeRow,
+    add: ServerAction<AddScopeToRelationship>,
+    create: ServerAction<CreateRelationship>,
+    close: RwSignal<Option<ScopeRow>>,
+) -> impl IntoView {
+    let server = row.server.to_string();
+    let scope_id = row.scope_id.to_string();
+    let relationships = Resource::new(|| (), |_| list_relationships());
+    let choice = RwSignal::new(String::new());
+    let partner = RwSignal::new(String::new());
+    let mode = RwSignal::new("LoadBalance".to_string());
+    let percent = RwSignal::new("50".to_string());
+    let mclt = RwSignal::new("3600".to_string());
+    let submitted = RwSignal::new(false);
+    let error = move || {
+        if !submitted.get() {
+            return None;
+        }
+        add.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| create.value().get().and_then(Result::err))
+    };
+    let message = move || {
+        error().map(|e| match &e {
+            AppError::Validation(errors) => errors.to_string(),
+            other => other.to_string(),
+        })
+    };
+    let here = server.clone();
+    let options = move || {
+        let here = here.clone();
+        relationships.get().map(|r| {
+            r.unwrap_or_default()
+                .into_iter()
+                .filter(|x| {
+                    x.relationship.primary_server.as_str() == here
+                        || x.relationship.secondary_server.as_str() == here
+                })
+                .map(|x| {
+                    let name = x.relationship.name.clone();
+                    view! { <option value=name.clone()>{name.clone()}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let (srv, sid) = (server.clone(), scope_id.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        let target = ScopeRef {
+            server: srv.clone(),
+            scope_id: sid.clone(),
+        };
+        if choice.get().is_empty() {
+            let relationship = NewRelationship {
+                primary_server: srv.clone(),
+                secondary_server: partner.get(),
+                mode: mode.get(),
+                load_balance_percent: percent.get(),
+                max_client_lead_time_secs: mclt.get(),
+                ..Default::default()
+            };
+            create.dispatch(CreateRelationship {
+                input: CreateRelationshipInput {
+                    relationship,
+                    scopes: vec![sid.clone()],
+                },
+            });
+        } else {
+            add.dispatch(AddScopeToRelationship {
+                input: ConfigureFailoverInput {
+                    target,
+                    relationship: choice.get(),
+                },
+            });
+        }
+    };
+    let input = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <span class="field-error"></span>
+        }
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label="Configure Failover" on:submit=on_submit>
+                <h2>{format!("Configure failover for {scope_id} on {server}")}</h2>
+                <div class="form-grid">
+                    <label for="relationship">"Relationship"</label>
+                    <select id="relationship" on:change=move |ev| choice.set(event_target_value(&ev))>
+                        <option value="">"New relationship…"</option>
+                        <Transition fallback=|| ()>{options}</Transition>
+                    </select>
+                    <span class="field-error"></span>
+                    <Show when=move || choice.get().is_empty()>
+                        {input("partner", "Partner server", partner)}
+                        <label for="mode">"Mode"</label>
+                        <select id="mode" on:change=move |ev| mode.set(event_target_value(&ev))>
+                            <option value="LoadBalance">"Load balance"</option>
+                            <option value="HotStandby">"Hot standby"</option>
+                        </select>
+                        <span class="field-error"></span>
+                        {input("load_balance_percent", "Load balance %", percent)}
+                        {input("mclt", "MCLT (seconds)", mclt)}
+                    </Show>
+                </div>
+                <p class="notice notice-failed" id="dialog-error" hidden=move || message().is_none()>{message}</p>
+                <div class="dialog-buttons">
+                    <button type="submit" disabled=move || add.pending().get() || create.pending().get()>"OK"</button>
+                    <button type="button" class="secondary" on:click=move |_| close.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </div>
     }
 }

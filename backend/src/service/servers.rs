@@ -2,10 +2,10 @@
 
 use super::{Caller, ServiceError, Tandem};
 use crate::store;
+use tandem_core::FailoverState;
 use tandem_core::access::Permission;
 use tandem_core::drift::DriftStatus;
 use tandem_core::views::{Dashboard, RelationshipRow, ServerRow, ServerStatus};
-use tandem_core::FailoverState;
 
 /// A relationship's health in one word: `Normal` when both servers are, otherwise the state
 /// of the server that is not (`Unreachable` when it cannot be read).
@@ -14,7 +14,15 @@ pub fn health(r: &RelationshipRow) -> String {
         ServerStatus::State { state, .. } => state.to_string(),
         ServerStatus::Unreachable { .. } => "Unreachable".to_string(),
     };
-    let normal = |s: &ServerStatus| matches!(s, ServerStatus::State { state: FailoverState::Normal, .. });
+    let normal = |s: &ServerStatus| {
+        matches!(
+            s,
+            ServerStatus::State {
+                state: FailoverState::Normal,
+                ..
+            }
+        )
+    };
     if !normal(&r.primary_status) {
         word(&r.primary_status)
     } else {
@@ -31,7 +39,10 @@ impl Tandem {
         let mut last = String::new();
         loop {
             tokio::time::sleep(every).await;
-            let seen = match (self.list_scopes(&caller).await, self.list_relationships(&caller).await) {
+            let seen = match (
+                self.list_scopes(&caller).await,
+                self.list_relationships(&caller).await,
+            ) {
                 (Ok(scopes), Ok(relationships)) => {
                     serde_json::to_string(&(scopes, relationships)).unwrap_or_default()
                 }
@@ -52,7 +63,8 @@ impl Tandem {
     /// The DHCP Servers view: every managed server the caller may see, with what it holds.
     #[tracing::instrument(skip_all, err)]
     pub async fn list_servers(&self, caller: &Caller) -> Result<Vec<ServerRow>, ServiceError> {
-        self.authorize(caller, Permission::View, None, "view", "").await?;
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
         let mut conn = self.store.pool().acquire().await?;
         let records = store::servers::list(&mut conn).await?;
         drop(conn);
@@ -64,15 +76,16 @@ impl Tandem {
             .filter(|r| caller.principal.reaches(&r.name))
             .map(|r| {
                 let driver = self.drivers.for_server(&r);
-                let (unreachable, scopes, failover_scopes, relationships) = match &collected[&r.name] {
-                    Ok((scopes, reports)) => (
-                        None,
-                        scopes.len(),
-                        reports.iter().map(|x| x.relationship.scopes.len()).sum(),
-                        reports.len(),
-                    ),
-                    Err(e) => (Some(e.to_string()), 0, 0, 0),
-                };
+                let (unreachable, scopes, failover_scopes, relationships) =
+                    match &collected[&r.name] {
+                        Ok((scopes, reports)) => (
+                            None,
+                            scopes.len(),
+                            reports.iter().map(|x| x.relationship.scopes.len()).sum(),
+                            reports.len(),
+                        ),
+                        Err(e) => (Some(e.to_string()), 0, 0, 0),
+                    };
                 ServerRow {
                     kind: r.kind.as_str().into(),
                     name: r.name,
@@ -95,16 +108,28 @@ impl Tandem {
         server: &ServerName,
         online: bool,
     ) -> Result<(), ServiceError> {
-        let action = if online { "start_server" } else { "stop_server" };
+        let action = if online {
+            "start_server"
+        } else {
+            "stop_server"
+        };
         let what = format!("server {server}");
-        self.authorize(caller, Permission::ManageServers, Some(server), action, &what)
-            .await?;
+        self.authorize(
+            caller,
+            Permission::ManageServers,
+            Some(server),
+            action,
+            &what,
+        )
+        .await?;
         let driver = self.driver(server).await?;
         if !driver.capabilities().service_control {
-            return Err(ServiceError::Driver(crate::driver::DriverError::NotSupported {
-                server: server.clone(),
-                what: "taking the service offline".into(),
-            }));
+            return Err(ServiceError::Driver(
+                crate::driver::DriverError::NotSupported {
+                    server: server.clone(),
+                    what: "taking the service offline".into(),
+                },
+            ));
         }
         let id = self
             .begin(&self.event(caller, action, "server", &what, Some(server)))
@@ -138,7 +163,11 @@ impl Tandem {
         for r in &relationships {
             *by_state.entry(health(r)).or_default() += 1;
         }
-        let failover: Vec<_> = scopes.rows.iter().filter(|r| r.relationship.is_some()).collect();
+        let failover: Vec<_> = scopes
+            .rows
+            .iter()
+            .filter(|r| r.relationship.is_some())
+            .collect();
         Ok(Dashboard {
             servers,
             unreachable_servers: scopes.unreachable.clone(),

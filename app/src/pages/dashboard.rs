@@ -1,0 +1,116 @@
+//! Dashboard: the health of every pair at a glance, made for a phone as much as a desk.
+
+use crate::api::servers::get_dashboard;
+use crate::session::PageContext;
+use leptos::prelude::*;
+use tandem_core::views::{Dashboard, ServerStatus};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let ctx = PageContext::get();
+    let data = Resource::new(move || ctx.live.get(), |_| get_dashboard());
+    view! {
+        <h1>"Dashboard"</h1>
+        <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
+            {move || {
+                data.get()
+                    .map(|result| match result {
+                        Ok(d) => view! { <Tiles d /> }.into_any(),
+                        Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Tiles(d: Dashboard) -> impl IntoView {
+    let tile =
+        |id: &'static str, label: &'static str, count: usize, bad: bool, href: &'static str| {
+            let class = if bad { "tile tile-bad" } else { "tile tile-ok" };
+            view! {
+                <a class=class href=href id=id>
+                    <span class="count">{count}</span>
+                    <span class="label">{label}</span>
+                </a>
+            }
+        };
+    let not_normal = d
+        .relationships_by_state
+        .iter()
+        .filter(|(s, _)| s != "Normal")
+        .map(|(_, n)| n)
+        .sum::<usize>();
+    let states = d
+        .relationships_by_state
+        .iter()
+        .map(|(state, n)| {
+            view! {
+                <li data-state=state.clone()>
+                    <span class=format!("badge state-{}", state.to_lowercase())>{state.clone()}</span>
+                    " "
+                    {*n}
+                </li>
+            }
+        })
+        .collect_view();
+    let relationships = d
+        .relationships
+        .iter()
+        .map(|r| {
+            let word = |s: &ServerStatus| match s {
+                ServerStatus::State { state, .. } => state.to_string(),
+                ServerStatus::Unreachable { .. } => "Unreachable".into(),
+            };
+            view! {
+                <li data-relationship=r.relationship.name.clone()>
+                    <a href="/relationships">{r.relationship.name.clone()}</a>
+                    <span class="muted">
+                        {format!(" {} / {}", word(&r.primary_status), word(&r.secondary_status))}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    let problems = d
+        .unreachable_servers
+        .iter()
+        .map(|u| view! { <li><a href=format!("/servers/{}", u.server)>{u.reason.clone()}</a></li> })
+        .chain(d.out_of_sync.iter().map(|r| {
+            view! {
+                <li>
+                    <a href=format!("/servers/{}/scopes/{}", r.server, r.scope_id)>
+                        {format!("{} on {}: {}", r.scope_id, r.server, r.drift.as_ref().map(|d| d.label()).unwrap_or(""))}
+                    </a>
+                </li>
+            }
+        }))
+        .chain(d.sync_errors.iter().map(|r| {
+            view! {
+                <li>
+                    <a href=format!("/servers/{}/scopes/{}", r.server, r.scope_id)>
+                        {format!("{} on {}: {}", r.scope_id, r.server, r.sync_error.clone().unwrap_or_default())}
+                    </a>
+                </li>
+            }
+        }))
+        .collect_view();
+    view! {
+        <div class="tiles">
+            {tile("tile-unreachable", "unreachable servers", d.unreachable_servers.len(), !d.unreachable_servers.is_empty(), "/servers")}
+            {tile("tile-not-normal", "relationships not Normal", not_normal, not_normal > 0, "/relationships")}
+            {tile("tile-out-of-sync", "failover scopes not InSync", d.out_of_sync.len(), !d.out_of_sync.is_empty(), "/scopes")}
+            {tile("tile-sync-errors", "config sync errors", d.sync_errors.len(), !d.sync_errors.is_empty(), "/scopes")}
+        </div>
+        <section class="panel">
+            <h2>"Relationships by state"</h2>
+            <ul class="plain">{states}</ul>
+            <ul class="plain">{relationships}</ul>
+        </section>
+        <section class="panel">
+            <h2>"Needs attention"</h2>
+            <ul class="plain" id="problems">{problems}</ul>
+            <p class="muted">{format!("{} servers, {} failover scopes.", d.servers, d.failover_scopes)}</p>
+        </section>
+    }
+}

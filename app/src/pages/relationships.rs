@@ -1,0 +1,495 @@
+//! Failover Relationships: Name, Mode, Primary Server, Secondary Server, Primary Server
+//! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
+//! set Partner Down.
+
+use crate::api::relationships::{
+    CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
+    ReplicateRelationship, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
+    list_relationships,
+};
+use crate::components::notice::{Notice, NoticeBar};
+use crate::components::results::ScopeResults;
+use crate::error::AppError;
+use crate::session::PageContext;
+use leptos::prelude::*;
+use tandem_core::access::Permission;
+use tandem_core::failover_rules::NewRelationship;
+use tandem_core::views::{RelationshipRow, ServerStatus};
+use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ServerRole};
+
+fn status_view(status: &ServerStatus) -> (String, String) {
+    match status {
+        ServerStatus::State { state, raw_state } => {
+            let class = format!("badge state-{}", state.to_string().to_lowercase());
+            let text = if raw_state == &state.to_string() {
+                state.to_string()
+            } else {
+                format!("{state} ({raw_state})")
+            };
+            (class, text)
+        }
+        ServerStatus::Unreachable { reason } => (
+            "badge state-unreachable".into(),
+            format!("Unreachable: {reason}"),
+        ),
+    }
+}
+
+fn mode_text(r: &FailoverRelationship) -> String {
+    match r.mode {
+        FailoverMode::LoadBalance {
+            load_balance_percent,
+        } => format!("LoadBalance {}%", load_balance_percent.value()),
+        FailoverMode::HotStandby {
+            server_role,
+            reserve_percent,
+        } => {
+            format!(
+                "HotStandby ({server_role:?}, reserve {}%)",
+                reserve_percent.value()
+            )
+        }
+    }
+}
+
+/// The dialog's fields from an existing relationship (the secret is never read back).
+fn form_of(r: &FailoverRelationship) -> NewRelationship {
+    let (mode, lb, role, reserve) = match r.mode {
+        FailoverMode::LoadBalance {
+            load_balance_percent,
+        } => (
+            "LoadBalance",
+            load_balance_percent.value().to_string(),
+            String::new(),
+            String::new(),
+        ),
+        FailoverMode::HotStandby {
+            server_role,
+            reserve_percent,
+        } => (
+            "HotStandby",
+            String::new(),
+            format!("{server_role:?}"),
+            reserve_percent.value().to_string(),
+        ),
+    };
+    NewRelationship {
+        name: r.name.clone(),
+        primary_server: r.primary_server.to_string(),
+        secondary_server: r.secondary_server.to_string(),
+        mode: mode.into(),
+        load_balance_percent: lb,
+        server_role: role,
+        reserve_percent: reserve,
+        max_client_lead_time_secs: r.max_client_lead_time_secs.to_string(),
+        auto_state_transition: r.auto_state_transition,
+        state_switch_interval_secs: r
+            .state_switch_interval_secs
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        enable_auth: r.enable_auth,
+        shared_secret: String::new(),
+    }
+}
+
+#[component]
+pub fn RelationshipsPage() -> impl IntoView {
+    let ctx = PageContext::get();
+    let notice = RwSignal::new(None::<Notice>);
+    let create = ServerAction::<CreateRelationship>::new();
+    let update = ServerAction::<UpdateRelationship>::new();
+    let delete = ServerAction::<DeleteRelationship>::new();
+    let replicate = ServerAction::<ReplicateRelationship>::new();
+    let partner_down = ServerAction::<SetPartnerDown>::new();
+    // `Some(None)`: the Create dialog; `Some(Some(r))`: Edit for `r`.
+    let dialog = RwSignal::new(None::<Option<FailoverRelationship>>);
+    let rows = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+                replicate.version().get(),
+                partner_down.version().get(),
+                ctx.live.get(),
+            )
+        },
+        |_| list_relationships(),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = create.value().get() {
+            dialog.set(None);
+            notice.set(Some(Notice::Done(format!(
+                "Relationship {} created on {} and {}.",
+                r.name, r.primary_server, r.secondary_server
+            ))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = update.value().get() {
+            dialog.set(None);
+            notice.set(Some(Notice::Done(format!(
+                "Relationship {} saved on both servers.",
+                r.name
+            ))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = delete.value().get() {
+            notice.set(Some(match result {
+                Ok(scopes) => Notice::Done(format!(
+                    "Relationship deleted from both servers; {} scope(s) taken out of failover (deleted on the partner).",
+                    scopes.len()
+                )),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = partner_down.value().get() {
+            notice.set(Some(match result {
+                Ok(state) => Notice::Done(format!("Partner Down set: the server is now {state}.")),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    let results = move || {
+        replicate.value().get().map(|result| match result {
+            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
+            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <h1>"Failover Relationships"</h1>
+        <NoticeBar notice />
+        <Transition fallback=|| ()>
+            <Show when=move || ctx.can(Permission::ManageRelationships)>
+                <div class="toolbar">
+                    <button id="create-relationship" on:click=move |_| dialog.set(Some(None))>
+                        "Create Relationship…"
+                    </button>
+                </div>
+            </Show>
+        </Transition>
+        <Show when=move || replicate.pending().get()>
+            <p class="notice notice-warning" role="status">"Replicating every scope of the relationship…"</p>
+        </Show>
+        {results}
+        {move || dialog.get().map(|existing| view! { <RelationshipDialog existing create update open=dialog /> })}
+        <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
+            {move || {
+                rows.get()
+                    .map(|result| match result {
+                        Ok(list) => {
+                            let manage = ctx.can(Permission::ManageRelationships);
+                            let lines = list
+                                .into_iter()
+                                .map(|row| view! { <RelationshipLine row manage delete replicate partner_down dialog /> })
+                                .collect_view();
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="grid relationships">
+                                        <thead>
+                                            <tr>
+                                                <th>"Name"</th>
+                                                <th>"Mode"</th>
+                                                <th>"Primary Server"</th>
+                                                <th>"Secondary Server"</th>
+                                                <th>"Primary Server Status"</th>
+                                                <th>"Secondary Server Status"</th>
+                                                <th>"Scopes"</th>
+                                                <th>"Sync errors"</th>
+                                                <th>"Actions"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{lines}</tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn RelationshipLine(
+    row: RelationshipRow,
+    manage: bool,
+    delete: ServerAction<DeleteRelationship>,
+    replicate: ServerAction<ReplicateRelationship>,
+    partner_down: ServerAction<SetPartnerDown>,
+    dialog: RwSignal<Option<Option<FailoverRelationship>>>,
+) -> impl IntoView {
+    let r = row.relationship.clone();
+    let (p_class, p_text) = status_view(&row.primary_status);
+    let (s_class, s_text) = status_view(&row.secondary_status);
+    let scopes = r
+        .scopes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Partner Down is offered on the server whose communication is interrupted.
+    let interrupted = |s: &ServerStatus| {
+        matches!(
+            s,
+            ServerStatus::State {
+                state: FailoverState::CommunicationInterrupted,
+                ..
+            }
+        )
+    };
+    let down_on = if interrupted(&row.primary_status) {
+        Some(r.primary_server.to_string())
+    } else if interrupted(&row.secondary_status) {
+        Some(r.secondary_server.to_string())
+    } else {
+        None
+    };
+    let name = r.name.clone();
+    let primary = r.primary_server.to_string();
+    let for_edit = r.clone();
+    let sync_class = if row.sync_errors > 0 { "not-ok" } else { "" };
+    let scope_list = scopes.clone();
+    let on_delete = {
+        let (name, primary) = (name.clone(), primary.clone());
+        move |_| {
+            let question = if scope_list.is_empty() {
+                format!("Delete relationship {name} from both servers?")
+            } else {
+                format!(
+                    "Delete relationship {name}? Its scopes ({scope_list}) are first taken out of failover: deleted on the partner, kept on {primary}."
+                )
+            };
+            if window().confirm_with_message(&question).unwrap_or(false) {
+                delete.dispatch(DeleteRelationship {
+                    target: RelationshipRef {
+                        server: primary.clone(),
+                        name: name.clone(),
+                    },
+                });
+            }
+        }
+    };
+    view! {
+        <tr data-relationship=name.clone()>
+            <td data-label="Name">{name.clone()}</td>
+            <td data-label="Mode">{mode_text(&r)}</td>
+            <td data-label="Primary Server">{primary.clone()}</td>
+            <td data-label="Secondary Server">{r.secondary_server.to_string()}</td>
+            <td data-label="Primary Server Status">
+                <span class=p_class data-status="primary">{p_text}</span>
+            </td>
+            <td data-label="Secondary Server Status">
+                <span class=s_class data-status="secondary">{s_text}</span>
+            </td>
+            <td data-label="Scopes">{if scopes.is_empty() { "none".to_string() } else { scopes.clone() }}</td>
+            <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>
+            <td data-label="Actions">
+                {manage
+                    .then(|| {
+                        let down = down_on.clone().map(|server| {
+                            let name = name.clone();
+                            view! {
+                                <button
+                                    class="small danger"
+                                    data-action="partner-down"
+                                    on:click=move |_| {
+                                        partner_down.dispatch(SetPartnerDown { target: RelationshipRef { server: server.clone(), name: name.clone() } });
+                                    }
+                                >
+                                    "Set Partner Down"
+                                </button>
+                            }
+                        });
+                        let (name2, primary2) = (name.clone(), primary.clone());
+                        view! {
+                            <div class="actions">
+                                <button class="small secondary" on:click=move |_| dialog.set(Some(Some(for_edit.clone())))>
+                                    "Edit"
+                                </button>
+                                <button
+                                    class="small"
+                                    title="Overwrite the secondary's copies of every scope with the primary's"
+                                    on:click=move |_| {
+                                        replicate.dispatch(ReplicateRelationship { target: RelationshipRef { server: primary2.clone(), name: name2.clone() } });
+                                    }
+                                >
+                                    "Replicate"
+                                </button>
+                                {down}
+                                <button class="small danger" on:click=on_delete.clone()>
+                                    "Delete"
+                                </button>
+                            </div>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+/// Create or edit a relationship. Editing keeps the servers and scopes; the shared secret is
+/// write-only (left empty, it stays as it was).
+#[component]
+fn RelationshipDialog(
+    existing: Option<FailoverRelationship>,
+    create: ServerAction<CreateRelationship>,
+    update: ServerAction<UpdateRelationship>,
+    open: RwSignal<Option<Option<FailoverRelationship>>>,
+) -> impl IntoView {
+    let is_edit = existing.is_some();
+    let start = existing
+        .as_ref()
+        .map(form_of)
+        .unwrap_or_else(|| NewRelationship {
+            mode: "LoadBalance".into(),
+            load_balance_percent: "50".into(),
+            reserve_percent: "5".into(),
+            server_role: "Active".into(),
+            max_client_lead_time_secs: "3600".into(),
+            ..Default::default()
+        });
+    let form = RwSignal::new(start);
+    let scopes = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let error = move || {
+        if !submitted.get() {
+            return None;
+        }
+        if is_edit {
+            update.value().get().and_then(Result::err)
+        } else {
+            create.value().get().and_then(Result::err)
+        }
+    };
+    let field_error = move |f: &'static str| move || error().and_then(|e: AppError| e.field(f));
+    let general = move || {
+        error().and_then(|e| match &e {
+            AppError::Validation(errors) => errors
+                .0
+                .iter()
+                .find(|f| f.field == "scopes")
+                .map(|f| f.message.clone()),
+            _ => Some(e.to_string()),
+        })
+    };
+    let name_for_update = existing.as_ref().map(|r| r.name.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        let relationship = form.get();
+        match &name_for_update {
+            Some(name) => {
+                update.dispatch(UpdateRelationship {
+                    input: UpdateRelationshipInput {
+                        name: name.clone(),
+                        relationship,
+                    },
+                });
+            }
+            None => {
+                let scopes = scopes
+                    .get()
+                    .split([',', ' '])
+                    .filter(|s| !s.trim().is_empty())
+                    .map(str::to_string)
+                    .collect();
+                create.dispatch(CreateRelationship {
+                    input: CreateRelationshipInput {
+                        relationship,
+                        scopes,
+                    },
+                });
+            }
+        }
+    };
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     get: fn(&NewRelationship) -> String,
+                     set: fn(&mut NewRelationship, String),
+                     fixed: bool| {
+        let err = field_error(id);
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                disabled=fixed
+                prop:value=move || form.with(get)
+                on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
+                class:invalid=move || err().is_some()
+            />
+            <span class="field-error" data-error-for=id>{err}</span>
+        }
+    };
+    let hot = move || form.with(|f| f.mode.eq_ignore_ascii_case("HotStandby"));
+    let title = if is_edit {
+        "Edit Failover Relationship"
+    } else {
+        "Create Failover Relationship"
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+                <h2>{title}</h2>
+                <div class="form-grid">
+                    {text("primary_server", "Primary server", |f| f.primary_server.clone(), |f, v| f.primary_server = v, is_edit)}
+                    {text("secondary_server", "Partner server", |f| f.secondary_server.clone(), |f, v| f.secondary_server = v, is_edit)}
+                    {text("name", "Name (default: primary-partner)", |f| f.name.clone(), |f, v| f.name = v, is_edit)}
+                    {(!is_edit).then(|| view! {
+                        <label for="scopes">"Scopes (on the primary)"</label>
+                        <input id="scopes" placeholder="10.0.0.0, 10.1.0.0" prop:value=move || scopes.get()
+                            on:input=move |ev| scopes.set(event_target_value(&ev)) />
+                        <span class="field-error" data-error-for="scopes"></span>
+                    })}
+                    <label for="mode">"Mode"</label>
+                    <select id="mode" prop:value=move || form.with(|f| f.mode.clone())
+                        on:change=move |ev| form.update(|f| f.mode = event_target_value(&ev))>
+                        <option value="LoadBalance">"Load balance"</option>
+                        <option value="HotStandby">"Hot standby"</option>
+                    </select>
+                    <span class="field-error" data-error-for="mode">{field_error("mode")}</span>
+                    <Show when=move || !hot()>
+                        {text("load_balance_percent", "Load balance % (primary's share)", |f| f.load_balance_percent.clone(), |f, v| f.load_balance_percent = v, false)}
+                    </Show>
+                    <Show when=hot>
+                        <label for="server_role">"Primary's role"</label>
+                        <select id="server_role" prop:value=move || form.with(|f| f.server_role.clone())
+                            on:change=move |ev| form.update(|f| f.server_role = event_target_value(&ev))>
+                            <option value="Active">{format!("{:?}", ServerRole::Active)}</option>
+                            <option value="Standby">{format!("{:?}", ServerRole::Standby)}</option>
+                        </select>
+                        <span class="field-error" data-error-for="server_role">{field_error("server_role")}</span>
+                        {text("reserve_percent", "Reserve % (for the standby)", |f| f.reserve_percent.clone(), |f, v| f.reserve_percent = v, false)}
+                    </Show>
+                    {text("max_client_lead_time_secs", "MCLT (seconds)", |f| f.max_client_lead_time_secs.clone(), |f, v| f.max_client_lead_time_secs = v, false)}
+                    <label for="auto_state_transition">"Auto state transition"</label>
+                    <input id="auto_state_transition" type="checkbox" class="checkbox"
+                        prop:checked=move || form.with(|f| f.auto_state_transition)
+                        on:change=move |ev| form.update(|f| f.auto_state_transition = event_target_checked(&ev)) />
+                    <span class="field-error"></span>
+                    {text("state_switch_interval_secs", "State switch interval (seconds)", |f| f.state_switch_interval_secs.clone(), |f, v| f.state_switch_interval_secs = v, false)}
+                    <label for="enable_auth">"Message authentication"</label>
+                    <input id="enable_auth" type="checkbox" class="checkbox"
+                        prop:checked=move || form.with(|f| f.enable_auth)
+                        on:change=move |ev| form.update(|f| f.enable_auth = event_target_checked(&ev)) />
+                    <span class="field-error"></span>
+                    <label for="shared_secret">{if is_edit { "Shared secret (empty: unchanged)" } else { "Shared secret" }}</label>
+                    <input id="shared_secret" type="password" autocomplete="new-password"
+                        prop:value=move || form.with(|f| f.shared_secret.clone())
+                        on:input=move |ev| form.update(|f| f.shared_secret = event_target_value(&ev)) />
+                    <span class="field-error" data-error-for="shared_secret">{field_error("shared_secret")}</span>
+                </div>
+                <p class="notice notice-failed" id="dialog-error" hidden=move || general().is_none()>{general}</p>
+                <div class="dialog-buttons">
+                    <button type="submit" disabled=move || create.pending().get() || update.pending().get()>"OK"</button>
+                    <button type="button" class="secondary" on:click=move |_| open.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,181 @@
+//! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
+//! replication, and taking a built-in server offline and back.
+
+use crate::api::servers::{ReplicateServer, ServerOnline, SetServerOnline, list_servers};
+use crate::components::notice::{Notice, NoticeBar};
+use crate::components::results::ScopeResults;
+use crate::session::PageContext;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use tandem_core::access::Permission;
+use tandem_core::views::ServerRow;
+
+fn status(row: &ServerRow) -> (&'static str, String) {
+    match &row.unreachable {
+        None => ("badge state-normal", "Reachable".into()),
+        Some(reason) => ("badge state-unreachable", format!("Unreachable: {reason}")),
+    }
+}
+
+#[component]
+pub fn ServersPage() -> impl IntoView {
+    let ctx = PageContext::get();
+    let servers = Resource::new(move || ctx.live.get(), |_| list_servers());
+    view! {
+        <h1>"DHCP Servers"</h1>
+        <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
+            {move || {
+                servers
+                    .get()
+                    .map(|result| match result {
+                        Ok(rows) => {
+                            let lines = rows
+                                .into_iter()
+                                .map(|row| {
+                                    let (class, text) = status(&row);
+                                    let href = format!("/servers/{}", row.name);
+                                    view! {
+                                        <tr data-server=row.name.to_string()>
+                                            <td data-label="Server"><a href=href>{row.name.to_string()}</a></td>
+                                            <td data-label="Kind">{row.kind.clone()}</td>
+                                            <td data-label="Status"><span class=class>{text}</span></td>
+                                            <td data-label="Scopes">{row.scopes}</td>
+                                            <td data-label="Failover scopes">{row.failover_scopes}</td>
+                                            <td data-label="Relationships">{row.relationships}</td>
+                                            <td data-label="Last collected">{row.collected_at.replace('T', " ")}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <table class="grid servers">
+                                    <thead>
+                                        <tr>
+                                            <th>"Server"</th>
+                                            <th>"Kind"</th>
+                                            <th>"Status"</th>
+                                            <th>"Scopes"</th>
+                                            <th>"Failover scopes"</th>
+                                            <th>"Relationships"</th>
+                                            <th>"Last collected"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{lines}</tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn ServerPropertiesPage() -> impl IntoView {
+    let ctx = PageContext::get();
+    let params = use_params_map();
+    let name = Memo::new(move |_| params.read().get("server").unwrap_or_default());
+    let notice = RwSignal::new(None::<Notice>);
+    let online = ServerAction::<SetServerOnline>::new();
+    let replicate = ServerAction::<ReplicateServer>::new();
+    let servers = Resource::new(
+        move || {
+            (
+                online.version().get(),
+                replicate.version().get(),
+                ctx.live.get(),
+            )
+        },
+        |_| list_servers(),
+    );
+    Effect::new(move |_| {
+        if let Some(result) = online.value().get() {
+            notice.set(Some(match result {
+                Ok(()) => Notice::Done("Done: the server's DHCP service state has changed.".into()),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    let results = move || {
+        replicate.value().get().map(|result| match result {
+            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
+            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <p class="crumbs"><a href="/servers">"DHCP Servers"</a>" › "{move || name.get()}</p>
+        <h1>"Server Properties"</h1>
+        <NoticeBar notice />
+        <Show when=move || replicate.pending().get()>
+            <p class="notice notice-warning" role="status">"Replicating every failover scope on this server…"</p>
+        </Show>
+        {results}
+        <Transition fallback=|| view! { <p class="muted">"Asking the server…"</p> }>
+            {move || {
+                servers
+                    .get()
+                    .map(|result| match result {
+                        Ok(rows) => match rows.into_iter().find(|r| r.name.as_str() == name.get()) {
+                            Some(row) => {
+                                let (class, text) = status(&row);
+                                let server = row.name.to_string();
+                                let can_manage = ctx.can(Permission::ManageServers);
+                                let reachable = row.unreachable.is_none();
+                                let toggle = (can_manage && row.service_control).then(|| {
+                                    let server = server.clone();
+                                    let label = if reachable { "Take offline" } else { "Bring online" };
+                                    view! {
+                                        <button
+                                            id="toggle-online"
+                                            class="secondary"
+                                            on:click=move |_| {
+                                                online.dispatch(SetServerOnline { input: ServerOnline { server: server.clone(), online: !reachable } });
+                                            }
+                                        >
+                                            {label}
+                                        </button>
+                                    }
+                                });
+                                let replicate_button = can_manage.then(|| {
+                                    let server = server.clone();
+                                    view! {
+                                        <button
+                                            id="replicate-server"
+                                            disabled=move || replicate.pending().get()
+                                            on:click=move |_| {
+                                                replicate.dispatch(ReplicateServer { server: server.clone() });
+                                            }
+                                        >
+                                            "Replicate Server"
+                                        </button>
+                                    }
+                                });
+                                view! {
+                                    <dl class="facts">
+                                        <dt>"Server"</dt>
+                                        <dd>{server.clone()}</dd>
+                                        <dt>"Kind"</dt>
+                                        <dd>{row.kind.clone()}</dd>
+                                        <dt>"Status"</dt>
+                                        <dd><span class=class id="server-status">{text}</span></dd>
+                                        <dt>"Scopes"</dt>
+                                        <dd>{format!("{} ({} in failover)", row.scopes, row.failover_scopes)}</dd>
+                                        <dt>"Relationships"</dt>
+                                        <dd><a href="/relationships">{row.relationships}</a></dd>
+                                        <dt>"Last collected"</dt>
+                                        <dd>{row.collected_at.replace('T', " ")}</dd>
+                                    </dl>
+                                    <div class="toolbar">{replicate_button}{toggle}</div>
+                                }
+                                    .into_any()
+                            }
+                            None => view! { <p class="notice notice-failed">"No such server."</p> }.into_any(),
+                        },
+                        Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,119 @@
+// Failover relationships in the browser: create one, put a scope in it, take the partner
+// offline, watch the states, set Partner Down, bring the partner back to Normal; and
+// server-level replication after outside changes on two scopes.
+import { test, expect, open, shoot } from './fixtures';
+
+const DHCP1 = 'dhcp1.contoso.com';
+const DC1 = 'dc1.contoso.com';
+
+function addScope(tandem, server: string, net: string) {
+  const base = net.split('.').slice(0, 3).join('.');
+  tandem.cli(server, 'scope-add', '--scope', net, '--start', `${base}.10`, '--end', `${base}.200`, '--name', `lab ${net}`);
+}
+
+test('create a relationship, add a scope, partner outage, Partner Down, back to Normal', async ({ page, tandem }) => {
+  addScope(tandem, DHCP1, '10.1.0.0');
+
+  await open(page, tandem.url + '/relationships');
+  await page.click('#create-relationship');
+  await page.fill('#primary_server', DHCP1);
+  await page.fill('#secondary_server', DC1);
+  await page.fill('#name', 'lab');
+  await page.fill('#max_client_lead_time_secs', '2');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Relationship lab created on dhcp1.contoso.com and dc1.contoso.com');
+  const lab = page.locator('tr[data-relationship="lab"]');
+  await expect(lab.locator('td[data-label="Mode"]')).toHaveText('LoadBalance 50%');
+  await expect(lab.locator('[data-status="primary"]')).toHaveText('Normal', { timeout: 10_000 });
+  await expect(lab.locator('[data-status="secondary"]')).toHaveText('Normal');
+
+  // Configure failover on the new scope, into "lab": the partner gets a copy.
+  await open(page, tandem.url + '/scopes');
+  const row = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`);
+  await row.locator('button', { hasText: 'Configure Failover' }).click();
+  await page.selectOption('#relationship', 'lab');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover configured');
+  await expect(row.locator('td[data-label="Failover Relationship Name"]')).toHaveText('lab');
+  await expect(page.locator(`tr[data-server="${DC1}"][data-scope="10.1.0.0"] [data-drift]`)).toHaveText('InSync');
+  expect(tandem.cli(DC1, 'scopes')).toContain('10.1.0.0');
+
+  // The partner goes offline (Server Properties): the primary sees CommunicationInterrupted.
+  await open(page, `${tandem.url}/servers/${DC1}`);
+  await page.click('#toggle-online');
+  await expect(page.locator('#server-status')).toContainText('Unreachable');
+  await open(page, tandem.url + '/relationships');
+  await expect(lab.locator('[data-status="primary"]')).toHaveText('CommunicationInterrupted', { timeout: 10_000 });
+  await expect(lab.locator('[data-status="secondary"]')).toContainText('Unreachable');
+  await shoot(page, '20-communication-interrupted');
+
+  await lab.locator('button[data-action="partner-down"]').click();
+  await expect(page.locator('.notice-done')).toContainText('Partner Down set');
+  await expect(lab.locator('[data-status="primary"]')).toHaveText('PartnerDown');
+
+  // Back online: the partner recovers (one MCLT), then both are Normal.
+  await open(page, `${tandem.url}/servers/${DC1}`);
+  await page.click('#toggle-online');
+  await expect(page.locator('#server-status')).toHaveText('Reachable');
+  await open(page, tandem.url + '/relationships');
+  await expect(lab.locator('[data-status="primary"]')).toHaveText('Normal', { timeout: 15_000 });
+  await expect(lab.locator('[data-status="secondary"]')).toHaveText('Normal', { timeout: 5_000 });
+  await shoot(page, '21-relationships-normal');
+
+  // The dashboard agrees, on a phone too.
+  await open(page, tandem.url + '/');
+  await expect(page.locator('#tile-not-normal .count')).toHaveText('0');
+  await expect(page.locator('#tile-unreachable .count')).toHaveText('0');
+  await shoot(page, '22-dashboard');
+});
+
+test('server-level replication after outside changes on two scopes', async ({ page, tandem }) => {
+  addScope(tandem, DHCP1, '10.1.0.0');
+  await open(page, tandem.url + '/scopes');
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Configure Failover' }).click();
+  await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover configured');
+
+  // Outside changes on dhcp1, on both scopes.
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.100', '--client-id', '00155DA76602');
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.1.0.0', '--ip', '10.1.0.100', '--client-id', '00155DA76603');
+  await open(page, tandem.url + '/');
+  await expect(page.locator('#tile-out-of-sync .count')).toHaveText('4', { timeout: 5_000 });
+  await expect(page.locator('#problems')).toContainText('10.1.0.0 on dhcp1.contoso.com: OutOfSync');
+  await shoot(page, '23-dashboard-out-of-sync');
+
+  await open(page, `${tandem.url}/servers/${DHCP1}`);
+  await page.click('#replicate-server');
+  await expect(page.locator('.results')).toContainText('2 scope(s) replicated, 0 failed.');
+  await expect(page.locator('[data-result-scope="10.0.0.0"]')).toContainText('replicated to dc1.contoso.com: 1 difference(s) overwritten');
+  await expect(page.locator('[data-result-scope="10.1.0.0"]')).toContainText('replicated to dc1.contoso.com');
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.100');
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.100']);
+  await open(page, tandem.url + '/');
+  await expect(page.locator('#tile-out-of-sync .count')).toHaveText('0');
+});
+
+test('several scopes replicated at once from the DHCP Scopes view', async ({ page, tandem }) => {
+  addScope(tandem, DHCP1, '10.1.0.0');
+  await open(page, tandem.url + '/scopes');
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Configure Failover' }).click();
+  await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover configured');
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.1.0.0', '--ip', '10.1.0.100', '--client-id', '00155DA76603');
+  await open(page, tandem.url + '/scopes');
+  for (const net of ['10.0.0.0', '10.1.0.0']) {
+    await page.locator(`tr[data-server="${DHCP1}"][data-scope="${net}"] input.select-scope`).check();
+  }
+  await page.click('#replicate-selected');
+  await expect(page.locator('.results')).toContainText('2 scope(s) replicated, 0 failed.');
+  await expect(page.locator(`tr[data-server="${DC1}"][data-scope="10.1.0.0"] [data-drift]`)).toHaveText('InSync');
+
+  // Remove failover from 10.1.0.0 on dhcp1: deleted on dc1, kept on dhcp1.
+  page.once('dialog', (d) => d.accept());
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Remove Failover' }).click();
+  await expect(page.locator('.notice-done')).toContainText('deleted on dc1.contoso.com and kept here');
+  await expect(page.locator(`tr[data-server="${DC1}"][data-scope="10.1.0.0"]`)).toHaveCount(0);
+  await expect(page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`)).toBeVisible();
+});
