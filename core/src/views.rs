@@ -119,6 +119,31 @@ pub struct RelationshipRow {
     pub sync_errors: usize,
 }
 
+impl RelationshipRow {
+    /// The relationship's health in one word: `Normal` when both servers are, otherwise the
+    /// state of the server that is not (`Unreachable` when it cannot be read).
+    pub fn health(&self) -> String {
+        let word = |s: &ServerStatus| match s {
+            ServerStatus::State { state, .. } => state.to_string(),
+            ServerStatus::Unreachable { .. } => "Unreachable".to_string(),
+        };
+        let normal = |s: &ServerStatus| {
+            matches!(
+                s,
+                ServerStatus::State {
+                    state: crate::FailoverState::Normal,
+                    ..
+                }
+            )
+        };
+        if !normal(&self.primary_status) {
+            word(&self.primary_status)
+        } else {
+            word(&self.secondary_status)
+        }
+    }
+}
+
 /// A server's failover status in one relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status")]

@@ -82,10 +82,17 @@ test('server-level replication after outside changes on two scopes', async ({ pa
   await expect(page.locator('#tile-out-of-sync .count')).toHaveText('4', { timeout: 5_000 });
   await expect(page.locator('#problems')).toContainText('10.1.0.0 on dhcp1.contoso.com: OutOfSync');
   await shoot(page, '23-dashboard-out-of-sync');
+  // Each tile is a link to the filtered list.
+  await page.click('#tile-out-of-sync');
+  await expect(page).toHaveURL(/\/scopes\?filter=out-of-sync/);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await expect(page.locator('table.scopes tbody tr')).toHaveCount(4);
 
   await open(page, `${tandem.url}/servers/${DHCP1}`);
   await page.click('#replicate-server');
+  await expect(page.locator('.run-status')).toHaveText('Replication finished.');
   await expect(page.locator('.results')).toContainText('2 scope(s) replicated, 0 failed.');
+  await shoot(page, '24-server-replicated');
   await expect(page.locator('[data-result-scope="10.0.0.0"]')).toContainText('replicated to dc1.contoso.com: 1 difference(s) overwritten');
   await expect(page.locator('[data-result-scope="10.1.0.0"]')).toContainText('replicated to dc1.contoso.com');
   expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.100');

@@ -2,5 +2,6 @@
 
 pub mod badges;
 pub mod notice;
+pub mod progress;
 pub mod results;
 pub mod user_menu;

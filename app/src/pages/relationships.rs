@@ -4,11 +4,11 @@
 
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
-    ReplicateRelationship, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
-    list_relationships,
+    SetPartnerDown, UpdateRelationship, UpdateRelationshipInput, list_relationships,
 };
+use crate::api::scopes::ScopeRef;
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::results::ScopeResults;
+use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
@@ -99,7 +99,10 @@ pub fn RelationshipsPage() -> impl IntoView {
     let create = ServerAction::<CreateRelationship>::new();
     let update = ServerAction::<UpdateRelationship>::new();
     let delete = ServerAction::<DeleteRelationship>::new();
-    let replicate = ServerAction::<ReplicateRelationship>::new();
+    let run = RwSignal::new(None::<Run>);
+    let query = leptos_router::hooks::use_query_map();
+    let not_normal_only =
+        Memo::new(move |_| query.read().get("filter").as_deref() == Some("not-normal"));
     let partner_down = ServerAction::<SetPartnerDown>::new();
     // `Some(None)`: the Create dialog; `Some(Some(r))`: Edit for `r`.
     let dialog = RwSignal::new(None::<Option<FailoverRelationship>>);
@@ -109,7 +112,6 @@ pub fn RelationshipsPage() -> impl IntoView {
                 create.version().get(),
                 update.version().get(),
                 delete.version().get(),
-                replicate.version().get(),
                 partner_down.version().get(),
                 ctx.live.get(),
             )
@@ -153,12 +155,6 @@ pub fn RelationshipsPage() -> impl IntoView {
             }));
         }
     });
-    let results = move || {
-        replicate.value().get().map(|result| match result {
-            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
-            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
-        })
-    };
     view! {
         <h1>"Failover Relationships"</h1>
         <NoticeBar notice />
@@ -171,20 +167,20 @@ pub fn RelationshipsPage() -> impl IntoView {
                 </div>
             </Show>
         </Transition>
-        <Show when=move || replicate.pending().get()>
-            <p class="notice notice-warning" role="status">"Replicating every scope of the relationship…"</p>
-        </Show>
-        {results}
+        <RunView run />
         {move || dialog.get().map(|existing| view! { <RelationshipDialog existing create update open=dialog /> })}
         <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
             {move || {
                 rows.get()
                     .map(|result| match result {
-                        Ok(list) => {
+                        Ok(mut list) => {
+                            if not_normal_only.get() {
+                                list.retain(|r| r.health() != "Normal");
+                            }
                             let manage = ctx.can(Permission::ManageRelationships);
                             let lines = list
                                 .into_iter()
-                                .map(|row| view! { <RelationshipLine row manage delete replicate partner_down dialog /> })
+                                .map(|row| view! { <RelationshipLine row manage delete run partner_down dialog /> })
                                 .collect_view();
                             view! {
                                 <div class="table-wrap">
@@ -220,7 +216,7 @@ fn RelationshipLine(
     row: RelationshipRow,
     manage: bool,
     delete: ServerAction<DeleteRelationship>,
-    replicate: ServerAction<ReplicateRelationship>,
+    run: RwSignal<Option<Run>>,
     partner_down: ServerAction<SetPartnerDown>,
     dialog: RwSignal<Option<Option<FailoverRelationship>>>,
 ) -> impl IntoView {
@@ -306,7 +302,7 @@ fn RelationshipLine(
                                 </button>
                             }
                         });
-                        let (name2, primary2) = (name.clone(), primary.clone());
+                        let (scopes_of, primary2) = (r.scopes.clone(), primary.clone());
                         view! {
                             <div class="actions">
                                 <button class="small secondary" on:click=move |_| dialog.set(Some(Some(for_edit.clone())))>
@@ -316,7 +312,11 @@ fn RelationshipLine(
                                     class="small"
                                     title="Overwrite the secondary's copies of every scope with the primary's"
                                     on:click=move |_| {
-                                        replicate.dispatch(ReplicateRelationship { target: RelationshipRef { server: primary2.clone(), name: name2.clone() } });
+                                        let targets = scopes_of
+                                            .iter()
+                                            .map(|s| ScopeRef { server: primary2.clone(), scope_id: s.to_string() })
+                                            .collect();
+                                        replicate_all(targets, run);
                                     }
                                 >
                                     "Replicate"

@@ -7,12 +7,10 @@ use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
-use crate::api::scopes::{
-    ClearSyncError, ReplicateScope, ReplicateScopes, ScopeRef, SyncErrorRef, list_scopes,
-};
+use crate::api::scopes::{ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::results::ScopeResults;
+use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
@@ -49,7 +47,8 @@ pub fn ScopesPage() -> impl IntoView {
     let remove = ServerAction::<RemoveScopeFromFailover>::new();
     let add = ServerAction::<AddScopeToRelationship>::new();
     let create = ServerAction::<CreateRelationship>::new();
-    let many = ServerAction::<ReplicateScopes>::new();
+    let run = RwSignal::new(None::<Run>);
+    let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let configure = RwSignal::new(None::<ScopeRow>);
     let selected = RwSignal::new(BTreeSet::<(String, String)>::new());
     let actions = Actions {
@@ -60,6 +59,8 @@ pub fn ScopesPage() -> impl IntoView {
         selected,
     };
     let ctx = PageContext::get();
+    let query = leptos_router::hooks::use_query_map();
+    let filter = Memo::new(move |_| query.read().get("filter"));
     let scopes = Resource::new(
         move || {
             (
@@ -68,7 +69,7 @@ pub fn ScopesPage() -> impl IntoView {
                 remove.version().get(),
                 add.version().get(),
                 create.version().get(),
-                many.version().get(),
+                running(),
                 ctx.live.get(),
             )
         },
@@ -107,14 +108,8 @@ pub fn ScopesPage() -> impl IntoView {
             .into_iter()
             .map(|(server, scope_id)| ScopeRef { server, scope_id })
             .collect();
-        many.dispatch(ReplicateScopes { targets });
+        replicate_all(targets, run);
         selected.set(BTreeSet::new());
-    };
-    let results = move || {
-        many.value().get().map(|result| match result {
-            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
-            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
-        })
     };
     Effect::new(move |_| {
         if let Some(result) = replicate.value().get() {
@@ -133,27 +128,43 @@ pub fn ScopesPage() -> impl IntoView {
     view! {
         <h1>"DHCP Scopes"</h1>
         <NoticeBar notice />
-        <Show when=move || !selected.get().is_empty() || many.pending().get()>
-            <div class="toolbar">
-                <button id="replicate-selected" on:click=replicate_selected disabled=move || many.pending().get()>
-                    {move || {
-                        if many.pending().get() {
-                            "Replicating…".to_string()
-                        } else {
-                            format!("Replicate {} selected scope(s)", selected.get().len())
-                        }
-                    }}
-                </button>
-            </div>
+        <Show when=move || filter.get().is_some()>
+            <p class="crumbs">
+                {move || format!("Showing only: {}. ", filter.get().unwrap_or_default().replace('-', " "))}
+                <a href="/scopes">"Show all"</a>
+            </p>
         </Show>
-        {results}
+        <div class="toolbar">
+            <Show when=move || !selected.get().is_empty()>
+                <button id="replicate-selected" on:click=replicate_selected disabled=running>
+                    {move || format!("Replicate {} selected scope(s)", selected.get().len())}
+                </button>
+            </Show>
+            <button
+                id="check-drift"
+                class="secondary"
+                title="Read every server again and compare each failover scope's two copies"
+                on:click=move |_| ctx.live.update(|n| *n += 1)
+            >
+                "Check drift now"
+            </button>
+        </div>
+        <RunView run />
         {move || configure.get().map(|row| view! { <ConfigureFailoverDialog row add create close=configure /> })}
         <Transition fallback=|| view! { <p class="muted">"Collecting scopes from every server…"</p> }>
             {move || {
                 scopes
                     .get()
                     .map(|result| match result {
-                        Ok(view) => {
+                        Ok(mut view) => {
+                            // The Dashboard links here with a filter.
+                            match filter.get().as_deref() {
+                                Some("out-of-sync") => view.rows.retain(|r| {
+                                    r.drift.as_ref().is_some_and(|d| d.label() != "InSync")
+                                }),
+                                Some("sync-errors") => view.rows.retain(|r| r.sync_error.is_some()),
+                                _ => {}
+                            }
                             // Read here, where the Transition tracks it, for every row.
                             let can = Can {
                                 replicate: ctx.can(Permission::ReplicateScope),

@@ -1,11 +1,13 @@
 //! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
 //! replication, and taking a built-in server offline and back.
 
-use crate::api::servers::{ReplicateServer, ServerOnline, SetServerOnline, list_servers};
+use crate::api::scopes::{ScopeRef, list_scopes};
+use crate::api::servers::{ServerOnline, SetServerOnline, list_servers};
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::results::ScopeResults;
+use crate::components::progress::{Run, RunView, replicate_all};
 use crate::session::PageContext;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use tandem_core::access::Permission;
 use tandem_core::views::ServerRow;
@@ -21,6 +23,9 @@ fn status(row: &ServerRow) -> (&'static str, String) {
 pub fn ServersPage() -> impl IntoView {
     let ctx = PageContext::get();
     let servers = Resource::new(move || ctx.live.get(), |_| list_servers());
+    let query = leptos_router::hooks::use_query_map();
+    let unreachable_only =
+        Memo::new(move |_| query.read().get("filter").as_deref() == Some("unreachable"));
     view! {
         <h1>"DHCP Servers"</h1>
         <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
@@ -31,6 +36,7 @@ pub fn ServersPage() -> impl IntoView {
                         Ok(rows) => {
                             let lines = rows
                                 .into_iter()
+                                .filter(|r| !unreachable_only.get() || r.unreachable.is_some())
                                 .map(|row| {
                                     let (class, text) = status(&row);
                                     let href = format!("/servers/{}", row.name);
@@ -79,15 +85,10 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let name = Memo::new(move |_| params.read().get("server").unwrap_or_default());
     let notice = RwSignal::new(None::<Notice>);
     let online = ServerAction::<SetServerOnline>::new();
-    let replicate = ServerAction::<ReplicateServer>::new();
+    let run = RwSignal::new(None::<Run>);
+    let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let servers = Resource::new(
-        move || {
-            (
-                online.version().get(),
-                replicate.version().get(),
-                ctx.live.get(),
-            )
-        },
+        move || (online.version().get(), running(), ctx.live.get()),
         |_| list_servers(),
     );
     Effect::new(move |_| {
@@ -98,20 +99,31 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             }));
         }
     });
-    let results = move || {
-        replicate.value().get().map(|result| match result {
-            Ok(list) => view! { <ScopeResults results=list /> }.into_any(),
-            Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
-        })
+    // Server-level replication: every failover scope on this server, one at a time.
+    let replicate_server = move |server: String| {
+        spawn_local(async move {
+            match list_scopes().await {
+                Ok(view) => {
+                    let targets = view
+                        .rows
+                        .into_iter()
+                        .filter(|r| r.server.as_str() == server && r.relationship.is_some())
+                        .map(|r| ScopeRef {
+                            server: server.clone(),
+                            scope_id: r.scope_id.to_string(),
+                        })
+                        .collect();
+                    replicate_all(targets, run);
+                }
+                Err(e) => notice.set(Some(Notice::from_error(&e))),
+            }
+        });
     };
     view! {
         <p class="crumbs"><a href="/servers">"DHCP Servers"</a>" › "{move || name.get()}</p>
         <h1>"Server Properties"</h1>
         <NoticeBar notice />
-        <Show when=move || replicate.pending().get()>
-            <p class="notice notice-warning" role="status">"Replicating every failover scope on this server…"</p>
-        </Show>
-        {results}
+        <RunView run />
         <Transition fallback=|| view! { <p class="muted">"Asking the server…"</p> }>
             {move || {
                 servers
@@ -143,10 +155,8 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                     view! {
                                         <button
                                             id="replicate-server"
-                                            disabled=move || replicate.pending().get()
-                                            on:click=move |_| {
-                                                replicate.dispatch(ReplicateServer { server: server.clone() });
-                                            }
+                                            disabled=running
+                                            on:click=move |_| replicate_server(server.clone())
                                         >
                                             "Replicate Server"
                                         </button>

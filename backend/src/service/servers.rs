@@ -2,34 +2,10 @@
 
 use super::{Caller, ServiceError, Tandem};
 use crate::store;
-use tandem_core::FailoverState;
+use tandem_core::ServerName;
 use tandem_core::access::Permission;
 use tandem_core::drift::DriftStatus;
-use tandem_core::views::{Dashboard, RelationshipRow, ServerRow, ServerStatus};
-
-/// A relationship's health in one word: `Normal` when both servers are, otherwise the state
-/// of the server that is not (`Unreachable` when it cannot be read).
-pub fn health(r: &RelationshipRow) -> String {
-    let word = |s: &ServerStatus| match s {
-        ServerStatus::State { state, .. } => state.to_string(),
-        ServerStatus::Unreachable { .. } => "Unreachable".to_string(),
-    };
-    let normal = |s: &ServerStatus| {
-        matches!(
-            s,
-            ServerStatus::State {
-                state: FailoverState::Normal,
-                ..
-            }
-        )
-    };
-    if !normal(&r.primary_status) {
-        word(&r.primary_status)
-    } else {
-        word(&r.secondary_status)
-    }
-}
-use tandem_core::ServerName;
+use tandem_core::views::{Dashboard, ServerRow};
 
 impl Tandem {
     /// Watches for changes made outside Tandem (and failover state changes): every `every`,
@@ -161,7 +137,7 @@ impl Tandem {
             .count();
         let mut by_state: std::collections::BTreeMap<String, usize> = Default::default();
         for r in &relationships {
-            *by_state.entry(health(r)).or_default() += 1;
+            *by_state.entry(r.health()).or_default() += 1;
         }
         let failover: Vec<_> = scopes
             .rows
