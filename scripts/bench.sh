@@ -45,7 +45,7 @@ t1=$(date +%s%N)
 echo "reservation change, both servers:      $(ms "$t0" "$t1" $(( 2 * n ))) ms mean over $(( 2 * n )) changes"
 
 t0=$(date +%s%N)
-for _ in $(seq "$n"); do curl -sf "http://127.0.0.1:$port/" >/dev/null; done
+for _ in $(seq "$n"); do curl -sf "http://127.0.0.1:$port/scopes" >/dev/null; done
 t1=$(date +%s%N)
 echo "DHCP Scopes page, server-rendered:     $(ms "$t0" "$t1" "$n") ms mean over $n loads"
 
