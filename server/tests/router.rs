@@ -1,6 +1,7 @@
 //! The real router, called directly: the session guard, the same-origin guard, security
 //! headers, server functions with the typed wire error, and pages rendered with the servers'
-//! data.
+//! data. They run on a multi-threaded runtime, as the real server does: several Leptos
+//! renderers on separate current-thread runtimes in one process stalled now and then.
 
 use app::api::ssr::CookiePolicy;
 use axum::body::Body;
@@ -99,7 +100,7 @@ fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     request.body(Body::empty()).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_pages_redirect_to_sign_in_and_calls_are_refused() {
     let app = app().await;
     let page = app
@@ -132,7 +133,7 @@ async fn without_a_session_pages_redirect_to_sign_in_and_calls_are_refused() {
     assert_eq!(forged.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sets_a_fresh_http_only_strict_cookie_each_time() {
     let app = app().await;
     let first = app.sign_in().await;
@@ -177,7 +178,7 @@ async fn sign_in_sets_a_fresh_http_only_strict_cookie_each_time() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_the_session() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -200,7 +201,7 @@ async fn sign_out_ends_the_session() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_post_is_refused_and_changes_nothing() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -229,7 +230,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
     assert_eq!(app.call(own).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_a_nonce_csp() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -259,7 +260,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scopes_page_renders_both_seed_servers_in_sync() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -275,7 +276,7 @@ async fn the_scopes_page_renders_both_seed_servers_in_sync() {
     assert!(page.body.contains("dhcp1.contoso.com-dc1.contoso.com"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_client_id_is_a_validation_error_naming_the_field() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -299,7 +300,7 @@ async fn a_bad_client_id_is_a_validation_error_naming_the_field() {
     assert_eq!(error.field("ip_address"), None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_server_is_not_found() {
     let app = app().await;
     let cookie = app.sign_in().await;
@@ -317,7 +318,7 @@ async fn an_unknown_server_is_not_found() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reservation_created_over_http_is_replicated_and_exported() {
     let app = app().await;
     let cookie = app.sign_in().await;
