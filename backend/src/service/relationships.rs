@@ -236,6 +236,25 @@ impl Tandem {
         Ok(r)
     }
 
+    /// The partner of `server` in `r`, after checking the caller may manage relationships on
+    /// both servers.
+    async fn partner_for(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        r: &FailoverRelationship,
+        action: &str,
+        what: &str,
+    ) -> Result<(ServerName, Arc<dyn DhcpDriver>), ServiceError> {
+        let partner_name = r.partner_of(server).cloned().ok_or_else(|| {
+            ServiceError::conflict(format!("{server} is not in relationship {}", r.name))
+        })?;
+        let (_, partner) = self
+            .pair(caller, server, &partner_name, action, what)
+            .await?;
+        Ok((partner_name, partner))
+    }
+
     /// Where a managed server's partner can reach it (for heartbeats), if Tandem knows.
     async fn endpoint_of(&self, name: &ServerName) -> Result<Option<String>, ServiceError> {
         let mut conn = self.store.pool().acquire().await?;
@@ -363,18 +382,8 @@ impl Tandem {
         let what = format!("scope {scope_id} into {name}");
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
-        let partner_name = r
-            .partner_of(server)
-            .cloned()
-            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
-        let (_, partner) = self
-            .pair(
-                caller,
-                server,
-                &partner_name,
-                "add_scope_to_relationship",
-                &what,
-            )
+        let (partner_name, partner) = self
+            .partner_for(caller, server, &r, "add_scope_to_relationship", &what)
             .await?;
         let source = driver.scope(scope_id).await?;
         if let Some(holder) = tandem_core::failover_rules::holder_of(
@@ -449,18 +458,8 @@ impl Tandem {
             )
         })?;
         let what = format!("scope {scope_id} out of {}", r.name);
-        let partner_name = r
-            .partner_of(server)
-            .cloned()
-            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
-        let (_, partner) = self
-            .pair(
-                caller,
-                server,
-                &partner_name,
-                "remove_scope_from_failover",
-                &what,
-            )
+        let (partner_name, partner) = self
+            .partner_for(caller, server, &r, "remove_scope_from_failover", &what)
             .await?;
         let id = self
             .begin(&self.event(
@@ -525,12 +524,8 @@ impl Tandem {
         let what = format!("relationship {name}");
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
-        let partner_name = r
-            .partner_of(server)
-            .cloned()
-            .ok_or_else(|| ServiceError::conflict("not in the relationship"))?;
-        let (_, partner) = self
-            .pair(caller, server, &partner_name, "delete_relationship", &what)
+        let (partner_name, partner) = self
+            .partner_for(caller, server, &r, "delete_relationship", &what)
             .await?;
         let mut event = self.event(
             caller,
