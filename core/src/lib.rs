@@ -8,6 +8,7 @@ pub mod error;
 pub mod failover_rules;
 pub mod model;
 pub mod replication;
+pub mod scope_input;
 pub mod validate;
 pub mod views;
 

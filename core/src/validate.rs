@@ -182,6 +182,25 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
     errors.into_result()
 }
 
+/// Whether `scope` may stand on a server beside `others`: consistent in itself, and its subnet
+/// overlapping none of theirs (`others` may include the scope's own previous copy, by ID).
+pub fn scope_fits(others: &[Scope], scope: &Scope) -> Result<(), FieldErrors> {
+    scope_is_consistent(scope)?;
+    let mut errors = FieldErrors::default();
+    for other in others.iter().filter(|o| o.id != scope.id) {
+        if other.subnet().overlaps(scope.subnet()) {
+            errors.push(
+                "scope_id",
+                format!(
+                    "subnet {}/{} overlaps scope {} ({}/{}) on this server",
+                    scope.id, scope.prefix_len, other.id, other.id, other.prefix_len
+                ),
+            );
+        }
+    }
+    errors.into_result()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -268,6 +287,40 @@ pub(crate) mod tests {
         let e = reservation_fits(&scope, &same_mac).unwrap_err();
         assert!(e.get("client_id").unwrap().contains("10.0.0.99"));
         assert!(e.get("ip_address").is_none());
+    }
+
+    #[test]
+    fn overlapping_subnets_on_one_server_are_refused() {
+        let a = seed_scope();
+        let mut b = seed_scope();
+        b.id = ScopeId::parse("10.0.0.128").unwrap();
+        b.prefix_len = 25;
+        b.range =
+            IpRange::new("10.0.0.130".parse().unwrap(), "10.0.0.140".parse().unwrap()).unwrap();
+        b.reservations.clear();
+        assert!(
+            scope_fits(&[a.clone()], &b)
+                .unwrap_err()
+                .get("scope_id")
+                .unwrap()
+                .contains("overlaps scope 10.0.0.0")
+        );
+        let mut c = b.clone();
+        c.id = ScopeId::parse("10.0.1.0").unwrap();
+        c.prefix_len = 24;
+        c.range = IpRange::new("10.0.1.1".parse().unwrap(), "10.0.1.9".parse().unwrap()).unwrap();
+        scope_fits(&[a.clone()], &c).unwrap();
+        // Its own previous copy does not count.
+        scope_fits(&[a.clone()], &a).unwrap();
+    }
+
+    #[test]
+    fn a_scope_version_changes_with_any_edit() {
+        let a = seed_scope();
+        let mut b = a.clone();
+        assert_eq!(a.version(), b.version());
+        b.lease_duration_secs += 1;
+        assert_ne!(a.version(), b.version());
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod seed;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use tandem_core::validate::{reservation_fits, scope_is_consistent};
+use tandem_core::validate::reservation_fits;
 use tandem_core::{
     FailoverRelationship, FailoverReport, FailoverState, FieldErrors, MacAddress, Reservation,
     Scope, ScopeId, ServerName,
@@ -284,7 +284,7 @@ impl BuiltinServer {
         let out = f(&mut next)?;
         for scope in &next.scopes {
             if current.scope(scope.id) != Some(scope) {
-                scope_is_consistent(scope).map_err(Failure::Invalid)?;
+                tandem_core::validate::scope_fits(&next.scopes, scope).map_err(Failure::Invalid)?;
             }
         }
         next.save(&self.path)

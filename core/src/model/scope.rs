@@ -62,6 +62,26 @@ impl Scope {
         self.reservations.iter().find(|r| r.ip_address == ip)
     }
 
+    /// Every address of the subnet, network to broadcast.
+    pub fn subnet(&self) -> IpRange {
+        let mask = u32::from(self.subnet_mask());
+        let net = u32::from(self.id.addr()) & mask;
+        IpRange::new(Ipv4Addr::from(net), Ipv4Addr::from(net | !mask))
+            .expect("a subnet's network address is never above its broadcast")
+    }
+
+    /// A tag that changes whenever anything in the scope does (properties, exclusions,
+    /// options, reservations): an edit names the version it was based on.
+    pub fn version(&self) -> String {
+        let text = format!("{self:?}");
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in text.as_bytes() {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     /// Reservations in address order, the order every view and comparison uses.
     pub fn sort_reservations(&mut self) {
         self.reservations.sort_by_key(|r| r.ip_address);
@@ -70,6 +90,20 @@ impl Scope {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_subnet_holds_two_to_the_host_bits_and_its_network(addr in any::<u32>(), prefix in 1u8..=30) {
+            let mut scope = crate::validate::tests::seed_scope();
+            let mask = u32::MAX << (32 - u32::from(prefix));
+            scope.id = crate::ScopeId::from_addr((addr & mask).into());
+            scope.prefix_len = prefix;
+            let subnet = scope.subnet();
+            prop_assert_eq!(subnet.start(), scope.id.addr());
+            prop_assert_eq!(subnet.len(), 1u64 << (32 - u32::from(prefix)));
+        }
+    }
     #[test]
     fn subnet_masks_follow_the_prefix() {
         let mut scope = crate::validate::tests::seed_scope();

@@ -1,0 +1,314 @@
+//! The scope dialog as typed: every property of a scope, its exclusions and option values,
+//! parsed field by field.
+
+use crate::model::address::parse_ipv4;
+use crate::{FieldErrors, IpRange, OptionValue, Reservation, Scope, ScopeId, ScopeState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// One option value as typed: its code, its declared type, and the value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionInput {
+    pub code: String,
+    /// `Addresses`, `Text`, `Number` or `Flag`.
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeInput {
+    pub scope_id: String,
+    /// `255.255.255.0`, `/24` or `24`.
+    pub subnet_mask: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub start: String,
+    pub end: String,
+    /// Seconds; empty means eight days.
+    #[serde(default)]
+    pub lease_duration_secs: String,
+    /// `Active` (default) or `Inactive`.
+    #[serde(default)]
+    pub state: String,
+    /// Ranges separated by commas or new lines: `10.0.0.1-10.0.0.9`.
+    #[serde(default)]
+    pub exclusions: String,
+    #[serde(default)]
+    pub options: Vec<OptionInput>,
+}
+
+fn prefix_of(mask: &str) -> Result<u8, String> {
+    let t = mask.trim().trim_start_matches('/');
+    if let Ok(n) = t.parse::<u8>() {
+        return if (1..=30).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!("/{n} is not a usable prefix length (1 to 30)"))
+        };
+    }
+    let m: Ipv4Addr = t
+        .parse()
+        .map_err(|_| format!("'{t}' is not a subnet mask (like 255.255.255.0 or /24)"))?;
+    let bits = u32::from(m);
+    let ones = bits.leading_ones();
+    if bits.checked_shl(ones).unwrap_or(0) != 0 {
+        return Err(format!("{m} is not a contiguous subnet mask"));
+    }
+    u8::try_from(ones).map_err(|_| "bad mask".to_string())
+}
+
+fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
+    let code: u8 = o
+        .code
+        .trim()
+        .parse()
+        .ok()
+        .filter(|c| (1..=254).contains(c))
+        .ok_or_else(|| format!("'{}' is not an option code (1 to 254)", o.code.trim()))?;
+    let kind = match code {
+        3 | 6 => "addresses",
+        15 => "text",
+        _ => o.kind.trim(),
+    }
+    .to_ascii_lowercase();
+    let v = o.value.trim();
+    let value = match kind.as_str() {
+        "addresses" => OptionValue::Addresses(
+            v.split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(parse_ipv4)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("option {code}: {e}"))?,
+        ),
+        "text" => OptionValue::Text(v.to_string()),
+        "number" => OptionValue::Number(
+            v.parse()
+                .map_err(|_| format!("option {code}: '{v}' is not a whole number"))?,
+        ),
+        "flag" => OptionValue::Flag(match v.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => true,
+            "false" | "no" | "0" => false,
+            _ => return Err(format!("option {code}: '{v}' is not true or false")),
+        }),
+        other => {
+            return Err(format!(
+                "option {code}: '{other}' is not a type (Addresses, Text, Number, Flag)"
+            ));
+        }
+    };
+    if matches!(&value, OptionValue::Addresses(a) if a.is_empty()) {
+        return Err(format!("option {code}: give at least one address"));
+    }
+    Ok((code, value))
+}
+
+impl ScopeInput {
+    /// The scope these fields describe, holding `reservations` (an edit keeps the scope's own).
+    pub fn parse(&self, reservations: Vec<Reservation>) -> Result<Scope, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let id = errors.take("scope_id", ScopeId::parse(&self.scope_id));
+        let prefix = errors.take("subnet_mask", prefix_of(&self.subnet_mask));
+        let start = errors.take("start", parse_ipv4(&self.start));
+        let end = errors.take("end", parse_ipv4(&self.end));
+        let range = match (start, end) {
+            (Some(s), Some(e)) => errors.take("end", IpRange::new(s, e)),
+            _ => None,
+        };
+        let lease = if self.lease_duration_secs.trim().is_empty() {
+            Some(Scope::DEFAULT_LEASE_SECS)
+        } else {
+            errors.take(
+                "lease_duration_secs",
+                self.lease_duration_secs
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| "give the lease duration in seconds".to_string()),
+            )
+        };
+        let state = match self.state.trim().to_ascii_lowercase().as_str() {
+            "" | "active" => Some(ScopeState::Active),
+            "inactive" => Some(ScopeState::Inactive),
+            other => {
+                errors.push("state", format!("'{other}' is not Active or Inactive"));
+                None
+            }
+        };
+        let mut exclusions = Vec::new();
+        for part in self
+            .exclusions
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let parsed = part
+                .split_once('-')
+                .ok_or_else(|| format!("'{part}' is not a range like 10.0.0.1-10.0.0.9"))
+                .and_then(|(a, b)| IpRange::new(parse_ipv4(a)?, parse_ipv4(b)?));
+            if let Some(r) = errors.take("exclusions", parsed) {
+                exclusions.push(r);
+            }
+        }
+        let mut options = BTreeMap::new();
+        for o in &self.options {
+            if let Some((code, value)) = errors.take("options", option_value(o)) {
+                if options.insert(code, value).is_some() {
+                    errors.push("options", format!("option {code} is given twice"));
+                }
+            }
+        }
+        match (id, prefix, range, lease, state) {
+            (Some(id), Some(prefix_len), Some(range), Some(lease_duration_secs), Some(state))
+                if errors.is_empty() =>
+            {
+                let mut scope = Scope {
+                    id,
+                    name: self.name.trim().to_string(),
+                    description: self.description.trim().to_string(),
+                    range,
+                    prefix_len,
+                    lease_duration_secs,
+                    state,
+                    exclusions,
+                    options,
+                    reservations,
+                };
+                scope.sort_reservations();
+                crate::validate::scope_is_consistent(&scope)?;
+                Ok(scope)
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The fields of an existing scope, to edit.
+    pub fn of(scope: &Scope) -> Self {
+        Self {
+            scope_id: scope.id.to_string(),
+            subnet_mask: scope.subnet_mask().to_string(),
+            name: scope.name.clone(),
+            description: scope.description.clone(),
+            start: scope.range.start().to_string(),
+            end: scope.range.end().to_string(),
+            lease_duration_secs: scope.lease_duration_secs.to_string(),
+            state: format!("{:?}", scope.state),
+            exclusions: scope
+                .exclusions
+                .iter()
+                .map(|r| format!("{}-{}", r.start(), r.end()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            options: scope
+                .options
+                .iter()
+                .map(|(code, v)| {
+                    let (kind, value) = match v {
+                        OptionValue::Addresses(a) => (
+                            "Addresses",
+                            a.iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                        OptionValue::Text(t) => ("Text", t.clone()),
+                        OptionValue::Number(n) => ("Number", n.to_string()),
+                        OptionValue::Flag(f) => ("Flag", f.to_string()),
+                    };
+                    OptionInput {
+                        code: code.to_string(),
+                        kind: kind.into(),
+                        value,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ScopeInput {
+        ScopeInput {
+            scope_id: "10.1.0.0".into(),
+            subnet_mask: "255.255.255.0".into(),
+            name: "Lab".into(),
+            start: "10.1.0.10".into(),
+            end: "10.1.0.200".into(),
+            exclusions: "10.1.0.10-10.1.0.19, 10.1.0.50-10.1.0.59".into(),
+            options: vec![
+                OptionInput {
+                    code: "3".into(),
+                    kind: String::new(),
+                    value: "10.1.0.1".into(),
+                },
+                OptionInput {
+                    code: "6".into(),
+                    kind: String::new(),
+                    value: "10.1.0.2, 10.1.0.3".into(),
+                },
+                OptionInput {
+                    code: "15".into(),
+                    kind: String::new(),
+                    value: "contoso.com".into(),
+                },
+                OptionInput {
+                    code: "42".into(),
+                    kind: "Addresses".into(),
+                    value: "10.1.0.4".into(),
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_full_scope_parses_and_round_trips() {
+        let scope = input().parse(vec![]).unwrap();
+        assert_eq!(scope.prefix_len, 24);
+        assert_eq!(scope.lease_duration_secs, Scope::DEFAULT_LEASE_SECS);
+        assert_eq!(scope.exclusions.len(), 2);
+        assert_eq!(scope.options[&15], OptionValue::Text("contoso.com".into()));
+        assert_eq!(ScopeInput::of(&scope).parse(vec![]).unwrap(), scope);
+    }
+
+    #[test]
+    fn masks_are_accepted_as_dotted_or_prefix() {
+        for m in ["255.255.0.0", "/16", "16"] {
+            assert_eq!(prefix_of(m).unwrap(), 16, "{m}");
+        }
+        assert!(prefix_of("255.0.255.0").is_err());
+        assert!(prefix_of("/31").is_err());
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let cases: Vec<(fn(&mut ScopeInput), &str)> = vec![
+            (|i| i.scope_id = "10.1.0.300".into(), "scope_id"),
+            (|i| i.scope_id = "10.1.0.7".into(), "scope_id"),
+            (|i| i.end = "10.2.0.5".into(), "range"),
+            (|i| i.end = "10.1.0.5".into(), "end"),
+            (|i| i.exclusions = "10.1.0.1-10.1.0.5".into(), "exclusions"),
+            (
+                |i| i.exclusions = "10.1.0.20-10.1.0.40, 10.1.0.30-10.1.0.45".into(),
+                "exclusions",
+            ),
+            (|i| i.options[0].value = "router".into(), "options"),
+            (|i| i.options[3].kind = "Colour".into(), "options"),
+            (
+                |i| i.lease_duration_secs = "8 days".into(),
+                "lease_duration_secs",
+            ),
+            (|i| i.state = "Paused".into(), "state"),
+            (|i| i.name = " ".into(), "name"),
+        ];
+        for (change, field) in cases {
+            let mut i = input();
+            change(&mut i);
+            let e = i.parse(vec![]).unwrap_err();
+            assert!(e.get(field).is_some(), "{field}: {e}");
+        }
+    }
+}
