@@ -152,10 +152,10 @@ impl ScopeInput {
         }
         let mut options = BTreeMap::new();
         for o in &self.options {
-            if let Some((code, value)) = errors.take("options", option_value(o)) {
-                if options.insert(code, value).is_some() {
-                    errors.push("options", format!("option {code} is given twice"));
-                }
+            if let Some((code, value)) = errors.take("options", option_value(o))
+                && options.insert(code, value).is_some()
+            {
+                errors.push("options", format!("option {code} is given twice"));
             }
         }
         match (id, prefix, range, lease, state) {
@@ -285,7 +285,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(fn(&mut ScopeInput), &str)> = vec![
+        type Change = fn(&mut ScopeInput);
+        let cases: Vec<(Change, &str)> = vec![
             (|i| i.scope_id = "10.1.0.300".into(), "scope_id"),
             (|i| i.scope_id = "10.1.0.7".into(), "scope_id"),
             (|i| i.end = "10.2.0.5".into(), "range"),

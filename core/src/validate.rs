@@ -299,7 +299,7 @@ pub(crate) mod tests {
             IpRange::new("10.0.0.130".parse().unwrap(), "10.0.0.140".parse().unwrap()).unwrap();
         b.reservations.clear();
         assert!(
-            scope_fits(&[a.clone()], &b)
+            scope_fits(std::slice::from_ref(&a), &b)
                 .unwrap_err()
                 .get("scope_id")
                 .unwrap()
@@ -309,9 +309,9 @@ pub(crate) mod tests {
         c.id = ScopeId::parse("10.0.1.0").unwrap();
         c.prefix_len = 24;
         c.range = IpRange::new("10.0.1.1".parse().unwrap(), "10.0.1.9".parse().unwrap()).unwrap();
-        scope_fits(&[a.clone()], &c).unwrap();
+        scope_fits(std::slice::from_ref(&a), &c).unwrap();
         // Its own previous copy does not count.
-        scope_fits(&[a.clone()], &a).unwrap();
+        scope_fits(std::slice::from_ref(&a), &a).unwrap();
     }
 
     #[test]
