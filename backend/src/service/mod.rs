@@ -8,6 +8,7 @@ mod auth;
 mod events;
 mod relationships;
 mod reservations;
+mod scope_edits;
 mod scopes;
 mod servers;
 mod users;

@@ -1,0 +1,169 @@
+//! Scopes created, edited and deleted through Tandem. An edit carries the version it was based
+//! on; on a failover scope it reaches the partner too (the partner keeps its own reservations:
+//! the change is applied, not the whole copy).
+
+use super::{Caller, ServiceError, Tandem};
+use crate::driver::DriverError;
+use tandem_core::access::Permission;
+use tandem_core::scope_input::ScopeInput;
+use tandem_core::validate::scope_fits;
+use tandem_core::views::ChangeOutcome;
+use tandem_core::{FieldError, Scope, ScopeId, ServerName};
+
+impl Tandem {
+    /// Add-DhcpServerv4Scope through Tandem: refused, field by field, if any rule is broken
+    /// (the subnet overlapping another scope on the server included).
+    #[tracing::instrument(skip_all, err, fields(server = %server))]
+    pub async fn create_scope(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        input: &ScopeInput,
+    ) -> Result<Scope, ServiceError> {
+        let what = format!("scope {}", input.scope_id.trim());
+        self.authorize(
+            caller,
+            Permission::EditScopes,
+            Some(server),
+            "create_scope",
+            &what,
+        )
+        .await?;
+        let scope = input.parse(Vec::new())?;
+        let driver = self.driver(server).await?;
+        let existing = driver.scopes().await?;
+        if existing.iter().any(|s| s.id == scope.id) {
+            return Err(ServiceError::Validation(
+                FieldError::new(
+                    "scope_id",
+                    format!("{server} already has a scope {}", scope.id),
+                )
+                .into(),
+            ));
+        }
+        scope_fits(&existing, &scope)?;
+        let mut event = self.event(caller, "create_scope", "scope", &what, Some(server));
+        event.after_json = serde_json::to_string(&scope).ok();
+        let id = self.begin(&event).await?;
+        match driver.put_scope(&scope).await {
+            Ok(()) => self.finish(id, "ok", None).await?,
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                return Err(e.into());
+            }
+        }
+        self.notify("scope", Some(server), Some(scope.id));
+        Ok(scope)
+    }
+
+    /// Set-DhcpServerv4Scope (and its exclusions and options) through Tandem, provided the
+    /// scope is still at `expected_version`; then the same change on the partner.
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn update_scope(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        expected_version: &str,
+        input: &ScopeInput,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let what = format!("scope {scope_id}");
+        self.authorize(
+            caller,
+            Permission::EditScopes,
+            Some(server),
+            "update_scope",
+            &what,
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let existing = driver.scopes().await?;
+        let before = existing
+            .iter()
+            .find(|s| s.id == scope_id)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("scope {scope_id} on {server}")))?;
+        if before.version() != expected_version {
+            return Err(ServiceError::conflict(format!(
+                "scope {scope_id} on {server} was changed by someone else after you opened it"
+            )));
+        }
+        let mut typed = input.clone();
+        typed.scope_id = scope_id.to_string();
+        let after = typed.parse(before.reservations.clone())?;
+        scope_fits(&existing, &after)?;
+        let partnership = self.partnership(driver.as_ref(), scope_id).await?;
+        let mut event = self.event(caller, "update_scope", "scope", &what, Some(server));
+        event.before_json = serde_json::to_string(&before).ok();
+        event.after_json = serde_json::to_string(&after).ok();
+        let on_partner = after.clone();
+        self.apply_change(
+            event,
+            server,
+            scope_id,
+            partnership,
+            || driver.put_scope(&after),
+            |partner| async move {
+                // The partner's copy takes the new properties and keeps its reservations.
+                let theirs = match partner.scope(scope_id).await {
+                    Ok(copy) => copy.reservations,
+                    Err(DriverError::NotFound { .. }) => on_partner.reservations.clone(),
+                    Err(e) => return Err(e),
+                };
+                partner
+                    .put_scope(&Scope {
+                        reservations: theirs,
+                        ..on_partner
+                    })
+                    .await
+            },
+        )
+        .await
+    }
+
+    /// Remove-DhcpServerv4Scope through Tandem: refused while the scope is in failover
+    /// (remove failover first, which keeps the scope here).
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn delete_scope(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<(), ServiceError> {
+        let what = format!("scope {scope_id}");
+        self.authorize(
+            caller,
+            Permission::EditScopes,
+            Some(server),
+            "delete_scope",
+            &what,
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let before = driver.scope(scope_id).await?;
+        if let Some(p) = self.partnership(driver.as_ref(), scope_id).await? {
+            return Err(ServiceError::Validation(
+                FieldError::new(
+                    "scope_id",
+                    format!(
+                        "scope {scope_id} is in relationship {}: remove failover first",
+                        p.relationship.name
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let mut event = self.event(caller, "delete_scope", "scope", &what, Some(server));
+        event.before_json = serde_json::to_string(&before).ok();
+        let id = self.begin(&event).await?;
+        match driver.delete_scope(scope_id).await {
+            Ok(()) => self.finish(id, "ok", None).await?,
+            Err(e) => {
+                self.finish(id, &super::failed(&e), None).await?;
+                return Err(e.into());
+            }
+        }
+        self.notify("scope", Some(server), Some(scope_id));
+        Ok(())
+    }
+}
