@@ -170,3 +170,36 @@ async fn a_failover_scope_is_not_deleted_and_others_are() {
         1
     );
 }
+
+#[tokio::test]
+async fn concurrent_scope_edits_from_one_version_have_one_winner() {
+    let (_d, s) = start().await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    let id = ScopeId::parse("10.0.0.0").unwrap();
+    let before = s
+        .tandem
+        .driver(&dhcp1)
+        .await
+        .unwrap()
+        .scope(id)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (t, dhcp1, version) = (s.tandem.clone(), dhcp1.clone(), before.version());
+        let mut input = ScopeInput::of(&before);
+        input.description = format!("editor {i}");
+        tasks.push(tokio::spawn(async move {
+            t.update_scope(&admin(), &dhcp1, id, &version, &input).await
+        }));
+    }
+    let mut winners = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => winners += 1,
+            Err(ServiceError::Conflict { .. }) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(winners, 1);
+}

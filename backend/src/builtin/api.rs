@@ -62,6 +62,11 @@ impl IntoResponse for Failure {
                 errors.to_string(),
                 errors.0,
             ),
+            Failure::StaleScope(id) => (
+                StatusCode::PRECONDITION_FAILED,
+                format!("scope {id} changed since it was read"),
+                vec![],
+            ),
             Failure::Stale(now) => {
                 let error = format!("reservation {} changed since it was read", now.ip_address);
                 current = Some(*now);
@@ -86,6 +91,14 @@ impl IntoResponse for Failure {
 }
 
 type Shared = State<Arc<BuiltinServer>>;
+
+/// The version an `If-Match` header names, if any.
+fn if_match(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_matches('"').to_string())
+}
 
 fn scope_id(raw: &str) -> Result<ScopeId, Failure> {
     ScopeId::parse(raw).map_err(|m| Failure::Invalid(FieldError::new("scope_id", m).into()))
@@ -159,8 +172,10 @@ async fn get_scope(State(s): Shared, Path(id): Path<String>) -> Result<Json<Scop
 async fn put_scope(
     State(s): Shared,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     Json(scope): Json<Scope>,
 ) -> Result<StatusCode, Failure> {
+    let if_match = if_match(&headers);
     let id = scope_id(&id)?;
     if scope.id != id {
         return Err(Failure::Invalid(
@@ -172,6 +187,11 @@ async fn put_scope(
         ));
     }
     s.change(|c| {
+        if let Some(expected) = &if_match
+            && c.scope(id).map(Scope::version).as_ref() != Some(expected)
+        {
+            return Err(Failure::StaleScope(id));
+        }
         c.put_scope(scope);
         Ok(())
     })
@@ -213,10 +233,7 @@ async fn update_reservation(
     let id = scope_id(&id)?;
     let ip: Ipv4Addr = tandem_core::parse_ipv4(&ip)
         .map_err(|m| Failure::Invalid(FieldError::new("ip_address", m).into()))?;
-    let if_match = headers
-        .get(axum::http::header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim_matches('"').to_string());
+    let if_match = if_match(&headers);
     s.change(|c| c.update_reservation(id, ip, r, if_match.as_deref()))
         .await
         .map(|_| StatusCode::NO_CONTENT)

@@ -131,6 +131,8 @@ pub enum Failure {
     Invalid(FieldErrors),
     /// The reservation changed since the version the caller named; here is what it is now.
     Stale(Box<Reservation>),
+    /// The scope changed since the version the caller named.
+    StaleScope(ScopeId),
     Storage(String),
 }
 

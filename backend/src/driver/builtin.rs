@@ -156,6 +156,19 @@ impl DhcpDriver for BuiltinDriver {
         .map(drop)
     }
 
+    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError> {
+        let id = scope.id;
+        self.call_if(
+            Method::PUT,
+            &format!("/v1/scopes/{id}"),
+            Some(scope),
+            &format!("scope {id}"),
+            Some(version),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {
         self.call(
             Method::POST,

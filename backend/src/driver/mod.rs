@@ -75,6 +75,8 @@ pub trait DhcpDriver: Send + Sync {
     async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError>;
     /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
+    /// Replaces a scope only if it is still at `version` (`Stale` otherwise).
+    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError>;
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError>;
     /// Replaces the reservation at `ip`; with `if_match`, only if it is still at that
     /// version (`Stale` otherwise, with what it is now).
@@ -168,6 +170,9 @@ impl DhcpDriver for Unsupported {
         self.no()
     }
     async fn put_scope(&self, _: &Scope) -> Result<(), DriverError> {
+        self.no()
+    }
+    async fn replace_scope(&self, _: &Scope, _: &str) -> Result<(), DriverError> {
         self.no()
     }
     async fn add_reservation(&self, _: ScopeId, _: &Reservation) -> Result<(), DriverError> {

@@ -97,12 +97,14 @@ impl Tandem {
         event.before_json = serde_json::to_string(&before).ok();
         event.after_json = serde_json::to_string(&after).ok();
         let on_partner = after.clone();
+        // The server checks the version again as it writes: two editors racing past the
+        // check above cannot both win.
         self.apply_change(
             event,
             server,
             scope_id,
             partnership,
-            || driver.put_scope(&after),
+            || driver.replace_scope(&after, expected_version),
             |partner| async move {
                 // The partner's copy takes the new properties and keeps its reservations.
                 let theirs = match partner.scope(scope_id).await {
