@@ -160,7 +160,14 @@ async fn every_mutation_as_every_role_is_allowed_or_denied_by_the_matrix() {
             "edit_reservation",
             allowed(
                 w.t()
-                    .edit_reservation(&caller, &dhcp1, scope(), &current.version(), &edited)
+                    .edit_reservation(
+                        &caller,
+                        &dhcp1,
+                        scope(),
+                        current.ip_address,
+                        &current.version(),
+                        &edited,
+                    )
                     .await,
             ),
         ));
@@ -425,8 +432,15 @@ async fn fifty_concurrent_editors_of_one_reservation_never_overwrite_silently() 
             edit.description = "A1".into();
             (
                 i,
-                t.edit_reservation(&admin(), &dhcp1, scope(), &version, &edit)
-                    .await,
+                t.edit_reservation(
+                    &admin(),
+                    &dhcp1,
+                    scope(),
+                    "10.0.0.99".parse().unwrap(),
+                    &version,
+                    &edit,
+                )
+                .await,
             )
         }));
     }
@@ -477,7 +491,14 @@ async fn fifty_concurrent_editors_of_one_reservation_never_overwrite_silently() 
                 edit.name = current.name.clone();
                 edit.description = format!("{}{mark}", current.description);
                 match t
-                    .edit_reservation(&admin(), &dhcp1, scope(), &current.version(), &edit)
+                    .edit_reservation(
+                        &admin(),
+                        &dhcp1,
+                        scope(),
+                        current.ip_address,
+                        &current.version(),
+                        &edit,
+                    )
                     .await
                 {
                     Ok(_) => return conflicts,
@@ -583,7 +604,14 @@ async fn the_event_catalog_records_who_what_before_after_and_replication() {
     let mut edit = new_reservation("10.0.0.100", "00155DA76602");
     edit.name = "printer".into();
     w.t()
-        .edit_reservation(&eve, &dhcp1, scope(), &current.version(), &edit)
+        .edit_reservation(
+            &eve,
+            &dhcp1,
+            scope(),
+            current.ip_address,
+            &current.version(),
+            &edit,
+        )
         .await
         .unwrap();
 
@@ -691,7 +719,14 @@ async fn a_stale_edit_is_refused_with_the_current_value() {
     edit.name = "mine".into();
     match w
         .t()
-        .edit_reservation(&admin(), &dhcp1, scope(), &before.version(), &edit)
+        .edit_reservation(
+            &admin(),
+            &dhcp1,
+            scope(),
+            before.ip_address,
+            &before.version(),
+            &edit,
+        )
         .await
     {
         Err(ServiceError::Conflict {
@@ -722,4 +757,70 @@ async fn the_first_administrator_gets_a_generated_password_once() {
         .unwrap();
     assert_eq!(signed_in.principal.role, Role::Administrator);
     let _: Principal = signed_in.principal;
+}
+
+#[tokio::test]
+async fn an_edit_may_move_a_reservation_to_another_address_on_both_servers() {
+    let w = World::start().await;
+    let dhcp1 = name("dhcp1.contoso.com");
+    let before = w
+        .reservation("dhcp1.contoso.com", "10.0.0.99")
+        .await
+        .unwrap();
+    let mut edit = new_reservation("10.0.0.98", "aa-bb-cc-dd-ee-ff");
+    edit.name = "moved".into();
+    w.t()
+        .edit_reservation(
+            &admin(),
+            &dhcp1,
+            scope(),
+            before.ip_address,
+            &before.version(),
+            &edit,
+        )
+        .await
+        .unwrap();
+    for server in ["dhcp1.contoso.com", "dc1.contoso.com"] {
+        assert!(
+            w.reservation(server, "10.0.0.99").await.is_none(),
+            "{server}"
+        );
+        assert_eq!(
+            w.reservation(server, "10.0.0.98").await.unwrap().name,
+            "moved",
+            "{server}"
+        );
+    }
+    // Onto an address that is taken, or outside the scope: refused by field.
+    w.t()
+        .create_reservation(
+            &admin(),
+            &dhcp1,
+            scope(),
+            &new_reservation("10.0.0.97", "001122334455"),
+        )
+        .await
+        .unwrap();
+    let now = w
+        .reservation("dhcp1.contoso.com", "10.0.0.98")
+        .await
+        .unwrap();
+    for ip in ["10.0.0.97", "10.0.1.5"] {
+        let bad = new_reservation(ip, "aa-bb-cc-dd-ee-ff");
+        let refused = w
+            .t()
+            .edit_reservation(
+                &admin(),
+                &dhcp1,
+                scope(),
+                now.ip_address,
+                &now.version(),
+                &bad,
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Validation(e)) if e.get("ip_address").is_some()),
+            "{ip}"
+        );
+    }
 }

@@ -152,3 +152,17 @@ test('a config sync error can be cleared by hand', async ({ page, tandem }) => {
   // Cleared is not replicated: the copies still differ.
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
 });
+
+test('editing a reservation, its address included, changes both servers', async ({ page, tandem }) => {
+  await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
+  await page.locator('tr[data-ip="10.0.0.99"] button', { hasText: 'Edit' }).click();
+  await page.fill('#ip_address', '10.0.0.98');
+  await page.fill('#name', 'moved');
+  await page.selectOption('#type', 'Dhcp');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Reservation saved on dhcp1.contoso.com and replicated to dc1.contoso.com');
+  await expect(page.locator('tr[data-ip="10.0.0.98"] td[data-label="Type"]')).toHaveText('Dhcp');
+  expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.98']);
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.98']);
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.0.0.0')).toMatch(/10\.0\.0\.98\s+10\.0\.0\.0\s+aa-bb-cc-dd-ee-ff\s+moved\s+Dhcp\s+A1/);
+});

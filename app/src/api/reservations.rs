@@ -39,21 +39,25 @@ pub async fn create_reservation(input: CreateReservationInput) -> Result<ChangeO
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditReservationInput {
     pub target: ScopeRef,
+    /// The address the reservation had when the dialog opened.
+    pub original_ip: String,
     pub version: String,
     pub reservation: NewReservation,
 }
 
 #[server(endpoint = "edit_reservation", input = server_fn::codec::Json)]
 pub async fn edit_reservation(input: EditReservationInput) -> Result<ChangeOutcome, AppError> {
-    use tandem_core::{ScopeId, ServerName};
+    use tandem_core::{ScopeId, ServerName, parse_ipv4};
     let server = super::parse_field("server", ServerName::parse(&input.target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
+    let ip = super::parse_field("ip_address", parse_ipv4(&input.original_ip))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
         .edit_reservation(
             &super::ssr::caller()?,
             &server,
             scope,
+            ip,
             &input.version,
             &input.reservation,
         )

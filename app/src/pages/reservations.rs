@@ -259,6 +259,10 @@ fn ReservationDialog(
             .to_string(),
     );
     let version = RwSignal::new(start.as_ref().map(Reservation::version).unwrap_or_default());
+    let original_ip = start
+        .as_ref()
+        .map(|r| r.ip_address.to_string())
+        .unwrap_or_default();
     // Errors of this dialog's last submission only.
     let submitted = RwSignal::new(false);
     let error = move || {
@@ -277,6 +281,7 @@ fn ReservationDialog(
             current: Some(now), ..
         }) = error()
         {
+            ip.set(now.ip_address.to_string());
             client.set(now.client_id.to_string());
             name.set(now.name.clone());
             description.set(now.description.clone());
@@ -318,6 +323,7 @@ fn ReservationDialog(
             edit.dispatch(EditReservation {
                 input: EditReservationInput {
                     target: target.clone(),
+                    original_ip: original_ip.clone(),
                     version: version.get(),
                     reservation,
                 },
@@ -334,8 +340,7 @@ fn ReservationDialog(
     let field = move |id: &'static str,
                       label: &'static str,
                       value: RwSignal<String>,
-                      hint: &'static str,
-                      fixed: bool| {
+                      hint: &'static str| {
         let err = field_error(id);
         view! {
             <label for=id>{label}</label>
@@ -344,7 +349,6 @@ fn ReservationDialog(
                 name=id
                 autocomplete="off"
                 placeholder=hint
-                disabled=fixed
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 class:invalid=move || err().is_some()
@@ -364,10 +368,10 @@ fn ReservationDialog(
             <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
                 <h2>{title}</h2>
                 <div class="form-grid">
-                    {field("ip_address", "IP address", ip, "10.0.0.100", is_edit)}
-                    {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02", false)}
-                    {field("name", "Name", name, "", false)}
-                    {field("description", "Description", description, "", false)}
+                    {field("ip_address", "IP address", ip, "10.0.0.100")}
+                    {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02")}
+                    {field("name", "Name", name, "")}
+                    {field("description", "Description", description, "")}
                     <label for="type">"Type"</label>
                     <select
                         id="type"

@@ -401,8 +401,8 @@ impl ServerConfig {
         Ok(())
     }
 
-    /// Replaces the reservation at `ip` (same address; client ID, name, description and type
-    /// may change). With `if_match`, refuses unless the reservation is still at that version.
+    /// Replaces the reservation at `ip` (every field may change, the address too, within the
+    /// scope's rules). With `if_match`, refuses unless the reservation is still at that version.
     pub fn update_reservation(
         &mut self,
         scope: ScopeId,
@@ -418,20 +418,12 @@ impl ServerConfig {
         if if_match.is_some_and(|v| v != current.version()) {
             return Err(Failure::Stale(Box::new(current)));
         }
-        if new.ip_address != ip {
-            return Err(Failure::Invalid(
-                tandem_core::FieldError::new(
-                    "ip_address",
-                    "an edit keeps the address: delete the reservation and create another",
-                )
-                .into(),
-            ));
-        }
         tandem_core::validate::reservation_fits_except(scope, &new, Some(ip))
             .map_err(Failure::Invalid)?;
         if let Some(slot) = scope.reservations.iter_mut().find(|r| r.ip_address == ip) {
             *slot = new;
         }
+        scope.sort_reservations();
         Ok(())
     }
 

@@ -80,8 +80,8 @@ impl Tandem {
         .await
     }
 
-    /// Edits the reservation at `ip` (client ID, name, description, type), provided it is
-    /// still at `expected_version`: an edit based on a stale copy is refused with the current
+    /// Edits the reservation at `ip` (address, client ID, name, description, type), provided
+    /// it is still at `expected_version`: an edit based on a stale copy is refused with the current
     /// value, never applied over someone else's change. Then the partner gets the same.
     #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn edit_reservation(
@@ -89,13 +89,11 @@ impl Tandem {
         caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
+        ip: Ipv4Addr,
         expected_version: &str,
         input: &NewReservation,
     ) -> Result<ChangeOutcome, ServiceError> {
-        let what = format!(
-            "reservation {} in scope {scope_id}",
-            input.ip_address.trim()
-        );
+        let what = object(ip, scope_id);
         self.authorize(
             caller,
             Permission::EditReservations,
@@ -105,7 +103,6 @@ impl Tandem {
         )
         .await?;
         let new = input.parse()?;
-        let ip = new.ip_address;
         let driver = self.driver(server).await?;
         let scope = driver.scope(scope_id).await?;
         let before = scope.reservation(ip).cloned().ok_or_else(|| {
