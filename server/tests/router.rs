@@ -355,3 +355,63 @@ async fn a_reservation_created_over_http_is_replicated_and_exported() {
     assert_eq!(csv.body.lines().count(), 2, "{}", csv.body);
     assert!(csv.body.contains("admin,create_reservation,reservation"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scopes_are_read_created_edited_and_deleted_over_http() {
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let got = app
+        .call(post_json(
+            "/api/get_scope",
+            r#"{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"}}"#,
+            Some(&cookie),
+        ))
+        .await;
+    let (mut input, version): (tandem_core::scope_input::ScopeInput, String) =
+        serde_json::from_str(&got.body).unwrap();
+    input.name = "Renamed over HTTP".into();
+    let body = serde_json::json!({ "input": {
+        "target": { "server": "dhcp1.contoso.com", "scope_id": "10.0.0.0" },
+        "version": version, "scope": input } });
+    let edited = app
+        .call(post_json(
+            "/api/update_scope",
+            &body.to_string(),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert!(edited.body.contains("Replicated"), "{}", edited.body);
+    // The same version again is stale.
+    let stale = app
+        .call(post_json(
+            "/api/update_scope",
+            &body.to_string(),
+            Some(&cookie),
+        ))
+        .await;
+    let error: app::error::AppError = serde_json::from_str(&stale.body).unwrap();
+    assert!(
+        matches!(error, app::error::AppError::Conflict { .. }),
+        "{error:?}"
+    );
+    let created = app
+        .call(post_json(
+            "/api/create_scope",
+            r#"{"input":{"server":"dc1.contoso.com","scope":{"scope_id":"10.9.0.0","subnet_mask":"/24","name":"New","start":"10.9.0.10","end":"10.9.0.20"}}}"#,
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let deleted = app
+        .call(post_json(
+            "/api/delete_scope",
+            r#"{"target":{"server":"dc1.contoso.com","scope_id":"10.9.0.0"}}"#,
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let page = app.call(get("/scopes", Some(&cookie))).await;
+    assert!(page.body.contains("Renamed over HTTP"));
+    assert!(!page.body.contains("10.9.0.0"));
+}

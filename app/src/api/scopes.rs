@@ -76,3 +76,72 @@ pub async fn clear_sync_error(target: SyncErrorRef) -> Result<bool, AppError> {
         .clear_sync_error(&super::ssr::caller()?, &target.relationship, scope)
         .await?)
 }
+
+/// A scope's properties as they stand on one server, with the version an edit must name.
+#[server(endpoint = "get_scope", input = server_fn::codec::Json)]
+pub async fn get_scope(
+    target: ScopeRef,
+) -> Result<(tandem_core::scope_input::ScopeInput, String), AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let current = super::ssr::tandem()?
+        .get_scope(&super::ssr::caller()?, &server, scope)
+        .await?;
+    Ok((
+        tandem_core::scope_input::ScopeInput::of(&current),
+        current.version(),
+    ))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateScopeInput {
+    pub server: String,
+    pub scope: tandem_core::scope_input::ScopeInput,
+}
+
+#[server(endpoint = "create_scope", input = server_fn::codec::Json)]
+pub async fn create_scope(input: CreateScopeInput) -> Result<(), AppError> {
+    use tandem_core::ServerName;
+    let server = super::parse_field("server", ServerName::parse(&input.server))?;
+    super::ssr::tandem()?
+        .create_scope(&super::ssr::caller()?, &server, &input.scope)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateScopeInput {
+    pub target: ScopeRef,
+    pub version: String,
+    pub scope: tandem_core::scope_input::ScopeInput,
+}
+
+#[server(endpoint = "update_scope", input = server_fn::codec::Json)]
+pub async fn update_scope(
+    input: UpdateScopeInput,
+) -> Result<tandem_core::views::ChangeOutcome, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&input.target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&input.target.scope_id))?;
+    Ok(super::ssr::tandem()?
+        .update_scope(
+            &super::ssr::caller()?,
+            &server,
+            scope,
+            &input.version,
+            &input.scope,
+        )
+        .await?)
+}
+
+#[server(endpoint = "delete_scope", input = server_fn::codec::Json)]
+pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    super::ssr::tandem()?
+        .delete_scope(&super::ssr::caller()?, &server, scope)
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,18 @@ use tandem_core::views::ChangeOutcome;
 use tandem_core::{FieldError, Scope, ScopeId, ServerName};
 
 impl Tandem {
+    /// One scope's whole configuration on one server (to edit it: its version goes back).
+    pub async fn get_scope(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<Scope, ServiceError> {
+        self.authorize(caller, Permission::View, Some(server), "view", "")
+            .await?;
+        Ok(self.driver(server).await?.scope(scope_id).await?)
+    }
+
     /// Add-DhcpServerv4Scope through Tandem: refused, field by field, if any rule is broken
     /// (the subnet overlapping another scope on the server included).
     #[tracing::instrument(skip_all, err, fields(server = %server))]
