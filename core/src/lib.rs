@@ -9,6 +9,7 @@ pub mod failover_rules;
 pub mod model;
 pub mod replication;
 pub mod scope_input;
+pub mod text;
 pub mod validate;
 pub mod views;
 

@@ -34,19 +34,12 @@ fn unauthenticated(request: &Request) -> Response {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        Redirect::to(&format!("/sign-in?next={}", url_escape(target))).into_response()
+        Redirect::to(&format!(
+            "/sign-in?next={}",
+            tandem_core::text::percent_encode(target, "/")
+        ))
+        .into_response()
     }
-}
-
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Resolves the session cookie; without a live session only public paths are served.

@@ -18,16 +18,7 @@ pub struct EventQuery {
 impl EventQuery {
     /// The query string of the CSV export link for these filters.
     pub fn to_query_string(&self) -> String {
-        let enc = |s: &str| -> String {
-            s.bytes()
-                .map(|b| match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect()
-        };
+        let enc = |s: &str| tandem_core::text::percent_encode(s, "");
         format!(
             "actor={}&action={}&object={}&from={}&to={}",
             enc(&self.actor),

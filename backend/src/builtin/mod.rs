@@ -296,35 +296,12 @@ impl BuiltinServer {
         Ok(out)
     }
 
-    /// Sets the heartbeat timing (saved with the server).
-    pub async fn set_timing(&self, timing: failover::Timing) -> Result<(), Failure> {
+    /// Applies an administrative change (one that works while the service is stopped) to a
+    /// copy, saves it, and only then makes it current; nothing is written when nothing changed.
+    async fn administer(&self, f: impl FnOnce(&mut ServerConfig)) -> Result<(), Failure> {
         let mut current = self.config.lock().await;
         let mut next = current.clone();
-        next.timing = timing;
-        next.save(&self.path)
-            .await
-            .map_err(|e| Failure::Storage(e.to_string()))?;
-        *current = next;
-        Ok(())
-    }
-
-    /// Records where each relationship's partner listens, when it is a server in `endpoints`.
-    pub async fn set_partner_endpoints(
-        &self,
-        endpoints: &std::collections::HashMap<ServerName, String>,
-    ) -> Result<(), Failure> {
-        let mut current = self.config.lock().await;
-        let mut next = current.clone();
-        let me = next.name.clone();
-        for f in &mut next.failover {
-            if let Some(endpoint) = f
-                .relationship
-                .partner_of(&me)
-                .and_then(|p| endpoints.get(p))
-            {
-                f.partner_endpoint = Some(endpoint.clone());
-            }
-        }
+        f(&mut next);
         if next != *current {
             next.save(&self.path)
                 .await
@@ -334,20 +311,38 @@ impl BuiltinServer {
         Ok(())
     }
 
+    /// Sets the heartbeat timing (saved with the server).
+    pub async fn set_timing(&self, timing: failover::Timing) -> Result<(), Failure> {
+        self.administer(|c| c.timing = timing).await
+    }
+
+    /// Records where each relationship's partner listens, when it is a server in `endpoints`.
+    pub async fn set_partner_endpoints(
+        &self,
+        endpoints: &std::collections::HashMap<ServerName, String>,
+    ) -> Result<(), Failure> {
+        self.administer(|c| {
+            let me = c.name.clone();
+            for f in &mut c.failover {
+                if let Some(endpoint) = f
+                    .relationship
+                    .partner_of(&me)
+                    .and_then(|p| endpoints.get(p))
+                {
+                    f.partner_endpoint = Some(endpoint.clone());
+                }
+            }
+        })
+        .await
+    }
+
     /// Starts or stops the DHCP service: while stopped, every other call is refused and no
     /// heartbeats are sent or answered; a start begins every relationship in Startup.
     pub async fn set_running(&self, running: bool) -> Result<(), Failure> {
         if running {
             self.machines.lock().expect("machines lock").clear();
         }
-        let mut current = self.config.lock().await;
-        let mut next = current.clone();
-        next.running = running;
-        next.save(&self.path)
-            .await
-            .map_err(|e| Failure::Storage(e.to_string()))?;
-        *current = next;
-        Ok(())
+        self.administer(|c| c.running = running).await
     }
 }
 
@@ -381,14 +376,7 @@ async fn ask_partner(
 
 /// Percent-encodes a path segment.
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    tandem_core::text::percent_encode(s, "")
 }
 
 /// The operations of the native API, on a configuration.

@@ -237,6 +237,29 @@ impl Tandem {
         Ok(())
     }
 
+    /// Completes a pending record with what `result` says (with `note` on success), and passes
+    /// the result on.
+    pub(crate) async fn conclude<T, E>(
+        &self,
+        id: i64,
+        result: Result<T, E>,
+        note: Option<&str>,
+    ) -> Result<T, ServiceError>
+    where
+        E: std::fmt::Display + Into<ServiceError>,
+    {
+        match result {
+            Ok(value) => {
+                self.finish(id, "ok", note).await?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.finish(id, &failed(&e), None).await?;
+                Err(e.into())
+            }
+        }
+    }
+
     /// The driver of a managed server.
     pub async fn driver(&self, name: &ServerName) -> Result<Arc<dyn DhcpDriver>, ServiceError> {
         let mut conn = self.store.pool().acquire().await?;

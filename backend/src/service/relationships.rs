@@ -473,20 +473,8 @@ impl Tandem {
         let result = self
             .take_out_of_failover(driver.as_ref(), partner.as_ref(), &r.name, scope_id)
             .await;
-        match result {
-            Ok(()) => {
-                self.finish(
-                    id,
-                    "ok",
-                    Some(&format!("deleted on {partner_name}, kept on {server}")),
-                )
-                .await?
-            }
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                return Err(e);
-            }
-        }
+        let note = format!("deleted on {partner_name}, kept on {server}");
+        self.conclude(id, result, Some(&note)).await?;
         let mut conn = self.store.pool().acquire().await?;
         sync_errors::clear(&mut conn, &r.name, &scope_id.to_string()).await?;
         self.notify("scope", Some(server), Some(scope_id));
@@ -548,19 +536,11 @@ impl Tandem {
             }
         }
         .await;
-        match result {
-            Ok(()) => {
-                let note = format!(
-                    "{} scope(s) deleted on {partner_name}, kept on {server}",
-                    r.scopes.len()
-                );
-                self.finish(id, "ok", Some(&note)).await?;
-            }
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                return Err(e);
-            }
-        }
+        let note = format!(
+            "{} scope(s) deleted on {partner_name}, kept on {server}",
+            r.scopes.len()
+        );
+        self.conclude(id, result, Some(&note)).await?;
         let mut conn = self.store.pool().acquire().await?;
         for scope in &r.scopes {
             sync_errors::clear(&mut conn, name, &scope.to_string()).await?;
@@ -671,16 +651,10 @@ impl Tandem {
                 Some(server),
             ))
             .await?;
-        match driver.set_partner_down(name).await {
-            Ok(state) => {
-                self.finish(id, "ok", None).await?;
-                self.notify("relationship", Some(server), None);
-                Ok(state)
-            }
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                Err(e.into())
-            }
-        }
+        let state = self
+            .conclude(id, driver.set_partner_down(name).await, None)
+            .await?;
+        self.notify("relationship", Some(server), None);
+        Ok(state)
     }
 }

@@ -57,13 +57,8 @@ impl Tandem {
         let mut event = self.event(caller, "create_scope", "scope", &what, Some(server));
         event.after_json = serde_json::to_string(&scope).ok();
         let id = self.begin(&event).await?;
-        match driver.put_scope(&scope).await {
-            Ok(()) => self.finish(id, "ok", None).await?,
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                return Err(e.into());
-            }
-        }
+        self.conclude(id, driver.put_scope(&scope).await, None)
+            .await?;
         self.notify("scope", Some(server), Some(scope.id));
         Ok(scope)
     }
@@ -170,13 +165,8 @@ impl Tandem {
         let mut event = self.event(caller, "delete_scope", "scope", &what, Some(server));
         event.before_json = serde_json::to_string(&before).ok();
         let id = self.begin(&event).await?;
-        match driver.delete_scope(scope_id).await {
-            Ok(()) => self.finish(id, "ok", None).await?,
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                return Err(e.into());
-            }
-        }
+        self.conclude(id, driver.delete_scope(scope_id).await, None)
+            .await?;
         self.notify("scope", Some(server), Some(scope_id));
         Ok(())
     }

@@ -110,17 +110,10 @@ impl Tandem {
         let id = self
             .begin(&self.event(caller, action, "server", &what, Some(server)))
             .await?;
-        match driver.set_service_running(online).await {
-            Ok(()) => {
-                self.finish(id, "ok", None).await?;
-                self.notify("server", Some(server), None);
-                Ok(())
-            }
-            Err(e) => {
-                self.finish(id, &super::failed(&e), None).await?;
-                Err(e.into())
-            }
-        }
+        self.conclude(id, driver.set_service_running(online).await, None)
+            .await?;
+        self.notify("server", Some(server), None);
+        Ok(())
     }
 
     /// The Dashboard: relationships by state, scopes with sync errors, OutOfSync scopes,

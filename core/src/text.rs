@@ -1,0 +1,25 @@
+//! Small text helpers both sides need.
+
+/// Percent-encodes everything but unreserved characters (RFC 3986) and those in `keep`.
+pub fn percent_encode(s: &str, keep: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ if keep.as_bytes().contains(&b) => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encode;
+
+    #[test]
+    fn reserved_bytes_are_encoded_unless_kept() {
+        assert_eq!(percent_encode("a b/c&é", ""), "a%20b%2Fc%26%C3%A9");
+        assert_eq!(percent_encode("/servers/x?y", "/"), "/servers/x%3Fy");
+    }
+}
