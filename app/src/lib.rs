@@ -12,7 +12,7 @@ pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, Form, Route, Router, Routes};
 use leptos_router::path;
 use session::PageContext;
 use tandem_core::access::Permission;
@@ -81,6 +81,15 @@ pub fn App() -> impl IntoView {
                                             .grants(Permission::ManageUsers)
                                             .then(|| view! { <A href="/users">"Users and Roles"</A> })}
                                     </nav>
+                                    <Form method="GET" action="/search">
+                                        <input
+                                            class="global-search"
+                                            type="search"
+                                            name="q"
+                                            placeholder="Find a reservation: IP, MAC or name"
+                                            aria-label="Find a reservation by IP, MAC or name"
+                                        />
+                                    </Form>
                                     <components::user_menu::UserMenu user />
                                 }
                             })
@@ -96,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage />
                     <Route path=path!("/servers/:server/scopes/:scope") view=pages::reservations::ReservationsPage />
                     <Route path=path!("/events") view=pages::events::EventsPage />
+                    <Route path=path!("/search") view=pages::search::SearchPage />
                     <Route path=path!("/users") view=pages::users::UsersPage />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>

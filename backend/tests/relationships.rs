@@ -148,7 +148,11 @@ async fn creating_a_relationship_copies_its_scopes_to_the_partner() {
             .unwrap();
         assert_eq!(found.scopes, vec![id("10.1.0.0")]);
     }
-    let view = w.s.tandem.list_scopes(&admin()).await.unwrap();
+    let view =
+        w.s.tandem
+            .list_scopes(&admin(), &Default::default())
+            .await
+            .unwrap();
     let row = view
         .rows
         .iter()
@@ -356,7 +360,11 @@ async fn relationship_level_replication_fixes_outside_changes_on_every_scope() {
             .unwrap();
     assert_eq!(results.len(), 2);
     assert!(results.iter().all(|r| r.result == Ok(1)), "{results:?}");
-    let view = w.s.tandem.list_scopes(&admin()).await.unwrap();
+    let view =
+        w.s.tandem
+            .list_scopes(&admin(), &Default::default())
+            .await
+            .unwrap();
     assert!(
         view.rows
             .iter()

@@ -49,8 +49,15 @@ impl Pair {
             .collect()
     }
 
+    /// The scope's row in the DHCP Scopes view, after "Check drift now" (the tests change
+    /// servers behind Tandem's back, as the drift watch would then find).
     async fn row(&self, server: &ServerName) -> ScopeRow {
-        let view = self.tandem().list_scopes(&actor()).await.unwrap();
+        self.tandem().check_drift(&actor()).await.unwrap();
+        let view = self
+            .tandem()
+            .list_scopes(&actor(), &Default::default())
+            .await
+            .unwrap();
         view.rows
             .into_iter()
             .find(|r| &r.server == server && r.scope_id == self.scope)
@@ -129,7 +136,18 @@ async fn a_native_change_is_not_replicated_and_shows_out_of_sync() {
         .await;
     assert_eq!(pair.ips(&pair.dhcp1).await, ["10.0.0.99", "10.0.0.100"]);
     assert_eq!(pair.ips(&pair.dc1).await, ["10.0.0.99"]);
-    match pair.row(&pair.dhcp1).await.drift {
+    // The list (from the inventory, after a drift check) says OutOfSync; Scope Properties
+    // (read live from both servers) says what differs.
+    assert_eq!(
+        pair.row(&pair.dhcp1).await.drift.map(|d| d.label()),
+        Some("OutOfSync")
+    );
+    let properties = pair
+        .tandem()
+        .list_reservations(&actor(), &pair.dhcp1, pair.scope, &Default::default())
+        .await
+        .unwrap();
+    match properties.row.drift {
         Some(DriftStatus::OutOfSync { differences }) => assert!(matches!(
             &differences[..],
             [Difference::Reservation { ip_address, left: Some(_), right: None }] if ip_address.to_string() == "10.0.0.100"
@@ -338,7 +356,11 @@ async fn an_offline_partner_leaves_the_change_and_a_sync_error_until_replicated(
         "{row:?}"
     );
     assert!(matches!(row.drift, Some(DriftStatus::Unknown { .. })));
-    let view = pair.tandem().list_scopes(&actor()).await.unwrap();
+    let view = pair
+        .tandem()
+        .list_scopes(&actor(), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(view.unreachable.len(), 1);
     assert_eq!(view.unreachable[0].server, pair.dc1);
 

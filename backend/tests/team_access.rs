@@ -288,7 +288,11 @@ async fn an_access_scope_narrows_a_user_to_their_servers() {
             .await
             .is_some()
     );
-    let view = w.t().list_scopes(&caller).await.unwrap();
+    let view = w
+        .t()
+        .list_scopes(&caller, &Default::default())
+        .await
+        .unwrap();
     assert!(
         view.rows
             .iter()

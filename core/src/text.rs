@@ -23,3 +23,27 @@ mod tests {
         assert_eq!(percent_encode("/servers/x?y", "/"), "/servers/x%3Fy");
     }
 }
+
+/// A duration in seconds, as people say it: `8 days`, `1 hour 30 minutes`, `45 seconds`.
+pub fn duration(secs: u32) -> String {
+    let units = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
+    let mut left = secs;
+    let mut parts = Vec::new();
+    for (size, name) in units {
+        let n = left / size;
+        if n > 0 {
+            parts.push(format!("{n} {name}{}", if n == 1 { "" } else { "s" }));
+            left -= n * size;
+        }
+    }
+    if parts.is_empty() {
+        "0 seconds".into()
+    } else {
+        parts.join(" ")
+    }
+}

@@ -38,11 +38,19 @@ pub struct ScopesView {
     pub unreachable: Vec<UnreachableServer>,
 }
 
-/// The Reservations view of one scope on one server.
+/// Scope Properties and the Reservations of one scope on one server, read live: every
+/// property, exclusions and options (`scope`, without its reservations), the drift against
+/// the partner field by field (`row.drift`), and one page of reservations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReservationsView {
     pub row: ScopeRow,
+    pub scope: crate::Scope,
+    /// The scope's version, for an edit of its properties.
+    pub version: String,
     pub reservations: Vec<Reservation>,
+    /// Reservations matching the filter, on every page.
+    pub total: u64,
+    pub page: Page,
 }
 
 /// What became of a change on the partner of a failover scope.
@@ -191,8 +199,470 @@ pub struct Dashboard {
     /// Relationship count by each server's state (a relationship counts once per state seen).
     pub relationships_by_state: Vec<(String, usize)>,
     pub relationships: Vec<RelationshipRow>,
-    /// Failover scopes whose copies differ (or could not be compared).
+    /// Failover scopes whose copies differ (or could not be compared): the first few.
     pub out_of_sync: Vec<ScopeRow>,
+    pub out_of_sync_total: usize,
+    /// Failover scopes whose Failover Config Sync Status shows an error: the first few.
     pub sync_errors: Vec<ScopeRow>,
+    pub sync_errors_total: usize,
     pub failover_scopes: usize,
 }
+
+/// The most rows one page of a list may hold.
+pub const MAX_PAGE_SIZE: u32 = 500;
+/// Rows per page unless the view asks for another size.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// Which page of a list, and how big: 1-based, clamped to sane bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self {
+            number: 1,
+            size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl Page {
+    pub fn new(number: u32, size: u32) -> Self {
+        Self {
+            number: number.max(1),
+            size: size.clamp(1, MAX_PAGE_SIZE),
+        }
+    }
+
+    /// Rows to skip before this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.number.max(1) - 1) * u64::from(self.size.clamp(1, MAX_PAGE_SIZE))
+    }
+
+    pub fn limit(&self) -> u64 {
+        u64::from(self.size.clamp(1, MAX_PAGE_SIZE))
+    }
+
+    /// How many pages `total` rows fill (at least one).
+    pub fn count(&self, total: u64) -> u64 {
+        total.div_ceil(self.limit()).max(1)
+    }
+}
+
+/// A list view's state as `key=value` pairs: what the URL holds, so that a link or a reload
+/// shows the same page. Unknown keys and bad values fall back to the defaults.
+pub trait QueryState: Sized + Default {
+    fn to_pairs(&self) -> Vec<(&'static str, String)>;
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self;
+
+    /// The URL query string (`?a=1&b=2`, or empty for the defaults).
+    fn to_query_string(&self) -> String {
+        let pairs = self.to_pairs();
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let body: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::text::percent_encode(v, "")))
+            .collect();
+        format!("?{}", body.join("&"))
+    }
+}
+
+fn page_pairs(page: &Page, out: &mut Vec<(&'static str, String)>) {
+    if page.number > 1 {
+        out.push(("page", page.number.to_string()));
+    }
+    if page.size != DEFAULT_PAGE_SIZE {
+        out.push(("per_page", page.size.to_string()));
+    }
+}
+
+fn page_from(key: &str, value: &str, page: &mut Page) {
+    match key {
+        "page" => page.number = value.parse().unwrap_or(1),
+        "per_page" => page.size = value.parse().unwrap_or(DEFAULT_PAGE_SIZE),
+        _ => {}
+    }
+    *page = Page::new(page.number, page.size);
+}
+
+fn text(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// What the DHCP Scopes view's sync filter picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncFilter {
+    InSync,
+    OutOfSync,
+    Unknown,
+    /// OutOfSync or Unknown: the copies are not known to agree.
+    Drift,
+    /// The Failover Config Sync Status shows an error.
+    Error,
+    NotInFailover,
+}
+
+impl SyncFilter {
+    pub const ALL: [Self; 6] = [
+        Self::Drift,
+        Self::OutOfSync,
+        Self::Unknown,
+        Self::InSync,
+        Self::Error,
+        Self::NotInFailover,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InSync => "in-sync",
+            Self::OutOfSync => "out-of-sync",
+            Self::Unknown => "unknown",
+            Self::Drift => "drift",
+            Self::Error => "sync-error",
+            Self::NotInFailover => "not-in-failover",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::InSync => "InSync",
+            Self::OutOfSync => "OutOfSync",
+            Self::Unknown => "Unknown",
+            Self::Drift => "OutOfSync or Unknown",
+            Self::Error => "Config sync error",
+            Self::NotInFailover => "Not in failover",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// The column a scopes list is ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScopeSort {
+    #[default]
+    ScopeId,
+    Server,
+    Name,
+    State,
+    Reservations,
+    Relationship,
+    Sync,
+}
+
+impl ScopeSort {
+    pub const ALL: [Self; 7] = [
+        Self::ScopeId,
+        Self::Server,
+        Self::Name,
+        Self::State,
+        Self::Reservations,
+        Self::Relationship,
+        Self::Sync,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ScopeId => "scope",
+            Self::Server => "server",
+            Self::Name => "name",
+            Self::State => "state",
+            Self::Reservations => "reservations",
+            Self::Relationship => "relationship",
+            Self::Sync => "sync",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// What the DHCP Scopes view shows: filters, order and page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeQuery {
+    /// Exact server name.
+    pub server: Option<String>,
+    /// Scope ID, or the start of one (`10.0.`).
+    pub scope: Option<String>,
+    /// Part of the scope's name (any case).
+    pub name: Option<String>,
+    pub state: Option<crate::ScopeState>,
+    /// Exact relationship name.
+    pub relationship: Option<String>,
+    pub sync: Option<SyncFilter>,
+    pub sort: ScopeSort,
+    pub descending: bool,
+    pub page: Page,
+}
+
+impl QueryState for ScopeQuery {
+    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out: Vec<(&'static str, String)> = [
+            ("server", &self.server),
+            ("scope", &self.scope),
+            ("name", &self.name),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect();
+        if let Some(s) = self.state {
+            out.push(("state", s.as_str().to_ascii_lowercase()));
+        }
+        if let Some(r) = &self.relationship {
+            out.push(("relationship", r.clone()));
+        }
+        if let Some(s) = self.sync {
+            out.push(("sync", s.as_str().into()));
+        }
+        if self.sort != ScopeSort::default() {
+            out.push(("sort", self.sort.as_str().into()));
+        }
+        if self.descending {
+            out.push(("order", "desc".into()));
+        }
+        page_pairs(&self.page, &mut out);
+        out
+    }
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = Self::default();
+        for (k, v) in pairs {
+            match k {
+                "server" => q.server = text(v),
+                "scope" => q.scope = text(v),
+                "name" => q.name = text(v),
+                "state" => q.state = crate::ScopeState::parse(v),
+                "relationship" => q.relationship = text(v),
+                "sync" => q.sync = SyncFilter::parse(v),
+                // The Dashboard's links of before.
+                "filter" => {
+                    q.sync = match v {
+                        "out-of-sync" => Some(SyncFilter::Drift),
+                        "sync-errors" => Some(SyncFilter::Error),
+                        _ => None,
+                    }
+                }
+                "sort" => q.sort = ScopeSort::parse(v).unwrap_or_default(),
+                "order" => q.descending = v == "desc",
+                other => page_from(other, v, &mut q.page),
+            }
+        }
+        q
+    }
+}
+
+/// One page of the DHCP Scopes view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopesPage {
+    pub rows: Vec<ScopeRow>,
+    /// Rows matching the filters, on every page.
+    pub total: u64,
+    pub page: Page,
+    /// Servers whose last read failed (their scopes are shown as last read).
+    pub unreachable: Vec<UnreachableServer>,
+}
+
+/// The column the DHCP Servers list is ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerSort {
+    #[default]
+    Name,
+    Kind,
+    Scopes,
+    Status,
+}
+
+impl ServerSort {
+    pub const ALL: [Self; 4] = [Self::Name, Self::Kind, Self::Scopes, Self::Status];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Kind => "kind",
+            Self::Scopes => "scopes",
+            Self::Status => "status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// What the DHCP Servers view shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerQuery {
+    /// Part of the server's name.
+    pub name: Option<String>,
+    /// Only servers that could not be read.
+    pub unreachable: bool,
+    pub sort: ServerSort,
+    pub descending: bool,
+    pub page: Page,
+}
+
+impl QueryState for ServerQuery {
+    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(n) = &self.name {
+            out.push(("name", n.clone()));
+        }
+        if self.unreachable {
+            out.push(("status", "unreachable".into()));
+        }
+        if self.sort != ServerSort::default() {
+            out.push(("sort", self.sort.as_str().into()));
+        }
+        if self.descending {
+            out.push(("order", "desc".into()));
+        }
+        page_pairs(&self.page, &mut out);
+        out
+    }
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = Self::default();
+        for (k, v) in pairs {
+            match k {
+                "name" => q.name = text(v),
+                "status" => q.unreachable = v == "unreachable",
+                "sort" => q.sort = ServerSort::parse(v).unwrap_or_default(),
+                "order" => q.descending = v == "desc",
+                other => page_from(other, v, &mut q.page),
+            }
+        }
+        q
+    }
+}
+
+/// One page of the DHCP Servers view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServersPage {
+    pub rows: Vec<ServerRow>,
+    pub total: u64,
+    pub page: Page,
+}
+
+/// The column a scope's reservations are ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReservationSort {
+    #[default]
+    IpAddress,
+    ClientId,
+    Name,
+    Type,
+}
+
+impl ReservationSort {
+    pub const ALL: [Self; 4] = [Self::IpAddress, Self::ClientId, Self::Name, Self::Type];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IpAddress => "ip",
+            Self::ClientId => "client",
+            Self::Name => "name",
+            Self::Type => "type",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// What the Reservations view of one scope shows: a filter (address, client ID, name or
+/// description, any part, any case), order and page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservationQuery {
+    pub filter: Option<String>,
+    pub sort: ReservationSort,
+    pub descending: bool,
+    pub page: Page,
+}
+
+impl QueryState for ReservationQuery {
+    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(f) = &self.filter {
+            out.push(("filter", f.clone()));
+        }
+        if self.sort != ReservationSort::default() {
+            out.push(("sort", self.sort.as_str().into()));
+        }
+        if self.descending {
+            out.push(("order", "desc".into()));
+        }
+        page_pairs(&self.page, &mut out);
+        out
+    }
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = Self::default();
+        for (k, v) in pairs {
+            match k {
+                "filter" => q.filter = text(v),
+                "sort" => q.sort = ReservationSort::parse(v).unwrap_or_default(),
+                "order" => q.descending = v == "desc",
+                other => page_from(other, v, &mut q.page),
+            }
+        }
+        q
+    }
+}
+
+impl ReservationQuery {
+    /// Applies the filter, order and page to a scope's reservations; returns the page and how
+    /// many matched.
+    pub fn apply(&self, all: &[Reservation]) -> (Vec<Reservation>, u64) {
+        let needle = self.filter.as_deref().map(str::to_lowercase);
+        let mut hits: Vec<&Reservation> = all
+            .iter()
+            .filter(|r| match &needle {
+                None => true,
+                Some(n) => {
+                    r.ip_address.to_string().contains(n.as_str())
+                        || r.client_id.to_string().to_lowercase().contains(n.as_str())
+                        || r.name.to_lowercase().contains(n.as_str())
+                        || r.description.to_lowercase().contains(n.as_str())
+                }
+            })
+            .collect();
+        match self.sort {
+            ReservationSort::IpAddress => hits.sort_by_key(|r| r.ip_address),
+            ReservationSort::ClientId => hits.sort_by_key(|r| (r.client_id, r.ip_address)),
+            ReservationSort::Name => hits.sort_by_key(|r| (r.name.to_lowercase(), r.ip_address)),
+            ReservationSort::Type => hits.sort_by_key(|r| (r.kind.as_str(), r.ip_address)),
+        }
+        if self.descending {
+            hits.reverse();
+        }
+        let total = hits.len() as u64;
+        let page = hits
+            .into_iter()
+            .skip(self.page.offset() as usize)
+            .take(self.page.limit() as usize)
+            .cloned()
+            .collect();
+        (page, total)
+    }
+}
+
+/// A reservation found by the global search, with where it lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReservationHit {
+    pub server: ServerName,
+    pub scope_id: crate::ScopeId,
+    pub reservation: Reservation,
+}
+
+/// The most hits the global search returns.
+pub const SEARCH_LIMIT: u32 = 100;

@@ -5,16 +5,31 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tandem_core::validate::NewReservation;
-use tandem_core::views::{ChangeOutcome, ReservationsView};
+use tandem_core::views::{ChangeOutcome, ReservationHit, ReservationQuery, ReservationsView};
 
+/// Scope Properties and one page of the scope's reservations.
 #[server(endpoint = "list_reservations", input = server_fn::codec::Json)]
-pub async fn list_reservations(target: ScopeRef) -> Result<ReservationsView, AppError> {
+pub async fn list_reservations(
+    target: ScopeRef,
+    query: ReservationQuery,
+) -> Result<ReservationsView, AppError> {
     use tandem_core::{ScopeId, ServerName};
     let server = super::parse_field("server", ServerName::parse(&target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     let caller = super::ssr::caller()?;
     let tandem = super::ssr::tandem()?;
-    Ok(tandem.list_reservations(&caller, &server, scope).await?)
+    Ok(tandem
+        .list_reservations(&caller, &server, scope, &query)
+        .await?)
+}
+
+/// The global search for a reservation by IP, MAC or name, across all scopes.
+#[server(endpoint = "search_reservations")]
+pub async fn search_reservations(text: String) -> Result<Vec<ReservationHit>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .search_reservations(&caller, &text)
+        .await?)
 }
 
 /// The Create DHCP Reservation dialog, submitted.

@@ -3,12 +3,20 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tandem_core::views::{ScopeReplication, ScopesView};
+use tandem_core::views::{ScopeQuery, ScopeReplication, ScopesPage};
 
-#[server(endpoint = "list_scopes")]
-pub async fn list_scopes() -> Result<ScopesView, AppError> {
+/// One page of the DHCP Scopes view, filtered and ordered on the server.
+#[server(endpoint = "list_scopes", input = server_fn::codec::Json)]
+pub async fn list_scopes(query: ScopeQuery) -> Result<ScopesPage, AppError> {
     let caller = super::ssr::caller()?;
-    Ok(super::ssr::tandem()?.list_scopes(&caller).await?)
+    Ok(super::ssr::tandem()?.list_scopes(&caller, &query).await?)
+}
+
+/// "Check drift now": re-reads the servers whose configuration moved and compares again.
+#[server(endpoint = "check_drift")]
+pub async fn check_drift() -> Result<bool, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.check_drift(&caller).await?)
 }
 
 /// Names one scope on one server, as typed or taken from a URL.

@@ -3,12 +3,13 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tandem_core::views::{Dashboard, ScopeResult, ServerRow};
+use tandem_core::views::{Dashboard, ScopeResult, ServerQuery, ServersPage};
 
-#[server(endpoint = "list_servers")]
-pub async fn list_servers() -> Result<Vec<ServerRow>, AppError> {
+/// One page of the DHCP Servers view.
+#[server(endpoint = "list_servers", input = server_fn::codec::Json)]
+pub async fn list_servers(query: ServerQuery) -> Result<ServersPage, AppError> {
     let caller = super::ssr::caller()?;
-    Ok(super::ssr::tandem()?.list_servers(&caller).await?)
+    Ok(super::ssr::tandem()?.list_servers(&caller, &query).await?)
 }
 
 #[server(endpoint = "get_dashboard")]

@@ -4,4 +4,6 @@ pub mod badges;
 pub mod notice;
 pub mod progress;
 pub mod results;
+pub mod scope_dialog;
+pub mod table;
 pub mod user_menu;

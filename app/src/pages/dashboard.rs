@@ -97,10 +97,10 @@ fn Tiles(d: Dashboard) -> impl IntoView {
         .collect_view();
     view! {
         <div class="tiles">
-            {tile("tile-unreachable", "unreachable servers", d.unreachable_servers.len(), !d.unreachable_servers.is_empty(), "/servers?filter=unreachable")}
+            {tile("tile-unreachable", "unreachable servers", d.unreachable_servers.len(), !d.unreachable_servers.is_empty(), "/servers?status=unreachable")}
             {tile("tile-not-normal", "relationships not Normal", not_normal, not_normal > 0, "/relationships?filter=not-normal")}
-            {tile("tile-out-of-sync", "failover scopes not InSync", d.out_of_sync.len(), !d.out_of_sync.is_empty(), "/scopes?filter=out-of-sync")}
-            {tile("tile-sync-errors", "config sync errors", d.sync_errors.len(), !d.sync_errors.is_empty(), "/scopes?filter=sync-errors")}
+            {tile("tile-out-of-sync", "failover scopes not InSync", d.out_of_sync_total, d.out_of_sync_total > 0, "/scopes?sync=drift")}
+            {tile("tile-sync-errors", "config sync errors", d.sync_errors_total, d.sync_errors_total > 0, "/scopes?sync=sync-error")}
         </div>
         <section class="panel">
             <h2>"Relationships by state"</h2>

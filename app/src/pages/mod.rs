@@ -5,6 +5,7 @@ pub mod events;
 pub mod relationships;
 pub mod reservations;
 pub mod scopes;
+pub mod search;
 pub mod servers;
 pub mod sign_in;
 pub mod users;

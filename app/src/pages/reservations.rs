@@ -5,16 +5,23 @@ use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, list_reservations,
 };
-use crate::api::scopes::{ReplicateScope, ScopeRef};
+use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
+use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
+use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
+use tandem_core::OptionValue;
 use tandem_core::access::Permission;
+use tandem_core::drift::DriftStatus;
+use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
 use tandem_core::views::ReservationsView;
+use tandem_core::views::{ReservationQuery, ReservationSort};
 use tandem_core::{Reservation, ReservationType};
 
 #[component]
@@ -27,26 +34,35 @@ pub fn ReservationsPage() -> impl IntoView {
             scope_id: p.get("scope").unwrap_or_default(),
         }
     });
+    let state = use_query_state::<ReservationQuery>();
     let ctx = PageContext::get();
     let notice = RwSignal::new(None::<Notice>);
     let create = ServerAction::<CreateReservation>::new();
     let edit = ServerAction::<EditReservation>::new();
     let delete = ServerAction::<DeleteReservation>::new();
     let replicate = ServerAction::<ReplicateScope>::new();
+    let create_scope = ServerAction::<CreateScope>::new();
+    let update_scope = ServerAction::<UpdateScope>::new();
+    let delete_scope = ServerAction::<DeleteScope>::new();
+    let editing_scope = RwSignal::new(false);
     // `Some(None)`: the Create dialog; `Some(Some(r))`: the Edit dialog for `r`.
     let dialog = RwSignal::new(None::<Option<Reservation>>);
     let data = Resource::new(
         move || {
             (
                 target.get(),
-                create.version().get(),
-                edit.version().get(),
-                delete.version().get(),
-                replicate.version().get(),
+                state.get(),
+                (
+                    create.version().get(),
+                    edit.version().get(),
+                    delete.version().get(),
+                    replicate.version().get(),
+                    update_scope.version().get(),
+                ),
                 ctx.live.get(),
             )
         },
-        |(t, ..)| list_reservations(t),
+        |(t, q, ..)| list_reservations(t, q),
     );
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = create.value().get() {
@@ -58,6 +74,23 @@ pub fn ReservationsPage() -> impl IntoView {
         if let Some(Ok(outcome)) = edit.value().get() {
             dialog.set(None);
             notice.set(Some(Notice::from_change("Reservation saved", &outcome)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = update_scope.value().get() {
+            editing_scope.set(false);
+            notice.set(Some(Notice::from_change("Scope saved", &outcome)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = delete_scope.value().get() {
+            match result {
+                Ok(()) => {
+                    let navigate = leptos_router::hooks::use_navigate();
+                    navigate("/scopes", Default::default());
+                }
+                Err(e) => notice.set(Some(Notice::from_error(&e))),
+            }
         }
     });
     Effect::new(move |_| {
@@ -73,16 +106,34 @@ pub fn ReservationsPage() -> impl IntoView {
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
+    let on_delete_scope = move |_| {
+        let t = target.get();
+        let question = format!(
+            "Delete scope {} on {} with its reservations?",
+            t.scope_id, t.server
+        );
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            delete_scope.dispatch(DeleteScope { target: t });
+        }
+    };
     view! {
         <p class="crumbs">
             <a href="/scopes">"DHCP Scopes"</a>
             " › "
             {move || format!("{} on {}", target.get().scope_id, target.get().server)}
         </p>
-        <h1>"Reservations"</h1>
+        <h1>"Scope Properties"</h1>
         <NoticeBar notice />
         <Transition fallback=|| ()>
         <div class="toolbar">
+            <Show when=move || ctx.can(Permission::EditScopes)>
+                <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
+                    "Edit Scope…"
+                </button>
+                <button id="delete-scope" class="danger" on:click=on_delete_scope>
+                    "Delete Scope"
+                </button>
+            </Show>
             <Show when=move || ctx.can(Permission::EditReservations)>
                 <button id="create-reservation" on:click=move |_| dialog.set(Some(None))>
                     "Create Reservation…"
@@ -109,11 +160,27 @@ pub fn ReservationsPage() -> impl IntoView {
                     view! { <ReservationDialog target=target.get() existing create edit open=dialog /> }
                 })
         }}
+        {move || {
+            editing_scope
+                .get()
+                .then(|| {
+                    data.get_untracked()
+                        .and_then(Result::ok)
+                        .map(|view| {
+                            let mode = ScopeDialogMode::Edit {
+                                target: target.get_untracked(),
+                                version: view.version.clone(),
+                                current: ScopeInput::of(&view.scope),
+                            };
+                            view! { <ScopeDialog mode create=create_scope update=update_scope open=editing_scope /> }
+                        })
+                })
+        }}
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(view) => view! { <ReservationsTable view delete dialog /> }.into_any(),
+                        Ok(view) => view! { <ScopeProperties view state=state.get() delete dialog /> }.into_any(),
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -121,29 +188,138 @@ pub fn ReservationsPage() -> impl IntoView {
     }
 }
 
+fn option_text(value: &OptionValue) -> String {
+    match value {
+        OptionValue::Addresses(list) => list
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        OptionValue::Text(t) => t.clone(),
+        OptionValue::Number(n) => n.to_string(),
+        OptionValue::Flag(f) => f.to_string(),
+    }
+}
+
+fn option_name(code: u8) -> &'static str {
+    match code {
+        3 => "Router",
+        6 => "DNS Servers",
+        15 => "DNS Domain Name",
+        _ => "",
+    }
+}
+
 #[component]
-fn ReservationsTable(
+fn ScopeProperties(
     view: ReservationsView,
+    state: ReservationQuery,
     delete: ServerAction<DeleteReservation>,
     dialog: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
     let row = view.row;
+    let scope = view.scope;
     let target = ScopeRef {
         server: row.server.to_string(),
         scope_id: row.scope_id.to_string(),
     };
+    let path = crate::pages::reservations_url(&target.server, &target.scope_id);
     let scope_id = row.scope_id.to_string();
     let lines = view
         .reservations
         .into_iter()
         .map(|r| view! { <ReservationLine r scope_id=scope_id.clone() target=target.clone() delete dialog /> })
         .collect_view();
+    let exclusions = if scope.exclusions.is_empty() {
+        view! { <span class="muted">"none"</span> }.into_any()
+    } else {
+        view! {
+            <ul class="plain" id="exclusions">
+                {scope.exclusions.iter().map(|x| view! { <li>{x.to_string()}</li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let options = if scope.options.is_empty() {
+        view! { <span class="muted">"none"</span> }.into_any()
+    } else {
+        view! {
+            <ul class="plain" id="options">
+                {scope
+                    .options
+                    .iter()
+                    .map(|(code, value)| {
+                        view! {
+                            <li data-option=code.to_string()>
+                                {format!("{code} {}: {}", option_name(*code), option_text(value))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let differences = match (&row.drift, &row.partner) {
+        (Some(DriftStatus::OutOfSync { differences }), Some(partner))
+            if !differences.is_empty() =>
+        {
+            let items = differences
+                .iter()
+                .map(|d| view! { <li>{d.describe(&row.server, partner)}</li> })
+                .collect_view();
+            Some(view! {
+                <section class="differences">
+                    <h2>{format!("What differs from {partner}'s copy")}</h2>
+                    <ul id="differences">{items}</ul>
+                </section>
+            })
+        }
+        _ => None,
+    };
+    let header = |label: &'static str, sort: ReservationSort| {
+        let current = state.sort == sort;
+        let link = href(&path, &state, |q| {
+            q.descending = current && !q.descending;
+            q.sort = sort;
+            q.page.number = 1;
+        });
+        view! { <SortHeader label href=link current descending=state.descending /> }
+    };
+    let (pager_state, pager_path) = (state.clone(), path.clone());
+    let link = Callback::new(move |n: u32| href(&pager_path, &pager_state, |q| q.page.number = n));
+    let lease = scope.lease_duration_secs;
+    let headers = view! {
+        {header("IPAddress", ReservationSort::IpAddress)}
+        <th>"ScopeId"</th>
+        {header("ClientId", ReservationSort::ClientId)}
+        {header("Name", ReservationSort::Name)}
+        {header("Type", ReservationSort::Type)}
+    };
+    let filter_value = state.filter.clone().unwrap_or_default();
+    let (form_path, clear_path) = (path.clone(), path);
     view! {
         <dl class="facts">
             <dt>"Server"</dt>
             <dd id="scope-server">{row.server.to_string()}</dd>
-            <dt>"Scope"</dt>
-            <dd>{format!("{} {} ({} – {})", row.scope_id, row.name, row.range.start(), row.range.end())}</dd>
+            <dt>"Scope ID"</dt>
+            <dd>{row.scope_id.to_string()}</dd>
+            <dt>"Name"</dt>
+            <dd id="scope-name">{scope.name.clone()}</dd>
+            <dt>"Description"</dt>
+            <dd>{scope.description.clone()}</dd>
+            <dt>"Range"</dt>
+            <dd id="scope-range">{format!("{} – {}", scope.range.start(), scope.range.end())}</dd>
+            <dt>"Subnet mask"</dt>
+            <dd>{scope.subnet_mask().to_string()}</dd>
+            <dt>"Lease duration"</dt>
+            <dd id="scope-lease">{format!("{lease} s ({})", tandem_core::text::duration(lease))}</dd>
+            <dt>"State"</dt>
+            <dd id="scope-state">{scope.state.as_str()}</dd>
+            <dt>"Exclusion ranges"</dt>
+            <dd>{exclusions}</dd>
+            <dt>"Option values"</dt>
+            <dd>{options}</dd>
             <dt>"Failover Relationship Name"</dt>
             <dd>{row.relationship.clone().unwrap_or_else(|| "not in failover".into())}</dd>
             <dt>"Failover Config Sync Status"</dt>
@@ -153,20 +329,31 @@ fn ReservationsTable(
                 <DriftBadge drift=row.drift.clone() server=row.server.clone() partner=row.partner.clone() />
             </dd>
         </dl>
+        {differences}
+        <h2>"Reservations"</h2>
+        <Form method="GET" action=form_path>
+            <div class="filters" role="search" aria-label="Filter reservations">
+                <input
+                    name="filter"
+                    placeholder="IP, MAC, name or description"
+                    aria-label="Filter reservations"
+                    value=filter_value
+                />
+                <button type="submit" class="secondary">"Filter"</button>
+                <a class="button secondary" href=clear_path>"Clear"</a>
+            </div>
+        </Form>
         <table class="grid reservations">
             <thead>
                 <tr>
-                    <th>"IPAddress"</th>
-                    <th>"ScopeId"</th>
-                    <th>"ClientId"</th>
-                    <th>"Name"</th>
-                    <th>"Type"</th>
+                    {headers}
                     <th>"Description"</th>
                     <th>"Actions"</th>
                 </tr>
             </thead>
             <tbody>{lines}</tbody>
         </table>
+        <Pager total=view.total page=view.page link />
     }
 }
 

@@ -7,17 +7,23 @@ use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
-use crate::api::scopes::{ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes};
+use crate::api::scopes::{
+    CheckDrift, ClearSyncError, CreateScope, ReplicateScope, ScopeRef, SyncErrorRef, UpdateScope,
+    list_scopes,
+};
 use crate::components::badges::DriftBadge;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
+use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use std::collections::BTreeSet;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{ScopeRow, ScopesView};
+use tandem_core::views::{ScopeQuery, ScopeRow, ScopeSort, ScopesPage, SyncFilter};
 
 /// What the signed-in user's role offers on a row.
 #[derive(Clone, Copy)]
@@ -47,6 +53,10 @@ pub fn ScopesPage() -> impl IntoView {
     let remove = ServerAction::<RemoveScopeFromFailover>::new();
     let add = ServerAction::<AddScopeToRelationship>::new();
     let create = ServerAction::<CreateRelationship>::new();
+    let check = ServerAction::<CheckDrift>::new();
+    let new_scope = ServerAction::<CreateScope>::new();
+    let update_scope = ServerAction::<UpdateScope>::new();
+    let creating = RwSignal::new(false);
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let configure = RwSignal::new(None::<ScopeRow>);
@@ -59,21 +69,25 @@ pub fn ScopesPage() -> impl IntoView {
         selected,
     };
     let ctx = PageContext::get();
-    let query = leptos_router::hooks::use_query_map();
-    let filter = Memo::new(move |_| query.read().get("filter"));
+    let state = use_query_state::<ScopeQuery>();
     let scopes = Resource::new(
         move || {
             (
-                replicate.version().get(),
-                clear.version().get(),
-                remove.version().get(),
-                add.version().get(),
-                create.version().get(),
+                state.get(),
+                (
+                    replicate.version().get(),
+                    clear.version().get(),
+                    remove.version().get(),
+                    add.version().get(),
+                    create.version().get(),
+                    check.version().get(),
+                    new_scope.version().get(),
+                ),
                 running(),
                 ctx.live.get(),
             )
         },
-        |_| list_scopes(),
+        |(query, ..)| list_scopes(query),
     );
     Effect::new(move |_| {
         if let Some(result) = remove.value().get() {
@@ -102,6 +116,23 @@ pub fn ScopesPage() -> impl IntoView {
             ))));
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = new_scope.value().get() {
+            creating.set(false);
+            notice.set(Some(Notice::Done("Scope created.".into())));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = check.value().get() {
+            notice.set(Some(match result {
+                Ok(true) => Notice::Done("Drift checked: the list now shows what changed.".into()),
+                Ok(false) => {
+                    Notice::Done("Drift checked: nothing changed since the last look.".into())
+                }
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
     let replicate_selected = move |_| {
         let targets = selected
             .get()
@@ -128,13 +159,11 @@ pub fn ScopesPage() -> impl IntoView {
     view! {
         <h1>"DHCP Scopes"</h1>
         <NoticeBar notice />
-        <Show when=move || filter.get().is_some()>
-            <p class="crumbs">
-                {move || format!("Showing only: {}. ", filter.get().unwrap_or_default().replace('-', " "))}
-                <a href="/scopes">"Show all"</a>
-            </p>
-        </Show>
+        <ScopeFilters state />
         <div class="toolbar">
+            <Show when=move || ctx.can(Permission::EditScopes)>
+                <button id="new-scope" on:click=move |_| creating.set(true)>"New Scope…"</button>
+            </Show>
             <Show when=move || !selected.get().is_empty()>
                 <button id="replicate-selected" on:click=replicate_selected disabled=running>
                     {move || format!("Replicate {} selected scope(s)", selected.get().len())}
@@ -143,35 +172,40 @@ pub fn ScopesPage() -> impl IntoView {
             <button
                 id="check-drift"
                 class="secondary"
-                title="Read every server again and compare each failover scope's two copies"
-                on:click=move |_| ctx.live.update(|n| *n += 1)
+                title="Read again every server whose configuration changed, and compare each failover scope's two copies"
+                disabled=move || check.pending().get()
+                on:click=move |_| {
+                    check.dispatch(CheckDrift {});
+                }
             >
                 "Check drift now"
             </button>
         </div>
         <RunView run />
         {move || configure.get().map(|row| view! { <ConfigureFailoverDialog row add create close=configure /> })}
-        <Transition fallback=|| view! { <p class="muted">"Collecting scopes from every server…"</p> }>
+        {move || {
+            creating
+                .get()
+                .then(|| {
+                    let mode = ScopeDialogMode::Create {
+                        server: state.get_untracked().server.unwrap_or_default(),
+                    };
+                    view! { <ScopeDialog mode create=new_scope update=update_scope open=creating /> }
+                })
+        }}
+        <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
                 scopes
                     .get()
                     .map(|result| match result {
-                        Ok(mut view) => {
-                            // The Dashboard links here with a filter.
-                            match filter.get().as_deref() {
-                                Some("out-of-sync") => view.rows.retain(|r| {
-                                    r.drift.as_ref().is_some_and(|d| d.label() != "InSync")
-                                }),
-                                Some("sync-errors") => view.rows.retain(|r| r.sync_error.is_some()),
-                                _ => {}
-                            }
+                        Ok(page) => {
                             // Read here, where the Transition tracks it, for every row.
                             let can = Can {
                                 replicate: ctx.can(Permission::ReplicateScope),
                                 clear: ctx.can(Permission::ClearSyncError),
                                 manage: ctx.can(Permission::ManageRelationships),
                             };
-                            view! { <ScopesTable view actions can /> }.into_any()
+                            view! { <ScopesTable page state=state.get() actions can /> }.into_any()
                         }
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
@@ -180,24 +214,87 @@ pub fn ScopesPage() -> impl IntoView {
     }
 }
 
+/// The filters of the DHCP Scopes view: a GET form, so the URL holds them.
 #[component]
-fn ScopesTable(view: ScopesView, actions: Actions, can: Can) -> impl IntoView {
-    let unreachable = view
+fn ScopeFilters(state: Memo<ScopeQuery>) -> impl IntoView {
+    move || {
+        let q = state.get();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let state_value = q
+            .state
+            .map(|s| s.as_str().to_ascii_lowercase())
+            .unwrap_or_default();
+        let sync_value = q.sync.map(|s| s.as_str()).unwrap_or_default();
+        let sync_options = SyncFilter::ALL
+            .iter()
+            .map(|f| {
+                view! { <option value=f.as_str() selected=f.as_str() == sync_value>{f.label()}</option> }
+            })
+            .collect_view();
+        let sort = (q.sort != ScopeSort::default())
+            .then(|| view! { <input type="hidden" name="sort" value=q.sort.as_str() /> });
+        let order = q
+            .descending
+            .then(|| view! { <input type="hidden" name="order" value="desc" /> });
+        view! {
+            <Form method="GET" action="/scopes">
+                <div class="filters" role="search" aria-label="Filter scopes">
+                    <input name="server" placeholder="Server" aria-label="Server" value=text(&q.server) />
+                    <input name="scope" placeholder="Scope ID" aria-label="Scope ID" value=text(&q.scope) />
+                    <input name="name" placeholder="Name" aria-label="Name" value=text(&q.name) />
+                    <select name="state" aria-label="State">
+                        <option value="" selected=state_value.is_empty()>"Any state"</option>
+                        <option value="active" selected=state_value == "active">"Active"</option>
+                        <option value="inactive" selected=state_value == "inactive">"Inactive"</option>
+                    </select>
+                    <input name="relationship" placeholder="Relationship" aria-label="Relationship" value=text(&q.relationship) />
+                    <select name="sync" aria-label="Sync status">
+                        <option value="" selected=sync_value.is_empty()>"Any sync status"</option>
+                        {sync_options}
+                    </select>
+                    {sort}
+                    {order}
+                    <button type="submit" id="apply-filters" class="secondary">"Filter"</button>
+                    <a class="button secondary" href="/scopes">"Clear"</a>
+                </div>
+            </Form>
+        }
+    }
+}
+
+#[component]
+fn ScopesTable(page: ScopesPage, state: ScopeQuery, actions: Actions, can: Can) -> impl IntoView {
+    let unreachable = page
         .unreachable
         .into_iter()
         .map(|u| {
             view! {
                 <div class="notice notice-failed" data-unreachable=u.server.to_string()>
-                    {u.reason}
+                    {format!("{} could not be read ({}); its scopes are shown as last read.", u.server, u.reason)}
                 </div>
             }
         })
         .collect_view();
-    let rows = view
+    let header = |label: &'static str, sort: ScopeSort| {
+        let current = state.sort == sort;
+        let descending = state.descending;
+        let link = href("/scopes", &state, |q| {
+            q.descending = current && !q.descending;
+            q.sort = sort;
+            q.page.number = 1;
+        });
+        view! { <SortHeader label href=link current descending /> }
+    };
+    let empty = page.rows.is_empty().then(|| {
+        view! { <p class="muted" id="no-scopes">"No scope matches these filters."</p> }
+    });
+    let rows = page
         .rows
         .into_iter()
         .map(|row| view! { <ScopeLine row actions can /> })
         .collect_view();
+    let pager_state = state.clone();
+    let link = Callback::new(move |n: u32| href("/scopes", &pager_state, |q| q.page.number = n));
     view! {
         {unreachable}
         <div class="table-wrap">
@@ -205,22 +302,24 @@ fn ScopesTable(view: ScopesView, actions: Actions, can: Can) -> impl IntoView {
             <thead>
                 <tr>
                     <th>"Select"</th>
-                    <th>"Server"</th>
-                    <th>"Scope ID"</th>
-                    <th>"Name"</th>
+                    {header("Server", ScopeSort::Server)}
+                    {header("Scope ID", ScopeSort::ScopeId)}
+                    {header("Name", ScopeSort::Name)}
                     <th>"Range"</th>
                     <th>"Subnet Mask"</th>
-                    <th>"State"</th>
-                    <th>"Reservations"</th>
-                    <th>"Failover Relationship Name"</th>
+                    {header("State", ScopeSort::State)}
+                    {header("Reservations", ScopeSort::Reservations)}
+                    {header("Failover Relationship Name", ScopeSort::Relationship)}
                     <th>"Failover Config Sync Status"</th>
-                    <th>"Drift"</th>
+                    {header("Drift", ScopeSort::Sync)}
                     <th>"Actions"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
         </div>
+        {empty}
+        <Pager total=page.total page=page.page link />
     }
 }
 
@@ -340,7 +439,7 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
             <td data-label="Name">{row.name.clone()}</td>
             <td data-label="Range">{format!("{} – {}", row.range.start(), row.range.end())}</td>
             <td data-label="Subnet Mask">{row.subnet_mask.clone()}</td>
-            <td data-label="State">{format!("{:?}", row.state)}</td>
+            <td data-label="State">{row.state.as_str()}</td>
             <td data-label="Reservations" class="reservation-count">{row.reservations}</td>
             <td data-label="Failover Relationship Name">{row.relationship.clone().unwrap_or_default()}</td>
             <td data-label="Failover Config Sync Status" class="sync-status">{row.sync_error.clone().unwrap_or_default()}</td>
@@ -349,7 +448,7 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
             </td>
             <td data-label="Actions">
                 <div class="actions">
-                    <a class="button small secondary" href=href>"Reservations"</a>
+                    <a class="button small secondary" href=href>"Properties"</a>
                     {replicate_button}
                     {clear_button}
                     {failover_button}

@@ -5,12 +5,14 @@ use crate::api::scopes::{ScopeRef, list_scopes};
 use crate::api::servers::{ServerOnline, SetServerOnline, list_servers};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 use tandem_core::access::Permission;
-use tandem_core::views::ServerRow;
+use tandem_core::views::{MAX_PAGE_SIZE, Page, ScopeQuery, ServerQuery, ServerRow, ServerSort};
 
 fn status(row: &ServerRow) -> (&'static str, String) {
     match &row.unreachable {
@@ -22,21 +24,49 @@ fn status(row: &ServerRow) -> (&'static str, String) {
 #[component]
 pub fn ServersPage() -> impl IntoView {
     let ctx = PageContext::get();
-    let servers = Resource::new(move || ctx.live.get(), |_| list_servers());
-    let query = leptos_router::hooks::use_query_map();
-    let unreachable_only =
-        Memo::new(move |_| query.read().get("filter").as_deref() == Some("unreachable"));
+    let state = use_query_state::<ServerQuery>();
+    let servers = Resource::new(
+        move || (state.get(), ctx.live.get()),
+        |(q, _)| list_servers(q),
+    );
+    let filters = move || {
+        let q = state.get();
+        view! {
+            <Form method="GET" action="/servers">
+                <div class="filters" role="search" aria-label="Filter servers">
+                    <input name="name" placeholder="Server name" aria-label="Server name" value=q.name.clone().unwrap_or_default() />
+                    <select name="status" aria-label="Status">
+                        <option value="" selected=!q.unreachable>"Any status"</option>
+                        <option value="unreachable" selected=q.unreachable>"Unreachable"</option>
+                    </select>
+                    <button type="submit" class="secondary">"Filter"</button>
+                    <a class="button secondary" href="/servers">"Clear"</a>
+                </div>
+            </Form>
+        }
+    };
     view! {
         <h1>"DHCP Servers"</h1>
-        <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
+        {filters}
+        <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
                 servers
                     .get()
                     .map(|result| match result {
-                        Ok(rows) => {
-                            let lines = rows
+                        Ok(page) => {
+                            let q = state.get();
+                            let header = |label: &'static str, sort: ServerSort| {
+                                let current = q.sort == sort;
+                                let link = href("/servers", &q, |x| {
+                                    x.descending = current && !x.descending;
+                                    x.sort = sort;
+                                    x.page.number = 1;
+                                });
+                                view! { <SortHeader label href=link current descending=q.descending /> }
+                            };
+                            let lines = page
+                                .rows
                                 .into_iter()
-                                .filter(|r| !unreachable_only.get() || r.unreachable.is_some())
                                 .map(|row| {
                                     let (class, text) = status(&row);
                                     let href = format!("/servers/{}", row.name);
@@ -48,26 +78,29 @@ pub fn ServersPage() -> impl IntoView {
                                             <td data-label="Scopes">{row.scopes}</td>
                                             <td data-label="Failover scopes">{row.failover_scopes}</td>
                                             <td data-label="Relationships">{row.relationships}</td>
-                                            <td data-label="Last collected">{row.collected_at.replace('T', " ")}</td>
+                                            <td data-label="Last read">{row.collected_at.replace('T', " ")}</td>
                                         </tr>
                                     }
                                 })
                                 .collect_view();
+                            let pager_state = q.clone();
+                            let link = Callback::new(move |n: u32| href("/servers", &pager_state, |x| x.page.number = n));
                             view! {
                                 <table class="grid servers">
                                     <thead>
                                         <tr>
-                                            <th>"Server"</th>
-                                            <th>"Kind"</th>
-                                            <th>"Status"</th>
-                                            <th>"Scopes"</th>
+                                            {header("Server", ServerSort::Name)}
+                                            {header("Kind", ServerSort::Kind)}
+                                            {header("Status", ServerSort::Status)}
+                                            {header("Scopes", ServerSort::Scopes)}
                                             <th>"Failover scopes"</th>
                                             <th>"Relationships"</th>
-                                            <th>"Last collected"</th>
+                                            <th>"Last read"</th>
                                         </tr>
                                     </thead>
                                     <tbody>{lines}</tbody>
                                 </table>
+                                <Pager total=page.total page=page.page link />
                             }
                                 .into_any()
                         }
@@ -75,6 +108,34 @@ pub fn ServersPage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+/// Every failover scope on `server`, page by page (for server-level replication).
+async fn failover_scopes_of(server: &str) -> Result<Vec<ScopeRef>, crate::error::AppError> {
+    let mut out = Vec::new();
+    let mut number = 1;
+    loop {
+        let page = list_scopes(ScopeQuery {
+            server: Some(server.to_string()),
+            sync: None,
+            page: Page::new(number, MAX_PAGE_SIZE),
+            ..ScopeQuery::default()
+        })
+        .await?;
+        out.extend(
+            page.rows
+                .iter()
+                .filter(|r| r.relationship.is_some())
+                .map(|r| ScopeRef {
+                    server: server.to_string(),
+                    scope_id: r.scope_id.to_string(),
+                }),
+        );
+        if u64::from(number) >= page.page.count(page.total) {
+            return Ok(out);
+        }
+        number += 1;
     }
 }
 
@@ -88,8 +149,20 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let servers = Resource::new(
-        move || (online.version().get(), running(), ctx.live.get()),
-        |_| list_servers(),
+        move || {
+            (
+                name.get(),
+                online.version().get(),
+                running(),
+                ctx.live.get(),
+            )
+        },
+        |(name, ..)| {
+            list_servers(ServerQuery {
+                name: Some(name),
+                ..ServerQuery::default()
+            })
+        },
     );
     Effect::new(move |_| {
         if let Some(result) = online.value().get() {
@@ -102,19 +175,8 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     // Server-level replication: every failover scope on this server, one at a time.
     let replicate_server = move |server: String| {
         spawn_local(async move {
-            match list_scopes().await {
-                Ok(view) => {
-                    let targets = view
-                        .rows
-                        .into_iter()
-                        .filter(|r| r.server.as_str() == server && r.relationship.is_some())
-                        .map(|r| ScopeRef {
-                            server: server.clone(),
-                            scope_id: r.scope_id.to_string(),
-                        })
-                        .collect();
-                    replicate_all(targets, run);
-                }
+            match failover_scopes_of(&server).await {
+                Ok(targets) => replicate_all(targets, run),
                 Err(e) => notice.set(Some(Notice::from_error(&e))),
             }
         });
@@ -129,7 +191,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 servers
                     .get()
                     .map(|result| match result {
-                        Ok(rows) => match rows.into_iter().find(|r| r.name.as_str() == name.get()) {
+                        Ok(page) => match page.rows.into_iter().find(|r| r.name.as_str() == name.get()) {
                             Some(row) => {
                                 let (class, text) = status(&row);
                                 let server = row.name.to_string();
@@ -171,7 +233,11 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                         <dt>"Status"</dt>
                                         <dd><span class=class id="server-status">{text}</span></dd>
                                         <dt>"Scopes"</dt>
-                                        <dd>{format!("{} ({} in failover)", row.scopes, row.failover_scopes)}</dd>
+                                        <dd>
+                                            <a href=format!("/scopes?server={server}")>
+                                                {format!("{} ({} in failover)", row.scopes, row.failover_scopes)}
+                                            </a>
+                                        </dd>
                                         <dt>"Relationships"</dt>
                                         <dd><a href="/relationships">{row.relationships}</a></dd>
                                         <dt>"Last collected"</dt>

@@ -45,6 +45,9 @@ pub struct ErrorBody {
 pub struct ServerInfo {
     pub name: ServerName,
     pub running: bool,
+    /// Changes whenever the configuration may have.
+    #[serde(default)]
+    pub revision: String,
 }
 
 impl IntoResponse for Failure {
@@ -139,10 +142,11 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
 }
 
 async fn info(State(s): Shared) -> Json<ServerInfo> {
-    let c = s.snapshot().await;
+    let (name, running, revision) = s.info().await;
     Json(ServerInfo {
-        name: c.name,
-        running: c.running,
+        name,
+        running,
+        revision,
     })
 }
 

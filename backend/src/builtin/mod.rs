@@ -143,6 +143,9 @@ pub struct BuiltinServer {
     /// Each relationship's failover state, by relationship name (not saved: a server that
     /// starts is in Startup).
     machines: std::sync::Mutex<std::collections::HashMap<String, failover::Machine>>,
+    /// Changes since this process started; with `boot`, the revision a reader compares.
+    changes: std::sync::atomic::AtomicU64,
+    boot: u64,
 }
 
 impl BuiltinServer {
@@ -151,7 +154,31 @@ impl BuiltinServer {
             path,
             config: Mutex::new(config),
             machines: Default::default(),
+            changes: Default::default(),
+            boot: {
+                let mut b = [0u8; 8];
+                getrandom::getrandom(&mut b).expect("the OS random source works");
+                u64::from_le_bytes(b)
+            },
         }
+    }
+
+    /// The configuration's revision: a different answer means it may have changed since the
+    /// last one (Tandem's drift watch re-reads a server only then).
+    pub fn revision(&self) -> String {
+        let n = self.changes.load(std::sync::atomic::Ordering::Acquire);
+        format!("{:016x}-{n}", self.boot)
+    }
+
+    fn changed(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Name, whether the service runs, and the revision, without copying the configuration.
+    pub async fn info(&self) -> (ServerName, bool, String) {
+        let c = self.config.lock().await;
+        (c.name.clone(), c.running, self.revision())
     }
 
     fn machine(&self, name: &str) -> failover::Machine {
@@ -293,6 +320,7 @@ impl BuiltinServer {
             .await
             .map_err(|e| Failure::Storage(e.to_string()))?;
         *current = next;
+        self.changed();
         Ok(out)
     }
 
@@ -307,6 +335,7 @@ impl BuiltinServer {
                 .await
                 .map_err(|e| Failure::Storage(e.to_string()))?;
             *current = next;
+            self.changed();
         }
         Ok(())
     }
@@ -342,6 +371,7 @@ impl BuiltinServer {
         if running {
             self.machines.lock().expect("machines lock").clear();
         }
+        self.changed();
         self.administer(|c| c.running = running).await
     }
 }

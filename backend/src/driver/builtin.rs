@@ -135,6 +135,11 @@ impl DhcpDriver for BuiltinDriver {
         }
     }
 
+    async fn revision(&self) -> Result<Option<String>, DriverError> {
+        let info: crate::builtin::api::ServerInfo = self.get("/v1/server", "server").await?;
+        Ok(Some(info.revision))
+    }
+
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
         self.get("/v1/scopes", "scopes").await
     }

@@ -69,6 +69,11 @@ impl DriverError {
 pub trait DhcpDriver: Send + Sync {
     fn server(&self) -> &ServerName;
     fn capabilities(&self) -> Capabilities;
+    /// A token that changes whenever the server's configuration may have; `None` when the
+    /// server cannot say (then every look reads it whole).
+    async fn revision(&self) -> Result<Option<String>, DriverError> {
+        Ok(None)
+    }
     /// Every scope's whole configuration, reservations included.
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError>;
     /// One scope; `NotFound` when the server lacks it.

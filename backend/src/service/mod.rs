@@ -6,6 +6,7 @@
 
 mod auth;
 mod events;
+mod inventory;
 mod relationships;
 mod reservations;
 mod scope_edits;
@@ -369,6 +370,7 @@ impl Tandem {
         P: FnOnce(Arc<dyn DhcpDriver>) -> PF,
         PF: std::future::Future<Output = Result<(), DriverError>>,
     {
+        let partner = partnership.as_ref().map(|p| p.partner_name(server));
         let id = self.begin(&event).await?;
         if let Err(e) = apply().await {
             self.finish(id, &failed(&e), None).await?;
@@ -379,7 +381,9 @@ impl Tandem {
             .await?;
         self.finish(id, "ok", describe(&replication).as_deref())
             .await?;
-        self.notify(&event.object_type, Some(server), Some(scope));
+        let touched: Vec<&ServerName> = std::iter::once(server).chain(partner.as_ref()).collect();
+        self.touched(&event.object_type, &touched, Some(scope))
+            .await;
         Ok(tandem_core::views::ChangeOutcome {
             server: server.clone(),
             replication,

@@ -25,17 +25,13 @@ impl Tandem {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
         let mut conn = self.store.pool().acquire().await?;
-        let names: Vec<ServerName> = store::servers::list(&mut conn)
-            .await?
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
+        let servers = store::servers::list(&mut conn).await?;
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
-        let collected = self.collect(&names).await?;
+        let collected = self.failover_reports(&servers).await;
         let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
         for answer in collected.values() {
-            let Ok((_, reports)) = answer else { continue };
+            let Ok(reports) = answer else { continue };
             for report in reports {
                 let r = &report.relationship;
                 if !caller.principal.reaches(&r.primary_server)
@@ -44,7 +40,7 @@ impl Tandem {
                     continue;
                 }
                 let status_of = |name: &ServerName| match collected.get(name) {
-                    Some(Ok((_, reports))) => reports
+                    Some(Ok(reports)) => reports
                         .iter()
                         .find(|x| x.relationship.name == r.name)
                         .map(|x| ServerStatus::State {
@@ -232,7 +228,12 @@ impl Tandem {
             )),
         )
         .await?;
-        self.notify("relationship", Some(&r.primary_server), None);
+        self.touched(
+            "relationship",
+            &[&r.primary_server, &r.secondary_server],
+            None,
+        )
+        .await;
         Ok(r)
     }
 
@@ -365,7 +366,12 @@ impl Tandem {
                 return Err(e.into());
             }
         }
-        self.notify("relationship", Some(&before.primary_server), None);
+        self.touched(
+            "relationship",
+            &[&before.primary_server, &before.secondary_server],
+            None,
+        )
+        .await;
         Ok(after)
     }
 
@@ -432,7 +438,7 @@ impl Tandem {
         }
         self.finish(id, "ok", Some(&format!("copied to {partner_name}")))
             .await?;
-        self.notify("scope", Some(server), Some(scope_id));
+        self.touched("scope", &[server, &partner_name], None).await;
         Ok(())
     }
 
@@ -477,7 +483,7 @@ impl Tandem {
         self.conclude(id, result, Some(&note)).await?;
         let mut conn = self.store.pool().acquire().await?;
         sync_errors::clear(&mut conn, &r.name, &scope_id.to_string()).await?;
-        self.notify("scope", Some(server), Some(scope_id));
+        self.touched("scope", &[server, &partner_name], None).await;
         Ok(partner_name)
     }
 
@@ -545,7 +551,8 @@ impl Tandem {
         for scope in &r.scopes {
             sync_errors::clear(&mut conn, name, &scope.to_string()).await?;
         }
-        self.notify("relationship", Some(server), None);
+        self.touched("relationship", &[server, &partner_name], None)
+            .await;
         Ok(r.scopes)
     }
 

@@ -6,7 +6,7 @@ use crate::driver::DriverError;
 use std::net::Ipv4Addr;
 use tandem_core::access::Permission;
 use tandem_core::validate::{NewReservation, reservation_fits, reservation_fits_except};
-use tandem_core::views::{ChangeOutcome, ReservationsView};
+use tandem_core::views::{ChangeOutcome, Page, ReservationHit, ReservationQuery, ReservationsView};
 use tandem_core::{FieldError, ScopeId, ServerName};
 
 fn object(ip: Ipv4Addr, scope: ScopeId) -> String {
@@ -21,14 +21,46 @@ impl Tandem {
         caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
+        query: &ReservationQuery,
     ) -> Result<ReservationsView, ServiceError> {
         self.authorize(caller, Permission::View, Some(server), "view", "")
             .await?;
-        let (row, scope) = self.scope_row(server, scope_id).await?;
+        let (row, mut scope) = self.scope_row(server, scope_id).await?;
+        let version = scope.version();
+        let query = ReservationQuery {
+            page: Page::new(query.page.number, query.page.size),
+            ..query.clone()
+        };
+        let (reservations, total) = query.apply(&scope.reservations);
+        scope.reservations.clear();
         Ok(ReservationsView {
             row,
-            reservations: scope.reservations,
+            scope,
+            version,
+            reservations,
+            total,
+            page: query.page,
         })
+    }
+
+    /// The global search: reservations by address, client ID (MAC) or name, across every
+    /// scope on every server the caller reaches (from the inventory).
+    #[tracing::instrument(skip_all, err)]
+    pub async fn search_reservations(
+        &self,
+        caller: &Caller,
+        text: &str,
+    ) -> Result<Vec<ReservationHit>, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        self.ensure_inventory().await?;
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(crate::store::inventory::search_reservations(
+            &mut conn,
+            text,
+            caller.principal.servers.as_deref(),
+        )
+        .await?)
     }
 
     /// Creates a reservation on `server`, then on its partner when the scope is in failover.

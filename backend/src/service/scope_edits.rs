@@ -59,7 +59,7 @@ impl Tandem {
         let id = self.begin(&event).await?;
         self.conclude(id, driver.put_scope(&scope).await, None)
             .await?;
-        self.notify("scope", Some(server), Some(scope.id));
+        self.touched("scope", &[server], Some(scope.id)).await;
         Ok(scope)
     }
 
@@ -167,7 +167,7 @@ impl Tandem {
         let id = self.begin(&event).await?;
         self.conclude(id, driver.delete_scope(scope_id).await, None)
             .await?;
-        self.notify("scope", Some(server), Some(scope_id));
+        self.touched("scope", &[server], Some(scope_id)).await;
         Ok(())
     }
 }

@@ -3,20 +3,20 @@
 
 use super::{Caller, ServiceError, Tandem, failed};
 use crate::driver::{DhcpDriver, DriverError};
-use crate::store::{self, sync_errors};
+use crate::store::{self, inventory, sync_errors};
 use futures::future::join_all;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::replication::ReplicationPlan;
-use tandem_core::views::{ScopeReplication, ScopeRow, ScopesView, UnreachableServer};
+use tandem_core::views::{Page, ScopeQuery, ScopeReplication, ScopeRow, ScopesPage};
 use tandem_core::{FailoverReport, FieldError, Scope, ScopeId, ServerName};
 
 /// What one server answered when asked for its scopes and relationships.
 pub(crate) type Collected = Result<(Vec<Scope>, Vec<FailoverReport>), DriverError>;
 
-async fn collect(driver: &dyn DhcpDriver) -> Collected {
+pub(crate) async fn collect(driver: &dyn DhcpDriver) -> Collected {
     let (scopes, failover) = futures::join!(driver.scopes(), driver.failover());
     Ok((scopes?, failover?))
 }
@@ -78,79 +78,75 @@ fn row(
 }
 
 impl Tandem {
-    /// Asks the given servers, all at once, for their scopes and relationships.
-    pub(crate) async fn collect(
+    /// Asks the given servers, all at once, for their relationships and their state in each.
+    pub(crate) async fn failover_reports(
         &self,
-        names: &[ServerName],
-    ) -> Result<HashMap<ServerName, Collected>, ServiceError> {
-        let mut drivers: Vec<Arc<dyn DhcpDriver>> = Vec::new();
-        for name in names {
-            drivers.push(self.driver(name).await?);
-        }
-        let answers = join_all(drivers.iter().map(|d| collect(d.as_ref()))).await;
-        Ok(names.iter().cloned().zip(answers).collect())
+        servers: &[store::servers::ServerRecord],
+    ) -> HashMap<ServerName, Result<Vec<FailoverReport>, DriverError>> {
+        let drivers: Vec<Arc<dyn DhcpDriver>> =
+            servers.iter().map(|r| self.drivers.for_server(r)).collect();
+        let answers = join_all(drivers.iter().map(|d| d.failover())).await;
+        servers
+            .iter()
+            .map(|r| r.name.clone())
+            .zip(answers)
+            .collect()
     }
 
-    /// The DHCP Scopes view: every scope on every server, with its relationship, Failover
-    /// Config Sync Status and drift.
-    /// Servers outside the caller's access scope are left out.
+    /// The DHCP Scopes view: one page of the scopes on every server the caller reaches,
+    /// filtered and ordered as asked, with relationship, Failover Config Sync Status and drift,
+    /// from the inventory (a server never read before is read first).
     #[tracing::instrument(skip_all, err)]
-    pub async fn list_scopes(&self, caller: &Caller) -> Result<ScopesView, ServiceError> {
+    pub async fn list_scopes(
+        &self,
+        caller: &Caller,
+        query: &ScopeQuery,
+    ) -> Result<ScopesPage, ServiceError> {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
+        self.ensure_inventory().await?;
+        let allowed = caller.principal.servers.as_deref();
         let mut conn = self.store.pool().acquire().await?;
-        let names: Vec<ServerName> = store::servers::list(&mut conn)
-            .await?
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
-        // Drift needs the partner's copy even when the partner is outside the access scope;
-        // only the rows shown are narrowed.
-        let shown: Vec<&ServerName> = names
-            .iter()
-            .filter(|n| caller.principal.reaches(n))
-            .collect();
-        let errors = sync_errors::all(&mut conn).await?;
-        drop(conn);
-        let collected = self.collect(&names).await?;
-        let mut view = ScopesView::default();
-        for name in shown {
-            match &collected[name] {
-                Ok((scopes, reports)) => view.rows.extend(
-                    scopes
-                        .iter()
-                        .map(|s| row(name, s, reports, &collected, &errors)),
-                ),
-                Err(e) => view.unreachable.push(UnreachableServer {
-                    server: name.clone(),
-                    reason: e.to_string(),
-                }),
-            }
-        }
-        view.rows
-            .sort_by(|a, b| (a.scope_id, &a.server).cmp(&(b.scope_id, &b.server)));
-        Ok(view)
+        let page = Page::new(query.page.number, query.page.size);
+        let query = ScopeQuery {
+            page,
+            ..query.clone()
+        };
+        let (rows, total) = inventory::scopes(&mut conn, &query, allowed).await?;
+        let unreachable = inventory::unreachable(&mut conn, allowed).await?;
+        Ok(ScopesPage {
+            rows,
+            total,
+            page,
+            unreachable,
+        })
     }
 
-    /// One scope on one server, as a row of the scopes view, with the scope itself.
+    /// One scope on one server, as a row of the scopes view, with the scope itself; read
+    /// live from the server and its partner, so the drift lists every difference.
     pub(crate) async fn scope_row(
         &self,
         server: &ServerName,
         scope_id: ScopeId,
     ) -> Result<(ScopeRow, Scope), ServiceError> {
-        let mut collected = self.collect(std::slice::from_ref(server)).await?;
-        let (scopes, reports) = collected[server].clone()?;
-        let scope = scopes
-            .into_iter()
-            .find(|s| s.id == scope_id)
-            .ok_or_else(|| ServiceError::NotFound(format!("scope {scope_id} on {server}")))?;
+        let driver = self.driver(server).await?;
+        let (scope, reports) = futures::join!(driver.scope(scope_id), driver.failover());
+        let (scope, reports) = (scope?, reports?);
         let partner = reports
             .iter()
             .find(|r| r.relationship.has_scope(scope_id))
             .and_then(|r| r.relationship.partner_of(server).cloned());
+        let mut collected = HashMap::new();
         if let Some(partner) = partner {
-            match self.collect(std::slice::from_ref(&partner)).await {
-                Ok(answer) => collected.extend(answer),
+            match self.driver(&partner).await {
+                Ok(d) => {
+                    let copy = match d.scope(scope_id).await {
+                        Ok(copy) => Ok((vec![copy], Vec::new())),
+                        Err(DriverError::NotFound { .. }) => Ok((Vec::new(), Vec::new())),
+                        Err(e) => Err(e),
+                    };
+                    collected.insert(partner, copy);
+                }
                 // Not managed by Tandem: the drift says so.
                 Err(ServiceError::NotFound(_)) => {}
                 Err(e) => return Err(e),
@@ -239,7 +235,8 @@ impl Tandem {
         )
         .await?;
         drop(conn);
-        self.notify("scope", Some(&partner_name), Some(scope_id));
+        self.touched("scope", &[server, &partner_name], Some(scope_id))
+            .await;
         Ok(ScopeReplication {
             scope_id,
             source: server.clone(),

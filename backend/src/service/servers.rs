@@ -1,79 +1,76 @@
 //! DHCP Servers, Server Properties (take a server offline and back) and the Dashboard.
 
 use super::{Caller, ServiceError, Tandem};
-use crate::store;
+use crate::store::{self, inventory};
 use tandem_core::ServerName;
 use tandem_core::access::Permission;
-use tandem_core::drift::DriftStatus;
-use tandem_core::views::{Dashboard, ServerRow};
+use tandem_core::views::{
+    Dashboard, Page, ScopeQuery, ServerQuery, ServerRow, ServersPage, SyncFilter,
+};
 
 impl Tandem {
     /// Watches for changes made outside Tandem (and failover state changes): every `every`,
-    /// reads all servers and tells open pages when anything differs from the last look.
+    /// re-reads the servers whose revision moved, and tells open pages when anything they show
+    /// changed. The first look is at once, so that the inventory is filled at start.
     pub async fn watch(&self, every: std::time::Duration) {
         let caller = Caller::local("drift-check");
         let mut last = String::new();
         loop {
-            tokio::time::sleep(every).await;
-            let seen = match (
-                self.list_scopes(&caller).await,
-                self.list_relationships(&caller).await,
-            ) {
-                (Ok(scopes), Ok(relationships)) => {
-                    serde_json::to_string(&(scopes, relationships)).unwrap_or_default()
-                }
-                (Err(e), _) | (_, Err(e)) => {
+            let changed = match self.refresh(None).await {
+                Ok(changed) => changed,
+                Err(e) => {
                     tracing::warn!(error = %e, "drift check failed");
-                    continue;
+                    false
                 }
             };
-            if seen != last {
-                if !last.is_empty() {
-                    self.notify("drift", None, None);
+            let states = match self.list_relationships(&caller).await {
+                Ok(relationships) => serde_json::to_string(&relationships).unwrap_or_default(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "failover states not read");
+                    last.clone()
                 }
-                last = seen;
+            };
+            if changed || (states != last && !last.is_empty()) {
+                self.notify("drift", None, None);
             }
+            last = states;
+            tokio::time::sleep(every).await;
         }
     }
 
-    /// The DHCP Servers view: every managed server the caller may see, with what it holds.
+    /// The DHCP Servers view: one page of the managed servers the caller may see, with what
+    /// each holds (from the inventory).
     #[tracing::instrument(skip_all, err)]
-    pub async fn list_servers(&self, caller: &Caller) -> Result<Vec<ServerRow>, ServiceError> {
+    pub async fn list_servers(
+        &self,
+        caller: &Caller,
+        query: &ServerQuery,
+    ) -> Result<ServersPage, ServiceError> {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
+        self.ensure_inventory().await?;
+        let page = Page::new(query.page.number, query.page.size);
+        let query = ServerQuery {
+            page,
+            ..query.clone()
+        };
         let mut conn = self.store.pool().acquire().await?;
-        let records = store::servers::list(&mut conn).await?;
-        drop(conn);
-        let names: Vec<ServerName> = records.iter().map(|r| r.name.clone()).collect();
-        let collected = self.collect(&names).await?;
-        let now = store::now();
-        Ok(records
+        let (lines, total) =
+            inventory::servers(&mut conn, &query, caller.principal.servers.as_deref()).await?;
+        let rows = lines
             .into_iter()
-            .filter(|r| caller.principal.reaches(&r.name))
-            .map(|r| {
-                let driver = self.drivers.for_server(&r);
-                let (unreachable, scopes, failover_scopes, relationships) =
-                    match &collected[&r.name] {
-                        Ok((scopes, reports)) => (
-                            None,
-                            scopes.len(),
-                            reports.iter().map(|x| x.relationship.scopes.len()).sum(),
-                            reports.len(),
-                        ),
-                        Err(e) => (Some(e.to_string()), 0, 0, 0),
-                    };
-                ServerRow {
-                    kind: r.kind.as_str().into(),
-                    name: r.name,
-                    unreachable,
-                    scopes,
-                    failover_scopes,
-                    relationships,
-                    service_control: driver.capabilities().service_control,
-                    collected_at: now.clone(),
-                }
+            .map(|l| ServerRow {
+                service_control: l.kind == "builtin",
+                name: l.name,
+                kind: l.kind,
+                unreachable: l.unreachable,
+                scopes: l.scopes as usize,
+                failover_scopes: l.failover_scopes as usize,
+                relationships: l.relationships as usize,
+                collected_at: l.collected_at,
             })
-            .collect())
+            .collect();
+        Ok(ServersPage { rows, total, page })
     }
 
     /// Takes a server's DHCP service offline, or brings it back (Server Properties).
@@ -112,7 +109,7 @@ impl Tandem {
             .await?;
         self.conclude(id, driver.set_service_running(online).await, None)
             .await?;
-        self.notify("server", Some(server), None);
+        self.touched("server", &[server], None).await;
         Ok(())
     }
 
@@ -120,8 +117,11 @@ impl Tandem {
     /// unreachable servers.
     #[tracing::instrument(skip_all, err)]
     pub async fn dashboard(&self, caller: &Caller) -> Result<Dashboard, ServiceError> {
-        let scopes = self.list_scopes(caller).await?;
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        self.ensure_inventory().await?;
         let relationships = self.list_relationships(caller).await?;
+        let allowed = caller.principal.servers.as_deref();
         let mut conn = self.store.pool().acquire().await?;
         let servers = store::servers::list(&mut conn)
             .await?
@@ -132,27 +132,30 @@ impl Tandem {
         for r in &relationships {
             *by_state.entry(r.health()).or_default() += 1;
         }
-        let failover: Vec<_> = scopes
-            .rows
-            .iter()
-            .filter(|r| r.relationship.is_some())
-            .collect();
+        let (failover_scopes, drifting, errors) =
+            inventory::failover_counts(&mut conn, allowed).await?;
+        let first = |sync| ScopeQuery {
+            sync: Some(sync),
+            page: Page::new(1, DASHBOARD_ROWS),
+            ..ScopeQuery::default()
+        };
+        let (out_of_sync, _) =
+            inventory::scopes(&mut conn, &first(SyncFilter::Drift), allowed).await?;
+        let (sync_errors, _) =
+            inventory::scopes(&mut conn, &first(SyncFilter::Error), allowed).await?;
         Ok(Dashboard {
             servers,
-            unreachable_servers: scopes.unreachable.clone(),
+            unreachable_servers: inventory::unreachable(&mut conn, allowed).await?,
             relationships_by_state: by_state.into_iter().collect(),
-            out_of_sync: failover
-                .iter()
-                .filter(|r| !matches!(r.drift, Some(DriftStatus::InSync)))
-                .map(|r| (*r).clone())
-                .collect(),
-            sync_errors: failover
-                .iter()
-                .filter(|r| r.sync_error.is_some())
-                .map(|r| (*r).clone())
-                .collect(),
-            failover_scopes: failover.len(),
+            out_of_sync,
+            out_of_sync_total: drifting as usize,
+            sync_errors,
+            sync_errors_total: errors as usize,
+            failover_scopes: failover_scopes as usize,
             relationships,
         })
     }
 }
+
+/// Scopes the Dashboard lists under each problem (the tile links to all of them).
+const DASHBOARD_ROWS: u32 = 20;

@@ -13,6 +13,21 @@ pub enum ScopeState {
     Inactive,
 }
 
+impl ScopeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Active, Self::Inactive]
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
 /// A typed DHCP option value (router 3, DNS servers 6, domain name 15, or any other code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value")]
@@ -80,6 +95,17 @@ impl Scope {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
         format!("{hash:016x}")
+    }
+
+    /// The content digest drift compares: equal for two copies exactly when
+    /// [`crate::drift::differences`] finds nothing between them (exclusions as a set,
+    /// reservations by address, whatever order each server keeps them in).
+    pub fn digest(&self) -> String {
+        let mut canonical = self.clone();
+        canonical.exclusions.sort();
+        canonical.exclusions.dedup();
+        canonical.sort_reservations();
+        canonical.version()
     }
 
     /// Reservations in address order, the order every view and comparison uses.

@@ -1,0 +1,317 @@
+//! The scope dialog: create a scope on a server, or edit every property of one (name,
+//! description, range, subnet mask, lease duration, state, exclusions, typed option values).
+//! Each refused field shows its error beside it and nothing is written; an edit names the
+//! version it was opened at, so a scope someone changed meanwhile is not overwritten.
+
+use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use tandem_core::scope_input::{OptionInput, ScopeInput};
+
+/// What the dialog is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeDialogMode {
+    /// A new scope, on the server typed (prefilled with `server`).
+    Create { server: String },
+    /// An edit of the scope at `target`, opened at `version`, with its current values.
+    Edit {
+        target: ScopeRef,
+        version: String,
+        current: ScopeInput,
+    },
+}
+
+/// Where each error the rules give is shown: the field it names, or the closest one.
+fn shown_at(field: &str) -> &str {
+    match field {
+        "range" => "end",
+        "lease_duration" => "lease_duration_secs",
+        other => other,
+    }
+}
+
+const FIELDS: [&str; 11] = [
+    "server",
+    "scope_id",
+    "subnet_mask",
+    "name",
+    "description",
+    "start",
+    "end",
+    "lease_duration_secs",
+    "state",
+    "exclusions",
+    "options",
+];
+
+#[component]
+pub fn ScopeDialog(
+    mode: ScopeDialogMode,
+    create: ServerAction<CreateScope>,
+    update: ServerAction<UpdateScope>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let is_edit = matches!(mode, ScopeDialogMode::Edit { .. });
+    let (server0, start) = match &mode {
+        ScopeDialogMode::Create { server } => (server.clone(), ScopeInput::default()),
+        ScopeDialogMode::Edit {
+            target, current, ..
+        } => (target.server.clone(), current.clone()),
+    };
+    let server = RwSignal::new(server0);
+    let scope_id = RwSignal::new(start.scope_id.clone());
+    let subnet_mask = RwSignal::new(start.subnet_mask.clone());
+    let name = RwSignal::new(start.name.clone());
+    let description = RwSignal::new(start.description.clone());
+    let first = RwSignal::new(start.start.clone());
+    let last = RwSignal::new(start.end.clone());
+    let lease = RwSignal::new(start.lease_duration_secs.clone());
+    let state = RwSignal::new(if start.state.is_empty() {
+        "Active".to_string()
+    } else {
+        start.state.clone()
+    });
+    let exclusions = RwSignal::new(start.exclusions.clone());
+    let options = RwSignal::new(
+        start
+            .options
+            .iter()
+            .cloned()
+            .map(RwSignal::new)
+            .collect::<Vec<_>>(),
+    );
+    let submitted = RwSignal::new(false);
+    let error = move || {
+        if !submitted.get() {
+            return None;
+        }
+        if is_edit {
+            update.value().get().and_then(Result::err)
+        } else {
+            create.value().get().and_then(Result::err)
+        }
+    };
+    let field_error = move |field: &'static str| {
+        move || match error() {
+            Some(AppError::Validation(errors)) => {
+                let mine: Vec<String> = errors
+                    .0
+                    .iter()
+                    .filter(|e| shown_at(&e.field) == field)
+                    .map(|e| e.message.clone())
+                    .collect();
+                (!mine.is_empty()).then(|| mine.join("; "))
+            }
+            _ => None,
+        }
+    };
+    let general_error = move || {
+        error().and_then(|e| match e {
+            AppError::Validation(errors) => {
+                let other: Vec<String> = errors
+                    .0
+                    .iter()
+                    .filter(|f| !FIELDS.contains(&shown_at(&f.field)))
+                    .map(ToString::to_string)
+                    .collect();
+                (!other.is_empty()).then(|| other.join("; "))
+            }
+            other => Some(other.to_string()),
+        })
+    };
+    let mode_for_submit = mode.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        let input = ScopeInput {
+            scope_id: scope_id.get(),
+            subnet_mask: subnet_mask.get(),
+            name: name.get(),
+            description: description.get(),
+            start: first.get(),
+            end: last.get(),
+            lease_duration_secs: lease.get(),
+            state: state.get(),
+            exclusions: exclusions.get(),
+            options: options.get().iter().map(|o| o.get()).collect(),
+        };
+        match &mode_for_submit {
+            ScopeDialogMode::Create { .. } => {
+                create.dispatch(CreateScope {
+                    input: CreateScopeInput {
+                        server: server.get(),
+                        scope: input,
+                    },
+                });
+            }
+            ScopeDialogMode::Edit {
+                target, version, ..
+            } => {
+                update.dispatch(UpdateScope {
+                    input: UpdateScopeInput {
+                        target: target.clone(),
+                        version: version.clone(),
+                        scope: input,
+                    },
+                });
+            }
+        }
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      hint: &'static str,
+                      fixed: bool| {
+        let err = field_error(id);
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                autocomplete="off"
+                placeholder=hint
+                readonly=fixed
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                class:invalid=move || err().is_some()
+            />
+            <span class="field-error" data-error-for=id>{err}</span>
+        }
+    };
+    let option_rows = move || {
+        options
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let set = move |f: fn(&mut OptionInput, String)| {
+                    move |ev: leptos::ev::Event| o.update(|x| f(x, event_target_value(&ev)))
+                };
+                view! {
+                    <div class="option-row" data-option=i>
+                        <input
+                            class="option-code"
+                            aria-label="Option code"
+                            placeholder="code"
+                            inputmode="numeric"
+                            prop:value=move || o.get().code
+                            on:input=set(|x, v| x.code = v)
+                        />
+                        <select
+                            class="option-kind"
+                            aria-label="Option type"
+                            prop:value=move || o.get().kind
+                            on:change=set(|x, v| x.kind = v)
+                        >
+                            <option value="Addresses">"IP addresses"</option>
+                            <option value="Text">"Text"</option>
+                            <option value="Number">"Number"</option>
+                            <option value="Flag">"Flag"</option>
+                        </select>
+                        <input
+                            class="option-value"
+                            aria-label="Option value"
+                            placeholder="10.0.0.1, 10.0.0.2"
+                            prop:value=move || o.get().value
+                            on:input=set(|x, v| x.value = v)
+                        />
+                        <button
+                            type="button"
+                            class="small secondary"
+                            on:click=move |_| options.update(|list| {
+                                list.retain(|x| *x != o);
+                            })
+                        >
+                            "Remove"
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let add_option = move |code: &str, kind: &str| {
+        options.update(|list| {
+            list.push(RwSignal::new(OptionInput {
+                code: code.into(),
+                kind: kind.into(),
+                value: String::new(),
+            }))
+        })
+    };
+    let title = if is_edit {
+        "Scope Properties"
+    } else {
+        "New Scope"
+    };
+    let err_state = field_error("state");
+    let err_exclusions = field_error("exclusions");
+    let err_options = field_error("options");
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog wide" role="dialog" aria-label=title on:submit=on_submit>
+                <h2>{title}</h2>
+                <div class="form-grid">
+                    {field("server", "Server", server, "dhcp1.contoso.com", is_edit)}
+                    {field("scope_id", "Scope ID", scope_id, "10.0.1.0", is_edit)}
+                    {field("subnet_mask", "Subnet mask", subnet_mask, "255.255.255.0 or /24", false)}
+                    {field("name", "Name", name, "", false)}
+                    {field("description", "Description", description, "", false)}
+                    {field("start", "Start IP address", first, "10.0.1.10", false)}
+                    {field("end", "End IP address", last, "10.0.1.200", false)}
+                    {field("lease_duration_secs", "Lease duration (seconds)", lease, "691200 (8 days)", false)}
+                    <label for="state">"State"</label>
+                    <select
+                        id="state"
+                        name="state"
+                        prop:value=move || state.get()
+                        on:change=move |ev| state.set(event_target_value(&ev))
+                    >
+                        <option value="Active">"Active"</option>
+                        <option value="Inactive">"Inactive"</option>
+                    </select>
+                    <span class="field-error" data-error-for="state">{err_state}</span>
+                    <label for="exclusions">"Exclusion ranges"</label>
+                    <textarea
+                        id="exclusions"
+                        name="exclusions"
+                        rows="3"
+                        placeholder="10.0.1.10-10.0.1.19, one range per line"
+                        prop:value=move || exclusions.get()
+                        on:input=move |ev| exclusions.set(event_target_value(&ev))
+                    ></textarea>
+                    <span class="field-error" data-error-for="exclusions">{err_exclusions}</span>
+                </div>
+                <fieldset class="options">
+                    <legend>"Option values"</legend>
+                    {option_rows}
+                    <div class="actions">
+                        <button type="button" id="add-router" class="small secondary" on:click=move |_| add_option("3", "Addresses")>
+                            "+ Router (3)"
+                        </button>
+                        <button type="button" id="add-dns" class="small secondary" on:click=move |_| add_option("6", "Addresses")>
+                            "+ DNS servers (6)"
+                        </button>
+                        <button type="button" id="add-domain" class="small secondary" on:click=move |_| add_option("15", "Text")>
+                            "+ Domain name (15)"
+                        </button>
+                        <button type="button" id="add-option" class="small secondary" on:click=move |_| add_option("", "Text")>
+                            "+ Other option"
+                        </button>
+                    </div>
+                    <span class="field-error" data-error-for="options">{err_options}</span>
+                </fieldset>
+                <p class="notice notice-failed" id="dialog-error" hidden=move || general_error().is_none()>
+                    {general_error}
+                </p>
+                <div class="dialog-buttons">
+                    <button type="submit" disabled=move || create.pending().get() || update.pending().get()>
+                        "OK"
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>
+                        "Cancel"
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}

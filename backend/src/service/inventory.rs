@@ -1,0 +1,154 @@
+//! Keeping the inventory in step with the servers: a scope at a time after each change made
+//! through Tandem, a server at a time when its revision moved (the drift watch and "Check drift
+//! now"), and every server Tandem has never read before a list is shown.
+
+use super::scopes::{Collected, collect};
+use super::{Caller, ServiceError, Tandem};
+use crate::driver::{DhcpDriver, DriverError};
+use crate::store::{self, inventory};
+use futures::StreamExt;
+use std::sync::Arc;
+use tandem_core::access::Permission;
+use tandem_core::{ScopeId, ServerName};
+
+/// Servers read at once.
+const READS_IN_FLIGHT: usize = 16;
+
+/// Reads a server whole unless its revision says nothing changed since `known`.
+async fn read(
+    driver: Arc<dyn DhcpDriver>,
+    known: Option<inventory::Known>,
+) -> Option<(ServerName, Option<String>, Collected)> {
+    let name = driver.server().clone();
+    let revision = match driver.revision().await {
+        Ok(r) => r,
+        Err(e) => return Some((name, None, Err(e))),
+    };
+    if let (Some(now), Some(k)) = (&revision, &known)
+        && k.revision.as_ref() == Some(now)
+        && k.unreachable.is_none()
+    {
+        return None;
+    }
+    let answer = collect(driver.as_ref()).await;
+    Some((name, revision, answer))
+}
+
+impl Tandem {
+    /// Reads the servers named in `only` (every managed server when `None`) whose revision
+    /// moved, and records what they hold. Returns whether anything the views show changed.
+    pub(crate) async fn refresh(&self, only: Option<&[&ServerName]>) -> Result<bool, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let records = store::servers::list(&mut conn).await?;
+        let mut known = inventory::known(&mut conn).await?;
+        drop(conn);
+        let reads = records
+            .into_iter()
+            .filter(|r| only.is_none_or(|o| o.contains(&&r.name)))
+            .map(|r| {
+                let k = known.remove(r.name.as_str());
+                read(self.drivers.for_server(&r), k)
+            });
+        let mut answers = futures::stream::iter(reads).buffer_unordered(READS_IN_FLIGHT);
+        let mut changed = false;
+        while let Some(answer) = answers.next().await {
+            let Some((name, revision, answer)) = answer else {
+                continue;
+            };
+            let answer = match &answer {
+                Ok((scopes, reports)) => Ok((scopes.as_slice(), reports.as_slice())),
+                Err(e) => Err(e.to_string()),
+            };
+            let snap = inventory::ServerSnapshot {
+                server: &name,
+                revision,
+                answer,
+            };
+            let mut tx = self.store.pool().begin().await?;
+            changed |= inventory::record_server(&mut tx, &snap).await?;
+            tx.commit().await?;
+        }
+        Ok(changed)
+    }
+
+    /// Reads every managed server the inventory has never seen (a server just added, or the
+    /// first list after an upgrade).
+    pub(crate) async fn ensure_inventory(&self) -> Result<(), ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let unread = inventory::unread(&mut conn).await?;
+        drop(conn);
+        if unread.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<ServerName> = unread
+            .iter()
+            .filter_map(|n| ServerName::parse(n).ok())
+            .collect();
+        let refs: Vec<&ServerName> = names.iter().collect();
+        self.refresh(Some(&refs)).await.map(drop)
+    }
+
+    /// Reads one scope again on each of `servers` and records it.
+    async fn refresh_scope(
+        &self,
+        servers: &[&ServerName],
+        scope: ScopeId,
+    ) -> Result<(), ServiceError> {
+        let mut drivers = Vec::new();
+        for s in servers {
+            match self.driver(s).await {
+                Ok(d) => drivers.push(d),
+                // A partner Tandem does not manage has no inventory.
+                Err(ServiceError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let answers = futures::future::join_all(drivers.iter().map(|d| d.scope(scope))).await;
+        let mut tx = self.store.pool().begin().await?;
+        for (driver, answer) in drivers.iter().zip(answers) {
+            match answer {
+                Ok(s) => inventory::record_scope(&mut tx, driver.server(), scope, Some(&s)).await?,
+                Err(DriverError::NotFound { .. }) => {
+                    inventory::record_scope(&mut tx, driver.server(), scope, None).await?
+                }
+                // Unreachable now: the watch records that on its next look.
+                Err(e) => tracing::warn!(error = %e, "scope not re-read after a change"),
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// After a change made through Tandem: brings the inventory up to date for what it touched
+    /// (one scope on each server, or the servers whole), then tells open pages. The change is
+    /// already made and recorded; should the inventory fail to follow, the watch catches up.
+    pub(crate) async fn touched(
+        &self,
+        kind: &str,
+        servers: &[&ServerName],
+        scope: Option<ScopeId>,
+    ) {
+        let result = match scope {
+            Some(id) => self.refresh_scope(servers, id).await,
+            None => self.refresh(Some(servers)).await.map(drop),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "inventory not updated after a change");
+        }
+        self.notify(kind, servers.first().copied(), scope);
+    }
+
+    /// "Check drift now": reads every server whose revision moved, compares the copies of
+    /// every failover scope again, and tells open pages if anything changed. Returns whether
+    /// anything did.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn check_drift(&self, caller: &Caller) -> Result<bool, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        let changed = self.refresh(None).await?;
+        if changed {
+            self.notify("drift", None, None);
+        }
+        Ok(changed)
+    }
+}
