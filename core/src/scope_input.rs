@@ -158,28 +158,30 @@ impl ScopeInput {
                 errors.push("options", format!("option {code} is given twice"));
             }
         }
-        match (id, prefix, range, lease, state) {
-            (Some(id), Some(prefix_len), Some(range), Some(lease_duration_secs), Some(state))
-                if errors.is_empty() =>
-            {
-                let mut scope = Scope {
-                    id,
-                    name: self.name.trim().to_string(),
-                    description: self.description.trim().to_string(),
-                    range,
-                    prefix_len,
-                    lease_duration_secs,
-                    state,
-                    exclusions,
-                    options,
-                    reservations,
-                };
-                scope.sort_reservations();
-                crate::validate::scope_is_consistent(&scope)?;
-                Ok(scope)
-            }
-            _ => Err(errors),
+        // The whole-scope rules run on whatever parsed, so that every refused field is named
+        // at once (a bad option does not hide a range outside the subnet).
+        let (Some(id), Some(prefix_len), Some(range), Some(lease_duration_secs), Some(state)) =
+            (id, prefix, range, lease, state)
+        else {
+            return Err(errors);
+        };
+        let mut scope = Scope {
+            id,
+            name: self.name.trim().to_string(),
+            description: self.description.trim().to_string(),
+            range,
+            prefix_len,
+            lease_duration_secs,
+            state,
+            exclusions,
+            options,
+            reservations,
+        };
+        scope.sort_reservations();
+        if let Err(more) = crate::validate::scope_is_consistent(&scope) {
+            errors.0.extend(more.0);
         }
+        errors.into_result().map(|()| scope)
     }
 
     /// The fields of an existing scope, to edit.

@@ -13,17 +13,6 @@ pub fn percent_encode(s: &str, keep: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::percent_encode;
-
-    #[test]
-    fn reserved_bytes_are_encoded_unless_kept() {
-        assert_eq!(percent_encode("a b/c&é", ""), "a%20b%2Fc%26%C3%A9");
-        assert_eq!(percent_encode("/servers/x?y", "/"), "/servers/x%3Fy");
-    }
-}
-
 /// A duration in seconds, as people say it: `8 days`, `1 hour 30 minutes`, `45 seconds`.
 pub fn duration(secs: u32) -> String {
     let units = [
@@ -45,5 +34,23 @@ pub fn duration(secs: u32) -> String {
         "0 seconds".into()
     } else {
         parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration, percent_encode};
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(691_200), "8 days");
+        assert_eq!(duration(5_400), "1 hour 30 minutes");
+        assert_eq!(duration(0), "0 seconds");
+    }
+
+    #[test]
+    fn reserved_bytes_are_encoded_unless_kept() {
+        assert_eq!(percent_encode("a b/c&é", ""), "a%20b%2Fc%26%C3%A9");
+        assert_eq!(percent_encode("/servers/x?y", "/"), "/servers/x%3Fy");
     }
 }

@@ -215,6 +215,7 @@ pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
 /// Which page of a list, and how big: 1-based, clamped to sane bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Page {
     pub number: u32,
     pub size: u32,
@@ -388,6 +389,7 @@ impl ScopeSort {
 
 /// What the DHCP Scopes view shows: filters, order and page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ScopeQuery {
     /// Exact server name.
     pub server: Option<String>,
@@ -500,6 +502,7 @@ impl ServerSort {
 
 /// What the DHCP Servers view shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ServerQuery {
     /// Part of the server's name.
     pub name: Option<String>,
@@ -582,6 +585,7 @@ impl ReservationSort {
 /// What the Reservations view of one scope shows: a filter (address, client ID, name or
 /// description, any part, any case), order and page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReservationQuery {
     pub filter: Option<String>,
     pub sort: ReservationSort,

@@ -84,7 +84,7 @@ test('server-level replication after outside changes on two scopes', async ({ pa
   await shoot(page, '23-dashboard-out-of-sync');
   // Each tile is a link to the filtered list.
   await page.click('#tile-out-of-sync');
-  await expect(page).toHaveURL(/\/scopes\?filter=out-of-sync/);
+  await expect(page).toHaveURL(/\/scopes\?sync=drift/);
   await page.waitForSelector('body[data-hydrated="true"]');
   await expect(page.locator('table.scopes tbody tr')).toHaveCount(4);
 

@@ -34,17 +34,20 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
   await expect(scopeRow(page, DHCP1).locator('.reservation-count')).toHaveText('2');
   await expect(scopeRow(page, DC1).locator('.reservation-count')).toHaveText('1');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
-  await expect(scopeRow(page, DHCP1).locator('.drift-detail')).toHaveText('reservation 10.0.0.100 only on dhcp1.contoso.com');
-  await expect(scopeRow(page, DC1).locator('.drift-detail')).toHaveText('reservation 10.0.0.100 only on dhcp1.contoso.com');
+  await expect(scopeRow(page, DC1).locator('[data-drift]')).toHaveText('OutOfSync');
   await shoot(page, '02-scopes-out-of-sync');
 
   // The portal shows it on dhcp1 only; replicate the scope from dhcp1.
   await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
   await expect(page.locator('tr[data-ip="10.0.0.100"] td[data-label="ClientId"]')).toHaveText('00-15-5d-a7-66-02');
   await expect(page.locator('#drift [data-drift]')).toHaveText('OutOfSync');
+  // Scope Properties says what differs, field by field.
+  await expect(page.locator('#differences li')).toHaveText(['reservation 10.0.0.100 only on dhcp1.contoso.com']);
+  await shoot(page, '02b-scope-properties-differences');
   await open(page, `${tandem.url}/servers/${DC1}/scopes/10.0.0.0`);
   await expect(page.locator('tr[data-ip="10.0.0.99"]')).toBeVisible();
   await expect(page.locator('tr[data-ip="10.0.0.100"]')).toHaveCount(0);
+  await expect(page.locator('#differences li')).toHaveText(['reservation 10.0.0.100 only on dhcp1.contoso.com']);
 
   await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
   await page.click('#replicate-scope');

@@ -93,6 +93,17 @@ pub enum Command {
     /// Manage Tandem's users from the machine it runs on (for recovery and scripting).
     #[command(subcommand)]
     User(UserAction),
+    /// Fill an empty data folder with a large estate, to measure Tandem at scale: built-in
+    /// servers in failover pairs, each pair sharing its scopes (all in failover) and their
+    /// reservations. Scopes and reservations are totals over all servers.
+    Loadout {
+        #[arg(long, default_value_t = 1000)]
+        servers: usize,
+        #[arg(long, default_value_t = 100_000)]
+        scopes: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        reservations: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,18 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
+        Some(Command::Loadout {
+            servers,
+            scopes,
+            reservations,
+        }) => {
+            let plan = tandem_backend::loadout::Plan {
+                servers,
+                scopes,
+                reservations,
+            };
+            cli::run_loadout(&cli.serve, plan).await
+        }
         Some(Command::Serve) | None => {
             tracing_subscriber::fmt()
                 .with_env_filter(

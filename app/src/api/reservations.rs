@@ -11,7 +11,7 @@ use tandem_core::views::{ChangeOutcome, ReservationHit, ReservationQuery, Reserv
 #[server(endpoint = "list_reservations", input = server_fn::codec::Json)]
 pub async fn list_reservations(
     target: ScopeRef,
-    query: ReservationQuery,
+    #[server(default)] query: ReservationQuery,
 ) -> Result<ReservationsView, AppError> {
     use tandem_core::{ScopeId, ServerName};
     let server = super::parse_field("server", ServerName::parse(&target.server))?;

@@ -7,7 +7,7 @@ use tandem_core::views::{ScopeQuery, ScopeReplication, ScopesPage};
 
 /// One page of the DHCP Scopes view, filtered and ordered on the server.
 #[server(endpoint = "list_scopes", input = server_fn::codec::Json)]
-pub async fn list_scopes(query: ScopeQuery) -> Result<ScopesPage, AppError> {
+pub async fn list_scopes(#[server(default)] query: ScopeQuery) -> Result<ScopesPage, AppError> {
     let caller = super::ssr::caller()?;
     Ok(super::ssr::tandem()?.list_scopes(&caller, &query).await?)
 }

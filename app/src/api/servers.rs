@@ -7,7 +7,7 @@ use tandem_core::views::{Dashboard, ScopeResult, ServerQuery, ServersPage};
 
 /// One page of the DHCP Servers view.
 #[server(endpoint = "list_servers", input = server_fn::codec::Json)]
-pub async fn list_servers(query: ServerQuery) -> Result<ServersPage, AppError> {
+pub async fn list_servers(#[server(default)] query: ServerQuery) -> Result<ServersPage, AppError> {
     let caller = super::ssr::caller()?;
     Ok(super::ssr::tandem()?.list_servers(&caller, &query).await?)
 }

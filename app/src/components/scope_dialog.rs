@@ -17,7 +17,7 @@ pub enum ScopeDialogMode {
     Edit {
         target: ScopeRef,
         version: String,
-        current: ScopeInput,
+        current: Box<ScopeInput>,
     },
 }
 
@@ -56,7 +56,7 @@ pub fn ScopeDialog(
         ScopeDialogMode::Create { server } => (server.clone(), ScopeInput::default()),
         ScopeDialogMode::Edit {
             target, current, ..
-        } => (target.server.clone(), current.clone()),
+        } => (target.server.clone(), (**current).clone()),
     };
     let server = RwSignal::new(server0);
     let scope_id = RwSignal::new(start.scope_id.clone());

@@ -170,7 +170,7 @@ pub fn ReservationsPage() -> impl IntoView {
                             let mode = ScopeDialogMode::Edit {
                                 target: target.get_untracked(),
                                 version: view.version.clone(),
-                                current: ScopeInput::of(&view.scope),
+                                current: Box::new(ScopeInput::of(&view.scope)),
                             };
                             view! { <ScopeDialog mode create=create_scope update=update_scope open=editing_scope /> }
                         })
