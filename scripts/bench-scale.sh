@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Measures a release build at the size of a large estate: builds a load-out (by default 1 000
+# built-in servers in 500 failover pairs, 100 000 scopes, 1 000 000 reservations), starts
+# Tandem on it, waits until the drift watch has read every server once, then reports p50/p95/
+# p99 of each list view rendered by the server and of its data call, of a reservation created
+# (and deleted) on a failover scope until it is on both servers, and the server's peak memory.
+#   scripts/bench-scale.sh [SERVERS SCOPES RESERVATIONS [REQUESTS]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+servers="${1:-1000}"
+scopes="${2:-100000}"
+reservations="${3:-1000000}"
+n="${4:-200}"
+target_dir="${CARGO_TARGET_DIR:-target}"
+bin="$target_dir/release/tandem"
+site="${TANDEM_SITE_ROOT:-site}"
+[ -x "$bin" ] || { echo "build first: scripts/build.sh --release"; exit 1; }
+data=$(mktemp -d)
+port="${BENCH_PORT:-3098}"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$data"' EXIT
+
+echo "== load-out"
+"$bin" --data-dir "$data" loadout --servers "$servers" --scopes "$scopes" --reservations "$reservations"
+du -sh "$data/builtin" "$data"/tandem.db* | sed 's/^/   /'
+
+echo "== start"
+t0=$(date +%s%N)
+TANDEM_ADMIN_PASSWORD='bench password 1' \
+  "$bin" --data-dir "$data" --addr "127.0.0.1:$port" --site-root "$site" >"$data/log" 2>&1 &
+pid=$!
+until grep -q "serving on" "$data/log" 2>/dev/null; do
+  kill -0 "$pid" 2>/dev/null || { cat "$data/log"; exit 1; }
+  sleep 0.1
+done
+t1=$(date +%s%N)
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "   listening after %.1f s (every built-in server started)\n", (b - a) / 1e9 }'
+
+base="http://127.0.0.1:$port"
+api="$base/api"
+jar="$data/cookies"
+command curl -sf -c "$jar" -X POST -H 'content-type: application/json' "$api/sign_in" \
+  -d '{"credentials":{"username":"admin","password":"bench password 1"}}' >/dev/null
+curl() { command curl -sf -b "$jar" "$@"; }
+
+# The first look of the drift watch reads every server whole (the load-out recorded no
+# revision); "Check drift now" returns when a look is done, so wait for one to find nothing new.
+t0=$(date +%s%N)
+until [ "$(curl -X POST "$api/check_drift")" = "false" ]; do sleep 0.5; done
+t1=$(date +%s%N)
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "   every server read and compared after %.1f s more\n", (b - a) / 1e9 }'
+
+# Prints p50/p95/p99 (ms) of the times (seconds, one per line) on stdin.
+stats() {
+  sort -n | awk -v label="$1" '{ t[NR] = $1 * 1000 } END {
+    n = NR
+    i50 = int(n * 0.50 + 0.5); if (i50 < 1) i50 = 1
+    i95 = int(n * 0.95 + 0.5); if (i95 < 1) i95 = 1
+    i99 = int(n * 0.99 + 0.5); if (i99 < 1) i99 = 1
+    printf "   %-44s p50 %7.2f  p95 %7.2f  p99 %7.2f ms  (n=%d)\n", label, t[i50], t[i95], t[i99], n }'
+}
+
+# GET a page n times.
+page() {
+  local label="$1" path="$2"
+  for _ in $(seq "$n"); do curl -o /dev/null -w '%{time_total}\n' "$base$path"; done | stats "$label"
+}
+
+# POST a server function n times with a JSON body.
+call() {
+  local label="$1" fn="$2" body="$3"
+  for _ in $(seq "$n"); do
+    curl -o /dev/null -w '%{time_total}\n' -X POST -H 'content-type: application/json' "$api/$fn" -d "$body"
+  done | stats "$label"
+}
+
+# POST a server function n times with a form body.
+form() {
+  local label="$1" fn="$2" body="$3"
+  for _ in $(seq "$n"); do
+    curl -o /dev/null -w '%{time_total}\n' -X POST "$api/$fn" -d "$body"
+  done | stats "$label"
+}
+
+last_page=$(( scopes / 50 ))
+# A server near the middle of the estate (the second of its pair), and a scope of its pair.
+idx=$(( (servers * 421 / 1000) | 1 ))
+some_server=$(printf 'dhcp%04d.loadout.test' "$idx")
+partner=$(printf 'dhcp%04d.loadout.test' $(( idx - 1 )))
+some_scope=$(awk -v i="$idx" -v s="$scopes" -v v="$servers" 'BEGIN { g = int(i / 2) * (s / v) + 7; printf "10.%d.%d.0", int(g / 256), g % 256 }')
+echo "== list views, server-rendered pages (GET) and their data calls (POST), $n requests each"
+page "DHCP Scopes, first page" "/scopes"
+page "DHCP Scopes, last page" "/scopes?page=$last_page"
+page "DHCP Scopes, by name, descending" "/scopes?sort=name&order=desc"
+page "DHCP Scopes, filter name contains" "/scopes?name=site%2004"
+page "DHCP Scopes, filter server" "/scopes?server=$some_server"
+page "DHCP Scopes, filter drifting" "/scopes?sync=drift"
+call "list_scopes, first page" list_scopes '{"query":{}}'
+call "list_scopes, last page" list_scopes "{\"query\":{\"page\":{\"number\":$last_page,\"size\":50}}}"
+call "list_scopes, filter relationship" list_scopes "{\"query\":{\"relationship\":\"$(printf 'pair%04d' $(( idx / 2 )))\"}}"
+page "DHCP Servers, first page" "/servers"
+page "DHCP Servers, by scopes" "/servers?sort=scopes&order=desc&page=3"
+call "list_servers, first page" list_servers '{"query":{}}'
+page "Scope Properties + reservations" "/servers/$some_server/scopes/$some_scope"
+call "list_reservations" list_reservations "{\"target\":{\"server\":\"$some_server\",\"scope_id\":\"$some_scope\"},\"query\":{}}"
+page "Search, by name" "/search?q=host-4242-"
+form "search_reservations, by IP" search_reservations 'text=10.1.2.13'
+form "search_reservations, by MAC" search_reservations 'text=02-00-00-01-02-03'
+
+echo "== a reservation created on a failover scope, on both servers when the call returns"
+for i in $(seq "$n"); do
+  host=$(( 240 + i % 10 ))
+  ip="${some_scope%.0}.$host"
+  mac=$(printf '0a0000%06x' "$i")
+  curl -o /dev/null -w '%{time_total}\n' -X POST -H 'content-type: application/json' "$api/create_reservation" \
+    -d "{\"input\":{\"target\":{\"server\":\"$some_server\",\"scope_id\":\"$some_scope\"},\"reservation\":{\"ip_address\":\"$ip\",\"client_id\":\"$mac\"}}}"
+  curl -o /dev/null -X POST -H 'content-type: application/json' "$api/delete_reservation" \
+    -d "{\"input\":{\"target\":{\"server\":\"$some_server\",\"scope_id\":\"$some_scope\"},\"ip_address\":\"$ip\"}}"
+done | stats "create_reservation, replicated"
+"$bin" --data-dir "$data" server "$partner" reservation list --scope "$some_scope" | tail -n +3 | wc -l |
+  awk -v r="$(( reservations / scopes ))" '{ printf "   partner holds %d reservations in the scope afterwards (load-out: %d)\n", $1, r }'
+
+echo "== memory"
+grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | sed 's/^/   /'
