@@ -34,7 +34,10 @@ async fn estate() -> (tempfile::TempDir, Started) {
     let built = loadout::build(&bootstrap::builtin_dir(dir.path()), &url, plan)
         .await
         .unwrap();
-    assert_eq!((built.servers, built.scopes, built.reservations), (4, 40, 400));
+    assert_eq!(
+        (built.servers, built.scopes, built.reservations),
+        (4, 40, 400)
+    );
     let started = bootstrap::start(dir.path(), None).await.unwrap();
     assert!(!started.seeded, "a load-out is not a first run");
     (dir, started)
@@ -65,7 +68,11 @@ async fn the_scopes_list_pages_orders_and_filters_in_the_database() {
     assert_eq!(all.rows[0].scope_id.to_string(), "10.0.0.0");
     assert_eq!(all.rows[0].server.as_str(), "dhcp0000.loadout.test");
     assert_eq!(all.rows[1].server.as_str(), "dhcp0001.loadout.test");
-    assert!(all.rows.iter().all(|r| r.drift == Some(DriftStatus::InSync)));
+    assert!(
+        all.rows
+            .iter()
+            .all(|r| r.drift == Some(DriftStatus::InSync))
+    );
     assert!(all.rows.iter().all(|r| r.reservations == 10));
 
     // Pages of seven: the sixth holds the last five.
@@ -78,7 +85,14 @@ async fn the_scopes_list_pages_orders_and_filters_in_the_database() {
     assert_eq!(sixth.rows[4].scope_id.to_string(), "10.0.19.0");
     // A page past the end is empty, not an error; a silly size is clamped.
     let past = query(|q| q.page = Page::new(99, 7));
-    assert!(s.tandem.list_scopes(&admin(), &past).await.unwrap().rows.is_empty());
+    assert!(
+        s.tandem
+            .list_scopes(&admin(), &past)
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
     assert_eq!(Page::new(0, 100_000), Page::new(1, 500));
 
     let by_name = s
@@ -96,21 +110,43 @@ async fn the_scopes_list_pages_orders_and_filters_in_the_database() {
     assert_eq!(by_name.rows[39].name, "site 00000");
 
     assert_eq!(
-        total(&s, query(|q| q.server = Some("DHCP0002.loadout.test".into()))).await,
+        total(
+            &s,
+            query(|q| q.server = Some("DHCP0002.loadout.test".into()))
+        )
+        .await,
         10
     );
     // 10.0.1.0 and 10.0.10.0 to 10.0.19.0, on both servers of their pair.
-    assert_eq!(total(&s, query(|q| q.scope = Some("10.0.1".into()))).await, 22);
-    assert_eq!(total(&s, query(|q| q.name = Some("SITE 0001".into()))).await, 20);
+    assert_eq!(
+        total(&s, query(|q| q.scope = Some("10.0.1".into()))).await,
+        22
+    );
+    assert_eq!(
+        total(&s, query(|q| q.name = Some("SITE 0001".into()))).await,
+        20
+    );
     // LIKE's wildcards are plain characters here.
-    assert_eq!(total(&s, query(|q| q.name = Some("site_%".into()))).await, 0);
+    assert_eq!(
+        total(&s, query(|q| q.name = Some("site_%".into()))).await,
+        0
+    );
     assert_eq!(
         total(&s, query(|q| q.relationship = Some("pair0001".into()))).await,
         20
     );
-    assert_eq!(total(&s, query(|q| q.state = Some(ScopeState::Inactive))).await, 0);
-    assert_eq!(total(&s, query(|q| q.sync = Some(SyncFilter::InSync))).await, 40);
-    assert_eq!(total(&s, query(|q| q.sync = Some(SyncFilter::Drift))).await, 0);
+    assert_eq!(
+        total(&s, query(|q| q.state = Some(ScopeState::Inactive))).await,
+        0
+    );
+    assert_eq!(
+        total(&s, query(|q| q.sync = Some(SyncFilter::InSync))).await,
+        40
+    );
+    assert_eq!(
+        total(&s, query(|q| q.sync = Some(SyncFilter::Drift))).await,
+        0
+    );
     assert_eq!(
         total(&s, query(|q| q.sync = Some(SyncFilter::NotInFailover))).await,
         0
@@ -135,24 +171,65 @@ async fn servers_are_listed_and_reservations_found_across_every_scope() {
     assert_eq!(servers.total, 4);
     let first = &servers.rows[0];
     assert_eq!(first.name.as_str(), "dhcp0003.loadout.test");
-    assert_eq!((first.scopes, first.failover_scopes, first.relationships), (10, 10, 1));
+    assert_eq!(
+        (first.scopes, first.failover_scopes, first.relationships),
+        (10, 10, 1)
+    );
     assert_eq!(first.unreachable, None);
     let one = ServerQuery {
         name: Some("0002".into()),
         ..ServerQuery::default()
     };
-    assert_eq!(s.tandem.list_servers(&admin(), &one).await.unwrap().total, 1);
+    assert_eq!(
+        s.tandem.list_servers(&admin(), &one).await.unwrap().total,
+        1
+    );
 
     // By address, by MAC however it is typed, by the start of a name (any case).
-    let hits = s.tandem.search_reservations(&admin(), "10.0.5.12").await.unwrap();
+    let hits = s
+        .tandem
+        .search_reservations(&admin(), "10.0.5.12")
+        .await
+        .unwrap();
     assert_eq!(hits.len(), 2);
-    assert!(hits.iter().all(|h| h.reservation.ip_address.to_string() == "10.0.5.12"));
-    let mac = hits[0].reservation.client_id.to_string().replace('-', ":").to_uppercase();
-    assert_eq!(s.tandem.search_reservations(&admin(), &mac).await.unwrap().len(), 2);
-    let by_name = s.tandem.search_reservations(&admin(), "HOST-5-").await.unwrap();
+    assert!(
+        hits.iter()
+            .all(|h| h.reservation.ip_address.to_string() == "10.0.5.12")
+    );
+    let mac = hits[0]
+        .reservation
+        .client_id
+        .to_string()
+        .replace('-', ":")
+        .to_uppercase();
+    assert_eq!(
+        s.tandem
+            .search_reservations(&admin(), &mac)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let by_name = s
+        .tandem
+        .search_reservations(&admin(), "HOST-5-")
+        .await
+        .unwrap();
     assert_eq!(by_name.len(), 20);
-    assert!(s.tandem.search_reservations(&admin(), "nobody").await.unwrap().is_empty());
-    assert!(s.tandem.search_reservations(&admin(), "  ").await.unwrap().is_empty());
+    assert!(
+        s.tandem
+            .search_reservations(&admin(), "nobody")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.tandem
+            .search_reservations(&admin(), "  ")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // A user whose access scope is one server sees that server only, in lists and search.
     let narrow = Caller::new(Principal {
@@ -161,15 +238,35 @@ async fn servers_are_listed_and_reservations_found_across_every_scope() {
         role: Role::User,
         servers: Some(vec![name("dhcp0000.loadout.test")]),
     });
-    let view = s.tandem.list_scopes(&narrow, &ScopeQuery::default()).await.unwrap();
+    let view = s
+        .tandem
+        .list_scopes(&narrow, &ScopeQuery::default())
+        .await
+        .unwrap();
     assert_eq!(view.total, 10);
-    assert!(view.rows.iter().all(|r| r.server.as_str() == "dhcp0000.loadout.test"));
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.server.as_str() == "dhcp0000.loadout.test")
+    );
     // Its sync status still compares with the partner it cannot see.
-    assert!(view.rows.iter().all(|r| r.drift == Some(DriftStatus::InSync)));
-    let found = s.tandem.search_reservations(&narrow, "10.0.5.12").await.unwrap();
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.drift == Some(DriftStatus::InSync))
+    );
+    let found = s
+        .tandem
+        .search_reservations(&narrow, "10.0.5.12")
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].server.as_str(), "dhcp0000.loadout.test");
-    let servers = s.tandem.list_servers(&narrow, &ServerQuery::default()).await.unwrap();
+    let servers = s
+        .tandem
+        .list_servers(&narrow, &ServerQuery::default())
+        .await
+        .unwrap();
     assert_eq!(servers.total, 1);
 }
 
@@ -207,7 +304,11 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
         assert_eq!(r[0].drift, Some(DriftStatus::InSync));
     }
     assert_eq!(
-        s.tandem.search_reservations(&admin(), "printer").await.unwrap().len(),
+        s.tandem
+            .search_reservations(&admin(), "printer")
+            .await
+            .unwrap()
+            .len(),
         2
     );
 
@@ -227,8 +328,14 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
         .await
         .unwrap();
     assert_eq!(row(in_scope(&a)).await[0].reservations, 11);
-    assert!(s.tandem.check_drift(&admin()).await.unwrap(), "the look found the change");
-    assert!(!s.tandem.check_drift(&admin()).await.unwrap(), "nothing moved since");
+    assert!(
+        s.tandem.check_drift(&admin()).await.unwrap(),
+        "the look found the change"
+    );
+    assert!(
+        !s.tandem.check_drift(&admin()).await.unwrap(),
+        "nothing moved since"
+    );
     assert_eq!(row(in_scope(&a)).await[0].reservations, 12);
     let drifting = row(query(|q| q.sync = Some(SyncFilter::Drift))).await;
     assert_eq!(drifting.len(), 2, "both copies of 10.0.3.0");
@@ -236,7 +343,11 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
 
     // Replicating through Tandem puts both back in sync at once.
     s.tandem.replicate_scope(&admin(), &a, scope).await.unwrap();
-    assert!(row(query(|q| q.sync = Some(SyncFilter::Drift))).await.is_empty());
+    assert!(
+        row(query(|q| q.sync = Some(SyncFilter::Drift)))
+            .await
+            .is_empty()
+    );
     assert_eq!(row(in_scope(&b)).await[0].reservations, 12);
 
     // A server that stops answering: its rows stay (as last read), the pair's are Unknown.
@@ -247,14 +358,20 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
         .list_scopes(&admin(), &query(|q| q.sync = Some(SyncFilter::Unknown)))
         .await
         .unwrap();
-    assert_eq!(view.total, 20, "the ten scopes of the pair, on both servers");
+    assert_eq!(
+        view.total, 20,
+        "the ten scopes of the pair, on both servers"
+    );
     assert!(matches!(
         &view.unreachable[..],
         [UnreachableServer { server, .. }] if server == &a
     ));
     driver.set_service_running(true).await.unwrap();
     s.tandem.check_drift(&admin()).await.unwrap();
-    assert_eq!(total(&s, query(|q| q.sync = Some(SyncFilter::InSync))).await, 40);
+    assert_eq!(
+        total(&s, query(|q| q.sync = Some(SyncFilter::InSync))).await,
+        40
+    );
 
     // A scope created and deleted through Tandem comes and goes at once.
     let lab = ScopeInput {

@@ -35,11 +35,17 @@ CREATE TABLE inventory_scopes (
     sync         TEXT NOT NULL DEFAULT '',
     CONSTRAINT inventory_scopes_pk PRIMARY KEY (server, scope_id)
 );
-CREATE INDEX inventory_scopes_order ON inventory_scopes (scope_key, server);
-CREATE INDEX inventory_scopes_name ON inventory_scopes (name_key);
+-- One index per order the list offers, each ending in the row's key, so that a page (even the
+-- last of a hundred thousand rows) is found in the index alone.
+CREATE INDEX inventory_scopes_order ON inventory_scopes (scope_key, server, scope_id);
+CREATE INDEX inventory_scopes_by_server ON inventory_scopes (server, scope_key, scope_id);
+CREATE INDEX inventory_scopes_name ON inventory_scopes (name_key, scope_key, server, scope_id);
+CREATE INDEX inventory_scopes_state ON inventory_scopes (state, scope_key, server, scope_id);
+CREATE INDEX inventory_scopes_size ON inventory_scopes (reservations, scope_key, server, scope_id);
+CREATE INDEX inventory_scopes_relationship
+    ON inventory_scopes (relationship, scope_key, server, scope_id);
+CREATE INDEX inventory_scopes_sync ON inventory_scopes (sync, scope_key, server, scope_id);
 CREATE INDEX inventory_scopes_partner ON inventory_scopes (partner, scope_id);
-CREATE INDEX inventory_scopes_relationship ON inventory_scopes (relationship);
-CREATE INDEX inventory_scopes_sync ON inventory_scopes (sync);
 
 -- One row per reservation per scope per server, for the global search.
 CREATE TABLE inventory_reservations (

@@ -96,18 +96,12 @@ impl ServerConfig {
     /// Saves atomically and durably: a reader sees the old file or the new one, never half of
     /// one, and once this returns the new one survives a crash (file and folder are synced).
     pub async fn save(&self, path: &Path) -> Result<(), std::io::Error> {
-        use tokio::io::AsyncWriteExt;
-        let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        let mut file = tokio::fs::File::create(&tmp).await?;
-        file.write_all(text.as_bytes()).await?;
-        file.sync_all().await?;
-        drop(file);
-        tokio::fs::rename(&tmp, path).await?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            tokio::fs::File::open(dir).await?.sync_all().await?;
-        }
-        Ok(())
+        let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let path = path.to_path_buf();
+        // One trip to a blocking thread for the whole write, not one per step.
+        tokio::task::spawn_blocking(move || write_durably(&path, &text))
+            .await
+            .map_err(std::io::Error::other)?
     }
 
     pub fn scope(&self, id: ScopeId) -> Option<&Scope> {
@@ -120,6 +114,22 @@ impl ServerConfig {
             .find(|s| s.id == id)
             .ok_or_else(|| Failure::NotFound(format!("scope {id}")))
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it, with the file and its
+/// folder synced: a reader sees the old contents or the new, and the new survive a crash.
+fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("json.tmp");
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Why the built-in server refused a call.

@@ -9,7 +9,7 @@ use crate::store::{self, inventory};
 use futures::StreamExt;
 use std::sync::Arc;
 use tandem_core::access::Permission;
-use tandem_core::{ScopeId, ServerName};
+use tandem_core::{Scope, ScopeId, ServerName};
 
 /// Servers read at once.
 const READS_IN_FLIGHT: usize = 16;
@@ -88,12 +88,12 @@ impl Tandem {
         self.refresh(Some(&refs)).await.map(drop)
     }
 
-    /// Reads one scope again on each of `servers` and records it.
-    async fn refresh_scope(
+    /// Reads one scope again on each of `servers` (those Tandem manages and that answer).
+    pub(crate) async fn reread_scope(
         &self,
         servers: &[&ServerName],
         scope: ScopeId,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Vec<(ServerName, Option<Scope>)>, ServiceError> {
         let mut drivers = Vec::new();
         for s in servers {
             match self.driver(s).await {
@@ -104,17 +104,39 @@ impl Tandem {
             }
         }
         let answers = futures::future::join_all(drivers.iter().map(|d| d.scope(scope))).await;
-        let mut tx = self.store.pool().begin().await?;
+        let mut out = Vec::new();
         for (driver, answer) in drivers.iter().zip(answers) {
             match answer {
-                Ok(s) => inventory::record_scope(&mut tx, driver.server(), scope, Some(&s)).await?,
-                Err(DriverError::NotFound { .. }) => {
-                    inventory::record_scope(&mut tx, driver.server(), scope, None).await?
-                }
+                Ok(s) => out.push((driver.server().clone(), Some(s))),
+                Err(DriverError::NotFound { .. }) => out.push((driver.server().clone(), None)),
                 // Unreachable now: the watch records that on its next look.
                 Err(e) => tracing::warn!(error = %e, "scope not re-read after a change"),
             }
         }
+        Ok(out)
+    }
+
+    /// Records what [`Self::reread_scope`] read, in the caller's transaction.
+    pub(crate) async fn record_scopes(
+        conn: &mut sqlx::AnyConnection,
+        scope: ScopeId,
+        read: &[(ServerName, Option<Scope>)],
+    ) -> Result<(), ServiceError> {
+        for (server, copy) in read {
+            inventory::record_scope(&mut *conn, server, scope, copy.as_ref()).await?;
+        }
+        Ok(())
+    }
+
+    /// Reads one scope again on each of `servers` and records it.
+    async fn refresh_scope(
+        &self,
+        servers: &[&ServerName],
+        scope: ScopeId,
+    ) -> Result<(), ServiceError> {
+        let read = self.reread_scope(servers, scope).await?;
+        let mut tx = self.store.pool().begin().await?;
+        Self::record_scopes(&mut tx, scope, &read).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -379,11 +379,21 @@ impl Tandem {
         let replication = self
             .replicate_change(server, scope, partnership, on_partner)
             .await?;
-        self.finish(id, "ok", describe(&replication).as_deref())
-            .await?;
+        // The record is completed, and the inventory shows the scope as both servers now
+        // hold it, in one transaction: the lists agree with the Event Catalog.
         let touched: Vec<&ServerName> = std::iter::once(server).chain(partner.as_ref()).collect();
-        self.touched(&event.object_type, &touched, Some(scope))
-            .await;
+        let read = match self.reread_scope(&touched, scope).await {
+            Ok(read) => read,
+            Err(e) => {
+                tracing::warn!(error = %e, "inventory not updated after a change");
+                Vec::new()
+            }
+        };
+        let mut tx = self.store.pool().begin().await?;
+        store::events::finish(&mut tx, id, "ok", describe(&replication).as_deref()).await?;
+        Self::record_scopes(&mut tx, scope, &read).await?;
+        tx.commit().await?;
+        self.notify(&event.object_type, Some(server), Some(scope));
         Ok(tandem_core::views::ChangeOutcome {
             server: server.clone(),
             replication,

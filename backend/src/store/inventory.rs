@@ -216,15 +216,16 @@ async fn write_scope(
     partner: Option<&ServerName>,
 ) -> Result<(), sqlx::Error> {
     let id = scope.id.to_string();
-    delete_scope(&mut *conn, server.as_str(), &id).await?;
-    sqlx::query(
-        "INSERT INTO inventory_scopes (server, scope_id, scope_key, name, name_key, start_ip,
-           end_ip, prefix_len, state, reservations, relationship, partner, digest, sync)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '')",
+    // The scope's row is updated in place when it exists (only the indexes whose columns
+    // changed are touched), inserted otherwise.
+    let updated = sqlx::query(
+        "UPDATE inventory_scopes SET name = $3, name_key = $4, start_ip = $5, end_ip = $6,
+           prefix_len = $7, state = $8, reservations = $9, relationship = $10, partner = $11,
+           digest = $12
+         WHERE server = $1 AND scope_id = $2",
     )
     .bind(server.as_str())
     .bind(&id)
-    .bind(i64::from(u32::from(scope.id.addr())))
     .bind(&scope.name)
     .bind(scope.name.to_lowercase())
     .bind(scope.range.start().to_string())
@@ -236,23 +237,79 @@ async fn write_scope(
     .bind(partner.map(ServerName::as_str))
     .bind(scope.digest())
     .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "INSERT INTO inventory_scopes (server, scope_id, scope_key, name, name_key, start_ip,
+               end_ip, prefix_len, state, reservations, relationship, partner, digest, sync)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '')",
+        )
+        .bind(server.as_str())
+        .bind(&id)
+        .bind(i64::from(u32::from(scope.id.addr())))
+        .bind(&scope.name)
+        .bind(scope.name.to_lowercase())
+        .bind(scope.range.start().to_string())
+        .bind(scope.range.end().to_string())
+        .bind(i64::from(scope.prefix_len))
+        .bind(scope.state.as_str())
+        .bind(scope.reservations.len() as i64)
+        .bind(relationship)
+        .bind(partner.map(ServerName::as_str))
+        .bind(scope.digest())
+        .execute(&mut *conn)
+        .await?;
+    }
+    // Reservations: only those that differ from what the inventory holds are rewritten.
+    let held = sqlx::query(
+        "SELECT ip_key, client_id, name, description, kind FROM inventory_reservations
+         WHERE server = $1 AND scope_id = $2",
+    )
+    .bind(server.as_str())
+    .bind(&id)
+    .fetch_all(&mut *conn)
     .await?;
-    for chunk in scope.reservations.chunks(BATCH) {
+    let mut held: HashMap<i64, (String, String, String, String)> = held
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("ip_key")?,
+                (
+                    r.try_get("client_id")?,
+                    r.try_get("name")?,
+                    r.try_get("description")?,
+                    r.try_get("kind")?,
+                ),
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let mut fresh = Vec::new();
+    for r in &scope.reservations {
+        let key = i64::from(u32::from(r.ip_address));
+        let now = (
+            r.client_id.to_string(),
+            r.name.clone(),
+            r.description.clone(),
+            r.kind.as_str().to_string(),
+        );
+        match held.remove(&key) {
+            Some(before) if before == now => {}
+            Some(_) => {
+                delete_reservation(&mut *conn, server.as_str(), &id, key).await?;
+                fresh.push(r);
+            }
+            None => fresh.push(r),
+        }
+    }
+    for gone in held.keys() {
+        delete_reservation(&mut *conn, server.as_str(), &id, *gone).await?;
+    }
+    for chunk in fresh.chunks(BATCH) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n = i * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8,
-                    n + 9
-                )
+                let marks: Vec<String> = (1..=9).map(|k| format!("${}", i * 9 + k)).collect();
+                format!("({})", marks.join(", "))
             })
             .collect();
         let sql = format!(
@@ -275,6 +332,23 @@ async fn write_scope(
         }
         q.execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+async fn delete_reservation(
+    conn: &mut AnyConnection,
+    server: &str,
+    scope_id: &str,
+    ip_key: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM inventory_reservations WHERE server = $1 AND scope_id = $2 AND ip_key = $3",
+    )
+    .bind(server)
+    .bind(scope_id)
+    .bind(ip_key)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -385,6 +459,11 @@ const SCOPE_COLUMNS: &str = "s.server, s.scope_id, s.name, s.start_ip, s.end_ip,
     e.at AS sync_error_at, o.unreachable AS own_unreachable, p.unreachable AS partner_unreachable,
     p.server AS partner_known";
 
+const SCOPE_JOINS_AFTER: &str = "
+    LEFT JOIN scope_sync_errors e ON e.relationship = s.relationship AND e.scope_id = s.scope_id
+    LEFT JOIN inventory_servers o ON o.server = s.server
+    LEFT JOIN inventory_servers p ON p.server = s.partner";
+
 const SCOPE_JOINS: &str = " FROM inventory_scopes s
     LEFT JOIN scope_sync_errors e ON e.relationship = s.relationship AND e.scope_id = s.scope_id
     LEFT JOIN inventory_servers o ON o.server = s.server
@@ -487,26 +566,48 @@ pub async fn scopes(
         .fetch_one(&mut *conn)
         .await?
         .try_get("n")?;
+    // The page is found first from the keys alone (an index walk, even for the last page),
+    // then only its rows are joined with what they show.
     let dir = if q.descending { "DESC" } else { "ASC" };
-    let order = match q.sort {
-        ScopeSort::ScopeId => format!("s.scope_key {dir}, s.server {dir}"),
-        ScopeSort::Server => format!("s.server {dir}, s.scope_key {dir}"),
-        ScopeSort::Name => format!("s.name_key {dir}, s.scope_key, s.server"),
-        ScopeSort::State => format!("s.state {dir}, s.scope_key, s.server"),
-        ScopeSort::Reservations => format!("s.reservations {dir}, s.scope_key, s.server"),
+    let nulls = if q.descending {
+        "NULLS LAST"
+    } else {
+        "NULLS FIRST"
+    };
+    let then = format!("scope_key {dir}, server {dir}, scope_id {dir}");
+    let order = |t: &str| match q.sort {
+        ScopeSort::ScopeId => format!("{t}scope_key {dir}, {t}server {dir}, {t}scope_id {dir}"),
+        ScopeSort::Server => format!("{t}server {dir}, {t}scope_key {dir}, {t}scope_id {dir}"),
+        ScopeSort::Name => format!("{t}name_key {dir}, {}", qualify(&then, t)),
+        ScopeSort::State => format!("{t}state {dir}, {}", qualify(&then, t)),
+        ScopeSort::Reservations => format!("{t}reservations {dir}, {}", qualify(&then, t)),
         ScopeSort::Relationship => {
-            format!("COALESCE(s.relationship, '') {dir}, s.scope_key, s.server")
+            format!("{t}relationship {dir} {nulls}, {}", qualify(&then, t))
         }
-        ScopeSort::Sync => format!("s.sync {dir}, s.scope_key, s.server"),
+        ScopeSort::Sync => format!("{t}sync {dir}, {}", qualify(&then, t)),
     };
     let sql = format!(
-        "SELECT {SCOPE_COLUMNS}{SCOPE_JOINS}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+        "SELECT {SCOPE_COLUMNS} FROM (SELECT s.server AS k_server, s.scope_id AS k_scope{count_joins}{where_sql}
+           ORDER BY {} LIMIT {} OFFSET {}) k
+         JOIN inventory_scopes s ON s.server = k.k_server AND s.scope_id = k.k_scope
+         {SCOPE_JOINS_AFTER} ORDER BY {}",
+        order("s."),
         q.page.limit(),
-        q.page.offset()
+        q.page.offset(),
+        order("s."),
     );
     let rows = f.query(&sql).fetch_all(&mut *conn).await?;
     let rows = rows.iter().map(scope_row).collect::<Result<_, _>>()?;
     Ok((rows, total as u64))
+}
+
+/// `columns` ("a DESC, b DESC") with each column prefixed by `table` ("s.").
+fn qualify(columns: &str, table: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{table}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The inventory's row for one scope on one server.
