@@ -20,9 +20,10 @@ build-release: setup
 build: setup
 	scripts/build.sh
 
+# Where PostgreSQL is installed, its tests run against a fresh database (skipped otherwise).
 test-rust:
 	scripts/setup.sh --test
-	cargo test --workspace --exclude frontend
+	url=$$(scripts/test-postgres.sh) && TANDEM_TEST_POSTGRES_URL="$$url" cargo test --workspace --exclude frontend
 
 # Uses the `tandem` binary that `cargo test` built (same features: no second build).
 test-browser: test-rust

@@ -251,7 +251,10 @@ fn ScopeProperties(
                     .map(|(code, value)| {
                         view! {
                             <li data-option=code.to_string()>
-                                {format!("{code} {}: {}", option_name(*code), option_text(value))}
+                                {match option_name(*code) {
+                                    "" => format!("{code}: {}", option_text(value)),
+                                    name => format!("{code} {name}: {}", option_text(value)),
+                                }}
                             </li>
                         }
                     })
