@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures a release build on this machine: latency of the DHCP Scopes view's server function
-# (both built-in servers asked, drift computed), of a reservation change replicated to the
+# Measures a release build on this machine, on the seed pair: latency of the DHCP Scopes view's
+# server function, of a reservation change replicated to the
 # partner, and the size of the browser bundle. Usage: scripts/bench.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ echo "sign-in (Argon2id):                     $(ms "$t0" "$t1" 1) ms"
 t0=$(date +%s%N)
 for _ in $(seq "$n"); do curl -sf -X POST "$api/list_scopes" >/dev/null; done
 t1=$(date +%s%N)
-echo "list_scopes (2 servers, drift):        $(ms "$t0" "$t1" "$n") ms mean over $n calls"
+echo "list_scopes (first page, inventory):    $(ms "$t0" "$t1" "$n") ms mean over $n calls"
 
 t0=$(date +%s%N)
 for i in $(seq "$n"); do

@@ -137,4 +137,17 @@ test('scope lists filter, sort and page on the server, and the URL keeps the vie
   await shoot(page, '33-search');
   await open(page, `${tandem.url}/search?q=nobody-has-this`);
   await expect(page.locator('#no-hits')).toBeVisible();
+
+  // Delete Scope: refused while the scope is in failover, done otherwise.
+  await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
+  page.once('dialog', (d) => d.accept());
+  await page.click('#delete-scope');
+  await expect(page.locator('.notice-failed')).toContainText('remove failover first');
+  expect(tandem.cli(DHCP1, 'scopes')).toContain('10.0.0.0');
+  await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.112.0.0`);
+  page.once('dialog', (d) => d.accept());
+  await page.click('#delete-scope');
+  await expect(page).toHaveURL(/\/scopes$/);
+  expect(tandem.cli(DHCP1, 'scopes')).not.toContain('10.112.0.0');
+  await expect(page.locator('tr[data-scope="10.112.0.0"]')).toHaveCount(0);
 });

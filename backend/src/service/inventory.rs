@@ -12,7 +12,7 @@ use tandem_core::access::Permission;
 use tandem_core::{Scope, ScopeId, ServerName};
 
 /// Servers read at once.
-const READS_IN_FLIGHT: usize = 16;
+pub(crate) const READS_IN_FLIGHT: usize = 16;
 
 /// Reads a server whole unless its revision says nothing changed since `known`.
 async fn read(

@@ -4,7 +4,6 @@
 use super::{Caller, ServiceError, Tandem, failed};
 use crate::driver::{DhcpDriver, DriverError};
 use crate::store::{self, inventory, sync_errors};
-use futures::future::join_all;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tandem_core::access::Permission;
@@ -83,14 +82,23 @@ impl Tandem {
         &self,
         servers: &[store::servers::ServerRecord],
     ) -> HashMap<ServerName, Result<Vec<FailoverReport>, DriverError>> {
+        use futures::StreamExt;
+        // A bounded number at once: a thousand servers asked together would crowd out the
+        // requests being served meanwhile.
         let drivers: Vec<Arc<dyn DhcpDriver>> =
             servers.iter().map(|r| self.drivers.for_server(r)).collect();
-        let answers = join_all(drivers.iter().map(|d| d.failover())).await;
-        servers
-            .iter()
-            .map(|r| r.name.clone())
-            .zip(answers)
+        // Boxed first: a stream over a closure's futures trips the compiler's Send check in
+        // the server functions that await this.
+        let asks: Vec<futures::future::BoxFuture<'static, _>> = drivers
+            .into_iter()
+            .map(|driver| -> futures::future::BoxFuture<'static, _> {
+                Box::pin(async move { (driver.server().clone(), driver.failover().await) })
+            })
+            .collect();
+        futures::stream::iter(asks)
+            .buffer_unordered(super::inventory::READS_IN_FLIGHT)
             .collect()
+            .await
     }
 
     /// The DHCP Scopes view: one page of the scopes on every server the caller reaches,
