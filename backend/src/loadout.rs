@@ -8,8 +8,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tandem_core::{
-    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, IpRange, MacAddress,
-    Percent, Reservation, ReservationType, Scope, ScopeId, ScopeState, ServerName,
+    FailoverRelationship, FailoverReport, FailoverState, IpRange, MacAddress, Reservation,
+    ReservationType, Scope, ScopeId, ScopeState, ServerName,
 };
 
 /// How big an estate to build. Scopes and reservations are totals over every server (each
@@ -134,19 +134,12 @@ pub async fn build(
         let scopes: Vec<Scope> = (0..per_server)
             .map(|j| scope(pair * per_server + j, per_scope))
             .collect();
-        let relationship = FailoverRelationship {
-            name: format!("pair{pair:04}"),
-            primary_server: a.clone(),
-            secondary_server: b.clone(),
-            mode: FailoverMode::LoadBalance {
-                load_balance_percent: Percent::new(50).expect("literal"),
-            },
-            max_client_lead_time_secs: 3600,
-            auto_state_transition: false,
-            state_switch_interval_secs: None,
-            enable_auth: false,
-            scopes: scopes.iter().map(|s| s.id).collect(),
-        };
+        let relationship = FailoverRelationship::with_defaults(
+            format!("pair{pair:04}"),
+            a.clone(),
+            b.clone(),
+            scopes.iter().map(|s| s.id).collect(),
+        );
         let reports = [FailoverReport {
             relationship: relationship.clone(),
             state: FailoverState::Startup,

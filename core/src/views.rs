@@ -208,6 +208,35 @@ pub struct Dashboard {
     pub failover_scopes: usize,
 }
 
+/// An enum whose values are keywords, as a URL spells them: `ALL`, `as_str` and `parse`.
+macro_rules! keywords {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $word:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $word,)+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|k| k.as_str() == s)
+            }
+        }
+    };
+}
+
 /// The most rows one page of a list may hold.
 pub const MAX_PAGE_SIZE: u32 = 500;
 /// Rows per page unless the view asks for another size.
@@ -296,40 +325,22 @@ fn text(value: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-/// What the DHCP Scopes view's sync filter picks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SyncFilter {
-    InSync,
-    OutOfSync,
-    Unknown,
-    /// OutOfSync or Unknown: the copies are not known to agree.
-    Drift,
-    /// The Failover Config Sync Status shows an error.
-    Error,
-    NotInFailover,
+keywords! {
+    /// What the DHCP Scopes view's sync filter picks.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum SyncFilter {
+        /// OutOfSync or Unknown: the copies are not known to agree.
+        Drift => "drift",
+        OutOfSync => "out-of-sync",
+        Unknown => "unknown",
+        InSync => "in-sync",
+        /// The Failover Config Sync Status shows an error.
+        Error => "sync-error",
+        NotInFailover => "not-in-failover",
+    }
 }
 
 impl SyncFilter {
-    pub const ALL: [Self; 6] = [
-        Self::Drift,
-        Self::OutOfSync,
-        Self::Unknown,
-        Self::InSync,
-        Self::Error,
-        Self::NotInFailover,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InSync => "in-sync",
-            Self::OutOfSync => "out-of-sync",
-            Self::Unknown => "unknown",
-            Self::Drift => "drift",
-            Self::Error => "sync-error",
-            Self::NotInFailover => "not-in-failover",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Self::InSync => "InSync",
@@ -340,50 +351,20 @@ impl SyncFilter {
             Self::NotInFailover => "Not in failover",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s)
-    }
 }
 
-/// The column a scopes list is ordered by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ScopeSort {
-    #[default]
-    ScopeId,
-    Server,
-    Name,
-    State,
-    Reservations,
-    Relationship,
-    Sync,
-}
-
-impl ScopeSort {
-    pub const ALL: [Self; 7] = [
-        Self::ScopeId,
-        Self::Server,
-        Self::Name,
-        Self::State,
-        Self::Reservations,
-        Self::Relationship,
-        Self::Sync,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ScopeId => "scope",
-            Self::Server => "server",
-            Self::Name => "name",
-            Self::State => "state",
-            Self::Reservations => "reservations",
-            Self::Relationship => "relationship",
-            Self::Sync => "sync",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s)
+keywords! {
+    /// The column a scopes list is ordered by.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ScopeSort {
+        #[default]
+        ScopeId => "scope",
+        Server => "server",
+        Name => "name",
+        State => "state",
+        Reservations => "reservations",
+        Relationship => "relationship",
+        Sync => "sync",
     }
 }
 
@@ -473,30 +454,15 @@ pub struct ScopesPage {
     pub unreachable: Vec<UnreachableServer>,
 }
 
-/// The column the DHCP Servers list is ordered by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ServerSort {
-    #[default]
-    Name,
-    Kind,
-    Scopes,
-    Status,
-}
-
-impl ServerSort {
-    pub const ALL: [Self; 4] = [Self::Name, Self::Kind, Self::Scopes, Self::Status];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Kind => "kind",
-            Self::Scopes => "scopes",
-            Self::Status => "status",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s)
+keywords! {
+    /// The column the DHCP Servers list is ordered by.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ServerSort {
+        #[default]
+        Name => "name",
+        Kind => "kind",
+        Scopes => "scopes",
+        Status => "status",
     }
 }
 
@@ -555,30 +521,15 @@ pub struct ServersPage {
     pub page: Page,
 }
 
-/// The column a scope's reservations are ordered by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReservationSort {
-    #[default]
-    IpAddress,
-    ClientId,
-    Name,
-    Type,
-}
-
-impl ReservationSort {
-    pub const ALL: [Self; 4] = [Self::IpAddress, Self::ClientId, Self::Name, Self::Type];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::IpAddress => "ip",
-            Self::ClientId => "client",
-            Self::Name => "name",
-            Self::Type => "type",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s)
+keywords! {
+    /// The column a scope's reservations are ordered by.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ReservationSort {
+        #[default]
+        IpAddress => "ip",
+        ClientId => "client",
+        Name => "name",
+        Type => "type",
     }
 }
 

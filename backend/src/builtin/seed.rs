@@ -6,8 +6,8 @@ use super::{ServerConfig, StoredRelationship};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tandem_core::{
-    FailoverMode, FailoverRelationship, IpRange, MacAddress, Percent, Reservation, ReservationType,
-    Scope, ScopeId, ScopeState, ServerName,
+    FailoverRelationship, IpRange, MacAddress, Reservation, ReservationType, Scope, ScopeId,
+    ScopeState, ServerName,
 };
 
 pub fn seed_scope() -> Scope {
@@ -37,19 +37,12 @@ pub async fn write_seed_servers(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     tokio::fs::create_dir_all(dir).await?;
     let dhcp1 = ServerName::parse("dhcp1.contoso.com").expect("literal");
     let dc1 = ServerName::parse("dc1.contoso.com").expect("literal");
-    let relationship = FailoverRelationship {
-        name: format!("{dhcp1}-{dc1}"),
-        primary_server: dhcp1.clone(),
-        secondary_server: dc1.clone(),
-        mode: FailoverMode::LoadBalance {
-            load_balance_percent: Percent::new(50).expect("literal"),
-        },
-        max_client_lead_time_secs: 3600,
-        auto_state_transition: false,
-        state_switch_interval_secs: None,
-        enable_auth: false,
-        scopes: vec![ScopeId::parse("10.0.0.0").expect("literal")],
-    };
+    let relationship = FailoverRelationship::with_defaults(
+        format!("{dhcp1}-{dc1}"),
+        dhcp1.clone(),
+        dc1.clone(),
+        vec![ScopeId::parse("10.0.0.0").expect("literal")],
+    );
     let any_port: SocketAddr = "127.0.0.1:0".parse().expect("literal");
     let mut paths = Vec::new();
     for name in [dhcp1, dc1] {

@@ -217,47 +217,38 @@ async fn write_scope(
 ) -> Result<(), sqlx::Error> {
     let id = scope.id.to_string();
     // The scope's row is updated in place when it exists (only the indexes whose columns
-    // changed are touched), inserted otherwise.
-    let updated = sqlx::query(
+    // changed are touched), inserted otherwise. Both statements take the same parameters.
+    let bind = |sql: &'static str| {
+        sqlx::query(sql)
+            .bind(server.as_str())
+            .bind(id.clone())
+            .bind(scope.name.clone())
+            .bind(scope.name.to_lowercase())
+            .bind(scope.range.start().to_string())
+            .bind(scope.range.end().to_string())
+            .bind(i64::from(scope.prefix_len))
+            .bind(scope.state.as_str())
+            .bind(scope.reservations.len() as i64)
+            .bind(relationship)
+            .bind(partner.map(ServerName::as_str))
+            .bind(scope.digest())
+            .bind(i64::from(u32::from(scope.id.addr())))
+    };
+    let updated = bind(
         "UPDATE inventory_scopes SET name = $3, name_key = $4, start_ip = $5, end_ip = $6,
            prefix_len = $7, state = $8, reservations = $9, relationship = $10, partner = $11,
            digest = $12
-         WHERE server = $1 AND scope_id = $2",
+         WHERE server = $1 AND scope_id = $2 AND scope_key = $13",
     )
-    .bind(server.as_str())
-    .bind(&id)
-    .bind(&scope.name)
-    .bind(scope.name.to_lowercase())
-    .bind(scope.range.start().to_string())
-    .bind(scope.range.end().to_string())
-    .bind(i64::from(scope.prefix_len))
-    .bind(scope.state.as_str())
-    .bind(scope.reservations.len() as i64)
-    .bind(relationship)
-    .bind(partner.map(ServerName::as_str))
-    .bind(scope.digest())
     .execute(&mut *conn)
     .await?
     .rows_affected();
     if updated == 0 {
-        sqlx::query(
-            "INSERT INTO inventory_scopes (server, scope_id, scope_key, name, name_key, start_ip,
-               end_ip, prefix_len, state, reservations, relationship, partner, digest, sync)
+        bind(
+            "INSERT INTO inventory_scopes (server, scope_id, name, name_key, start_ip, end_ip,
+               prefix_len, state, reservations, relationship, partner, digest, scope_key, sync)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '')",
         )
-        .bind(server.as_str())
-        .bind(&id)
-        .bind(i64::from(u32::from(scope.id.addr())))
-        .bind(&scope.name)
-        .bind(scope.name.to_lowercase())
-        .bind(scope.range.start().to_string())
-        .bind(scope.range.end().to_string())
-        .bind(i64::from(scope.prefix_len))
-        .bind(scope.state.as_str())
-        .bind(scope.reservations.len() as i64)
-        .bind(relationship)
-        .bind(partner.map(ServerName::as_str))
-        .bind(scope.digest())
         .execute(&mut *conn)
         .await?;
     }

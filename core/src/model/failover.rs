@@ -103,6 +103,29 @@ pub struct FailoverRelationship {
 }
 
 impl FailoverRelationship {
+    /// A relationship with Windows' defaults: LoadBalance 50 %, MCLT one hour, no automatic
+    /// transition, no message authentication.
+    pub fn with_defaults(
+        name: String,
+        primary_server: ServerName,
+        secondary_server: ServerName,
+        scopes: Vec<ScopeId>,
+    ) -> Self {
+        Self {
+            name,
+            primary_server,
+            secondary_server,
+            mode: FailoverMode::LoadBalance {
+                load_balance_percent: Percent::new(50).expect("50 is a percentage"),
+            },
+            max_client_lead_time_secs: 3600,
+            auto_state_transition: false,
+            state_switch_interval_secs: None,
+            enable_auth: false,
+            scopes,
+        }
+    }
+
     /// The server on the other side of `server`, if `server` is one of the two.
     pub fn partner_of(&self, server: &ServerName) -> Option<&ServerName> {
         if &self.primary_server == server {
