@@ -2,7 +2,7 @@
 # Installs what building and testing Tandem needs, only where it is missing, from the package
 # registries alone (rustup's wasm target, crates.io, Debian, npm). Safe to run again.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright)
+#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, Kea)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,11 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium for the browser tests"
     apt_install chromium
+  fi
+  # A real Kea DHCPv4 pair runs in the tests (as the user, on loopback).
+  if [ ! -x /usr/sbin/kea-dhcp4 ] || [ ! -x /usr/sbin/kea-ctrl-agent ]; then
+    say "installing ISC Kea (kea-dhcp4-server, kea-ctrl-agent) for the Kea tests"
+    apt_install kea-dhcp4-server kea-ctrl-agent
   fi
   if ! command -v npm >/dev/null; then
     say "installing node and npm"

@@ -3,6 +3,7 @@
 //! server that failed, so a message can say which partner is unreachable.
 
 mod builtin;
+pub mod kea;
 
 pub use crate::builtin::StoredRelationship as RelationshipConfig;
 pub use builtin::BuiltinDriver;
@@ -139,87 +140,11 @@ impl Drivers {
                 record.endpoint.clone(),
                 self.client.clone(),
             )),
-            ServerKind::Kea => Arc::new(Unsupported(record.name.clone())),
+            ServerKind::Kea => Arc::new(kea::KeaDriver::new(
+                record.name.clone(),
+                record.endpoint.clone(),
+                self.client.clone(),
+            )),
         }
-    }
-}
-
-/// A kind of server this build has no driver for yet: every call says so, naming the server.
-struct Unsupported(ServerName);
-
-impl Unsupported {
-    fn no<T>(&self) -> Result<T, DriverError> {
-        Err(DriverError::NotSupported {
-            server: self.0.clone(),
-            what: "this kind of server".into(),
-        })
-    }
-}
-
-#[async_trait]
-impl DhcpDriver for Unsupported {
-    fn server(&self) -> &ServerName {
-        &self.0
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            reservation_edits: false,
-            service_control: false,
-            partner_down: false,
-        }
-    }
-    async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
-        self.no()
-    }
-    async fn scope(&self, _: ScopeId) -> Result<Scope, DriverError> {
-        self.no()
-    }
-    async fn put_scope(&self, _: &Scope) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn replace_scope(&self, _: &Scope, _: &str) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn add_reservation(&self, _: ScopeId, _: &Reservation) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn update_reservation(
-        &self,
-        _: ScopeId,
-        _: Ipv4Addr,
-        _: &Reservation,
-        _: Option<&str>,
-    ) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn remove_reservation(&self, _: ScopeId, _: Ipv4Addr) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn delete_scope(&self, _: ScopeId) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
-        self.no()
-    }
-    async fn create_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn update_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn delete_relationship(&self, _: &str) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn add_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn remove_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
-        self.no()
-    }
-    async fn set_partner_down(&self, _: &str) -> Result<FailoverState, DriverError> {
-        self.no()
-    }
-    async fn set_service_running(&self, _: bool) -> Result<(), DriverError> {
-        self.no()
     }
 }

@@ -1,0 +1,446 @@
+//! The driver for ISC Kea DHCPv4 (2.2), through its control agent (`kea-ctrl-agent`, JSON over
+//! HTTP). Every write is `config-get`, the change, `config-test`, `config-set`, `config-write`:
+//! a change Kea would refuse never reaches the running server, and what is set is saved to its
+//! configuration file. Failover is Kea's HA hook: both servers of a pair serve every subnet.
+//! This server's name in Tandem must be its HA peer name.
+
+pub mod mapping;
+
+use super::{Capabilities, DhcpDriver, DriverError, RelationshipConfig};
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex as StdMutex};
+use tandem_core::validate::{reservation_fits, reservation_fits_except, scope_fits};
+use tandem_core::{
+    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldError, FieldErrors,
+    Percent, Reservation, Scope, ScopeId, ServerName, ServerRole,
+};
+use tokio::sync::Mutex;
+
+pub struct KeaDriver {
+    name: ServerName,
+    url: String,
+    client: reqwest::Client,
+}
+
+/// One write at a time per Kea server from this Tandem: a write is a read-modify-write of the
+/// whole configuration, and Kea 2.2 has no version to make it conditional.
+fn write_lock(url: &str) -> Arc<Mutex<()>> {
+    static LOCKS: StdMutex<Option<HashMap<String, Arc<Mutex<()>>>>> = StdMutex::new(None);
+    let mut locks = LOCKS.lock().expect("lock table");
+    locks
+        .get_or_insert_with(HashMap::new)
+        .entry(url.to_string())
+        .or_default()
+        .clone()
+}
+
+/// Kea's HA state, in Tandem's words.
+pub fn state_of(raw: &str) -> FailoverState {
+    match raw {
+        "load-balancing" | "hot-standby" | "backup" => FailoverState::Normal,
+        "partner-down" => FailoverState::PartnerDown,
+        "communication-recovery" | "in-maintenance" | "partner-in-maintenance" => {
+            FailoverState::CommunicationInterrupted
+        }
+        "waiting" => FailoverState::Startup,
+        "syncing" => FailoverState::Recover,
+        "ready" => FailoverState::RecoverDone,
+        "terminated" => FailoverState::PotentialConflict,
+        _ => FailoverState::Init,
+    }
+}
+
+impl KeaDriver {
+    pub fn new(name: ServerName, url: String, client: reqwest::Client) -> Self {
+        Self { name, url, client }
+    }
+
+    fn protocol(&self, detail: impl ToString) -> DriverError {
+        DriverError::Protocol {
+            server: self.name.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    fn refused(&self, field: &str, message: impl Into<String>) -> DriverError {
+        DriverError::Rejected {
+            server: self.name.clone(),
+            errors: FieldError::new(field, message).into(),
+        }
+    }
+
+    fn unsupported(&self, what: &str) -> DriverError {
+        DriverError::NotSupported {
+            server: self.name.clone(),
+            what: format!("{what} (not supported by Kea through Tandem yet)"),
+        }
+    }
+
+    /// Sends one command to the DHCPv4 server behind the control agent; returns its
+    /// `arguments` (or `null`) when Kea says it succeeded.
+    pub async fn command(
+        &self,
+        command: &str,
+        arguments: Option<Value>,
+    ) -> Result<Value, DriverError> {
+        let mut body = json!({ "command": command, "service": ["dhcp4"] });
+        if let Some(a) = arguments {
+            body["arguments"] = a;
+        }
+        let answer = self
+            .client
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| DriverError::Unreachable {
+                server: self.name.clone(),
+                detail: format!("no answer from its control agent ({e})"),
+            })?;
+        let answers: Vec<Value> = answer.json().await.map_err(|e| self.protocol(e))?;
+        let first = answers
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.protocol("an empty answer"))?;
+        let result = first.get("result").and_then(Value::as_i64).unwrap_or(1);
+        let text = first
+            .get("text")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        match result {
+            0 | 3 => Ok(first.get("arguments").cloned().unwrap_or(Value::Null)),
+            // The agent could not reach the DHCPv4 server: it is down.
+            _ if text.contains("forwarding") || text.contains("connect") => {
+                Err(DriverError::Unreachable {
+                    server: self.name.clone(),
+                    detail: format!("its DHCPv4 service does not answer ({text})"),
+                })
+            }
+            _ => Err(self.refused("kea", format!("{command}: {text}"))),
+        }
+    }
+
+    /// The running configuration (`Dhcp4`).
+    async fn config(&self) -> Result<Value, DriverError> {
+        let args = self.command("config-get", None).await?;
+        args.get("Dhcp4")
+            .cloned()
+            .ok_or_else(|| self.protocol("config-get without Dhcp4"))
+    }
+
+    fn subnets(config: &Value) -> Vec<Value> {
+        config
+            .get("subnet4")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn scopes_of(&self, config: &Value) -> Result<Vec<Scope>, DriverError> {
+        Self::subnets(config)
+            .iter()
+            .map(|s| mapping::scope_of(s).map_err(|e| self.protocol(e.0)))
+            .collect()
+    }
+
+    /// The read-modify-write every change is: `change` gets the scopes as they are and returns
+    /// the scopes to write (and those to delete); Tandem's rules are checked, then Kea's own
+    /// (`config-test`), before `config-set` and `config-write`.
+    async fn modify<T>(
+        &self,
+        change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
+    ) -> Result<T, DriverError> {
+        let lock = write_lock(&self.url);
+        let _held = lock.lock().await;
+        let mut config = self.config().await?;
+        let before = self.scopes_of(&config)?;
+        let mut scopes = before.clone();
+        let (out, touched) = change(&mut scopes)?;
+        let existing = Self::subnets(&config);
+        let mut next_id = existing
+            .iter()
+            .filter_map(|s| s.get("id").and_then(Value::as_u64))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut subnets = Vec::new();
+        for scope in &scopes {
+            let old = existing
+                .iter()
+                .find(|s| mapping::scope_of(s).map(|x| x.id) == Ok(scope.id));
+            if touched.contains(&scope.id) {
+                scope_fits(&scopes, scope).map_err(|errors| DriverError::Rejected {
+                    server: self.name.clone(),
+                    errors,
+                })?;
+                subnets.push(mapping::subnet_of(scope, old, next_id));
+                if old.is_none() {
+                    next_id += 1;
+                }
+            } else if let Some(old) = old {
+                subnets.push(old.clone());
+            }
+        }
+        config["subnet4"] = Value::Array(subnets);
+        // Kea answers config-get with fields it refuses in config-set on 2.2 (`hash`); none
+        // are present here, but a stale server-tag-less config is sent back as it came.
+        let whole = json!({ "Dhcp4": config });
+        self.command("config-test", Some(whole.clone())).await?;
+        self.command("config-set", Some(whole)).await?;
+        self.command("config-write", None).await?;
+        Ok(out)
+    }
+
+    fn find<'a>(&self, scopes: &'a mut [Scope], id: ScopeId) -> Result<&'a mut Scope, DriverError> {
+        scopes
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or_else(|| DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("scope {id}"),
+            })
+    }
+
+    /// The HA relationship this server is in, from the HA hook's parameters.
+    fn relationship(&self, config: &Value, scopes: &[Scope]) -> Option<FailoverRelationship> {
+        let ha = config
+            .get("hooks-libraries")?
+            .as_array()?
+            .iter()
+            .find(|h| {
+                h.get("library")
+                    .and_then(Value::as_str)
+                    .is_some_and(|l| l.ends_with("libdhcp_ha.so"))
+            })?
+            .get("parameters")?
+            .get("high-availability")?
+            .as_array()?
+            .first()?
+            .clone();
+        let peers = ha.get("peers")?.as_array()?;
+        let named = |role: &str| {
+            peers
+                .iter()
+                .find(|p| p.get("role").and_then(Value::as_str) == Some(role))
+                .and_then(|p| p.get("name").and_then(Value::as_str))
+                .and_then(|n| ServerName::parse(n).ok())
+        };
+        let primary = named("primary")?;
+        let secondary = named("secondary").or_else(|| named("standby"))?;
+        let mode = match ha.get("mode").and_then(Value::as_str) {
+            Some("hot-standby") => FailoverMode::HotStandby {
+                server_role: if self.name == primary {
+                    ServerRole::Active
+                } else {
+                    ServerRole::Standby
+                },
+                reserve_percent: Percent::new(0).expect("0 is a percentage"),
+            },
+            _ => FailoverMode::LoadBalance {
+                load_balance_percent: Percent::new(50).expect("50 is a percentage"),
+            },
+        };
+        let mut r = FailoverRelationship::with_defaults(
+            format!("{primary}-{secondary}"),
+            primary,
+            secondary,
+            scopes.iter().map(|s| s.id).collect(),
+        );
+        r.mode = mode;
+        r.auto_state_transition = true;
+        Some(r)
+    }
+}
+
+#[async_trait]
+impl DhcpDriver for KeaDriver {
+    fn server(&self) -> &ServerName {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            reservation_edits: true,
+            service_control: false,
+            partner_down: false,
+        }
+    }
+
+    async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
+        let config = self.config().await?;
+        self.scopes_of(&config)
+    }
+
+    async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError> {
+        self.scopes()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("scope {id}"),
+            })
+    }
+
+    async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
+        let scope = scope.clone();
+        self.modify(|scopes| {
+            scopes.retain(|s| s.id != scope.id);
+            let id = scope.id;
+            scopes.push(scope);
+            Ok(((), vec![id]))
+        })
+        .await
+    }
+
+    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError> {
+        let scope = scope.clone();
+        let server = self.name.clone();
+        self.modify(|scopes| {
+            let current = self.find(scopes, scope.id)?;
+            if current.version() != version {
+                return Err(DriverError::Stale {
+                    server,
+                    detail: format!("scope {}", scope.id),
+                    current: None,
+                });
+            }
+            let id = scope.id;
+            *current = scope;
+            Ok(((), vec![id]))
+        })
+        .await
+    }
+
+    async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {
+        self.modify(|scopes| {
+            let s = self.find(scopes, scope)?;
+            reservation_fits(s, r).map_err(|errors| DriverError::Rejected {
+                server: self.name.clone(),
+                errors,
+            })?;
+            s.reservations.push(r.clone());
+            s.sort_reservations();
+            Ok(((), vec![scope]))
+        })
+        .await
+    }
+
+    async fn update_reservation(
+        &self,
+        scope: ScopeId,
+        ip: Ipv4Addr,
+        r: &Reservation,
+        if_match: Option<&str>,
+    ) -> Result<(), DriverError> {
+        self.modify(|scopes| {
+            let s = self.find(scopes, scope)?;
+            let current = s
+                .reservation(ip)
+                .cloned()
+                .ok_or_else(|| DriverError::NotFound {
+                    server: self.name.clone(),
+                    what: format!("reservation {ip} in scope {scope}"),
+                })?;
+            if if_match.is_some_and(|v| v != current.version()) {
+                return Err(DriverError::Stale {
+                    server: self.name.clone(),
+                    detail: format!("reservation {ip} in scope {scope}"),
+                    current: Some(Box::new(current)),
+                });
+            }
+            reservation_fits_except(s, r, Some(ip)).map_err(|errors| DriverError::Rejected {
+                server: self.name.clone(),
+                errors,
+            })?;
+            s.reservations.retain(|x| x.ip_address != ip);
+            s.reservations.push(r.clone());
+            s.sort_reservations();
+            Ok(((), vec![scope]))
+        })
+        .await
+    }
+
+    async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError> {
+        self.modify(|scopes| {
+            let s = self.find(scopes, scope)?;
+            if s.reservation(ip).is_none() {
+                return Err(DriverError::NotFound {
+                    server: self.name.clone(),
+                    what: format!("reservation {ip} in scope {scope}"),
+                });
+            }
+            s.reservations.retain(|x| x.ip_address != ip);
+            Ok(((), vec![scope]))
+        })
+        .await
+    }
+
+    async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError> {
+        // In a Kea pair every subnet is in failover; Tandem's service refuses the delete of a
+        // failover scope before it gets here.
+        self.modify(|scopes| {
+            self.find(scopes, scope)?;
+            scopes.retain(|s| s.id != scope);
+            Ok(((), vec![]))
+        })
+        .await
+    }
+
+    async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
+        let config = self.config().await?;
+        let scopes = self.scopes_of(&config)?;
+        let Some(relationship) = self.relationship(&config, &scopes) else {
+            return Ok(Vec::new());
+        };
+        let heartbeat = self.command("ha-heartbeat", None).await?;
+        let raw = heartbeat
+            .get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_string();
+        Ok(vec![FailoverReport {
+            relationship,
+            state: state_of(&raw),
+            raw_state: raw,
+        }])
+    }
+
+    async fn create_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
+        Err(self.unsupported("creating a relationship"))
+    }
+
+    async fn update_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
+        Err(self.unsupported("editing a relationship"))
+    }
+
+    async fn delete_relationship(&self, _: &str) -> Result<(), DriverError> {
+        Err(self.unsupported("deleting a relationship"))
+    }
+
+    async fn add_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
+        Err(self.unsupported("choosing the scopes of a relationship (HA covers every subnet)"))
+    }
+
+    async fn remove_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
+        Err(self.unsupported("choosing the scopes of a relationship (HA covers every subnet)"))
+    }
+
+    async fn set_partner_down(&self, _: &str) -> Result<FailoverState, DriverError> {
+        Err(self.unsupported("Partner Down"))
+    }
+
+    async fn set_service_running(&self, _: bool) -> Result<(), DriverError> {
+        Err(self.unsupported("taking the service offline"))
+    }
+}
+
+impl From<mapping::Unreadable> for FieldErrors {
+    fn from(e: mapping::Unreadable) -> Self {
+        FieldError::new("kea", e.0).into()
+    }
+}

@@ -1,0 +1,332 @@
+//! Tandem against a real ISC Kea DHCPv4 pair (Debian's kea-dhcp4-server and kea-ctrl-agent):
+//! two servers in HA load-balancing with their control agents on loopback, in a temporary
+//! folder, stopped when the test ends. Results are checked with `config-get` on each Kea server
+//! directly, not only through Tandem. Without Kea installed, the tests say so and are skipped.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+use tandem_backend::store::Store;
+use tandem_backend::store::servers::{self, ServerKind};
+use tandem_backend::{Caller, Tandem};
+use tandem_core::drift::DriftStatus;
+use tandem_core::validate::NewReservation;
+use tandem_core::views::ScopeQuery;
+use tandem_core::{ScopeId, ServerName};
+
+const KEA: &str = "/usr/sbin/kea-dhcp4";
+const AGENT: &str = "/usr/sbin/kea-ctrl-agent";
+const HOOKS: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
+const NAMES: [&str; 2] = ["kea1.tandem.test", "kea2.tandem.test"];
+
+fn kea_installed() -> bool {
+    let here = Path::new(KEA).exists() && Path::new(AGENT).exists();
+    if !here {
+        eprintln!(
+            "\n*** SKIPPED: Kea is not installed ({KEA}, {AGENT}); `scripts/setup.sh --test` \
+             installs it ***\n"
+        );
+    }
+    here
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Kea pair: each server with its control agent, in its own folder.
+struct Pair {
+    _dir: tempfile::TempDir,
+    processes: Vec<Child>,
+    urls: [String; 2],
+    folders: [PathBuf; 2],
+}
+
+impl Drop for Pair {
+    fn drop(&mut self) {
+        for p in &mut self.processes {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+    }
+}
+
+fn dhcp4_config(dir: &Path, me: usize, urls: &[String; 2]) -> Value {
+    json!({ "Dhcp4": {
+        "interfaces-config": { "interfaces": [] },
+        "control-socket": { "socket-type": "unix", "socket-name": dir.join("kea4.sock") },
+        "lease-database": { "type": "memfile", "persist": true, "name": dir.join("leases.csv") },
+        "valid-lifetime": 691200,
+        "hooks-libraries": [
+            { "library": format!("{HOOKS}/libdhcp_lease_cmds.so") },
+            { "library": format!("{HOOKS}/libdhcp_ha.so"), "parameters": { "high-availability": [ {
+                "this-server-name": NAMES[me], "mode": "load-balancing",
+                "heartbeat-delay": 1000, "max-response-delay": 3000, "max-ack-delay": 5000,
+                "max-unacked-clients": 0,
+                "peers": [
+                    { "name": NAMES[0], "url": urls[0], "role": "primary", "auto-failover": true },
+                    { "name": NAMES[1], "url": urls[1], "role": "secondary", "auto-failover": true }
+                ] } ] } }
+        ],
+        "subnet4": [ {
+            "id": 1, "subnet": "10.0.0.0/24", "pools": [ { "pool": "10.0.0.1 - 10.0.0.254" } ],
+            "reservations": [ { "ip-address": "10.0.0.99", "hw-address": "aa:bb:cc:dd:ee:ff", "hostname": "test" } ]
+        } ],
+        "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": dir.join("dhcp4.log") } ], "severity": "WARN" } ]
+    } })
+}
+
+fn agent_config(dir: &Path, port: u16) -> Value {
+    json!({ "Control-agent": {
+        "http-host": "127.0.0.1", "http-port": port,
+        "control-sockets": { "dhcp4": { "socket-type": "unix", "socket-name": dir.join("kea4.sock") } },
+        "loggers": [ { "name": "kea-ctrl-agent", "output_options": [ { "output": dir.join("agent.log") } ], "severity": "WARN" } ]
+    } })
+}
+
+/// Sends a command to a Kea server's control agent and returns its first answer.
+async fn kea(url: &str, command: &str, arguments: Option<Value>) -> Value {
+    let mut body = json!({ "command": command, "service": ["dhcp4"] });
+    if let Some(a) = arguments {
+        body["arguments"] = a;
+    }
+    let answer: Vec<Value> = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer.into_iter().next().unwrap()
+}
+
+async fn config_get(url: &str) -> Value {
+    let a = kea(url, "config-get", None).await;
+    assert_eq!(a["result"], 0, "{a}");
+    a["arguments"]["Dhcp4"].clone()
+}
+
+/// The reservations' addresses in the first subnet, in address order.
+fn reservation_ips(config: &Value) -> Vec<String> {
+    let mut ips: Vec<std::net::Ipv4Addr> = config["subnet4"][0]["reservations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ip-address"].as_str().unwrap().parse().unwrap())
+        .collect();
+    ips.sort();
+    ips.iter().map(ToString::to_string).collect()
+}
+
+impl Pair {
+    fn spawn(dir: &Path, program: &str, config: &Path) -> Child {
+        Command::new(program)
+            .arg("-c")
+            .arg(config)
+            .env("KEA_PIDFILE_DIR", dir)
+            .env("KEA_LOCKFILE_DIR", dir)
+            .current_dir(dir)
+            .stdout(
+                std::fs::File::create(dir.join(format!("{program}.out").replace('/', "_")))
+                    .unwrap(),
+            )
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Starts both servers and agents, and waits until both report `load-balancing`.
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let ports = [free_port(), free_port()];
+        let urls = ports.map(|p| format!("http://127.0.0.1:{p}/"));
+        let folders = [dir.path().join("kea1"), dir.path().join("kea2")];
+        let mut processes = Vec::new();
+        for (i, folder) in folders.iter().enumerate() {
+            std::fs::create_dir_all(folder).unwrap();
+            let dhcp4 = folder.join("kea-dhcp4.conf");
+            let agent = folder.join("kea-ctrl-agent.conf");
+            std::fs::write(&dhcp4, dhcp4_config(folder, i, &urls).to_string()).unwrap();
+            std::fs::write(&agent, agent_config(folder, ports[i]).to_string()).unwrap();
+            processes.push(Self::spawn(folder, KEA, &dhcp4));
+            processes.push(Self::spawn(folder, AGENT, &agent));
+        }
+        let pair = Self {
+            _dir: dir,
+            processes,
+            urls,
+            folders,
+        };
+        for url in &pair.urls {
+            let mut state = String::new();
+            for _ in 0..100 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let Ok(answer) = reqwest::Client::new()
+                    .post(url)
+                    .json(&json!({ "command": "ha-heartbeat", "service": ["dhcp4"] }))
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                let Ok(answer) = answer.json::<Vec<Value>>().await else {
+                    continue;
+                };
+                state = answer[0]["arguments"]["state"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                if state == "load-balancing" {
+                    break;
+                }
+            }
+            assert_eq!(
+                state, "load-balancing",
+                "Kea at {url} did not reach load-balancing"
+            );
+        }
+        pair
+    }
+
+    /// A Tandem whose servers are this pair.
+    async fn tandem(&self, dir: &Path) -> Tandem {
+        let url = format!("sqlite://{}?mode=rwc", dir.join("tandem.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let mut conn = store.pool().acquire().await.unwrap();
+        for (name, url) in NAMES.iter().zip(&self.urls) {
+            servers::upsert(
+                &mut conn,
+                &ServerName::parse(name).unwrap(),
+                ServerKind::Kea,
+                url,
+            )
+            .await
+            .unwrap();
+        }
+        drop(conn);
+        Tandem::new(store)
+    }
+}
+
+fn admin() -> Caller {
+    Caller::local("kea-test")
+}
+
+#[tokio::test]
+async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
+    if !kea_installed() {
+        return;
+    }
+    let pair = Pair::start().await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, kea2) = (
+        ServerName::parse(NAMES[0]).unwrap(),
+        ServerName::parse(NAMES[1]).unwrap(),
+    );
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+
+    // Read: the subnet is a scope on both, in the HA relationship, in sync.
+    let view = t
+        .list_scopes(&admin(), &ScopeQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(view.total, 2, "{view:?}");
+    for row in &view.rows {
+        assert_eq!(
+            row.relationship.as_deref(),
+            Some("kea1.tandem.test-kea2.tandem.test")
+        );
+        assert_eq!(row.drift, Some(DriftStatus::InSync), "{row:?}");
+        assert_eq!(row.reservations, 1);
+    }
+    let relationships = t.list_relationships(&admin()).await.unwrap();
+    assert_eq!(relationships.len(), 1);
+    assert_eq!(relationships[0].health(), "Normal");
+
+    // A reservation created through Tandem on kea1 is on both Kea servers (asked directly).
+    let new = NewReservation {
+        ip_address: "10.0.0.100".into(),
+        client_id: "00155DA76602".into(),
+        name: "printer".into(),
+        description: "second floor".into(),
+        ..Default::default()
+    };
+    let outcome = t
+        .create_reservation(&admin(), &kea1, scope, &new)
+        .await
+        .unwrap();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    for url in &pair.urls {
+        assert_eq!(
+            reservation_ips(&config_get(url).await),
+            ["10.0.0.99", "10.0.0.100"]
+        );
+    }
+    // And saved to each server's configuration file (config-write).
+    for folder in &pair.folders {
+        let saved = std::fs::read_to_string(folder.join("kea-dhcp4.conf")).unwrap();
+        assert!(saved.contains("10.0.0.100"), "{saved}");
+    }
+
+    // Bad input never reaches Kea: refused by field.
+    let bad = NewReservation {
+        ip_address: "10.0.1.5".into(),
+        client_id: "00155DA76603".into(),
+        ..Default::default()
+    };
+    assert!(
+        t.create_reservation(&admin(), &kea1, scope, &bad)
+            .await
+            .is_err()
+    );
+    assert_eq!(reservation_ips(&config_get(&pair.urls[0]).await).len(), 2);
+
+    // A config-set behind Tandem's back on kea2: drift, then scope replication from kea1.
+    let mut config = config_get(&pair.urls[1]).await;
+    config["subnet4"][0]["reservations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "ip-address": "10.0.0.150", "hw-address": "00:11:22:33:44:55" }));
+    let set = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(set["result"], 0, "{set}");
+    t.check_drift(&admin()).await.unwrap();
+    let drifting = t
+        .list_scopes(
+            &admin(),
+            &ScopeQuery {
+                sync: Some(tandem_core::views::SyncFilter::OutOfSync),
+                ..ScopeQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(drifting.total, 2, "{drifting:?}");
+    let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    assert_eq!(replicated.partner, kea2);
+    assert_eq!(
+        reservation_ips(&config_get(&pair.urls[1]).await),
+        ["10.0.0.99", "10.0.0.100"]
+    );
+    let view = t
+        .list_scopes(&admin(), &ScopeQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.drift == Some(DriftStatus::InSync))
+    );
+}
