@@ -326,3 +326,29 @@ pub async fn run_loadout(
     );
     Ok(())
 }
+
+/// `tandem kea add`: registers a Kea server in this Tandem's database.
+pub async fn run_kea(
+    config: &crate::config::ServeConfig,
+    action: crate::config::KeaAction,
+) -> anyhow::Result<()> {
+    use crate::config::KeaAction;
+    use tandem_backend::store::Store;
+    use tandem_backend::{Caller, Tandem};
+    tokio::fs::create_dir_all(&config.data_dir).await?;
+    let url = config
+        .database_url
+        .clone()
+        .unwrap_or_else(|| tandem_backend::bootstrap::default_database_url(&config.data_dir));
+    let tandem = Tandem::new(Store::connect(&url).await?);
+    let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let caller = Caller::local(&format!("cli:{login}"));
+    match action {
+        KeaAction::Add { name, url } => {
+            let name = tandem_core::ServerName::parse(&name).map_err(anyhow::Error::msg)?;
+            let subnets = tandem.add_kea_server(&caller, &name, &url).await?;
+            println!("{name}: Kea server at {url}, {subnets} subnet(s)");
+        }
+    }
+    Ok(())
+}

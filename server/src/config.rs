@@ -93,6 +93,10 @@ pub enum Command {
     /// Manage Tandem's users from the machine it runs on (for recovery and scripting).
     #[command(subcommand)]
     User(UserAction),
+    /// Register an ISC Kea DHCPv4 server (Kea 2.2) by its control agent's URL. Its name must
+    /// be its HA peer name. It is read before it is stored: a wrong URL is refused.
+    #[command(subcommand)]
+    Kea(KeaAction),
     /// Fill an empty data folder with a large estate, to measure Tandem at scale: built-in
     /// servers in failover pairs, each pair sharing its scopes (all in failover) and their
     /// reservations. Scopes and reservations are totals over all servers.
@@ -103,6 +107,18 @@ pub enum Command {
         scopes: usize,
         #[arg(long, default_value_t = 1_000_000)]
         reservations: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeaAction {
+    /// Add (or re-point) a Kea server.
+    Add {
+        /// The server's name in Tandem, which is its HA peer name (an FQDN).
+        name: String,
+        /// Its control agent, such as http://127.0.0.1:8000/
+        #[arg(long)]
+        url: String,
     },
 }
 

@@ -11,6 +11,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
+        Some(Command::Kea(action)) => cli::run_kea(&cli.serve, action).await,
         Some(Command::Loadout {
             servers,
             scopes,

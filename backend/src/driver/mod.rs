@@ -133,6 +133,11 @@ impl Drivers {
         Self { client }
     }
 
+    /// The driver of a Kea server at `url` (its control agent), before it is registered.
+    pub fn kea(&self, name: &ServerName, url: &str) -> kea::KeaDriver {
+        kea::KeaDriver::new(name.clone(), url.to_string(), self.client.clone())
+    }
+
     pub fn for_server(&self, record: &ServerRecord) -> Arc<dyn DhcpDriver> {
         match record.kind {
             ServerKind::Builtin => Arc::new(BuiltinDriver::new(

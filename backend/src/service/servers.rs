@@ -73,6 +73,44 @@ impl Tandem {
         Ok(ServersPage { rows, total, page })
     }
 
+    /// Registers a Kea DHCPv4 server by its control agent's URL, once it has answered with its
+    /// configuration (so a wrong URL or name is refused, not stored). Returns how many subnets
+    /// it holds. Its name must be its HA peer name, for its relationship to be recognised.
+    #[tracing::instrument(skip_all, err, fields(server = %name))]
+    pub async fn add_kea_server(
+        &self,
+        caller: &Caller,
+        name: &ServerName,
+        url: &str,
+    ) -> Result<usize, ServiceError> {
+        let what = format!("server {name}");
+        self.authorize(
+            caller,
+            Permission::ManageServers,
+            Some(name),
+            "add_server",
+            &what,
+        )
+        .await?;
+        let url = url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            let e = tandem_core::FieldError::new(
+                "url",
+                "give the control agent's URL, such as http://127.0.0.1:8000/",
+            );
+            return Err(tandem_core::FieldErrors::from(e).into());
+        }
+        let scopes = crate::driver::DhcpDriver::scopes(&self.drivers.kea(name, url)).await?;
+        let mut tx = self.store.pool().begin().await?;
+        store::servers::upsert(&mut tx, name, store::servers::ServerKind::Kea, url).await?;
+        let mut event = self.event(caller, "add_server", "server", &what, Some(name));
+        event.after_json = Some(serde_json::json!({ "kind": "kea", "url": url }).to_string());
+        store::events::record(&mut tx, &event, "ok", None).await?;
+        tx.commit().await?;
+        self.touched("server", &[name], None).await;
+        Ok(scopes.len())
+    }
+
     /// Takes a server's DHCP service offline, or brings it back (Server Properties).
     #[tracing::instrument(skip_all, err)]
     pub async fn set_server_online(
