@@ -16,9 +16,9 @@ names=(kea1.tandem.local kea2.tandem.local)
 ports=(18001 18002)
 
 if [ "$action" = stop ]; then
-  for pid in "$root"/*/*.pid.tandem; do
-    [ -e "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
-    rm -f "$pid"
+  # Kea writes its own pid files (KEA_PIDFILE_DIR is each server's folder).
+  for pid in "$root"/*/*.kea-dhcp4.pid "$root"/*/*.kea-ctrl-agent.pid; do
+    if [ -e "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
   done
   echo "kea pair stopped"
   exit 0
@@ -66,8 +66,7 @@ CONF
 CONF
   for program in kea-dhcp4 kea-ctrl-agent; do
     (cd "$dir" && KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
-      nohup "/usr/sbin/$program" -c "$dir/$program.conf" >"$dir/$program.out" 2>&1 &
-      echo $! >"$dir/$program.pid.tandem")
+      nohup "/usr/sbin/$program" -c "$dir/$program.conf" >"$dir/$program.out" 2>&1 </dev/null &)
   done
 done
 
