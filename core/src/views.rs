@@ -31,13 +31,6 @@ pub struct UnreachableServer {
     pub reason: String,
 }
 
-/// The DHCP Scopes view: every scope on every reachable server.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScopesView {
-    pub rows: Vec<ScopeRow>,
-    pub unreachable: Vec<UnreachableServer>,
-}
-
 /// Scope Properties and the Reservations of one scope on one server, read live: every
 /// property, exclusions and options (`scope`, without its reservations), the drift against
 /// the partner field by field (`row.drift`), and one page of reservations.
@@ -234,7 +227,23 @@ macro_rules! keywords {
                 Self::ALL.iter().copied().find(|k| k.as_str() == s)
             }
         }
+
+        impl Keyword for $name {
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn from_word(s: &str) -> Option<Self> {
+                Self::parse(s)
+            }
+        }
     };
+}
+
+/// A value a URL spells as a word (the columns a list is ordered by, its filters).
+pub(crate) trait Keyword: Copy + Sized {
+    fn word(self) -> &'static str;
+    fn from_word(s: &str) -> Option<Self>;
 }
 
 /// The most rows one page of a list may hold.
@@ -302,7 +311,19 @@ pub trait QueryState: Sized + Default {
     }
 }
 
-fn page_pairs(page: &Page, out: &mut Vec<(&'static str, String)>) {
+/// A list's order and page as pairs, leaving out the defaults.
+fn order_pairs<K: Keyword + Default + PartialEq>(
+    sort: K,
+    descending: bool,
+    page: &Page,
+    out: &mut Vec<(&'static str, String)>,
+) {
+    if sort != K::default() {
+        out.push(("sort", sort.word().into()));
+    }
+    if descending {
+        out.push(("order", "desc".into()));
+    }
     if page.number > 1 {
         out.push(("page", page.number.to_string()));
     }
@@ -311,8 +332,17 @@ fn page_pairs(page: &Page, out: &mut Vec<(&'static str, String)>) {
     }
 }
 
-fn page_from(key: &str, value: &str, page: &mut Page) {
+/// Reads one `key=value` pair of a list's order and page (other keys are left alone).
+fn order_from<K: Keyword + Default>(
+    key: &str,
+    value: &str,
+    sort: &mut K,
+    descending: &mut bool,
+    page: &mut Page,
+) {
     match key {
+        "sort" => *sort = K::from_word(value).unwrap_or_default(),
+        "order" => *descending = value == "desc",
         "page" => page.number = value.parse().unwrap_or(1),
         "per_page" => page.size = value.parse().unwrap_or(DEFAULT_PAGE_SIZE),
         _ => {}
@@ -406,13 +436,7 @@ impl QueryState for ScopeQuery {
         if let Some(s) = self.sync {
             out.push(("sync", s.as_str().into()));
         }
-        if self.sort != ScopeSort::default() {
-            out.push(("sort", self.sort.as_str().into()));
-        }
-        if self.descending {
-            out.push(("order", "desc".into()));
-        }
-        page_pairs(&self.page, &mut out);
+        order_pairs(self.sort, self.descending, &self.page, &mut out);
         out
     }
 
@@ -434,9 +458,7 @@ impl QueryState for ScopeQuery {
                         _ => None,
                     }
                 }
-                "sort" => q.sort = ScopeSort::parse(v).unwrap_or_default(),
-                "order" => q.descending = v == "desc",
-                other => page_from(other, v, &mut q.page),
+                other => order_from(other, v, &mut q.sort, &mut q.descending, &mut q.page),
             }
         }
         q
@@ -488,13 +510,7 @@ impl QueryState for ServerQuery {
         if self.unreachable {
             out.push(("status", "unreachable".into()));
         }
-        if self.sort != ServerSort::default() {
-            out.push(("sort", self.sort.as_str().into()));
-        }
-        if self.descending {
-            out.push(("order", "desc".into()));
-        }
-        page_pairs(&self.page, &mut out);
+        order_pairs(self.sort, self.descending, &self.page, &mut out);
         out
     }
 
@@ -504,9 +520,7 @@ impl QueryState for ServerQuery {
             match k {
                 "name" => q.name = text(v),
                 "status" => q.unreachable = v == "unreachable",
-                "sort" => q.sort = ServerSort::parse(v).unwrap_or_default(),
-                "order" => q.descending = v == "desc",
-                other => page_from(other, v, &mut q.page),
+                other => order_from(other, v, &mut q.sort, &mut q.descending, &mut q.page),
             }
         }
         q
@@ -550,13 +564,7 @@ impl QueryState for ReservationQuery {
         if let Some(f) = &self.filter {
             out.push(("filter", f.clone()));
         }
-        if self.sort != ReservationSort::default() {
-            out.push(("sort", self.sort.as_str().into()));
-        }
-        if self.descending {
-            out.push(("order", "desc".into()));
-        }
-        page_pairs(&self.page, &mut out);
+        order_pairs(self.sort, self.descending, &self.page, &mut out);
         out
     }
 
@@ -565,9 +573,7 @@ impl QueryState for ReservationQuery {
         for (k, v) in pairs {
             match k {
                 "filter" => q.filter = text(v),
-                "sort" => q.sort = ReservationSort::parse(v).unwrap_or_default(),
-                "order" => q.descending = v == "desc",
-                other => page_from(other, v, &mut q.page),
+                other => order_from(other, v, &mut q.sort, &mut q.descending, &mut q.page),
             }
         }
         q

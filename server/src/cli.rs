@@ -240,16 +240,7 @@ pub async fn run_user(
 ) -> anyhow::Result<()> {
     use crate::config::UserAction;
     use tandem_backend::service::UserInput;
-    use tandem_backend::store::Store;
-    use tandem_backend::{Caller, Tandem};
-    tokio::fs::create_dir_all(&config.data_dir).await?;
-    let url = config
-        .database_url
-        .clone()
-        .unwrap_or_else(|| tandem_backend::bootstrap::default_database_url(&config.data_dir));
-    let tandem = Tandem::new(Store::connect(&url).await?);
-    let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let caller = Caller::local(&format!("cli:{login}"));
+    let (tandem, caller) = local_tandem(config).await?;
     match action {
         UserAction::List => {
             let rows: Vec<Vec<String>> = tandem
@@ -300,17 +291,35 @@ pub async fn run_user(
     Ok(())
 }
 
+/// The database URL `config` names (the data folder's SQLite file by default), with the data
+/// folder created.
+async fn database_url(config: &crate::config::ServeConfig) -> anyhow::Result<String> {
+    tokio::fs::create_dir_all(&config.data_dir).await?;
+    Ok(config
+        .database_url
+        .clone()
+        .unwrap_or_else(|| tandem_backend::bootstrap::default_database_url(&config.data_dir)))
+}
+
+/// Tandem's services on the configured database, for a command run on the machine, recorded
+/// in the Event Catalog as `cli:<login>`.
+async fn local_tandem(
+    config: &crate::config::ServeConfig,
+) -> anyhow::Result<(tandem_backend::Tandem, tandem_backend::Caller)> {
+    let store = tandem_backend::store::Store::connect(&database_url(config).await?).await?;
+    let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    Ok((
+        tandem_backend::Tandem::new(store),
+        tandem_backend::Caller::local(&format!("cli:{login}")),
+    ))
+}
+
 /// `tandem loadout`: builds a large estate into an empty data folder and says how long it took.
 pub async fn run_loadout(
     config: &crate::config::ServeConfig,
     plan: tandem_backend::loadout::Plan,
 ) -> anyhow::Result<()> {
-    use tandem_backend::bootstrap::{builtin_dir, default_database_url};
-    tokio::fs::create_dir_all(&config.data_dir).await?;
-    let url = config
-        .database_url
-        .clone()
-        .unwrap_or_else(|| default_database_url(&config.data_dir));
+    let url = database_url(config).await?;
     let started = std::time::Instant::now();
     let built = tandem_backend::loadout::build(&builtin_dir(&config.data_dir), &url, plan).await?;
     println!(
@@ -333,16 +342,7 @@ pub async fn run_kea(
     action: crate::config::KeaAction,
 ) -> anyhow::Result<()> {
     use crate::config::KeaAction;
-    use tandem_backend::store::Store;
-    use tandem_backend::{Caller, Tandem};
-    tokio::fs::create_dir_all(&config.data_dir).await?;
-    let url = config
-        .database_url
-        .clone()
-        .unwrap_or_else(|| tandem_backend::bootstrap::default_database_url(&config.data_dir));
-    let tandem = Tandem::new(Store::connect(&url).await?);
-    let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let caller = Caller::local(&format!("cli:{login}"));
+    let (tandem, caller) = local_tandem(config).await?;
     match action {
         KeaAction::Add { name, url } => {
             let name = tandem_core::ServerName::parse(&name).map_err(anyhow::Error::msg)?;

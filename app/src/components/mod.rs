@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 pub mod badges;
+pub mod dialog;
 pub mod notice;
 pub mod progress;
 pub mod results;

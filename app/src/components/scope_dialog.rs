@@ -4,6 +4,7 @@
 //! version it was opened at, so a scope someone changed meanwhile is not overwritten.
 
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
+use crate::components::dialog::DialogFooter;
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -300,17 +301,11 @@ pub fn ScopeDialog(
                     </div>
                     <span class="field-error" data-error-for="options">{err_options}</span>
                 </fieldset>
-                <p class="notice notice-failed" id="dialog-error" hidden=move || general_error().is_none()>
-                    {general_error}
-                </p>
-                <div class="dialog-buttons">
-                    <button type="submit" disabled=move || create.pending().get() || update.pending().get()>
-                        "OK"
-                    </button>
-                    <button type="button" class="secondary" on:click=move |_| open.set(false)>
-                        "Cancel"
-                    </button>
-                </div>
+                <DialogFooter
+                    error=Signal::derive(general_error)
+                    busy=Signal::derive(move || create.pending().get() || update.pending().get())
+                    on_cancel=move || open.set(false)
+                />
             </form>
         </div>
     }

@@ -7,6 +7,7 @@ use crate::api::relationships::{
     SetPartnerDown, UpdateRelationship, UpdateRelationshipInput, list_relationships,
 };
 use crate::api::scopes::ScopeRef;
+use crate::components::dialog::DialogFooter;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
@@ -484,11 +485,11 @@ fn RelationshipDialog(
                         on:input=move |ev| form.update(|f| f.shared_secret = event_target_value(&ev)) />
                     <span class="field-error" data-error-for="shared_secret">{field_error("shared_secret")}</span>
                 </div>
-                <p class="notice notice-failed" id="dialog-error" hidden=move || general().is_none()>{general}</p>
-                <div class="dialog-buttons">
-                    <button type="submit" disabled=move || create.pending().get() || update.pending().get()>"OK"</button>
-                    <button type="button" class="secondary" on:click=move |_| open.set(None)>"Cancel"</button>
-                </div>
+                <DialogFooter
+                    error=Signal::derive(general)
+                    busy=Signal::derive(move || create.pending().get() || update.pending().get())
+                    on_cancel=move || open.set(None)
+                />
             </form>
         </div>
     }

@@ -7,6 +7,7 @@ use crate::api::reservations::{
 };
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
+use crate::components::dialog::DialogFooter;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -580,17 +581,11 @@ fn ReservationDialog(
                         {field_error("type")}
                     </span>
                 </div>
-                <p class="notice notice-failed" id="dialog-error" hidden=move || general_error().is_none()>
-                    {general_error}
-                </p>
-                <div class="dialog-buttons">
-                    <button type="submit" disabled=move || create.pending().get() || edit.pending().get()>
-                        "OK"
-                    </button>
-                    <button type="button" class="secondary" on:click=move |_| open.set(None)>
-                        "Cancel"
-                    </button>
-                </div>
+                <DialogFooter
+                    error=Signal::derive(general_error)
+                    busy=Signal::derive(move || create.pending().get() || edit.pending().get())
+                    on_cancel=move || open.set(None)
+                />
             </form>
         </div>
     }

@@ -12,6 +12,7 @@ use crate::api::scopes::{
     list_scopes,
 };
 use crate::components::badges::DriftBadge;
+use crate::components::dialog::DialogFooter;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
@@ -570,11 +571,11 @@ fn ConfigureFailoverDialog(
                         {input("mclt", "MCLT (seconds)", mclt)}
                     </Show>
                 </div>
-                <p class="notice notice-failed" id="dialog-error" hidden=move || message().is_none()>{message}</p>
-                <div class="dialog-buttons">
-                    <button type="submit" disabled=move || add.pending().get() || create.pending().get()>"OK"</button>
-                    <button type="button" class="secondary" on:click=move |_| close.set(None)>"Cancel"</button>
-                </div>
+                <DialogFooter
+                    error=Signal::derive(message)
+                    busy=Signal::derive(move || add.pending().get() || create.pending().get())
+                    on_cancel=move || close.set(None)
+                />
             </form>
         </div>
     }

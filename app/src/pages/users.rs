@@ -5,6 +5,7 @@ use crate::api::users::{
     CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
     UserForm, UserView, list_users,
 };
+use crate::components::dialog::DialogFooter;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -272,11 +273,7 @@ fn UserDialog(
                         on:change=move |ev| disabled.set(event_target_checked(&ev)) />
                     <span class="field-error"></span>
                 </div>
-                <p class="notice notice-failed" id="dialog-error" hidden=move || general().is_none()>{general}</p>
-                <div class="dialog-buttons">
-                    <button type="submit">"OK"</button>
-                    <button type="button" class="secondary" on:click=move |_| close.set(None)>"Cancel"</button>
-                </div>
+                <DialogFooter error=Signal::derive(general) on_cancel=move || close.set(None) />
             </form>
         </div>
     }
@@ -320,10 +317,7 @@ fn PasswordDialog(
                         {move || error().map(|e| e.field("password").unwrap_or_else(|| e.to_string()))}
                     </span>
                 </div>
-                <div class="dialog-buttons">
-                    <button type="submit">"OK"</button>
-                    <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
-                </div>
+                <DialogFooter on_cancel=move || editing.set(None) />
             </form>
         </div>
     }

@@ -20,59 +20,25 @@ pub(crate) async fn collect(driver: &dyn DhcpDriver) -> Collected {
     Ok((scopes?, failover?))
 }
 
-/// The drift of `scope` on `server` against its partner's copy, from what was collected.
-fn drift_of(
-    scope: &Scope,
-    partner: &ServerName,
-    collected: &HashMap<ServerName, Collected>,
-) -> DriftStatus {
-    match collected.get(partner) {
+/// What the partner answered when asked for its copy of a scope: `None` when Tandem does not
+/// manage the partner, `Ok(None)` when the partner lacks the scope.
+type PartnerCopy = Option<Result<Option<Scope>, DriverError>>;
+
+/// The drift of `scope` against its partner's copy.
+fn drift_of(scope: &Scope, partner: &ServerName, copy: &PartnerCopy) -> DriftStatus {
+    match copy {
         None => DriftStatus::Unknown {
             reason: format!("partner {partner} is not managed by Tandem"),
         },
         Some(Err(e)) => DriftStatus::Unknown {
             reason: e.to_string(),
         },
-        Some(Ok((scopes, _))) => match scopes.iter().find(|s| s.id == scope.id) {
-            Some(copy) => DriftStatus::of(scope, copy),
-            None => DriftStatus::OutOfSync {
-                differences: vec![Difference::ScopeMissing {
-                    on: partner.clone(),
-                }],
-            },
+        Some(Ok(Some(copy))) => DriftStatus::of(scope, copy),
+        Some(Ok(None)) => DriftStatus::OutOfSync {
+            differences: vec![Difference::ScopeMissing {
+                on: partner.clone(),
+            }],
         },
-    }
-}
-
-fn row(
-    server: &ServerName,
-    scope: &Scope,
-    reports: &[FailoverReport],
-    collected: &HashMap<ServerName, Collected>,
-    errors: &HashMap<(String, String), sync_errors::SyncError>,
-) -> ScopeRow {
-    let relationship = reports
-        .iter()
-        .map(|r| &r.relationship)
-        .find(|r| r.has_scope(scope.id));
-    let partner = relationship.and_then(|r| r.partner_of(server)).cloned();
-    let sync_error = relationship.and_then(|r| {
-        errors
-            .get(&(r.name.clone(), scope.id.to_string()))
-            .map(|e| format!("{} (since {})", e.error, e.at.replace('T', " ")))
-    });
-    ScopeRow {
-        server: server.clone(),
-        scope_id: scope.id,
-        name: scope.name.clone(),
-        range: scope.range,
-        subnet_mask: scope.subnet_mask().to_string(),
-        state: scope.state,
-        reservations: scope.reservations.len(),
-        relationship: relationship.map(|r| r.name.clone()),
-        drift: partner.as_ref().map(|p| drift_of(scope, p, collected)),
-        partner,
-        sync_error,
     }
 }
 
@@ -140,29 +106,48 @@ impl Tandem {
         let driver = self.driver(server).await?;
         let (scope, reports) = futures::join!(driver.scope(scope_id), driver.failover());
         let (scope, reports) = (scope?, reports?);
-        let partner = reports
+        let relationship = reports
             .iter()
-            .find(|r| r.relationship.has_scope(scope_id))
-            .and_then(|r| r.relationship.partner_of(server).cloned());
-        let mut collected = HashMap::new();
-        if let Some(partner) = partner {
-            match self.driver(&partner).await {
-                Ok(d) => {
-                    let copy = match d.scope(scope_id).await {
-                        Ok(copy) => Ok((vec![copy], Vec::new())),
-                        Err(DriverError::NotFound { .. }) => Ok((Vec::new(), Vec::new())),
-                        Err(e) => Err(e),
-                    };
-                    collected.insert(partner, copy);
-                }
+            .map(|r| &r.relationship)
+            .find(|r| r.has_scope(scope_id));
+        let partner = relationship.and_then(|r| r.partner_of(server)).cloned();
+        let copy: PartnerCopy = match &partner {
+            None => None,
+            Some(partner) => match self.driver(partner).await {
+                Ok(d) => Some(match d.scope(scope_id).await {
+                    Ok(copy) => Ok(Some(copy)),
+                    Err(DriverError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                }),
                 // Not managed by Tandem: the drift says so.
-                Err(ServiceError::NotFound(_)) => {}
+                Err(ServiceError::NotFound(_)) => None,
                 Err(e) => return Err(e),
+            },
+        };
+        let sync_error = match relationship {
+            Some(r) => {
+                let mut conn = self.store.pool().acquire().await?;
+                sync_errors::all(&mut conn)
+                    .await?
+                    .remove(&(r.name.clone(), scope_id.to_string()))
+                    .map(|e| format!("{} (since {})", e.error, e.at.replace('T', " ")))
             }
-        }
-        let mut conn = self.store.pool().acquire().await?;
-        let errors = sync_errors::all(&mut conn).await?;
-        Ok((row(server, &scope, &reports, &collected, &errors), scope))
+            None => None,
+        };
+        let row = ScopeRow {
+            server: server.clone(),
+            scope_id,
+            name: scope.name.clone(),
+            range: scope.range,
+            subnet_mask: scope.subnet_mask().to_string(),
+            state: scope.state,
+            reservations: scope.reservations.len(),
+            relationship: relationship.map(|r| r.name.clone()),
+            drift: partner.as_ref().map(|p| drift_of(&scope, p, &copy)),
+            partner,
+            sync_error,
+        };
+        Ok((row, scope))
     }
 
     /// Scope-level replication: overwrites the partner's copy of `scope_id` with the one on

@@ -455,11 +455,6 @@ const SCOPE_JOINS_AFTER: &str = "
     LEFT JOIN inventory_servers o ON o.server = s.server
     LEFT JOIN inventory_servers p ON p.server = s.partner";
 
-const SCOPE_JOINS: &str = " FROM inventory_scopes s
-    LEFT JOIN scope_sync_errors e ON e.relationship = s.relationship AND e.scope_id = s.scope_id
-    LEFT JOIN inventory_servers o ON o.server = s.server
-    LEFT JOIN inventory_servers p ON p.server = s.partner";
-
 fn scope_row(r: &sqlx::any::AnyRow) -> Result<ScopeRow, sqlx::Error> {
     let decode = |e: String| sqlx::Error::Decode(e.into());
     let server = ServerName::parse(&r.try_get::<String, _>("server")?).map_err(decode)?;
@@ -599,24 +594,6 @@ fn qualify(columns: &str, table: &str) -> String {
         .map(|c| format!("{table}{c}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The inventory's row for one scope on one server.
-pub async fn scope(
-    conn: &mut AnyConnection,
-    server: &ServerName,
-    scope_id: ScopeId,
-) -> Result<Option<ScopeRow>, sqlx::Error> {
-    let sql =
-        format!("SELECT {SCOPE_COLUMNS}{SCOPE_JOINS} WHERE s.server = $1 AND s.scope_id = $2");
-    sqlx::query(&sql)
-        .bind(server.as_str())
-        .bind(scope_id.to_string())
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(scope_row)
-        .transpose()
 }
 
 /// Servers whose last read failed, with why.
@@ -799,19 +776,4 @@ pub async fn search_reservations(
             })
         })
         .collect()
-}
-
-/// Forgets a server (it is no longer managed).
-pub async fn forget(conn: &mut AnyConnection, server: &str) -> Result<(), sqlx::Error> {
-    for table in ["inventory_reservations", "inventory_scopes"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE server = $1"))
-            .bind(server)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("DELETE FROM inventory_servers WHERE server = $1")
-        .bind(server)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

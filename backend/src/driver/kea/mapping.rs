@@ -5,7 +5,7 @@
 //! type in their `user-context`). What Tandem cannot represent (reservations by client-id, other
 //! subnet parameters) is kept as it was when Tandem writes a subnet back.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use tandem_core::{
@@ -97,15 +97,13 @@ pub fn range_of(pools: &[IpRange]) -> Option<(IpRange, Vec<IpRange>)> {
     ))
 }
 
-fn context(v: &Value) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    v.get("user-context")
-        .and_then(Value::as_object)
-        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+/// A field of an entry's `user-context`.
+fn context<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get("user-context").and_then(|c| c.get(key))
 }
 
-fn text<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    m.get(key).and_then(Value::as_str)
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    context(v, key).and_then(Value::as_str)
 }
 
 /// An option's value, from its `data` and the kind Tandem recorded (or the code's own type).
@@ -172,8 +170,7 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         .ok()
         .filter(|l| (1..=30).contains(l))
         .ok_or_else(|| Unreadable(format!("subnet {prefix}: Tandem manages /1 to /30")))?;
-    let ctx = context(subnet);
-    let inactive = text(ctx, "state") == Some("Inactive");
+    let inactive = text(subnet, "state") == Some("Inactive");
     let pools = subnet
         .get("pools")
         .and_then(Value::as_array)
@@ -186,10 +183,9 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         .transpose()?
         .unwrap_or_default();
     // An inactive scope has no pools in Kea; its range waits in the user context.
-    let (range, exclusions) = match (inactive, text(ctx, "range")) {
+    let (range, exclusions) = match (inactive, text(subnet, "range")) {
         (true, Some(r)) => {
-            let exclusions = ctx
-                .get("exclusions")
+            let exclusions = context(subnet, "exclusions")
                 .and_then(Value::as_array)
                 .map(|list| {
                     list.iter()
@@ -203,7 +199,7 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         }
         _ => range_of(&pools).ok_or_else(|| Unreadable(format!("subnet {prefix} has no pool")))?,
     };
-    let kinds = ctx.get("option-kinds").and_then(Value::as_object);
+    let kinds = context(subnet, "option-kinds").and_then(Value::as_object);
     let mut options = BTreeMap::new();
     for o in subnet
         .get("option-data")
@@ -238,7 +234,6 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         ) else {
             continue;
         };
-        let rctx = context(r);
         reservations.push(Reservation {
             ip_address: ip(addr)?,
             client_id: MacAddress::parse(hw).map_err(Unreadable)?,
@@ -247,16 +242,16 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string(),
-            description: text(rctx, "description").unwrap_or_default().to_string(),
-            kind: text(rctx, "type")
+            description: text(r, "description").unwrap_or_default().to_string(),
+            kind: text(r, "type")
                 .and_then(|t| ReservationType::parse(t).ok())
                 .unwrap_or_default(),
         });
     }
     let mut scope = Scope {
         id,
-        name: text(ctx, "name").unwrap_or(prefix).to_string(),
-        description: text(ctx, "description").unwrap_or_default().to_string(),
+        name: text(subnet, "name").unwrap_or(prefix).to_string(),
+        description: text(subnet, "description").unwrap_or_default().to_string(),
         range,
         prefix_len,
         lease_duration_secs: subnet

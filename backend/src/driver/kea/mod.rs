@@ -11,11 +11,11 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 use tandem_core::validate::{reservation_fits, reservation_fits_except, scope_fits};
 use tandem_core::{
-    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldError, FieldErrors,
-    Percent, Reservation, Scope, ScopeId, ServerName, ServerRole,
+    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldError, Percent,
+    Reservation, Scope, ScopeId, ServerName, ServerRole,
 };
 use tokio::sync::Mutex;
 
@@ -28,10 +28,11 @@ pub struct KeaDriver {
 /// One write at a time per Kea server from this Tandem: a write is a read-modify-write of the
 /// whole configuration, and Kea 2.2 has no version to make it conditional.
 fn write_lock(url: &str) -> Arc<Mutex<()>> {
-    static LOCKS: StdMutex<Option<HashMap<String, Arc<Mutex<()>>>>> = StdMutex::new(None);
-    let mut locks = LOCKS.lock().expect("lock table");
-    locks
-        .get_or_insert_with(HashMap::new)
+    static LOCKS: LazyLock<StdMutex<HashMap<String, Arc<Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    LOCKS
+        .lock()
+        .expect("lock table")
         .entry(url.to_string())
         .or_default()
         .clone()
@@ -160,18 +161,20 @@ impl KeaDriver {
         let before = self.scopes_of(&config)?;
         let mut scopes = before.clone();
         let (out, touched) = change(&mut scopes)?;
-        let existing = Self::subnets(&config);
+        // Kea's own entries, by scope, so that what Tandem does not manage in them is kept.
+        let existing: HashMap<ScopeId, Value> = Self::subnets(&config)
+            .into_iter()
+            .filter_map(|s| Some((mapping::scope_of(&s).ok()?.id, s)))
+            .collect();
         let mut next_id = existing
-            .iter()
+            .values()
             .filter_map(|s| s.get("id").and_then(Value::as_u64))
             .max()
             .unwrap_or(0)
             + 1;
         let mut subnets = Vec::new();
         for scope in &scopes {
-            let old = existing
-                .iter()
-                .find(|s| mapping::scope_of(s).map(|x| x.id) == Ok(scope.id));
+            let old = existing.get(&scope.id);
             if touched.contains(&scope.id) {
                 scope_fits(&scopes, scope).map_err(|errors| DriverError::Rejected {
                     server: self.name.clone(),
@@ -186,8 +189,6 @@ impl KeaDriver {
             }
         }
         config["subnet4"] = Value::Array(subnets);
-        // Kea answers config-get with fields it refuses in config-set on 2.2 (`hash`); none
-        // are present here, but a stale server-tag-less config is sent back as it came.
         let whole = json!({ "Dhcp4": config });
         self.command("config-test", Some(whole.clone())).await?;
         self.command("config-set", Some(whole)).await?;
@@ -436,11 +437,5 @@ impl DhcpDriver for KeaDriver {
 
     async fn set_service_running(&self, _: bool) -> Result<(), DriverError> {
         Err(self.unsupported("taking the service offline"))
-    }
-}
-
-impl From<mapping::Unreadable> for FieldErrors {
-    fn from(e: mapping::Unreadable) -> Self {
-        FieldError::new("kea", e.0).into()
     }
 }
