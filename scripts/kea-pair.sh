@@ -65,8 +65,9 @@ CONF
   "loggers": [ { "name": "kea-ctrl-agent", "output_options": [ { "output": "$dir/kea-ctrl-agent.log" } ], "severity": "WARN" } ] } }
 CONF
   for program in kea-dhcp4 kea-ctrl-agent; do
+    # exec: no shell is left holding this script's output open.
     (cd "$dir" && KEA_PIDFILE_DIR="$dir" KEA_LOCKFILE_DIR="$dir" \
-      nohup "/usr/sbin/$program" -c "$dir/$program.conf" >"$dir/$program.out" 2>&1 </dev/null &)
+      exec nohup "/usr/sbin/$program" -c "$dir/$program.conf") >"$dir/$program.out" 2>&1 </dev/null &
   done
 done
 

@@ -9,10 +9,12 @@ use std::process::{Child, Command};
 use std::time::Duration;
 use tandem_backend::store::Store;
 use tandem_backend::store::servers::{self, ServerKind};
-use tandem_backend::{Caller, Tandem};
+use tandem_backend::{Caller, ServiceError, Tandem};
 use tandem_core::drift::DriftStatus;
+use tandem_core::failover_rules::NewRelationship;
+use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::ScopeQuery;
+use tandem_core::views::{ScopeQuery, ServerStatus, SyncFilter};
 use tandem_core::{ScopeId, ServerName};
 
 const KEA: &str = "/usr/sbin/kea-dhcp4";
@@ -195,6 +197,43 @@ impl Pair {
         pair
     }
 
+    /// Stops server `i`'s DHCPv4 service (its control agent stays, and says it cannot reach it).
+    fn stop_dhcp4(&mut self, i: usize) {
+        let p = &mut self.processes[2 * i];
+        p.kill().unwrap();
+        p.wait().unwrap();
+    }
+
+    /// Starts server `i`'s DHCPv4 service again, from its configuration file, and waits until
+    /// it answers.
+    async fn start_dhcp4(&mut self, i: usize) {
+        let folder = &self.folders[i];
+        self.processes[2 * i] = Self::spawn(folder, KEA, &folder.join("kea-dhcp4.conf"));
+        for _ in 0..100 {
+            if kea(&self.urls[i], "config-get", None).await["result"] == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("Kea {i} did not come back");
+    }
+
+    /// Waits until server `i` reports HA state `want`.
+    async fn wait_state(&self, i: usize, want: &str) {
+        let mut state = String::new();
+        for _ in 0..150 {
+            state = kea(&self.urls[i], "ha-heartbeat", None).await["arguments"]["state"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if state == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("Kea {i} is {state}, not {want}");
+    }
+
     /// A Tandem whose servers are this pair.
     async fn tandem(&self, dir: &Path) -> Tandem {
         let url = format!("sqlite://{}?mode=rwc", dir.join("tandem.db").display());
@@ -328,5 +367,318 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
         view.rows
             .iter()
             .all(|r| r.drift == Some(DriftStatus::InSync))
+    );
+}
+
+fn relationship_input(mode: &str, percent: &str, reserve: &str) -> NewRelationship {
+    NewRelationship {
+        name: "kea-pair".into(),
+        primary_server: NAMES[0].into(),
+        secondary_server: NAMES[1].into(),
+        mode: mode.into(),
+        load_balance_percent: percent.into(),
+        server_role: "Active".into(),
+        reserve_percent: reserve.into(),
+        max_client_lead_time_secs: "600".into(),
+        auto_state_transition: true,
+        ..Default::default()
+    }
+}
+
+/// The field a refusal names, with its message.
+fn refused(e: ServiceError) -> (String, String) {
+    match e {
+        ServiceError::Validation(errors) => {
+            let first = errors.0.first().unwrap().clone();
+            (first.field, first.message)
+        }
+        other => panic!("not a field-level refusal: {other}"),
+    }
+}
+
+/// The HA hook's parameters in a configuration, if it is loaded.
+fn ha_of(config: &Value) -> Option<Value> {
+    config["hooks-libraries"]
+        .as_array()?
+        .iter()
+        .find(|h| h["library"].as_str().unwrap().ends_with("libdhcp_ha.so"))
+        .map(|h| h["parameters"]["high-availability"][0].clone())
+}
+
+fn subnets_of(config: &Value) -> Vec<String> {
+    let mut out: Vec<String> = config["subnet4"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subnet"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+fn scope_input(id: &str, name: &str) -> ScopeInput {
+    let net = id.trim_end_matches(".0");
+    ScopeInput {
+        scope_id: id.into(),
+        name: name.into(),
+        start: format!("{net}.10"),
+        end: format!("{net}.200"),
+        subnet_mask: "255.255.255.0".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained() {
+    if !kea_installed() {
+        return;
+    }
+    let pair = Pair::start().await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let name = "kea1.tandem.test-kea2.tandem.test";
+    let before = config_get(&pair.urls[0]).await;
+
+    // What Kea cannot express is refused by field, and neither server changes.
+    for (input, field) in [
+        (
+            relationship_input("LoadBalance", "70", ""),
+            "load_balance_percent",
+        ),
+        (relationship_input("HotStandby", "", "5"), "reserve_percent"),
+        (
+            NewRelationship {
+                enable_auth: true,
+                shared_secret: "s3cret-phrase".into(),
+                ..relationship_input("LoadBalance", "50", "")
+            },
+            "enable_auth",
+        ),
+    ] {
+        let (f, message) = refused(
+            t.update_relationship(&admin(), name, &input)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(f, field);
+        assert!(message.contains("not supported by Kea"), "{message}");
+    }
+    assert_eq!(config_get(&pair.urls[0]).await, before);
+
+    // Hot standby: both servers' HA hooks change, and both reach hot-standby.
+    let updated = t
+        .update_relationship(&admin(), name, &relationship_input("HotStandby", "", "0"))
+        .await
+        .unwrap();
+    assert_eq!(updated.max_client_lead_time_secs, 600);
+    for i in 0..2 {
+        let ha = ha_of(&config_get(&pair.urls[i]).await).unwrap();
+        assert_eq!(ha["mode"], "hot-standby");
+        assert_eq!(ha["this-server-name"], NAMES[i]);
+        assert_eq!(ha["peers"][0]["name"], NAMES[0]);
+        assert_eq!(ha["peers"][1]["role"], "standby");
+        pair.wait_state(i, "hot-standby").await;
+    }
+    let rows = t.list_relationships(&admin()).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].relationship.mode.name(), "HotStandby");
+    assert_eq!(rows[0].relationship.max_client_lead_time_secs, 600);
+    assert_eq!(rows[0].health(), "Normal");
+
+    // Partner Down is Kea's own decision; maintenance is what it offers by hand.
+    let e = t.set_partner_down(&admin(), &kea1, name).await.unwrap_err();
+    assert!(e.to_string().contains("not supported by Kea"), "{e}");
+    t.set_maintenance(&admin(), &kea1, name, true)
+        .await
+        .unwrap();
+    pair.wait_state(0, "partner-in-maintenance").await;
+    pair.wait_state(1, "in-maintenance").await;
+    let rows = t.list_relationships(&admin()).await.unwrap();
+    match &rows[0].secondary_status {
+        ServerStatus::State { raw_state, .. } => assert_eq!(raw_state, "in-maintenance"),
+        other => panic!("{other:?}"),
+    }
+    t.set_maintenance(&admin(), &kea1, name, false)
+        .await
+        .unwrap();
+    pair.wait_state(0, "hot-standby").await;
+    pair.wait_state(1, "hot-standby").await;
+
+    // A single scope cannot leave Kea's HA, which serves every subnet.
+    let e = t
+        .remove_scope_from_failover(&admin(), &kea1, ScopeId::parse("10.0.0.0").unwrap())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("not supported by Kea"), "{e}");
+
+    // Deleted: the HA hook leaves both servers; the scopes stay on both.
+    t.delete_relationship(&admin(), &kea1, name).await.unwrap();
+    for url in &pair.urls {
+        let config = config_get(url).await;
+        assert!(ha_of(&config).is_none(), "{config}");
+        assert_eq!(subnets_of(&config), ["10.0.0.0/24"]);
+        assert_eq!(
+            kea(url, "ha-heartbeat", None).await["result"],
+            2,
+            "the HA hook is unloaded"
+        );
+    }
+    assert!(t.list_relationships(&admin()).await.unwrap().is_empty());
+
+    // Out of failover, a new scope is created on kea1 alone.
+    t.create_scope(&admin(), &kea1, &scope_input("10.0.1.0", "lab"))
+        .await
+        .unwrap();
+    assert_eq!(
+        subnets_of(&config_get(&pair.urls[1]).await),
+        ["10.0.0.0/24"]
+    );
+    // Kea's HA serves every subnet, so a relationship must take all of kea1's scopes, and the
+    // partner must not hold one already.
+    let only_one = t
+        .create_relationship(
+            &admin(),
+            &relationship_input("LoadBalance", "50", ""),
+            &[ScopeId::parse("10.0.0.0").unwrap()],
+        )
+        .await
+        .unwrap_err();
+    let (field, message) = refused(only_one);
+    assert_eq!(field, "scopes");
+    assert!(message.contains("choose all 2 scope(s)"), "{message}");
+    let all = [
+        ScopeId::parse("10.0.0.0").unwrap(),
+        ScopeId::parse("10.0.1.0").unwrap(),
+    ];
+    let (field, _) = refused(
+        t.create_relationship(&admin(), &relationship_input("LoadBalance", "50", ""), &all)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "scopes", "kea2 still has 10.0.0.0");
+    let kea2 = ServerName::parse(NAMES[1]).unwrap();
+    t.delete_scope(&admin(), &kea2, all[0]).await.unwrap();
+
+    // Created: both scopes copied to kea2, the HA hook on both, both load-balancing.
+    let created = t
+        .create_relationship(&admin(), &relationship_input("LoadBalance", "50", ""), &all)
+        .await
+        .unwrap();
+    assert_eq!(created.name, "kea-pair");
+    for (i, url) in pair.urls.iter().enumerate() {
+        let config = config_get(url).await;
+        assert_eq!(subnets_of(&config), ["10.0.0.0/24", "10.0.1.0/24"]);
+        let ha = ha_of(&config).unwrap();
+        assert_eq!(ha["mode"], "load-balancing");
+        assert_eq!(ha["peers"][1]["url"], pair.urls[1].as_str());
+        assert_eq!(config["user-context"]["tandem"]["relationship"], "kea-pair");
+        pair.wait_state(i, "load-balancing").await;
+    }
+    let rows = t.list_relationships(&admin()).await.unwrap();
+    assert_eq!(rows[0].relationship.name, "kea-pair");
+    assert_eq!(rows[0].relationship.scopes, all);
+
+    // In failover, a scope is created and deleted on both servers at once.
+    t.create_scope(&admin(), &kea1, &scope_input("10.0.2.0", "guests"))
+        .await
+        .unwrap();
+    assert_eq!(
+        subnets_of(&config_get(&pair.urls[1]).await),
+        ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
+    );
+    t.delete_scope(&admin(), &kea1, ScopeId::parse("10.0.2.0").unwrap())
+        .await
+        .unwrap();
+    for url in &pair.urls {
+        assert_eq!(
+            subnets_of(&config_get(url).await),
+            ["10.0.0.0/24", "10.0.1.0/24"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated() {
+    if !kea_installed() {
+        return;
+    }
+    let mut pair = Pair::start().await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let name = "kea1.tandem.test-kea2.tandem.test";
+    let sync_errors = || async {
+        t.list_scopes(
+            &admin(),
+            &ScopeQuery {
+                sync: Some(SyncFilter::Error),
+                ..ScopeQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+    };
+
+    // kea2's DHCPv4 service stops; its agent still answers. The change lands on kea1 only.
+    pair.stop_dhcp4(1);
+    let new = NewReservation {
+        ip_address: "10.0.0.120".into(),
+        client_id: "00155DA76620".into(),
+        name: "camera".into(),
+        ..Default::default()
+    };
+    let outcome = t
+        .create_reservation(&admin(), &kea1, scope, &new)
+        .await
+        .unwrap();
+    assert!(outcome.replication.is_failure(), "{outcome:?}");
+    let text = format!("{:?}", outcome.replication);
+    assert!(text.contains(NAMES[1]), "{text}");
+    assert_eq!(
+        reservation_ips(&config_get(&pair.urls[0]).await),
+        ["10.0.0.99", "10.0.0.120"]
+    );
+    assert_eq!(sync_errors().await, 1);
+    let rows = t.list_relationships(&admin()).await.unwrap();
+    assert_eq!(rows[0].sync_errors, 1);
+    assert!(
+        matches!(&rows[0].secondary_status, ServerStatus::Unreachable { reason } if reason.contains(NAMES[1])),
+        "{rows:?}"
+    );
+
+    // Server-level replication, with kea2 back: the change reaches it, the error clears.
+    pair.start_dhcp4(1).await;
+    assert_eq!(
+        reservation_ips(&config_get(&pair.urls[1]).await),
+        ["10.0.0.99"]
+    );
+    let results = t.replicate_server(&admin(), &kea1).await.unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].result, Ok(1), "{results:?}");
+    assert_eq!(
+        reservation_ips(&config_get(&pair.urls[1]).await),
+        ["10.0.0.99", "10.0.0.120"]
+    );
+    assert_eq!(sync_errors().await, 0);
+
+    // A config-set behind Tandem's back on kea2, undone by relationship-level replication.
+    let mut config = config_get(&pair.urls[1]).await;
+    let subnet = config["subnet4"][0].as_object_mut().unwrap();
+    subnet.insert("valid-lifetime".into(), json!(3600));
+    subnet.remove("min-valid-lifetime");
+    subnet.remove("max-valid-lifetime");
+    let set = kea(&pair.urls[1], "config-set", Some(json!({ "Dhcp4": config }))).await;
+    assert_eq!(set["result"], 0, "{set}");
+    let results = t
+        .replicate_relationship(&admin(), &kea1, name)
+        .await
+        .unwrap();
+    assert_eq!(results[0].result, Ok(1), "{results:?}");
+    assert_eq!(
+        config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
+        config_get(&pair.urls[0]).await["subnet4"][0]["valid-lifetime"]
     );
 }

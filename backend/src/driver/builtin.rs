@@ -129,9 +129,15 @@ impl DhcpDriver for BuiltinDriver {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            product: "the built-in server",
             reservation_edits: true,
             service_control: true,
             partner_down: true,
+            maintenance: false,
+            failover_per_scope: true,
+            load_balance_split: true,
+            standby_reserve: true,
+            message_auth: true,
         }
     }
 

@@ -14,19 +14,69 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 use tandem_core::{
-    FailoverReport, FailoverState, FieldErrors, Reservation, Scope, ScopeId, ServerName,
+    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldErrors, Reservation,
+    Scope, ScopeId, ServerName,
 };
 
 /// What a driver can do, so the portal says "not supported by this server" rather than
 /// failing late.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Capabilities {
+    /// What kind of server this is, in the words of an error ("not supported by Kea").
+    pub product: &'static str,
     /// Individual reservations can be added and removed without rewriting the scope.
     pub reservation_edits: bool,
     /// The server can be taken offline and brought back through its own API.
     pub service_control: bool,
     /// Partner Down can be set on the server.
     pub partner_down: bool,
+    /// A partner can be put in maintenance (this server serves every client meanwhile).
+    pub maintenance: bool,
+    /// A relationship holds the scopes chosen for it; when false it holds every scope of the
+    /// server (Kea's HA), so scopes are created and deleted on both partners at once.
+    pub failover_per_scope: bool,
+    /// LoadBalance may split clients other than 50/50.
+    pub load_balance_split: bool,
+    /// HotStandby may keep a reserve of addresses for the standby.
+    pub standby_reserve: bool,
+    /// Failover messages may be authenticated with a shared secret.
+    pub message_auth: bool,
+}
+
+impl Capabilities {
+    /// Field-level refusals for what `r` asks that this kind of server cannot express.
+    pub fn refusals(&self, r: &FailoverRelationship) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        let product = self.product;
+        match &r.mode {
+            FailoverMode::LoadBalance {
+                load_balance_percent,
+            } if !self.load_balance_split && load_balance_percent.value() != 50 => errors.push(
+                "load_balance_percent",
+                format!(
+                    "a LoadBalancePercent other than 50 is not supported by {product}: its load balancing always splits clients 50/50"
+                ),
+            ),
+            FailoverMode::HotStandby {
+                reserve_percent, ..
+            } if !self.standby_reserve && reserve_percent.value() != 0 => errors.push(
+                "reserve_percent",
+                format!(
+                    "a standby reserve is not supported by {product}: its standby serves no addresses until its partner is down; set 0"
+                ),
+            ),
+            _ => {}
+        }
+        if r.enable_auth && !self.message_auth {
+            errors.push(
+                "enable_auth",
+                format!(
+                    "message authentication with a shared secret is not supported by {product}"
+                ),
+            );
+        }
+        errors
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -109,6 +159,18 @@ pub trait DhcpDriver: Send + Sync {
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError>;
     /// Stops or starts the server's DHCP service (`service_control` capability).
     async fn set_service_running(&self, running: bool) -> Result<(), DriverError>;
+    /// Starts (or ends) maintenance of this server's partner in relationship `name`: this
+    /// server serves every client meanwhile (`maintenance` capability).
+    async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
+        let _ = (name, on);
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: format!(
+                "maintenance (not supported by {})",
+                self.capabilities().product
+            ),
+        })
+    }
 }
 
 /// Makes the driver for a server record; shares one HTTP client between them.

@@ -278,13 +278,35 @@ impl Tandem {
         scope: ScopeId,
     ) -> Result<Option<Partnership>, ServiceError> {
         let reports = server.failover().await?;
-        let Some(report) = reports
+        match reports
             .into_iter()
             .find(|r| r.relationship.has_scope(scope))
-        else {
+        {
+            Some(report) => Ok(Some(self.partnered(server, report.relationship).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Where a relationship holds every scope of its servers (Kea's HA), the relationship a
+    /// scope created on `server` joins at once; `None` for servers whose scopes join one by one.
+    pub(crate) async fn whole_server_partnership(
+        &self,
+        server: &dyn DhcpDriver,
+    ) -> Result<Option<Partnership>, ServiceError> {
+        if server.capabilities().failover_per_scope {
             return Ok(None);
-        };
-        let relationship = report.relationship;
+        }
+        match server.failover().await?.into_iter().next() {
+            Some(report) => Ok(Some(self.partnered(server, report.relationship).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn partnered(
+        &self,
+        server: &dyn DhcpDriver,
+        relationship: FailoverRelationship,
+    ) -> Result<Partnership, ServiceError> {
         let partner_name = relationship
             .partner_of(server.server())
             .cloned()
@@ -302,10 +324,10 @@ impl Tandem {
             }
             Err(e) => return Err(e),
         };
-        Ok(Some(Partnership {
+        Ok(Partnership {
             relationship,
             partner,
-        }))
+        })
     }
 
     /// Applies a change on the partner after it was applied on `server`, and records what

@@ -133,6 +133,7 @@ impl Tandem {
                 &what,
             )
             .await?;
+        self.supported(primary.as_ref(), secondary.as_ref(), &r)?;
         let on_primary = self.relationships_on(primary.as_ref()).await?;
         let on_secondary = self.relationships_on(secondary.as_ref()).await?;
         if name_taken(&on_primary, &r.name) || name_taken(&on_secondary, &r.name) {
@@ -150,6 +151,10 @@ impl Tandem {
             }
             ServiceError::Validation(e)
         })?;
+        if !primary.capabilities().failover_per_scope {
+            self.whole_server_scopes(primary.as_ref(), secondary.as_ref(), &r)
+                .await?;
+        }
         let mut copies = Vec::new();
         for scope in &r.scopes {
             let source = primary.scope(*scope).await.map_err(|e| match e {
@@ -235,6 +240,66 @@ impl Tandem {
         )
         .await;
         Ok(r)
+    }
+
+    /// Refuses, by field, what either server cannot express: two kinds of server in one
+    /// relationship, a LoadBalancePercent Kea cannot split, and so on.
+    fn supported(
+        &self,
+        primary: &dyn DhcpDriver,
+        secondary: &dyn DhcpDriver,
+        r: &FailoverRelationship,
+    ) -> Result<(), ServiceError> {
+        let (a, b) = (primary.capabilities(), secondary.capabilities());
+        if a.product != b.product {
+            return Err(invalid(
+                "secondary_server",
+                format!(
+                    "{} is {} and {} is {}: a relationship is between two servers of one kind",
+                    r.primary_server, a.product, r.secondary_server, b.product
+                ),
+            ));
+        }
+        a.refusals(r).into_result()?;
+        Ok(())
+    }
+
+    /// Where a relationship holds every scope of its servers (Kea's HA): it must be given all
+    /// the primary's scopes, and the partner must have none the primary lacks.
+    async fn whole_server_scopes(
+        &self,
+        primary: &dyn DhcpDriver,
+        secondary: &dyn DhcpDriver,
+        r: &FailoverRelationship,
+    ) -> Result<(), ServiceError> {
+        let product = primary.capabilities().product;
+        let mut all: Vec<ScopeId> = primary.scopes().await?.iter().map(|s| s.id).collect();
+        all.sort();
+        if all != r.scopes {
+            return Err(invalid(
+                "scopes",
+                format!(
+                    "{product} serves every scope of a server in failover: choose all {} scope(s) of {}",
+                    all.len(),
+                    r.primary_server
+                ),
+            ));
+        }
+        if let Some(extra) = secondary
+            .scopes()
+            .await?
+            .iter()
+            .find(|s| !all.contains(&s.id))
+        {
+            return Err(invalid(
+                "scopes",
+                format!(
+                    "{} has scope {} that {} lacks, and {product} would serve it in failover: delete it there or create it on {} first",
+                    r.secondary_server, extra.id, r.primary_server, r.primary_server
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The partner of `server` in `r`, after checking the caller may manage relationships on
@@ -325,6 +390,7 @@ impl Tandem {
                 &what,
             )
             .await?;
+        self.supported(primary.as_ref(), secondary.as_ref(), &after)?;
         let config = RelationshipConfig {
             relationship: after.clone(),
             shared_secret: if keep_secret {
@@ -530,8 +596,10 @@ impl Tandem {
         );
         event.before_json = serde_json::to_string(&r).ok();
         let id = self.begin(&event).await?;
+        // Where the relationship holds every scope (Kea), the scopes stay on both servers.
+        let per_scope = driver.capabilities().failover_per_scope;
         let result = async {
-            for scope in &r.scopes {
+            for scope in r.scopes.iter().filter(|_| per_scope) {
                 self.take_out_of_failover(driver.as_ref(), partner.as_ref(), name, *scope)
                     .await?;
             }
@@ -542,10 +610,17 @@ impl Tandem {
             }
         }
         .await;
-        let note = format!(
-            "{} scope(s) deleted on {partner_name}, kept on {server}",
-            r.scopes.len()
-        );
+        let note = if per_scope {
+            format!(
+                "{} scope(s) deleted on {partner_name}, kept on {server}",
+                r.scopes.len()
+            )
+        } else {
+            format!(
+                "{} scope(s) kept on both {server} and {partner_name}",
+                r.scopes.len()
+            )
+        };
         self.conclude(id, result, Some(&note)).await?;
         let mut conn = self.store.pool().acquire().await?;
         for scope in &r.scopes {
@@ -553,7 +628,7 @@ impl Tandem {
         }
         self.touched("relationship", &[server, &partner_name], None)
             .await;
-        Ok(r.scopes)
+        Ok(if per_scope { r.scopes } else { Vec::new() })
     }
 
     /// Replicates each of `scopes` from `server`, one after another; a failed scope does not
@@ -660,6 +735,42 @@ impl Tandem {
             .await?;
         let state = self
             .conclude(id, driver.set_partner_down(name).await, None)
+            .await?;
+        self.notify("relationship", Some(server), None);
+        Ok(state)
+    }
+
+    /// Starts (or ends) maintenance of `server`'s partner in relationship `name`, run on
+    /// `server`, which serves every client meanwhile (Kea's `ha-maintenance-start`). The
+    /// partner can then be stopped safely.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn set_maintenance(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        name: &str,
+        on: bool,
+    ) -> Result<FailoverState, ServiceError> {
+        let what = format!("relationship {name}");
+        let action = if on {
+            "start_maintenance"
+        } else {
+            "end_maintenance"
+        };
+        self.authorize(
+            caller,
+            Permission::ManageRelationships,
+            Some(server),
+            action,
+            &what,
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let id = self
+            .begin(&self.event(caller, action, "relationship", &what, Some(server)))
+            .await?;
+        let state = self
+            .conclude(id, driver.set_maintenance(name, on).await, None)
             .await?;
         self.notify("relationship", Some(server), None);
         Ok(state)

@@ -56,6 +56,21 @@ impl Tandem {
         scope_fits(&existing, &scope)?;
         let mut event = self.event(caller, "create_scope", "scope", &what, Some(server));
         event.after_json = serde_json::to_string(&scope).ok();
+        // On a server whose relationship holds every scope (Kea), the new scope is in failover
+        // at once: it is created on the partner too.
+        if let Some(p) = self.whole_server_partnership(driver.as_ref()).await? {
+            let copy = scope.clone();
+            self.apply_change(
+                event,
+                server,
+                scope.id,
+                Some(p),
+                || driver.put_scope(&scope),
+                |partner| async move { partner.put_scope(&copy).await },
+            )
+            .await?;
+            return Ok(scope);
+        }
         let id = self.begin(&event).await?;
         self.conclude(id, driver.put_scope(&scope).await, None)
             .await?;
@@ -150,6 +165,26 @@ impl Tandem {
         .await?;
         let driver = self.driver(server).await?;
         let before = driver.scope(scope_id).await?;
+        let mut event = self.event(caller, "delete_scope", "scope", &what, Some(server));
+        event.before_json = serde_json::to_string(&before).ok();
+        // Where the relationship holds every scope (Kea), the scope goes from both partners.
+        if let Some(p) = self.whole_server_partnership(driver.as_ref()).await? {
+            self.apply_change(
+                event,
+                server,
+                scope_id,
+                Some(p),
+                || driver.delete_scope(scope_id),
+                |partner| async move {
+                    match partner.delete_scope(scope_id).await {
+                        Ok(()) | Err(DriverError::NotFound { .. }) => Ok(()),
+                        Err(e) => Err(e),
+                    }
+                },
+            )
+            .await?;
+            return Ok(());
+        }
         if let Some(p) = self.partnership(driver.as_ref(), scope_id).await? {
             return Err(ServiceError::Validation(
                 FieldError::new(
@@ -162,8 +197,6 @@ impl Tandem {
                 .into(),
             ));
         }
-        let mut event = self.event(caller, "delete_scope", "scope", &what, Some(server));
-        event.before_json = serde_json::to_string(&before).ok();
         let id = self.begin(&event).await?;
         self.conclude(id, driver.delete_scope(scope_id).await, None)
             .await?;

@@ -4,6 +4,7 @@
 //! configuration file. Failover is Kea's HA hook: both servers of a pair serve every subnet.
 //! This server's name in Tandem must be its HA peer name.
 
+pub mod ha;
 pub mod mapping;
 
 use super::{Capabilities, DhcpDriver, DriverError, RelationshipConfig};
@@ -14,8 +15,8 @@ use std::net::Ipv4Addr;
 use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 use tandem_core::validate::{reservation_fits, reservation_fits_except, scope_fits};
 use tandem_core::{
-    FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldError, Percent,
-    Reservation, Scope, ScopeId, ServerName, ServerRole,
+    FailoverRelationship, FailoverReport, FailoverState, FieldError, Reservation, Scope, ScopeId,
+    ServerName,
 };
 use tokio::sync::Mutex;
 
@@ -76,7 +77,7 @@ impl KeaDriver {
     fn unsupported(&self, what: &str) -> DriverError {
         DriverError::NotSupported {
             server: self.name.clone(),
-            what: format!("{what} (not supported by Kea through Tandem yet)"),
+            what: format!("{what} (not supported by Kea)"),
         }
     }
 
@@ -148,52 +149,63 @@ impl KeaDriver {
             .collect()
     }
 
-    /// The read-modify-write every change is: `change` gets the scopes as they are and returns
-    /// the scopes to write (and those to delete); Tandem's rules are checked, then Kea's own
-    /// (`config-test`), before `config-set` and `config-write`.
-    async fn modify<T>(
+    /// The read-modify-write every change is: `change` edits the running configuration (and
+    /// may refuse), then Kea checks it (`config-test`) before `config-set` and `config-write`.
+    async fn modify_config<T>(
         &self,
-        change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
+        change: impl FnOnce(&mut Value) -> Result<T, DriverError>,
     ) -> Result<T, DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
         let mut config = self.config().await?;
-        let before = self.scopes_of(&config)?;
-        let mut scopes = before.clone();
-        let (out, touched) = change(&mut scopes)?;
-        // Kea's own entries, by scope, so that what Tandem does not manage in them is kept.
-        let existing: HashMap<ScopeId, Value> = Self::subnets(&config)
-            .into_iter()
-            .filter_map(|s| Some((mapping::scope_of(&s).ok()?.id, s)))
-            .collect();
-        let mut next_id = existing
-            .values()
-            .filter_map(|s| s.get("id").and_then(Value::as_u64))
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let mut subnets = Vec::new();
-        for scope in &scopes {
-            let old = existing.get(&scope.id);
-            if touched.contains(&scope.id) {
-                scope_fits(&scopes, scope).map_err(|errors| DriverError::Rejected {
-                    server: self.name.clone(),
-                    errors,
-                })?;
-                subnets.push(mapping::subnet_of(scope, old, next_id));
-                if old.is_none() {
-                    next_id += 1;
-                }
-            } else if let Some(old) = old {
-                subnets.push(old.clone());
-            }
-        }
-        config["subnet4"] = Value::Array(subnets);
+        let out = change(&mut config)?;
         let whole = json!({ "Dhcp4": config });
         self.command("config-test", Some(whole.clone())).await?;
         self.command("config-set", Some(whole)).await?;
         self.command("config-write", None).await?;
         Ok(out)
+    }
+
+    /// A change to the scopes: `change` gets them as they are and returns the scopes it
+    /// touched; Tandem's rules are checked on those, and Kea's own subnet entries are kept for
+    /// what Tandem does not manage in them.
+    async fn modify<T>(
+        &self,
+        change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
+    ) -> Result<T, DriverError> {
+        self.modify_config(|config| {
+            let mut scopes = self.scopes_of(config)?;
+            let (out, touched) = change(&mut scopes)?;
+            let existing: HashMap<ScopeId, Value> = Self::subnets(config)
+                .into_iter()
+                .filter_map(|s| Some((mapping::scope_of(&s).ok()?.id, s)))
+                .collect();
+            let mut next_id = existing
+                .values()
+                .filter_map(|s| s.get("id").and_then(Value::as_u64))
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let mut subnets = Vec::new();
+            for scope in &scopes {
+                let old = existing.get(&scope.id);
+                if touched.contains(&scope.id) {
+                    scope_fits(&scopes, scope).map_err(|errors| DriverError::Rejected {
+                        server: self.name.clone(),
+                        errors,
+                    })?;
+                    subnets.push(mapping::subnet_of(scope, old, next_id));
+                    if old.is_none() {
+                        next_id += 1;
+                    }
+                } else if let Some(old) = old {
+                    subnets.push(old.clone());
+                }
+            }
+            config["subnet4"] = Value::Array(subnets);
+            Ok(out)
+        })
+        .await
     }
 
     fn find<'a>(&self, scopes: &'a mut [Scope], id: ScopeId) -> Result<&'a mut Scope, DriverError> {
@@ -206,54 +218,24 @@ impl KeaDriver {
             })
     }
 
-    /// The HA relationship this server is in, from the HA hook's parameters.
-    fn relationship(&self, config: &Value, scopes: &[Scope]) -> Option<FailoverRelationship> {
-        let ha = config
-            .get("hooks-libraries")?
-            .as_array()?
-            .iter()
-            .find(|h| {
-                h.get("library")
-                    .and_then(Value::as_str)
-                    .is_some_and(|l| l.ends_with("libdhcp_ha.so"))
-            })?
-            .get("parameters")?
-            .get("high-availability")?
-            .as_array()?
-            .first()?
-            .clone();
-        let peers = ha.get("peers")?.as_array()?;
-        let named = |role: &str| {
-            peers
-                .iter()
-                .find(|p| p.get("role").and_then(Value::as_str) == Some(role))
-                .and_then(|p| p.get("name").and_then(Value::as_str))
-                .and_then(|n| ServerName::parse(n).ok())
-        };
-        let primary = named("primary")?;
-        let secondary = named("secondary").or_else(|| named("standby"))?;
-        let mode = match ha.get("mode").and_then(Value::as_str) {
-            Some("hot-standby") => FailoverMode::HotStandby {
-                server_role: if self.name == primary {
-                    ServerRole::Active
-                } else {
-                    ServerRole::Standby
-                },
-                reserve_percent: Percent::new(0).expect("0 is a percentage"),
-            },
-            _ => FailoverMode::LoadBalance {
-                load_balance_percent: Percent::new(50).expect("50 is a percentage"),
-            },
-        };
-        let mut r = FailoverRelationship::with_defaults(
-            format!("{primary}-{secondary}"),
-            primary,
-            secondary,
-            scopes.iter().map(|s| s.id).collect(),
-        );
-        r.mode = mode;
-        r.auto_state_transition = true;
-        Some(r)
+    /// The relationship named `name`, as this server's configuration has it.
+    fn named(&self, config: &Value, name: &str) -> Result<FailoverRelationship, DriverError> {
+        ha::relationship_of(config, &[])
+            .filter(|r| r.name == name)
+            .ok_or_else(|| DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("relationship {name}"),
+            })
+    }
+
+    /// This server's HA state, raw.
+    async fn ha_state(&self) -> Result<String, DriverError> {
+        let heartbeat = self.command("ha-heartbeat", None).await?;
+        Ok(heartbeat
+            .get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown")
+            .to_string())
     }
 }
 
@@ -265,9 +247,15 @@ impl DhcpDriver for KeaDriver {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            product: "Kea",
             reservation_edits: true,
             service_control: false,
             partner_down: false,
+            maintenance: true,
+            failover_per_scope: false,
+            load_balance_split: false,
+            standby_reserve: false,
+            message_auth: false,
         }
     }
 
@@ -395,15 +383,10 @@ impl DhcpDriver for KeaDriver {
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
         let config = self.config().await?;
         let scopes = self.scopes_of(&config)?;
-        let Some(relationship) = self.relationship(&config, &scopes) else {
+        let Some(relationship) = ha::relationship_of(&config, &scopes) else {
             return Ok(Vec::new());
         };
-        let heartbeat = self.command("ha-heartbeat", None).await?;
-        let raw = heartbeat
-            .get("state")
-            .and_then(Value::as_str)
-            .unwrap_or("unknown")
-            .to_string();
+        let raw = self.ha_state().await?;
         Ok(vec![FailoverReport {
             relationship,
             state: state_of(&raw),
@@ -411,31 +394,89 @@ impl DhcpDriver for KeaDriver {
         }])
     }
 
-    async fn create_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
-        Err(self.unsupported("creating a relationship"))
+    async fn create_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
+        let partner_url = c.partner_endpoint.clone().ok_or_else(|| {
+            self.refused(
+                "secondary_server",
+                "the partner's control agent URL is not known to Tandem",
+            )
+        })?;
+        self.modify_config(|config| {
+            if let Some(r) = ha::relationship_of(config, &[]) {
+                return Err(self.refused(
+                    "primary_server",
+                    format!(
+                        "{} is already in relationship {} (Kea has one HA relationship per server)",
+                        self.name, r.name
+                    ),
+                ));
+            }
+            ha::set_relationship(config, &self.name, &self.url, &partner_url, &c.relationship);
+            Ok(())
+        })
+        .await
     }
 
-    async fn update_relationship(&self, _: &RelationshipConfig) -> Result<(), DriverError> {
-        Err(self.unsupported("editing a relationship"))
+    async fn update_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
+        self.modify_config(|config| {
+            let before = self.named(config, &c.relationship.name)?;
+            let partner = before
+                .partner_of(&self.name)
+                .cloned()
+                .ok_or_else(|| self.protocol("an HA relationship without this server"))?;
+            let partner_url = c
+                .partner_endpoint
+                .clone()
+                .or_else(|| ha::peer_url(config, &partner))
+                .ok_or_else(|| self.protocol(format!("no URL for the HA peer {partner}")))?;
+            ha::set_relationship(config, &self.name, &self.url, &partner_url, &c.relationship);
+            Ok(())
+        })
+        .await
     }
 
-    async fn delete_relationship(&self, _: &str) -> Result<(), DriverError> {
-        Err(self.unsupported("deleting a relationship"))
+    async fn delete_relationship(&self, name: &str) -> Result<(), DriverError> {
+        self.modify_config(|config| {
+            self.named(config, name)?;
+            ha::remove_relationship(config);
+            Ok(())
+        })
+        .await
     }
 
-    async fn add_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
-        Err(self.unsupported("choosing the scopes of a relationship (HA covers every subnet)"))
+    async fn add_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError> {
+        // Kea's HA serves every subnet: a scope on this server is in its relationship.
+        let config = self.config().await?;
+        self.named(&config, name)?;
+        self.find(&mut self.scopes_of(&config)?, scope).map(|_| ())
     }
 
     async fn remove_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
-        Err(self.unsupported("choosing the scopes of a relationship (HA covers every subnet)"))
+        Err(self.unsupported(
+            "taking one scope out of failover: Kea's HA serves every subnet of the server; \
+             delete the scope (on both), or delete the relationship",
+        ))
     }
 
     async fn set_partner_down(&self, _: &str) -> Result<FailoverState, DriverError> {
-        Err(self.unsupported("Partner Down"))
+        Err(self.unsupported(
+            "setting Partner Down by hand: Kea goes to partner-down by itself when its partner \
+             stops answering; to take a partner out, start maintenance on this server",
+        ))
     }
 
     async fn set_service_running(&self, _: bool) -> Result<(), DriverError> {
         Err(self.unsupported("taking the service offline"))
+    }
+
+    async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
+        self.named(&self.config().await?, name)?;
+        let command = if on {
+            "ha-maintenance-start"
+        } else {
+            "ha-maintenance-cancel"
+        };
+        self.command(command, None).await?;
+        Ok(state_of(&self.ha_state().await?))
     }
 }

@@ -1,0 +1,285 @@
+//! A failover relationship and Kea's HA hook, each way. Kea 2.2 has one HA relationship per
+//! server and it serves every subnet: `load-balancing` (always 50/50) or `hot-standby`. The
+//! peers are named by their Tandem server names and reached at their control agents' URLs;
+//! Tandem's automatic transition is the peers' `auto-failover`. What the hook has no field for
+//! (the relationship's name, which server Tandem calls primary, MCLT, the switchover
+//! interval) is kept in the server's global `user-context`, under `tandem`.
+
+use serde_json::{Map, Value, json};
+use tandem_core::{FailoverMode, FailoverRelationship, Percent, Scope, ServerName, ServerRole};
+
+const HA_LIBRARY: &str = "libdhcp_ha.so";
+const LEASE_CMDS_LIBRARY: &str = "libdhcp_lease_cmds.so";
+/// Where Debian's package puts Kea's hook libraries, when the configuration names none.
+const DEFAULT_HOOKS_DIR: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
+
+fn hooks(config: &Value) -> Vec<Value> {
+    config
+        .get("hooks-libraries")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn is_library(hook: &Value, file: &str) -> bool {
+    hook.get("library")
+        .and_then(Value::as_str)
+        .is_some_and(|l| l.ends_with(file))
+}
+
+/// The HA hook's one relationship, as configured.
+fn ha(config: &Value) -> Option<Value> {
+    hooks(config)
+        .iter()
+        .find(|h| is_library(h, HA_LIBRARY))?
+        .get("parameters")?
+        .get("high-availability")?
+        .as_array()?
+        .first()
+        .cloned()
+}
+
+fn tandem_context(config: &Value) -> Option<&Value> {
+    config.get("user-context")?.get("tandem")
+}
+
+/// The relationship this server is in, if its HA hook is configured; it holds every subnet.
+pub fn relationship_of(config: &Value, scopes: &[Scope]) -> Option<FailoverRelationship> {
+    let ha = ha(config)?;
+    let peers = ha.get("peers")?.as_array()?;
+    let peer = |roles: &[&str]| {
+        peers
+            .iter()
+            .find(|p| {
+                p.get("role")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| roles.contains(&r))
+            })
+            .and_then(|p| p.get("name").and_then(Value::as_str))
+            .and_then(|n| ServerName::parse(n).ok())
+    };
+    let kea_primary = peer(&["primary"])?;
+    let kea_secondary = peer(&["secondary", "standby"])?;
+    let context = tandem_context(config);
+    // Tandem's primary is Kea's unless Tandem wrote otherwise (a hot standby whose Tandem
+    // primary is the standby).
+    let (primary, secondary) = match context
+        .and_then(|c| c.get("primary"))
+        .and_then(Value::as_str)
+        .and_then(|n| ServerName::parse(n).ok())
+    {
+        Some(p) if p == kea_secondary => (kea_secondary, kea_primary),
+        _ => (kea_primary, kea_secondary),
+    };
+    let number = |key: &str| {
+        context
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    let mode = match ha.get("mode").and_then(Value::as_str) {
+        Some("hot-standby") => FailoverMode::HotStandby {
+            server_role: if peers.iter().any(|p| {
+                p.get("role").and_then(Value::as_str) == Some("primary")
+                    && p.get("name").and_then(Value::as_str) == Some(primary.as_str())
+            }) {
+                ServerRole::Active
+            } else {
+                ServerRole::Standby
+            },
+            reserve_percent: Percent::new(0).expect("0 is a percentage"),
+        },
+        _ => FailoverMode::LoadBalance {
+            load_balance_percent: Percent::new(50).expect("50 is a percentage"),
+        },
+    };
+    let name = context
+        .and_then(|c| c.get("relationship"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{primary}-{secondary}"));
+    let mut r = FailoverRelationship::with_defaults(
+        name,
+        primary,
+        secondary,
+        scopes.iter().map(|s| s.id).collect(),
+    );
+    r.mode = mode;
+    r.auto_state_transition = peers
+        .iter()
+        .all(|p| p.get("auto-failover").and_then(Value::as_bool) != Some(false));
+    if let Some(mclt) = number("mclt") {
+        r.max_client_lead_time_secs = mclt;
+    }
+    r.state_switch_interval_secs = number("state-switch-interval");
+    Some(r)
+}
+
+/// The control-agent URL the configuration gives `peer`, if any.
+pub fn peer_url(config: &Value, peer: &ServerName) -> Option<String> {
+    ha(config)?
+        .get("peers")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(peer.as_str()))?
+        .get("url")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Writes `r` into the configuration of `me` (reached at `my_url`; its partner at
+/// `partner_url`): the HA hook (with the lease commands it needs) and Tandem's context. The
+/// hook's timing parameters already there are kept.
+pub fn set_relationship(
+    config: &mut Value,
+    me: &ServerName,
+    my_url: &str,
+    partner_url: &str,
+    r: &FailoverRelationship,
+) {
+    let mut hooks = hooks(config);
+    let dir = hooks
+        .iter()
+        .filter_map(|h| h.get("library").and_then(Value::as_str))
+        .find_map(|l| l.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .unwrap_or_else(|| DEFAULT_HOOKS_DIR.to_string());
+    let old = ha(config).unwrap_or_else(|| json!({}));
+    hooks.retain(|h| !is_library(h, HA_LIBRARY));
+    if !hooks.iter().any(|h| is_library(h, LEASE_CMDS_LIBRARY)) {
+        hooks.push(json!({ "library": format!("{dir}/{LEASE_CMDS_LIBRARY}") }));
+    }
+    let partner = r
+        .partner_of(me)
+        .expect("the relationship has this server in it");
+    let (mode, kea_primary) = match &r.mode {
+        FailoverMode::LoadBalance { .. } => ("load-balancing", &r.primary_server),
+        FailoverMode::HotStandby { server_role, .. } => (
+            "hot-standby",
+            if *server_role == ServerRole::Active {
+                &r.primary_server
+            } else {
+                &r.secondary_server
+            },
+        ),
+    };
+    let other_role = if mode == "hot-standby" {
+        "standby"
+    } else {
+        "secondary"
+    };
+    let url_of = |name: &ServerName| if name == me { my_url } else { partner_url };
+    let kea_secondary = if kea_primary == me { partner } else { me };
+    let mut entry = Map::new();
+    entry.insert("this-server-name".into(), json!(me.as_str()));
+    entry.insert("mode".into(), json!(mode));
+    for (key, default) in [
+        ("heartbeat-delay", 10_000),
+        ("max-response-delay", 60_000),
+        ("max-ack-delay", 10_000),
+        ("max-unacked-clients", 10),
+    ] {
+        entry.insert(
+            key.into(),
+            old.get(key).cloned().unwrap_or_else(|| json!(default)),
+        );
+    }
+    entry.insert(
+        "peers".into(),
+        json!([
+            { "name": kea_primary.as_str(), "url": url_of(kea_primary), "role": "primary",
+              "auto-failover": r.auto_state_transition },
+            { "name": kea_secondary.as_str(), "url": url_of(kea_secondary), "role": other_role,
+              "auto-failover": r.auto_state_transition },
+        ]),
+    );
+    hooks.push(json!({
+        "library": format!("{dir}/{HA_LIBRARY}"),
+        "parameters": { "high-availability": [ Value::Object(entry) ] },
+    }));
+    config["hooks-libraries"] = Value::Array(hooks);
+    let mut context = json!({
+        "relationship": r.name,
+        "primary": r.primary_server.as_str(),
+        "mclt": r.max_client_lead_time_secs,
+    });
+    if let Some(interval) = r.state_switch_interval_secs {
+        context["state-switch-interval"] = json!(interval);
+    }
+    if !config.get("user-context").is_some_and(Value::is_object) {
+        config["user-context"] = json!({});
+    }
+    config["user-context"]["tandem"] = context;
+}
+
+/// Takes the HA hook and Tandem's context out of the configuration (the lease commands stay).
+pub fn remove_relationship(config: &mut Value) {
+    let mut hooks = hooks(config);
+    hooks.retain(|h| !is_library(h, HA_LIBRARY));
+    config["hooks-libraries"] = Value::Array(hooks);
+    if let Some(context) = config
+        .get_mut("user-context")
+        .and_then(Value::as_object_mut)
+    {
+        context.remove("tandem");
+        if context.is_empty() {
+            config
+                .as_object_mut()
+                .expect("Dhcp4 is an object")
+                .remove("user-context");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(n: &str) -> ServerName {
+        ServerName::parse(n).unwrap()
+    }
+
+    #[test]
+    fn a_relationship_written_reads_back_the_same_from_either_side() {
+        let (a, b) = (name("kea1.example"), name("kea2.example"));
+        for mode in [
+            FailoverMode::LoadBalance {
+                load_balance_percent: Percent::new(50).unwrap(),
+            },
+            FailoverMode::HotStandby {
+                server_role: ServerRole::Active,
+                reserve_percent: Percent::new(0).unwrap(),
+            },
+            FailoverMode::HotStandby {
+                server_role: ServerRole::Standby,
+                reserve_percent: Percent::new(0).unwrap(),
+            },
+        ] {
+            let mut r =
+                FailoverRelationship::with_defaults("pair".into(), a.clone(), b.clone(), vec![]);
+            r.mode = mode;
+            r.auto_state_transition = false;
+            r.max_client_lead_time_secs = 600;
+            r.state_switch_interval_secs = Some(120);
+            for (me, url, other) in [
+                (&a, "http://a/", "http://b/"),
+                (&b, "http://b/", "http://a/"),
+            ] {
+                let mut config =
+                    json!({ "hooks-libraries": [ { "library": "/x/libdhcp_lease_cmds.so" } ] });
+                set_relationship(&mut config, me, url, other, &r);
+                assert_eq!(relationship_of(&config, &[]), Some(r.clone()), "{config}");
+                assert_eq!(peer_url(&config, &a).as_deref(), Some("http://a/"));
+                let libraries: Vec<&str> = config["hooks-libraries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["library"].as_str().unwrap())
+                    .collect();
+                assert_eq!(libraries, ["/x/libdhcp_lease_cmds.so", "/x/libdhcp_ha.so"]);
+                remove_relationship(&mut config);
+                assert_eq!(relationship_of(&config, &[]), None);
+                assert!(config.get("user-context").is_none(), "{config}");
+            }
+        }
+    }
+}
