@@ -472,10 +472,10 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained()
         .await
         .unwrap();
     assert_eq!(updated.max_client_lead_time_secs, 600);
-    for i in 0..2 {
-        let ha = ha_of(&config_get(&pair.urls[i]).await).unwrap();
+    for (i, (url, me)) in pair.urls.iter().zip(NAMES).enumerate() {
+        let ha = ha_of(&config_get(url).await).unwrap();
         assert_eq!(ha["mode"], "hot-standby");
-        assert_eq!(ha["this-server-name"], NAMES[i]);
+        assert_eq!(ha["this-server-name"], me);
         assert_eq!(ha["peers"][0]["name"], NAMES[0]);
         assert_eq!(ha["peers"][1]["role"], "standby");
         pair.wait_state(i, "hot-standby").await;
