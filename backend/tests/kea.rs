@@ -272,6 +272,52 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
     );
     let scope = ScopeId::parse("10.0.0.0").unwrap();
 
+    // Registering: refused by field when the URL is not one, nothing answers there, or the
+    // server goes by another name in its HA configuration; by control agent URL or by the
+    // server's own control socket otherwise.
+    let other_db = tempfile::tempdir().unwrap();
+    let fresh = Tandem::new(
+        Store::connect(&format!(
+            "sqlite://{}?mode=rwc",
+            other_db.path().join("t.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    let silent = format!("http://127.0.0.1:{}/", free_port());
+    for (name, url, field) in [
+        (NAMES[0], "ftp://127.0.0.1/", "url"),
+        (NAMES[0], silent.as_str(), "url"),
+        ("other.tandem.test", pair.urls[0].as_str(), "name"),
+    ] {
+        let e = fresh
+            .add_kea_server(&admin(), &ServerName::parse(name).unwrap(), url)
+            .await
+            .unwrap_err();
+        assert_eq!(refused(e).0, field, "{name} at {url}");
+    }
+    let socket = format!("unix:{}", pair.folders[1].join("kea4.sock").display());
+    assert_eq!(
+        fresh
+            .add_kea_server(&admin(), &kea1, &pair.urls[0])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        fresh
+            .add_kea_server(&admin(), &kea2, &socket)
+            .await
+            .unwrap(),
+        1
+    );
+    let view = fresh
+        .list_scopes(&admin(), &ScopeQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(view.total, 2, "{view:?}");
+    drop(fresh);
+
     // Read: the subnet is a scope on both, in the HA relationship, in sync.
     let view = t
         .list_scopes(&admin(), &ScopeQuery::default())
@@ -670,7 +716,12 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated() {
     subnet.insert("valid-lifetime".into(), json!(3600));
     subnet.remove("min-valid-lifetime");
     subnet.remove("max-valid-lifetime");
-    let set = kea(&pair.urls[1], "config-set", Some(json!({ "Dhcp4": config }))).await;
+    let set = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
     assert_eq!(set["result"], 0, "{set}");
     let results = t
         .replicate_relationship(&admin(), &kea1, name)

@@ -118,6 +118,10 @@ pub struct RelationshipRow {
     pub secondary_status: ServerStatus,
     /// Scopes of the relationship whose Failover Config Sync Status shows an error.
     pub sync_errors: usize,
+    /// The servers are Kea (its HA hook): the relationship holds every scope of both, Partner
+    /// Down is Kea's own decision, and a partner can be put in maintenance.
+    #[serde(default)]
+    pub kea: bool,
 }
 
 impl RelationshipRow {

@@ -94,6 +94,16 @@ pub async fn set_partner_down(target: RelationshipRef) -> Result<FailoverState, 
         .await?)
 }
 
+/// Starts (`on`) or ends maintenance of the partner of `target.server`, which serves every
+/// client meanwhile (Kea).
+#[server(endpoint = "set_maintenance", input = server_fn::codec::Json)]
+pub async fn set_maintenance(target: RelationshipRef, on: bool) -> Result<FailoverState, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .set_maintenance(&caller, &server(&target.server)?, &target.name, on)
+        .await?)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigureFailoverInput {
     pub target: ScopeRef,

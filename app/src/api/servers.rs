@@ -42,3 +42,22 @@ pub async fn replicate_server(server: String) -> Result<Vec<ScopeResult>, AppErr
         .replicate_server(&caller, &server)
         .await?)
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeaServerInput {
+    /// The server's name in Tandem: its HA peer name, when it is in a pair.
+    pub name: String,
+    /// Its control agent's URL, or `unix:` and its control socket's path.
+    pub url: String,
+}
+
+/// Registers a Kea server (read first: nothing is stored unless it answers). Returns how many
+/// scopes it has.
+#[server(endpoint = "add_kea_server", input = server_fn::codec::Json)]
+pub async fn add_kea_server(input: KeaServerInput) -> Result<usize, AppError> {
+    let caller = super::ssr::caller()?;
+    let name = super::parse_field("name", tandem_core::ServerName::parse(input.name.trim()))?;
+    Ok(super::ssr::tandem()?
+        .add_kea_server(&caller, &name, &input.url)
+        .await?)
+}

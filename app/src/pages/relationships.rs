@@ -1,10 +1,11 @@
 //! Failover Relationships: Name, Mode, Primary Server, Secondary Server, Primary Server
 //! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
-//! set Partner Down.
+//! set Partner Down; on Kea, put a partner in maintenance and back.
 
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
-    SetPartnerDown, UpdateRelationship, UpdateRelationshipInput, list_relationships,
+    SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
+    list_relationships,
 };
 use crate::api::scopes::ScopeRef;
 use crate::components::dialog::DialogFooter;
@@ -105,6 +106,7 @@ pub fn RelationshipsPage() -> impl IntoView {
     let not_normal_only =
         Memo::new(move |_| query.read().get("filter").as_deref() == Some("not-normal"));
     let partner_down = ServerAction::<SetPartnerDown>::new();
+    let maintain = ServerAction::<SetMaintenance>::new();
     // `Some(None)`: the Create dialog; `Some(Some(r))`: Edit for `r`.
     let dialog = RwSignal::new(None::<Option<FailoverRelationship>>);
     let rows = Resource::new(
@@ -114,6 +116,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                 update.version().get(),
                 delete.version().get(),
                 partner_down.version().get(),
+                maintain.version().get(),
                 ctx.live.get(),
             )
         },
@@ -140,6 +143,9 @@ pub fn RelationshipsPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(result) = delete.value().get() {
             notice.set(Some(match result {
+                Ok(scopes) if scopes.is_empty() => {
+                    Notice::Done("Relationship deleted from both servers.".into())
+                }
                 Ok(scopes) => Notice::Done(format!(
                     "Relationship deleted from both servers; {} scope(s) taken out of failover (deleted on the partner).",
                     scopes.len()
@@ -152,6 +158,14 @@ pub fn RelationshipsPage() -> impl IntoView {
         if let Some(result) = partner_down.value().get() {
             notice.set(Some(match result {
                 Ok(state) => Notice::Done(format!("Partner Down set: the server is now {state}.")),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = maintain.value().get() {
+            notice.set(Some(match result {
+                Ok(state) => Notice::Done(format!("Done: the server is now {state}.")),
                 Err(e) => Notice::from_error(&e),
             }));
         }
@@ -181,7 +195,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                             let manage = ctx.can(Permission::ManageRelationships);
                             let lines = list
                                 .into_iter()
-                                .map(|row| view! { <RelationshipLine row manage delete run partner_down dialog /> })
+                                .map(|row| view! { <RelationshipLine row manage delete run partner_down maintain dialog /> })
                                 .collect_view();
                             view! {
                                 <div class="table-wrap">
@@ -219,6 +233,7 @@ fn RelationshipLine(
     delete: ServerAction<DeleteRelationship>,
     run: RwSignal<Option<Run>>,
     partner_down: ServerAction<SetPartnerDown>,
+    maintain: ServerAction<SetMaintenance>,
     dialog: RwSignal<Option<Option<FailoverRelationship>>>,
 ) -> impl IntoView {
     let r = row.relationship.clone();
@@ -240,7 +255,10 @@ fn RelationshipLine(
             }
         )
     };
-    let down_on = if interrupted(&row.primary_status) {
+    // Kea goes to partner-down by itself; it offers maintenance by hand instead.
+    let down_on = if row.kea {
+        None
+    } else if interrupted(&row.primary_status) {
         Some(r.primary_server.to_string())
     } else if interrupted(&row.secondary_status) {
         Some(r.secondary_server.to_string())
@@ -252,10 +270,16 @@ fn RelationshipLine(
     let for_edit = r.clone();
     let sync_class = if row.sync_errors > 0 { "not-ok" } else { "" };
     let scope_list = scopes.clone();
+    let kea = row.kea;
+    let maintenance = kea.then(|| maintenance_buttons(&row, maintain));
     let on_delete = {
         let (name, primary) = (name.clone(), primary.clone());
         move |_| {
-            let question = if scope_list.is_empty() {
+            let question = if kea {
+                format!(
+                    "Delete relationship {name}? Kea's HA hook is removed from both servers; their scopes stay on both."
+                )
+            } else if scope_list.is_empty() {
                 format!("Delete relationship {name} from both servers?")
             } else {
                 format!(
@@ -323,6 +347,7 @@ fn RelationshipLine(
                                     "Replicate"
                                 </button>
                                 {down}
+                                {maintenance}
                                 <button class="small danger" on:click=on_delete.clone()>
                                     "Delete"
                                 </button>
@@ -332,6 +357,58 @@ fn RelationshipLine(
             </td>
         </tr>
     }
+}
+
+/// Kea's maintenance: while one server is `partner-in-maintenance`, End maintenance on it;
+/// otherwise one server can be put in maintenance, its partner serving every client.
+fn maintenance_buttons(row: &RelationshipRow, maintain: ServerAction<SetMaintenance>) -> AnyView {
+    let r = &row.relationship;
+    let raw = |s: &ServerStatus| match s {
+        ServerStatus::State { raw_state, .. } => raw_state.clone(),
+        ServerStatus::Unreachable { .. } => String::new(),
+    };
+    let button = move |server: String, on: bool, label: String, title: String| {
+        let name = r.name.clone();
+        view! {
+            <button
+                class="small secondary"
+                data-action=if on { "maintenance-start" } else { "maintenance-end" }
+                title=title
+                on:click=move |_| {
+                    maintain.dispatch(SetMaintenance {
+                        target: RelationshipRef { server: server.clone(), name: name.clone() },
+                        on,
+                    });
+                }
+            >
+                {label}
+            </button>
+        }
+    };
+    let (p, s) = (r.primary_server.to_string(), r.secondary_server.to_string());
+    if raw(&row.primary_status) == "partner-in-maintenance" {
+        return button(
+            p,
+            false,
+            "End maintenance".into(),
+            format!("{s} serves again"),
+        )
+        .into_any();
+    }
+    if raw(&row.secondary_status) == "partner-in-maintenance" {
+        return button(
+            s,
+            false,
+            "End maintenance".into(),
+            format!("{p} serves again"),
+        )
+        .into_any();
+    }
+    view! {
+        {button(p.clone(), true, "Maintain secondary".into(), format!("{p} serves every client while {s} is maintained"))}
+        {button(s.clone(), true, "Maintain primary".into(), format!("{s} serves every client while {p} is maintained"))}
+    }
+    .into_any()
 }
 
 /// Create or edit a relationship. Editing keeps the servers and scopes; the shared secret is

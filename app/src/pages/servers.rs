@@ -2,10 +2,14 @@
 //! replication, and taking a built-in server offline and back.
 
 use crate::api::scopes::{ScopeRef, list_scopes};
-use crate::api::servers::{ServerOnline, SetServerOnline, list_servers};
+use crate::api::servers::{
+    AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
+};
+use crate::components::dialog::DialogFooter;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
+use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,10 +29,21 @@ fn status(row: &ServerRow) -> (&'static str, String) {
 pub fn ServersPage() -> impl IntoView {
     let ctx = PageContext::get();
     let state = use_query_state::<ServerQuery>();
+    let add = ServerAction::<AddKeaServer>::new();
+    let adding = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Notice>);
     let servers = Resource::new(
-        move || (state.get(), ctx.live.get()),
-        |(q, _)| list_servers(q),
+        move || (state.get(), ctx.live.get(), add.version().get()),
+        |(q, ..)| list_servers(q),
     );
+    Effect::new(move |_| {
+        if let Some(Ok(scopes)) = add.value().get() {
+            adding.set(false);
+            notice.set(Some(Notice::Done(format!(
+                "Kea server registered: {scopes} scope(s) read from it."
+            ))));
+        }
+    });
     let filters = move || {
         let q = state.get();
         view! {
@@ -47,6 +62,17 @@ pub fn ServersPage() -> impl IntoView {
     };
     view! {
         <h1>"DHCP Servers"</h1>
+        <NoticeBar notice />
+        <Transition fallback=|| ()>
+            <Show when=move || ctx.can(Permission::ManageServers)>
+                <div class="toolbar">
+                    <button id="add-kea-server" on:click=move |_| adding.set(true)>"Add Kea Server…"</button>
+                </div>
+            </Show>
+        </Transition>
+        <Show when=move || adding.get()>
+            <KeaServerDialog add open=adding />
+        </Show>
         {filters}
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
@@ -253,5 +279,79 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+/// Add Kea Server: a name and where its control agent (or control socket) is; each refused
+/// field is named under it.
+#[component]
+fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let url = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let error = move || {
+        submitted
+            .get()
+            .then(|| add.value().get().and_then(Result::err))
+            .flatten()
+    };
+    let field_error = move |field: &'static str| move || error().and_then(|e| e.field(field));
+    let general_error = Signal::derive(move || {
+        error().and_then(|e| match &e {
+            AppError::Validation(errors) => {
+                let other: Vec<String> = errors
+                    .0
+                    .iter()
+                    .filter(|f| f.field != "name" && f.field != "url")
+                    .map(ToString::to_string)
+                    .collect();
+                (!other.is_empty()).then(|| other.join("; "))
+            }
+            other => Some(other.to_string()),
+        })
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        add.dispatch(AddKeaServer {
+            input: KeaServerInput {
+                name: name.get(),
+                url: url.get(),
+            },
+        });
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      hint: &'static str| {
+        let err = field_error(id);
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                autocomplete="off"
+                placeholder=hint
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                class:invalid=move || err().is_some()
+            />
+            <span class="field-error" data-error-for=id>{err}</span>
+        }
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label="Add Kea Server" on:submit=on_submit>
+                <h2>"Add Kea Server"</h2>
+                <p class="muted">
+                    "Tandem reads the server before it registers it. In an HA pair, use the name the server has in its HA configuration."
+                </p>
+                <div class="form-grid">
+                    {field("name", "Name", name, "kea1.example.com")}
+                    {field("url", "Control agent URL", url, "http://127.0.0.1:8000/ or unix:/run/kea/kea4-ctrl-socket")}
+                </div>
+                <DialogFooter error=general_error busy=add.pending() on_cancel=move |_| open.set(false) />
+            </form>
+        </div>
     }
 }

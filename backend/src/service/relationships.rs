@@ -29,6 +29,11 @@ impl Tandem {
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
         let collected = self.failover_reports(&servers).await;
+        let kea: std::collections::HashSet<&ServerName> = servers
+            .iter()
+            .filter(|s| s.kind == store::servers::ServerKind::Kea)
+            .map(|s| &s.name)
+            .collect();
         let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
         for answer in collected.values() {
             let Ok(reports) = answer else { continue };
@@ -67,6 +72,7 @@ impl Tandem {
                             .iter()
                             .filter(|s| errors.contains_key(&(r.name.clone(), s.to_string())))
                             .count(),
+                        kea: kea.contains(&r.primary_server),
                     });
             }
         }

@@ -1,6 +1,7 @@
 //! DHCP Servers, Server Properties (take a server offline and back) and the Dashboard.
 
 use super::{Caller, ServiceError, Tandem};
+use crate::driver::{DhcpDriver, DriverError};
 use crate::store::{self, inventory};
 use tandem_core::ServerName;
 use tandem_core::access::Permission;
@@ -93,14 +94,52 @@ impl Tandem {
         )
         .await?;
         let url = url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            let e = tandem_core::FieldError::new(
+        let refuse = |field: &str, message: String| -> ServiceError {
+            tandem_core::FieldErrors::from(tandem_core::FieldError::new(field, message)).into()
+        };
+        let socket = url.strip_prefix("unix:");
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            && !socket.is_some_and(|p| p.starts_with('/'))
+        {
+            return Err(refuse(
                 "url",
-                "give the control agent's URL, such as http://127.0.0.1:8000/",
-            );
-            return Err(tandem_core::FieldErrors::from(e).into());
+                "give the control agent's URL (http://127.0.0.1:8000/) or the server's control socket (unix:/run/kea/kea4-ctrl-socket)".into(),
+            ));
         }
-        let scopes = crate::driver::DhcpDriver::scopes(&self.drivers.kea(name, url)).await?;
+        let mut conn = self.store.pool().acquire().await?;
+        if let Some(existing) = store::servers::find(&mut conn, name).await? {
+            if existing.kind != store::servers::ServerKind::Kea {
+                return Err(refuse(
+                    "name",
+                    format!("{name} is already a built-in server in Tandem"),
+                ));
+            }
+        }
+        drop(conn);
+        // Read before it is stored: a server that does not answer, or is not what its name
+        // says, is not registered.
+        let driver = self.drivers.kea(name, url);
+        let config = driver
+            .command("config-get", None)
+            .await
+            .map_err(|e| match e {
+                DriverError::Unreachable { detail, .. } => {
+                    refuse("url", format!("no answer: {detail}"))
+                }
+                other => refuse("url", other.to_string()),
+            })?;
+        let dhcp4 = config.get("Dhcp4").cloned().unwrap_or_default();
+        if let Some(own) = crate::driver::kea::ha::this_server_name(&dhcp4) {
+            if own != name.as_str() {
+                return Err(refuse(
+                    "name",
+                    format!(
+                        "this Kea server is {own} in its HA configuration: register it under that name"
+                    ),
+                ));
+            }
+        }
+        let scopes = driver.scopes().await?;
         let mut tx = self.store.pool().begin().await?;
         store::servers::upsert(&mut tx, name, store::servers::ServerKind::Kea, url).await?;
         let mut event = self.event(caller, "add_server", "server", &what, Some(name));

@@ -115,6 +115,14 @@ pub fn relationship_of(config: &Value, scopes: &[Scope]) -> Option<FailoverRelat
     Some(r)
 }
 
+/// The name this server goes by in its HA configuration, if it has one.
+pub fn this_server_name(config: &Value) -> Option<String> {
+    ha(config)?
+        .get("this-server-name")?
+        .as_str()
+        .map(str::to_string)
+}
+
 /// The control-agent URL the configuration gives `peer`, if any.
 pub fn peer_url(config: &Value, peer: &ServerName) -> Option<String> {
     ha(config)?

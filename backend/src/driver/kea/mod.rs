@@ -81,8 +81,9 @@ impl KeaDriver {
         }
     }
 
-    /// Sends one command to the DHCPv4 server behind the control agent; returns its
-    /// `arguments` (or `null`) when Kea says it succeeded.
+    /// Sends one command to the DHCPv4 server, through its control agent (`http://…`) or
+    /// straight to its control socket (`unix:/path`); returns its `arguments` (or `null`)
+    /// when Kea says it succeeded.
     pub async fn command(
         &self,
         command: &str,
@@ -92,21 +93,10 @@ impl KeaDriver {
         if let Some(a) = arguments {
             body["arguments"] = a;
         }
-        let answer = self
-            .client
-            .post(&self.url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| DriverError::Unreachable {
-                server: self.name.clone(),
-                detail: format!("no answer from its control agent ({e})"),
-            })?;
-        let answers: Vec<Value> = answer.json().await.map_err(|e| self.protocol(e))?;
-        let first = answers
-            .into_iter()
-            .next()
-            .ok_or_else(|| self.protocol("an empty answer"))?;
+        let first = match self.url.strip_prefix("unix:") {
+            Some(path) => self.over_socket(path, &body).await?,
+            None => self.over_http(&body).await?,
+        };
         let result = first.get("result").and_then(Value::as_i64).unwrap_or(1);
         let text = first
             .get("text")
@@ -124,6 +114,46 @@ impl KeaDriver {
             }
             _ => Err(self.refused("kea", format!("{command}: {text}"))),
         }
+    }
+
+    fn unreachable(&self, detail: String) -> DriverError {
+        DriverError::Unreachable {
+            server: self.name.clone(),
+            detail,
+        }
+    }
+
+    /// The control agent answers with one answer per service asked.
+    async fn over_http(&self, body: &Value) -> Result<Value, DriverError> {
+        let answer = self
+            .client
+            .post(&self.url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(format!("no answer from its control agent ({e})")))?;
+        let answers: Vec<Value> = answer.json().await.map_err(|e| self.protocol(e))?;
+        answers
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.protocol("an empty answer"))
+    }
+
+    /// The server's own socket answers once and closes the connection.
+    async fn over_socket(&self, path: &str, body: &Value) -> Result<Value, DriverError> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let exchange = async {
+            let mut stream = tokio::net::UnixStream::connect(path).await?;
+            stream.write_all(body.to_string().as_bytes()).await?;
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await?;
+            Ok::<_, std::io::Error>(answer)
+        };
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), exchange)
+            .await
+            .map_err(|_| self.unreachable(format!("no answer on its control socket {path}")))?
+            .map_err(|e| self.unreachable(format!("its control socket {path}: {e}")))?;
+        serde_json::from_slice(&answer).map_err(|e| self.protocol(e))
     }
 
     /// The running configuration (`Dhcp4`).
@@ -395,12 +425,25 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn create_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
-        let partner_url = c.partner_endpoint.clone().ok_or_else(|| {
-            self.refused(
-                "secondary_server",
-                "the partner's control agent URL is not known to Tandem",
-            )
-        })?;
+        let partner_url = c
+            .partner_endpoint
+            .clone()
+            .filter(|u| u.starts_with("http"))
+            .ok_or_else(|| {
+                self.refused(
+                    "secondary_server",
+                    "Kea's HA peers reach each other through their control agents: register the partner by its control agent URL",
+                )
+            })?;
+        if !self.url.starts_with("http") {
+            return Err(self.refused(
+                "primary_server",
+                format!(
+                    "Kea's HA peers reach each other through their control agents: register {} by its control agent URL",
+                    self.name
+                ),
+            ));
+        }
         self.modify_config(|config| {
             if let Some(r) = ha::relationship_of(config, &[]) {
                 return Err(self.refused(
