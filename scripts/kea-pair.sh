@@ -5,6 +5,8 @@
 # `make run`, `data` unless given). Kea must be installed (`scripts/setup.sh --test` does it).
 #   scripts/kea-pair.sh start [DATA]    start the pair and register it
 #   scripts/kea-pair.sh stop [DATA]     stop it
+# Environment: KEA_PAIR_PORT (first agent's port, the second is one up; 18001),
+# KEA_PAIR_HEARTBEAT_MS (HA heartbeat, 10000), KEA_PAIR_REGISTER=0 (start without registering).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 action="${1:-start}"
@@ -13,7 +15,10 @@ root="$(mkdir -p "$data/kea" && cd "$data/kea" && pwd)"
 bin="${TANDEM_BIN:-${CARGO_TARGET_DIR:-target}/release/tandem}"
 hooks=/usr/lib/x86_64-linux-gnu/kea/hooks
 names=(kea1.tandem.local kea2.tandem.local)
-ports=(18001 18002)
+first_port="${KEA_PAIR_PORT:-18001}"
+ports=("$first_port" "$((first_port + 1))")
+heartbeat="${KEA_PAIR_HEARTBEAT_MS:-10000}"
+register="${KEA_PAIR_REGISTER:-1}"
 
 if [ "$action" = stop ]; then
   # Kea writes its own pid files (KEA_PIDFILE_DIR is each server's folder).
@@ -26,7 +31,8 @@ fi
 [ "$action" = start ] || { echo "usage: scripts/kea-pair.sh start|stop [DATA]"; exit 2; }
 command -v kea-dhcp4 >/dev/null || [ -x /usr/sbin/kea-dhcp4 ] || {
   echo "Kea is not installed: scripts/setup.sh --test installs it"; exit 1; }
-[ -x "$bin" ] || { echo "build Tandem first (make run, or scripts/build.sh --release)"; exit 1; }
+[ "$register" = 0 ] || [ -x "$bin" ] || {
+  echo "build Tandem first (make run, or scripts/build.sh --release)"; exit 1; }
 
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -47,7 +53,7 @@ for i in 0 1; do
     { "library": "$hooks/libdhcp_lease_cmds.so" },
     { "library": "$hooks/libdhcp_ha.so", "parameters": { "high-availability": [ {
       "this-server-name": "${names[$i]}", "mode": "load-balancing",
-      "heartbeat-delay": 10000, "max-response-delay": 60000, "max-ack-delay": 10000,
+      "heartbeat-delay": $heartbeat, "max-response-delay": $((heartbeat * 6)), "max-ack-delay": 10000,
       "max-unacked-clients": 0,
       "peers": [
         { "name": "${names[0]}", "url": "http://127.0.0.1:${ports[0]}/", "role": "primary" },
@@ -85,6 +91,8 @@ for i in 0 1; do
     echo "${names[$i]} did not start; its logs:"; tail -n 5 "$root/${names[$i]}"/*.out
     exit 1
   fi
-  "$bin" --data-dir "$data" kea add "${names[$i]}" --url "http://127.0.0.1:${ports[$i]}/"
+  if [ "$register" != 0 ]; then
+    "$bin" --data-dir "$data" kea add "${names[$i]}" --url "http://127.0.0.1:${ports[$i]}/"
+  fi
 done
 echo "kea pair running; stop it with: scripts/kea-pair.sh stop $data"

@@ -359,6 +359,21 @@ fn RelationshipLine(
     }
 }
 
+/// The fields of the relationship dialog that show their own errors.
+const SHOWN_AT_FIELD: [&str; 11] = [
+    "name",
+    "primary_server",
+    "secondary_server",
+    "mode",
+    "load_balance_percent",
+    "server_role",
+    "reserve_percent",
+    "max_client_lead_time_secs",
+    "state_switch_interval_secs",
+    "enable_auth",
+    "shared_secret",
+];
+
 /// Kea's maintenance: while one server is `partner-in-maintenance`, End maintenance on it;
 /// otherwise one server can be put in maintenance, its partner serving every client.
 fn maintenance_buttons(row: &RelationshipRow, maintain: ServerAction<SetMaintenance>) -> AnyView {
@@ -448,11 +463,16 @@ fn RelationshipDialog(
     let field_error = move |f: &'static str| move || error().and_then(|e: AppError| e.field(f));
     let general = move || {
         error().and_then(|e| match &e {
-            AppError::Validation(errors) => errors
-                .0
-                .iter()
-                .find(|f| f.field == "scopes")
-                .map(|f| f.message.clone()),
+            // What no field of the form shows: the scopes, and what a server refused as a whole.
+            AppError::Validation(errors) => {
+                let rest: Vec<String> = errors
+                    .0
+                    .iter()
+                    .filter(|f| f.field == "scopes" || !SHOWN_AT_FIELD.contains(&f.field.as_str()))
+                    .map(|f| f.message.clone())
+                    .collect();
+                (!rest.is_empty()).then(|| rest.join("; "))
+            }
             _ => Some(e.to_string()),
         })
     };
@@ -555,7 +575,7 @@ fn RelationshipDialog(
                     <input id="enable_auth" type="checkbox" class="checkbox"
                         prop:checked=move || form.with(|f| f.enable_auth)
                         on:change=move |ev| form.update(|f| f.enable_auth = event_target_checked(&ev)) />
-                    <span class="field-error"></span>
+                    <span class="field-error" data-error-for="enable_auth">{field_error("enable_auth")}</span>
                     <label for="shared_secret">{if is_edit { "Shared secret (empty: unchanged)" } else { "Shared secret" }}</label>
                     <input id="shared_secret" type="password" autocomplete="new-password"
                         prop:value=move || form.with(|f| f.shared_secret.clone())

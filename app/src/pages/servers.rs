@@ -18,6 +18,15 @@ use leptos_router::hooks::use_params_map;
 use tandem_core::access::Permission;
 use tandem_core::views::{MAX_PAGE_SIZE, Page, ScopeQuery, ServerQuery, ServerRow, ServerSort};
 
+/// The kind of server, as an administrator calls it.
+fn kind_label(kind: &str) -> String {
+    match kind {
+        "kea" => "Kea".into(),
+        "builtin" => "Built-in".into(),
+        other => other.into(),
+    }
+}
+
 fn status(row: &ServerRow) -> (&'static str, String) {
     match &row.unreachable {
         None => ("badge state-normal", "Reachable".into()),
@@ -99,7 +108,7 @@ pub fn ServersPage() -> impl IntoView {
                                     view! {
                                         <tr data-server=row.name.to_string()>
                                             <td data-label="Server"><a href=href>{row.name.to_string()}</a></td>
-                                            <td data-label="Kind">{row.kind.clone()}</td>
+                                            <td data-label="Kind">{kind_label(&row.kind)}</td>
                                             <td data-label="Status"><span class=class>{text}</span></td>
                                             <td data-label="Scopes">{row.scopes}</td>
                                             <td data-label="Failover scopes">{row.failover_scopes}</td>
@@ -255,7 +264,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                         <dt>"Server"</dt>
                                         <dd>{server.clone()}</dd>
                                         <dt>"Kind"</dt>
-                                        <dd>{row.kind.clone()}</dd>
+                                        <dd>{kind_label(&row.kind)}</dd>
                                         <dt>"Status"</dt>
                                         <dd><span class=class id="server-status">{text}</span></dd>
                                         <dt>"Scopes"</dt>

@@ -43,10 +43,9 @@ fn write_lock(url: &str) -> Arc<Mutex<()>> {
 pub fn state_of(raw: &str) -> FailoverState {
     match raw {
         "load-balancing" | "hot-standby" | "backup" => FailoverState::Normal,
-        "partner-down" => FailoverState::PartnerDown,
-        "communication-recovery" | "in-maintenance" | "partner-in-maintenance" => {
-            FailoverState::CommunicationInterrupted
-        }
+        // partner-in-maintenance: serving every client while its partner is maintained.
+        "partner-down" | "partner-in-maintenance" => FailoverState::PartnerDown,
+        "communication-recovery" | "in-maintenance" => FailoverState::CommunicationInterrupted,
         "waiting" => FailoverState::Startup,
         "syncing" => FailoverState::Recover,
         "ready" => FailoverState::RecoverDone,

@@ -1,0 +1,101 @@
+// A real ISC Kea pair in the browser: registered through Add Kea Server (refused by field
+// first), its HA relationship read and shown raw and mapped, a LoadBalancePercent Kea cannot
+// express refused, a partner put in maintenance and back, and a reservation made in the portal
+// found on both Kea servers by asking each one directly.
+import { test, expect, open, shoot } from './fixtures';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const KEA = '/usr/sbin/kea-dhcp4';
+const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'kea-pair.sh');
+const NAMES = ['kea1.tandem.local', 'kea2.tandem.local'];
+const PORT = 18101;
+const URLS = [`http://127.0.0.1:${PORT}/`, `http://127.0.0.1:${PORT + 1}/`];
+
+async function configGet(url: string) {
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ command: 'config-get', service: ['dhcp4'] }),
+  });
+  const [first] = await answer.json();
+  return first.arguments.Dhcp4;
+}
+
+test('register a Kea pair, maintain a partner, replicate a reservation to both', async ({ page, tandem }) => {
+  if (!fs.existsSync(KEA)) {
+    console.warn(`\n*** SKIPPED: Kea is not installed (${KEA}); scripts/setup.sh --test installs it ***\n`);
+    test.skip();
+    return;
+  }
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-kea-'));
+  const env = { ...process.env, KEA_PAIR_PORT: String(PORT), KEA_PAIR_HEARTBEAT_MS: '1000', KEA_PAIR_REGISTER: '0' };
+  execFileSync(SCRIPT, ['start', data], { env, stdio: 'inherit' });
+  try {
+    await open(page, tandem.url + '/servers');
+    await page.click('#add-kea-server');
+    const dialog = page.locator('form[aria-label="Add Kea Server"]');
+    await dialog.locator('#name').fill(NAMES[0]);
+    await dialog.locator('#url').fill('ftp://127.0.0.1/');
+    await dialog.locator('button[type="submit"]').click();
+    await expect(dialog.locator('[data-error-for="url"]')).toContainText("control agent's URL");
+    await dialog.locator('#name').fill('other.tandem.local');
+    await dialog.locator('#url').fill(URLS[0]);
+    await dialog.locator('button[type="submit"]').click();
+    await expect(dialog.locator('[data-error-for="name"]')).toContainText(`is ${NAMES[0]} in its HA configuration`);
+    await expect(dialog.locator('[data-error-for="url"]')).toBeEmpty();
+    await shoot(page, '40-add-kea-server-refused');
+    for (const [i, name] of NAMES.entries()) {
+      if (i > 0) await page.click('#add-kea-server');
+      await dialog.locator('#name').fill(name);
+      await dialog.locator('#url').fill(URLS[i]);
+      await dialog.locator('button[type="submit"]').click();
+      await expect(page.locator('.notice-done')).toContainText('Kea server registered: 1 scope(s)');
+      await expect(page.locator(`tr[data-server="${name}"] td[data-label="Kind"]`)).toHaveText('Kea');
+    }
+
+    // The HA relationship: mapped state and Kea's own word for it.
+    await open(page, tandem.url + '/relationships');
+    const pair = page.locator(`tr[data-relationship="${NAMES[0]}-${NAMES[1]}"]`);
+    await expect(pair.locator('[data-status="primary"]')).toHaveText('Normal (load-balancing)', { timeout: 20_000 });
+    await expect(pair.locator('[data-status="secondary"]')).toHaveText('Normal (load-balancing)', { timeout: 20_000 });
+    await expect(pair.locator('button[data-action="partner-down"]')).toHaveCount(0);
+
+    // Kea splits load 50/50 only: refused on the field, nothing changed.
+    await pair.locator('button', { hasText: 'Edit' }).click();
+    await page.fill('#load_balance_percent', '70');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('[data-error-for="load_balance_percent"]')).toContainText('not supported by Kea');
+    await page.locator('form.dialog button', { hasText: 'Cancel' }).click();
+
+    // kea2 in maintenance: kea1 serves everyone; then back.
+    await pair.locator('button[data-action="maintenance-start"]', { hasText: 'Maintain secondary' }).click();
+    await expect(page.locator('.notice-done')).toContainText('Done');
+    await open(page, tandem.url + '/relationships');
+    await expect(pair.locator('[data-status="primary"]')).toContainText('partner-in-maintenance', { timeout: 10_000 });
+    await expect(pair.locator('[data-status="secondary"]')).toContainText('in-maintenance');
+    await shoot(page, '41-kea-maintenance');
+    await pair.locator('button[data-action="maintenance-end"]').click();
+    await open(page, tandem.url + '/relationships');
+    await expect(pair.locator('[data-status="primary"]')).toHaveText('Normal (load-balancing)', { timeout: 30_000 });
+
+    // A reservation made in the portal on kea1 is on both Kea servers, asked directly.
+    await open(page, `${tandem.url}/servers/${NAMES[0]}/scopes/192.168.50.0`);
+    await page.click('#create-reservation');
+    await page.fill('#ip_address', '192.168.50.30');
+    await page.fill('#client_id', '52-54-00-aa-bb-cc');
+    await page.fill('#name', 'badge-reader');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText(`replicated to ${NAMES[1]}`);
+    for (const url of URLS) {
+      const config = await configGet(url);
+      const ips = config.subnet4[0].reservations.map((r) => r['ip-address']);
+      expect(ips).toContain('192.168.50.30');
+    }
+  } finally {
+    execFileSync(SCRIPT, ['stop', data], { env, stdio: 'inherit' });
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
