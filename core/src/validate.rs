@@ -2,7 +2,7 @@
 //! the portal (to refuse bad input before anything is written) and the drivers.
 
 use crate::model::address::parse_ipv4;
-use crate::{FieldErrors, MacAddress, Reservation, ReservationType, Scope};
+use crate::{FieldError, FieldErrors, MacAddress, Reservation, ReservationType, Scope};
 use serde::{Deserialize, Serialize};
 
 /// The Create DHCP Reservation dialog as typed: strings, parsed by [`NewReservation::parse`].
@@ -65,19 +65,29 @@ pub fn reservation_fits_except(
     new: &Reservation,
     replacing: Option<std::net::Ipv4Addr>,
 ) -> Result<(), FieldErrors> {
-    let others = Scope {
-        reservations: scope
-            .reservations
-            .iter()
-            .filter(|r| Some(r.ip_address) != replacing)
-            .cloned()
-            .collect(),
-        ..scope.clone()
-    };
-    let scope = &others;
+    let mut others = scope
+        .reservations
+        .iter()
+        .filter(|r| Some(r.ip_address) != replacing);
     let mut errors = FieldErrors::default();
+    let at_address = others.clone().find(|r| r.ip_address == new.ip_address);
+    if let Some(e) = address_refusal(scope, new, at_address) {
+        errors.0.push(e);
+    }
+    if let Some(taken) = others.find(|r| r.client_id == new.client_id) {
+        errors.0.push(client_refusal(scope, new, taken));
+    }
+    errors.into_result()
+}
+
+/// Why `new` cannot have its address in `scope`: outside the range, or `taken` already has it.
+fn address_refusal(
+    scope: &Scope,
+    new: &Reservation,
+    taken: Option<&Reservation>,
+) -> Option<FieldError> {
     if !scope.range.contains(new.ip_address) {
-        errors.push(
+        return Some(FieldError::new(
             "ip_address",
             format!(
                 "{} is outside scope {} (its range is {} to {})",
@@ -86,30 +96,27 @@ pub fn reservation_fits_except(
                 scope.range.start(),
                 scope.range.end()
             ),
-        );
-    } else if let Some(taken) = scope.reservation(new.ip_address) {
-        errors.push(
+        ));
+    }
+    taken.map(|taken| {
+        FieldError::new(
             "ip_address",
             format!(
                 "{} is already reserved in scope {} for {}",
                 new.ip_address, scope.id, taken.client_id
             ),
-        );
-    }
-    if let Some(taken) = scope
-        .reservations
-        .iter()
-        .find(|r| r.client_id == new.client_id)
-    {
-        errors.push(
-            "client_id",
-            format!(
-                "client {} already has a reservation in scope {} ({})",
-                new.client_id, scope.id, taken.ip_address
-            ),
-        );
-    }
-    errors.into_result()
+        )
+    })
+}
+
+fn client_refusal(scope: &Scope, new: &Reservation, taken: &Reservation) -> FieldError {
+    FieldError::new(
+        "client_id",
+        format!(
+            "client {} already has a reservation in scope {} ({})",
+            new.client_id, scope.id, taken.ip_address
+        ),
+    )
 }
 
 /// Whether a whole scope is consistent: the rules a server checks before it accepts a scope
@@ -167,17 +174,23 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
             );
         }
     }
-    for (i, r) in scope.reservations.iter().enumerate() {
-        let earlier = Scope {
-            reservations: scope.reservations[..i].to_vec(),
-            ..scope.clone()
-        };
-        if let Err(e) = reservation_fits(&earlier, r) {
-            errors.0.extend(e.0.into_iter().map(|mut e| {
-                e.field = "reservations".into();
-                e
-            }));
+    // Each reservation against those before it, in one pass (scopes hold thousands).
+    let mut addresses: std::collections::HashMap<_, &Reservation> = Default::default();
+    let mut clients: std::collections::HashMap<MacAddress, &Reservation> = Default::default();
+    for r in &scope.reservations {
+        let refusals = address_refusal(scope, r, addresses.get(&r.ip_address).copied())
+            .into_iter()
+            .chain(
+                clients
+                    .get(&r.client_id)
+                    .map(|t| client_refusal(scope, r, t)),
+            );
+        for mut e in refusals {
+            e.field = "reservations".into();
+            errors.0.push(e);
         }
+        addresses.entry(r.ip_address).or_insert(r);
+        clients.entry(r.client_id).or_insert(r);
     }
     errors.into_result()
 }

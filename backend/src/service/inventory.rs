@@ -103,6 +103,15 @@ impl Tandem {
                 Err(e) => return Err(e),
             }
         }
+        self.reread_with(&drivers, scope).await
+    }
+
+    /// [`Self::reread_scope`] through these drivers.
+    pub(crate) async fn reread_with(
+        &self,
+        drivers: &[Arc<dyn DhcpDriver>],
+        scope: ScopeId,
+    ) -> Result<Vec<(ServerName, Option<Scope>)>, ServiceError> {
         let answers = futures::future::join_all(drivers.iter().map(|d| d.scope(scope))).await;
         let mut out = Vec::new();
         for (driver, answer) in drivers.iter().zip(answers) {

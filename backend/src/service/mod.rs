@@ -380,7 +380,7 @@ impl Tandem {
     pub(crate) async fn apply_change<A, AF, P, PF>(
         &self,
         event: NewEvent,
-        server: &ServerName,
+        driver: &Arc<dyn DhcpDriver>,
         scope: ScopeId,
         partnership: Option<Partnership>,
         apply: A,
@@ -392,7 +392,14 @@ impl Tandem {
         P: FnOnce(Arc<dyn DhcpDriver>) -> PF,
         PF: std::future::Future<Output = Result<(), DriverError>>,
     {
-        let partner = partnership.as_ref().map(|p| p.partner_name(server));
+        let server = driver.server();
+        // Re-read through the drivers that wrote: a driver may answer from what it just set.
+        let mut writers = vec![driver.clone()];
+        writers.extend(
+            partnership
+                .as_ref()
+                .and_then(|p| p.partner.as_ref().ok().cloned()),
+        );
         let id = self.begin(&event).await?;
         if let Err(e) = apply().await {
             self.finish(id, &failed(&e), None).await?;
@@ -403,8 +410,7 @@ impl Tandem {
             .await?;
         // The record is completed, and the inventory shows the scope as both servers now
         // hold it, in one transaction: the lists agree with the Event Catalog.
-        let touched: Vec<&ServerName> = std::iter::once(server).chain(partner.as_ref()).collect();
-        let read = match self.reread_scope(&touched, scope).await {
+        let read = match self.reread_with(&writers, scope).await {
             Ok(read) => read,
             Err(e) => {
                 tracing::warn!(error = %e, "inventory not updated after a change");

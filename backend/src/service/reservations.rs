@@ -100,7 +100,7 @@ impl Tandem {
         event.after_json = serde_json::to_string(&reservation).ok();
         self.apply_change(
             event,
-            server,
+            &driver,
             scope_id,
             partnership,
             || driver.add_reservation(scope_id, &reservation),
@@ -163,7 +163,7 @@ impl Tandem {
         // above cannot both win.
         self.apply_change(
             event,
-            server,
+            &driver,
             scope_id,
             partnership,
             || driver.update_reservation(scope_id, ip, &new, Some(expected_version)),
@@ -225,7 +225,7 @@ impl Tandem {
         // A partner that already lacks it is in the state asked for.
         self.apply_change(
             event,
-            server,
+            &driver,
             scope_id,
             partnership,
             || driver.remove_reservation(scope_id, ip),

@@ -62,7 +62,7 @@ impl Tandem {
             let copy = scope.clone();
             self.apply_change(
                 event,
-                server,
+                &driver,
                 scope.id,
                 Some(p),
                 || driver.put_scope(&scope),
@@ -123,7 +123,7 @@ impl Tandem {
         // check above cannot both win.
         self.apply_change(
             event,
-            server,
+            &driver,
             scope_id,
             partnership,
             || driver.replace_scope(&after, expected_version),
@@ -171,7 +171,7 @@ impl Tandem {
         if let Some(p) = self.whole_server_partnership(driver.as_ref()).await? {
             self.apply_change(
                 event,
-                server,
+                &driver,
                 scope_id,
                 Some(p),
                 || driver.delete_scope(scope_id),

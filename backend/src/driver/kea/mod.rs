@@ -24,6 +24,10 @@ pub struct KeaDriver {
     name: ServerName,
     url: String,
     client: reqwest::Client,
+    /// The configuration as last read or set through this driver. A driver lives for one
+    /// operation, so the reads of one operation share one `config-get` (Kea 2.2 has no cheaper
+    /// read), and the read after a write is what Kea accepted. Writes always read afresh.
+    seen: StdMutex<Option<Arc<Value>>>,
 }
 
 /// One write at a time per Kea server from this Tandem: a write is a read-modify-write of the
@@ -56,7 +60,12 @@ pub fn state_of(raw: &str) -> FailoverState {
 
 impl KeaDriver {
     pub fn new(name: ServerName, url: String, client: reqwest::Client) -> Self {
-        Self { name, url, client }
+        Self {
+            name,
+            url,
+            client,
+            seen: StdMutex::new(None),
+        }
     }
 
     fn protocol(&self, detail: impl ToString) -> DriverError {
@@ -155,12 +164,22 @@ impl KeaDriver {
         serde_json::from_slice(&answer).map_err(|e| self.protocol(e))
     }
 
-    /// The running configuration (`Dhcp4`).
-    async fn config(&self) -> Result<Value, DriverError> {
-        let args = self.command("config-get", None).await?;
-        args.get("Dhcp4")
-            .cloned()
+    /// The running configuration (`Dhcp4`), read now.
+    async fn fetch(&self) -> Result<Value, DriverError> {
+        let mut args = self.command("config-get", None).await?;
+        args.get_mut("Dhcp4")
+            .map(Value::take)
             .ok_or_else(|| self.protocol("config-get without Dhcp4"))
+    }
+
+    /// The configuration as this driver last read or set it, or read now.
+    async fn config(&self) -> Result<Arc<Value>, DriverError> {
+        if let Some(seen) = self.seen.lock().expect("memo").clone() {
+            return Ok(seen);
+        }
+        let config = Arc::new(self.fetch().await?);
+        *self.seen.lock().expect("memo") = Some(config.clone());
+        Ok(config)
     }
 
     fn subnets(config: &Value) -> Vec<Value> {
@@ -186,12 +205,14 @@ impl KeaDriver {
     ) -> Result<T, DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
-        let mut config = self.config().await?;
+        *self.seen.lock().expect("memo") = None;
+        let mut config = self.fetch().await?;
         let out = change(&mut config)?;
-        let whole = json!({ "Dhcp4": config });
+        let mut whole = json!({ "Dhcp4": config });
         self.command("config-test", Some(whole.clone())).await?;
-        self.command("config-set", Some(whole)).await?;
+        self.command("config-set", Some(whole.clone())).await?;
         self.command("config-write", None).await?;
+        *self.seen.lock().expect("memo") = Some(Arc::new(whole["Dhcp4"].take()));
         Ok(out)
     }
 
@@ -512,7 +533,7 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
-        self.named(&self.config().await?, name)?;
+        self.named(&self.fetch().await?, name)?;
         let command = if on {
             "ha-maintenance-start"
         } else {
