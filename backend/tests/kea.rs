@@ -512,6 +512,31 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained()
     }
     assert_eq!(config_get(&pair.urls[0]).await, before);
 
+    // A Kea server and a built-in one cannot be partners.
+    {
+        let mut conn = t.store().pool().acquire().await.unwrap();
+        servers::upsert(
+            &mut conn,
+            &ServerName::parse("dhcp9.tandem.test").unwrap(),
+            ServerKind::Builtin,
+            "http://127.0.0.1:9/",
+        )
+        .await
+        .unwrap();
+    }
+    let mixed = NewRelationship {
+        name: "mixed".into(),
+        secondary_server: "dhcp9.tandem.test".into(),
+        ..relationship_input("LoadBalance", "50", "")
+    };
+    let (field, message) = refused(
+        t.create_relationship(&admin(), &mixed, &[])
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "secondary_server");
+    assert!(message.contains("two servers of one kind"), "{message}");
+
     // Hot standby: both servers' HA hooks change, and both reach hot-standby.
     let updated = t
         .update_relationship(&admin(), name, &relationship_input("HotStandby", "", "0"))
