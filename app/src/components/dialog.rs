@@ -1,4 +1,5 @@
-//! What every dialog ends with: the error that belongs to no single field, then OK and Cancel.
+//! The pieces every dialog is made of: labelled text fields with their errors, and the footer
+//! (the error that belongs to no single field, then OK and Cancel).
 
 use leptos::prelude::*;
 
@@ -18,5 +19,31 @@ pub fn DialogFooter(
             <button type="submit" disabled=move || busy.get()>"OK"</button>
             <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
         </div>
+    }
+}
+
+/// One labelled text input bound to `value`, with its field's `error` under it (and marked
+/// invalid while there is one); `fixed` makes it read-only.
+pub fn text_field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    hint: &'static str,
+    fixed: bool,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            name=id
+            autocomplete="off"
+            placeholder=hint
+            readonly=fixed
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+            class:invalid=move || error.with(Option::is_some)
+        />
+        <span class="field-error" data-error-for=id>{move || error.get()}</span>
     }
 }

@@ -4,7 +4,7 @@
 //! version it was opened at, so a scope someone changed meanwhile is not overwritten.
 
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
-use crate::components::dialog::DialogFooter;
+use crate::components::dialog::{DialogFooter, text_field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -163,21 +163,14 @@ pub fn ScopeDialog(
                       value: RwSignal<String>,
                       hint: &'static str,
                       fixed: bool| {
-        let err = field_error(id);
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=id
-                autocomplete="off"
-                placeholder=hint
-                readonly=fixed
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                class:invalid=move || err().is_some()
-            />
-            <span class="field-error" data-error-for=id>{err}</span>
-        }
+        text_field(
+            id,
+            label,
+            value,
+            hint,
+            fixed,
+            Signal::derive(field_error(id)),
+        )
     };
     let option_rows = move || {
         options

@@ -7,7 +7,7 @@ use crate::api::reservations::{
 };
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
-use crate::components::dialog::DialogFooter;
+use crate::components::dialog::{DialogFooter, text_field};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -532,22 +532,14 @@ fn ReservationDialog(
                       label: &'static str,
                       value: RwSignal<String>,
                       hint: &'static str| {
-        let err = field_error(id);
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=id
-                autocomplete="off"
-                placeholder=hint
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                class:invalid=move || err().is_some()
-            />
-            <span class="field-error" data-error-for=id>
-                {err}
-            </span>
-        }
+        text_field(
+            id,
+            label,
+            value,
+            hint,
+            false,
+            Signal::derive(field_error(id)),
+        )
     };
     let title = if is_edit {
         "Edit DHCP Reservation"

@@ -5,7 +5,7 @@ use crate::api::scopes::{ScopeRef, list_scopes};
 use crate::api::servers::{
     AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
 };
-use crate::components::dialog::DialogFooter;
+use crate::components::dialog::{DialogFooter, text_field};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -333,20 +333,14 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
                       label: &'static str,
                       value: RwSignal<String>,
                       hint: &'static str| {
-        let err = field_error(id);
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=id
-                autocomplete="off"
-                placeholder=hint
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                class:invalid=move || err().is_some()
-            />
-            <span class="field-error" data-error-for=id>{err}</span>
-        }
+        text_field(
+            id,
+            label,
+            value,
+            hint,
+            false,
+            Signal::derive(field_error(id)),
+        )
     };
     view! {
         <div class="dialog-backdrop">

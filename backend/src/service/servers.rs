@@ -98,22 +98,20 @@ impl Tandem {
             tandem_core::FieldErrors::from(tandem_core::FieldError::new(field, message)).into()
         };
         let socket = url.strip_prefix("unix:");
-        if !(url.starts_with("http://") || url.starts_with("https://"))
-            && !socket.is_some_and(|p| p.starts_with('/'))
-        {
+        let http = url.starts_with("http://") || url.starts_with("https://");
+        if !(http || socket.is_some_and(|p| p.starts_with('/'))) {
             return Err(refuse(
                 "url",
                 "give the control agent's URL (http://127.0.0.1:8000/) or the server's control socket (unix:/run/kea/kea4-ctrl-socket)".into(),
             ));
         }
         let mut conn = self.store.pool().acquire().await?;
-        if let Some(existing) = store::servers::find(&mut conn, name).await? {
-            if existing.kind != store::servers::ServerKind::Kea {
-                return Err(refuse(
-                    "name",
-                    format!("{name} is already a built-in server in Tandem"),
-                ));
-            }
+        let existing = store::servers::find(&mut conn, name).await?;
+        if existing.is_some_and(|s| s.kind != store::servers::ServerKind::Kea) {
+            return Err(refuse(
+                "name",
+                format!("{name} is already a built-in server in Tandem"),
+            ));
         }
         drop(conn);
         // Read before it is stored: a server that does not answer, or is not what its name
@@ -129,15 +127,15 @@ impl Tandem {
                 other => refuse("url", other.to_string()),
             })?;
         let dhcp4 = config.get("Dhcp4").cloned().unwrap_or_default();
-        if let Some(own) = crate::driver::kea::ha::this_server_name(&dhcp4) {
-            if own != name.as_str() {
-                return Err(refuse(
-                    "name",
-                    format!(
-                        "this Kea server is {own} in its HA configuration: register it under that name"
-                    ),
-                ));
-            }
+        if let Some(own) = crate::driver::kea::ha::this_server_name(&dhcp4)
+            && own != name.as_str()
+        {
+            return Err(refuse(
+                "name",
+                format!(
+                    "this Kea server is {own} in its HA configuration: register it under that name"
+                ),
+            ));
         }
         let scopes = driver.scopes().await?;
         let mut tx = self.store.pool().begin().await?;
