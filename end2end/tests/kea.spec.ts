@@ -89,6 +89,7 @@ test('register a Kea pair, maintain a partner, replicate a reservation to both',
     await page.fill('#name', 'badge-reader');
     await page.click('form.dialog button[type="submit"]');
     await expect(page.locator('.notice-done')).toContainText(`replicated to ${NAMES[1]}`);
+    await shoot(page, '42-kea-scope-properties');
     for (const url of URLS) {
       const config = await configGet(url);
       const ips = config.subnet4[0].reservations.map((r) => r['ip-address']);
