@@ -117,17 +117,13 @@ impl Tandem {
         // Read before it is stored: a server that does not answer, or is not what its name
         // says, is not registered.
         let driver = self.drivers.kea(name, url);
-        let config = driver
-            .command("config-get", None)
-            .await
-            .map_err(|e| match e {
-                DriverError::Unreachable { detail, .. } => {
-                    refuse("url", format!("no answer: {detail}"))
-                }
-                other => refuse("url", other.to_string()),
-            })?;
-        let dhcp4 = config.get("Dhcp4").cloned().unwrap_or_default();
-        if let Some(own) = crate::driver::kea::ha::this_server_name(&dhcp4)
+        let own = driver.ha_name().await.map_err(|e| match e {
+            DriverError::Unreachable { detail, .. } => {
+                refuse("url", format!("no answer: {detail}"))
+            }
+            other => refuse("url", other.to_string()),
+        })?;
+        if let Some(own) = own
             && own != name.as_str()
         {
             return Err(refuse(
@@ -137,6 +133,7 @@ impl Tandem {
                 ),
             ));
         }
+        // From the configuration just read.
         let scopes = driver.scopes().await?;
         let mut tx = self.store.pool().begin().await?;
         store::servers::upsert(&mut tx, name, store::servers::ServerKind::Kea, url).await?;

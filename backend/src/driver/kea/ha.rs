@@ -6,7 +6,7 @@
 //! interval) is kept in the server's global `user-context`, under `tandem`.
 
 use serde_json::{Map, Value, json};
-use tandem_core::{FailoverMode, FailoverRelationship, Percent, Scope, ServerName, ServerRole};
+use tandem_core::{FailoverMode, FailoverRelationship, Percent, ScopeId, ServerName, ServerRole};
 
 const HA_LIBRARY: &str = "libdhcp_ha.so";
 const LEASE_CMDS_LIBRARY: &str = "libdhcp_lease_cmds.so";
@@ -44,7 +44,7 @@ fn tandem_context(config: &Value) -> Option<&Value> {
 }
 
 /// The relationship this server is in, if its HA hook is configured; it holds every subnet.
-pub fn relationship_of(config: &Value, scopes: &[Scope]) -> Option<FailoverRelationship> {
+pub fn relationship_of(config: &Value, scopes: Vec<ScopeId>) -> Option<FailoverRelationship> {
     let ha = ha(config)?;
     let peers = ha.get("peers")?.as_array()?;
     let peer = |roles: &[&str]| {
@@ -98,12 +98,7 @@ pub fn relationship_of(config: &Value, scopes: &[Scope]) -> Option<FailoverRelat
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| format!("{primary}-{secondary}"));
-    let mut r = FailoverRelationship::with_defaults(
-        name,
-        primary,
-        secondary,
-        scopes.iter().map(|s| s.id).collect(),
-    );
+    let mut r = FailoverRelationship::with_defaults(name, primary, secondary, scopes);
     r.mode = mode;
     r.auto_state_transition = peers
         .iter()
@@ -275,7 +270,11 @@ mod tests {
                 let mut config =
                     json!({ "hooks-libraries": [ { "library": "/x/libdhcp_lease_cmds.so" } ] });
                 set_relationship(&mut config, me, url, other, &r);
-                assert_eq!(relationship_of(&config, &[]), Some(r.clone()), "{config}");
+                assert_eq!(
+                    relationship_of(&config, vec![]),
+                    Some(r.clone()),
+                    "{config}"
+                );
                 assert_eq!(peer_url(&config, &a).as_deref(), Some("http://a/"));
                 let libraries: Vec<&str> = config["hooks-libraries"]
                     .as_array()
@@ -285,7 +284,7 @@ mod tests {
                     .collect();
                 assert_eq!(libraries, ["/x/libdhcp_lease_cmds.so", "/x/libdhcp_ha.so"]);
                 remove_relationship(&mut config);
-                assert_eq!(relationship_of(&config, &[]), None);
+                assert_eq!(relationship_of(&config, vec![]), None);
                 assert!(config.get("user-context").is_none(), "{config}");
             }
         }

@@ -156,7 +156,8 @@ fn option_data(v: &OptionValue) -> String {
 }
 
 /// Reads one `subnet4` entry as a scope.
-pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
+/// A subnet's `subnet` (`10.0.0.0/24`) as its prefix text, network and length text.
+fn prefix_of(subnet: &Value) -> Result<(&str, &str, &str), Unreadable> {
     let prefix = subnet
         .get("subnet")
         .and_then(Value::as_str)
@@ -164,6 +165,16 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
     let (net, len) = prefix
         .split_once('/')
         .ok_or_else(|| Unreadable(format!("bad subnet '{prefix}'")))?;
+    Ok((prefix, net, len))
+}
+
+/// The scope ID of a subnet, without reading the rest of it.
+pub fn id_of(subnet: &Value) -> Result<ScopeId, Unreadable> {
+    Ok(ScopeId::from_addr(ip(prefix_of(subnet)?.1)?))
+}
+
+pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
+    let (prefix, net, len) = prefix_of(subnet)?;
     let id = ScopeId::from_addr(ip(net)?);
     let prefix_len: u8 = len
         .parse()

@@ -82,6 +82,13 @@ impl KeaDriver {
         }
     }
 
+    fn no_scope(&self, id: ScopeId) -> DriverError {
+        DriverError::NotFound {
+            server: self.name.clone(),
+            what: format!("scope {id}"),
+        }
+    }
+
     fn unsupported(&self, what: &str) -> DriverError {
         DriverError::NotSupported {
             server: self.name.clone(),
@@ -182,18 +189,25 @@ impl KeaDriver {
         Ok(config)
     }
 
-    fn subnets(config: &Value) -> Vec<Value> {
+    fn subnets(config: &Value) -> &[Value] {
         config
             .get("subnet4")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[], Vec::as_slice)
     }
 
     fn scopes_of(&self, config: &Value) -> Result<Vec<Scope>, DriverError> {
         Self::subnets(config)
             .iter()
             .map(|s| mapping::scope_of(s).map_err(|e| self.protocol(e.0)))
+            .collect()
+    }
+
+    /// The scope IDs only (a relationship's scopes; reservations are not read).
+    fn scope_ids(&self, config: &Value) -> Result<Vec<ScopeId>, DriverError> {
+        Self::subnets(config)
+            .iter()
+            .map(|s| mapping::id_of(s).map_err(|e| self.protocol(e.0)))
             .collect()
     }
 
@@ -225,17 +239,19 @@ impl KeaDriver {
     ) -> Result<T, DriverError> {
         self.modify_config(|config| {
             let mut scopes = self.scopes_of(config)?;
-            let (out, touched) = change(&mut scopes)?;
-            let existing: HashMap<ScopeId, Value> = Self::subnets(config)
-                .into_iter()
-                .filter_map(|s| Some((mapping::scope_of(&s).ok()?.id, s)))
-                .collect();
-            let mut next_id = existing
-                .values()
+            // Each subnet read once: Kea's entries moved out by the IDs just read.
+            let old = match config.get_mut("subnet4").map(Value::take) {
+                Some(Value::Array(old)) => old,
+                _ => Vec::new(),
+            };
+            let mut next_id = old
+                .iter()
                 .filter_map(|s| s.get("id").and_then(Value::as_u64))
                 .max()
                 .unwrap_or(0)
                 + 1;
+            let existing: HashMap<ScopeId, Value> = scopes.iter().map(|s| s.id).zip(old).collect();
+            let (out, touched) = change(&mut scopes)?;
             let mut subnets = Vec::new();
             for scope in &scopes {
                 let old = existing.get(&scope.id);
@@ -262,15 +278,17 @@ impl KeaDriver {
         scopes
             .iter_mut()
             .find(|s| s.id == id)
-            .ok_or_else(|| DriverError::NotFound {
-                server: self.name.clone(),
-                what: format!("scope {id}"),
-            })
+            .ok_or_else(|| self.no_scope(id))
+    }
+
+    /// The name this server goes by in its HA configuration, if it is in HA.
+    pub async fn ha_name(&self) -> Result<Option<String>, DriverError> {
+        Ok(ha::this_server_name(&*self.config().await?))
     }
 
     /// The relationship named `name`, as this server's configuration has it.
     fn named(&self, config: &Value, name: &str) -> Result<FailoverRelationship, DriverError> {
-        ha::relationship_of(config, &[])
+        ha::relationship_of(config, Vec::new())
             .filter(|r| r.name == name)
             .ok_or_else(|| DriverError::NotFound {
                 server: self.name.clone(),
@@ -319,10 +337,7 @@ impl DhcpDriver for KeaDriver {
             .await?
             .into_iter()
             .find(|s| s.id == id)
-            .ok_or_else(|| DriverError::NotFound {
-                server: self.name.clone(),
-                what: format!("scope {id}"),
-            })
+            .ok_or_else(|| self.no_scope(id))
     }
 
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
@@ -432,8 +447,7 @@ impl DhcpDriver for KeaDriver {
 
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
         let config = self.config().await?;
-        let scopes = self.scopes_of(&config)?;
-        let Some(relationship) = ha::relationship_of(&config, &scopes) else {
+        let Some(relationship) = ha::relationship_of(&config, self.scope_ids(&config)?) else {
             return Ok(Vec::new());
         };
         let raw = self.ha_state().await?;
@@ -465,7 +479,7 @@ impl DhcpDriver for KeaDriver {
             ));
         }
         self.modify_config(|config| {
-            if let Some(r) = ha::relationship_of(config, &[]) {
+            if let Some(r) = ha::relationship_of(config, Vec::new()) {
                 return Err(self.refused(
                     "primary_server",
                     format!(
@@ -511,7 +525,11 @@ impl DhcpDriver for KeaDriver {
         // Kea's HA serves every subnet: a scope on this server is in its relationship.
         let config = self.config().await?;
         self.named(&config, name)?;
-        self.find(&mut self.scopes_of(&config)?, scope).map(|_| ())
+        if self.scope_ids(&config)?.contains(&scope) {
+            Ok(())
+        } else {
+            Err(self.no_scope(scope))
+        }
     }
 
     async fn remove_failover_scope(&self, _: &str, _: ScopeId) -> Result<(), DriverError> {
