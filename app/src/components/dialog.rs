@@ -1,7 +1,9 @@
 //! The pieces every dialog is made of: labelled text fields with their errors, and the footer
 //! (the error that belongs to no single field, then OK and Cancel).
 
+use crate::error::AppError;
 use leptos::prelude::*;
+use tandem_core::FieldErrors;
 
 /// `error`, when there is one (none when not given), above the buttons; OK submits the dialog's form and is disabled
 /// while `busy`; Cancel runs `on_cancel`.
@@ -45,5 +47,24 @@ pub fn text_field(
             class:invalid=move || error.with(Option::is_some)
         />
         <span class="field-error" data-error-for=id>{move || error.get()}</span>
+    }
+}
+
+/// The refusals no field of a form shows (`placed` says which fields do), as one line.
+pub fn unplaced(errors: &FieldErrors, placed: impl Fn(&str) -> bool) -> Option<String> {
+    let other: Vec<String> = errors
+        .0
+        .iter()
+        .filter(|f| !placed(&f.field))
+        .map(ToString::to_string)
+        .collect();
+    (!other.is_empty()).then(|| other.join("; "))
+}
+
+/// What a dialog's footer says of `error`: the refusals no field shows, or the whole error.
+pub fn footer_error(error: AppError, placed: impl Fn(&str) -> bool) -> Option<String> {
+    match error {
+        AppError::Validation(errors) => unplaced(&errors, placed),
+        other => Some(other.to_string()),
     }
 }

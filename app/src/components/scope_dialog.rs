@@ -4,7 +4,7 @@
 //! version it was opened at, so a scope someone changed meanwhile is not overwritten.
 
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
-use crate::components::dialog::{DialogFooter, text_field};
+use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -106,20 +106,8 @@ pub fn ScopeDialog(
             _ => None,
         }
     };
-    let general_error = move || {
-        error().and_then(|e| match e {
-            AppError::Validation(errors) => {
-                let other: Vec<String> = errors
-                    .0
-                    .iter()
-                    .filter(|f| !FIELDS.contains(&shown_at(&f.field)))
-                    .map(ToString::to_string)
-                    .collect();
-                (!other.is_empty()).then(|| other.join("; "))
-            }
-            other => Some(other.to_string()),
-        })
-    };
+    let general_error =
+        move || error().and_then(|e| footer_error(e, |f| FIELDS.contains(&shown_at(f))));
     let mode_for_submit = mode.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -7,7 +7,7 @@ use crate::api::reservations::{
 };
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
-use crate::components::dialog::{DialogFooter, text_field};
+use crate::components::dialog::{DialogFooter, text_field, unplaced};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -484,16 +484,9 @@ fn ReservationDialog(
         move |field: &'static str| move || error().and_then(|e: AppError| e.field(field));
     let general_error = move || {
         error().and_then(|e| match e {
-            AppError::Validation(errors) => {
-                let known = ["ip_address", "client_id", "name", "description", "type"];
-                let other: Vec<String> = errors
-                    .0
-                    .iter()
-                    .filter(|f| !known.contains(&f.field.as_str()))
-                    .map(ToString::to_string)
-                    .collect();
-                (!other.is_empty()).then(|| other.join("; "))
-            }
+            AppError::Validation(errors) => unplaced(&errors, |f| {
+                ["ip_address", "client_id", "name", "description", "type"].contains(&f)
+            }),
             AppError::Conflict { message, current: Some(_) } => Some(format!(
                 "{message}. The form now shows its current values; make your change again and press OK."
             )),

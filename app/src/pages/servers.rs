@@ -5,11 +5,10 @@ use crate::api::scopes::{ScopeRef, list_scopes};
 use crate::api::servers::{
     AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
 };
-use crate::components::dialog::{DialogFooter, text_field};
+use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
-use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -306,18 +305,7 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
     };
     let field_error = move |field: &'static str| move || error().and_then(|e| e.field(field));
     let general_error = Signal::derive(move || {
-        error().and_then(|e| match &e {
-            AppError::Validation(errors) => {
-                let other: Vec<String> = errors
-                    .0
-                    .iter()
-                    .filter(|f| f.field != "name" && f.field != "url")
-                    .map(ToString::to_string)
-                    .collect();
-                (!other.is_empty()).then(|| other.join("; "))
-            }
-            other => Some(other.to_string()),
-        })
+        error().and_then(|e| footer_error(e, |f| f == "name" || f == "url"))
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
