@@ -118,10 +118,12 @@ pub struct RelationshipRow {
     pub secondary_status: ServerStatus,
     /// Scopes of the relationship whose Failover Config Sync Status shows an error.
     pub sync_errors: usize,
-    /// The servers are Kea (its HA hook): the relationship holds every scope of both, Partner
-    /// Down is Kea's own decision, and a partner can be put in maintenance.
-    #[serde(default)]
-    pub kea: bool,
+    /// What the primary's kind of server offers (its driver's capability flags): Partner Down
+    /// by hand; maintenance of a partner; a relationship holding chosen scopes (when false it
+    /// holds every scope of both servers, as Kea's HA does).
+    pub partner_down: bool,
+    pub maintenance: bool,
+    pub failover_per_scope: bool,
 }
 
 impl RelationshipRow {

@@ -255,8 +255,8 @@ fn RelationshipLine(
             }
         )
     };
-    // Kea goes to partner-down by itself; it offers maintenance by hand instead.
-    let down_on = if row.kea {
+    // Some servers (Kea) go to partner-down by themselves and offer maintenance instead.
+    let down_on = if !row.partner_down {
         None
     } else if interrupted(&row.primary_status) {
         Some(r.primary_server.to_string())
@@ -270,15 +270,13 @@ fn RelationshipLine(
     let for_edit = r.clone();
     let sync_class = if row.sync_errors > 0 { "not-ok" } else { "" };
     let scope_list = scopes.clone();
-    let kea = row.kea;
-    let maintenance = kea.then(|| maintenance_buttons(&row, maintain));
+    let per_scope = row.failover_per_scope;
+    let maintenance = row.maintenance.then(|| maintenance_buttons(&row, maintain));
     let on_delete = {
         let (name, primary) = (name.clone(), primary.clone());
         move |_| {
-            let question = if kea {
-                format!(
-                    "Delete relationship {name}? Kea's HA hook is removed from both servers; their scopes stay on both."
-                )
+            let question = if !per_scope {
+                format!("Delete relationship {name} from both servers? Their scopes stay on both.")
             } else if scope_list.is_empty() {
                 format!("Delete relationship {name} from both servers?")
             } else {
@@ -374,7 +372,7 @@ const SHOWN_AT_FIELD: [&str; 11] = [
     "shared_secret",
 ];
 
-/// Kea's maintenance: while one server is `partner-in-maintenance`, End maintenance on it;
+/// Maintenance (Kea): while one server is `partner-in-maintenance`, End maintenance on it;
 /// otherwise one server can be put in maintenance, its partner serving every client.
 fn maintenance_buttons(row: &RelationshipRow, maintain: ServerAction<SetMaintenance>) -> AnyView {
     let r = &row.relationship;

@@ -29,10 +29,9 @@ impl Tandem {
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
         let collected = self.failover_reports(&servers).await;
-        let kea: std::collections::HashSet<&ServerName> = servers
+        let capabilities: std::collections::HashMap<&ServerName, _> = servers
             .iter()
-            .filter(|s| s.kind == store::servers::ServerKind::Kea)
-            .map(|s| &s.name)
+            .map(|s| (&s.name, self.drivers.for_server(s).capabilities()))
             .collect();
         let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
         for answer in collected.values() {
@@ -72,7 +71,15 @@ impl Tandem {
                             .iter()
                             .filter(|s| errors.contains_key(&(r.name.clone(), s.to_string())))
                             .count(),
-                        kea: kea.contains(&r.primary_server),
+                        partner_down: capabilities
+                            .get(&r.primary_server)
+                            .is_none_or(|c| c.partner_down),
+                        maintenance: capabilities
+                            .get(&r.primary_server)
+                            .is_some_and(|c| c.maintenance),
+                        failover_per_scope: capabilities
+                            .get(&r.primary_server)
+                            .is_none_or(|c| c.failover_per_scope),
                     });
             }
         }
