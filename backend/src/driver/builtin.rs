@@ -121,6 +121,20 @@ impl BuiltinDriver {
     }
 }
 
+impl BuiltinDriver {
+    pub const CAPABILITIES: Capabilities = Capabilities {
+        product: "the built-in server",
+        reservation_edits: true,
+        service_control: true,
+        partner_down: true,
+        maintenance: false,
+        failover_per_scope: true,
+        load_balance_split: true,
+        standby_reserve: true,
+        message_auth: true,
+    };
+}
+
 #[async_trait]
 impl DhcpDriver for BuiltinDriver {
     fn server(&self) -> &ServerName {
@@ -128,17 +142,7 @@ impl DhcpDriver for BuiltinDriver {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            product: "the built-in server",
-            reservation_edits: true,
-            service_control: true,
-            partner_down: true,
-            maintenance: false,
-            failover_per_scope: true,
-            load_balance_split: true,
-            standby_reserve: true,
-            message_auth: true,
-        }
+        Self::CAPABILITIES
     }
 
     async fn revision(&self) -> Result<Option<String>, DriverError> {

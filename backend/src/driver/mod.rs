@@ -200,6 +200,14 @@ impl Drivers {
         kea::KeaDriver::new(name.clone(), url.to_string(), self.client.clone())
     }
 
+    /// What a kind of server can do, without reaching one.
+    pub fn capabilities(kind: ServerKind) -> Capabilities {
+        match kind {
+            ServerKind::Builtin => BuiltinDriver::CAPABILITIES,
+            ServerKind::Kea => kea::KeaDriver::CAPABILITIES,
+        }
+    }
+
     pub fn for_server(&self, record: &ServerRecord) -> Arc<dyn DhcpDriver> {
         match record.kind {
             ServerKind::Builtin => Arc::new(BuiltinDriver::new(

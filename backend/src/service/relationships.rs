@@ -31,7 +31,7 @@ impl Tandem {
         let collected = self.failover_reports(&servers).await;
         let capabilities: std::collections::HashMap<&ServerName, _> = servers
             .iter()
-            .map(|s| (&s.name, self.drivers.for_server(s).capabilities()))
+            .map(|s| (&s.name, crate::driver::Drivers::capabilities(s.kind)))
             .collect();
         let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
         for answer in collected.values() {

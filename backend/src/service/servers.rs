@@ -1,7 +1,8 @@
 //! DHCP Servers, Server Properties (take a server offline and back) and the Dashboard.
 
 use super::{Caller, ServiceError, Tandem};
-use crate::driver::{DhcpDriver, DriverError};
+use crate::driver::{DhcpDriver, DriverError, Drivers};
+use crate::store::servers::ServerKind;
 use crate::store::{self, inventory};
 use tandem_core::ServerName;
 use tandem_core::access::Permission;
@@ -61,7 +62,8 @@ impl Tandem {
         let rows = lines
             .into_iter()
             .map(|l| ServerRow {
-                service_control: l.kind == "builtin",
+                service_control: ServerKind::parse(&l.kind)
+                    .is_some_and(|k| Drivers::capabilities(k).service_control),
                 name: l.name,
                 kind: l.kind,
                 unreachable: l.unreachable,

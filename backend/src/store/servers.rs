@@ -18,14 +18,17 @@ impl ServerKind {
         }
     }
 
-    fn from_db(s: &str) -> Result<Self, sqlx::Error> {
+    pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "builtin" => Ok(Self::Builtin),
-            "kea" => Ok(Self::Kea),
-            other => Err(sqlx::Error::Decode(
-                format!("unknown server kind '{other}'").into(),
-            )),
+            "builtin" => Some(Self::Builtin),
+            "kea" => Some(Self::Kea),
+            _ => None,
         }
+    }
+
+    fn from_db(s: &str) -> Result<Self, sqlx::Error> {
+        Self::parse(s)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown server kind '{s}'").into()))
     }
 }
 

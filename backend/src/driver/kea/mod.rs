@@ -307,6 +307,20 @@ impl KeaDriver {
     }
 }
 
+impl KeaDriver {
+    pub const CAPABILITIES: Capabilities = Capabilities {
+        product: "Kea",
+        reservation_edits: true,
+        service_control: false,
+        partner_down: false,
+        maintenance: true,
+        failover_per_scope: false,
+        load_balance_split: false,
+        standby_reserve: false,
+        message_auth: false,
+    };
+}
+
 #[async_trait]
 impl DhcpDriver for KeaDriver {
     fn server(&self) -> &ServerName {
@@ -314,17 +328,7 @@ impl DhcpDriver for KeaDriver {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            product: "Kea",
-            reservation_edits: true,
-            service_control: false,
-            partner_down: false,
-            maintenance: true,
-            failover_per_scope: false,
-            load_balance_split: false,
-            standby_reserve: false,
-            message_auth: false,
-        }
+        Self::CAPABILITIES
     }
 
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
