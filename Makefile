@@ -20,10 +20,12 @@ build-release: setup
 build: setup
 	scripts/build.sh
 
-# Where PostgreSQL is installed, its tests run against a fresh database (skipped otherwise).
+# Where PostgreSQL is installed, its tests run against a fresh database (skipped otherwise);
+# the Kea tests run on a Kea 2.2 pair and on Kea 3.0 pairs from the root kea3-root.sh keeps.
 test-rust:
 	scripts/setup.sh --test
-	url=$$(scripts/test-postgres.sh) && TANDEM_TEST_POSTGRES_URL="$$url" cargo test --workspace --exclude frontend
+	url=$$(scripts/test-postgres.sh) && kea3=$$(scripts/kea3-root.sh) && \
+	  TANDEM_TEST_POSTGRES_URL="$$url" TANDEM_KEA3_ROOT="$$kea3" cargo test --workspace --exclude frontend
 
 # Uses the `tandem` binary that `cargo test` built (same features: no second build).
 test-browser: test-rust

@@ -2,7 +2,8 @@
 # Prepares a PostgreSQL database for the tests that run Tandem on PostgreSQL (the scale-out
 # path) and prints its URL. Uses the machine's PostgreSQL cluster (Debian's postgresql-15, as on
 # this project's machines): starts it if it is stopped, and makes a fresh database
-# `tandem_test` owned by a role `tandem_test`. Prints nothing when PostgreSQL is not installed
+# `tandem_test` owned by a role `tandem_test`, which may create databases (the Kea tests make
+# Kea's hosts databases with it). Prints nothing when PostgreSQL is not installed
 # (those tests then say they were skipped).
 set -euo pipefail
 command -v pg_ctlcluster >/dev/null || exit 0
@@ -27,7 +28,7 @@ DO \$\$ BEGIN
     CREATE ROLE tandem_test LOGIN;
   END IF;
 END \$\$;
-ALTER ROLE tandem_test PASSWORD '$password';
+ALTER ROLE tandem_test PASSWORD '$password' CREATEDB;
 CREATE DATABASE tandem_test OWNER tandem_test;
 SQL
 echo "postgres://tandem_test:$password@127.0.0.1:$port/tandem_test"

@@ -169,6 +169,7 @@ pub async fn build(
                 &inventory::ServerSnapshot {
                     server: name,
                     revision: None,
+                    write_method: None,
                     answer: Ok((&scopes, &reports)),
                 },
             )

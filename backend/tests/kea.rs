@@ -1,7 +1,14 @@
-//! Tandem against a real ISC Kea DHCPv4 pair (Debian's kea-dhcp4-server and kea-ctrl-agent):
-//! two servers in HA load-balancing with their control agents on loopback, in a temporary
-//! folder, stopped when the test ends. Results are checked with `config-get` on each Kea server
-//! directly, not only through Tandem. Without Kea installed, the tests say so and are skipped.
+//! Tandem against real ISC Kea DHCPv4 pairs, each test on every kind of pair Tandem supports:
+//! - Kea 2.2 (Debian 12's kea-dhcp4-server and kea-ctrl-agent): control agents on loopback, no
+//!   host or subnet commands, so every write is a `config-set`, one partner at a time;
+//! - Kea 3.0 (Debian unstable's, from the root `scripts/kea3-root.sh` prepares, run with
+//!   chroot): HTTP control sockets on kea-dhcp4 itself, HA with its own listeners, the host and
+//!   subnet commands; reservations in the configuration file, or in a PostgreSQL hosts
+//!   database per server (schema by `kea-admin db-init pgsql`), or in one database both share.
+//!
+//! Each pair runs in a temporary folder and is stopped when its test ends. Results are checked
+//! on each Kea server directly, not only through Tandem. A kind of pair this machine cannot run
+//! says so loudly and is skipped (`make test` prepares them all).
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -14,7 +21,7 @@ use tandem_core::drift::DriftStatus;
 use tandem_core::failover_rules::NewRelationship;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::{ScopeQuery, ServerStatus, SyncFilter};
+use tandem_core::views::{ReplicationOutcome, ScopeQuery, ServerStatus, SyncFilter};
 use tandem_core::{ScopeId, ServerName};
 
 const KEA: &str = "/usr/sbin/kea-dhcp4";
@@ -22,15 +29,67 @@ const AGENT: &str = "/usr/sbin/kea-ctrl-agent";
 const HOOKS: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
 const NAMES: [&str; 2] = ["kea1.tandem.test", "kea2.tandem.test"];
 
-fn kea_installed() -> bool {
-    let here = Path::new(KEA).exists() && Path::new(AGENT).exists();
-    if !here {
-        eprintln!(
-            "\n*** SKIPPED: Kea is not installed ({KEA}, {AGENT}); `scripts/setup.sh --test` \
-             installs it ***\n"
-        );
+/// The kinds of pair the tests run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    Kea22,
+    Kea3,
+    /// Kea 3 with a PostgreSQL hosts database per server.
+    Kea3Db,
+    /// Kea 3 with one PostgreSQL hosts database for both servers.
+    Kea3SharedDb,
+}
+
+impl Flavor {
+    fn kea3(self) -> bool {
+        self != Self::Kea22
     }
-    here
+
+    fn database(self) -> bool {
+        matches!(self, Self::Kea3Db | Self::Kea3SharedDb)
+    }
+
+    /// Where Kea 3 is, when this machine can run it.
+    fn kea3_root() -> Option<PathBuf> {
+        let root = std::env::var_os("TANDEM_KEA3_ROOT")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/tandem/kea3-root"))
+            })?;
+        root.join(".tandem-complete").exists().then_some(root)
+    }
+
+    /// Whether this kind of pair can run here; says loudly why not.
+    fn available(self) -> bool {
+        let why = match self {
+            Self::Kea22 if !(Path::new(KEA).exists() && Path::new(AGENT).exists()) => Some(
+                format!("Kea 2.2 is not installed ({KEA}, {AGENT}); `scripts/setup.sh --test` installs it"),
+            ),
+            Self::Kea22 => None,
+            _ if Self::kea3_root().is_none() => Some(
+                "the Kea 3 root is missing; `scripts/kea3-root.sh` prepares it (make test does)"
+                    .to_string(),
+            ),
+            _ if not_root() => Some("running Kea 3 from its root needs chroot, as root".into()),
+            _ if self.database() && std::env::var("TANDEM_TEST_POSTGRES_URL").is_err() => Some(
+                "no PostgreSQL for Kea's hosts database (TANDEM_TEST_POSTGRES_URL; make test sets it)"
+                    .into(),
+            ),
+            _ => None,
+        };
+        if let Some(why) = &why {
+            eprintln!("\n*** SKIPPED ({self:?}): {why} ***\n");
+        }
+        why.is_none()
+    }
+}
+
+fn not_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() != "0")
+        .unwrap_or(true)
 }
 
 fn free_port() -> u16 {
@@ -41,24 +100,117 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A Kea pair: each server with its control agent, in its own folder.
+/// A Kea pair: each server in its own folder (with its control agent on Kea 2.2).
 struct Pair {
+    flavor: Flavor,
     _dir: tempfile::TempDir,
-    processes: Vec<Child>,
+    /// Per server: its processes, kea-dhcp4 first.
+    processes: Vec<Vec<Child>>,
+    /// Where Tandem (and the tests) reach each server's control channel.
     urls: [String; 2],
+    /// Each server's folder, as this machine sees it.
     folders: [PathBuf; 2],
+    /// Each server's folder as Kea sees it (inside its root on Kea 3).
+    inner: [PathBuf; 2],
+    root: Option<PathBuf>,
+    /// The hosts databases made for this pair (dropped with it).
+    databases: Vec<String>,
 }
 
 impl Drop for Pair {
     fn drop(&mut self) {
-        for p in &mut self.processes {
+        for p in self.processes.iter_mut().flatten() {
             let _ = p.kill();
             let _ = p.wait();
+        }
+        if !self.databases.is_empty()
+            && let Ok(url) = std::env::var("TANDEM_TEST_POSTGRES_URL")
+        {
+            let databases = std::mem::take(&mut self.databases);
+            // A runtime of its own: the test's is shutting down.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Runtime::new().unwrap().block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
+                        for db in databases {
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+                                .execute(&mut conn)
+                                .await;
+                        }
+                    }
+                })
+            })
+            .join();
         }
     }
 }
 
-fn dhcp4_config(dir: &Path, me: usize, urls: &[String; 2]) -> Value {
+/// A PostgreSQL hosts database for Kea: made fresh, its schema by `kea-admin db-init pgsql`.
+struct HostsDb {
+    name: String,
+    host: String,
+    port: u16,
+    user: String,
+    password: String,
+}
+
+impl HostsDb {
+    async fn create(root: &Path, name: &str) -> Self {
+        use sqlx::Connection;
+        let url = std::env::var("TANDEM_TEST_POSTGRES_URL").unwrap();
+        let parsed = reqwest::Url::parse(&url).unwrap();
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let db = Self {
+            name: name.to_string(),
+            host: parsed.host_str().unwrap().to_string(),
+            port: parsed.port().unwrap_or(5432),
+            user: parsed.username().to_string(),
+            password: parsed.password().unwrap().to_string(),
+        };
+        let out = Command::new("chroot")
+            .arg(root)
+            .args([
+                "/usr/sbin/kea-admin",
+                "db-init",
+                "pgsql",
+                "-h",
+                &db.host,
+                "-P",
+            ])
+            .arg(db.port.to_string())
+            .args(["-u", &db.user, "-p", &db.password, "-n", name])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "kea-admin db-init: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        db
+    }
+
+    fn config(&self) -> Value {
+        json!({ "type": "postgresql", "name": self.name, "host": self.host, "port": self.port,
+                "user": self.user, "password": self.password })
+    }
+}
+
+/// The seed's reservation, on every pair.
+fn seed_host() -> Value {
+    json!({ "ip-address": "10.0.0.99", "hw-address": "aa:bb:cc:dd:ee:ff", "hostname": "test" })
+}
+
+/// Kea 2.2: a unix control socket for the control agent; hooks by path.
+fn kea22_config(dir: &Path, me: usize, urls: &[String; 2]) -> Value {
     json!({ "Dhcp4": {
         "interfaces-config": { "interfaces": [] },
         "control-socket": { "socket-type": "unix", "socket-name": dir.join("kea4.sock") },
@@ -77,7 +229,7 @@ fn dhcp4_config(dir: &Path, me: usize, urls: &[String; 2]) -> Value {
         ],
         "subnet4": [ {
             "id": 1, "subnet": "10.0.0.0/24", "pools": [ { "pool": "10.0.0.1 - 10.0.0.254" } ],
-            "reservations": [ { "ip-address": "10.0.0.99", "hw-address": "aa:bb:cc:dd:ee:ff", "hostname": "test" } ]
+            "reservations": [ seed_host() ]
         } ],
         "loggers": [ { "name": "kea-dhcp4", "output_options": [ { "output": dir.join("dhcp4.log") } ], "severity": "WARN" } ]
     } })
@@ -91,7 +243,58 @@ fn agent_config(dir: &Path, port: u16) -> Value {
     } })
 }
 
-/// Sends a command to a Kea server's control agent and returns its first answer.
+/// Kea 3, by its own rules: control sockets on kea-dhcp4 itself (HTTP for Tandem, unix too),
+/// file names without folders for sockets, leases, logs and hooks (their folders come from
+/// KEA_*_DIR); HA peers on listeners of their own.
+fn kea3_config(
+    me: usize,
+    control_port: u16,
+    ha_urls: &[String; 2],
+    hosts: Option<&HostsDb>,
+) -> Value {
+    let mut hooks = vec![
+        json!({ "library": "libdhcp_lease_cmds.so" }),
+        json!({ "library": "libdhcp_host_cmds.so" }),
+        json!({ "library": "libdhcp_subnet_cmds.so" }),
+    ];
+    if hosts.is_some() {
+        hooks.push(json!({ "library": "libdhcp_pgsql.so" }));
+    }
+    hooks.push(
+        json!({ "library": "libdhcp_ha.so", "parameters": { "high-availability": [ {
+        "this-server-name": NAMES[me], "mode": "load-balancing",
+        "heartbeat-delay": 1000, "max-response-delay": 3000, "max-ack-delay": 5000,
+        "max-unacked-clients": 0,
+        "peers": [
+            { "name": NAMES[0], "url": ha_urls[0], "role": "primary", "auto-failover": true },
+            { "name": NAMES[1], "url": ha_urls[1], "role": "secondary", "auto-failover": true }
+        ] } ] } }),
+    );
+    let mut subnet = json!({
+        "id": 1, "subnet": "10.0.0.0/24", "pools": [ { "pool": "10.0.0.1 - 10.0.0.254" } ]
+    });
+    if hosts.is_none() {
+        subnet["reservations"] = json!([seed_host()]);
+    }
+    let mut config = json!({ "Dhcp4": {
+        "interfaces-config": { "interfaces": [] },
+        "control-sockets": [
+            { "socket-type": "http", "socket-address": "127.0.0.1", "socket-port": control_port },
+            { "socket-type": "unix", "socket-name": "kea4.sock" }
+        ],
+        "lease-database": { "type": "memfile", "persist": true, "name": "leases.csv" },
+        "valid-lifetime": 691200,
+        "hooks-libraries": hooks,
+        "subnet4": [ subnet ],
+        "loggers": [ { "name": "kea-dhcp4", "output-options": [ { "output": "dhcp4.log" } ], "severity": "WARN" } ]
+    } });
+    if let Some(db) = hosts {
+        config["Dhcp4"]["hosts-database"] = db.config();
+    }
+    config
+}
+
+/// Sends a command to a Kea server's control channel and returns its first answer.
 async fn kea(url: &str, command: &str, arguments: Option<Value>) -> Value {
     let mut body = json!({ "command": command, "service": ["dhcp4"] });
     if let Some(a) = arguments {
@@ -115,91 +318,192 @@ async fn config_get(url: &str) -> Value {
     a["arguments"]["Dhcp4"].clone()
 }
 
-/// The reservations' addresses in the first subnet, in address order.
+/// The reservations' addresses in the first subnet of a configuration, in address order.
 fn reservation_ips(config: &Value) -> Vec<String> {
-    let mut ips: Vec<std::net::Ipv4Addr> = config["subnet4"][0]["reservations"]
-        .as_array()
-        .unwrap()
+    sorted_ips(config["subnet4"][0]["reservations"].as_array().unwrap())
+}
+
+fn sorted_ips(hosts: &[Value]) -> Vec<String> {
+    let mut ips: Vec<std::net::Ipv4Addr> = hosts
         .iter()
-        .map(|r| r["ip-address"].as_str().unwrap().parse().unwrap())
+        .filter_map(|r| r["ip-address"].as_str())
+        .map(|a| a.parse().unwrap())
         .collect();
     ips.sort();
     ips.iter().map(ToString::to_string).collect()
 }
 
 impl Pair {
-    fn spawn(dir: &Path, program: &str, config: &Path) -> Child {
-        Command::new(program)
+    fn spawn(&self, i: usize, program: &str, config: &Path) -> Child {
+        let dir = &self.folders[i];
+        let inner = &self.inner[i];
+        let out =
+            std::fs::File::create(dir.join(format!("{}.out", program.replace('/', "_")))).unwrap();
+        let mut command = match &self.root {
+            Some(root) => {
+                let mut c = Command::new("chroot");
+                c.arg(root).arg(program);
+                for var in [
+                    "KEA_DHCP_DATA_DIR",
+                    "KEA_LOG_FILE_DIR",
+                    "KEA_CONTROL_SOCKET_DIR",
+                ] {
+                    c.env(var, inner);
+                }
+                c
+            }
+            None => Command::new(program),
+        };
+        command
             .arg("-c")
             .arg(config)
-            .env("KEA_PIDFILE_DIR", dir)
-            .env("KEA_LOCKFILE_DIR", dir)
+            .env("KEA_PIDFILE_DIR", inner)
+            .env("KEA_LOCKFILE_DIR", inner)
             .current_dir(dir)
-            .stdout(
-                std::fs::File::create(dir.join(format!("{program}.out").replace('/', "_")))
-                    .unwrap(),
-            )
+            .stdout(out)
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap()
     }
 
-    /// Starts both servers and agents, and waits until both report `load-balancing`.
-    async fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+    /// Starts both servers (and agents on Kea 2.2), and waits until both report
+    /// `load-balancing`.
+    async fn start(flavor: Flavor) -> Self {
+        let root = flavor.kea3().then(|| Flavor::kea3_root().unwrap());
+        let dir = match &root {
+            Some(root) => {
+                std::fs::create_dir_all(root.join("tmp")).unwrap();
+                tempfile::tempdir_in(root.join("tmp")).unwrap()
+            }
+            None => tempfile::tempdir().unwrap(),
+        };
+        let folders = [dir.path().join("kea1"), dir.path().join("kea2")];
+        let inner = folders.clone().map(|f| match &root {
+            Some(root) => Path::new("/").join(f.strip_prefix(root).unwrap()),
+            None => f,
+        });
         let ports = [free_port(), free_port()];
         let urls = ports.map(|p| format!("http://127.0.0.1:{p}/"));
-        let folders = [dir.path().join("kea1"), dir.path().join("kea2")];
-        let mut processes = Vec::new();
-        for (i, folder) in folders.iter().enumerate() {
-            std::fs::create_dir_all(folder).unwrap();
-            let dhcp4 = folder.join("kea-dhcp4.conf");
-            let agent = folder.join("kea-ctrl-agent.conf");
-            std::fs::write(&dhcp4, dhcp4_config(folder, i, &urls).to_string()).unwrap();
-            std::fs::write(&agent, agent_config(folder, ports[i]).to_string()).unwrap();
-            processes.push(Self::spawn(folder, KEA, &dhcp4));
-            processes.push(Self::spawn(folder, AGENT, &agent));
-        }
-        let pair = Self {
+        let mut pair = Self {
+            flavor,
             _dir: dir,
-            processes,
+            processes: Vec::new(),
             urls,
             folders,
+            inner,
+            root,
+            databases: Vec::new(),
         };
-        for url in &pair.urls {
-            let mut state = String::new();
-            for _ in 0..100 {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                let Ok(answer) = reqwest::Client::new()
-                    .post(url)
-                    .json(&json!({ "command": "ha-heartbeat", "service": ["dhcp4"] }))
-                    .send()
-                    .await
-                else {
-                    continue;
-                };
-                let Ok(answer) = answer.json::<Vec<Value>>().await else {
-                    continue;
-                };
-                state = answer[0]["arguments"]["state"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                if state == "load-balancing" {
-                    break;
+        let tag = format!("kea_hosts_{}_{}", std::process::id(), free_port());
+        let mut dbs = Vec::new();
+        match flavor {
+            Flavor::Kea3Db => {
+                for i in 0..2 {
+                    let db =
+                        HostsDb::create(pair.root.as_ref().unwrap(), &format!("{tag}_{i}")).await;
+                    pair.databases.push(db.name.clone());
+                    dbs.push(db);
                 }
             }
-            assert_eq!(
-                state, "load-balancing",
-                "Kea at {url} did not reach load-balancing"
-            );
+            Flavor::Kea3SharedDb => {
+                let db = HostsDb::create(pair.root.as_ref().unwrap(), &tag).await;
+                pair.databases.push(db.name.clone());
+                dbs.push(db);
+            }
+            _ => {}
+        }
+        let ha_urls = [free_port(), free_port()].map(|p| format!("http://127.0.0.1:{p}/"));
+        for (i, port) in ports.into_iter().enumerate() {
+            let folder = pair.folders[i].clone();
+            std::fs::create_dir_all(&folder).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o750)).unwrap();
+            let conf = folder.join("kea-dhcp4.conf");
+            let inner_conf = pair.inner[i].join("kea-dhcp4.conf");
+            let mut processes = Vec::new();
+            if flavor.kea3() {
+                let db = dbs.get(i).or(dbs.first());
+                std::fs::write(&conf, kea3_config(i, port, &ha_urls, db).to_string()).unwrap();
+                processes.push(pair.spawn(i, KEA, &inner_conf));
+            } else {
+                std::fs::write(&conf, kea22_config(&folder, i, &pair.urls).to_string()).unwrap();
+                let agent = folder.join("kea-ctrl-agent.conf");
+                std::fs::write(&agent, agent_config(&folder, port).to_string()).unwrap();
+                processes.push(pair.spawn(i, KEA, &conf));
+                processes.push(pair.spawn(i, AGENT, &agent));
+            }
+            pair.processes.push(processes);
+        }
+        for i in 0..2 {
+            pair.wait_state(i, "load-balancing").await;
+        }
+        // The seed's reservation, in the hosts database(s).
+        if flavor.database() {
+            let servers = if flavor == Flavor::Kea3SharedDb { 1 } else { 2 };
+            for url in &pair.urls[..servers] {
+                let added = kea(
+                    url,
+                    "reservation-add",
+                    Some(
+                        json!({ "reservation": { "subnet-id": 1, "hw-address": "aa:bb:cc:dd:ee:ff",
+                        "ip-address": "10.0.0.99", "hostname": "test" } }),
+                    ),
+                )
+                .await;
+                assert_eq!(added["result"], 0, "{added}");
+            }
         }
         pair
     }
 
-    /// Stops server `i`'s DHCPv4 service (its control agent stays, and says it cannot reach it).
+    /// The addresses reserved in subnet 1 of server `i`, asked of Kea directly (its host
+    /// commands on Kea 3, wherever it keeps them; its configuration on Kea 2.2).
+    async fn reserved(&self, i: usize) -> Vec<String> {
+        if self.flavor.kea3() {
+            let all = kea(
+                &self.urls[i],
+                "reservation-get-all",
+                Some(json!({ "subnet-id": 1 })),
+            )
+            .await;
+            sorted_ips(all["arguments"]["hosts"].as_array().unwrap())
+        } else {
+            reservation_ips(&config_get(&self.urls[i]).await)
+        }
+    }
+
+    /// A reservation added on server `i` behind Tandem's back: by its host commands on Kea 3
+    /// (into its hosts database where it has one), by a config-set on Kea 2.2.
+    async fn add_outside(&self, i: usize, host: Value) {
+        let url = &self.urls[i];
+        let answer = if self.flavor.kea3() {
+            let mut host = host;
+            host["subnet-id"] = json!(1);
+            let target = if self.flavor.database() {
+                "database"
+            } else {
+                "memory"
+            };
+            kea(
+                url,
+                "reservation-add",
+                Some(json!({ "reservation": host, "operation-target": target })),
+            )
+            .await
+        } else {
+            let mut config = config_get(url).await;
+            config["subnet4"][0]["reservations"]
+                .as_array_mut()
+                .unwrap()
+                .push(host);
+            kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await
+        };
+        assert_eq!(answer["result"], 0, "{answer}");
+    }
+
+    /// Stops server `i`'s DHCPv4 service (a control agent stays, and says it cannot reach it).
     fn stop_dhcp4(&mut self, i: usize) {
-        let p = &mut self.processes[2 * i];
+        let p = &mut self.processes[i][0];
         p.kill().unwrap();
         p.wait().unwrap();
     }
@@ -207,10 +511,17 @@ impl Pair {
     /// Starts server `i`'s DHCPv4 service again, from its configuration file, and waits until
     /// it answers.
     async fn start_dhcp4(&mut self, i: usize) {
-        let folder = &self.folders[i];
-        self.processes[2 * i] = Self::spawn(folder, KEA, &folder.join("kea-dhcp4.conf"));
+        let conf = self.inner[i].join("kea-dhcp4.conf");
+        self.processes[i][0] = self.spawn(i, KEA, &conf);
         for _ in 0..100 {
-            if kea(&self.urls[i], "config-get", None).await["result"] == 0 {
+            if let Ok(answer) = reqwest::Client::new()
+                .post(&self.urls[i])
+                .json(&json!({ "command": "config-get", "service": ["dhcp4"] }))
+                .send()
+                .await
+                && let Ok(answer) = answer.json::<Vec<Value>>().await
+                && answer[0]["result"] == 0
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -222,16 +533,31 @@ impl Pair {
     async fn wait_state(&self, i: usize, want: &str) {
         let mut state = String::new();
         for _ in 0..150 {
-            state = kea(&self.urls[i], "ha-heartbeat", None).await["arguments"]["state"]
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let Ok(answer) = reqwest::Client::new()
+                .post(&self.urls[i])
+                .json(&json!({ "command": "ha-heartbeat", "service": ["dhcp4"] }))
+                .send()
+                .await
+            else {
+                continue;
+            };
+            let Ok(answer) = answer.json::<Vec<Value>>().await else {
+                continue;
+            };
+            state = answer[0]["arguments"]["state"]
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
             if state == want {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        panic!("Kea {i} is {state}, not {want}");
+        let log = std::fs::read_to_string(self.folders[i].join("dhcp4.log")).unwrap_or_default();
+        panic!(
+            "{:?} Kea {i} at {} is {state:?}, not {want}; its log:\n{log}",
+            self.flavor, self.urls[i]
+        );
     }
 
     /// A Tandem whose servers are this pair.
@@ -254,16 +580,47 @@ impl Pair {
     }
 }
 
+/// Runs a test on each kind of pair, as tests of their own.
+macro_rules! on_every_pair {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            use super::Flavor;
+            #[tokio::test]
+            async fn kea_2_2() {
+                if Flavor::Kea22.available() {
+                    super::$test(Flavor::Kea22).await;
+                }
+            }
+            #[tokio::test]
+            async fn kea_3_0() {
+                if Flavor::Kea3.available() {
+                    super::$test(Flavor::Kea3).await;
+                }
+            }
+        }
+    )*};
+}
+
 fn admin() -> Caller {
     Caller::local("kea-test")
 }
 
+on_every_pair!(
+    a_kea_pair_is_read_replicated_to_and_checked_for_drift,
+    relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained,
+    a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated,
+);
+
+/// Kea 3 with reservations in a hosts database, one per server.
 #[tokio::test]
-async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
-    if !kea_installed() {
-        return;
+async fn a_kea_3_pair_with_hosts_databases_is_read_replicated_to_and_checked_for_drift() {
+    if Flavor::Kea3Db.available() {
+        a_kea_pair_is_read_replicated_to_and_checked_for_drift(Flavor::Kea3Db).await;
     }
-    let pair = Pair::start().await;
+}
+
+async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
     let db = tempfile::tempdir().unwrap();
     let t = pair.tandem(db.path()).await;
     let (kea1, kea2) = (
@@ -348,17 +705,53 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
         .create_reservation(&admin(), &kea1, scope, &new)
         .await
         .unwrap();
-    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    assert_eq!(
+        outcome.replication,
+        ReplicationOutcome::Replicated {
+            partner: kea2.clone()
+        }
+    );
+    // Both serve at once: Kea 3 was never reloaded (host commands), Kea 2.2 was written one
+    // partner at a time, each waited for until it served again.
     for url in &pair.urls {
-        assert_eq!(
-            reservation_ips(&config_get(url).await),
-            ["10.0.0.99", "10.0.0.100"]
-        );
+        let state = kea(url, "ha-heartbeat", None).await["arguments"]["state"].clone();
+        assert_eq!(state, "load-balancing", "{flavor:?} {url}");
     }
-    // And saved to each server's configuration file (config-write).
-    for folder in &pair.folders {
+    for i in 0..2 {
+        assert_eq!(pair.reserved(i).await, ["10.0.0.99", "10.0.0.100"]);
+    }
+    for (folder, url) in pair.folders.iter().zip(&pair.urls) {
         let saved = std::fs::read_to_string(folder.join("kea-dhcp4.conf")).unwrap();
-        assert!(saved.contains("10.0.0.100"), "{saved}");
+        if flavor.database() {
+            // In each server's hosts database, durable by itself; never in its file.
+            assert!(!saved.contains("10.0.0.100"), "{saved}");
+            let found = kea(
+                url,
+                "reservation-get",
+                Some(json!({ "subnet-id": 1, "ip-address": "10.0.0.100", "operation-target": "database" })),
+            )
+            .await;
+            assert_eq!(
+                found["arguments"]["hw-address"], "00:15:5d:a7:66:02",
+                "{found}"
+            );
+        } else {
+            // Saved to each server's configuration file (config-write).
+            assert!(saved.contains("10.0.0.100"), "{saved}");
+        }
+    }
+    // Server Properties says how each server is written.
+    let servers = t.list_servers(&admin(), &Default::default()).await.unwrap();
+    for row in &servers.rows {
+        let method = row.write_method.clone().unwrap_or_default();
+        let expected = match flavor {
+            Flavor::Kea22 => "config-set for every change, one partner at a time",
+            Flavor::Kea3 => {
+                "reservations by reservation-add/update/del in memory, then config-write"
+            }
+            _ => "reservations by reservation-add/update/del in its postgresql hosts database",
+        };
+        assert!(method.contains(expected), "{flavor:?}: {method}");
     }
 
     // Bad input never reaches Kea: refused by field.
@@ -367,26 +760,35 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
         client_id: "00155DA76603".into(),
         ..Default::default()
     };
-    assert!(
+    let (field, message) = refused(
         t.create_reservation(&admin(), &kea1, scope, &bad)
             .await
-            .is_err()
+            .unwrap_err(),
     );
-    assert_eq!(reservation_ips(&config_get(&pair.urls[0]).await).len(), 2);
+    assert_eq!(field, "ip_address");
+    assert!(message.contains("outside subnet 10.0.0.0/24"), "{message}");
+    // Kea's own rule: anywhere in the subnet, but never its network or broadcast address.
+    for (ip, why) in [("10.0.0.0", "network"), ("10.0.0.255", "broadcast")] {
+        let at_end = NewReservation {
+            ip_address: ip.into(),
+            ..bad.clone()
+        };
+        let (field, message) = refused(
+            t.create_reservation(&admin(), &kea1, scope, &at_end)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "ip_address");
+        assert!(message.contains(why), "{message}");
+    }
+    assert_eq!(pair.reserved(0).await.len(), 2);
 
-    // A config-set behind Tandem's back on kea2: drift, then scope replication from kea1.
-    let mut config = config_get(&pair.urls[1]).await;
-    config["subnet4"][0]["reservations"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({ "ip-address": "10.0.0.150", "hw-address": "00:11:22:33:44:55" }));
-    let set = kea(
-        &pair.urls[1],
-        "config-set",
-        Some(json!({ "Dhcp4": config })),
+    // A change behind Tandem's back on kea2: drift, then scope replication from kea1.
+    pair.add_outside(
+        1,
+        json!({ "ip-address": "10.0.0.150", "hw-address": "00:11:22:33:44:55" }),
     )
     .await;
-    assert_eq!(set["result"], 0, "{set}");
     t.check_drift(&admin()).await.unwrap();
     let drifting = t
         .list_scopes(
@@ -401,10 +803,7 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift() {
     assert_eq!(drifting.total, 2, "{drifting:?}");
     let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
     assert_eq!(replicated.partner, kea2);
-    assert_eq!(
-        reservation_ips(&config_get(&pair.urls[1]).await),
-        ["10.0.0.99", "10.0.0.100"]
-    );
+    assert_eq!(pair.reserved(1).await, ["10.0.0.99", "10.0.0.100"]);
     let view = t
         .list_scopes(&admin(), &ScopeQuery::default())
         .await
@@ -474,12 +873,8 @@ fn scope_input(id: &str, name: &str) -> ScopeInput {
     }
 }
 
-#[tokio::test]
-async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained() {
-    if !kea_installed() {
-        return;
-    }
-    let pair = Pair::start().await;
+async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
     let db = tempfile::tempdir().unwrap();
     let t = pair.tandem(db.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
@@ -669,12 +1064,8 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained()
     }
 }
 
-#[tokio::test]
-async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated() {
-    if !kea_installed() {
-        return;
-    }
-    let mut pair = Pair::start().await;
+async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor: Flavor) {
+    let mut pair = Pair::start(flavor).await;
     let db = tempfile::tempdir().unwrap();
     let t = pair.tandem(db.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
@@ -708,10 +1099,7 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated() {
     assert!(outcome.replication.is_failure(), "{outcome:?}");
     let text = format!("{:?}", outcome.replication);
     assert!(text.contains(NAMES[1]), "{text}");
-    assert_eq!(
-        reservation_ips(&config_get(&pair.urls[0]).await),
-        ["10.0.0.99", "10.0.0.120"]
-    );
+    assert_eq!(pair.reserved(0).await, ["10.0.0.99", "10.0.0.120"]);
     assert_eq!(sync_errors().await, 1);
     let rows = t.list_relationships(&admin()).await.unwrap();
     assert_eq!(rows[0].sync_errors, 1);
@@ -722,17 +1110,11 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated() {
 
     // Server-level replication, with kea2 back: the change reaches it, the error clears.
     pair.start_dhcp4(1).await;
-    assert_eq!(
-        reservation_ips(&config_get(&pair.urls[1]).await),
-        ["10.0.0.99"]
-    );
+    assert_eq!(pair.reserved(1).await, ["10.0.0.99"]);
     let results = t.replicate_server(&admin(), &kea1).await.unwrap();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].result, Ok(1), "{results:?}");
-    assert_eq!(
-        reservation_ips(&config_get(&pair.urls[1]).await),
-        ["10.0.0.99", "10.0.0.120"]
-    );
+    assert_eq!(pair.reserved(1).await, ["10.0.0.99", "10.0.0.120"]);
     assert_eq!(sync_errors().await, 0);
 
     // A config-set behind Tandem's back on kea2, undone by relationship-level replication.

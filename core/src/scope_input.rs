@@ -107,6 +107,15 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
 impl ScopeInput {
     /// The scope these fields describe, holding `reservations` (an edit keeps the scope's own).
     pub fn parse(&self, reservations: Vec<Reservation>) -> Result<Scope, FieldErrors> {
+        self.parse_on(crate::validate::Placement::InRange, reservations)
+    }
+
+    /// [`Self::parse`] for a server whose reservations follow `placement`.
+    pub fn parse_on(
+        &self,
+        placement: crate::validate::Placement,
+        reservations: Vec<Reservation>,
+    ) -> Result<Scope, FieldErrors> {
         let mut errors = FieldErrors::default();
         let id = errors.take("scope_id", ScopeId::parse(&self.scope_id));
         let prefix = errors.take("subnet_mask", prefix_of(&self.subnet_mask));
@@ -178,7 +187,7 @@ impl ScopeInput {
             reservations,
         };
         scope.sort_reservations();
-        if let Err(more) = crate::validate::scope_is_consistent(&scope) {
+        if let Err(more) = crate::validate::scope_is_consistent_on(placement, &scope) {
             errors.0.extend(more.0);
         }
         errors.into_result().map(|()| scope)

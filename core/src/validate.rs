@@ -53,6 +53,53 @@ impl NewReservation {
     }
 }
 
+/// Where a kind of server lets a reservation's address be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Placement {
+    /// Inside the scope's range (Windows DHCP, and the built-in server after it).
+    InRange,
+    /// Anywhere in the subnet but its network and broadcast addresses, inside a pool or not
+    /// (Kea, whose documentation recommends reservations outside the dynamic pools).
+    InSubnet,
+}
+
+impl Placement {
+    /// Why `ip` cannot be reserved in `scope` under this rule, if it cannot.
+    pub fn refusal(self, scope: &Scope, ip: std::net::Ipv4Addr) -> Option<String> {
+        match self {
+            Self::InRange if !scope.range.contains(ip) => Some(format!(
+                "{ip} is outside scope {} (its range is {} to {})",
+                scope.id,
+                scope.range.start(),
+                scope.range.end()
+            )),
+            Self::InSubnet => {
+                let subnet = scope.subnet();
+                if !subnet.contains(ip) {
+                    Some(format!(
+                        "{ip} is outside subnet {}/{}",
+                        scope.id, scope.prefix_len
+                    ))
+                } else if ip == subnet.start() || ip == subnet.end() {
+                    Some(format!(
+                        "{ip} is the {} address of subnet {}/{}",
+                        if ip == subnet.start() {
+                            "network"
+                        } else {
+                            "broadcast"
+                        },
+                        scope.id,
+                        scope.prefix_len
+                    ))
+                } else {
+                    None
+                }
+            }
+            Self::InRange => None,
+        }
+    }
+}
+
 /// Whether `new` may be added to `scope`: inside the scope's range, and neither its address
 /// nor its client ID already reserved there.
 pub fn reservation_fits(scope: &Scope, new: &Reservation) -> Result<(), FieldErrors> {
@@ -65,13 +112,23 @@ pub fn reservation_fits_except(
     new: &Reservation,
     replacing: Option<std::net::Ipv4Addr>,
 ) -> Result<(), FieldErrors> {
+    reservation_fits_on(Placement::InRange, scope, new, replacing)
+}
+
+/// [`reservation_fits_except`] on a server whose addresses follow `placement`.
+pub fn reservation_fits_on(
+    placement: Placement,
+    scope: &Scope,
+    new: &Reservation,
+    replacing: Option<std::net::Ipv4Addr>,
+) -> Result<(), FieldErrors> {
     let mut others = scope
         .reservations
         .iter()
         .filter(|r| Some(r.ip_address) != replacing);
     let mut errors = FieldErrors::default();
     let at_address = others.clone().find(|r| r.ip_address == new.ip_address);
-    if let Some(e) = address_refusal(scope, new, at_address) {
+    if let Some(e) = address_refusal(placement, scope, new, at_address) {
         errors.0.push(e);
     }
     if let Some(taken) = others.find(|r| r.client_id == new.client_id) {
@@ -82,21 +139,13 @@ pub fn reservation_fits_except(
 
 /// Why `new` cannot have its address in `scope`: outside the range, or `taken` already has it.
 fn address_refusal(
+    placement: Placement,
     scope: &Scope,
     new: &Reservation,
     taken: Option<&Reservation>,
 ) -> Option<FieldError> {
-    if !scope.range.contains(new.ip_address) {
-        return Some(FieldError::new(
-            "ip_address",
-            format!(
-                "{} is outside scope {} (its range is {} to {})",
-                new.ip_address,
-                scope.id,
-                scope.range.start(),
-                scope.range.end()
-            ),
-        ));
+    if let Some(why) = placement.refusal(scope, new.ip_address) {
+        return Some(FieldError::new("ip_address", why));
     }
     taken.map(|taken| {
         FieldError::new(
@@ -122,6 +171,11 @@ fn client_refusal(scope: &Scope, new: &Reservation, taken: &Reservation) -> Fiel
 /// Whether a whole scope is consistent: the rules a server checks before it accepts a scope
 /// (a replication writes whole scopes, so this is what the partner checks).
 pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
+    scope_is_consistent_on(Placement::InRange, scope)
+}
+
+/// [`scope_is_consistent`] on a server whose reservations follow `placement`.
+pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::default();
     if scope.prefix_len > 30 || scope.prefix_len == 0 {
         errors.push("subnet_mask", "the prefix length must be from 1 to 30");
@@ -178,7 +232,7 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
     let mut addresses: std::collections::HashMap<_, &Reservation> = Default::default();
     let mut clients: std::collections::HashMap<MacAddress, &Reservation> = Default::default();
     for r in &scope.reservations {
-        let refusals = address_refusal(scope, r, addresses.get(&r.ip_address).copied())
+        let refusals = address_refusal(placement, scope, r, addresses.get(&r.ip_address).copied())
             .into_iter()
             .chain(
                 clients
@@ -198,7 +252,16 @@ pub fn scope_is_consistent(scope: &Scope) -> Result<(), FieldErrors> {
 /// Whether `scope` may stand on a server beside `others`: consistent in itself, and its subnet
 /// overlapping none of theirs (`others` may include the scope's own previous copy, by ID).
 pub fn scope_fits(others: &[Scope], scope: &Scope) -> Result<(), FieldErrors> {
-    scope_is_consistent(scope)?;
+    scope_fits_on(Placement::InRange, others, scope)
+}
+
+/// [`scope_fits`] on a server whose reservations follow `placement`.
+pub fn scope_fits_on(
+    placement: Placement,
+    others: &[Scope],
+    scope: &Scope,
+) -> Result<(), FieldErrors> {
+    scope_is_consistent_on(placement, scope)?;
     let mut errors = FieldErrors::default();
     for other in others.iter().filter(|o| o.id != scope.id) {
         if other.subnet().overlaps(scope.subnet()) {
@@ -283,6 +346,36 @@ pub(crate) mod tests {
                 .unwrap()
                 .contains("outside scope 10.0.0.0")
         );
+    }
+
+    #[test]
+    fn kea_places_a_reservation_anywhere_in_the_subnet_but_its_ends() {
+        // The seed's range is 10.0.0.1-10.0.0.254; shrink it to a pool of .100-.199.
+        let mut scope = seed_scope();
+        scope.range =
+            crate::IpRange::new("10.0.0.100".parse().unwrap(), "10.0.0.199".parse().unwrap())
+                .unwrap();
+        scope.reservations.clear();
+        let at = |ip: &str| input(ip, "00155DA76602").parse().unwrap();
+        assert!(
+            reservation_fits(&scope, &at("10.0.0.20")).is_err(),
+            "Windows: outside range"
+        );
+        let kea = |ip: &str| reservation_fits_on(Placement::InSubnet, &scope, &at(ip), None);
+        assert_eq!(kea("10.0.0.20"), Ok(()));
+        assert_eq!(kea("10.0.0.150"), Ok(()));
+        for (ip, why) in [
+            ("10.0.0.0", "network address"),
+            ("10.0.0.255", "broadcast address"),
+            ("10.0.1.5", "outside subnet 10.0.0.0/24"),
+        ] {
+            let e = kea(ip).unwrap_err();
+            assert!(e.get("ip_address").unwrap().contains(why), "{ip}: {e}");
+        }
+        // A whole scope replicated to a Kea server follows the same rule.
+        scope.reservations.push(at("10.0.0.20"));
+        assert!(scope_is_consistent(&scope).is_err());
+        assert_eq!(scope_is_consistent_on(Placement::InSubnet, &scope), Ok(()));
     }
 
     #[test]

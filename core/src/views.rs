@@ -54,6 +54,9 @@ pub enum ReplicationOutcome {
     NotInFailover,
     /// Applied on the partner too.
     Replicated { partner: ServerName },
+    /// Written once: the two partners keep their reservations in one shared place (a Kea
+    /// hosts database named by `store`), so the partner has the change already.
+    Shared { partner: ServerName, store: String },
     /// Applied where it was made, but not on the partner: the scope's Failover Config Sync
     /// Status now shows `error`.
     Failed { partner: ServerName, error: String },
@@ -188,6 +191,9 @@ pub struct ServerRow {
     pub service_control: bool,
     /// When Tandem last read it (RFC 3339).
     pub collected_at: String,
+    /// How Tandem writes it, found from what it offers (Kea: its version and commands).
+    #[serde(default)]
+    pub write_method: Option<String>,
 }
 
 /// The Dashboard: health at a glance.

@@ -38,6 +38,9 @@ impl Notice {
             ReplicationOutcome::Replicated { partner } => {
                 Self::Done(format!("{what} on {server} and replicated to {partner}."))
             }
+            ReplicationOutcome::Shared { partner, store } => Self::Done(format!(
+                "{what} on {server}, written once: {partner} shares its hosts database ({store})."
+            )),
             ReplicationOutcome::Failed { partner, error } => Self::Warning(format!(
                 "{what} on {server}, but NOT replicated to partner {partner}: {error}. \
                  The scope's Failover Config Sync Status shows this until a replication succeeds."

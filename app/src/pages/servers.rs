@@ -276,6 +276,10 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                         <dd><a href="/relationships">{row.relationships}</a></dd>
                                         <dt>"Last collected"</dt>
                                         <dd>{row.collected_at.replace('T', " ")}</dd>
+                                        {row.write_method.clone().map(|method| view! {
+                                            <dt>"Write method"</dt>
+                                            <dd id="write-method">{method}</dd>
+                                        })}
                                     </dl>
                                     <div class="toolbar">{replicate_button}{toggle}</div>
                                 }

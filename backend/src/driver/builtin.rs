@@ -132,6 +132,7 @@ impl BuiltinDriver {
         load_balance_split: true,
         standby_reserve: true,
         message_auth: true,
+        placement: super::Placement::InRange,
     };
 }
 

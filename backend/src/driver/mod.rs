@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
+pub use tandem_core::validate::Placement;
 use tandem_core::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldErrors, Reservation,
     Scope, ScopeId, ServerName,
@@ -41,6 +42,8 @@ pub struct Capabilities {
     pub standby_reserve: bool,
     /// Failover messages may be authenticated with a shared secret.
     pub message_auth: bool,
+    /// Where a reservation's address may be in its scope.
+    pub placement: Placement,
 }
 
 impl Capabilities {
@@ -159,6 +162,22 @@ pub trait DhcpDriver: Send + Sync {
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError>;
     /// Stops or starts the server's DHCP service (`service_control` capability).
     async fn set_service_running(&self, running: bool) -> Result<(), DriverError>;
+    /// How this server is written, in an administrator's words (Server Properties); `None`
+    /// when there is nothing to say beyond its kind.
+    async fn write_method(&self) -> Option<String> {
+        None
+    }
+    /// Where this server keeps its reservations when that place may be shared with its
+    /// partner (a hosts database): two partners naming the same place hold one copy.
+    async fn shared_hosts(&self) -> Option<String> {
+        None
+    }
+    /// Waits, within a bound, until the server serves again after the last write made through
+    /// this driver took its failover service down for a while (Kea 2.2's `config-set`); an
+    /// error when the wait runs out. The partner is written only after this.
+    async fn settle(&self) -> Result<(), DriverError> {
+        Ok(())
+    }
     /// Starts (or ends) maintenance of this server's partner in relationship `name`: this
     /// server serves every client meanwhile (`maintenance` capability).
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {

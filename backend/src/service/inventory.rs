@@ -18,11 +18,11 @@ pub(crate) const READS_IN_FLIGHT: usize = 16;
 async fn read(
     driver: Arc<dyn DhcpDriver>,
     known: Option<inventory::Known>,
-) -> Option<(ServerName, Option<String>, Collected)> {
+) -> Option<(ServerName, Option<String>, Collected, Option<String>)> {
     let name = driver.server().clone();
     let revision = match driver.revision().await {
         Ok(r) => r,
-        Err(e) => return Some((name, None, Err(e))),
+        Err(e) => return Some((name, None, Err(e), None)),
     };
     if let (Some(now), Some(k)) = (&revision, &known)
         && k.revision.as_ref() == Some(now)
@@ -31,7 +31,11 @@ async fn read(
         return None;
     }
     let answer = collect(driver.as_ref()).await;
-    Some((name, revision, answer))
+    let write_method = match answer {
+        Ok(_) => driver.write_method().await,
+        Err(_) => None,
+    };
+    Some((name, revision, answer, write_method))
 }
 
 impl Tandem {
@@ -52,7 +56,7 @@ impl Tandem {
         let mut answers = futures::stream::iter(reads).buffer_unordered(READS_IN_FLIGHT);
         let mut changed = false;
         while let Some(answer) = answers.next().await {
-            let Some((name, revision, answer)) = answer else {
+            let Some((name, revision, answer, write_method)) = answer else {
                 continue;
             };
             let answer = match &answer {
@@ -62,6 +66,7 @@ impl Tandem {
             let snap = inventory::ServerSnapshot {
                 server: &name,
                 revision,
+                write_method,
                 answer,
             };
             let mut tx = self.store.pool().begin().await?;

@@ -131,9 +131,24 @@ pub struct Tandem {
 pub(crate) struct Partnership {
     pub relationship: FailoverRelationship,
     pub partner: Result<Arc<dyn DhcpDriver>, String>,
+    /// Where both partners keep their reservations, when that is one shared place (a Kea
+    /// hosts database): a reservation change is then written once. Set by
+    /// [`Partnership::sharing_hosts`].
+    pub shared_hosts: Option<String>,
 }
 
 impl Partnership {
+    /// Finds out whether `server` and its partner keep their reservations in one shared
+    /// place; reservation changes then reach the partner by being written once.
+    pub(crate) async fn sharing_hosts(mut self, server: &dyn DhcpDriver) -> Self {
+        if let (Some(mine), Ok(partner)) = (server.shared_hosts().await, &self.partner)
+            && partner.shared_hosts().await.as_ref() == Some(&mine)
+        {
+            self.shared_hosts = Some(mine);
+        }
+        self
+    }
+
     fn partner_name(&self, me: &ServerName) -> ServerName {
         self.relationship
             .partner_of(me)
@@ -327,6 +342,7 @@ impl Tandem {
         Ok(Partnership {
             relationship,
             partner,
+            shared_hosts: None,
         })
     }
 
@@ -347,29 +363,43 @@ impl Tandem {
             return Ok(ReplicationOutcome::NotInFailover);
         };
         let partner = p.partner_name(server);
-        let result = match p.partner {
-            Ok(driver) => apply(driver).await.map_err(|e| e.to_string()),
-            Err(why) => Err(why),
+        if let Some(store) = p.shared_hosts.clone() {
+            return Ok(ReplicationOutcome::Shared { partner, store });
+        }
+        let result = match &p.partner {
+            Ok(driver) => apply(driver.clone()).await.map_err(|e| e.to_string()),
+            Err(why) => Err(why.clone()),
         };
         match result {
             Ok(()) => Ok(ReplicationOutcome::Replicated { partner }),
-            Err(error) => {
-                let mut conn = self.store.pool().acquire().await?;
-                sync_errors::set(
-                    &mut conn,
-                    &sync_errors::SyncError {
-                        relationship: p.relationship.name.clone(),
-                        scope_id: scope.to_string(),
-                        source: server.to_string(),
-                        partner: partner.to_string(),
-                        error: error.clone(),
-                        at: store::now(),
-                    },
-                )
-                .await?;
-                Ok(ReplicationOutcome::Failed { partner, error })
-            }
+            Err(error) => self.replication_failed(server, scope, &p, error).await,
         }
+    }
+
+    /// Records that a change made on `server` did not reach its partner: the scope's Failover
+    /// Config Sync Status shows `error` until a replication succeeds or it is cleared.
+    pub(crate) async fn replication_failed(
+        &self,
+        server: &ServerName,
+        scope: ScopeId,
+        p: &Partnership,
+        error: String,
+    ) -> Result<ReplicationOutcome, ServiceError> {
+        let partner = p.partner_name(server);
+        let mut conn = self.store.pool().acquire().await?;
+        sync_errors::set(
+            &mut conn,
+            &sync_errors::SyncError {
+                relationship: p.relationship.name.clone(),
+                scope_id: scope.to_string(),
+                source: server.to_string(),
+                partner: partner.to_string(),
+                error: error.clone(),
+                at: store::now(),
+            },
+        )
+        .await?;
+        Ok(ReplicationOutcome::Failed { partner, error })
     }
 }
 
@@ -405,9 +435,25 @@ impl Tandem {
             self.finish(id, &failed(&e), None).await?;
             return Err(e.into());
         }
-        let replication = self
-            .replicate_change(server, scope, partnership, on_partner)
-            .await?;
+        // Where the write took the server's failover service down for a while (Kea 2.2's
+        // config-set), the partner is written only once it serves again: never both out.
+        let replication = match (driver.settle().await, &partnership) {
+            (Err(e), Some(p)) => {
+                let why = format!(
+                    "not written, so that both partners are never out of service together: {e}"
+                );
+                self.replication_failed(server, scope, p, why).await?
+            }
+            _ => {
+                self.replicate_change(server, scope, partnership, on_partner)
+                    .await?
+            }
+        };
+        if let (Some(partner), false) = (writers.get(1), replication.is_failure())
+            && let Err(e) = partner.settle().await
+        {
+            tracing::warn!(error = %e, "partner not serving again after the change");
+        }
         // The record is completed, and the inventory shows the scope as both servers now
         // hold it, in one transaction: the lists agree with the Event Catalog.
         let read = match self.reread_with(&writers, scope).await {
@@ -434,6 +480,9 @@ pub(crate) fn describe(outcome: &ReplicationOutcome) -> Option<String> {
     match outcome {
         ReplicationOutcome::NotInFailover => None,
         ReplicationOutcome::Replicated { partner } => Some(format!("replicated to {partner}")),
+        ReplicationOutcome::Shared { partner, store } => Some(format!(
+            "written once: {partner} shares the hosts database {store}"
+        )),
         ReplicationOutcome::Failed { partner, error } => {
             Some(format!("not replicated to {partner}: {error}"))
         }

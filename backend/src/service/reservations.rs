@@ -5,7 +5,7 @@ use super::{Caller, ServiceError, Tandem};
 use crate::driver::DriverError;
 use std::net::Ipv4Addr;
 use tandem_core::access::Permission;
-use tandem_core::validate::{NewReservation, reservation_fits, reservation_fits_except};
+use tandem_core::validate::{NewReservation, reservation_fits_on};
 use tandem_core::views::{ChangeOutcome, Page, ReservationHit, ReservationQuery, ReservationsView};
 use tandem_core::{FieldError, ScopeId, ServerName};
 
@@ -88,8 +88,11 @@ impl Tandem {
         let reservation = input.parse()?;
         let driver = self.driver(server).await?;
         let scope = driver.scope(scope_id).await?;
-        reservation_fits(&scope, &reservation)?;
-        let partnership = self.partnership(driver.as_ref(), scope_id).await?;
+        reservation_fits_on(driver.capabilities().placement, &scope, &reservation, None)?;
+        let partnership = match self.partnership(driver.as_ref(), scope_id).await? {
+            Some(p) => Some(p.sharing_hosts(driver.as_ref()).await),
+            None => None,
+        };
         let mut event = self.event(
             caller,
             "create_reservation",
@@ -148,8 +151,11 @@ impl Tandem {
                 current: Some(Box::new(before)),
             });
         }
-        reservation_fits_except(&scope, &new, Some(ip))?;
-        let partnership = self.partnership(driver.as_ref(), scope_id).await?;
+        reservation_fits_on(driver.capabilities().placement, &scope, &new, Some(ip))?;
+        let partnership = match self.partnership(driver.as_ref(), scope_id).await? {
+            Some(p) => Some(p.sharing_hosts(driver.as_ref()).await),
+            None => None,
+        };
         let mut event = self.event(
             caller,
             "edit_reservation",
@@ -213,7 +219,10 @@ impl Tandem {
                 .into(),
             )
         })?;
-        let partnership = self.partnership(driver.as_ref(), scope_id).await?;
+        let partnership = match self.partnership(driver.as_ref(), scope_id).await? {
+            Some(p) => Some(p.sharing_hosts(driver.as_ref()).await),
+            None => None,
+        };
         let mut event = self.event(
             caller,
             "delete_reservation",

@@ -6,7 +6,7 @@ use super::{Caller, ServiceError, Tandem};
 use crate::driver::DriverError;
 use tandem_core::access::Permission;
 use tandem_core::scope_input::ScopeInput;
-use tandem_core::validate::scope_fits;
+use tandem_core::validate::scope_fits_on;
 use tandem_core::views::ChangeOutcome;
 use tandem_core::{FieldError, Scope, ScopeId, ServerName};
 
@@ -41,8 +41,9 @@ impl Tandem {
             &what,
         )
         .await?;
-        let scope = input.parse(Vec::new())?;
         let driver = self.driver(server).await?;
+        let placement = driver.capabilities().placement;
+        let scope = input.parse_on(placement, Vec::new())?;
         let existing = driver.scopes().await?;
         if existing.iter().any(|s| s.id == scope.id) {
             return Err(ServiceError::Validation(
@@ -53,7 +54,7 @@ impl Tandem {
                 .into(),
             ));
         }
-        scope_fits(&existing, &scope)?;
+        scope_fits_on(placement, &existing, &scope)?;
         let mut event = self.event(caller, "create_scope", "scope", &what, Some(server));
         event.after_json = serde_json::to_string(&scope).ok();
         // On a server whose relationship holds every scope (Kea), the new scope is in failover
@@ -112,8 +113,9 @@ impl Tandem {
         }
         let mut typed = input.clone();
         typed.scope_id = scope_id.to_string();
-        let after = typed.parse(before.reservations.clone())?;
-        scope_fits(&existing, &after)?;
+        let placement = driver.capabilities().placement;
+        let after = typed.parse_on(placement, before.reservations.clone())?;
+        scope_fits_on(placement, &existing, &after)?;
         let partnership = self.partnership(driver.as_ref(), scope_id).await?;
         let mut event = self.event(caller, "update_scope", "scope", &what, Some(server));
         event.before_json = serde_json::to_string(&before).ok();

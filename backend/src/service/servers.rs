@@ -71,6 +71,7 @@ impl Tandem {
                 failover_scopes: l.failover_scopes as usize,
                 relationships: l.relationships as usize,
                 collected_at: l.collected_at,
+                write_method: l.write_method,
             })
             .collect();
         Ok(ServersPage { rows, total, page })

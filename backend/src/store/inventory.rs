@@ -20,6 +20,8 @@ use tandem_core::{
 pub struct ServerSnapshot<'a> {
     pub server: &'a ServerName,
     pub revision: Option<String>,
+    /// How the server is written (`None`: unknown, or nothing to say).
+    pub write_method: Option<String>,
     pub answer: Result<(&'a [Scope], &'a [FailoverReport]), String>,
 }
 
@@ -93,19 +95,22 @@ pub async fn record_server(
     };
     // A server that stays unreachable keeps its old relationship count.
     sqlx::query(
-        "INSERT INTO inventory_servers (server, revision, unreachable, relationships, collected_at)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO inventory_servers (server, revision, unreachable, relationships, collected_at,
+           write_method)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (server) DO UPDATE SET revision = excluded.revision,
            unreachable = excluded.unreachable,
            relationships = CASE WHEN excluded.unreachable IS NULL
                            THEN excluded.relationships ELSE inventory_servers.relationships END,
-           collected_at = excluded.collected_at",
+           collected_at = excluded.collected_at,
+           write_method = COALESCE(excluded.write_method, inventory_servers.write_method)",
     )
     .bind(server)
     .bind(snap.revision.as_deref())
     .bind(unreachable.as_deref())
     .bind(relationships)
     .bind(super::now())
+    .bind(snap.write_method.as_deref())
     .execute(&mut *conn)
     .await?;
     let mut changed = before.as_ref().map(|u| u.is_some()) != Some(unreachable.is_some());
@@ -630,6 +635,7 @@ pub struct ServerLine {
     pub failover_scopes: u64,
     pub relationships: u64,
     pub collected_at: String,
+    pub write_method: Option<String>,
 }
 
 /// One page of servers matching `q`, and how many match in all.
@@ -663,7 +669,7 @@ pub async fn servers(
     };
     let sql = format!(
         "SELECT v.name, v.kind, i.unreachable, COALESCE(i.relationships, 0) AS relationships,
-           COALESCE(i.collected_at, '') AS collected_at, {scopes} AS scopes,
+           COALESCE(i.collected_at, '') AS collected_at, i.write_method, {scopes} AS scopes,
            (SELECT COUNT(*) FROM inventory_scopes c WHERE c.server = v.name
               AND c.relationship IS NOT NULL) AS failover_scopes
          {joins}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
@@ -683,6 +689,7 @@ pub async fn servers(
                 failover_scopes: r.try_get::<i64, _>("failover_scopes")? as u64,
                 relationships: r.try_get::<i64, _>("relationships")? as u64,
                 collected_at: r.try_get("collected_at")?,
+                write_method: r.try_get("write_method")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;

@@ -9,6 +9,56 @@ use serde_json::{Map, Value, json};
 use tandem_core::{FailoverMode, FailoverRelationship, Percent, ScopeId, ServerName, ServerRole};
 
 const HA_LIBRARY: &str = "libdhcp_ha.so";
+/// How long a server's HA service may take to serve again after a `config-set`, beyond a few
+/// heartbeats (waiting, a lease sync, ready).
+const SETTLE_SLACK_MS: u64 = 10_000;
+
+/// How a Kea version wants its hooks named and its HA peers reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookStyle {
+    /// Kea 2.x: hooks by full path; peers reach each other through their control agents.
+    Paths,
+    /// Kea 3: hooks by file name only (its hooks directory is the only one it loads from);
+    /// peers reach each other through kea-dhcp4's own HTTP control socket, unless their
+    /// configuration gives them HA listeners of their own.
+    Names,
+}
+
+impl HookStyle {
+    /// From `version-get`'s text (`3.0.4`, `2.2.0`).
+    pub fn for_version(version: &str) -> Self {
+        let mut parts = version.split(|c: char| !c.is_ascii_digit());
+        let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        // Path restrictions on hooks came with 2.7.x, the HTTP control socket with 2.7.2.
+        if major >= 3 || (major == 2 && minor >= 7) {
+            Self::Names
+        } else {
+            Self::Paths
+        }
+    }
+}
+
+/// Where the two peers of a relationship are reached, from this server's side.
+pub struct PeerUrls<'a> {
+    mine: &'a str,
+    partner: &'a str,
+}
+
+impl<'a> PeerUrls<'a> {
+    pub fn new(mine: &'a str, partner: &'a str) -> Self {
+        Self { mine, partner }
+    }
+}
+
+/// How long to wait for this server's HA service to serve again after a `config-set`: three
+/// heartbeats and some slack.
+pub fn settle_time(config: &Value) -> std::time::Duration {
+    let heartbeat = ha(config)
+        .and_then(|h| h.get("heartbeat-delay").and_then(Value::as_u64))
+        .unwrap_or(10_000);
+    std::time::Duration::from_millis(3 * heartbeat + SETTLE_SLACK_MS)
+}
 const LEASE_CMDS_LIBRARY: &str = "libdhcp_lease_cmds.so";
 /// Where Debian's package puts Kea's hook libraries, when the configuration names none.
 const DEFAULT_HOOKS_DIR: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
@@ -130,26 +180,39 @@ pub fn peer_url(config: &Value, peer: &ServerName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Writes `r` into the configuration of `me` (reached at `my_url`; its partner at
-/// `partner_url`): the HA hook (with the lease commands it needs) and Tandem's context. The
-/// hook's timing parameters already there are kept.
+/// Writes `r` into the configuration of `me` (the peers reached at `urls`): the HA hook (with
+/// the lease commands it needs) and Tandem's context. The hook's timing and multi-threading
+/// parameters already there are kept.
 pub fn set_relationship(
     config: &mut Value,
     me: &ServerName,
-    my_url: &str,
-    partner_url: &str,
+    urls: &PeerUrls,
     r: &FailoverRelationship,
+    style: HookStyle,
 ) {
+    let (my_url, partner_url) = (urls.mine, urls.partner);
     let mut hooks = hooks(config);
-    let dir = hooks
+    // Libraries are named as the configuration already names them, else as the version wants.
+    let named: Vec<&str> = hooks
         .iter()
         .filter_map(|h| h.get("library").and_then(Value::as_str))
-        .find_map(|l| l.rsplit_once('/').map(|(dir, _)| dir.to_string()))
-        .unwrap_or_else(|| DEFAULT_HOOKS_DIR.to_string());
+        .collect();
+    let dir = match named
+        .iter()
+        .find_map(|l| l.rsplit_once('/').map(|(dir, _)| dir))
+    {
+        Some(dir) => Some(dir.to_string()),
+        None if !named.is_empty() || style == HookStyle::Names => None,
+        None => Some(DEFAULT_HOOKS_DIR.to_string()),
+    };
+    let library = |file: &str| match &dir {
+        Some(dir) => format!("{dir}/{file}"),
+        None => file.to_string(),
+    };
     let old = ha(config).unwrap_or_else(|| json!({}));
     hooks.retain(|h| !is_library(h, HA_LIBRARY));
     if !hooks.iter().any(|h| is_library(h, LEASE_CMDS_LIBRARY)) {
-        hooks.push(json!({ "library": format!("{dir}/{LEASE_CMDS_LIBRARY}") }));
+        hooks.push(json!({ "library": library(LEASE_CMDS_LIBRARY) }));
     }
     let partner = r
         .partner_of(me)
@@ -186,6 +249,20 @@ pub fn set_relationship(
             old.get(key).cloned().unwrap_or_else(|| json!(default)),
         );
     }
+    match old.get("multi-threading") {
+        Some(mt) => {
+            entry.insert("multi-threading".into(), mt.clone());
+        }
+        // A new relationship on Kea 3: the peers talk through the control sockets Tandem
+        // reaches them at (a listener of their own would need a port of its own).
+        None if style == HookStyle::Names => {
+            entry.insert(
+                "multi-threading".into(),
+                json!({ "enable-multi-threading": true, "http-dedicated-listener": false }),
+            );
+        }
+        None => {}
+    }
     entry.insert(
         "peers".into(),
         json!([
@@ -196,7 +273,7 @@ pub fn set_relationship(
         ]),
     );
     hooks.push(json!({
-        "library": format!("{dir}/{HA_LIBRARY}"),
+        "library": library(HA_LIBRARY),
         "parameters": { "high-availability": [ Value::Object(entry) ] },
     }));
     config["hooks-libraries"] = Value::Array(hooks);
@@ -269,7 +346,13 @@ mod tests {
             ] {
                 let mut config =
                     json!({ "hooks-libraries": [ { "library": "/x/libdhcp_lease_cmds.so" } ] });
-                set_relationship(&mut config, me, url, other, &r);
+                set_relationship(
+                    &mut config,
+                    me,
+                    &PeerUrls::new(url, other),
+                    &r,
+                    HookStyle::Paths,
+                );
                 assert_eq!(
                     relationship_of(&config, vec![]),
                     Some(r.clone()),

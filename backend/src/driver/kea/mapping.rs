@@ -283,6 +283,16 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
     Ok(scope)
 }
 
+/// A reservation as a Kea host (by hardware address; description and type in its context).
+pub fn host_of(r: &Reservation) -> Value {
+    json!({
+        "ip-address": r.ip_address.to_string(),
+        "hw-address": r.client_id.to_string().replace('-', ":"),
+        "hostname": r.name,
+        "user-context": { "description": r.description, "type": r.kind.as_str() },
+    })
+}
+
 /// Writes `scope` as a `subnet4` entry, over `existing` (what Kea holds now, if anything) so
 /// that what Tandem does not manage is kept. `id` is Kea's subnet ID to use for a new subnet.
 pub fn subnet_of(scope: &Scope, existing: Option<&Value>, id: u64) -> Value {
@@ -327,14 +337,7 @@ pub fn subnet_of(scope: &Scope, existing: Option<&Value>, id: u64) -> Value {
         .filter(|r| r.get("hw-address").is_none())
         .cloned()
         .collect();
-    reservations.extend(scope.reservations.iter().map(|r| {
-        json!({
-            "ip-address": r.ip_address.to_string(),
-            "hw-address": r.client_id.to_string().replace('-', ":"),
-            "hostname": r.name,
-            "user-context": { "description": r.description, "type": r.kind.as_str() },
-        })
-    }));
+    reservations.extend(scope.reservations.iter().map(host_of));
     subnet.insert("reservations".into(), Value::Array(reservations));
     let mut ctx = subnet
         .get("user-context")

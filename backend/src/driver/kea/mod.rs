@@ -1,19 +1,34 @@
-//! The driver for ISC Kea DHCPv4 (2.2), through its control agent (`kea-ctrl-agent`, JSON over
-//! HTTP). Every write is `config-get`, the change, `config-test`, `config-set`, `config-write`:
-//! a change Kea would refuse never reaches the running server, and what is set is saved to its
-//! configuration file. Failover is Kea's HA hook: both servers of a pair serve every subnet.
-//! This server's name in Tandem must be its HA peer name.
+//! The driver for ISC Kea DHCPv4 (2.2 and 3.0), through its control channel: a control agent or
+//! the server's own HTTP(S) control socket (`http://…`, `https://…`), or its unix socket
+//! (`unix:/path`). What a server offers (`version-get`, `list-commands`) decides how it is
+//! written, least disruptive first:
+//! - reservations by the host commands (`reservation-add` / `-update` / `-del`) and scopes by
+//!   the subnet commands (`subnet4-add` / `-update` / `-del`), which change the running server
+//!   without reloading anything, then `config-write` (Kea 3; [`writes`]);
+//! - `config-set` for what no command covers (the HA relationship) and for every change on a
+//!   server without those commands (Kea 2.2): `config-get`, the change, `config-test`,
+//!   `config-set`, `config-write`. A `config-set` reloads every hook, so HA restarts on that
+//!   server; the service waits until it serves again ([`DhcpDriver::settle`]) before it writes
+//!   the partner, so that the two are never out of service together.
+//!
+//! Reads are shared: one configuration read serves a whole operation, and where the server has
+//! `config-hash-get` a read is kept by its hash and used again while the hash stays.
+//! Failover is Kea's HA hook: both servers of a pair serve every subnet. This server's name in
+//! Tandem must be its HA peer name.
 
 pub mod ha;
 pub mod mapping;
+pub mod offer;
+mod writes;
 
-use super::{Capabilities, DhcpDriver, DriverError, RelationshipConfig};
+use super::{Capabilities, DhcpDriver, DriverError, Placement, RelationshipConfig};
 use async_trait::async_trait;
+use offer::{Hosts, Offer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::sync::{Arc, LazyLock, Mutex as StdMutex};
-use tandem_core::validate::{reservation_fits, reservation_fits_except, scope_fits};
+use std::time::{Duration, Instant};
 use tandem_core::{
     FailoverRelationship, FailoverReport, FailoverState, FieldError, Reservation, Scope, ScopeId,
     ServerName,
@@ -24,14 +39,98 @@ pub struct KeaDriver {
     name: ServerName,
     url: String,
     client: reqwest::Client,
-    /// The configuration as last read or set through this driver. A driver lives for one
-    /// operation, so the reads of one operation share one `config-get` (Kea 2.2 has no cheaper
-    /// read), and the read after a write is what Kea accepted. Writes always read afresh.
-    seen: StdMutex<Option<Arc<Value>>>,
+    /// What this operation has read of the server, or what it holds after this driver's
+    /// write. A driver lives for one operation.
+    memo: StdMutex<Option<Arc<Snapshot>>>,
+    /// After a `config-set` that restarted this server's HA service: the HA state it was in
+    /// before, and how long to wait for it to come back ([`DhcpDriver::settle`]).
+    unsettled: StdMutex<Option<(String, Duration)>>,
+    /// Whether this operation read the server whole (not only kept an earlier read).
+    read_here: std::sync::atomic::AtomicBool,
 }
 
-/// One write at a time per Kea server from this Tandem: a write is a read-modify-write of the
-/// whole configuration, and Kea 2.2 has no version to make it conditional.
+/// What Tandem reads of a Kea server, as of one configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    /// `config-hash-get`'s answer for this configuration, where the server has it.
+    hash: Option<String>,
+    scopes: Vec<Scope>,
+    /// Kea's subnet ID of each scope.
+    ids: HashMap<ScopeId, u64>,
+    hosts: Hosts,
+    /// The HA relationship (holding every scope), if the HA hook is configured.
+    relationship: Option<FailoverRelationship>,
+    ha_name: Option<String>,
+}
+
+impl Snapshot {
+    fn of(config: &Value, hash: Option<String>, server: &ServerName) -> Result<Self, DriverError> {
+        let protocol = |detail: String| DriverError::Protocol {
+            server: server.clone(),
+            detail,
+        };
+        let subnets = KeaDriver::subnets(config);
+        let mut scopes = Vec::with_capacity(subnets.len());
+        let mut ids = HashMap::new();
+        for subnet in subnets {
+            let scope = mapping::scope_of(subnet).map_err(|e| protocol(e.0))?;
+            let id = subnet
+                .get("id")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| protocol(format!("subnet {} has no id", scope.id)))?;
+            ids.insert(scope.id, id);
+            scopes.push(scope);
+        }
+        let relationship = ha::relationship_of(config, scopes.iter().map(|s| s.id).collect());
+        Ok(Self {
+            hash,
+            scopes,
+            ids,
+            hosts: Hosts::of(config),
+            relationship,
+            ha_name: ha::this_server_name(config),
+        })
+    }
+
+    fn scope(&self, id: ScopeId) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.id == id)
+    }
+
+    /// Kea's subnet ID for a new subnet: one above the highest in use.
+    fn next_id(&self) -> u64 {
+        self.ids.values().max().copied().unwrap_or(0) + 1
+    }
+
+    /// The same snapshot with `scope` as it is now (`None`: deleted).
+    fn with_scope(&self, id: ScopeId, scope: Option<Scope>, kea_id: Option<u64>) -> Self {
+        let mut next = self.clone();
+        next.scopes.retain(|s| s.id != id);
+        match scope {
+            Some(s) => {
+                next.scopes.push(s);
+                next.scopes.sort_by_key(|s| s.id);
+                if let Some(k) = kea_id {
+                    next.ids.insert(id, k);
+                }
+            }
+            None => {
+                next.ids.remove(&id);
+            }
+        }
+        if let Some(r) = &mut next.relationship {
+            r.scopes = next.scopes.iter().map(|s| s.id).collect();
+        }
+        next
+    }
+}
+
+/// The last snapshot of each server that has `config-hash-get`, by control URL: used again
+/// while the server's hash has not moved.
+static SNAPSHOTS: LazyLock<StdMutex<HashMap<String, Arc<Snapshot>>>> =
+    LazyLock::new(Default::default);
+
+/// One write at a time per Kea server from this Tandem: Kea has no conditional write, so a
+/// read-modify-write must not interleave with another.
 fn write_lock(url: &str) -> Arc<Mutex<()>> {
     static LOCKS: LazyLock<StdMutex<HashMap<String, Arc<Mutex<()>>>>> =
         LazyLock::new(Default::default);
@@ -58,13 +157,43 @@ pub fn state_of(raw: &str) -> FailoverState {
     }
 }
 
+/// The HA states in which a server hands out leases.
+pub fn serving(raw: &str) -> bool {
+    matches!(
+        raw,
+        "load-balancing"
+            | "hot-standby"
+            | "partner-down"
+            | "partner-in-maintenance"
+            | "communication-recovery"
+    )
+}
+
+/// One answer of Kea's control channel.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    result: i64,
+    text: String,
+    arguments: Value,
+}
+
+/// Kea's result codes.
+const RESULT_UNSUPPORTED: i64 = 2;
+const RESULT_EMPTY: i64 = 3;
+
+/// The longest answer read from a Kea server (a configuration with a hundred thousand
+/// reservations is some 30 MB).
+pub const MAX_ANSWER: usize = 256 * 1024 * 1024;
+
 impl KeaDriver {
     pub fn new(name: ServerName, url: String, client: reqwest::Client) -> Self {
         Self {
             name,
             url,
             client,
-            seen: StdMutex::new(None),
+            memo: StdMutex::new(None),
+            unsettled: StdMutex::new(None),
+            read_here: Default::default(),
         }
     }
 
@@ -96,14 +225,19 @@ impl KeaDriver {
         }
     }
 
-    /// Sends one command to the DHCPv4 server, through its control agent (`http://…`) or
-    /// straight to its control socket (`unix:/path`); returns its `arguments` (or `null`)
-    /// when Kea says it succeeded.
-    pub async fn command(
+    fn unreachable(&self, detail: String) -> DriverError {
+        DriverError::Unreachable {
+            server: self.name.clone(),
+            detail,
+        }
+    }
+
+    /// Sends one command to the DHCPv4 server and returns its answer, whatever its result.
+    pub(crate) async fn exchange(
         &self,
         command: &str,
         arguments: Option<Value>,
-    ) -> Result<Value, DriverError> {
+    ) -> Result<Answer, DriverError> {
         let mut body = json!({ "command": command, "service": ["dhcp4"] });
         if let Some(a) = arguments {
             body["arguments"] = a;
@@ -112,46 +246,90 @@ impl KeaDriver {
             Some(path) => self.over_socket(path, &body).await?,
             None => self.over_http(&body).await?,
         };
-        let result = first.get("result").and_then(Value::as_i64).unwrap_or(1);
-        let text = first
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        match result {
-            0 | 3 => Ok(first.get("arguments").cloned().unwrap_or(Value::Null)),
-            // The agent could not reach the DHCPv4 server: it is down.
-            _ if text.contains("forwarding") || text.contains("connect") => {
-                Err(DriverError::Unreachable {
+        Ok(Answer {
+            result: first.get("result").and_then(Value::as_i64).unwrap_or(1),
+            text: first
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            arguments: first.get("arguments").cloned().unwrap_or(Value::Null),
+        })
+    }
+
+    /// Sends one command and returns its `arguments` (or `null`) when Kea says it succeeded.
+    pub async fn command(
+        &self,
+        command: &str,
+        arguments: Option<Value>,
+    ) -> Result<Value, DriverError> {
+        let answer = self.exchange(command, arguments).await?;
+        self.accepted(command, answer)
+    }
+
+    /// A successful answer's arguments, or the error it is.
+    fn accepted(&self, command: &str, answer: Answer) -> Result<Value, DriverError> {
+        let text = answer.text;
+        match answer.result {
+            0 | RESULT_EMPTY => Ok(answer.arguments),
+            RESULT_UNSUPPORTED => {
+                // It may have listed the command and lost it since (a hook unloaded).
+                offer::forget(&self.url);
+                Err(DriverError::NotSupported {
                     server: self.name.clone(),
-                    detail: format!("its DHCPv4 service does not answer ({text})"),
+                    what: format!("the command {command} ({text})"),
                 })
+            }
+            // A control agent that could not reach the DHCPv4 server: it is down.
+            _ if text.contains("forwarding") || text.contains("connect") => {
+                Err(self.unreachable(format!("its DHCPv4 service does not answer ({text})")))
             }
             _ => Err(self.refused("kea", format!("{command}: {text}"))),
         }
     }
 
-    fn unreachable(&self, detail: String) -> DriverError {
-        DriverError::Unreachable {
-            server: self.name.clone(),
-            detail,
-        }
-    }
-
-    /// The control agent answers with one answer per service asked.
+    /// HTTP answers one list with one answer per service asked (an authentication error is
+    /// one answer on its own).
     async fn over_http(&self, body: &Value) -> Result<Value, DriverError> {
-        let answer = self
+        let mut answer = self
             .client
             .post(&self.url)
             .json(body)
             .send()
             .await
-            .map_err(|e| self.unreachable(format!("no answer from its control agent ({e})")))?;
-        let answers: Vec<Value> = answer.json().await.map_err(|e| self.protocol(e))?;
-        answers
-            .into_iter()
-            .next()
-            .ok_or_else(|| self.protocol("an empty answer"))
+            .map_err(|e| self.unreachable(format!("no answer from its control channel ({e})")))?;
+        let status = answer.status();
+        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+            return Err(self.unreachable(format!(
+                "its control channel refused Tandem's credentials (HTTP {status})"
+            )));
+        }
+        if status.is_redirection() {
+            return Err(self.protocol(format!(
+                "HTTP {status}: a redirect, which Tandem does not follow"
+            )));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = answer
+            .chunk()
+            .await
+            .map_err(|e| self.unreachable(format!("its answer broke off ({e})")))?
+        {
+            if bytes.len() + chunk.len() > MAX_ANSWER {
+                return Err(self.protocol(format!("an answer over {MAX_ANSWER} bytes")));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let parsed: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| self.protocol(format!("HTTP {status}, not a Kea answer ({e})")))?;
+        match parsed {
+            Value::Array(list) => list
+                .into_iter()
+                .next()
+                .ok_or_else(|| self.protocol("an empty answer")),
+            one @ Value::Object(_) => Ok(one),
+            _ => Err(self.protocol("an answer that is neither a list nor an object")),
+        }
     }
 
     /// The server's own socket answers once and closes the connection.
@@ -161,32 +339,150 @@ impl KeaDriver {
             let mut stream = tokio::net::UnixStream::connect(path).await?;
             stream.write_all(body.to_string().as_bytes()).await?;
             let mut answer = Vec::new();
-            stream.read_to_end(&mut answer).await?;
+            (&mut stream)
+                .take(MAX_ANSWER as u64 + 1)
+                .read_to_end(&mut answer)
+                .await?;
             Ok::<_, std::io::Error>(answer)
         };
-        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), exchange)
+        let answer = tokio::time::timeout(Duration::from_secs(30), exchange)
             .await
             .map_err(|_| self.unreachable(format!("no answer on its control socket {path}")))?
             .map_err(|e| self.unreachable(format!("its control socket {path}: {e}")))?;
+        if answer.len() > MAX_ANSWER {
+            return Err(self.protocol(format!("an answer over {MAX_ANSWER} bytes")));
+        }
         serde_json::from_slice(&answer).map_err(|e| self.protocol(e))
     }
 
-    /// The running configuration (`Dhcp4`), read now.
-    async fn fetch(&self) -> Result<Value, DriverError> {
-        let mut args = self.command("config-get", None).await?;
-        args.get_mut("Dhcp4")
-            .map(Value::take)
-            .ok_or_else(|| self.protocol("config-get without Dhcp4"))
+    /// What the server offers (asked at most every half minute).
+    pub async fn offer(&self) -> Result<Arc<Offer>, DriverError> {
+        if let Some(known) = offer::remembered(&self.url) {
+            return Ok(known);
+        }
+        let version = self.exchange("version-get", None).await?;
+        let commands = self.command("list-commands", None).await?;
+        let commands = commands
+            .as_array()
+            .ok_or_else(|| self.protocol("list-commands without a list"))?
+            .iter()
+            .filter_map(|c| c.as_str().map(str::to_string));
+        let offer = Arc::new(Offer::new(version.text.trim(), commands));
+        offer::remember(&self.url, offer.clone());
+        Ok(offer)
     }
 
-    /// The configuration as this driver last read or set it, or read now.
-    async fn config(&self) -> Result<Arc<Value>, DriverError> {
-        if let Some(seen) = self.seen.lock().expect("memo").clone() {
+    /// The running configuration (`Dhcp4`) and its hash where the server gives one, read now.
+    async fn fetch(&self) -> Result<(Value, Option<String>), DriverError> {
+        let mut args = self.command("config-get", None).await?;
+        let hash = args.get("hash").and_then(Value::as_str).map(str::to_string);
+        let config = args
+            .get_mut("Dhcp4")
+            .map(Value::take)
+            .ok_or_else(|| self.protocol("config-get without Dhcp4"))?;
+        Ok((config, hash))
+    }
+
+    /// The server's configuration hash, where it has `config-hash-get`.
+    async fn hash(&self, offer: &Offer) -> Result<Option<String>, DriverError> {
+        if !offer.config_hash() {
+            return Ok(None);
+        }
+        let args = self.command("config-hash-get", None).await?;
+        Ok(args.get("hash").and_then(Value::as_str).map(str::to_string))
+    }
+
+    fn keep(&self, snapshot: Snapshot) -> Arc<Snapshot> {
+        let snapshot = Arc::new(snapshot);
+        *self.memo.lock().expect("memo") = Some(snapshot.clone());
+        let mut kept = SNAPSHOTS.lock().expect("snapshots");
+        if snapshot.hash.is_some() {
+            kept.insert(self.url.clone(), snapshot.clone());
+        } else {
+            kept.remove(&self.url);
+        }
+        snapshot
+    }
+
+    /// Reads the server whole: its configuration and, where it keeps reservations in a hosts
+    /// database, those too.
+    async fn read_whole(&self) -> Result<Arc<Snapshot>, DriverError> {
+        let (mut config, hash) = self.fetch().await?;
+        if let Hosts::Database { .. } = Hosts::of(&config) {
+            self.merge_database_hosts(&mut config).await?;
+        }
+        let snapshot = Snapshot::of(&config, hash, &self.name)?;
+        self.read_here
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(self.keep(snapshot))
+    }
+
+    /// Adds the hosts database's reservations to each subnet's `reservations`, page by page
+    /// (`reservation-get-page` walks the configuration's hosts, source 0, which `config-get`
+    /// already has, then each database's).
+    async fn merge_database_hosts(&self, config: &mut Value) -> Result<(), DriverError> {
+        let mut by_subnet: HashMap<u64, Vec<Value>> = HashMap::new();
+        let mut next = json!({ "limit": 1000 });
+        loop {
+            let answer = self
+                .exchange("reservation-get-page", Some(next.clone()))
+                .await?;
+            if answer.result == RESULT_EMPTY {
+                break;
+            }
+            let args = self.accepted("reservation-get-page", answer)?;
+            let source = args["next"]["source-index"].as_u64().unwrap_or(0);
+            let hosts = args["hosts"].as_array().cloned().unwrap_or_default();
+            if hosts.is_empty() {
+                break;
+            }
+            if source > 0 {
+                for host in hosts {
+                    if let Some(id) = host.get("subnet-id").and_then(Value::as_u64) {
+                        by_subnet.entry(id).or_default().push(host);
+                    }
+                }
+            }
+            next = json!({
+                "limit": 1000,
+                "source-index": args["next"]["source-index"],
+                "from": args["next"]["from"],
+            });
+        }
+        if let Some(subnets) = config.get_mut("subnet4").and_then(Value::as_array_mut) {
+            for subnet in subnets {
+                let Some(hosts) = subnet
+                    .get("id")
+                    .and_then(Value::as_u64)
+                    .and_then(|id| by_subnet.remove(&id))
+                else {
+                    continue;
+                };
+                if !subnet.get("reservations").is_some_and(Value::is_array) {
+                    subnet["reservations"] = json!([]);
+                }
+                let list = subnet["reservations"].as_array_mut().expect("an array");
+                list.extend(hosts);
+            }
+        }
+        Ok(())
+    }
+
+    /// What Tandem knows of the server for this operation: read once, or kept from an earlier
+    /// operation while the server's configuration hash has not moved.
+    async fn snapshot(&self) -> Result<Arc<Snapshot>, DriverError> {
+        if let Some(seen) = self.memo.lock().expect("memo").clone() {
             return Ok(seen);
         }
-        let config = Arc::new(self.fetch().await?);
-        *self.seen.lock().expect("memo") = Some(config.clone());
-        Ok(config)
+        let offer = self.offer().await?;
+        if let Some(now) = self.hash(&offer).await? {
+            let kept = SNAPSHOTS.lock().expect("snapshots").get(&self.url).cloned();
+            if let Some(kept) = kept.filter(|k| k.hash.as_deref() == Some(now.as_str())) {
+                *self.memo.lock().expect("memo") = Some(kept.clone());
+                return Ok(kept);
+            }
+        }
+        self.read_whole().await
     }
 
     fn subnets(config: &Value) -> &[Value] {
@@ -196,49 +492,72 @@ impl KeaDriver {
             .map_or(&[], Vec::as_slice)
     }
 
-    fn scopes_of(&self, config: &Value) -> Result<Vec<Scope>, DriverError> {
-        Self::subnets(config)
-            .iter()
-            .map(|s| mapping::scope_of(s).map_err(|e| self.protocol(e.0)))
-            .collect()
+    /// The read-modify-write of the whole configuration (`config-set`): `change` edits the
+    /// running configuration (and may refuse), then Kea checks it (`config-test`) before
+    /// `config-set` and `config-write`. The caller holds the server's write lock.
+    async fn modify_config_held<T>(
+        &self,
+        change: impl FnOnce(&mut Value) -> Result<T, DriverError>,
+    ) -> Result<T, DriverError> {
+        *self.memo.lock().expect("memo") = None;
+        let (mut config, _) = self.fetch().await?;
+        let ha_before = ha::relationship_of(&config, Vec::new());
+        let out = change(&mut config)?;
+        let whole = json!({ "Dhcp4": config });
+        self.command("config-test", Some(whole.clone())).await?;
+        // A server in HA restarts its HA service on config-set; where the relationship stays
+        // as it was, the service waits for it to serve again before it writes the partner.
+        let state_before = match &ha_before {
+            Some(_) => self.ha_state().await.ok(),
+            None => None,
+        };
+        self.command("config-set", Some(whole.clone())).await?;
+        self.command("config-write", None)
+            .await
+            .map_err(|e| self.unsaved("config-set", e))?;
+        let Value::Object(mut whole) = whole else {
+            unreachable!("built as an object")
+        };
+        let config = whole.remove("Dhcp4").expect("built with Dhcp4");
+        let ha_after = ha::relationship_of(&config, Vec::new());
+        if let (Some(state), true) = (state_before, ha_before.is_some() && ha_before == ha_after) {
+            *self.unsettled.lock().expect("unsettled") = Some((state, ha::settle_time(&config)));
+        }
+        // The hosts of a hosts database are not in the configuration: read again next time.
+        match Hosts::of(&config) {
+            Hosts::File => {
+                let offer = self.offer().await?;
+                let hash = self.hash(&offer).await?;
+                self.keep(Snapshot::of(&config, hash, &self.name)?);
+            }
+            Hosts::Database { .. } => {
+                SNAPSHOTS.lock().expect("snapshots").remove(&self.url);
+            }
+        }
+        Ok(out)
     }
 
-    /// The scope IDs only (a relationship's scopes; reservations are not read).
-    fn scope_ids(&self, config: &Value) -> Result<Vec<ScopeId>, DriverError> {
-        Self::subnets(config)
-            .iter()
-            .map(|s| mapping::id_of(s).map_err(|e| self.protocol(e.0)))
-            .collect()
-    }
-
-    /// The read-modify-write every change is: `change` edits the running configuration (and
-    /// may refuse), then Kea checks it (`config-test`) before `config-set` and `config-write`.
     async fn modify_config<T>(
         &self,
         change: impl FnOnce(&mut Value) -> Result<T, DriverError>,
     ) -> Result<T, DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
-        *self.seen.lock().expect("memo") = None;
-        let mut config = self.fetch().await?;
-        let out = change(&mut config)?;
-        let mut whole = json!({ "Dhcp4": config });
-        self.command("config-test", Some(whole.clone())).await?;
-        self.command("config-set", Some(whole.clone())).await?;
-        self.command("config-write", None).await?;
-        *self.seen.lock().expect("memo") = Some(Arc::new(whole["Dhcp4"].take()));
-        Ok(out)
+        self.modify_config_held(change).await
     }
 
-    /// A change to the scopes: `change` gets them as they are and returns the scopes it
-    /// touched; Tandem's rules are checked on those, and Kea's own subnet entries are kept for
-    /// what Tandem does not manage in them.
-    async fn modify<T>(
+    /// A change to the scopes through `config-set`: `change` gets them as they are and
+    /// returns the scopes it touched; Tandem's rules are checked on those, and Kea's own
+    /// subnet entries are kept for what Tandem does not manage in them.
+    async fn modify_held<T>(
         &self,
         change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
     ) -> Result<T, DriverError> {
-        self.modify_config(|config| {
-            let mut scopes = self.scopes_of(config)?;
+        self.modify_config_held(|config| {
+            let mut scopes = KeaDriver::subnets(config)
+                .iter()
+                .map(|s| mapping::scope_of(s).map_err(|e| self.protocol(e.0)))
+                .collect::<Result<Vec<_>, _>>()?;
             // Each subnet read once: Kea's entries moved out by the IDs just read.
             let old = match config.get_mut("subnet4").map(Value::take) {
                 Some(Value::Array(old)) => old,
@@ -256,10 +575,11 @@ impl KeaDriver {
             for scope in &scopes {
                 let old = existing.get(&scope.id);
                 if touched.contains(&scope.id) {
-                    scope_fits(&scopes, scope).map_err(|errors| DriverError::Rejected {
-                        server: self.name.clone(),
-                        errors,
-                    })?;
+                    tandem_core::validate::scope_fits_on(Placement::InSubnet, &scopes, scope)
+                        .map_err(|errors| DriverError::Rejected {
+                            server: self.name.clone(),
+                            errors,
+                        })?;
                     subnets.push(mapping::subnet_of(scope, old, next_id));
                     if old.is_none() {
                         next_id += 1;
@@ -274,21 +594,28 @@ impl KeaDriver {
         .await
     }
 
-    fn find<'a>(&self, scopes: &'a mut [Scope], id: ScopeId) -> Result<&'a mut Scope, DriverError> {
-        scopes
-            .iter_mut()
-            .find(|s| s.id == id)
-            .ok_or_else(|| self.no_scope(id))
+    /// A change that ran but was not saved: `command` worked, the `config-write` after it did
+    /// not. Said plainly, never hidden.
+    fn unsaved(&self, command: &str, e: DriverError) -> DriverError {
+        self.refused(
+            "kea",
+            format!(
+                "{command} was applied on {} but config-write failed ({e}): the running server has the change, its configuration file does not",
+                self.name
+            ),
+        )
     }
 
     /// The name this server goes by in its HA configuration, if it is in HA.
     pub async fn ha_name(&self) -> Result<Option<String>, DriverError> {
-        Ok(ha::this_server_name(&*self.config().await?))
+        Ok(self.snapshot().await?.ha_name.clone())
     }
 
     /// The relationship named `name`, as this server's configuration has it.
-    fn named(&self, config: &Value, name: &str) -> Result<FailoverRelationship, DriverError> {
-        ha::relationship_of(config, Vec::new())
+    fn named(&self, snapshot: &Snapshot, name: &str) -> Result<FailoverRelationship, DriverError> {
+        snapshot
+            .relationship
+            .clone()
             .filter(|r| r.name == name)
             .ok_or_else(|| DriverError::NotFound {
                 server: self.name.clone(),
@@ -305,6 +632,18 @@ impl KeaDriver {
             .unwrap_or("unknown")
             .to_string())
     }
+
+    /// How this server is written, in words (Server Properties).
+    pub async fn describe_writes(&self) -> Result<String, DriverError> {
+        let offer = self.offer().await?;
+        let snapshot = self.snapshot().await?;
+        Ok(offer.describe(&snapshot.hosts))
+    }
+
+    /// Where this server keeps its reservations.
+    pub async fn hosts(&self) -> Result<Hosts, DriverError> {
+        Ok(self.snapshot().await?.hosts.clone())
+    }
 }
 
 impl KeaDriver {
@@ -318,6 +657,7 @@ impl KeaDriver {
         load_balance_split: false,
         standby_reserve: false,
         message_auth: false,
+        placement: Placement::InSubnet,
     };
 }
 
@@ -331,61 +671,64 @@ impl DhcpDriver for KeaDriver {
         Self::CAPABILITIES
     }
 
+    /// The configuration hash, where the server has `config-hash-get` and keeps its
+    /// reservations in its configuration (a hosts database's changes do not move the hash, so
+    /// such a server is read whole at every look).
+    async fn revision(&self) -> Result<Option<String>, DriverError> {
+        let offer = self.offer().await?;
+        let kept_hosts = SNAPSHOTS
+            .lock()
+            .expect("snapshots")
+            .get(&self.url)
+            .map(|s| s.hosts.clone());
+        match kept_hosts {
+            Some(Hosts::File) => self.hash(&offer).await,
+            _ => Ok(None),
+        }
+    }
+
+    async fn write_method(&self) -> Option<String> {
+        self.describe_writes().await.ok()
+    }
+
+    async fn shared_hosts(&self) -> Option<String> {
+        match self.hosts().await {
+            Ok(Hosts::Database { identity, .. }) => Some(identity),
+            _ => None,
+        }
+    }
+
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
-        let config = self.config().await?;
-        self.scopes_of(&config)
+        // A look at the whole server: a hosts database is read again (its changes do not move
+        // the configuration hash).
+        let snapshot = self.snapshot().await?;
+        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
+        let snapshot = match (&snapshot.hosts, read_here) {
+            (Hosts::Database { .. }, false) => self.read_whole().await?,
+            _ => snapshot,
+        };
+        Ok(snapshot.scopes.clone())
     }
 
     async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError> {
-        self.scopes()
+        self.snapshot()
             .await?
-            .into_iter()
-            .find(|s| s.id == id)
+            .scope(id)
+            .cloned()
             .ok_or_else(|| self.no_scope(id))
     }
 
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
-        let scope = scope.clone();
-        self.modify(|scopes| {
-            scopes.retain(|s| s.id != scope.id);
-            let id = scope.id;
-            scopes.push(scope);
-            Ok(((), vec![id]))
-        })
-        .await
+        self.write_scope(scope, None).await
     }
 
     async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError> {
-        let scope = scope.clone();
-        let server = self.name.clone();
-        self.modify(|scopes| {
-            let current = self.find(scopes, scope.id)?;
-            if current.version() != version {
-                return Err(DriverError::Stale {
-                    server,
-                    detail: format!("scope {}", scope.id),
-                    current: None,
-                });
-            }
-            let id = scope.id;
-            *current = scope;
-            Ok(((), vec![id]))
-        })
-        .await
+        self.write_scope(scope, Some(version)).await
     }
 
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {
-        self.modify(|scopes| {
-            let s = self.find(scopes, scope)?;
-            reservation_fits(s, r).map_err(|errors| DriverError::Rejected {
-                server: self.name.clone(),
-                errors,
-            })?;
-            s.reservations.push(r.clone());
-            s.sort_reservations();
-            Ok(((), vec![scope]))
-        })
-        .await
+        self.write_reservation(scope, writes::HostChange::Add(r.clone()))
+            .await
     }
 
     async fn update_reservation(
@@ -395,63 +738,31 @@ impl DhcpDriver for KeaDriver {
         r: &Reservation,
         if_match: Option<&str>,
     ) -> Result<(), DriverError> {
-        self.modify(|scopes| {
-            let s = self.find(scopes, scope)?;
-            let current = s
-                .reservation(ip)
-                .cloned()
-                .ok_or_else(|| DriverError::NotFound {
-                    server: self.name.clone(),
-                    what: format!("reservation {ip} in scope {scope}"),
-                })?;
-            if if_match.is_some_and(|v| v != current.version()) {
-                return Err(DriverError::Stale {
-                    server: self.name.clone(),
-                    detail: format!("reservation {ip} in scope {scope}"),
-                    current: Some(Box::new(current)),
-                });
-            }
-            reservation_fits_except(s, r, Some(ip)).map_err(|errors| DriverError::Rejected {
-                server: self.name.clone(),
-                errors,
-            })?;
-            s.reservations.retain(|x| x.ip_address != ip);
-            s.reservations.push(r.clone());
-            s.sort_reservations();
-            Ok(((), vec![scope]))
-        })
+        self.write_reservation(
+            scope,
+            writes::HostChange::Update {
+                ip,
+                new: r.clone(),
+                if_match: if_match.map(str::to_string),
+            },
+        )
         .await
     }
 
     async fn remove_reservation(&self, scope: ScopeId, ip: Ipv4Addr) -> Result<(), DriverError> {
-        self.modify(|scopes| {
-            let s = self.find(scopes, scope)?;
-            if s.reservation(ip).is_none() {
-                return Err(DriverError::NotFound {
-                    server: self.name.clone(),
-                    what: format!("reservation {ip} in scope {scope}"),
-                });
-            }
-            s.reservations.retain(|x| x.ip_address != ip);
-            Ok(((), vec![scope]))
-        })
-        .await
+        self.write_reservation(scope, writes::HostChange::Remove(ip))
+            .await
     }
 
     async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError> {
         // In a Kea pair every subnet is in failover; Tandem's service refuses the delete of a
         // failover scope before it gets here.
-        self.modify(|scopes| {
-            self.find(scopes, scope)?;
-            scopes.retain(|s| s.id != scope);
-            Ok(((), vec![]))
-        })
-        .await
+        self.remove_scope(scope).await
     }
 
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
-        let config = self.config().await?;
-        let Some(relationship) = ha::relationship_of(&config, self.scope_ids(&config)?) else {
+        let snapshot = self.snapshot().await?;
+        let Some(relationship) = snapshot.relationship.clone() else {
             return Ok(Vec::new());
         };
         let raw = self.ha_state().await?;
@@ -470,18 +781,20 @@ impl DhcpDriver for KeaDriver {
             .ok_or_else(|| {
                 self.refused(
                     "secondary_server",
-                    "Kea's HA peers reach each other through their control agents: register the partner by its control agent URL",
+                    "Kea's HA peers reach each other over HTTP: register the partner by its control agent's or its own HTTP control socket's URL",
                 )
             })?;
         if !self.url.starts_with("http") {
             return Err(self.refused(
                 "primary_server",
                 format!(
-                    "Kea's HA peers reach each other through their control agents: register {} by its control agent URL",
+                    "Kea's HA peers reach each other over HTTP: register {} by its control agent's or its own HTTP control socket's URL",
                     self.name
                 ),
             ));
         }
+        let offer = self.offer().await?;
+        let style = ha::HookStyle::for_version(&offer.version);
         self.modify_config(|config| {
             if let Some(r) = ha::relationship_of(config, Vec::new()) {
                 return Err(self.refused(
@@ -492,25 +805,45 @@ impl DhcpDriver for KeaDriver {
                     ),
                 ));
             }
-            ha::set_relationship(config, &self.name, &self.url, &partner_url, &c.relationship);
+            ha::set_relationship(
+                config,
+                &self.name,
+                &ha::PeerUrls::new(&self.url, &partner_url),
+                &c.relationship,
+                style,
+            );
             Ok(())
         })
         .await
     }
 
     async fn update_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
+        let offer = self.offer().await?;
+        let style = ha::HookStyle::for_version(&offer.version);
         self.modify_config(|config| {
-            let before = self.named(config, &c.relationship.name)?;
+            let before = ha::relationship_of(config, Vec::new())
+                .filter(|r| r.name == c.relationship.name)
+                .ok_or_else(|| DriverError::NotFound {
+                    server: self.name.clone(),
+                    what: format!("relationship {}", c.relationship.name),
+                })?;
             let partner = before
                 .partner_of(&self.name)
                 .cloned()
                 .ok_or_else(|| self.protocol("an HA relationship without this server"))?;
-            let partner_url = c
-                .partner_endpoint
-                .clone()
-                .or_else(|| ha::peer_url(config, &partner))
+            // The peers keep the URLs they have (an HA listener of their own, or their control
+            // channel); a new URL only where the configuration names none.
+            let mine = ha::peer_url(config, &self.name).unwrap_or_else(|| self.url.clone());
+            let theirs = ha::peer_url(config, &partner)
+                .or_else(|| c.partner_endpoint.clone())
                 .ok_or_else(|| self.protocol(format!("no URL for the HA peer {partner}")))?;
-            ha::set_relationship(config, &self.name, &self.url, &partner_url, &c.relationship);
+            ha::set_relationship(
+                config,
+                &self.name,
+                &ha::PeerUrls::new(&mine, &theirs),
+                &c.relationship,
+                style,
+            );
             Ok(())
         })
         .await
@@ -518,7 +851,12 @@ impl DhcpDriver for KeaDriver {
 
     async fn delete_relationship(&self, name: &str) -> Result<(), DriverError> {
         self.modify_config(|config| {
-            self.named(config, name)?;
+            ha::relationship_of(config, Vec::new())
+                .filter(|r| r.name == name)
+                .ok_or_else(|| DriverError::NotFound {
+                    server: self.name.clone(),
+                    what: format!("relationship {name}"),
+                })?;
             ha::remove_relationship(config);
             Ok(())
         })
@@ -527,9 +865,9 @@ impl DhcpDriver for KeaDriver {
 
     async fn add_failover_scope(&self, name: &str, scope: ScopeId) -> Result<(), DriverError> {
         // Kea's HA serves every subnet: a scope on this server is in its relationship.
-        let config = self.config().await?;
-        self.named(&config, name)?;
-        if self.scope_ids(&config)?.contains(&scope) {
+        let snapshot = self.snapshot().await?;
+        self.named(&snapshot, name)?;
+        if snapshot.scope(scope).is_some() {
             Ok(())
         } else {
             Err(self.no_scope(scope))
@@ -555,7 +893,9 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
-        self.named(&self.fetch().await?, name)?;
+        *self.memo.lock().expect("memo") = None;
+        let snapshot = self.snapshot().await?;
+        self.named(&snapshot, name)?;
         let command = if on {
             "ha-maintenance-start"
         } else {
@@ -563,5 +903,34 @@ impl DhcpDriver for KeaDriver {
         };
         self.command(command, None).await?;
         Ok(state_of(&self.ha_state().await?))
+    }
+
+    /// After a `config-set` restarted this server's HA service: waits until it is back in the
+    /// state it was in before (serving), polling its state; an error when the wait runs out.
+    async fn settle(&self) -> Result<(), DriverError> {
+        let Some((before, bound)) = self.unsettled.lock().expect("unsettled").take() else {
+            return Ok(());
+        };
+        let start = Instant::now();
+        loop {
+            let last = match self.ha_state().await {
+                Ok(state) if state == before || (serving(&state) && !serving(&before)) => {
+                    tracing::info!(server = %self.name, state, waited_ms = start.elapsed().as_millis() as u64, "HA service back after config-set");
+                    return Ok(());
+                }
+                Ok(state) => state,
+                Err(e) => e.to_string(),
+            };
+            if start.elapsed() >= bound {
+                return Err(DriverError::Unreachable {
+                    server: self.name.clone(),
+                    detail: format!(
+                        "its HA service had not returned to {before} {} s after config-set (it is {last})",
+                        bound.as_secs()
+                    ),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 }

@@ -1,0 +1,403 @@
+//! Writing a Kea server by the least disruptive method it offers. With the host and subnet
+//! commands (Kea 3), a reservation is one `reservation-add` / `-update` / `-del` and a scope one
+//! `subnet4-add` / `-update` / `-del` plus its reservations' differences, each followed by
+//! `config-write` where the change lives in the configuration file; nothing is reloaded, so
+//! HA keeps serving. Without them (Kea 2.2), the change is a `config-set` of the whole
+//! configuration ([`KeaDriver::modify_held`]).
+//!
+//! Tandem's rules are checked first, on the server's state as last read (kept by its
+//! configuration hash), so that bad input never reaches Kea. A scope written as several
+//! commands is all-or-nothing as far as Kea lets it be: a refused command undoes the ones
+//! before it, and the error names the server and the command.
+
+use super::offer::Hosts;
+use super::{DriverError, KeaDriver, Placement, Snapshot, mapping, write_lock};
+use serde_json::{Value, json};
+use std::net::Ipv4Addr;
+use tandem_core::validate::{reservation_fits_on, scope_fits_on};
+use tandem_core::{Reservation, Scope, ScopeId};
+
+/// One change to one reservation.
+pub(crate) enum HostChange {
+    Add(Reservation),
+    /// Replaces the reservation at `ip`; with `if_match`, only if it is still at that version.
+    Update {
+        ip: Ipv4Addr,
+        new: Reservation,
+        if_match: Option<String>,
+    },
+    Remove(Ipv4Addr),
+}
+
+impl KeaDriver {
+    fn rejected(&self, errors: tandem_core::FieldErrors) -> DriverError {
+        DriverError::Rejected {
+            server: self.name.clone(),
+            errors,
+        }
+    }
+
+    /// The scope after `change`, or why Tandem refuses it.
+    fn changed(&self, scope: &Scope, change: &HostChange) -> Result<Scope, DriverError> {
+        let missing = |ip: Ipv4Addr| DriverError::NotFound {
+            server: self.name.clone(),
+            what: format!("reservation {ip} in scope {}", scope.id),
+        };
+        let mut next = scope.clone();
+        match change {
+            HostChange::Add(r) => {
+                reservation_fits_on(Placement::InSubnet, scope, r, None)
+                    .map_err(|e| self.rejected(e))?;
+                next.reservations.push(r.clone());
+            }
+            HostChange::Update { ip, new, if_match } => {
+                let current = scope.reservation(*ip).ok_or_else(|| missing(*ip))?;
+                if if_match.as_deref().is_some_and(|v| v != current.version()) {
+                    return Err(DriverError::Stale {
+                        server: self.name.clone(),
+                        detail: format!("reservation {ip} in scope {}", scope.id),
+                        current: Some(Box::new(current.clone())),
+                    });
+                }
+                reservation_fits_on(Placement::InSubnet, scope, new, Some(*ip))
+                    .map_err(|e| self.rejected(e))?;
+                next.reservations.retain(|x| x.ip_address != *ip);
+                next.reservations.push(new.clone());
+            }
+            HostChange::Remove(ip) => {
+                scope.reservation(*ip).ok_or_else(|| missing(*ip))?;
+                next.reservations.retain(|x| x.ip_address != *ip);
+            }
+        }
+        next.sort_reservations();
+        Ok(next)
+    }
+
+    /// One reservation changed, by the host commands where the server has them.
+    pub(super) async fn write_reservation(
+        &self,
+        id: ScopeId,
+        change: HostChange,
+    ) -> Result<(), DriverError> {
+        let lock = write_lock(&self.url);
+        let _held = lock.lock().await;
+        // A write checks against the server as it is now (its hash), never an older read.
+        *self.memo.lock().expect("memo") = None;
+        let offer = self.offer().await?;
+        if !offer.host_commands() {
+            return self
+                .modify_held(|scopes| {
+                    let scope = scopes
+                        .iter_mut()
+                        .find(|s| s.id == id)
+                        .ok_or_else(|| self.no_scope(id))?;
+                    *scope = self.changed(scope, &change)?;
+                    Ok(((), vec![id]))
+                })
+                .await;
+        }
+        let snapshot = self.snapshot().await?;
+        let scope = snapshot.scope(id).ok_or_else(|| self.no_scope(id))?;
+        let next = self.changed(scope, &change)?;
+        let subnet = snapshot.ids[&id];
+        let hosts = &snapshot.hosts;
+        let command = match &change {
+            HostChange::Add(r) => {
+                self.host_add(subnet, r, hosts).await?;
+                "reservation-add"
+            }
+            HostChange::Update { ip, new, .. } => {
+                let current = scope
+                    .reservation(*ip)
+                    .expect("checked by changed()")
+                    .clone();
+                if current.client_id == new.client_id {
+                    // Kea finds the host by its identifier; the address may change.
+                    self.command(
+                        "reservation-update",
+                        Some(json!({
+                            "reservation": host_of(subnet, new),
+                            "operation-target": hosts.target(),
+                        })),
+                    )
+                    .await?;
+                    "reservation-update"
+                } else {
+                    // Another client: the old host goes, the new one comes; should Kea refuse
+                    // the new one, the old one is put back.
+                    self.host_del(subnet, *ip, hosts).await?;
+                    if let Err(e) = self.host_add(subnet, new, hosts).await {
+                        if let Err(back) = self.host_add(subnet, &current, hosts).await {
+                            tracing::error!(server = %self.name, error = %back, "reservation {ip} not put back");
+                        }
+                        return Err(e);
+                    }
+                    "reservation-del and reservation-add"
+                }
+            }
+            HostChange::Remove(ip) => {
+                self.host_del(subnet, *ip, hosts).await?;
+                "reservation-del"
+            }
+        };
+        // A hosts database keeps the change by itself; the configuration file needs saving.
+        if *hosts == Hosts::File {
+            self.save(command).await?;
+        }
+        self.after_write(&snapshot, id, Some(next), None).await
+    }
+
+    /// A whole scope written (created, or replaced with `if_version` checked): by the subnet
+    /// and host commands where the server has them and the subnet keeps its prefix; by
+    /// `config-set` otherwise.
+    pub(super) async fn write_scope(
+        &self,
+        scope: &Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), DriverError> {
+        let lock = write_lock(&self.url);
+        let _held = lock.lock().await;
+        *self.memo.lock().expect("memo") = None;
+        let offer = self.offer().await?;
+        let snapshot = self.snapshot().await?;
+        let existing = snapshot.scope(scope.id);
+        let stale = || DriverError::Stale {
+            server: self.name.clone(),
+            detail: format!("scope {}", scope.id),
+            current: None,
+        };
+        if let Some(version) = if_version {
+            let current = existing.ok_or_else(|| self.no_scope(scope.id))?;
+            if current.version() != version {
+                return Err(stale());
+            }
+        }
+        let new_prefix = existing.is_some_and(|e| e.prefix_len != scope.prefix_len);
+        if !offer.subnet_commands() || !offer.host_commands() || new_prefix {
+            let scope = scope.clone();
+            return self
+                .modify_held(|scopes| {
+                    if let Some(version) = if_version {
+                        let current = scopes
+                            .iter()
+                            .find(|s| s.id == scope.id)
+                            .ok_or_else(|| self.no_scope(scope.id))?;
+                        if current.version() != version {
+                            return Err(stale());
+                        }
+                    }
+                    scopes.retain(|s| s.id != scope.id);
+                    let id = scope.id;
+                    scopes.push(scope);
+                    Ok(((), vec![id]))
+                })
+                .await;
+        }
+        scope_fits_on(Placement::InSubnet, &snapshot.scopes, scope)
+            .map_err(|e| self.rejected(e))?;
+        let (subnet_id, before) = match existing {
+            Some(e) => {
+                let id = snapshot.ids[&scope.id];
+                (id, Some((e, self.subnet_entry(id).await?)))
+            }
+            None => (snapshot.next_id(), None),
+        };
+        let mut entry = mapping::subnet_of(scope, before.as_ref().map(|(_, raw)| raw), subnet_id);
+        if let Some(map) = entry.as_object_mut() {
+            // Reservations go by the host commands, never inside a subnet command.
+            map.remove("reservations");
+        }
+        let hosts = &snapshot.hosts;
+        let old: &[Reservation] = before.as_ref().map_or(&[], |(e, _)| &e.reservations);
+        let mut done = Done::default();
+        let applied = async {
+            let (command, args) = match &before {
+                Some(_) => ("subnet4-update", json!({ "subnet4": [entry] })),
+                None => ("subnet4-add", json!({ "subnet4": [entry] })),
+            };
+            self.command(command, Some(args)).await?;
+            done.subnet = true;
+            // Every reservation that differs goes, then every one that differs comes: an
+            // address or a client may move between them.
+            for r in old.iter().filter(|r| !scope.reservations.contains(r)) {
+                self.host_del(subnet_id, r.ip_address, hosts).await?;
+                done.removed.push(r.clone());
+            }
+            for r in scope.reservations.iter().filter(|r| !old.contains(r)) {
+                self.host_add(subnet_id, r, hosts).await?;
+                done.added.push(r.ip_address);
+            }
+            Ok::<_, DriverError>(())
+        }
+        .await;
+        if let Err(e) = applied {
+            self.undo(subnet_id, before.as_ref().map(|(_, raw)| raw), done, hosts)
+                .await;
+            return Err(e);
+        }
+        self.save(if before.is_some() {
+            "subnet4-update"
+        } else {
+            "subnet4-add"
+        })
+        .await?;
+        self.after_write(&snapshot, scope.id, Some(scope.clone()), Some(subnet_id))
+            .await
+    }
+
+    /// A scope deleted, its reservations first (Kea's `subnet4-del` leaves them behind).
+    pub(super) async fn remove_scope(&self, id: ScopeId) -> Result<(), DriverError> {
+        let lock = write_lock(&self.url);
+        let _held = lock.lock().await;
+        *self.memo.lock().expect("memo") = None;
+        let offer = self.offer().await?;
+        if !offer.subnet_commands() || !offer.host_commands() {
+            return self
+                .modify_held(|scopes| {
+                    if !scopes.iter().any(|s| s.id == id) {
+                        return Err(self.no_scope(id));
+                    }
+                    scopes.retain(|s| s.id != id);
+                    Ok(((), vec![]))
+                })
+                .await;
+        }
+        let snapshot = self.snapshot().await?;
+        snapshot.scope(id).ok_or_else(|| self.no_scope(id))?;
+        let subnet = snapshot.ids[&id];
+        let all = self
+            .command("reservation-get-all", Some(json!({ "subnet-id": subnet })))
+            .await?;
+        for host in all["hosts"].as_array().into_iter().flatten() {
+            let Some(ip) = host
+                .get("ip-address")
+                .and_then(Value::as_str)
+                .and_then(|a| a.parse().ok())
+            else {
+                continue;
+            };
+            self.host_del(subnet, ip, &snapshot.hosts).await?;
+        }
+        self.command("subnet4-del", Some(json!({ "id": subnet })))
+            .await?;
+        self.save("subnet4-del").await?;
+        self.after_write(&snapshot, id, None, None).await
+    }
+
+    /// Kea's own entry for a subnet (without its reservations).
+    async fn subnet_entry(&self, id: u64) -> Result<Value, DriverError> {
+        let mut args = self
+            .command("subnet4-get", Some(json!({ "id": id })))
+            .await?;
+        args.get_mut("subnet4")
+            .and_then(Value::as_array_mut)
+            .and_then(|list| list.pop())
+            .ok_or_else(|| self.protocol(format!("subnet4-get without subnet {id}")))
+    }
+
+    async fn host_add(
+        &self,
+        subnet: u64,
+        r: &Reservation,
+        hosts: &Hosts,
+    ) -> Result<(), DriverError> {
+        self.command(
+            "reservation-add",
+            Some(json!({ "reservation": host_of(subnet, r), "operation-target": hosts.target() })),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn host_del(&self, subnet: u64, ip: Ipv4Addr, hosts: &Hosts) -> Result<(), DriverError> {
+        let answer = self
+            .exchange(
+                "reservation-del",
+                Some(json!({
+                    "subnet-id": subnet,
+                    "ip-address": ip.to_string(),
+                    "operation-target": hosts.target(),
+                })),
+            )
+            .await?;
+        if answer.result == super::RESULT_EMPTY {
+            return Err(DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("reservation {ip} (reservation-del: {})", answer.text),
+            });
+        }
+        self.accepted("reservation-del", answer).map(drop)
+    }
+
+    /// Saves what runs to the configuration file (`config-write`, which rewrites it whole).
+    async fn save(&self, command: &str) -> Result<(), DriverError> {
+        self.command("config-write", None)
+            .await
+            .map(drop)
+            .map_err(|e| self.unsaved(command, e))
+    }
+
+    /// Undoes what a scope write had done when one of its commands was refused.
+    async fn undo(&self, subnet: u64, before: Option<&Value>, done: Done, hosts: &Hosts) {
+        for ip in done.added {
+            if let Err(e) = self.host_del(subnet, ip, hosts).await {
+                tracing::error!(server = %self.name, error = %e, "undo: reservation {ip} not removed");
+            }
+        }
+        for r in &done.removed {
+            if let Err(e) = self.host_add(subnet, r, hosts).await {
+                tracing::error!(server = %self.name, error = %e, "undo: reservation {} not put back", r.ip_address);
+            }
+        }
+        if done.subnet {
+            let undone = match before {
+                Some(raw) => {
+                    let mut raw = raw.clone();
+                    if let Some(map) = raw.as_object_mut() {
+                        map.remove("reservations");
+                    }
+                    self.command("subnet4-update", Some(json!({ "subnet4": [raw] })))
+                        .await
+                }
+                None => {
+                    self.command("subnet4-del", Some(json!({ "id": subnet })))
+                        .await
+                }
+            };
+            if let Err(e) = undone {
+                tracing::error!(server = %self.name, error = %e, "undo: subnet {subnet} not restored");
+            }
+        }
+    }
+
+    /// Keeps what the server holds after this driver's write: the scope as written, under the
+    /// server's new hash (read now, after the write, within the write lock).
+    async fn after_write(
+        &self,
+        before: &Snapshot,
+        id: ScopeId,
+        scope: Option<Scope>,
+        kea_id: Option<u64>,
+    ) -> Result<(), DriverError> {
+        let offer = self.offer().await?;
+        let mut next = before.with_scope(id, scope, kea_id);
+        next.hash = self.hash(&offer).await?;
+        self.keep(next);
+        Ok(())
+    }
+}
+
+/// What a scope write had done before a command was refused.
+#[derive(Default)]
+struct Done {
+    subnet: bool,
+    removed: Vec<Reservation>,
+    added: Vec<Ipv4Addr>,
+}
+
+/// A reservation as a host command's `reservation`.
+fn host_of(subnet: u64, r: &Reservation) -> Value {
+    let mut host = mapping::host_of(r);
+    host["subnet-id"] = json!(subnet);
+    host
+}
