@@ -2,7 +2,8 @@
 # Installs what building and testing Tandem needs, only where it is missing, from the package
 # registries alone (rustup's wasm target, crates.io, Debian, npm). Safe to run again.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, Kea)
+#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, Kea 2.2,
+#                             perfdhcp; the Kea 3 root is scripts/kea3-root.sh's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,9 +42,14 @@ if [ "${1:-}" = "--test" ]; then
     apt_install chromium
   fi
   # A real Kea DHCPv4 pair runs in the tests (as the user, on loopback).
-  if [ ! -x /usr/sbin/kea-dhcp4 ] || [ ! -x /usr/sbin/kea-ctrl-agent ]; then
-    say "installing ISC Kea (kea-dhcp4-server, kea-ctrl-agent) for the Kea tests"
-    apt_install kea-dhcp4-server kea-ctrl-agent
+  # perfdhcp (in kea-admin) is the DHCP client of the service-continuity test.
+  if [ ! -x /usr/sbin/kea-dhcp4 ] || [ ! -x /usr/sbin/kea-ctrl-agent ] || [ ! -x /usr/sbin/perfdhcp ]; then
+    say "installing ISC Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) for the Kea tests"
+    apt_install kea-dhcp4-server kea-ctrl-agent kea-admin
+  fi
+  # Network namespaces for the continuity test.
+  if ! command -v ip >/dev/null; then
+    apt_install iproute2
   fi
   if ! command -v npm >/dev/null; then
     say "installing node and npm"

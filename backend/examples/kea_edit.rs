@@ -77,7 +77,7 @@ async fn main() {
     let t = Tandem::new(Store::connect(&url).await.expect("the database"));
     let caller = Caller::local("bench");
     for (name, url) in names.iter().zip(&urls) {
-        t.add_kea_server(&caller, name, url)
+        t.add_kea_server(&caller, name, url, &Default::default())
             .await
             .expect("registered");
     }

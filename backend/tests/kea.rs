@@ -10,10 +10,13 @@
 //! on each Kea server directly, not only through Tandem. A kind of pair this machine cannot run
 //! says so loudly and is skipped (`make test` prepares them all).
 
+mod support;
+
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::Duration;
+use tandem_backend::driver::ControlAccess;
 use tandem_backend::store::Store;
 use tandem_backend::store::servers::{self, ServerKind};
 use tandem_backend::{Caller, ServiceError, Tandem};
@@ -38,6 +41,8 @@ enum Flavor {
     Kea3Db,
     /// Kea 3 with one PostgreSQL hosts database for both servers.
     Kea3SharedDb,
+    /// Kea 3 whose first server also has an HTTPS control socket with basic authentication.
+    Kea3Tls,
 }
 
 impl Flavor {
@@ -49,16 +54,6 @@ impl Flavor {
         matches!(self, Self::Kea3Db | Self::Kea3SharedDb)
     }
 
-    /// Where Kea 3 is, when this machine can run it.
-    fn kea3_root() -> Option<PathBuf> {
-        let root = std::env::var_os("TANDEM_KEA3_ROOT")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/tandem/kea3-root"))
-            })?;
-        root.join(".tandem-complete").exists().then_some(root)
-    }
-
     /// Whether this kind of pair can run here; says loudly why not.
     fn available(self) -> bool {
         let why = match self {
@@ -66,11 +61,11 @@ impl Flavor {
                 format!("Kea 2.2 is not installed ({KEA}, {AGENT}); `scripts/setup.sh --test` installs it"),
             ),
             Self::Kea22 => None,
-            _ if Self::kea3_root().is_none() => Some(
+            _ if support::kea3_root().is_none() => Some(
                 "the Kea 3 root is missing; `scripts/kea3-root.sh` prepares it (make test does)"
                     .to_string(),
             ),
-            _ if not_root() => Some("running Kea 3 from its root needs chroot, as root".into()),
+            _ if support::not_root() => Some("running Kea 3 from its root needs chroot, as root".into()),
             _ if self.database() && std::env::var("TANDEM_TEST_POSTGRES_URL").is_err() => Some(
                 "no PostgreSQL for Kea's hosts database (TANDEM_TEST_POSTGRES_URL; make test sets it)"
                     .into(),
@@ -78,18 +73,10 @@ impl Flavor {
             _ => None,
         };
         if let Some(why) = &why {
-            eprintln!("\n*** SKIPPED ({self:?}): {why} ***\n");
+            support::skipped(&format!("{self:?}"), why);
         }
         why.is_none()
     }
-}
-
-fn not_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() != "0")
-        .unwrap_or(true)
 }
 
 fn free_port() -> u16 {
@@ -115,6 +102,8 @@ struct Pair {
     root: Option<PathBuf>,
     /// The hosts databases made for this pair (dropped with it).
     databases: Vec<String>,
+    /// The first server's HTTPS control socket (Kea3Tls).
+    tls: Option<Tls>,
 }
 
 impl Drop for Pair {
@@ -251,6 +240,7 @@ fn kea3_config(
     control_port: u16,
     ha_urls: &[String; 2],
     hosts: Option<&HostsDb>,
+    tls: Option<&Tls>,
 ) -> Value {
     let mut hooks = vec![
         json!({ "library": "libdhcp_lease_cmds.so" }),
@@ -291,7 +281,102 @@ fn kea3_config(
     if let Some(db) = hosts {
         config["Dhcp4"]["hosts-database"] = db.config();
     }
+    if let Some(tls) = tls {
+        config["Dhcp4"]["control-sockets"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "socket-type": "https", "socket-address": "127.0.0.1", "socket-port": tls.port,
+                "trust-anchor": tls.inner.join("ca.pem"), "cert-file": tls.inner.join("kea.pem"),
+                "key-file": tls.inner.join("kea.key"), "cert-required": false,
+                "authentication": { "type": "basic", "realm": "kea1",
+                    "clients": [ { "user": TLS_USER, "password": TLS_PASSWORD } ] }
+            }));
+    }
     config
+}
+
+const TLS_USER: &str = "tandem";
+const TLS_PASSWORD: &str = "s3cret-Kea-pass";
+
+/// An HTTPS control socket: a CA and a certificate for 127.0.0.1 it signed, made by openssl.
+struct Tls {
+    port: u16,
+    /// Where the files are, as Kea sees it.
+    inner: PathBuf,
+    /// The CA's certificate, as this machine sees it.
+    ca: PathBuf,
+}
+
+impl Tls {
+    fn make(dir: &Path, inner: &Path) -> Self {
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Tandem test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "kea.key",
+            "-out",
+            "kea.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "kea.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "kea.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        Self {
+            port: free_port(),
+            inner: inner.to_path_buf(),
+            ca: dir.join("ca.pem"),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.port)
+    }
 }
 
 /// Sends a command to a Kea server's control channel and returns its first answer.
@@ -369,7 +454,7 @@ impl Pair {
     /// Starts both servers (and agents on Kea 2.2), and waits until both report
     /// `load-balancing`.
     async fn start(flavor: Flavor) -> Self {
-        let root = flavor.kea3().then(|| Flavor::kea3_root().unwrap());
+        let root = flavor.kea3().then(|| support::kea3_root().unwrap());
         let dir = match &root {
             Some(root) => {
                 std::fs::create_dir_all(root.join("tmp")).unwrap();
@@ -393,6 +478,7 @@ impl Pair {
             inner,
             root,
             databases: Vec::new(),
+            tls: None,
         };
         let tag = format!("kea_hosts_{}_{}", std::process::id(), free_port());
         let mut dbs = Vec::new();
@@ -421,9 +507,14 @@ impl Pair {
             let conf = folder.join("kea-dhcp4.conf");
             let inner_conf = pair.inner[i].join("kea-dhcp4.conf");
             let mut processes = Vec::new();
+            if flavor == Flavor::Kea3Tls && i == 0 {
+                pair.tls = Some(Tls::make(&folder, &pair.inner[i]));
+            }
             if flavor.kea3() {
                 let db = dbs.get(i).or(dbs.first());
-                std::fs::write(&conf, kea3_config(i, port, &ha_urls, db).to_string()).unwrap();
+                let tls = pair.tls.as_ref().filter(|_| i == 0);
+                let config = kea3_config(i, port, &ha_urls, db, tls);
+                std::fs::write(&conf, config.to_string()).unwrap();
                 processes.push(pair.spawn(i, KEA, &inner_conf));
             } else {
                 std::fs::write(&conf, kea22_config(&folder, i, &pair.urls).to_string()).unwrap();
@@ -648,7 +739,12 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         ("other.tandem.test", pair.urls[0].as_str(), "name"),
     ] {
         let e = fresh
-            .add_kea_server(&admin(), &ServerName::parse(name).unwrap(), url)
+            .add_kea_server(
+                &admin(),
+                &ServerName::parse(name).unwrap(),
+                url,
+                &Default::default(),
+            )
             .await
             .unwrap_err();
         assert_eq!(refused(e).0, field, "{name} at {url}");
@@ -656,14 +752,14 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
     let socket = format!("unix:{}", pair.folders[1].join("kea4.sock").display());
     assert_eq!(
         fresh
-            .add_kea_server(&admin(), &kea1, &pair.urls[0])
+            .add_kea_server(&admin(), &kea1, &pair.urls[0], &Default::default())
             .await
             .unwrap(),
         1
     );
     assert_eq!(
         fresh
-            .add_kea_server(&admin(), &kea2, &socket)
+            .add_kea_server(&admin(), &kea2, &socket, &Default::default())
             .await
             .unwrap(),
         1
@@ -1139,4 +1235,188 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor
         config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
         config_get(&pair.urls[0]).await["subnet4"][0]["valid-lifetime"]
     );
+}
+
+/// Kea 3's own HTTPS control socket with basic authentication: registered with a CA file
+/// and credentials, each wrong piece refused on its field, the credentials never in a URL,
+/// an answer, a page or the Event Catalog.
+#[tokio::test]
+async fn a_kea_3_server_is_reached_over_https_with_basic_authentication() {
+    if !Flavor::Kea3Tls.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3Tls).await;
+    let tls = pair.tls.as_ref().unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let t = Tandem::new(
+        Store::connect(&format!(
+            "sqlite://{}?mode=rwc",
+            db.path().join("t.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let ca = Some(tls.ca.display().to_string());
+    let access = |user: &str, password: &str, ca: Option<String>| ControlAccess {
+        user: Some(user.into()),
+        password: Some(password.into()),
+        ca_file: ca,
+    };
+    let in_url = format!("https://{TLS_USER}:{TLS_PASSWORD}@127.0.0.1:{}/", tls.port);
+    let plain = pair.urls[0].clone();
+    for (url, access, field, says) in [
+        (
+            in_url.as_str(),
+            ControlAccess::default(),
+            "url",
+            "never go in a URL",
+        ),
+        (
+            tls.url().as_str(),
+            access(TLS_USER, TLS_PASSWORD, None),
+            "ca_file",
+            "not trusted",
+        ),
+        (
+            tls.url().as_str(),
+            access(TLS_USER, "wrong", ca.clone()),
+            "password",
+            "refused",
+        ),
+        (
+            tls.url().as_str(),
+            access("", "", ca.clone()),
+            "password",
+            "refused",
+        ),
+        (
+            tls.url().as_str(),
+            access(TLS_USER, "", ca.clone()),
+            "password",
+            "needs a password",
+        ),
+        (
+            plain.as_str(),
+            access(TLS_USER, TLS_PASSWORD, ca.clone()),
+            "ca_file",
+            "https",
+        ),
+        (
+            tls.url().as_str(),
+            access("a:b", TLS_PASSWORD, ca.clone()),
+            "user",
+            "':'",
+        ),
+        (
+            tls.url().as_str(),
+            access(TLS_USER, TLS_PASSWORD, Some("/nonexistent/ca.pem".into())),
+            "ca_file",
+            "cannot read",
+        ),
+    ] {
+        let (f, message) = refused(
+            t.add_kea_server(&admin(), &kea1, url, &access)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!((f.as_str(), url), (field, url), "{message}");
+        assert!(message.contains(says), "{field}: {message}");
+        assert!(!message.contains(TLS_PASSWORD), "{message}");
+    }
+    assert!(t.store().pool().acquire().await.is_ok());
+    let right = access(TLS_USER, TLS_PASSWORD, ca.clone());
+    assert_eq!(
+        t.add_kea_server(&admin(), &kea1, &tls.url(), &right)
+            .await
+            .unwrap(),
+        1
+    );
+    let kea2 = ServerName::parse(NAMES[1]).unwrap();
+    t.add_kea_server(&admin(), &kea2, &pair.urls[1], &Default::default())
+        .await
+        .unwrap();
+
+    // Through HTTPS: a reservation made on kea1 reaches kea2.
+    let new = NewReservation {
+        ip_address: "10.0.0.42".into(),
+        client_id: "00155DA76642".into(),
+        ..Default::default()
+    };
+    let outcome = t
+        .create_reservation(&admin(), &kea1, ScopeId::parse("10.0.0.0").unwrap(), &new)
+        .await
+        .unwrap();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    assert_eq!(pair.reserved(1).await, ["10.0.0.42", "10.0.0.99"]);
+
+    // The password is nowhere Tandem shows anything.
+    let events = t
+        .export_events(&admin(), &Default::default())
+        .await
+        .unwrap();
+    let shown = format!(
+        "{events:?}{:?}",
+        t.list_servers(&admin(), &Default::default()).await.unwrap()
+    );
+    assert!(shown.contains("(set)"), "the event says a password was set");
+    assert!(!shown.contains(TLS_PASSWORD));
+}
+
+/// A control channel that answers with a redirect is refused, not followed: a redirect could
+/// carry Tandem's credentials elsewhere.
+#[tokio::test]
+async fn a_redirect_from_a_control_channel_is_not_followed() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let followed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target_port = target.local_addr().unwrap().port();
+    {
+        let followed = followed.clone();
+        tokio::spawn(async move {
+            if target.accept().await.is_ok() {
+                followed.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+    }
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut s, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{target_port}/\r\nContent-Length: 0\r\n\r\n"
+            );
+            let _ = s.write_all(answer.as_bytes()).await;
+        }
+    });
+    let db = tempfile::tempdir().unwrap();
+    let t = Tandem::new(
+        Store::connect(&format!(
+            "sqlite://{}?mode=rwc",
+            db.path().join("t.db").display()
+        ))
+        .await
+        .unwrap(),
+    );
+    let access = ControlAccess {
+        user: Some("tandem".into()),
+        password: Some("secret".into()),
+        ca_file: None,
+    };
+    let (field, message) = refused(
+        t.add_kea_server(
+            &admin(),
+            &ServerName::parse(NAMES[0]).unwrap(),
+            &format!("http://127.0.0.1:{port}/"),
+            &access,
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(field, "url");
+    assert!(message.contains("redirect"), "{message}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!followed.load(std::sync::atomic::Ordering::SeqCst));
 }

@@ -242,7 +242,12 @@ async fn every_mutation_as_every_role_is_allowed_or_denied_by_the_matrix() {
             "add_kea_server",
             let_through(
                 w.t()
-                    .add_kea_server(&caller, &name("kea9.contoso.com"), "ftp://nowhere/")
+                    .add_kea_server(
+                        &caller,
+                        &name("kea9.contoso.com"),
+                        "ftp://nowhere/",
+                        &Default::default(),
+                    )
                     .await,
             ),
         ));

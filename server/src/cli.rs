@@ -344,9 +344,31 @@ pub async fn run_kea(
     use crate::config::KeaAction;
     let (tandem, caller) = local_tandem(config).await?;
     match action {
-        KeaAction::Add { name, url } => {
+        KeaAction::Add {
+            name,
+            url,
+            user,
+            password_file,
+            ca_file,
+        } => {
             let name = tandem_core::ServerName::parse(&name).map_err(anyhow::Error::msg)?;
-            let subnets = tandem.add_kea_server(&caller, &name, &url).await?;
+            let password = match password_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let access = tandem_backend::driver::ControlAccess {
+                user,
+                password,
+                ca_file,
+            };
+            let subnets = tandem.add_kea_server(&caller, &name, &url, &access).await?;
             println!("{name}: Kea server at {url}, {subnets} subnet(s)");
         }
     }

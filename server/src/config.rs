@@ -116,9 +116,21 @@ pub enum KeaAction {
     Add {
         /// The server's name in Tandem, which is its HA peer name (an FQDN).
         name: String,
-        /// Its control agent, such as http://127.0.0.1:8000/
+        /// Its control channel: a control agent or Kea 3's own HTTP(S) control socket, such
+        /// as http://127.0.0.1:8000/ or https://kea1.example.com:8004/, or
+        /// unix:/run/kea/kea4-ctrl-socket
         #[arg(long)]
         url: String,
+        /// HTTP basic authentication: the user (the password comes from --password-file).
+        #[arg(long)]
+        user: Option<String>,
+        /// A file holding the password (its first line), so that it never shows in a
+        /// process list or a shell's history.
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
+        /// The CA certificate(s), PEM, that vouch for an https:// control channel.
+        #[arg(long)]
+        ca_file: Option<String>,
     },
 }
 

@@ -47,8 +47,18 @@ pub async fn replicate_server(server: String) -> Result<Vec<ScopeResult>, AppErr
 pub struct KeaServerInput {
     /// The server's name in Tandem: its HA peer name, when it is in a pair.
     pub name: String,
-    /// Its control agent's URL, or `unix:` and its control socket's path.
+    /// Its control channel's URL (a control agent, or Kea 3's own HTTP(S) control socket),
+    /// or `unix:` and its control socket's path.
     pub url: String,
+    /// HTTP basic authentication; blank for none.
+    #[serde(default)]
+    pub user: String,
+    /// Write-only: sent to the server, never returned or shown.
+    #[serde(default)]
+    pub password: String,
+    /// The CA file vouching for an https:// control channel; blank for the usual roots.
+    #[serde(default)]
+    pub ca_file: String,
 }
 
 /// Registers a Kea server (read first: nothing is stored unless it answers). Returns how many
@@ -58,6 +68,15 @@ pub async fn add_kea_server(input: KeaServerInput) -> Result<usize, AppError> {
     let caller = super::ssr::caller()?;
     let name = super::parse_field("name", tandem_core::ServerName::parse(input.name.trim()))?;
     Ok(super::ssr::tandem()?
-        .add_kea_server(&caller, &name, &input.url)
+        .add_kea_server(
+            &caller,
+            &name,
+            &input.url,
+            &tandem_backend::driver::ControlAccess {
+                user: Some(input.user),
+                password: Some(input.password),
+                ca_file: Some(input.ca_file),
+            },
+        )
         .await?)
 }

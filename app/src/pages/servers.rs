@@ -294,12 +294,16 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     }
 }
 
-/// Add Kea Server: a name and where its control agent (or control socket) is; each refused
-/// field is named under it.
+/// Add Kea Server: a name, where its control channel is, and how to authenticate to it; each
+/// refused field is named under it. The password is write-only: it goes to the server
+/// function in the body of a POST and is never shown again.
 #[component]
 fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let ca_file = RwSignal::new(String::new());
     let submitted = RwSignal::new(false);
     let error = move || {
         submitted
@@ -308,9 +312,9 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
             .flatten()
     };
     let field_error = move |field: &'static str| move || error().and_then(|e| e.field(field));
-    let general_error = Signal::derive(move || {
-        error().and_then(|e| footer_error(e, |f| f == "name" || f == "url"))
-    });
+    const FIELDS: [&str; 5] = ["name", "url", "user", "password", "ca_file"];
+    let general_error =
+        Signal::derive(move || error().and_then(|e| footer_error(e, |f| FIELDS.contains(&f))));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
@@ -318,6 +322,9 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
             input: KeaServerInput {
                 name: name.get(),
                 url: url.get(),
+                user: user.get(),
+                password: password.get(),
+                ca_file: ca_file.get(),
             },
         });
     };
@@ -334,16 +341,31 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
             Signal::derive(field_error(id)),
         )
     };
+    let password_error = Signal::derive(field_error("password"));
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label="Add Kea Server" on:submit=on_submit>
+            <form class="dialog" role="dialog" aria-label="Add Kea Server" method="post" on:submit=on_submit>
                 <h2>"Add Kea Server"</h2>
                 <p class="muted">
                     "Tandem reads the server before it registers it. In an HA pair, use the name the server has in its HA configuration."
                 </p>
                 <div class="form-grid">
                     {field("name", "Name", name, "kea1.example.com")}
-                    {field("url", "Control agent URL", url, "http://127.0.0.1:8000/ or unix:/run/kea/kea4-ctrl-socket")}
+                    {field("url", "Control channel", url, "https://kea1.example.com:8004/ or unix:/run/kea/kea4-ctrl-socket")}
+                    {field("user", "User (basic auth)", user, "optional")}
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        placeholder="optional; never shown again"
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                        class:invalid=move || password_error.with(Option::is_some)
+                    />
+                    <span class="field-error" data-error-for="password">{move || password_error.get()}</span>
+                    {field("ca_file", "CA file (https)", ca_file, "/etc/tandem/kea-ca.pem, optional")}
                 </div>
                 <DialogFooter error=general_error busy=add.pending() on_cancel=move |_| open.set(false) />
             </form>

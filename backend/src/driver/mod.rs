@@ -8,6 +8,7 @@ pub mod kea;
 pub use crate::builtin::StoredRelationship as RelationshipConfig;
 pub use builtin::BuiltinDriver;
 
+pub use crate::store::servers::ControlAccess;
 use crate::store::servers::{ServerKind, ServerRecord};
 use async_trait::async_trait;
 use std::net::Ipv4Addr;
@@ -192,10 +193,12 @@ pub trait DhcpDriver: Send + Sync {
     }
 }
 
-/// Makes the driver for a server record; shares one HTTP client between them.
+/// Makes the driver for a server record; shares one HTTP client between them (one per CA
+/// file, for `https://` control channels vouched for by a CA of their own).
 #[derive(Clone)]
 pub struct Drivers {
     client: reqwest::Client,
+    with_ca: Arc<std::sync::Mutex<std::collections::HashMap<String, reqwest::Client>>>,
 }
 
 impl Default for Drivers {
@@ -204,19 +207,72 @@ impl Default for Drivers {
     }
 }
 
+/// Time to connect, and for a whole answer.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TIMEOUT)
+        // A redirect could take Tandem's credentials elsewhere: answered as an error instead.
+        .redirect(reqwest::redirect::Policy::none())
+        .use_rustls_tls()
+}
+
 impl Drivers {
     pub fn new() -> Self {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(10))
+        let client = client_builder()
             .build()
-            .expect("an HTTP client without TLS always builds");
-        Self { client }
+            .expect("an HTTP client with the system's TLS roots builds");
+        Self {
+            client,
+            with_ca: Default::default(),
+        }
     }
 
-    /// The driver of a Kea server at `url` (its control agent), before it is registered.
+    /// The HTTP client that trusts `ca_file` (a PEM file of one or more certificates) besides
+    /// the usual roots; why not, when the file cannot be read or holds no certificate.
+    pub fn client_for(&self, ca_file: Option<&str>) -> Result<reqwest::Client, String> {
+        let Some(path) = ca_file else {
+            return Ok(self.client.clone());
+        };
+        if let Some(client) = self.with_ca.lock().expect("clients").get(path) {
+            return Ok(client.clone());
+        }
+        let pem = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("{path} is not a PEM certificate file: {e}"))?;
+        if certificates.is_empty() {
+            return Err(format!("{path} holds no certificate"));
+        }
+        let mut builder = client_builder();
+        for c in certificates {
+            builder = builder.add_root_certificate(c);
+        }
+        let client = builder.build().map_err(|e| format!("{path}: {e}"))?;
+        self.with_ca
+            .lock()
+            .expect("clients")
+            .insert(path.to_string(), client.clone());
+        Ok(client)
+    }
+
+    /// The driver of a Kea server at `url` (its control channel), before it is registered.
     pub fn kea(&self, name: &ServerName, url: &str) -> kea::KeaDriver {
         kea::KeaDriver::new(name.clone(), url.to_string(), self.client.clone())
+    }
+
+    /// The same, reached with `access` (credentials, CA file).
+    pub fn kea_with(
+        &self,
+        name: &ServerName,
+        url: &str,
+        access: &ControlAccess,
+    ) -> Result<kea::KeaDriver, String> {
+        let client = self.client_for(access.ca_file.as_deref())?;
+        Ok(kea::KeaDriver::new(name.clone(), url.to_string(), client)
+            .with_basic_auth(access.user.clone().zip(access.password.clone())))
     }
 
     /// What a kind of server can do, without reaching one.
@@ -234,11 +290,22 @@ impl Drivers {
                 record.endpoint.clone(),
                 self.client.clone(),
             )),
-            ServerKind::Kea => Arc::new(kea::KeaDriver::new(
-                record.name.clone(),
-                record.endpoint.clone(),
-                self.client.clone(),
-            )),
+            ServerKind::Kea => {
+                // A CA file gone since registration: every call says so (as unreachable).
+                let client = self
+                    .client_for(record.access.ca_file.as_deref())
+                    .unwrap_or_else(|_| self.client.clone());
+                Arc::new(
+                    kea::KeaDriver::new(record.name.clone(), record.endpoint.clone(), client)
+                        .with_basic_auth(
+                            record
+                                .access
+                                .user
+                                .clone()
+                                .zip(record.access.password.clone()),
+                        ),
+                )
+            }
         }
     }
 }

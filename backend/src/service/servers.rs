@@ -1,7 +1,7 @@
 //! DHCP Servers, Server Properties (take a server offline and back) and the Dashboard.
 
 use super::{Caller, ServiceError, Tandem};
-use crate::driver::{DhcpDriver, DriverError, Drivers};
+use crate::driver::{ControlAccess, DhcpDriver, DriverError, Drivers};
 use crate::store::servers::ServerKind;
 use crate::store::{self, inventory};
 use tandem_core::ServerName;
@@ -77,15 +77,19 @@ impl Tandem {
         Ok(ServersPage { rows, total, page })
     }
 
-    /// Registers a Kea DHCPv4 server by its control agent's URL, once it has answered with its
-    /// configuration (so a wrong URL or name is refused, not stored). Returns how many subnets
-    /// it holds. Its name must be its HA peer name, for its relationship to be recognised.
+    /// Registers a Kea DHCPv4 server by its control channel (a control agent's or its own
+    /// HTTP(S) control socket's URL, or `unix:` and its control socket), reached with
+    /// `access` (HTTP basic authentication, a CA file for `https://`), once it has answered
+    /// with its configuration (so a wrong URL, name or credential is refused, not stored).
+    /// Returns how many subnets it holds. Its name must be its HA peer name, for its
+    /// relationship to be recognised. The password is stored to be sent, and shown nowhere.
     #[tracing::instrument(skip_all, err, fields(server = %name))]
     pub async fn add_kea_server(
         &self,
         caller: &Caller,
         name: &ServerName,
         url: &str,
+        access: &ControlAccess,
     ) -> Result<usize, ServiceError> {
         let what = format!("server {name}");
         self.authorize(
@@ -97,17 +101,25 @@ impl Tandem {
         )
         .await?;
         let url = url.trim();
+        let access = ControlAccess {
+            user: access
+                .user
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_string),
+            password: access.password.clone().filter(|p| !p.is_empty()),
+            ca_file: access
+                .ca_file
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+        };
+        control_channel_refusals(url, &access).into_result()?;
         let refuse = |field: &str, message: String| -> ServiceError {
             tandem_core::FieldErrors::from(tandem_core::FieldError::new(field, message)).into()
         };
-        let socket = url.strip_prefix("unix:");
-        let http = url.starts_with("http://") || url.starts_with("https://");
-        if !(http || socket.is_some_and(|p| p.starts_with('/'))) {
-            return Err(refuse(
-                "url",
-                "give the control agent's URL (http://127.0.0.1:8000/) or the server's control socket (unix:/run/kea/kea4-ctrl-socket)".into(),
-            ));
-        }
         let mut conn = self.store.pool().acquire().await?;
         let existing = store::servers::find(&mut conn, name).await?;
         if existing.is_some_and(|s| s.kind != store::servers::ServerKind::Kea) {
@@ -119,8 +131,18 @@ impl Tandem {
         drop(conn);
         // Read before it is stored: a server that does not answer, or is not what its name
         // says, is not registered.
-        let driver = self.drivers.kea(name, url);
+        let driver = self
+            .drivers
+            .kea_with(name, url, &access)
+            .map_err(|e| refuse("ca_file", e))?;
         let own = driver.ha_name().await.map_err(|e| match e {
+            DriverError::Unreachable { detail, .. } if detail.contains("credentials") => {
+                refuse("password", format!("refused: {detail}"))
+            }
+            DriverError::Unreachable { detail, .. } if detail.contains("certificate") => refuse(
+                "ca_file",
+                format!("its certificate is not trusted: {detail}"),
+            ),
             DriverError::Unreachable { detail, .. } => {
                 refuse("url", format!("no answer: {detail}"))
             }
@@ -140,8 +162,19 @@ impl Tandem {
         let scopes = driver.scopes().await?;
         let mut tx = self.store.pool().begin().await?;
         store::servers::upsert(&mut tx, name, store::servers::ServerKind::Kea, url).await?;
+        store::servers::set_access(&mut tx, name, &access).await?;
         let mut event = self.event(caller, "add_server", "server", &what, Some(name));
-        event.after_json = Some(serde_json::json!({ "kind": "kea", "url": url }).to_string());
+        // What was set, never the password itself.
+        event.after_json = Some(
+            serde_json::json!({
+                "kind": "kea",
+                "url": url,
+                "user": access.user,
+                "password": access.password.as_ref().map(|_| "(set)"),
+                "ca_file": access.ca_file,
+            })
+            .to_string(),
+        );
         store::events::record(&mut tx, &event, "ok", None).await?;
         tx.commit().await?;
         self.touched("server", &[name], None).await;
@@ -234,3 +267,67 @@ impl Tandem {
 
 /// Scopes the Dashboard lists under each problem (the tile links to all of them).
 const DASHBOARD_ROWS: u32 = 20;
+
+/// What is wrong with a control channel's address and access, field by field: an address
+/// Tandem can use, credentials only in their own fields (never in the URL) and only both
+/// together, a CA file only for `https://`.
+pub(crate) fn control_channel_refusals(
+    url: &str,
+    access: &ControlAccess,
+) -> tandem_core::FieldErrors {
+    const MAX: usize = 1024;
+    let mut errors = tandem_core::FieldErrors::default();
+    let socket = url.strip_prefix("unix:");
+    let parsed = reqwest::Url::parse(url).ok();
+    let http = parsed
+        .as_ref()
+        .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if url.len() > MAX {
+        errors.push("url", format!("at most {MAX} characters"));
+    } else if !(http || socket.is_some_and(|p| p.starts_with('/'))) {
+        errors.push(
+            "url",
+            "give the control channel's URL (http://127.0.0.1:8000/, https://kea1.example.com:8004/) or the server's control socket (unix:/run/kea/kea4-ctrl-socket)",
+        );
+    } else if parsed
+        .as_ref()
+        .is_some_and(|u| !u.username().is_empty() || u.password().is_some())
+    {
+        errors.push(
+            "url",
+            "credentials never go in a URL: give the user and password in their own fields",
+        );
+    }
+    let https = parsed.as_ref().is_some_and(|u| u.scheme() == "https");
+    match (&access.user, &access.password) {
+        (Some(_), None) => errors.push("password", "a user needs a password"),
+        (None, Some(_)) => errors.push("user", "a password needs a user"),
+        (Some(_), Some(_)) if socket.is_some() => errors.push(
+            "user",
+            "a control socket takes no credentials: give an http(s):// URL to use them",
+        ),
+        _ => {}
+    }
+    if let Some(user) = &access.user
+        && (user.contains(':') || user.chars().any(char::is_control) || user.len() > 255)
+    {
+        errors.push(
+            "user",
+            "a user name has no ':' or control characters, and at most 255 characters",
+        );
+    }
+    if access.password.as_ref().is_some_and(|p| p.len() > MAX) {
+        errors.push("password", format!("at most {MAX} characters"));
+    }
+    if let Some(ca) = &access.ca_file {
+        if !https {
+            errors.push("ca_file", "a CA file is for an https:// URL");
+        } else if !ca.starts_with('/') || ca.len() > MAX {
+            errors.push(
+                "ca_file",
+                "give the CA file's absolute path on Tandem's machine",
+            );
+        }
+    }
+    errors
+}

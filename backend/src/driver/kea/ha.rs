@@ -263,13 +263,31 @@ pub fn set_relationship(
         }
         None => {}
     }
+    // What a peer entry holds beyond these (its basic-auth-user and password for the
+    // partner's control channel, TLS files) is kept.
+    let peer = |name: &ServerName, role: &str| {
+        let mut p = old
+            .get("peers")
+            .and_then(Value::as_array)
+            .and_then(|peers| {
+                peers
+                    .iter()
+                    .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
+            })
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        p.insert("name".into(), json!(name.as_str()));
+        p.insert("url".into(), json!(url_of(name)));
+        p.insert("role".into(), json!(role));
+        p.insert("auto-failover".into(), json!(r.auto_state_transition));
+        Value::Object(p)
+    };
     entry.insert(
         "peers".into(),
         json!([
-            { "name": kea_primary.as_str(), "url": url_of(kea_primary), "role": "primary",
-              "auto-failover": r.auto_state_transition },
-            { "name": kea_secondary.as_str(), "url": url_of(kea_secondary), "role": other_role,
-              "auto-failover": r.auto_state_transition },
+            peer(kea_primary, "primary"),
+            peer(kea_secondary, other_role)
         ]),
     );
     hooks.push(json!({

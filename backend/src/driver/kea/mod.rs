@@ -47,6 +47,8 @@ pub struct KeaDriver {
     unsettled: StdMutex<Option<(String, Duration)>>,
     /// Whether this operation read the server whole (not only kept an earlier read).
     read_here: std::sync::atomic::AtomicBool,
+    /// HTTP basic authentication (user, password) for the control channel.
+    basic_auth: Option<(String, String)>,
 }
 
 /// What Tandem reads of a Kea server, as of one configuration.
@@ -194,7 +196,14 @@ impl KeaDriver {
             memo: StdMutex::new(None),
             unsettled: StdMutex::new(None),
             read_here: Default::default(),
+            basic_auth: None,
         }
+    }
+
+    /// Sends HTTP basic authentication with every command.
+    pub fn with_basic_auth(mut self, credentials: Option<(String, String)>) -> Self {
+        self.basic_auth = credentials;
+        self
     }
 
     fn protocol(&self, detail: impl ToString) -> DriverError {
@@ -291,13 +300,20 @@ impl KeaDriver {
     /// HTTP answers one list with one answer per service asked (an authentication error is
     /// one answer on its own).
     async fn over_http(&self, body: &Value) -> Result<Value, DriverError> {
-        let mut answer = self
-            .client
-            .post(&self.url)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(format!("no answer from its control channel ({e})")))?;
+        let mut request = self.client.post(&self.url).json(body);
+        if let Some((user, password)) = &self.basic_auth {
+            request = request.basic_auth(user, Some(password));
+        }
+        let mut answer = request.send().await.map_err(|e| {
+            // The cause (a refused connection, a certificate not trusted) is the useful part.
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why = format!("{why}: {s}");
+                source = s.source();
+            }
+            self.unreachable(format!("no answer from its control channel ({why})"))
+        })?;
         let status = answer.status();
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
             return Err(self.unreachable(format!(
