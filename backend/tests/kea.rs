@@ -1420,3 +1420,176 @@ async fn a_redirect_from_a_control_channel_is_not_followed() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!followed.load(std::sync::atomic::Ordering::SeqCst));
 }
+
+/// Two Kea 3 servers on one hosts database: a reservation change is written once, and Tandem
+/// says so; both serve it.
+#[tokio::test]
+async fn a_hosts_database_shared_by_both_partners_is_written_once() {
+    if !Flavor::Kea3SharedDb.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3SharedDb).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, kea2) = (
+        ServerName::parse(NAMES[0]).unwrap(),
+        ServerName::parse(NAMES[1]).unwrap(),
+    );
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let new = NewReservation {
+        ip_address: "10.0.0.7".into(),
+        client_id: "00155DA76607".into(),
+        name: "shared".into(),
+        ..Default::default()
+    };
+    let outcome = t
+        .create_reservation(&admin(), &kea1, scope, &new)
+        .await
+        .unwrap();
+    match &outcome.replication {
+        ReplicationOutcome::Shared { partner, store } => {
+            assert_eq!(partner, &kea2);
+            assert!(store.starts_with("postgresql://"), "{store}");
+            assert!(
+                !store.contains("tandem-test-"),
+                "never the password: {store}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    for i in 0..2 {
+        assert_eq!(pair.reserved(i).await, ["10.0.0.7", "10.0.0.99"]);
+    }
+    // Deleted once too; the scope stays in sync.
+    let outcome = t
+        .delete_reservation(&admin(), &kea2, scope, "10.0.0.7".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome.replication, ReplicationOutcome::Shared { .. }),
+        "{outcome:?}"
+    );
+    for i in 0..2 {
+        assert_eq!(pair.reserved(i).await, ["10.0.0.99"]);
+    }
+    t.check_drift(&admin()).await.unwrap();
+    let view = t
+        .list_scopes(&admin(), &ScopeQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.drift == Some(DriftStatus::InSync)),
+        "{view:?}"
+    );
+    let events = t
+        .export_events(&admin(), &Default::default())
+        .await
+        .unwrap();
+    assert!(events.contains("written once"), "{events}");
+}
+
+/// A Kea 3 server that loses a command it listed, and one whose configuration file cannot be
+/// written: the change stays where it was made, and the error names the server and the
+/// command; nothing is hidden.
+#[tokio::test]
+async fn kea_faults_are_named_with_the_server_and_the_command() {
+    if !Flavor::Kea3.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let reservation = |ip: &str, mac: &str| NewReservation {
+        ip_address: ip.into(),
+        client_id: mac.into(),
+        ..Default::default()
+    };
+    // Tandem learns what kea2 offers (the host commands)...
+    t.create_reservation(
+        &admin(),
+        &kea1,
+        scope,
+        &reservation("10.0.0.11", "00155DA76611"),
+    )
+    .await
+    .unwrap();
+    // ...then kea2 loses them behind its back.
+    let mut config = config_get(&pair.urls[1]).await;
+    config["hooks-libraries"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|h| h["library"] != "libdhcp_host_cmds.so");
+    let set = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(set["result"], 0, "{set}");
+    let outcome = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.12", "00155DA76612"),
+        )
+        .await
+        .unwrap();
+    match &outcome.replication {
+        ReplicationOutcome::Failed { partner, error } => {
+            assert_eq!(partner.as_str(), NAMES[1]);
+            assert!(
+                error.contains(NAMES[1]) && error.contains("reservation-add"),
+                "{error}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        pair.reserved(0).await,
+        ["10.0.0.11", "10.0.0.12", "10.0.0.99"]
+    );
+    // Asked again, kea2 is written the way it can be now (config-set): the replication works.
+    pair.wait_state(1, "load-balancing").await;
+    let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    assert_eq!(replicated.changes.len(), 1, "{replicated:?}");
+    let config = config_get(&pair.urls[1]).await;
+    assert_eq!(
+        reservation_ips(&config),
+        ["10.0.0.11", "10.0.0.12", "10.0.0.99"]
+    );
+
+    // kea1's configuration file cannot be written: the command ran, config-write failed, and
+    // the error says exactly that.
+    let file = pair.folders[0].join("kea-dhcp4.conf");
+    let locked = Command::new("chattr").arg("+i").arg(&file).status();
+    if !locked.is_ok_and(|s| s.success()) {
+        support::skipped("config-write failure", "chattr +i is not available here");
+        return;
+    }
+    let result = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.13", "00155DA76613"),
+        )
+        .await;
+    let _ = Command::new("chattr").arg("-i").arg(&file).status();
+    let (field, message) = refused(result.unwrap_err());
+    assert_eq!(field, "kea");
+    assert!(
+        message.contains("reservation-add was applied on kea1.tandem.test but config-write failed"),
+        "{message}"
+    );
+    assert!(pair.reserved(0).await.contains(&"10.0.0.13".to_string()));
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("10.0.0.13")
+    );
+}

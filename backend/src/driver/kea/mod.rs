@@ -656,9 +656,30 @@ impl KeaDriver {
         Ok(offer.describe(&snapshot.hosts))
     }
 
-    /// Where this server keeps its reservations.
+    /// Where this server keeps its reservations: from what is known of it, else from its
+    /// configuration (read without keeping it for the operation).
     pub async fn hosts(&self) -> Result<Hosts, DriverError> {
-        Ok(self.snapshot().await?.hosts.clone())
+        let known = self
+            .memo
+            .lock()
+            .expect("memo")
+            .clone()
+            .or_else(|| SNAPSHOTS.lock().expect("snapshots").get(&self.url).cloned());
+        match known {
+            Some(s) => Ok(s.hosts.clone()),
+            None => Ok(Hosts::of(&self.fetch().await?.0)),
+        }
+    }
+
+    /// After a write to a hosts database: what other servers on the same database were
+    /// known to hold is stale (their configuration hash did not move), so it is forgotten.
+    fn forget_sharers(&self, hosts: &Hosts) {
+        if let Hosts::Database { .. } = hosts {
+            SNAPSHOTS
+                .lock()
+                .expect("snapshots")
+                .retain(|url, s| url == &self.url || s.hosts != *hosts);
+        }
     }
 }
 

@@ -144,6 +144,7 @@ impl KeaDriver {
         if *hosts == Hosts::File {
             self.save(command).await?;
         }
+        self.forget_sharers(hosts);
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
@@ -241,6 +242,7 @@ impl KeaDriver {
             "subnet4-add"
         })
         .await?;
+        self.forget_sharers(hosts);
         self.after_write(&snapshot, scope.id, Some(scope.clone()), Some(subnet_id))
             .await
     }
@@ -281,6 +283,7 @@ impl KeaDriver {
         self.command("subnet4-del", Some(json!({ "id": subnet })))
             .await?;
         self.save("subnet4-del").await?;
+        self.forget_sharers(&snapshot.hosts);
         self.after_write(&snapshot, id, None, None).await
     }
 
