@@ -30,7 +30,7 @@ test-rust:
 # Uses the `tandem` binary that `cargo test` built (same features: no second build).
 test-browser: test-rust
 	scripts/build.sh --site-only
-	cd end2end && npx playwright test
+	kea3=$$(scripts/kea3-root.sh) && cd end2end && TANDEM_KEA3_ROOT="$$kea3" npx playwright test
 
 fmt:
 	cargo fmt --all

@@ -1,14 +1,24 @@
 //! Benchmark: a reservation created through Tandem on a Kea pair (what the portal's server
 //! function calls: checked, written to the first server, replicated to its partner, both
-//! re-read and recorded), until it is on both servers, against two raw `config-set` round
-//! trips (one per server, the least any tool must do) measured in the same run, with 10, 1 000
-//! and 10 000 reservations in the subnet. Run by `scripts/bench-kea.sh`, which starts the pair.
-//!   kea_edit <kea1-name> <kea1-url> <kea2-name> <kea2-url> [edits]
+//! re-read and recorded), until it is on both servers, against the raw commands that write the
+//! same thing (measured in the same run), with 10, 1 000 and 10 000 reservations in the subnet;
+//! and, where the server has the subnet commands, a scope edit on both against raw
+//! `subnet4-update`s. The raw commands are the ones Tandem uses on that server:
+//! - host commands, hosts database: `reservation-add` on each server;
+//! - host commands, configuration file: `reservation-add` and `config-write` on each;
+//! - neither (Kea 2.2): a `config-set` on each (Tandem also waits, between the partners, for
+//!   the written one to serve again; raw, the two are out of service together).
+//!
+//! Run by `scripts/bench-kea.sh`, which starts each kind of pair.
+//!   kea_edit <label> <kea1-name> <kea1-url> <kea2-name> <kea2-url> [edits]
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use tandem_backend::driver::Drivers;
+use tandem_backend::driver::kea::offer::Hosts;
 use tandem_backend::store::Store;
 use tandem_backend::{Caller, Tandem};
+use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
 use tandem_core::{ScopeId, ServerName};
 
@@ -22,12 +32,15 @@ async fn kea(client: &reqwest::Client, url: &str, command: &str, args: Option<Va
         .json(&body)
         .send()
         .await
-        .expect("the control agent answers")
+        .expect("the control channel answers")
         .json()
         .await
         .expect("JSON");
     let first = answer.into_iter().next().expect("one answer");
-    assert_eq!(first["result"], 0, "{command}: {first}");
+    assert!(
+        first["result"] == 0 || first["result"] == 3,
+        "{command}: {first}"
+    );
     first.get("arguments").cloned().unwrap_or(Value::Null)
 }
 
@@ -42,15 +55,22 @@ fn mac(n: u32) -> String {
     format!("52:54:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3])
 }
 
-/// Each server's configuration with the benchmark subnet holding `count` reservations.
-fn with_subnet(config: &Value, count: u32) -> Value {
+fn host(n: u32, name: &str) -> Value {
+    json!({ "ip-address": address(n), "hw-address": mac(n), "hostname": format!("{name}{n}") })
+}
+
+/// A configuration with the benchmark subnet holding reservations `0..count` (none where the
+/// server keeps them in a database).
+fn with_subnet(config: &Value, count: u32, in_file: bool) -> Value {
     let mut config = config.clone();
-    let reservations: Vec<Value> = (0..count)
-        .map(|n| json!({ "ip-address": address(n), "hw-address": mac(n), "hostname": format!("host{n}") }))
-        .collect();
+    let reservations: Vec<Value> = if in_file {
+        (0..count).map(|n| host(n, "host")).collect()
+    } else {
+        Vec::new()
+    };
     config["subnet4"] = json!([{
         "id": 20, "subnet": "10.20.0.0/16",
-        "pools": [ { "pool": "10.20.0.10 - 10.20.255.200" } ],
+        "pools": [ { "pool": "10.20.200.0 - 10.20.255.200" } ],
         "reservations": reservations,
     }]);
     config
@@ -61,16 +81,42 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+fn p50_p95(times: &mut [Duration]) -> String {
+    times.sort();
+    format!(
+        "{:>7.1} / {:>7.1}",
+        percentile(times, 0.5),
+        percentile(times, 0.95)
+    )
+}
+
+/// Waits until both servers serve in load-balancing again.
+async fn wait_normal(client: &reqwest::Client, urls: &[String; 2]) {
+    for _ in 0..600 {
+        let mut all = true;
+        for url in urls {
+            let state = kea(client, url, "ha-heartbeat", None).await["state"].clone();
+            all &= state == "load-balancing";
+        }
+        if all {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the pair did not return to load-balancing");
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     assert!(
-        args.len() >= 5,
-        "usage: kea_edit <kea1-name> <kea1-url> <kea2-name> <kea2-url> [edits]"
+        args.len() >= 6,
+        "usage: kea_edit <label> <kea1-name> <kea1-url> <kea2-name> <kea2-url> [edits]"
     );
-    let names = [&args[1], &args[3]].map(|n| ServerName::parse(n).expect("a server name"));
-    let urls = [args[2].clone(), args[4].clone()];
-    let edits: u32 = args.get(5).map_or(20, |e| e.parse().expect("a number"));
+    let label = &args[1];
+    let names = [&args[2], &args[4]].map(|n| ServerName::parse(n).expect("a server name"));
+    let urls = [args[3].clone(), args[5].clone()];
+    let edits: u32 = args.get(6).map_or(20, |e| e.parse().expect("a number"));
     let client = reqwest::Client::new();
     let dir = tempfile::tempdir().expect("a temporary folder");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
@@ -81,29 +127,61 @@ async fn main() {
             .await
             .expect("registered");
     }
+    let probe = Drivers::new().kea(&names[0], &urls[0]);
+    let offer = probe.offer().await.expect("the offer");
+    let hosts = probe.hosts().await.expect("where hosts live");
+    let commands = offer.host_commands();
+    let in_file = hosts == Hosts::File;
+    let raw = match (commands, in_file) {
+        (true, false) => "reservation-add",
+        (true, true) => "reservation-add, config-write",
+        (false, _) => "config-set",
+    };
     let scope = ScopeId::parse("10.20.0.0").expect("a scope ID");
-    println!(
-        "reservations | Tandem edit on both p50 / p95 ms | two raw config-set p50 / p95 ms | ratio (p50)"
-    );
     let sizes: Vec<u32> = std::env::var("KEA_BENCH_SIZES")
         .unwrap_or_else(|_| "10,1000,10000".into())
         .split(',')
         .map(|n| n.trim().parse().expect("a number of reservations"))
         .collect();
+    let mut have = 0;
     for count in sizes {
+        // The subnet with `count` reservations on both servers (a database grows to it).
         let mut configs = Vec::new();
         for url in &urls {
             let running = kea(&client, url, "config-get", None).await["Dhcp4"].clone();
-            let config = with_subnet(&running, count);
-            kea(
-                &client,
-                url,
-                "config-set",
-                Some(json!({ "Dhcp4": config.clone() })),
-            )
-            .await;
+            let config = with_subnet(&running, count, in_file);
+            if in_file || have == 0 {
+                kea(
+                    &client,
+                    url,
+                    "config-set",
+                    Some(json!({ "Dhcp4": config.clone() })),
+                )
+                .await;
+            }
             configs.push(config);
         }
+        if !in_file {
+            // Present: 0..have (the last size's and its edits'); missing: have..count.
+            use futures::StreamExt;
+            for url in &urls {
+                futures::stream::iter(have..count)
+                    .map(|n| {
+                        let mut h = host(n, "host");
+                        h["subnet-id"] = json!(20);
+                        kea(
+                            &client,
+                            url,
+                            "reservation-add",
+                            Some(json!({ "reservation": h, "operation-target": "database" })),
+                        )
+                    })
+                    .buffer_unordered(16)
+                    .collect::<Vec<_>>()
+                    .await;
+            }
+        }
+        wait_normal(&client, &urls).await;
         // Tandem reads the new subnet once before the edits (its look after an outside change).
         t.check_drift(&caller).await.expect("a look");
         let mut tandem_times = Vec::new();
@@ -124,42 +202,114 @@ async fn main() {
             tandem_times.push(start.elapsed());
             assert!(!outcome.replication.is_failure(), "{outcome:?}");
 
-            // The same growth, raw: one config-set per server, nothing else (with Tandem's
-            // edits kept in, so that neither undoes the other).
-            for config in &mut configs {
-                let list = config["subnet4"][0]["reservations"]
-                    .as_array_mut()
-                    .expect("reservations");
-                list.push(json!({ "ip-address": address(n), "hw-address": mac(n), "hostname": format!("bench{n}") }));
-                list.push(
-                    json!({ "ip-address": address(n + edits), "hw-address": mac(n + edits) }),
-                );
-            }
+            // The same growth, raw, with the commands Tandem uses on this server.
+            let other = n + edits;
             let start = Instant::now();
-            for (url, config) in urls.iter().zip(&configs) {
-                kea(&client, url, "config-set", Some(json!({ "Dhcp4": config }))).await;
+            if commands {
+                for url in &urls {
+                    let mut h = host(other, "raw");
+                    h["subnet-id"] = json!(20);
+                    let target = if in_file { "memory" } else { "database" };
+                    kea(
+                        &client,
+                        url,
+                        "reservation-add",
+                        Some(json!({ "reservation": h, "operation-target": target })),
+                    )
+                    .await;
+                    if in_file {
+                        kea(&client, url, "config-write", None).await;
+                    }
+                }
+            } else {
+                for config in &mut configs {
+                    let list = config["subnet4"][0]["reservations"]
+                        .as_array_mut()
+                        .expect("reservations");
+                    list.push(host(n, "bench"));
+                    list.push(host(other, "raw"));
+                }
+                for (url, config) in urls.iter().zip(&configs) {
+                    kea(&client, url, "config-set", Some(json!({ "Dhcp4": config }))).await;
+                }
             }
             raw_times.push(start.elapsed());
+            if !commands {
+                // Raw config-sets left both restarting: let them serve before the next edit.
+                wait_normal(&client, &urls).await;
+            }
         }
+        have = count + 2 * edits;
         // Both servers have every edit, asked directly.
         for url in &urls {
-            let config = kea(&client, url, "config-get", None).await;
-            let have = config["Dhcp4"]["subnet4"][0]["reservations"]
-                .as_array()
-                .expect("reservations")
-                .len();
-            assert_eq!(have as u32, count + 2 * edits, "{url}");
+            let n = if commands {
+                let hosts = kea(
+                    &client,
+                    url,
+                    "reservation-get-all",
+                    Some(json!({ "subnet-id": 20 })),
+                )
+                .await;
+                hosts["hosts"].as_array().expect("hosts").len()
+            } else {
+                let config = kea(&client, url, "config-get", None).await;
+                config["Dhcp4"]["subnet4"][0]["reservations"]
+                    .as_array()
+                    .expect("reservations")
+                    .len()
+            };
+            assert_eq!(n as u32, count + 2 * edits, "{url}");
         }
-        tandem_times.sort();
-        raw_times.sort();
-        let (t50, t95) = (
-            percentile(&tandem_times, 0.5),
-            percentile(&tandem_times, 0.95),
-        );
-        let (r50, r95) = (percentile(&raw_times, 0.5), percentile(&raw_times, 0.95));
+        // A scope edit on both, where the subnet commands make it cheap.
+        let scope_edits = if offer.subnet_commands() {
+            let mut tandem_scope = Vec::new();
+            let mut raw_scope = Vec::new();
+            for k in 0..edits {
+                let current = t
+                    .driver(&names[0])
+                    .await
+                    .expect("a driver")
+                    .scope(scope)
+                    .await
+                    .expect("the scope");
+                let mut input = ScopeInput::of(&current);
+                input.name = format!("bench {k}");
+                let start = Instant::now();
+                let outcome = t
+                    .update_scope(&caller, &names[0], scope, &current.version(), &input)
+                    .await
+                    .expect("edited");
+                tandem_scope.push(start.elapsed());
+                assert!(!outcome.replication.is_failure(), "{outcome:?}");
+                let start = Instant::now();
+                for url in &urls {
+                    let mut subnet = kea(&client, url, "subnet4-get", Some(json!({ "id": 20 })))
+                        .await["subnet4"][0]
+                        .clone();
+                    subnet["user-context"]["name"] = json!(format!("raw {k}"));
+                    kea(
+                        &client,
+                        url,
+                        "subnet4-update",
+                        Some(json!({ "subnet4": [subnet] })),
+                    )
+                    .await;
+                    kea(&client, url, "config-write", None).await;
+                }
+                raw_scope.push(start.elapsed());
+            }
+            format!(
+                "{} | {}",
+                p50_p95(&mut tandem_scope),
+                p50_p95(&mut raw_scope)
+            )
+        } else {
+            "      - |       -".into()
+        };
         println!(
-            "{count:>12} | {t50:>8.1} / {t95:>8.1} | {r50:>8.1} / {r95:>8.1} | {:.1}x",
-            t50 / r50
+            "{label:<22} | {count:>6} | {} | {} | {raw} | {scope_edits}",
+            p50_p95(&mut tandem_times),
+            p50_p95(&mut raw_times)
         );
     }
 }

@@ -229,7 +229,10 @@ fn ScopeProperties(
     let lines = view
         .reservations
         .into_iter()
-        .map(|r| view! { <ReservationLine r scope_id=scope_id.clone() target=target.clone() delete dialog /> })
+        .map(|r| {
+            let in_pool = scope.in_pool(r.ip_address);
+            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() delete dialog /> }
+        })
         .collect_view();
     let exclusions = if scope.exclusions.is_empty() {
         view! { <span class="muted">"none"</span> }.into_any()
@@ -352,6 +355,7 @@ fn ScopeProperties(
                 <tr>
                     {headers}
                     <th>"Description"</th>
+                    <th title="Inside the addresses the scope hands out (Kea: its pools), or reserved outside them">"Pool"</th>
                     <th>"Actions"</th>
                 </tr>
             </thead>
@@ -364,6 +368,8 @@ fn ScopeProperties(
 #[component]
 fn ReservationLine(
     r: Reservation,
+    /// Inside the addresses the scope hands out dynamically (Kea: one of its pools).
+    in_pool: bool,
     scope_id: String,
     target: ScopeRef,
     delete: ServerAction<DeleteReservation>,
@@ -399,6 +405,9 @@ fn ReservationLine(
             <td data-label="Name">{r.name}</td>
             <td data-label="Type">{r.kind.to_string()}</td>
             <td data-label="Description">{r.description}</td>
+            <td data-label="Pool" data-in-pool=in_pool.to_string()>
+                {if in_pool { "In pool" } else { "Outside pool" }}
+            </td>
             <td data-label="Actions">
                 <Show when=move || ctx.can(Permission::EditReservations)>
                     <div class="actions">

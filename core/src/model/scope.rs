@@ -77,6 +77,14 @@ impl Scope {
         self.reservations.iter().find(|r| r.ip_address == ip)
     }
 
+    /// Whether `ip` is one the scope hands out dynamically: inside its range, outside its
+    /// exclusions, and the scope active (on Kea: inside one of the subnet's pools).
+    pub fn in_pool(&self, ip: Ipv4Addr) -> bool {
+        self.state == ScopeState::Active
+            && self.range.contains(ip)
+            && !self.exclusions.iter().any(|e| e.contains(ip))
+    }
+
     /// Every address of the subnet, network to broadcast.
     pub fn subnet(&self) -> IpRange {
         let mask = u32::from(self.subnet_mask());

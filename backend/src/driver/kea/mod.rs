@@ -942,8 +942,9 @@ impl DhcpDriver for KeaDriver {
         Ok(state_of(&self.ha_state().await?))
     }
 
-    /// After a `config-set` restarted this server's HA service: waits until it is back in the
-    /// state it was in before (serving), polling its state; an error when the wait runs out.
+    /// After a `config-set` restarted this server's HA service: waits until it serves again
+    /// (`load-balancing`, `hot-standby`, `partner-down`…), polling its state; an error when
+    /// the wait runs out. Serving is what counts, whatever it was doing before the write.
     async fn settle(&self) -> Result<(), DriverError> {
         let Some((before, bound)) = self.unsettled.lock().expect("unsettled").take() else {
             return Ok(());
@@ -951,7 +952,7 @@ impl DhcpDriver for KeaDriver {
         let start = Instant::now();
         loop {
             let last = match self.ha_state().await {
-                Ok(state) if state == before || (serving(&state) && !serving(&before)) => {
+                Ok(state) if serving(&state) => {
                     tracing::info!(server = %self.name, state, waited_ms = start.elapsed().as_millis() as u64, "HA service back after config-set");
                     return Ok(());
                 }
@@ -962,7 +963,7 @@ impl DhcpDriver for KeaDriver {
                 return Err(DriverError::Unreachable {
                     server: self.name.clone(),
                     detail: format!(
-                        "its HA service had not returned to {before} {} s after config-set (it is {last})",
+                        "its HA service was not serving again {} s after config-set (it was {before} before, it is {last})",
                         bound.as_secs()
                     ),
                 });
