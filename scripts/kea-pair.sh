@@ -61,14 +61,15 @@ done
 # Kea 3 with a hosts database: one per server, made afresh, schema by kea-admin.
 hosts_config() { echo ""; }
 if [ "$version" = 3 ] && [ -n "$hosts_db" ]; then
+  export PGOPTIONS="-c client_min_messages=warning"
   db_base="${hosts_db##*/}"; rest="${hosts_db#postgres://}"; creds="${rest%%@*}"; where="${rest#*@}"
   where="${where%%/*}"; db_user="${creds%%:*}"; db_password="${creds#*:}"
   db_host="${where%%:*}"; db_port="${where##*:}"
   for i in 1 2; do
     chroot "$kea_root" env PGPASSWORD="$db_password" psql -q -h "$db_host" -p "$db_port" -U "$db_user" \
       -d postgres -c "DROP DATABASE IF EXISTS ${db_base}_$i" -c "CREATE DATABASE ${db_base}_$i" >/dev/null
-    chroot "$kea_root" kea-admin db-init pgsql -h "$db_host" -P "$db_port" -u "$db_user" \
-      -p "$db_password" -n "${db_base}_$i" >/dev/null
+    chroot "$kea_root" env PGOPTIONS="$PGOPTIONS" kea-admin db-init pgsql -h "$db_host" \
+      -P "$db_port" -u "$db_user" -p "$db_password" -n "${db_base}_$i" >/dev/null
   done
   hosts_config() {
     printf '"hosts-database": { "type": "postgresql", "name": "%s_%s", "host": "%s", "port": %s, "user": "%s", "password": "%s" },' \

@@ -97,6 +97,9 @@ pub fn App() -> impl IntoView {
                 </Transition>
             </header>
             <main>
+                <p class="notice notice-progress" id="progress" role="status" hidden=move || ctx.progress.with(Option::is_none)>
+                    {move || ctx.progress.get()}
+                </p>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=pages::dashboard::DashboardPage />
                     <Route path=path!("/scopes") view=pages::scopes::ScopesPage />

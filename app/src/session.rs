@@ -10,13 +10,20 @@ pub struct PageContext {
     pub user: Resource<Option<Principal>>,
     /// Ticks on every change the server announces; resources that read it refetch.
     pub live: RwSignal<u64>,
+    /// How a change this user made is going while it is still under way (the server says).
+    pub progress: RwSignal<Option<String>>,
 }
 
 impl PageContext {
     pub fn provide() -> Self {
         let live = RwSignal::new(0u64);
+        let progress = RwSignal::new(None);
         let user = Resource::new(|| (), |_| async { current_user().await.ok().flatten() });
-        let ctx = Self { user, live };
+        let ctx = Self {
+            user,
+            live,
+            progress,
+        };
         provide_context(ctx);
         // Once signed in, listen for changes (once per page load).
         Effect::new(move |connected: Option<bool>| {
@@ -25,7 +32,7 @@ impl PageContext {
             }
             let signed_in = user.get().flatten().is_some();
             if signed_in {
-                connect_live(live);
+                connect_live(live, progress);
             }
             signed_in
         });
@@ -46,18 +53,27 @@ impl PageContext {
     }
 }
 
-/// Opens the server-sent event stream; each change bumps `live`. The browser reconnects by
+/// Opens the server-sent event stream; each change bumps `live` (and ends any progress shown),
+/// each progress step of this user's own change shows in `progress`. The browser reconnects by
 /// itself when the stream drops.
 #[cfg(feature = "hydrate")]
-fn connect_live(live: RwSignal<u64>) {
+fn connect_live(live: RwSignal<u64>, progress: RwSignal<Option<String>>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let Ok(source) = web_sys::EventSource::new("/api/live") else {
         return;
     };
     let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        progress.set(None);
         live.update(|n| *n += 1);
     });
+    let on_progress =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            progress.set(e.data().as_string());
+        });
+    let _ =
+        source.add_event_listener_with_callback("progress", on_progress.as_ref().unchecked_ref());
+    on_progress.forget();
     let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     // Changes between the page's rendering and this connection (or during a reconnect) were
     // not heard: refresh once whenever the stream opens.
@@ -68,4 +84,4 @@ fn connect_live(live: RwSignal<u64>) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn connect_live(_live: RwSignal<u64>) {}
+fn connect_live(_live: RwSignal<u64>, _progress: RwSignal<Option<String>>) {}

@@ -265,12 +265,16 @@ async fn main() {
             let mut tandem_scope = Vec::new();
             let mut raw_scope = Vec::new();
             for k in 0..edits {
+                // As Scope Properties' edit does: the scope as the server has it now.
                 let current = t
                     .driver(&names[0])
                     .await
                     .expect("a driver")
-                    .scope(scope)
+                    .scopes()
                     .await
+                    .expect("the scopes")
+                    .into_iter()
+                    .find(|s| s.id == scope)
                     .expect("the scope");
                 let mut input = ScopeInput::of(&current);
                 input.name = format!("bench {k}");

@@ -797,6 +797,7 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         description: "second floor".into(),
         ..Default::default()
     };
+    let mut notices = t.subscribe();
     let outcome = t
         .create_reservation(&admin(), &kea1, scope, &new)
         .await
@@ -807,6 +808,27 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
             partner: kea2.clone()
         }
     );
+    // The caller is told of each wait while it happens (Kea 2.2); Kea 3 never waits.
+    let mut progress = Vec::new();
+    while let Ok(n) = notices.try_recv() {
+        if n.kind == "progress" {
+            assert_eq!(n.actor.as_deref(), Some("kea-test"));
+            progress.push(n.message.unwrap());
+        }
+    }
+    if flavor == Flavor::Kea22 {
+        assert_eq!(progress.len(), 2, "{progress:?}");
+        assert!(
+            progress[0].contains("kea1.tandem.test is written; waiting"),
+            "{progress:?}"
+        );
+        assert!(
+            progress[0].contains("before writing kea2.tandem.test"),
+            "{progress:?}"
+        );
+    } else {
+        assert!(progress.is_empty(), "{progress:?}");
+    }
     // Both serve at once: Kea 3 was never reloaded (host commands), Kea 2.2 was written one
     // partner at a time, each waited for until it served again.
     for url in &pair.urls {
@@ -897,6 +919,40 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         .await
         .unwrap();
     assert_eq!(drifting.total, 2, "{drifting:?}");
+    // A scope edit on kea1 gives kea2 the new properties and keeps kea2's own reservations,
+    // the one added behind Tandem's back included (read afresh, never from an older read).
+    let current = t
+        .driver(&kea1)
+        .await
+        .unwrap()
+        .scopes()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == scope)
+        .unwrap();
+    let mut input = ScopeInput::of(&current);
+    input.name = "edited on kea1".into();
+    let outcome = t
+        .update_scope(&admin(), &kea1, scope, &current.version(), &input)
+        .await
+        .unwrap();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    assert_eq!(
+        pair.reserved(1).await,
+        ["10.0.0.99", "10.0.0.100", "10.0.0.150"]
+    );
+    let names: Vec<Value> = pair
+        .urls
+        .iter()
+        .map(|u| kea(u, "config-get", None))
+        .collect::<futures::future::JoinAll<_>>()
+        .await
+        .into_iter()
+        .map(|c| c["arguments"]["Dhcp4"]["subnet4"][0]["user-context"]["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("edited on kea1"), json!("edited on kea1")]);
+    // Scope replication from kea1 makes kea2's copy kea1's, reservations and all.
     let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
     assert_eq!(replicated.partner, kea2);
     assert_eq!(pair.reserved(1).await, ["10.0.0.99", "10.0.0.100"]);

@@ -106,10 +106,17 @@ pub struct EventRow {
 /// Sent to every open page when something changed, so that it refreshes without a reload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeNotice {
-    /// `reservation`, `scope`, `sync_error`, `user`…
+    /// `reservation`, `scope`, `sync_error`, `user`…; `progress` for a step of a change still
+    /// under way (told only to the pages of the user making it).
     pub kind: String,
     pub server: Option<String>,
     pub scope: Option<String>,
+    /// What a `progress` notice says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Who a `progress` notice is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
 }
 
 /// One relationship as the Failover Relationships view lists it.

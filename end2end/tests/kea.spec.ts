@@ -111,7 +111,12 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await page.fill('#client_id', '52-54-00-aa-bb-cc');
     await page.fill('#name', 'badge-reader');
     await page.click('form.dialog button[type="submit"]');
+    if (version === '2.2') {
+      // Written one partner at a time: the wait for kea1's HA service is shown while it lasts.
+      await expect(page.locator('#progress')).toContainText(`${NAMES[0]} is written; waiting`);
+    }
     await expect(page.locator('.notice-done')).toContainText(`replicated to ${NAMES[1]}`);
+    await expect(page.locator('#progress')).toBeHidden();
     await shoot(page, `42-kea-${version}-scope-properties`);
     for (const url of URLS) {
       const config = await configGet(url);

@@ -19,15 +19,29 @@ use tokio_stream::wrappers::BroadcastStream;
 /// pages refresh what they show without a reload.
 pub async fn live(
     State(tandem): State<Tandem>,
-    Extension(_session): Extension<CurrentSession>,
+    Extension(session): Extension<CurrentSession>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let changes = BroadcastStream::new(tandem.subscribe()).map(|notice| {
-        let data = match notice {
-            Ok(n) => serde_json::to_string(&n).unwrap_or_default(),
+    let me = session.principal.username.clone();
+    let changes = BroadcastStream::new(tandem.subscribe()).filter_map(move |notice| {
+        let event = match notice {
+            // A change still under way: only its author's pages hear how it goes.
+            Ok(n) if n.kind == "progress" => {
+                if n.actor.as_deref() != Some(me.as_str()) {
+                    return None;
+                }
+                Event::default()
+                    .event("progress")
+                    .data(n.message.unwrap_or_default())
+            }
+            Ok(n) => Event::default()
+                .event("change")
+                .data(serde_json::to_string(&n).unwrap_or_default()),
             // Missed some: tell the page to refresh everything.
-            Err(_) => "{\"kind\":\"all\",\"server\":null,\"scope\":null}".to_string(),
+            Err(_) => Event::default()
+                .event("change")
+                .data("{\"kind\":\"all\",\"server\":null,\"scope\":null}"),
         };
-        Ok(Event::default().event("change").data(data))
+        Some(Ok(event))
     });
     Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

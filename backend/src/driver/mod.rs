@@ -179,6 +179,10 @@ pub trait DhcpDriver: Send + Sync {
     async fn settle(&self) -> Result<(), DriverError> {
         Ok(())
     }
+    /// How long [`DhcpDriver::settle`] may wait now; `None` when it has nothing to wait for.
+    fn settle_bound(&self) -> Option<Duration> {
+        None
+    }
     /// Starts (or ends) maintenance of this server's partner in relationship `name`: this
     /// server serves every client meanwhile (`maintenance` capability).
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {

@@ -187,6 +187,20 @@ impl Tandem {
             kind: kind.into(),
             server: server.map(ToString::to_string),
             scope: scope.map(|s| s.to_string()),
+            message: None,
+            actor: None,
+        });
+    }
+
+    /// Tells `actor`'s open pages how a change still under way is going.
+    pub(crate) fn progress(&self, actor: &str, message: String) {
+        tracing::info!(actor, message, "progress");
+        let _ = self.changes.send(ChangeNotice {
+            kind: "progress".into(),
+            server: None,
+            scope: None,
+            message: Some(message),
+            actor: Some(actor.to_string()),
         });
     }
 
@@ -437,6 +451,16 @@ impl Tandem {
         }
         // Where the write took the server's failover service down for a while (Kea 2.2's
         // config-set), the partner is written only once it serves again: never both out.
+        if let (Some(bound), Some(p)) = (driver.settle_bound(), &partnership) {
+            self.progress(
+                &event.actor,
+                format!(
+                    "{server} is written; waiting (up to {} s) until its HA service serves again before writing {}, so that both are never out of service together",
+                    bound.as_secs(),
+                    p.partner_name(server)
+                ),
+            );
+        }
         let replication = match (driver.settle().await, &partnership) {
             (Err(e), Some(p)) => {
                 let why = format!(
@@ -449,10 +473,20 @@ impl Tandem {
                     .await?
             }
         };
-        if let (Some(partner), false) = (writers.get(1), replication.is_failure())
-            && let Err(e) = partner.settle().await
-        {
-            tracing::warn!(error = %e, "partner not serving again after the change");
+        if let (Some(partner), false) = (writers.get(1), replication.is_failure()) {
+            if let Some(bound) = partner.settle_bound() {
+                self.progress(
+                    &event.actor,
+                    format!(
+                        "{} is written too; waiting (up to {} s) until its HA service serves again",
+                        partner.server(),
+                        bound.as_secs()
+                    ),
+                );
+            }
+            if let Err(e) = partner.settle().await {
+                tracing::warn!(error = %e, "partner not serving again after the change");
+            }
         }
         // The record is completed, and the inventory shows the scope as both servers now
         // hold it, in one transaction: the lists agree with the Event Catalog.

@@ -408,11 +408,14 @@ impl KeaDriver {
         Ok(args.get("hash").and_then(Value::as_str).map(str::to_string))
     }
 
+    /// Keeps what this operation knows of the server; between operations too, by its hash,
+    /// where the hash covers everything Tandem reads (not where reservations live in a hosts
+    /// database, whose changes do not move it).
     fn keep(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         let snapshot = Arc::new(snapshot);
         *self.memo.lock().expect("memo") = Some(snapshot.clone());
         let mut kept = SNAPSHOTS.lock().expect("snapshots");
-        if snapshot.hash.is_some() {
+        if snapshot.hash.is_some() && snapshot.hosts == Hosts::File {
             kept.insert(self.url.clone(), snapshot.clone());
         } else {
             kept.remove(&self.url);
@@ -485,7 +488,8 @@ impl KeaDriver {
     }
 
     /// What Tandem knows of the server for this operation: read once, or kept from an earlier
-    /// operation while the server's configuration hash has not moved.
+    /// operation while the server's configuration hash has not moved (never for a server with
+    /// a hosts database: see [`KeaDriver::keep`]).
     async fn snapshot(&self) -> Result<Arc<Snapshot>, DriverError> {
         if let Some(seen) = self.memo.lock().expect("memo").clone() {
             return Ok(seen);
@@ -671,14 +675,17 @@ impl KeaDriver {
         }
     }
 
-    /// After a write to a hosts database: what other servers on the same database were
-    /// known to hold is stale (their configuration hash did not move), so it is forgotten.
-    fn forget_sharers(&self, hosts: &Hosts) {
-        if let Hosts::Database { .. } = hosts {
-            SNAPSHOTS
-                .lock()
-                .expect("snapshots")
-                .retain(|url, s| url == &self.url || s.hosts != *hosts);
+    /// Before a write: what the operation read is checked again (by hash, cheaply) unless it
+    /// was read whole in this very operation from a server with a hosts database (which has no
+    /// cheap check, and was read a moment ago).
+    fn begin_write(&self) {
+        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
+        let mut memo = self.memo.lock().expect("memo");
+        let database = memo
+            .as_ref()
+            .is_some_and(|s| matches!(s.hosts, Hosts::Database { .. }));
+        if !(read_here && database) {
+            *memo = None;
         }
     }
 }
@@ -940,6 +947,14 @@ impl DhcpDriver for KeaDriver {
         };
         self.command(command, None).await?;
         Ok(state_of(&self.ha_state().await?))
+    }
+
+    fn settle_bound(&self) -> Option<Duration> {
+        self.unsettled
+            .lock()
+            .expect("unsettled")
+            .as_ref()
+            .map(|(_, bound)| *bound)
     }
 
     /// After a `config-set` restarted this server's HA service: waits until it serves again

@@ -81,8 +81,8 @@ impl KeaDriver {
     ) -> Result<(), DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
-        // A write checks against the server as it is now (its hash), never an older read.
-        *self.memo.lock().expect("memo") = None;
+        // A write checks against the server as it is now, never an older read.
+        self.begin_write();
         let offer = self.offer().await?;
         if !offer.host_commands() {
             return self
@@ -144,7 +144,6 @@ impl KeaDriver {
         if *hosts == Hosts::File {
             self.save(command).await?;
         }
-        self.forget_sharers(hosts);
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
@@ -158,7 +157,7 @@ impl KeaDriver {
     ) -> Result<(), DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
-        *self.memo.lock().expect("memo") = None;
+        self.begin_write();
         let offer = self.offer().await?;
         let snapshot = self.snapshot().await?;
         let existing = snapshot.scope(scope.id);
@@ -242,7 +241,6 @@ impl KeaDriver {
             "subnet4-add"
         })
         .await?;
-        self.forget_sharers(hosts);
         self.after_write(&snapshot, scope.id, Some(scope.clone()), Some(subnet_id))
             .await
     }
@@ -251,7 +249,7 @@ impl KeaDriver {
     pub(super) async fn remove_scope(&self, id: ScopeId) -> Result<(), DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
-        *self.memo.lock().expect("memo") = None;
+        self.begin_write();
         let offer = self.offer().await?;
         if !offer.subnet_commands() || !offer.host_commands() {
             return self
@@ -283,7 +281,6 @@ impl KeaDriver {
         self.command("subnet4-del", Some(json!({ "id": subnet })))
             .await?;
         self.save("subnet4-del").await?;
-        self.forget_sharers(&snapshot.hosts);
         self.after_write(&snapshot, id, None, None).await
     }
 
