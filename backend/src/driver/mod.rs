@@ -133,6 +133,12 @@ pub trait DhcpDriver: Send + Sync {
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError>;
     /// One scope; `NotFound` when the server lacks it.
     async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError>;
+    /// One scope, to check a change to one of its reservations against before the server
+    /// checks it again as it writes; may be what Tandem last read or wrote rather than a fresh
+    /// read where a fresh one is costly (never the base of a write of the whole scope).
+    async fn scope_to_check(&self, id: ScopeId) -> Result<Scope, DriverError> {
+        self.scope(id).await
+    }
     /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
     /// Replaces a scope only if it is still at `version` (`Stale` otherwise).

@@ -117,7 +117,10 @@ impl Tandem {
         drivers: &[Arc<dyn DhcpDriver>],
         scope: ScopeId,
     ) -> Result<Vec<(ServerName, Option<Scope>)>, ServiceError> {
-        let answers = futures::future::join_all(drivers.iter().map(|d| d.scope(scope))).await;
+        // What each server holds as its driver knows it after the change (a hosts database's
+        // server as Tandem last read and wrote it: the watch reads it whole at its next look).
+        let answers =
+            futures::future::join_all(drivers.iter().map(|d| d.scope_to_check(scope))).await;
         let mut out = Vec::new();
         for (driver, answer) in drivers.iter().zip(answers) {
             match answer {

@@ -87,7 +87,7 @@ impl Tandem {
         .await?;
         let reservation = input.parse()?;
         let driver = self.driver(server).await?;
-        let scope = driver.scope(scope_id).await?;
+        let scope = driver.scope_to_check(scope_id).await?;
         reservation_fits_on(driver.capabilities().placement, &scope, &reservation, None)?;
         let partnership = match self.partnership(driver.as_ref(), scope_id).await? {
             Some(p) => Some(p.sharing_hosts(driver.as_ref()).await),
@@ -139,7 +139,7 @@ impl Tandem {
         .await?;
         let new = input.parse()?;
         let driver = self.driver(server).await?;
-        let scope = driver.scope(scope_id).await?;
+        let scope = driver.scope_to_check(scope_id).await?;
         let before = scope.reservation(ip).cloned().ok_or_else(|| {
             ServiceError::NotFound(format!("reservation {ip} in scope {scope_id} on {server}"))
         })?;
@@ -209,7 +209,7 @@ impl Tandem {
         )
         .await?;
         let driver = self.driver(server).await?;
-        let scope = driver.scope(scope_id).await?;
+        let scope = driver.scope_to_check(scope_id).await?;
         let existing = scope.reservation(ip).cloned().ok_or_else(|| {
             ServiceError::Validation(
                 FieldError::new(

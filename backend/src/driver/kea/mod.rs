@@ -131,6 +131,13 @@ impl Snapshot {
 static SNAPSHOTS: LazyLock<StdMutex<HashMap<String, Arc<Snapshot>>>> =
     LazyLock::new(Default::default);
 
+/// The last snapshot of each server that keeps its reservations in a hosts database, by
+/// control URL, kept by its configuration hash for **checks only**: Tandem's rules before a
+/// targeted host command (which Kea enforces again) and the HA relationship. The database's
+/// own changes do not move the hash, so such a snapshot is never the base of a write that
+/// replaces whole reservation lists; those read the server whole.
+static CHECKS: LazyLock<StdMutex<HashMap<String, Arc<Snapshot>>>> = LazyLock::new(Default::default);
+
 /// One write at a time per Kea server from this Tandem: Kea has no conditional write, so a
 /// read-modify-write must not interleave with another.
 fn write_lock(url: &str) -> Arc<Mutex<()>> {
@@ -414,13 +421,62 @@ impl KeaDriver {
     fn keep(&self, snapshot: Snapshot) -> Arc<Snapshot> {
         let snapshot = Arc::new(snapshot);
         *self.memo.lock().expect("memo") = Some(snapshot.clone());
-        let mut kept = SNAPSHOTS.lock().expect("snapshots");
-        if snapshot.hash.is_some() && snapshot.hosts == Hosts::File {
-            kept.insert(self.url.clone(), snapshot.clone());
-        } else {
-            kept.remove(&self.url);
+        // Only a whole read (which says so after this) is a fresh read of this operation.
+        self.read_here
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let file = snapshot.hosts == Hosts::File;
+        for (map, here) in [(&SNAPSHOTS, file), (&CHECKS, !file)] {
+            let mut kept = map.lock().expect("snapshots");
+            if snapshot.hash.is_some() && here {
+                kept.insert(self.url.clone(), snapshot.clone());
+            } else {
+                kept.remove(&self.url);
+            }
         }
         snapshot
+    }
+
+    /// The server as it is: [`KeaDriver::snapshot`], and for a server with a hosts database a
+    /// whole read unless this operation made one (its database's changes do not move the
+    /// hash). What replication copies and whole-scope writes compare against.
+    async fn authoritative(&self) -> Result<Arc<Snapshot>, DriverError> {
+        let snapshot = self.snapshot().await?;
+        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
+        match snapshot.hosts {
+            Hosts::Database { .. } if !read_here => self.read_whole().await,
+            _ => Ok(snapshot),
+        }
+    }
+
+    /// What Tandem knows of the server for checking a change: [`KeaDriver::snapshot`], or for
+    /// a server with a hosts database what it last read or wrote there while its configuration
+    /// hash has not moved (see [`CHECKS`]).
+    async fn for_checks(&self) -> Result<Arc<Snapshot>, DriverError> {
+        if let Some(seen) = self.memo.lock().expect("memo").clone() {
+            return Ok(seen);
+        }
+        let kept = CHECKS.lock().expect("checks").get(&self.url).cloned();
+        if let Some(kept) = kept {
+            let offer = self.offer().await?;
+            if kept.hash.is_some() && self.hash(&offer).await? == kept.hash {
+                *self.memo.lock().expect("memo") = Some(kept.clone());
+                self.read_here
+                    .store(false, std::sync::atomic::Ordering::Relaxed);
+                return Ok(kept);
+            }
+        }
+        self.snapshot().await
+    }
+
+    /// After a write to a hosts database: what other servers on the same database were known
+    /// to hold there is stale (their configuration hash did not move), so it is forgotten.
+    fn forget_sharers(&self, hosts: &Hosts) {
+        if let Hosts::Database { .. } = hosts {
+            CHECKS
+                .lock()
+                .expect("checks")
+                .retain(|url, s| url == &self.url || s.hosts != *hosts);
+        }
     }
 
     /// Reads the server whole: its configuration and, where it keeps reservations in a hosts
@@ -430,10 +486,10 @@ impl KeaDriver {
         if let Hosts::Database { .. } = Hosts::of(&config) {
             self.merge_database_hosts(&mut config).await?;
         }
-        let snapshot = Snapshot::of(&config, hash, &self.name)?;
+        let snapshot = self.keep(Snapshot::of(&config, hash, &self.name)?);
         self.read_here
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        Ok(self.keep(snapshot))
+        Ok(snapshot)
     }
 
     /// Adds the hosts database's reservations to each subnet's `reservations`, page by page
@@ -743,19 +799,19 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError> {
-        // A look at the whole server: a hosts database is read again (its changes do not move
-        // the configuration hash).
-        let snapshot = self.snapshot().await?;
-        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
-        let snapshot = match (&snapshot.hosts, read_here) {
-            (Hosts::Database { .. }, false) => self.read_whole().await?,
-            _ => snapshot,
-        };
-        Ok(snapshot.scopes.clone())
+        Ok(self.authoritative().await?.scopes.clone())
+    }
+
+    async fn scope_to_check(&self, id: ScopeId) -> Result<Scope, DriverError> {
+        self.for_checks()
+            .await?
+            .scope(id)
+            .cloned()
+            .ok_or_else(|| self.no_scope(id))
     }
 
     async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError> {
-        self.snapshot()
+        self.authoritative()
             .await?
             .scope(id)
             .cloned()
@@ -805,7 +861,7 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError> {
-        let snapshot = self.snapshot().await?;
+        let snapshot = self.for_checks().await?;
         let Some(relationship) = snapshot.relationship.clone() else {
             return Ok(Vec::new());
         };

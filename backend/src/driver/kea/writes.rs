@@ -96,7 +96,9 @@ impl KeaDriver {
                 })
                 .await;
         }
-        let snapshot = self.snapshot().await?;
+        // Checked here, then by Kea as it runs the command; a hosts database's snapshot may be
+        // what Tandem last read or wrote (see CHECKS).
+        let snapshot = self.for_checks().await?;
         let scope = snapshot.scope(id).ok_or_else(|| self.no_scope(id))?;
         let next = self.changed(scope, &change)?;
         let subnet = snapshot.ids[&id];
@@ -144,6 +146,7 @@ impl KeaDriver {
         if *hosts == Hosts::File {
             self.save(command).await?;
         }
+        self.forget_sharers(hosts);
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
@@ -159,7 +162,7 @@ impl KeaDriver {
         let _held = lock.lock().await;
         self.begin_write();
         let offer = self.offer().await?;
-        let snapshot = self.snapshot().await?;
+        let snapshot = self.authoritative().await?;
         let existing = snapshot.scope(scope.id);
         let stale = || DriverError::Stale {
             server: self.name.clone(),
@@ -262,7 +265,7 @@ impl KeaDriver {
                 })
                 .await;
         }
-        let snapshot = self.snapshot().await?;
+        let snapshot = self.authoritative().await?;
         snapshot.scope(id).ok_or_else(|| self.no_scope(id))?;
         let subnet = snapshot.ids[&id];
         let all = self
