@@ -141,6 +141,20 @@ pub trait DhcpDriver: Send + Sync {
     }
     /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
+    /// Gives a scope `scope`'s properties, exclusions and options, keeping the reservations
+    /// the server holds in it (created with `scope`'s reservations when the server lacks it).
+    async fn put_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
+        let reservations = match self.scope(scope.id).await {
+            Ok(copy) => copy.reservations,
+            Err(DriverError::NotFound { .. }) => scope.reservations.clone(),
+            Err(e) => return Err(e),
+        };
+        self.put_scope(&Scope {
+            reservations,
+            ..scope.clone()
+        })
+        .await
+    }
     /// Replaces a scope only if it is still at `version` (`Stale` otherwise).
     async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError>;
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError>;

@@ -129,20 +129,8 @@ impl Tandem {
             scope_id,
             partnership,
             || driver.replace_scope(&after, expected_version),
-            |partner| async move {
-                // The partner's copy takes the new properties and keeps its reservations.
-                let theirs = match partner.scope(scope_id).await {
-                    Ok(copy) => copy.reservations,
-                    Err(DriverError::NotFound { .. }) => on_partner.reservations.clone(),
-                    Err(e) => return Err(e),
-                };
-                partner
-                    .put_scope(&Scope {
-                        reservations: theirs,
-                        ..on_partner
-                    })
-                    .await
-            },
+            // The partner's copy takes the new properties and keeps its reservations.
+            |partner| async move { partner.put_scope_properties(&on_partner).await },
         )
         .await
     }

@@ -826,6 +826,10 @@ impl DhcpDriver for KeaDriver {
         self.write_scope(scope, Some(version)).await
     }
 
+    async fn put_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
+        self.write_scope_properties(scope).await
+    }
+
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {
         self.write_reservation(scope, writes::HostChange::Add(r.clone()))
             .await

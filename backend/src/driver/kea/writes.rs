@@ -248,6 +248,75 @@ impl KeaDriver {
             .await
     }
 
+    /// A scope's properties, exclusions and options, its reservations kept as the server has
+    /// them: one `subnet4-update` and `config-write` where the server has the subnet commands
+    /// and the prefix stays (no reservation is read or written); otherwise the whole scope.
+    pub(super) async fn write_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
+        let lock = write_lock(&self.url);
+        let held = lock.lock().await;
+        self.begin_write();
+        let offer = self.offer().await?;
+        let snapshot = self.for_checks().await?;
+        let simple = offer.subnet_commands()
+            && snapshot
+                .scope(scope.id)
+                .is_some_and(|e| e.prefix_len == scope.prefix_len);
+        if !simple {
+            drop(held);
+            return self.put_scope_properties_whole(scope).await;
+        }
+        let mut kept = snapshot.scope(scope.id).expect("checked above").clone();
+        kept = Scope {
+            reservations: std::mem::take(&mut kept.reservations),
+            ..scope.clone()
+        };
+        let others: Vec<Scope> = snapshot
+            .scopes
+            .iter()
+            .filter(|s| s.id != scope.id)
+            .cloned()
+            .collect();
+        // The subnet alone: its own reservations are Kea's to keep, so only the subnet rules.
+        scope_fits_on(
+            Placement::InSubnet,
+            &others,
+            &Scope {
+                reservations: Vec::new(),
+                ..scope.clone()
+            },
+        )
+        .map_err(|e| self.rejected(e))?;
+        let subnet_id = snapshot.ids[&scope.id];
+        let raw = self.subnet_entry(subnet_id).await?;
+        let mut entry = mapping::subnet_of(scope, Some(&raw), subnet_id);
+        if let Some(map) = entry.as_object_mut() {
+            map.remove("reservations");
+        }
+        self.command("subnet4-update", Some(json!({ "subnet4": [entry] })))
+            .await?;
+        self.save("subnet4-update").await?;
+        self.after_write(&snapshot, scope.id, Some(kept), Some(subnet_id))
+            .await
+    }
+
+    /// [`Self::write_scope_properties`] where it takes the whole scope: read as the server
+    /// has it now, its reservations kept.
+    async fn put_scope_properties_whole(&self, scope: &Scope) -> Result<(), DriverError> {
+        self.begin_write();
+        let reservations = match self.authoritative().await?.scope(scope.id) {
+            Some(copy) => copy.reservations.clone(),
+            None => scope.reservations.clone(),
+        };
+        self.write_scope(
+            &Scope {
+                reservations,
+                ..scope.clone()
+            },
+            None,
+        )
+        .await
+    }
+
     /// A scope deleted, its reservations first (Kea's `subnet4-del` leaves them behind).
     pub(super) async fn remove_scope(&self, id: ScopeId) -> Result<(), DriverError> {
         let lock = write_lock(&self.url);
