@@ -13,6 +13,7 @@
 use super::offer::Hosts;
 use super::{DriverError, KeaDriver, Placement, Snapshot, mapping, write_lock};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use tandem_core::validate::{reservation_fits_on, scope_fits_on};
 use tandem_core::{Reservation, Scope, ScopeId};
@@ -212,6 +213,14 @@ impl KeaDriver {
         }
         let hosts = &snapshot.hosts;
         let old: &[Reservation] = before.as_ref().map_or(&[], |(e, _)| &e.reservations);
+        // One pass each way, by address (scopes hold thousands of reservations).
+        let by_ip = |list: &[Reservation]| -> HashMap<Ipv4Addr, Reservation> {
+            list.iter().map(|r| (r.ip_address, r.clone())).collect()
+        };
+        let (old_by_ip, new_by_ip) = (by_ip(old), by_ip(&scope.reservations));
+        let differs = |r: &Reservation, other: &HashMap<Ipv4Addr, Reservation>| {
+            other.get(&r.ip_address) != Some(r)
+        };
         let mut done = Done::default();
         let applied = async {
             let (command, args) = match &before {
@@ -222,11 +231,11 @@ impl KeaDriver {
             done.subnet = true;
             // Every reservation that differs goes, then every one that differs comes: an
             // address or a client may move between them.
-            for r in old.iter().filter(|r| !scope.reservations.contains(r)) {
+            for r in old.iter().filter(|r| differs(r, &new_by_ip)) {
                 self.host_del(subnet_id, r.ip_address, hosts).await?;
                 done.removed.push(r.clone());
             }
-            for r in scope.reservations.iter().filter(|r| !old.contains(r)) {
+            for r in scope.reservations.iter().filter(|r| differs(r, &old_by_ip)) {
                 self.host_add(subnet_id, r, hosts).await?;
                 done.added.push(r.ip_address);
             }
