@@ -692,6 +692,12 @@ macro_rules! on_every_pair {
     )*};
 }
 
+/// A Tandem with no server yet, on a fresh database in `dir`.
+async fn empty_tandem(dir: &Path) -> Tandem {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    Tandem::new(Store::connect(&url).await.unwrap())
+}
+
 fn admin() -> Caller {
     Caller::local("kea-test")
 }
@@ -724,14 +730,7 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
     // server goes by another name in its HA configuration; by control agent URL or by the
     // server's own control socket otherwise.
     let other_db = tempfile::tempdir().unwrap();
-    let fresh = Tandem::new(
-        Store::connect(&format!(
-            "sqlite://{}?mode=rwc",
-            other_db.path().join("t.db").display()
-        ))
-        .await
-        .unwrap(),
-    );
+    let fresh = empty_tandem(other_db.path()).await;
     let silent = format!("http://127.0.0.1:{}/", free_port());
     for (name, url, field) in [
         (NAMES[0], "ftp://127.0.0.1/", "url"),
@@ -1304,14 +1303,7 @@ async fn a_kea_3_server_is_reached_over_https_with_basic_authentication() {
     let pair = Pair::start(Flavor::Kea3Tls).await;
     let tls = pair.tls.as_ref().unwrap();
     let db = tempfile::tempdir().unwrap();
-    let t = Tandem::new(
-        Store::connect(&format!(
-            "sqlite://{}?mode=rwc",
-            db.path().join("t.db").display()
-        ))
-        .await
-        .unwrap(),
-    );
+    let t = empty_tandem(db.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let ca = Some(tls.ca.display().to_string());
     let access = |user: &str, password: &str, ca: Option<String>| ControlAccess {
@@ -1448,14 +1440,7 @@ async fn a_redirect_from_a_control_channel_is_not_followed() {
         }
     });
     let db = tempfile::tempdir().unwrap();
-    let t = Tandem::new(
-        Store::connect(&format!(
-            "sqlite://{}?mode=rwc",
-            db.path().join("t.db").display()
-        ))
-        .await
-        .unwrap(),
-    );
+    let t = empty_tandem(db.path()).await;
     let access = ControlAccess {
         user: Some("tandem".into()),
         password: Some("secret".into()),
