@@ -1634,3 +1634,84 @@ async fn kea_faults_are_named_with_the_server_and_the_command() {
             .contains("10.0.0.13")
     );
 }
+
+/// After a reservation change on Kea 3, the inventory records only that reservation when it
+/// held the scope exactly as it was before the change; after a change behind Tandem's back it
+/// compares the whole list instead, so nothing the server holds is missed.
+#[tokio::test]
+async fn the_inventory_records_only_what_a_reservation_write_changed_when_in_step() {
+    if !Flavor::Kea3.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let found = |text: &'static str| {
+        let t = &t;
+        async move {
+            let mut hits: Vec<String> = t
+                .search_reservations(&admin(), text)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| format!("{} {}", h.server, h.reservation.ip_address))
+                .collect();
+            hits.sort();
+            hits
+        }
+    };
+    let counts = || async {
+        t.list_scopes(&admin(), &ScopeQuery::default())
+            .await
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| r.reservations)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts().await, [1, 1]);
+    let create = |ip: &'static str, mac: &'static str| {
+        let t = &t;
+        let kea1 = kea1.clone();
+        async move {
+            let new = NewReservation {
+                ip_address: ip.into(),
+                client_id: mac.into(),
+                ..Default::default()
+            };
+            let outcome = t
+                .create_reservation(&admin(), &kea1, scope, &new)
+                .await
+                .unwrap();
+            assert!(!outcome.replication.is_failure(), "{outcome:?}");
+        }
+    };
+    create("10.0.0.100", "00155DA76700").await;
+    assert_eq!(
+        found("10.0.0.100").await,
+        ["kea1.tandem.test 10.0.0.100", "kea2.tandem.test 10.0.0.100"]
+    );
+    // Behind Tandem's back on kea2, then a change through Tandem: kea2's inventory is no
+    // longer in step, so its whole list is compared and the outside reservation recorded too.
+    pair.add_outside(
+        1,
+        json!({ "ip-address": "10.0.0.150", "hw-address": "00:11:22:33:44:55" }),
+    )
+    .await;
+    create("10.0.0.101", "00155DA76701").await;
+    assert_eq!(found("10.0.0.150").await, ["kea2.tandem.test 10.0.0.150"]);
+    assert_eq!(counts().await, [3, 4]);
+    // A delete records the delete.
+    let outcome = t
+        .delete_reservation(&admin(), &kea1, scope, "10.0.0.100".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    assert!(found("10.0.0.100").await.is_empty());
+    assert_eq!(counts().await, [2, 3]);
+    // And the inventory agrees with a whole read of both servers.
+    t.check_drift(&admin()).await.unwrap();
+    assert_eq!(counts().await, [2, 3]);
+}

@@ -8,6 +8,7 @@ pub mod kea;
 pub use crate::builtin::StoredRelationship as RelationshipConfig;
 pub use builtin::BuiltinDriver;
 
+pub use crate::store::inventory::Touched;
 pub use crate::store::servers::ControlAccess;
 use crate::store::servers::{ServerKind, ServerRecord};
 use async_trait::async_trait;
@@ -198,6 +199,11 @@ pub trait DhcpDriver: Send + Sync {
     /// error when the wait runs out. The partner is written only after this.
     async fn settle(&self) -> Result<(), DriverError> {
         Ok(())
+    }
+    /// What the last write through this driver changed, when it changed only some reservations
+    /// of one scope (the inventory then records only those).
+    fn touched(&self) -> Option<Touched> {
+        None
     }
     /// How long [`DhcpDriver::settle`] may wait now; `None` when it has nothing to wait for.
     fn settle_bound(&self) -> Option<Duration> {

@@ -139,8 +139,20 @@ impl Tandem {
         scope: ScopeId,
         read: &[(ServerName, Option<Scope>)],
     ) -> Result<(), ServiceError> {
+        Self::record_scopes_touched(conn, scope, read, &[]).await
+    }
+
+    /// [`Self::record_scopes`], with what each server's write changed (see
+    /// [`inventory::Touched`]).
+    pub(crate) async fn record_scopes_touched(
+        conn: &mut sqlx::AnyConnection,
+        scope: ScopeId,
+        read: &[(ServerName, Option<Scope>)],
+        touched: &[(ServerName, inventory::Touched)],
+    ) -> Result<(), ServiceError> {
         for (server, copy) in read {
-            inventory::record_scope(&mut *conn, server, scope, copy.as_ref()).await?;
+            let t = touched.iter().find(|(s, _)| s == server).map(|(_, t)| t);
+            inventory::record_scope(&mut *conn, server, scope, copy.as_ref(), t).await?;
         }
         Ok(())
     }

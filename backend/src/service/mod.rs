@@ -497,9 +497,14 @@ impl Tandem {
                 Vec::new()
             }
         };
+        // Where a write changed only some reservations, only those are recorded again.
+        let touched: Vec<_> = writers
+            .iter()
+            .filter_map(|w| w.touched().map(|t| (w.server().clone(), t)))
+            .collect();
         let mut tx = self.store.pool().begin().await?;
         store::events::finish(&mut tx, id, "ok", describe(&replication).as_deref()).await?;
-        Self::record_scopes(&mut tx, scope, &read).await?;
+        Self::record_scopes_touched(&mut tx, scope, &read, &touched).await?;
         tx.commit().await?;
         self.notify(&event.object_type, Some(server), Some(scope));
         Ok(tandem_core::views::ChangeOutcome {

@@ -144,7 +144,7 @@ pub async fn record_server(
                     && p.as_deref() == partner.map(ServerName::as_str)
             });
             if !same {
-                write_scope(&mut *conn, snap.server, scope, relationship, partner).await?;
+                write_scope(&mut *conn, snap.server, scope, relationship, partner, None).await?;
                 changed = true;
             }
         }
@@ -159,36 +159,58 @@ pub async fn record_server(
     Ok(changed)
 }
 
+/// What one write changed in a scope's reservations and nothing else: the addresses it
+/// touched, and the scope's digest just before it. When the inventory still holds that
+/// digest, only those reservations are recorded again instead of the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touched {
+    pub scope: ScopeId,
+    pub before_digest: String,
+    pub ips: Vec<std::net::Ipv4Addr>,
+}
+
 /// Records a fresh read of one scope on one server (`None`: the server no longer has it),
-/// keeping the relationship the inventory knew for it.
+/// keeping the relationship the inventory knew for it. With `touched` (what the write that
+/// led here changed), only those reservations are written again, provided the inventory held
+/// the scope exactly as it was before that write; otherwise the whole list is compared.
 pub async fn record_scope(
     conn: &mut AnyConnection,
     server: &ServerName,
     scope_id: ScopeId,
     scope: Option<&Scope>,
+    touched: Option<&Touched>,
 ) -> Result<(), sqlx::Error> {
     let id = scope_id.to_string();
     match scope {
         Some(scope) => {
             let row = sqlx::query(
-                "SELECT relationship, partner FROM inventory_scopes
+                "SELECT relationship, partner, digest FROM inventory_scopes
                  WHERE server = $1 AND scope_id = $2",
             )
             .bind(server.as_str())
             .bind(&id)
             .fetch_optional(&mut *conn)
             .await?;
-            let (relationship, partner): (Option<String>, Option<String>) = match row {
-                Some(r) => (r.try_get("relationship")?, r.try_get("partner")?),
-                None => (None, None),
-            };
+            let (relationship, partner, digest): (Option<String>, Option<String>, Option<String>) =
+                match row {
+                    Some(r) => (
+                        r.try_get("relationship")?,
+                        r.try_get("partner")?,
+                        Some(r.try_get("digest")?),
+                    ),
+                    None => (None, None, None),
+                };
             let partner = partner.and_then(|p| ServerName::parse(&p).ok());
+            let only = touched
+                .filter(|t| t.scope == scope_id && digest.as_ref() == Some(&t.before_digest))
+                .map(|t| t.ips.as_slice());
             write_scope(
                 &mut *conn,
                 server,
                 scope,
                 relationship.as_deref(),
                 partner.as_ref(),
+                only,
             )
             .await?;
         }
@@ -213,12 +235,15 @@ async fn delete_scope(conn: &mut AnyConnection, server: &str, id: &str) -> Resul
 /// Reservations written per statement (9 parameters each, well under every database's limit).
 const BATCH: usize = 100;
 
+/// Writes a scope's row and its reservations' rows: those at `only` (the inventory holds the
+/// rest as they are), or every one that differs from what the inventory holds.
 async fn write_scope(
     conn: &mut AnyConnection,
     server: &ServerName,
     scope: &Scope,
     relationship: Option<&str>,
     partner: Option<&ServerName>,
+    only: Option<&[std::net::Ipv4Addr]>,
 ) -> Result<(), sqlx::Error> {
     let id = scope.id.to_string();
     // The scope's row is updated in place when it exists (only the indexes whose columns
@@ -256,6 +281,15 @@ async fn write_scope(
         )
         .execute(&mut *conn)
         .await?;
+    }
+    if let Some(ips) = only {
+        let mut fresh = Vec::new();
+        for ip in ips {
+            let key = i64::from(u32::from(*ip));
+            delete_reservation(&mut *conn, server.as_str(), &id, key).await?;
+            fresh.extend(scope.reservation(*ip));
+        }
+        return insert_reservations(conn, server, &id, &fresh).await;
     }
     // Reservations: only those that differ from what the inventory holds are rewritten.
     let held = sqlx::query(
@@ -301,6 +335,15 @@ async fn write_scope(
     for gone in held.keys() {
         delete_reservation(&mut *conn, server.as_str(), &id, *gone).await?;
     }
+    insert_reservations(conn, server, &id, &fresh).await
+}
+
+async fn insert_reservations(
+    conn: &mut AnyConnection,
+    server: &ServerName,
+    id: &str,
+    fresh: &[&Reservation],
+) -> Result<(), sqlx::Error> {
     for chunk in fresh.chunks(BATCH) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -317,7 +360,7 @@ async fn write_scope(
         for r in chunk {
             q = q
                 .bind(server.as_str())
-                .bind(&id)
+                .bind(id)
                 .bind(r.ip_address.to_string())
                 .bind(i64::from(u32::from(r.ip_address)))
                 .bind(r.client_id.to_string())

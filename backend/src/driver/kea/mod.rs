@@ -49,6 +49,8 @@ pub struct KeaDriver {
     read_here: std::sync::atomic::AtomicBool,
     /// HTTP basic authentication (user, password) for the control channel.
     basic_auth: Option<(String, String)>,
+    /// What the last reservation write through this driver changed.
+    touched: StdMutex<Option<super::Touched>>,
 }
 
 /// What Tandem reads of a Kea server, as of one configuration.
@@ -204,6 +206,7 @@ impl KeaDriver {
             unsettled: StdMutex::new(None),
             read_here: Default::default(),
             basic_auth: None,
+            touched: StdMutex::new(None),
         }
     }
 
@@ -1007,6 +1010,10 @@ impl DhcpDriver for KeaDriver {
         };
         self.command(command, None).await?;
         Ok(state_of(&self.ha_state().await?))
+    }
+
+    fn touched(&self) -> Option<super::Touched> {
+        self.touched.lock().expect("touched").clone()
     }
 
     fn settle_bound(&self) -> Option<Duration> {

@@ -84,6 +84,7 @@ impl KeaDriver {
         let _held = lock.lock().await;
         // A write checks against the server as it is now, never an older read.
         self.begin_write();
+        *self.touched.lock().expect("touched") = None;
         let offer = self.offer().await?;
         if !offer.host_commands() {
             return self
@@ -148,6 +149,16 @@ impl KeaDriver {
             self.save(command).await?;
         }
         self.forget_sharers(hosts);
+        let ips = match &change {
+            HostChange::Add(r) => vec![r.ip_address],
+            HostChange::Update { ip, new, .. } => vec![*ip, new.ip_address],
+            HostChange::Remove(ip) => vec![*ip],
+        };
+        *self.touched.lock().expect("touched") = Some(super::super::Touched {
+            scope: id,
+            before_digest: scope.digest(),
+            ips,
+        });
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
