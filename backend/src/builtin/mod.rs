@@ -207,6 +207,26 @@ impl BuiltinServer {
             .insert(name.to_string(), m);
     }
 
+    /// Sets a relationship's state only if it is still `expected`: a heartbeat round that
+    /// waited on its partner must not undo what happened meanwhile (Partner Down set by an
+    /// administrator). Returns whether it was set.
+    fn set_machine_if(
+        &self,
+        name: &str,
+        expected: &failover::Machine,
+        m: failover::Machine,
+    ) -> bool {
+        let mut machines = self.machines.lock().expect("machines lock");
+        let current = machines
+            .entry(name.to_string())
+            .or_insert_with(|| failover::Machine::starting(std::time::Instant::now()));
+        if current != expected {
+            return false;
+        }
+        *current = m;
+        true
+    }
+
     /// The relationships with this server's state in each (Get-DhcpServerv4Failover).
     pub async fn failover_reports(&self) -> Result<Vec<FailoverReport>, Failure> {
         let relationships = self.read(|c| Ok(c.failover.clone())).await?;
@@ -279,17 +299,18 @@ impl BuiltinServer {
                 failover::Contact::Lost => m.last_contact,
             };
             let entered = if next == m.state { m.entered } else { now };
-            if next != m.state {
-                tracing::info!(server = %me, relationship = %name, from = %m.state, to = %next, "failover state");
-            }
-            self.set_machine(
+            let set = self.set_machine_if(
                 &name,
+                &m,
                 failover::Machine {
                     state: next,
                     entered,
                     last_contact,
                 },
             );
+            if set && next != m.state {
+                tracing::info!(server = %me, relationship = %name, from = %m.state, to = %next, "failover state");
+            }
         }
     }
 

@@ -283,8 +283,12 @@ async fn write_scope(
         .await?;
     }
     if let Some(ips) = only {
+        // An edit that keeps its address names it twice.
+        let mut ips = ips.to_vec();
+        ips.sort();
+        ips.dedup();
         let mut fresh = Vec::new();
-        for ip in ips {
+        for ip in &ips {
             let key = i64::from(u32::from(*ip));
             delete_reservation(&mut *conn, server.as_str(), &id, key).await?;
             fresh.extend(scope.reservation(*ip));
