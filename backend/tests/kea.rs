@@ -698,6 +698,15 @@ async fn empty_tandem(dir: &Path) -> Tandem {
     Tandem::new(Store::connect(&url).await.unwrap())
 }
 
+/// A reservation as the Create Reservation dialog sends it: address and client ID.
+fn reservation(ip: &str, mac: &str) -> NewReservation {
+    NewReservation {
+        ip_address: ip.into(),
+        client_id: mac.into(),
+        ..Default::default()
+    }
+}
+
 fn admin() -> Caller {
     Caller::local("kea-test")
 }
@@ -872,11 +881,7 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
     }
 
     // Bad input never reaches Kea: refused by field.
-    let bad = NewReservation {
-        ip_address: "10.0.1.5".into(),
-        client_id: "00155DA76603".into(),
-        ..Default::default()
-    };
+    let bad = reservation("10.0.1.5", "00155DA76603");
     let (field, message) = refused(
         t.create_reservation(&admin(), &kea1, scope, &bad)
             .await
@@ -1238,10 +1243,8 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor
     // kea2's DHCPv4 service stops; its agent still answers. The change lands on kea1 only.
     pair.stop_dhcp4(1);
     let new = NewReservation {
-        ip_address: "10.0.0.120".into(),
-        client_id: "00155DA76620".into(),
         name: "camera".into(),
-        ..Default::default()
+        ..reservation("10.0.0.120", "00155DA76620")
     };
     let outcome = t
         .create_reservation(&admin(), &kea1, scope, &new)
@@ -1386,11 +1389,7 @@ async fn a_kea_3_server_is_reached_over_https_with_basic_authentication() {
         .unwrap();
 
     // Through HTTPS: a reservation made on kea1 reaches kea2.
-    let new = NewReservation {
-        ip_address: "10.0.0.42".into(),
-        client_id: "00155DA76642".into(),
-        ..Default::default()
-    };
+    let new = reservation("10.0.0.42", "00155DA76642");
     let outcome = t
         .create_reservation(&admin(), &kea1, ScopeId::parse("10.0.0.0").unwrap(), &new)
         .await
@@ -1478,10 +1477,8 @@ async fn a_hosts_database_shared_by_both_partners_is_written_once() {
     );
     let scope = ScopeId::parse("10.0.0.0").unwrap();
     let new = NewReservation {
-        ip_address: "10.0.0.7".into(),
-        client_id: "00155DA76607".into(),
         name: "shared".into(),
-        ..Default::default()
+        ..reservation("10.0.0.7", "00155DA76607")
     };
     let outcome = t
         .create_reservation(&admin(), &kea1, scope, &new)
@@ -1544,11 +1541,6 @@ async fn kea_faults_are_named_with_the_server_and_the_command() {
     let t = pair.tandem(db.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let scope = ScopeId::parse("10.0.0.0").unwrap();
-    let reservation = |ip: &str, mac: &str| NewReservation {
-        ip_address: ip.into(),
-        client_id: mac.into(),
-        ..Default::default()
-    };
     // Tandem learns what kea2 offers (the host commands)...
     t.create_reservation(
         &admin(),
@@ -1676,11 +1668,7 @@ async fn the_inventory_records_only_what_a_reservation_write_changed_when_in_ste
         let t = &t;
         let kea1 = kea1.clone();
         async move {
-            let new = NewReservation {
-                ip_address: ip.into(),
-                client_id: mac.into(),
-                ..Default::default()
-            };
+            let new = reservation(ip, mac);
             let outcome = t
                 .create_reservation(&admin(), &kea1, scope, &new)
                 .await

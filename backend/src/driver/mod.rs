@@ -321,20 +321,17 @@ impl Drivers {
                 self.client.clone(),
             )),
             ServerKind::Kea => {
-                // A CA file gone since registration: every call says so (as unreachable).
-                let client = self
-                    .client_for(record.access.ca_file.as_deref())
-                    .unwrap_or_else(|_| self.client.clone());
-                Arc::new(
-                    kea::KeaDriver::new(record.name.clone(), record.endpoint.clone(), client)
-                        .with_basic_auth(
-                            record
-                                .access
-                                .user
-                                .clone()
-                                .zip(record.access.password.clone()),
-                        ),
-                )
+                // A CA file gone since registration: without it, every call says the server's
+                // certificate is not trusted.
+                let without_ca = || ControlAccess {
+                    ca_file: None,
+                    ..record.access.clone()
+                };
+                let driver = self
+                    .kea_with(&record.name, &record.endpoint, &record.access)
+                    .or_else(|_| self.kea_with(&record.name, &record.endpoint, &without_ca()))
+                    .expect("without a CA file the default client is used");
+                Arc::new(driver)
             }
         }
     }

@@ -210,6 +210,16 @@ impl KeaDriver {
         }
     }
 
+    /// Whether what this operation holds of the server is a whole read made in it.
+    fn read_here(&self) -> bool {
+        self.read_here.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_read_here(&self, fresh: bool) {
+        self.read_here
+            .store(fresh, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Sends HTTP basic authentication with every command.
     pub fn with_basic_auth(mut self, credentials: Option<(String, String)>) -> Self {
         self.basic_auth = credentials;
@@ -425,8 +435,7 @@ impl KeaDriver {
         let snapshot = Arc::new(snapshot);
         *self.memo.lock().expect("memo") = Some(snapshot.clone());
         // Only a whole read (which says so after this) is a fresh read of this operation.
-        self.read_here
-            .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.set_read_here(false);
         let file = snapshot.hosts == Hosts::File;
         for (map, here) in [(&SNAPSHOTS, file), (&CHECKS, !file)] {
             let mut kept = map.lock().expect("snapshots");
@@ -444,7 +453,7 @@ impl KeaDriver {
     /// hash). What replication copies and whole-scope writes compare against.
     async fn authoritative(&self) -> Result<Arc<Snapshot>, DriverError> {
         let snapshot = self.snapshot().await?;
-        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
+        let read_here = self.read_here();
         match snapshot.hosts {
             Hosts::Database { .. } if !read_here => self.read_whole().await,
             _ => Ok(snapshot),
@@ -463,8 +472,7 @@ impl KeaDriver {
             let offer = self.offer().await?;
             if kept.hash.is_some() && self.hash(&offer).await? == kept.hash {
                 *self.memo.lock().expect("memo") = Some(kept.clone());
-                self.read_here
-                    .store(false, std::sync::atomic::Ordering::Relaxed);
+                self.set_read_here(false);
                 return Ok(kept);
             }
         }
@@ -490,8 +498,7 @@ impl KeaDriver {
             self.merge_database_hosts(&mut config).await?;
         }
         let snapshot = self.keep(Snapshot::of(&config, hash, &self.name)?);
-        self.read_here
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.set_read_here(true);
         Ok(snapshot)
     }
 
@@ -727,7 +734,8 @@ impl KeaDriver {
             .lock()
             .expect("memo")
             .clone()
-            .or_else(|| SNAPSHOTS.lock().expect("snapshots").get(&self.url).cloned());
+            .or_else(|| SNAPSHOTS.lock().expect("snapshots").get(&self.url).cloned())
+            .or_else(|| CHECKS.lock().expect("checks").get(&self.url).cloned());
         match known {
             Some(s) => Ok(s.hosts.clone()),
             None => Ok(Hosts::of(&self.fetch().await?.0)),
@@ -738,7 +746,7 @@ impl KeaDriver {
     /// was read whole in this very operation from a server with a hosts database (which has no
     /// cheap check, and was read a moment ago).
     fn begin_write(&self) {
-        let read_here = self.read_here.load(std::sync::atomic::Ordering::Relaxed);
+        let read_here = self.read_here();
         let mut memo = self.memo.lock().expect("memo");
         let database = memo
             .as_ref()

@@ -285,9 +285,13 @@ impl KeaDriver {
             drop(held);
             return self.put_scope_properties_whole(scope).await;
         }
-        let mut kept = snapshot.scope(scope.id).expect("checked above").clone();
-        kept = Scope {
-            reservations: std::mem::take(&mut kept.reservations),
+        // The new properties, the server's own reservations.
+        let kept = Scope {
+            reservations: snapshot
+                .scope(scope.id)
+                .expect("checked above")
+                .reservations
+                .clone(),
             ..scope.clone()
         };
         let others: Vec<Scope> = snapshot
