@@ -280,7 +280,7 @@ async fn main() {
                 input.name = format!("bench {k}");
                 let start = Instant::now();
                 let outcome = t
-                    .update_scope(&caller, &names[0], scope, &current.version(), &input)
+                    .update_scope(&caller, &names[0], scope, &current.properties_version(), &input)
                     .await
                     .expect("edited");
                 tandem_scope.push(start.elapsed());

@@ -937,15 +937,34 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         .unwrap();
     let mut input = ScopeInput::of(&current);
     input.name = "edited on kea1".into();
+    // A reservation added on kea1 after the edit was opened does not make the edit stale (it
+    // changes the properties only), and kea1 keeps it.
+    pair.add_outside(
+        0,
+        json!({ "ip-address": "10.0.0.151", "hw-address": "00:11:22:33:44:56" }),
+    )
+    .await;
     let outcome = t
-        .update_scope(&admin(), &kea1, scope, &current.version(), &input)
+        .update_scope(&admin(), &kea1, scope, &current.properties_version(), &input)
         .await
         .unwrap();
     assert!(!outcome.replication.is_failure(), "{outcome:?}");
     assert_eq!(
+        pair.reserved(0).await,
+        ["10.0.0.99", "10.0.0.100", "10.0.0.151"]
+    );
+    assert_eq!(
         pair.reserved(1).await,
         ["10.0.0.99", "10.0.0.100", "10.0.0.150"]
     );
+    // The Event Catalog records the properties an edit changed, not the scope's reservations.
+    let filter = tandem_backend::store::events::EventFilter {
+        action: "update_scope".into(),
+        ..Default::default()
+    };
+    let edit = t.search_events(&admin(), &filter, 10).await.unwrap().remove(0);
+    assert!(edit.after.as_deref().unwrap().contains("edited on kea1"));
+    assert!(!edit.after.as_deref().unwrap().contains("10.0.0.99"), "{edit:?}");
     let names: Vec<Value> = pair
         .urls
         .iter()
@@ -959,7 +978,10 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
     // Scope replication from kea1 makes kea2's copy kea1's, reservations and all.
     let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
     assert_eq!(replicated.partner, kea2);
-    assert_eq!(pair.reserved(1).await, ["10.0.0.99", "10.0.0.100"]);
+    assert_eq!(
+        pair.reserved(1).await,
+        ["10.0.0.99", "10.0.0.100", "10.0.0.151"]
+    );
     let view = t
         .list_scopes(&admin(), &ScopeQuery::default())
         .await

@@ -473,7 +473,7 @@ async fn continuity(version: Version) {
     input.name = "continuity".into();
     input.lease_duration_secs = "7200".into();
     let outcome = t
-        .update_scope(&admin, &kea1, scope, &current.version(), &input)
+        .update_scope(&admin, &kea1, scope, &current.properties_version(), &input)
         .await
         .unwrap();
     assert!(!outcome.replication.is_failure(), "{outcome:?}");

@@ -86,6 +86,14 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
         .unwrap();
     let d1 = s.tandem.driver(&dhcp1).await.unwrap();
     let before = d1.scope(id).await.unwrap();
+    // A reservation added on dhcp1 after the edit was opened: the edit changes properties
+    // only, so it is not stale, and dhcp1 keeps the reservation.
+    let meanwhile = Reservation {
+        ip_address: "10.0.0.151".parse().unwrap(),
+        client_id: MacAddress::parse("001122334456").unwrap(),
+        ..extra.clone()
+    };
+    d1.add_reservation(id, &meanwhile).await.unwrap();
     let mut input = ScopeInput::of(&before);
     input.name = "Contoso HQ".into();
     input.exclusions = "10.0.0.1-10.0.0.9".into();
@@ -96,7 +104,7 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
     });
     let outcome = s
         .tandem
-        .update_scope(&admin(), &dhcp1, id, &before.version(), &input)
+        .update_scope(&admin(), &dhcp1, id, &before.properties_version(), &input)
         .await
         .unwrap();
     assert!(!outcome.replication.is_failure(), "{outcome:?}");
@@ -128,12 +136,20 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
         partner.reservation(extra.ip_address).is_some(),
         "the partner keeps its reservations"
     );
+    assert!(
+        d1.scope(id)
+            .await
+            .unwrap()
+            .reservation(meanwhile.ip_address)
+            .is_some(),
+        "the edited server keeps the reservation added meanwhile"
+    );
 
     // A second edit based on the old version is refused and changes nothing.
     input.name = "stale".into();
     let stale = s
         .tandem
-        .update_scope(&admin(), &dhcp1, id, &before.version(), &input)
+        .update_scope(&admin(), &dhcp1, id, &before.properties_version(), &input)
         .await;
     assert!(matches!(stale, Err(ServiceError::Conflict { .. })));
     assert_eq!(d1.scope(id).await.unwrap().name, "Contoso HQ");
@@ -186,7 +202,7 @@ async fn concurrent_scope_edits_from_one_version_have_one_winner() {
         .unwrap();
     let mut tasks = Vec::new();
     for i in 0..20 {
-        let (t, dhcp1, version) = (s.tandem.clone(), dhcp1.clone(), before.version());
+        let (t, dhcp1, version) = (s.tandem.clone(), dhcp1.clone(), before.properties_version());
         let mut input = ScopeInput::of(&before);
         input.description = format!("editor {i}");
         tasks.push(tokio::spawn(async move {
@@ -377,7 +393,7 @@ async fn every_scope_rule_is_refused_by_field_and_writes_nothing_on_either_serve
     for (field, input) in cases {
         let refused = s
             .tandem
-            .update_scope(&admin(), &dhcp1, id, &before.version(), &input)
+            .update_scope(&admin(), &dhcp1, id, &before.properties_version(), &input)
             .await;
         match refused {
             Err(ServiceError::Validation(errors)) => assert!(
@@ -494,7 +510,7 @@ async fn every_kind_of_edit_on_a_failover_scope_reaches_the_partner() {
         edit(&mut input);
         let outcome = s
             .tandem
-            .update_scope(&admin(), &dhcp1, id, &before.version(), &input)
+            .update_scope(&admin(), &dhcp1, id, &before.properties_version(), &input)
             .await
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(!outcome.replication.is_failure(), "{what}: {outcome:?}");

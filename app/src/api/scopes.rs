@@ -98,7 +98,7 @@ pub async fn get_scope(
         .await?;
     Ok((
         tandem_core::scope_input::ScopeInput::of(&current),
-        current.version(),
+        current.properties_version(),
     ))
 }
 

@@ -7,6 +7,7 @@
 //! | `POST /v1/service/stop`, `/v1/service/start` | Stop-Service / Start-Service DHCPServer |
 //! | `GET /v1/scopes`, `GET /v1/scopes/{id}` | Get-DhcpServerv4Scope |
 //! | `PUT /v1/scopes/{id}` | the partner side of Invoke-DhcpServerv4FailoverReplication |
+//! | `PUT /v1/scopes/{id}/properties` (optional `If-Match: <properties version>`) | Set-DhcpServerv4Scope (its reservations kept) |
 //! | `GET/POST /v1/scopes/{id}/reservations` | Get-/Add-DhcpServerv4Reservation |
 //! | `PUT /v1/scopes/{id}/reservations/{ip}` (optional `If-Match: <version>`) | Set-DhcpServerv4Reservation |
 //! | `DELETE /v1/scopes/{id}/reservations/{ip}` | Remove-DhcpServerv4Reservation |
@@ -22,7 +23,7 @@ use super::{BuiltinServer, Failure, Lease};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -117,6 +118,7 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
             "/v1/scopes/{id}",
             get(get_scope).put(put_scope).delete(delete_scope),
         )
+        .route("/v1/scopes/{id}/properties", put(put_scope_properties))
         .route(
             "/v1/scopes/{id}/reservations",
             get(list_reservations).post(add_reservation),
@@ -201,6 +203,28 @@ async fn put_scope(
     })
     .await
     .map(|_| StatusCode::NO_CONTENT)
+}
+
+async fn put_scope_properties(
+    State(s): Shared,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    Json(scope): Json<Scope>,
+) -> Result<StatusCode, Failure> {
+    let if_match = if_match(&headers);
+    let id = scope_id(&id)?;
+    if scope.id != id {
+        return Err(Failure::Invalid(
+            FieldError::new(
+                "scope_id",
+                format!("the body is scope {}, not {id}", scope.id),
+            )
+            .into(),
+        ));
+    }
+    s.change(|c| c.put_scope_properties(scope, if_match.as_deref()))
+        .await
+        .map(|_| StatusCode::NO_CONTENT)
 }
 
 async fn list_reservations(

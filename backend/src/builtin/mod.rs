@@ -501,6 +501,34 @@ impl ServerConfig {
         }
     }
 
+    /// Set-DhcpServerv4Scope: `scope`'s properties, exclusions and options, the scope's own
+    /// reservations kept (a new scope takes `scope`'s). With `if_version`, only while the
+    /// scope's properties are at that version.
+    pub fn put_scope_properties(
+        &mut self,
+        scope: Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), Failure> {
+        let current = self.scope(scope.id);
+        if let Some(expected) = if_version
+            && current.map(Scope::properties_version).as_deref() != Some(expected)
+        {
+            return Err(match current {
+                Some(_) => Failure::StaleScope(scope.id),
+                None => Failure::NotFound(format!("scope {}", scope.id)),
+            });
+        }
+        let reservations = match current {
+            Some(c) => c.reservations.clone(),
+            None => scope.reservations.clone(),
+        };
+        self.put_scope(Scope {
+            reservations,
+            ..scope
+        });
+        Ok(())
+    }
+
     fn relationships(&self) -> Vec<FailoverRelationship> {
         self.failover
             .iter()

@@ -172,14 +172,18 @@ impl DhcpDriver for BuiltinDriver {
         .map(drop)
     }
 
-    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError> {
+    async fn put_scope_properties(
+        &self,
+        scope: &Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), DriverError> {
         let id = scope.id;
         self.call_if(
             Method::PUT,
-            &format!("/v1/scopes/{id}"),
+            &format!("/v1/scopes/{id}/properties"),
             Some(scope),
             &format!("scope {id}"),
-            Some(version),
+            if_version,
         )
         .await
         .map(drop)

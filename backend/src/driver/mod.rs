@@ -132,6 +132,11 @@ pub trait DhcpDriver: Send + Sync {
     }
     /// Every scope's whole configuration, reservations included.
     async fn scopes(&self) -> Result<Vec<Scope>, DriverError>;
+    /// Every scope, to check a change against before the server checks it again as it writes
+    /// (see [`DhcpDriver::scope_to_check`]).
+    async fn scopes_to_check(&self) -> Result<Vec<Scope>, DriverError> {
+        self.scopes().await
+    }
     /// One scope; `NotFound` when the server lacks it.
     async fn scope(&self, id: ScopeId) -> Result<Scope, DriverError>;
     /// One scope, to check a change to one of its reservations against before the server
@@ -142,12 +147,29 @@ pub trait DhcpDriver: Send + Sync {
     }
     /// Creates or wholly replaces a scope, all-or-nothing; leases are left as they are.
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError>;
-    /// Gives a scope `scope`'s properties, exclusions and options, keeping the reservations
-    /// the server holds in it (created with `scope`'s reservations when the server lacks it).
-    async fn put_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
+    /// Set-DhcpServerv4Scope: gives a scope `scope`'s properties, exclusions and options,
+    /// keeping the reservations the server holds in it (created with `scope`'s reservations
+    /// when the server lacks it). With `if_version`, only if the scope's
+    /// [`Scope::properties_version`] is still that (`Stale` otherwise; `NotFound` without it).
+    async fn put_scope_properties(
+        &self,
+        scope: &Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), DriverError> {
         let reservations = match self.scope(scope.id).await {
-            Ok(copy) => copy.reservations,
-            Err(DriverError::NotFound { .. }) => scope.reservations.clone(),
+            Ok(copy) => {
+                if if_version.is_some_and(|v| v != copy.properties_version()) {
+                    return Err(DriverError::Stale {
+                        server: self.server().clone(),
+                        detail: format!("scope {}", scope.id),
+                        current: None,
+                    });
+                }
+                copy.reservations
+            }
+            Err(DriverError::NotFound { .. }) if if_version.is_none() => {
+                scope.reservations.clone()
+            }
             Err(e) => return Err(e),
         };
         self.put_scope(&Scope {
@@ -156,8 +178,6 @@ pub trait DhcpDriver: Send + Sync {
         })
         .await
     }
-    /// Replaces a scope only if it is still at `version` (`Stale` otherwise).
-    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError>;
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError>;
     /// Replaces the reservation at `ip`; with `if_match`, only if it is still at that
     /// version (`Stale` otherwise, with what it is now).

@@ -26,7 +26,7 @@ impl Tandem {
         self.authorize(caller, Permission::View, Some(server), "view", "")
             .await?;
         let (row, mut scope) = self.scope_row(server, scope_id).await?;
-        let version = scope.version();
+        let version = scope.properties_version();
         let query = ReservationQuery {
             page: Page::new(query.page.number, query.page.size),
             ..query.clone()

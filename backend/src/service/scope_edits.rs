@@ -80,7 +80,9 @@ impl Tandem {
     }
 
     /// Set-DhcpServerv4Scope (and its exclusions and options) through Tandem, provided the
-    /// scope is still at `expected_version`; then the same change on the partner.
+    /// scope's properties are still at `expected_version` ([`Scope::properties_version`]: a
+    /// reservation changed meanwhile does not make the edit stale, and each server keeps its
+    /// own reservations); then the same change on the partner.
     #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn update_scope(
         &self,
@@ -100,13 +102,14 @@ impl Tandem {
         )
         .await?;
         let driver = self.driver(server).await?;
-        let existing = driver.scopes().await?;
+        // Checked on what Tandem knows of the server; the server checks the version again as
+        // it writes, so two editors racing past this check cannot both win.
+        let existing = driver.scopes_to_check().await?;
         let before = existing
             .iter()
             .find(|s| s.id == scope_id)
-            .cloned()
             .ok_or_else(|| ServiceError::NotFound(format!("scope {scope_id} on {server}")))?;
-        if before.version() != expected_version {
+        if before.properties_version() != expected_version {
             return Err(ServiceError::conflict(format!(
                 "scope {scope_id} on {server} was changed by someone else after you opened it"
             )));
@@ -114,23 +117,24 @@ impl Tandem {
         let mut typed = input.clone();
         typed.scope_id = scope_id.to_string();
         let placement = driver.capabilities().placement;
+        // The reservations must still fit the edited scope (its range, on a built-in server).
         let after = typed.parse_on(placement, before.reservations.clone())?;
         scope_fits_on(placement, &existing, &after)?;
         let partnership = self.partnership(driver.as_ref(), scope_id).await?;
         let mut event = self.event(caller, "update_scope", "scope", &what, Some(server));
-        event.before_json = serde_json::to_string(&before).ok();
-        event.after_json = serde_json::to_string(&after).ok();
+        // The edit changes the properties only: the Event Catalog records those.
+        event.before_json = serde_json::to_string(&before.properties()).ok();
+        event.after_json = serde_json::to_string(&after.properties()).ok();
+        // A partner that lacks the scope gets it with this server's reservations.
         let on_partner = after.clone();
-        // The server checks the version again as it writes: two editors racing past the
-        // check above cannot both win.
         self.apply_change(
             event,
             &driver,
             scope_id,
             partnership,
-            || driver.replace_scope(&after, expected_version),
+            || driver.put_scope_properties(&after, Some(expected_version)),
             // The partner's copy takes the new properties and keeps its reservations.
-            |partner| async move { partner.put_scope_properties(&on_partner).await },
+            |partner| async move { partner.put_scope_properties(&on_partner, None).await },
         )
         .await
     }

@@ -96,13 +96,32 @@ impl Scope {
     /// A tag that changes whenever anything in the scope does (properties, exclusions,
     /// options, reservations): an edit names the version it was based on.
     pub fn version(&self) -> String {
-        let text = format!("{self:?}");
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in text.as_bytes() {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        tag(&format!("{self:?}"))
+    }
+
+    /// A tag that changes whenever the scope's properties, exclusions or options do, and not
+    /// with its reservations: an edit of the scope (which keeps the reservations as the server
+    /// holds them) names the version it was based on, so a reservation added meanwhile does
+    /// not make it stale.
+    pub fn properties_version(&self) -> String {
+        self.properties().version()
+    }
+
+    /// The scope without its reservations (what a scope edit changes, and what the Event
+    /// Catalog records of one).
+    pub fn properties(&self) -> Scope {
+        Scope {
+            id: self.id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            range: self.range,
+            prefix_len: self.prefix_len,
+            lease_duration_secs: self.lease_duration_secs,
+            state: self.state,
+            exclusions: self.exclusions.clone(),
+            options: self.options.clone(),
+            reservations: Vec::new(),
         }
-        format!("{hash:016x}")
     }
 
     /// The content digest drift compares: equal for two copies exactly when
@@ -122,6 +141,16 @@ impl Scope {
     }
 }
 
+/// FNV-1a of `text`, as 16 hex digits.
+fn tag(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -137,6 +166,19 @@ mod tests {
             prop_assert_eq!(subnet.start(), scope.id.addr());
             prop_assert_eq!(subnet.len(), 1u64 << (32 - u32::from(prefix)));
         }
+    }
+    #[test]
+    fn the_properties_version_ignores_reservations_only() {
+        let scope = crate::validate::tests::seed_scope();
+        let mut more = scope.clone();
+        more.reservations.clear();
+        assert_eq!(scope.properties_version(), more.properties_version());
+        assert_ne!(scope.version(), more.version());
+        more.lease_duration_secs += 1;
+        assert_ne!(scope.properties_version(), more.properties_version());
+        let mut renamed = scope.clone();
+        renamed.name.push('x');
+        assert_ne!(scope.properties_version(), renamed.properties_version());
     }
     #[test]
     fn subnet_masks_follow_the_prefix() {

@@ -813,6 +813,10 @@ impl DhcpDriver for KeaDriver {
         Ok(self.authoritative().await?.scopes.clone())
     }
 
+    async fn scopes_to_check(&self) -> Result<Vec<Scope>, DriverError> {
+        Ok(self.for_checks().await?.scopes.clone())
+    }
+
     async fn scope_to_check(&self, id: ScopeId) -> Result<Scope, DriverError> {
         self.for_checks()
             .await?
@@ -830,15 +834,15 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn put_scope(&self, scope: &Scope) -> Result<(), DriverError> {
-        self.write_scope(scope, None).await
+        self.write_scope(scope, writes::ScopeWrite::Whole).await
     }
 
-    async fn replace_scope(&self, scope: &Scope, version: &str) -> Result<(), DriverError> {
-        self.write_scope(scope, Some(version)).await
-    }
-
-    async fn put_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
-        self.write_scope_properties(scope).await
+    async fn put_scope_properties(
+        &self,
+        scope: &Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), DriverError> {
+        self.write_scope_properties(scope, if_version).await
     }
 
     async fn add_reservation(&self, scope: ScopeId, r: &Reservation) -> Result<(), DriverError> {

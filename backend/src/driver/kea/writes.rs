@@ -30,6 +30,16 @@ pub(crate) enum HostChange {
     Remove(Ipv4Addr),
 }
 
+/// What a scope write gives the server.
+#[derive(Clone, Copy)]
+pub(crate) enum ScopeWrite<'a> {
+    /// The whole scope, reservations included (replication, a new scope).
+    Whole,
+    /// Its properties, exclusions and options; the server keeps its reservations. With
+    /// `if_version`, only while its [`Scope::properties_version`] is that.
+    Properties { if_version: Option<&'a str> },
+}
+
 impl KeaDriver {
     fn rejected(&self, errors: tandem_core::FieldErrors) -> DriverError {
         DriverError::Rejected {
@@ -162,13 +172,13 @@ impl KeaDriver {
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
-    /// A whole scope written (created, or replaced with `if_version` checked): by the subnet
-    /// and host commands where the server has them and the subnet keeps its prefix; by
-    /// `config-set` otherwise.
+    /// A scope written (created, replaced whole, or given new properties): by the subnet and
+    /// host commands where the server has them and the subnet keeps its prefix; by
+    /// `config-set` otherwise. Everything is read and checked within the server's write lock.
     pub(super) async fn write_scope(
         &self,
         scope: &Scope,
-        if_version: Option<&str>,
+        how: ScopeWrite<'_>,
     ) -> Result<(), DriverError> {
         let lock = write_lock(&self.url);
         let _held = lock.lock().await;
@@ -176,31 +186,15 @@ impl KeaDriver {
         let offer = self.offer().await?;
         let snapshot = self.authoritative().await?;
         let existing = snapshot.scope(scope.id);
-        let stale = || DriverError::Stale {
-            server: self.name.clone(),
-            detail: format!("scope {}", scope.id),
-            current: None,
-        };
-        if let Some(version) = if_version {
-            let current = existing.ok_or_else(|| self.no_scope(scope.id))?;
-            if current.version() != version {
-                return Err(stale());
-            }
-        }
+        let scope = &self.as_written(scope, existing, how)?;
         let new_prefix = existing.is_some_and(|e| e.prefix_len != scope.prefix_len);
         if !offer.subnet_commands() || !offer.host_commands() || new_prefix {
             let scope = scope.clone();
             return self
                 .modify_held(|scopes| {
-                    if let Some(version) = if_version {
-                        let current = scopes
-                            .iter()
-                            .find(|s| s.id == scope.id)
-                            .ok_or_else(|| self.no_scope(scope.id))?;
-                        if current.version() != version {
-                            return Err(stale());
-                        }
-                    }
+                    // Checked again on the configuration config-set replaces.
+                    let current = scopes.iter().find(|s| s.id == scope.id);
+                    let scope = self.as_written(&scope, current, how)?;
                     scopes.retain(|s| s.id != scope.id);
                     let id = scope.id;
                     scopes.push(scope);
@@ -268,48 +262,67 @@ impl KeaDriver {
             .await
     }
 
+    /// The scope a write gives the server, from what it asks (`how`) and what the server
+    /// holds (`current`): refused when the properties moved since the version it names.
+    fn as_written(
+        &self,
+        scope: &Scope,
+        current: Option<&Scope>,
+        how: ScopeWrite<'_>,
+    ) -> Result<Scope, DriverError> {
+        let ScopeWrite::Properties { if_version } = how else {
+            return Ok(scope.clone());
+        };
+        if let Some(version) = if_version {
+            let current = current.ok_or_else(|| self.no_scope(scope.id))?;
+            if current.properties_version() != version {
+                return Err(self.stale_scope(scope.id));
+            }
+        }
+        Ok(Scope {
+            reservations: current.map_or_else(
+                || scope.reservations.clone(),
+                |c| c.reservations.clone(),
+            ),
+            ..scope.clone()
+        })
+    }
+
+    fn stale_scope(&self, id: ScopeId) -> DriverError {
+        DriverError::Stale {
+            server: self.name.clone(),
+            detail: format!("scope {id}"),
+            current: None,
+        }
+    }
+
     /// A scope's properties, exclusions and options, its reservations kept as the server has
     /// them: one `subnet4-update` and `config-write` where the server has the subnet commands
-    /// and the prefix stays (no reservation is read or written); otherwise the whole scope.
-    pub(super) async fn write_scope_properties(&self, scope: &Scope) -> Result<(), DriverError> {
+    /// and the prefix stays (no reservation is read or written, and the version is checked on
+    /// what Tandem knows of the server by its configuration hash, which the properties move);
+    /// otherwise [`Self::write_scope`] with the scope read whole.
+    pub(super) async fn write_scope_properties(
+        &self,
+        scope: &Scope,
+        if_version: Option<&str>,
+    ) -> Result<(), DriverError> {
+        let how = ScopeWrite::Properties { if_version };
         let lock = write_lock(&self.url);
         let held = lock.lock().await;
         self.begin_write();
         let offer = self.offer().await?;
         let snapshot = self.for_checks().await?;
+        let current = snapshot.scope(scope.id);
         let simple = offer.subnet_commands()
-            && snapshot
-                .scope(scope.id)
-                .is_some_and(|e| e.prefix_len == scope.prefix_len);
-        if !simple {
+            && current.is_some_and(|e| e.prefix_len == scope.prefix_len);
+        let Some(current) = current.filter(|_| simple) else {
             drop(held);
-            return self.put_scope_properties_whole(scope).await;
-        }
-        // The new properties, the server's own reservations.
-        let kept = Scope {
-            reservations: snapshot
-                .scope(scope.id)
-                .expect("checked above")
-                .reservations
-                .clone(),
-            ..scope.clone()
+            return self.write_scope(scope, how).await;
         };
-        let others: Vec<Scope> = snapshot
-            .scopes
-            .iter()
-            .filter(|s| s.id != scope.id)
-            .cloned()
-            .collect();
+        let kept = self.as_written(scope, Some(current), how)?;
         // The subnet alone: its own reservations are Kea's to keep, so only the subnet rules.
-        scope_fits_on(
-            Placement::InSubnet,
-            &others,
-            &Scope {
-                reservations: Vec::new(),
-                ..scope.clone()
-            },
-        )
-        .map_err(|e| self.rejected(e))?;
+        scope_fits_on(Placement::InSubnet, &snapshot.scopes, &scope.properties())
+            .map_err(|e| self.rejected(e))?;
         let subnet_id = snapshot.ids[&scope.id];
         let raw = self.subnet_entry(subnet_id).await?;
         let mut entry = mapping::subnet_of(scope, Some(&raw), subnet_id);
@@ -319,26 +332,14 @@ impl KeaDriver {
         self.command("subnet4-update", Some(json!({ "subnet4": [entry] })))
             .await?;
         self.save("subnet4-update").await?;
+        // The inventory records the scope's row again, none of its reservations.
+        *self.touched.lock().expect("touched") = Some(super::super::Touched {
+            scope: scope.id,
+            before_digest: current.digest(),
+            ips: Vec::new(),
+        });
         self.after_write(&snapshot, scope.id, Some(kept), Some(subnet_id))
             .await
-    }
-
-    /// [`Self::write_scope_properties`] where it takes the whole scope: read as the server
-    /// has it now, its reservations kept.
-    async fn put_scope_properties_whole(&self, scope: &Scope) -> Result<(), DriverError> {
-        self.begin_write();
-        let reservations = match self.authoritative().await?.scope(scope.id) {
-            Some(copy) => copy.reservations.clone(),
-            None => scope.reservations.clone(),
-        };
-        self.write_scope(
-            &Scope {
-                reservations,
-                ..scope.clone()
-            },
-            None,
-        )
-        .await
     }
 
     /// A scope deleted, its reservations first (Kea's `subnet4-del` leaves them behind).
