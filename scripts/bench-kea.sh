@@ -24,7 +24,7 @@ trap stop_all EXIT
 cargo build --release -p tandem-backend --example kea_edit
 bin="${CARGO_TARGET_DIR:-target}/release/examples/kea_edit"
 export KEA_PAIR_REGISTER=0 KEA_PAIR_HEARTBEAT_MS=1000
-echo "pair                   |   size | Tandem edit on both p50 / p95 ms | raw p50 / p95 ms | raw commands | Tandem scope edit p50 / p95 | raw scope edit p50 / p95"
+echo "pair                   |   size | Tandem edit on both p50 / p95 ms | raw p50 / p95 ms | raw commands | Tandem scope edit p50 / p95 | the same after an outside change | raw scope edit p50 / p95"
 run() {
   local label="$1" version="$2" port="$3" db="$4"
   KEA_PAIR_KEA="$version" KEA_PAIR_PORT="$port" KEA_PAIR_HOSTS_DB="$db" scripts/kea-pair.sh start "$data" >/dev/null

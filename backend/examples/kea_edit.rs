@@ -2,7 +2,8 @@
 //! function calls: checked, written to the first server, replicated to its partner, both
 //! re-read and recorded), until it is on both servers, against the raw commands that write the
 //! same thing (measured in the same run), with 10, 1 000 and 10 000 reservations in the subnet;
-//! and, where the server has the subnet commands, a scope edit on both against raw
+//! and, where the server has the subnet commands, a scope edit on both (with Tandem in step
+//! with the servers, and right after a change made behind its back on both) against raw
 //! `subnet4-update`s. The raw commands are the ones Tandem uses on that server:
 //! - host commands, hosts database: `reservation-add` on each server;
 //! - host commands, configuration file: `reservation-add` and `config-write` on each;
@@ -104,6 +105,45 @@ async fn wait_normal(client: &reqwest::Client, urls: &[String; 2]) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the pair did not return to load-balancing");
+}
+
+/// A scope edit through Tandem, as Scope Properties makes it (the scope as the server has it
+/// now, read before): how long until it is on both servers.
+async fn scope_edit(
+    t: &Tandem,
+    caller: &Caller,
+    server: &ServerName,
+    scope: ScopeId,
+    name: &str,
+) -> Duration {
+    let current = t.get_scope(caller, server, scope).await.expect("the scope");
+    let mut input = ScopeInput::of(&current);
+    input.name = name.into();
+    let start = Instant::now();
+    let outcome = t
+        .update_scope(caller, server, scope, &current.properties_version(), &input)
+        .await
+        .expect("edited");
+    let took = start.elapsed();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    took
+}
+
+/// The same edit raw on both servers: `subnet4-get`, `subnet4-update`, `config-write` each.
+async fn raw_scope_edit(client: &reqwest::Client, urls: &[String; 2], name: &str) {
+    for url in urls {
+        let mut subnet =
+            kea(client, url, "subnet4-get", Some(json!({ "id": 20 }))).await["subnet4"][0].clone();
+        subnet["user-context"]["name"] = json!(name);
+        kea(
+            client,
+            url,
+            "subnet4-update",
+            Some(json!({ "subnet4": [subnet] })),
+        )
+        .await;
+        kea(client, url, "config-write", None).await;
+    }
 }
 
 #[tokio::main]
@@ -260,55 +300,36 @@ async fn main() {
             };
             assert_eq!(n as u32, count + 2 * edits, "{url}");
         }
-        // A scope edit on both, where the subnet commands make it cheap.
+        // A scope edit on both, where the subnet commands make it cheap: edits through Tandem
+        // back to back (its inventory in step with both servers), the same edits raw, then
+        // each Tandem edit right after one made behind its back on both servers (which moves
+        // their configuration hashes: Tandem reads them again, and records what changed).
         let scope_edits = if offer.subnet_commands() {
-            let mut tandem_scope = Vec::new();
+            let mut in_step = Vec::new();
+            let mut after_outside = Vec::new();
             let mut raw_scope = Vec::new();
             for k in 0..edits {
-                // As Scope Properties' edit does: the scope as the server has it now.
-                let current = t
-                    .driver(&names[0])
-                    .await
-                    .expect("a driver")
-                    .scopes()
-                    .await
-                    .expect("the scopes")
-                    .into_iter()
-                    .find(|s| s.id == scope)
-                    .expect("the scope");
-                let mut input = ScopeInput::of(&current);
-                input.name = format!("bench {k}");
+                in_step
+                    .push(scope_edit(&t, &caller, &names[0], scope, &format!("bench {k}")).await);
+            }
+            for k in 0..edits {
                 let start = Instant::now();
-                let outcome = t
-                    .update_scope(&caller, &names[0], scope, &current.properties_version(), &input)
-                    .await
-                    .expect("edited");
-                tandem_scope.push(start.elapsed());
-                assert!(!outcome.replication.is_failure(), "{outcome:?}");
-                let start = Instant::now();
-                for url in &urls {
-                    let mut subnet = kea(&client, url, "subnet4-get", Some(json!({ "id": 20 })))
-                        .await["subnet4"][0]
-                        .clone();
-                    subnet["user-context"]["name"] = json!(format!("raw {k}"));
-                    kea(
-                        &client,
-                        url,
-                        "subnet4-update",
-                        Some(json!({ "subnet4": [subnet] })),
-                    )
-                    .await;
-                    kea(&client, url, "config-write", None).await;
-                }
+                raw_scope_edit(&client, &urls, &format!("raw {k}")).await;
                 raw_scope.push(start.elapsed());
             }
+            for k in 0..edits {
+                raw_scope_edit(&client, &urls, &format!("outside {k}")).await;
+                after_outside
+                    .push(scope_edit(&t, &caller, &names[0], scope, &format!("after {k}")).await);
+            }
             format!(
-                "{} | {}",
-                p50_p95(&mut tandem_scope),
+                "{} | {} | {}",
+                p50_p95(&mut in_step),
+                p50_p95(&mut after_outside),
                 p50_p95(&mut raw_scope)
             )
         } else {
-            "      - |       -".into()
+            "      - |       - |       -".into()
         };
         println!(
             "{label:<22} | {count:>6} | {} | {} | {raw} | {scope_edits}",

@@ -426,3 +426,94 @@ async fn a_load_out_needs_an_empty_folder_and_a_sound_plan() {
         Err(loadout::LoadoutError::NotEmpty)
     ));
 }
+
+/// The inventory row of one reservation: its name, as recorded.
+async fn recorded_name(store: &tandem_backend::store::Store, ip: &str) -> String {
+    use sqlx::Row;
+    sqlx::query("SELECT name FROM inventory_reservations WHERE ip = $1")
+        .bind(ip)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("name")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_scope_whose_reservations_did_not_change_keeps_their_rows_as_they_are() {
+    use tandem_backend::store::{Store, inventory};
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = vec![bootstrap::default_database_url(dir.path())];
+    // On PostgreSQL too, in a database of its own (the shared one is the load-out's).
+    if let Ok(shared) = std::env::var("TANDEM_TEST_POSTGRES_URL") {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&shared).await.unwrap();
+        for sql in [
+            "DROP DATABASE IF EXISTS tandem_inventory_rows",
+            "CREATE DATABASE tandem_inventory_rows",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+        let (base, _) = shared.rsplit_once('/').unwrap();
+        urls.push(format!("{base}/tandem_inventory_rows"));
+    }
+    for url in urls {
+        let store = Store::connect(&url).await.unwrap();
+        let server = name("dhcp9.contoso.com");
+        let mut scope = tandem_core::Scope {
+            id: ScopeId::parse("10.9.0.0").unwrap(),
+            name: "nine".into(),
+            description: String::new(),
+            range: tandem_core::IpRange::new(
+                "10.9.0.10".parse().unwrap(),
+                "10.9.0.200".parse().unwrap(),
+            )
+            .unwrap(),
+            prefix_len: 24,
+            lease_duration_secs: 3600,
+            state: ScopeState::Active,
+            exclusions: vec![],
+            options: Default::default(),
+            reservations: (20..23)
+                .map(|n| Reservation {
+                    ip_address: format!("10.9.0.{n}").parse().unwrap(),
+                    client_id: MacAddress::parse(&format!("00155DA790{n}")).unwrap(),
+                    name: format!("host{n}"),
+                    description: String::new(),
+                    kind: ReservationType::Both,
+                })
+                .collect(),
+        };
+        let record = |scope: tandem_core::Scope| {
+            let (store, server) = (&store, &server);
+            async move {
+                let mut conn = store.pool().acquire().await.unwrap();
+                inventory::record_scope(&mut conn, server, scope.id, Some(&scope), None)
+                    .await
+                    .unwrap();
+            }
+        };
+        record(scope.clone()).await;
+        assert_eq!(recorded_name(&store, "10.9.0.21").await, "host21");
+        // A row changed by hand shows whether the rows are compared again.
+        sqlx::query("UPDATE inventory_reservations SET name = 'by hand' WHERE ip = '10.9.0.21'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        // Only a property changed: the scope's row is written, its reservations' rows are not.
+        scope.name = "nine, renamed".into();
+        record(scope.clone()).await;
+        assert_eq!(recorded_name(&store, "10.9.0.21").await, "by hand", "{url}");
+        use sqlx::Row;
+        let row = sqlx::query("SELECT name FROM inventory_scopes WHERE scope_id = '10.9.0.0'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(row.try_get::<String, _>("name").unwrap(), "nine, renamed");
+        // A reservation changed: the whole list is compared, and every row follows.
+        scope.reservations[0].name = "renamed".into();
+        record(scope.clone()).await;
+        assert_eq!(recorded_name(&store, "10.9.0.20").await, "renamed");
+        assert_eq!(recorded_name(&store, "10.9.0.21").await, "host21", "{url}");
+    }
+}

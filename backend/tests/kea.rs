@@ -945,7 +945,13 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
     )
     .await;
     let outcome = t
-        .update_scope(&admin(), &kea1, scope, &current.properties_version(), &input)
+        .update_scope(
+            &admin(),
+            &kea1,
+            scope,
+            &current.properties_version(),
+            &input,
+        )
         .await
         .unwrap();
     assert!(!outcome.replication.is_failure(), "{outcome:?}");
@@ -962,9 +968,16 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         action: "update_scope".into(),
         ..Default::default()
     };
-    let edit = t.search_events(&admin(), &filter, 10).await.unwrap().remove(0);
+    let edit = t
+        .search_events(&admin(), &filter, 10)
+        .await
+        .unwrap()
+        .remove(0);
     assert!(edit.after.as_deref().unwrap().contains("edited on kea1"));
-    assert!(!edit.after.as_deref().unwrap().contains("10.0.0.99"), "{edit:?}");
+    assert!(
+        !edit.after.as_deref().unwrap().contains("10.0.0.99"),
+        "{edit:?}"
+    );
     let names: Vec<Value> = pair
         .urls
         .iter()

@@ -167,9 +167,7 @@ pub trait DhcpDriver: Send + Sync {
                 }
                 copy.reservations
             }
-            Err(DriverError::NotFound { .. }) if if_version.is_none() => {
-                scope.reservations.clone()
-            }
+            Err(DriverError::NotFound { .. }) if if_version.is_none() => scope.reservations.clone(),
             Err(e) => return Err(e),
         };
         self.put_scope(&Scope {

@@ -246,6 +246,19 @@ async fn write_scope(
     only: Option<&[std::net::Ipv4Addr]>,
 ) -> Result<(), sqlx::Error> {
     let id = scope.id.to_string();
+    // Where the reservations are as the inventory holds them (only the scope's properties
+    // changed), their rows are left alone.
+    let reservations_digest = scope.reservations_digest();
+    let held_digest: Option<Option<String>> = sqlx::query(
+        "SELECT reservations_digest FROM inventory_scopes WHERE server = $1 AND scope_id = $2",
+    )
+    .bind(server.as_str())
+    .bind(&id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.try_get("reservations_digest"))
+    .transpose()?;
+    let same_reservations = held_digest.flatten().as_ref() == Some(&reservations_digest);
     // The scope's row is updated in place when it exists (only the indexes whose columns
     // changed are touched), inserted otherwise. Both statements take the same parameters.
     let bind = |sql: &'static str| {
@@ -263,11 +276,12 @@ async fn write_scope(
             .bind(partner.map(ServerName::as_str))
             .bind(scope.digest())
             .bind(i64::from(u32::from(scope.id.addr())))
+            .bind(reservations_digest.clone())
     };
     let updated = bind(
         "UPDATE inventory_scopes SET name = $3, name_key = $4, start_ip = $5, end_ip = $6,
            prefix_len = $7, state = $8, reservations = $9, relationship = $10, partner = $11,
-           digest = $12
+           digest = $12, reservations_digest = $14
          WHERE server = $1 AND scope_id = $2 AND scope_key = $13",
     )
     .execute(&mut *conn)
@@ -276,11 +290,15 @@ async fn write_scope(
     if updated == 0 {
         bind(
             "INSERT INTO inventory_scopes (server, scope_id, name, name_key, start_ip, end_ip,
-               prefix_len, state, reservations, relationship, partner, digest, scope_key, sync)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '')",
+               prefix_len, state, reservations, relationship, partner, digest, scope_key, sync,
+               reservations_digest)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14)",
         )
         .execute(&mut *conn)
         .await?;
+    }
+    if same_reservations {
+        return Ok(());
     }
     if let Some(ips) = only {
         // An edit that keeps its address names it twice.

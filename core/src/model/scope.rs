@@ -96,7 +96,10 @@ impl Scope {
     /// A tag that changes whenever anything in the scope does (properties, exclusions,
     /// options, reservations): an edit names the version it was based on.
     pub fn version(&self) -> String {
-        tag(&format!("{self:?}"))
+        use std::fmt::Write;
+        let mut hash = Fnv::default();
+        write!(hash, "{self:?}").expect("hashing never fails");
+        hash.hex()
     }
 
     /// A tag that changes whenever the scope's properties, exclusions or options do, and not
@@ -135,20 +138,52 @@ impl Scope {
         canonical.version()
     }
 
+    /// The digest of the reservations alone, in address order: equal for two copies exactly
+    /// when their reservations are the same, whatever order each server keeps them in.
+    pub fn reservations_digest(&self) -> String {
+        let mut sorted: Vec<&Reservation> = self.reservations.iter().collect();
+        sorted.sort_by_key(|r| r.ip_address);
+        let mut hash = Fnv::default();
+        for r in sorted {
+            use std::fmt::Write;
+            write!(hash, "{r:?};").expect("hashing never fails");
+        }
+        hash.hex()
+    }
+
     /// Reservations in address order, the order every view and comparison uses.
     pub fn sort_reservations(&mut self) {
         self.reservations.sort_by_key(|r| r.ip_address);
     }
 }
 
-/// FNV-1a of `text`, as 16 hex digits.
-fn tag(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.as_bytes() {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// FNV-1a, fed as text is formatted (no string is built).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
     }
-    format!("{hash:016x}")
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.add(s.as_bytes());
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +214,19 @@ mod tests {
         let mut renamed = scope.clone();
         renamed.name.push('x');
         assert_ne!(scope.properties_version(), renamed.properties_version());
+    }
+    #[test]
+    fn the_reservations_digest_follows_the_reservations_in_any_order() {
+        let mut scope = crate::validate::tests::seed_scope();
+        let mut second = scope.reservations[0].clone();
+        second.ip_address = "10.0.0.100".parse().unwrap();
+        scope.reservations.push(second);
+        let mut reordered = scope.clone();
+        reordered.reservations.reverse();
+        reordered.name.push('x');
+        assert_eq!(scope.reservations_digest(), reordered.reservations_digest());
+        reordered.reservations[0].name.push('x');
+        assert_ne!(scope.reservations_digest(), reordered.reservations_digest());
     }
     #[test]
     fn subnet_masks_follow_the_prefix() {

@@ -280,10 +280,8 @@ impl KeaDriver {
             }
         }
         Ok(Scope {
-            reservations: current.map_or_else(
-                || scope.reservations.clone(),
-                |c| c.reservations.clone(),
-            ),
+            reservations: current
+                .map_or_else(|| scope.reservations.clone(), |c| c.reservations.clone()),
             ..scope.clone()
         })
     }
@@ -313,8 +311,8 @@ impl KeaDriver {
         let offer = self.offer().await?;
         let snapshot = self.for_checks().await?;
         let current = snapshot.scope(scope.id);
-        let simple = offer.subnet_commands()
-            && current.is_some_and(|e| e.prefix_len == scope.prefix_len);
+        let simple =
+            offer.subnet_commands() && current.is_some_and(|e| e.prefix_len == scope.prefix_len);
         let Some(current) = current.filter(|_| simple) else {
             drop(held);
             return self.write_scope(scope, how).await;
@@ -325,7 +323,8 @@ impl KeaDriver {
             .map_err(|e| self.rejected(e))?;
         let subnet_id = snapshot.ids[&scope.id];
         let raw = self.subnet_entry(subnet_id).await?;
-        let mut entry = mapping::subnet_of(scope, Some(&raw), subnet_id);
+        // Kea's entry for the subnet without reservations (they stay Kea's).
+        let mut entry = mapping::subnet_of(&scope.properties(), Some(&raw), subnet_id);
         if let Some(map) = entry.as_object_mut() {
             map.remove("reservations");
         }
