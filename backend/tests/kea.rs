@@ -1738,3 +1738,99 @@ async fn the_inventory_records_only_what_a_reservation_write_changed_when_in_ste
     t.check_drift(&admin()).await.unwrap();
     assert_eq!(counts().await, [2, 3]);
 }
+
+/// Where a server keeps its reservations in a hosts database, a change to its configuration
+/// made behind Tandem's back is read again from the configuration, with the database's
+/// reservations as Tandem knew them (the database's own changes never moved the hash), and a
+/// subnet new since then is read from the database too.
+#[tokio::test]
+async fn a_hosts_database_server_changed_outside_is_read_again_with_its_database_reservations() {
+    if !Flavor::Kea3Db.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3Db).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let outcome = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.100", "00155DA76700"),
+        )
+        .await
+        .unwrap();
+    assert!(!outcome.replication.is_failure(), "{outcome:?}");
+    let ips = |s: &tandem_core::Scope| {
+        let mut ips: Vec<String> = s
+            .reservations
+            .iter()
+            .map(|r| r.ip_address.to_string())
+            .collect();
+        ips.sort();
+        ips
+    };
+    // The subnet renamed on kea1 behind Tandem's back.
+    let url = &pair.urls[0];
+    let mut subnet =
+        kea(url, "subnet4-get", Some(json!({ "id": 1 }))).await["arguments"]["subnet4"][0].clone();
+    subnet["user-context"]["name"] = json!("renamed outside");
+    let answer = kea(url, "subnet4-update", Some(json!({ "subnet4": [subnet] }))).await;
+    assert_eq!(answer["result"], 0, "{answer}");
+    let seen = t
+        .driver(&kea1)
+        .await
+        .unwrap()
+        .scope_to_check(scope)
+        .await
+        .unwrap();
+    assert_eq!(seen.name, "renamed outside");
+    assert_eq!(ips(&seen), ["10.0.0.100", "10.0.0.99"]);
+    // What Tandem checks a change against knows the database's reservations still.
+    let again = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.100", "00155DA76701"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused(again).0, "ip_address");
+    // A subnet added behind Tandem's back, with a reservation in the database: read whole.
+    let added = kea(
+        url,
+        "subnet4-add",
+        Some(json!({ "subnet4": [{ "id": 2, "subnet": "10.1.0.0/24",
+            "pools": [{ "pool": "10.1.0.100-10.1.0.199" }] }] })),
+    )
+    .await;
+    assert_eq!(added["result"], 0, "{added}");
+    pair.add_outside(
+        0,
+        json!({ "ip-address": "10.0.0.150", "hw-address": "00:11:22:33:44:55" }),
+    )
+    .await;
+    let host = kea(
+        url,
+        "reservation-add",
+        Some(json!({
+            "reservation": { "subnet-id": 2, "ip-address": "10.1.0.5", "hw-address": "00:11:22:33:44:66" },
+            "operation-target": "database",
+        })),
+    )
+    .await;
+    assert_eq!(host["result"], 0, "{host}");
+    let d = t.driver(&kea1).await.unwrap();
+    let new = d
+        .scope_to_check(ScopeId::parse("10.1.0.0").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ips(&new), ["10.1.0.5"]);
+    assert_eq!(
+        ips(&d.scope_to_check(scope).await.unwrap()),
+        ["10.0.0.100", "10.0.0.150", "10.0.0.99"]
+    );
+}

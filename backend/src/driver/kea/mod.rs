@@ -25,7 +25,7 @@ use super::{Capabilities, DhcpDriver, DriverError, Placement, RelationshipConfig
 use async_trait::async_trait;
 use offer::{Hosts, Offer};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use std::sync::{Arc, LazyLock, Mutex as StdMutex};
 use std::time::{Duration, Instant};
@@ -65,6 +65,10 @@ pub(crate) struct Snapshot {
     /// The HA relationship (holding every scope), if the HA hook is configured.
     relationship: Option<FailoverRelationship>,
     ha_name: Option<String>,
+    /// Where reservations live in a hosts database: the addresses of each subnet's
+    /// reservations that are in the configuration itself (by Kea's subnet ID); the rest of the
+    /// scope's reservations came from the database.
+    in_config: HashMap<u64, HashSet<Ipv4Addr>>,
 }
 
 impl Snapshot {
@@ -93,7 +97,68 @@ impl Snapshot {
             hosts: Hosts::of(config),
             relationship,
             ha_name: ha::this_server_name(config),
+            in_config: HashMap::new(),
         })
+    }
+
+    /// The addresses of the reservations each subnet of `config` holds itself.
+    fn config_reservations(config: &Value) -> HashMap<u64, HashSet<Ipv4Addr>> {
+        KeaDriver::subnets(config)
+            .iter()
+            .filter_map(|subnet| {
+                let id = subnet.get("id").and_then(Value::as_u64)?;
+                let ips = subnet
+                    .get("reservations")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.get("ip-address")?.as_str()?.parse().ok())
+                    .collect();
+                Some((id, ips))
+            })
+            .collect()
+    }
+
+    /// The server with a hosts database as its configuration `config` now has it, and its
+    /// database's reservations as `earlier` last read them (the database's changes never move
+    /// the configuration hash, so they are known exactly as well as before). `None` when a
+    /// subnet is new since `earlier`, or the reservations live elsewhere now: then the
+    /// database must be read.
+    fn carried(
+        earlier: &Snapshot,
+        config: &Value,
+        hash: Option<String>,
+        server: &ServerName,
+    ) -> Result<Option<Self>, DriverError> {
+        let mut next = Self::of(config, hash, server)?;
+        if next.hosts != earlier.hosts || !matches!(next.hosts, Hosts::Database { .. }) {
+            return Ok(None);
+        }
+        next.in_config = Self::config_reservations(config);
+        let by_kea_id: HashMap<u64, &Scope> = earlier
+            .scopes
+            .iter()
+            .filter_map(|s| Some((*earlier.ids.get(&s.id)?, s)))
+            .collect();
+        let none = HashSet::new();
+        for scope in &mut next.scopes {
+            let kea_id = next.ids[&scope.id];
+            let Some(before) = by_kea_id.get(&kea_id) else {
+                return Ok(None);
+            };
+            let was_in_config = earlier.in_config.get(&kea_id).unwrap_or(&none);
+            let here: HashSet<Ipv4Addr> = scope.reservations.iter().map(|r| r.ip_address).collect();
+            scope.reservations.extend(
+                before
+                    .reservations
+                    .iter()
+                    .filter(|r| {
+                        !was_in_config.contains(&r.ip_address) && !here.contains(&r.ip_address)
+                    })
+                    .cloned(),
+            );
+        }
+        Ok(Some(next))
     }
 
     fn scope(&self, id: ScopeId) -> Option<&Scope> {
@@ -475,6 +540,12 @@ impl KeaDriver {
                 self.set_read_here(false);
                 return Ok(kept);
             }
+            // The configuration changed: read again, the database's reservations as known.
+            let (config, hash) = self.fetch().await?;
+            if let Some(next) = Snapshot::carried(&kept, &config, hash.clone(), &self.name)? {
+                return Ok(self.keep(next));
+            }
+            return self.read_whole_from(config, hash).await;
         }
         self.snapshot().await
     }
@@ -493,11 +564,24 @@ impl KeaDriver {
     /// Reads the server whole: its configuration and, where it keeps reservations in a hosts
     /// database, those too.
     async fn read_whole(&self) -> Result<Arc<Snapshot>, DriverError> {
-        let (mut config, hash) = self.fetch().await?;
+        let (config, hash) = self.fetch().await?;
+        self.read_whole_from(config, hash).await
+    }
+
+    /// [`Self::read_whole`] with the configuration just read.
+    async fn read_whole_from(
+        &self,
+        mut config: Value,
+        hash: Option<String>,
+    ) -> Result<Arc<Snapshot>, DriverError> {
+        let mut in_config = HashMap::new();
         if let Hosts::Database { .. } = Hosts::of(&config) {
+            in_config = Snapshot::config_reservations(&config);
             self.merge_database_hosts(&mut config).await?;
         }
-        let snapshot = self.keep(Snapshot::of(&config, hash, &self.name)?);
+        let mut snapshot = Snapshot::of(&config, hash, &self.name)?;
+        snapshot.in_config = in_config;
+        let snapshot = self.keep(snapshot);
         self.set_read_here(true);
         Ok(snapshot)
     }
