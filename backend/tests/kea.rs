@@ -1834,3 +1834,67 @@ async fn a_hosts_database_server_changed_outside_is_read_again_with_its_database
         ["10.0.0.100", "10.0.0.150", "10.0.0.99"]
     );
 }
+
+/// A hosts database that Kea cannot reach: the change is refused with Kea's own words, naming
+/// the server and the command, and nothing reaches the partner.
+#[tokio::test]
+async fn a_hosts_database_unreachable_from_kea_is_keas_error_shown_verbatim() {
+    if !Flavor::Kea3Db.available() {
+        return;
+    }
+    use sqlx::Connection;
+    let pair = Pair::start(Flavor::Kea3Db).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let before = pair.reserved(1).await;
+    // Tandem has read kea1 (and keeps what it read).
+    t.create_reservation(
+        &admin(),
+        &kea1,
+        scope,
+        &reservation("10.0.0.20", "00155DA76620"),
+    )
+    .await
+    .unwrap();
+    let before = [before, vec!["10.0.0.20".to_string()]].concat();
+    // kea1's database takes no connection any more, and Kea's own is cut.
+    let shared = std::env::var("TANDEM_TEST_POSTGRES_URL").unwrap();
+    let mut conn = sqlx::PgConnection::connect(&shared).await.unwrap();
+    let name = &pair.databases[0];
+    sqlx::query(&format!("ALTER DATABASE {name} CONNECTION LIMIT 0"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(name)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let result = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.21", "00155DA76621"),
+        )
+        .await;
+    sqlx::query(&format!("ALTER DATABASE {name} CONNECTION LIMIT -1"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (field, message) = refused(result.unwrap_err());
+    assert_eq!(field, "kea");
+    // Kea's words, whichever it has at that moment ("unable to start transaction… terminating
+    // connection…", or "fatal database error or connectivity lost" once it knows).
+    let kea_said = message
+        .strip_prefix(&format!("reservation-add on {}: ", NAMES[0]))
+        .unwrap_or_else(|| panic!("{message}"));
+    assert!(kea_said.contains("connect"), "{message}");
+    let mut on_kea2 = pair.reserved(1).await;
+    on_kea2.sort();
+    let mut expected = before.clone();
+    expected.sort();
+    assert_eq!(on_kea2, expected);
+}

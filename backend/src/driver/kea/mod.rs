@@ -374,11 +374,14 @@ impl KeaDriver {
                     what: format!("the command {command} ({text})"),
                 })
             }
-            // A control agent that could not reach the DHCPv4 server: it is down.
-            _ if text.contains("forwarding") || text.contains("connect") => {
+            // A control agent that could not reach the DHCPv4 server ("Unable to forward
+            // command to the dhcp4 service: … The server is likely to be offline"): it is
+            // down. (Not any text that says "connect": a hosts database Kea cannot reach is
+            // Kea's answer to the command, given as Kea words it.)
+            _ if text.contains("forward") => {
                 Err(self.unreachable(format!("its DHCPv4 service does not answer ({text})")))
             }
-            _ => Err(self.refused("kea", format!("{command}: {text}"))),
+            _ => Err(self.refused("kea", format!("{command} on {}: {text}", self.name))),
         }
     }
 
