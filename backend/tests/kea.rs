@@ -1898,3 +1898,105 @@ async fn a_hosts_database_unreachable_from_kea_is_keas_error_shown_verbatim() {
     expected.sort();
     assert_eq!(on_kea2, expected);
 }
+
+/// Kea 2.2 (`config-set`): when the written server does not serve again within the bound, its
+/// partner is not written (both are never out of service together); the change stays on the
+/// first server, and the scope's sync error names the partner until a replication clears it.
+#[tokio::test]
+async fn a_kea_server_that_does_not_serve_again_after_a_write_leaves_its_partner_unwritten() {
+    if !Flavor::Kea22.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea22).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    // kea1's HA state machine now pauses in `waiting` until told to go on (Kea's own
+    // `state-machine` setting): after its next config-set it does not serve by itself.
+    let mut config = config_get(&pair.urls[0]).await;
+    let ha = config["hooks-libraries"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|h| h["library"].as_str().unwrap().ends_with("libdhcp_ha.so"))
+        .unwrap();
+    ha["parameters"]["high-availability"][0]["state-machine"] =
+        json!({ "states": [ { "state": "waiting", "pause": "always" } ] });
+    let set = kea(
+        &pair.urls[0],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(set["result"], 0, "{set}");
+    pair.wait_state(0, "waiting").await;
+    kea(&pair.urls[0], "ha-continue", None).await;
+    pair.wait_state(0, "load-balancing").await;
+
+    let started = std::time::Instant::now();
+    let outcome = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &reservation("10.0.0.30", "00155DA76630"),
+        )
+        .await
+        .unwrap();
+    match &outcome.replication {
+        ReplicationOutcome::Failed { partner, error } => {
+            assert_eq!(partner.as_str(), NAMES[1]);
+            assert!(
+                error.contains(
+                    "not written, so that both partners are never out of service together"
+                ) && error.contains(NAMES[0]),
+                "{error}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The bound: three 1 s heartbeats and 10 s.
+    assert!(
+        started.elapsed() >= Duration::from_secs(13),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(pair.reserved(0).await.contains(&"10.0.0.30".to_string()));
+    assert!(!pair.reserved(1).await.contains(&"10.0.0.30".to_string()));
+    let errors = t
+        .list_scopes(
+            &admin(),
+            &ScopeQuery {
+                sync: Some(SyncFilter::Error),
+                ..ScopeQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Both copies of the scope show it (one row per server).
+    assert_eq!(errors.total, 2, "{errors:?}");
+    assert!(errors.rows.iter().all(|r| {
+        r.sync_error
+            .as_deref()
+            .is_some_and(|e| e.contains("kea1.tandem.test is not serving"))
+    }));
+
+    // kea1 serves again; a replication brings kea2 the change and clears the error.
+    kea(&pair.urls[0], "ha-continue", None).await;
+    pair.wait_state(0, "load-balancing").await;
+    let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    assert_eq!(replicated.changes.len(), 1, "{replicated:?}");
+    assert!(pair.reserved(1).await.contains(&"10.0.0.30".to_string()));
+    let errors = t
+        .list_scopes(
+            &admin(),
+            &ScopeQuery {
+                sync: Some(SyncFilter::Error),
+                ..ScopeQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(errors.total, 0, "{errors:?}");
+}

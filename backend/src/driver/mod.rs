@@ -105,6 +105,9 @@ pub enum DriverError {
     NotSupported { server: ServerName, what: String },
     #[error("{server} answered something unexpected: {detail}")]
     Protocol { server: ServerName, detail: String },
+    /// The server answers, but its failover service does not serve (yet).
+    #[error("{server} is not serving: {detail}")]
+    NotServing { server: ServerName, detail: String },
 }
 
 impl DriverError {
@@ -115,7 +118,8 @@ impl DriverError {
             | Self::NotFound { server, .. }
             | Self::NotSupported { server, .. }
             | Self::Stale { server, .. }
-            | Self::Protocol { server, .. } => server,
+            | Self::Protocol { server, .. }
+            | Self::NotServing { server, .. } => server,
         }
     }
 }

@@ -1141,7 +1141,7 @@ impl DhcpDriver for KeaDriver {
                 Err(e) => e.to_string(),
             };
             if start.elapsed() >= bound {
-                return Err(DriverError::Unreachable {
+                return Err(DriverError::NotServing {
                     server: self.name.clone(),
                     detail: format!(
                         "its HA service was not serving again {} s after config-set (it was {before} before, it is {last})",
