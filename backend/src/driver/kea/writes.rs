@@ -416,7 +416,7 @@ impl KeaDriver {
                 })),
             )
             .await?;
-        if answer.result == super::RESULT_EMPTY {
+        if answer.result == super::transport::RESULT_EMPTY {
             return Err(DriverError::NotFound {
                 server: self.name.clone(),
                 what: format!("reservation {ip} (reservation-del: {})", answer.text),
