@@ -34,7 +34,7 @@ async function configGet(url: string) {
 }
 
 for (const { version, port, present, writes } of VERSIONS) {
-test(`Kea ${version}: register a pair, maintain a partner, replicate a reservation to both`, async ({ page, tandem }) => {
+test(`Kea ${version}: register a pair, maintain a partner, replicate a reservation and a scope edit to both`, async ({ page, tandem }) => {
   if (!present()) {
     console.warn(`\n*** SKIPPED: Kea ${version} is not here; make test prepares it (scripts/setup.sh --test, scripts/kea3-root.sh) ***\n`);
     test.skip();
@@ -122,6 +122,20 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
       const config = await configGet(url);
       const ips = config.subnet4[0].reservations.map((r) => r['ip-address']);
       expect(ips).toContain('192.168.50.30');
+    }
+
+    // A scope edit in the portal: the new name on both Kea servers, the reservations kept.
+    await open(page, `${tandem.url}/servers/${NAMES[0]}/scopes/192.168.50.0`);
+    await page.click('#edit-scope');
+    await page.fill('#name', 'Badge readers');
+    await page.locator('form.dialog button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText('Scope saved');
+    await expect(page.locator('.notice-done')).toContainText(NAMES[1]);
+    await expect(page.locator('#scope-name')).toHaveText('Badge readers');
+    for (const url of URLS) {
+      const config = await configGet(url);
+      expect(config.subnet4[0]['user-context'].name).toBe('Badge readers');
+      expect(config.subnet4[0].reservations.map((r) => r['ip-address'])).toContain('192.168.50.30');
     }
   } finally {
     execFileSync(SCRIPT, ['stop', data], { env, stdio: 'inherit' });
