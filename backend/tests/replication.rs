@@ -454,3 +454,105 @@ async fn a_second_start_keeps_the_data_and_the_ports() {
     let ip: Ipv4Addr = "10.0.0.100".parse().unwrap();
     assert!(r.iter().any(|r| r.ip_address == ip));
 }
+
+/// Names and descriptions with a control character are refused on their field, on every face
+/// (the operations the portal, the API and the CLI call; the built-in server's native API), and
+/// nothing is written to either server.
+#[tokio::test]
+async fn control_characters_are_refused_by_field_on_every_face() {
+    let p = Pair::start().await;
+    let t = p.tandem();
+    let before = (p.reservations(&p.dhcp1).await, p.reservations(&p.dc1).await);
+    let field_of = |e: ServiceError, field: &str| match e {
+        ServiceError::Validation(errors) => errors
+            .get(field)
+            .unwrap_or_else(|| panic!("no {field} in {errors}"))
+            .to_string(),
+        other => panic!("not refused by field: {other}"),
+    };
+    let nul = NewReservation {
+        name: "a\0b".into(),
+        ..input("10.0.0.150", "00155DA76650")
+    };
+    let e = t
+        .create_reservation(&actor(), &p.dhcp1, p.scope, &nul)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_of(e, "name"),
+        "a name may not hold control characters (it holds U+0000)"
+    );
+    let c1 = NewReservation {
+        description: "next\u{85}line".into(),
+        ..input("10.0.0.150", "00155DA76650")
+    };
+    let e = t
+        .create_reservation(&actor(), &p.dhcp1, p.scope, &c1)
+        .await
+        .unwrap_err();
+    assert!(field_of(e, "description").contains("U+0085"));
+    // The built-in server's native API refuses it too.
+    let native = Reservation {
+        name: "bell\u{7}".into(),
+        ..reservation("10.0.0.151", "00155DA76651")
+    };
+    let refused = t
+        .driver(&p.dhcp1)
+        .await
+        .unwrap()
+        .add_reservation(p.scope, &native)
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("may not hold control characters"),
+        "{refused}"
+    );
+    assert_eq!(
+        (p.reservations(&p.dhcp1).await, p.reservations(&p.dc1).await),
+        before
+    );
+    // A scope's name, a relationship's name, a user's display name.
+    let scope = t.get_scope(&actor(), &p.dhcp1, p.scope).await.unwrap();
+    let mut edit = tandem_core::scope_input::ScopeInput::of(&scope);
+    edit.name = "tab\there".into();
+    let e = t
+        .update_scope(
+            &actor(),
+            &p.dhcp1,
+            p.scope,
+            &scope.properties_version(),
+            &edit,
+        )
+        .await
+        .unwrap_err();
+    assert!(field_of(e, "name").contains("U+0009"));
+    assert_eq!(
+        t.get_scope(&actor(), &p.dhcp1, p.scope).await.unwrap().name,
+        scope.name
+    );
+    let relationship = tandem_core::failover_rules::NewRelationship {
+        name: "line\nbreak".into(),
+        primary_server: "dhcp1.contoso.com".into(),
+        secondary_server: "dc1.contoso.com".into(),
+        ..Default::default()
+    };
+    let e = t
+        .create_relationship(&actor(), &relationship, &[])
+        .await
+        .unwrap_err();
+    assert!(field_of(e, "name").contains("U+000A"));
+    let user = tandem_backend::service::UserInput {
+        username: "eve".into(),
+        display_name: "Eve\u{1b}[31m".into(),
+        role: "Administrator".into(),
+        servers: String::new(),
+        disabled: false,
+    };
+    let e = t
+        .create_user(&actor(), &user, "a long enough password")
+        .await
+        .unwrap_err();
+    assert!(field_of(e, "display_name").contains("U+001B"));
+}

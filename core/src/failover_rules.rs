@@ -166,6 +166,8 @@ impl NewRelationship {
         };
         if name.chars().count() > 126 {
             errors.push("name", "a relationship name is at most 126 characters");
+        } else if let Some(why) = crate::text::control_character("a relationship name", &name) {
+            errors.push("name", why);
         }
         if name.is_empty() && primary.is_some() && secondary.is_some() {
             errors.push("name", "a relationship needs a name");

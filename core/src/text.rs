@@ -1,5 +1,17 @@
 //! Small text helpers both sides need.
 
+/// Why `text` cannot be a name, a description or any other text Tandem writes to a server: it
+/// holds a control character (C0, DEL or C1), which would reach both partners' configurations
+/// and every page that shows it. `None` when it holds none.
+pub fn control_character(what: &str, text: &str) -> Option<String> {
+    text.chars().find(|c| c.is_control()).map(|c| {
+        format!(
+            "{what} may not hold control characters (it holds U+{:04X})",
+            u32::from(c)
+        )
+    })
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986) and those in `keep`.
 pub fn percent_encode(s: &str, keep: &str) -> String {
     s.bytes()
@@ -52,5 +64,31 @@ mod tests {
     fn reserved_bytes_are_encoded_unless_kept() {
         assert_eq!(percent_encode("a b/c&é", ""), "a%20b%2Fc%26%C3%A9");
         assert_eq!(percent_encode("/servers/x?y", "/"), "/servers/x%3Fy");
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::control_character;
+
+    #[test]
+    fn control_characters_are_named_and_others_pass() {
+        for bad in [
+            "a\0b",
+            "tab\there",
+            "line\nbreak",
+            "del\u{7f}",
+            "c1\u{85}",
+            "\u{9b}x",
+        ] {
+            assert!(control_character("a name", bad).is_some(), "{bad:?}");
+        }
+        assert_eq!(
+            control_character("a name", "a\0b").unwrap(),
+            "a name may not hold control characters (it holds U+0000)"
+        );
+        for good in ["", "Printer 3rd floor", "Zürich – Ω ✓", "a\u{200b}b"] {
+            assert_eq!(control_character("a name", good), None, "{good:?}");
+        }
     }
 }

@@ -31,12 +31,16 @@ impl NewReservation {
         let description = self.description.trim().to_string();
         if name.chars().count() > MAX_TEXT {
             errors.push("name", format!("a name is at most {MAX_TEXT} characters"));
+        } else if let Some(why) = crate::text::control_character("a name", &name) {
+            errors.push("name", why);
         }
         if description.chars().count() > MAX_TEXT {
             errors.push(
                 "description",
                 format!("a description is at most {MAX_TEXT} characters"),
             );
+        } else if let Some(why) = crate::text::control_character("a description", &description) {
+            errors.push("description", why);
         }
         match (ip, mac, kind) {
             (Some(ip_address), Some(client_id), Some(kind)) if errors.is_empty() => {
@@ -205,6 +209,22 @@ pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(),
     if scope.name.trim().is_empty() {
         errors.push("name", "a scope needs a name");
     }
+    let control = crate::text::control_character;
+    for (field, what, text) in [
+        ("name", "a scope name", &scope.name),
+        ("description", "a description", &scope.description),
+    ] {
+        if let Some(why) = control(what, text) {
+            errors.push(field, why);
+        }
+    }
+    for (code, value) in &scope.options {
+        if let crate::OptionValue::Text(text) = value
+            && let Some(why) = control(&format!("option {code}"), text)
+        {
+            errors.push("options", why);
+        }
+    }
     if scope.lease_duration_secs == 0 {
         errors.push(
             "lease_duration",
@@ -232,6 +252,11 @@ pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(),
     let mut addresses: std::collections::HashMap<_, &Reservation> = Default::default();
     let mut clients: std::collections::HashMap<MacAddress, &Reservation> = Default::default();
     for r in &scope.reservations {
+        for (what, text) in [("name", &r.name), ("description", &r.description)] {
+            if let Some(why) = control(&format!("reservation {}'s {what}", r.ip_address), text) {
+                errors.push("reservations", why);
+            }
+        }
         let refusals = address_refusal(placement, scope, r, addresses.get(&r.ip_address).copied())
             .into_iter()
             .chain(

@@ -284,6 +284,9 @@ pub(crate) fn control_channel_refusals(
         .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
     if url.len() > MAX {
         errors.push("url", format!("at most {MAX} characters"));
+    } else if let Some(why) = tandem_core::text::control_character("a URL", url) {
+        // The URL parser would drop a tab or a line break without a word.
+        errors.push("url", why);
     } else if !(http || socket.is_some_and(|p| p.starts_with('/'))) {
         errors.push(
             "url",

@@ -52,6 +52,9 @@ fn parse_user(input: &UserInput) -> Result<ParsedUser, FieldErrors> {
     let display_name = input.display_name.trim().to_string();
     if display_name.chars().count() > 100 {
         errors.push("display_name", "a display name is at most 100 characters");
+    } else if let Some(why) = tandem_core::text::control_character("a display name", &display_name)
+    {
+        errors.push("display_name", why);
     }
     match role {
         Some(role) if errors.is_empty() => Ok(ParsedUser {
