@@ -78,7 +78,9 @@ impl From<tandem_backend::ServiceError> for AppError {
                 current: None,
             },
             S::Database(db) => {
-                let request_id = uuid::Uuid::new_v4().to_string();
+                // The request's own ID, so that what the user reports matches the log.
+                let request_id = crate::api::ssr::request_id()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 tracing::error!(%request_id, error = %db, "database error");
                 Self::Internal { request_id }
             }

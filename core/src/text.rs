@@ -12,6 +12,20 @@ pub fn control_character(what: &str, text: &str) -> Option<String> {
     })
 }
 
+/// `next` when it is a path on this site to go to after sign-in, `None` otherwise: it starts
+/// with one `/`, and holds no backslash, whitespace or control character (browsers drop tabs
+/// and line breaks from a URL and read a backslash as `/`, so `/` + tab + `/evil.example`, or
+/// `/` + backslash + `evil.example`, would leave the site).
+pub fn local_path(next: &str) -> Option<&str> {
+    let rest = next.strip_prefix('/')?;
+    let safe = !rest.starts_with('/')
+        && next.len() <= 2048
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    safe.then_some(next)
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986) and those in `keep`.
 pub fn percent_encode(s: &str, keep: &str) -> String {
     s.bytes()
@@ -69,7 +83,32 @@ mod tests {
 
 #[cfg(test)]
 mod control_tests {
-    use super::control_character;
+    use super::{control_character, local_path};
+
+    #[test]
+    fn only_paths_on_this_site_follow_sign_in() {
+        for good in [
+            "/",
+            "/scopes",
+            "/servers/dhcp1.contoso.com/scopes/10.0.0.0?page=2",
+        ] {
+            assert_eq!(local_path(good), Some(good));
+        }
+        for bad in [
+            "",
+            "scopes",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "/ /evil.example",
+            "/x\\y",
+            "https://evil.example/",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn control_characters_are_named_and_others_pass() {

@@ -120,3 +120,22 @@ pub fn security_headers() -> [(header::HeaderName, HeaderValue); 4] {
         ),
     ]
 }
+
+/// A request ID the client sent is kept (to follow a request through a proxy) only when it is
+/// short and plain: at most 64 letters, digits, `-`, `_` or `.`. Otherwise it is dropped, and
+/// the request gets one of Tandem's own; nothing a client sends reaches the log unchecked.
+pub async fn sane_request_id(mut request: Request, next: Next) -> Response {
+    let plain = |v: &axum::http::HeaderValue| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= 64
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    };
+    let headers = request.headers_mut();
+    let ids: Vec<_> = headers.get_all("x-request-id").iter().collect();
+    if ids.len() > 1 || ids.first().is_some_and(|v| !plain(v)) {
+        headers.remove("x-request-id");
+    }
+    next.run(request).await
+}

@@ -72,7 +72,18 @@ pub async fn events_csv(
     }
 }
 
-/// `GET /health`: no session needed.
-pub async fn health() -> &'static str {
-    "ok"
+/// `GET /health`: no session needed. `ok` when the database answers; 503 otherwise (the
+/// portal can do nothing without it).
+pub async fn health(State(tandem): State<Tandem>) -> Response {
+    match tandem.store().ping().await {
+        Ok(_) => "ok".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database does not answer",
+            )
+                .into_response()
+        }
+    }
 }

@@ -162,4 +162,5 @@ pub fn router(options: LeptosOptions, tandem: Tandem, cookies: CookiePolicy) -> 
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(guard::sane_request_id))
 }

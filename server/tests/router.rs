@@ -17,6 +17,7 @@ const PASSWORD: &str = "router test password";
 struct App {
     _dir: tempfile::TempDir,
     router: axum::Router,
+    tandem: tandem_backend::Tandem,
 }
 
 struct Reply {
@@ -44,7 +45,11 @@ async fn app_with(cookies: CookiePolicy) -> App {
     let router = router(leptos_options(&config), started.tandem.clone(), cookies);
     // Dropping the handles detaches the built-in servers' tasks: they keep serving.
     drop(started.builtin);
-    App { _dir: dir, router }
+    App {
+        _dir: dir,
+        router,
+        tandem: started.tandem,
+    }
 }
 
 async fn app() -> App {
@@ -414,4 +419,97 @@ async fn scopes_are_read_created_edited_and_deleted_over_http() {
     let page = app.call(get("/scopes", Some(&cookie))).await;
     assert!(page.body.contains("Renamed over HTTP"));
     assert!(!page.body.contains("10.9.0.0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_id_from_the_client_is_kept_only_when_short_and_plain() {
+    let app = app().await;
+    let with_id = |id: &str| {
+        Request::get("/health")
+            .header("host", "tandem.test")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let plain = app.call(with_id("proxy-7f3a.2")).await;
+    assert_eq!(plain.headers["x-request-id"], "proxy-7f3a.2");
+    for hostile in ["a b", "x\"y", &"9".repeat(65), "<script>"] {
+        let reply = app.call(with_id(hostile)).await;
+        let given = reply.headers["x-request-id"].to_str().unwrap();
+        assert_ne!(given, hostile);
+        assert!(uuid_like(given), "{given}");
+    }
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_so_when_the_database_does_not_answer() {
+    let app = app().await;
+    assert_eq!(app.call(get("/health", None)).await.status, StatusCode::OK);
+    app.tandem.store().pool().close().await;
+    let reply = app.call(get("/health", None)).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer"
+        )
+    );
+    // An internal error names the request's own ID: what a user reports matches the log.
+    let failed = app
+        .call(post_json(
+            "/api/sign_in",
+            r#"{"credentials":{"username":"admin","password":"whatever it is"}}"#,
+            None,
+        ))
+        .await;
+    let id = failed.headers["x-request-id"].to_str().unwrap();
+    assert!(
+        failed.body.contains(&format!(r#""request_id":"{id}""#)),
+        "{id}: {}",
+        failed.body
+    );
+}
+
+/// Twenty sign-ins at once, with pages loading meanwhile: every one answers, none waits on a
+/// pool the others hold (measured before: ten at once deadlocked the pool of four, and every
+/// request waited 30 s for "pool timed out while waiting for an open connection").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_sign_ins_at_once_while_pages_load_all_answer() {
+    let app = std::sync::Arc::new(app().await);
+    let cookie = app.sign_in().await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            // Half right, half for names that do not exist: both paths write.
+            let (user, password) = if i % 2 == 0 {
+                ("admin".to_string(), PASSWORD)
+            } else {
+                (format!("nobody{i}"), "wrong password!")
+            };
+            let body =
+                format!(r#"{{"credentials":{{"username":"{user}","password":"{password}"}}}}"#);
+            let signed = app.call(post_json("/api/sign_in", &body, None)).await;
+            let page = app.call(get("/scopes", Some(&cookie))).await;
+            (i, signed.status, signed.body, page.status)
+        }));
+    }
+    for task in tasks {
+        let (i, status, body, page) = task.await.unwrap();
+        if i % 2 == 0 {
+            assert_eq!(status, StatusCode::OK, "sign-in {i}: {body}");
+        } else {
+            // The typed refusal, not a pool that timed out.
+            assert!(
+                body.contains("the user name or password is wrong"),
+                "sign-in {i}: {status} {body}"
+            );
+        }
+        assert_eq!(page, StatusCode::OK, "page {i}");
+    }
 }

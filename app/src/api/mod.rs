@@ -76,12 +76,17 @@ pub mod ssr {
             .and_then(|p| p.extensions.get::<CurrentSession>().cloned())
             .ok_or_else(|| AppError::Unauthenticated("sign in first".into()))?;
         let mut caller = Caller::new(session.principal);
-        caller.request_id = parts
+        caller.request_id = request_id();
+        Ok(caller)
+    }
+
+    /// This request's ID, as the log's request line has it (`x-request-id`).
+    pub fn request_id() -> Option<String> {
+        request_parts()
             .as_ref()
             .and_then(|p| p.headers.get("x-request-id"))
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        Ok(caller)
+            .map(str::to_string)
     }
 }
 

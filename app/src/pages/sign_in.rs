@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 /// Only a path on this site may follow sign-in (no open redirect).
 fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    next.filter(|n| tandem_core::text::local_path(n).is_some())
         .unwrap_or_else(|| "/".into())
 }
 

@@ -45,7 +45,16 @@ pub struct SignedIn {
 
 const WRONG: &str = "the user name or password is wrong, or the account is disabled";
 
-pub(crate) fn hash_password(password: &str) -> Result<String, ServiceError> {
+/// Argon2id of `password`, computed on a blocking thread (tens of milliseconds of CPU that
+/// would otherwise hold up every request sharing the async workers).
+pub(crate) async fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(|e| ServiceError::conflict(format!("could not hash the password: {e}")))?
+}
+
+fn hash_now(password: &str) -> Result<String, ServiceError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -53,21 +62,29 @@ pub(crate) fn hash_password(password: &str) -> Result<String, ServiceError> {
         .map_err(|e| ServiceError::conflict(format!("could not hash the password: {e}")))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Whether `password` matches `hash` (`None`: an unknown user, checked against a decoy so that
+/// the answer takes as long), on a blocking thread.
+async fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    let (password, hash) = (password.to_string(), hash.map(str::to_string));
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.as_deref().unwrap_or_else(|| decoy_hash());
+        PasswordHash::new(hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A hash to verify against when the user name is unknown, so that the answer takes as long
 /// as for a real account.
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password("decoy password that matches nothing").unwrap_or_default())
+    DECOY.get_or_init(|| hash_now("decoy password that matches nothing").unwrap_or_default())
 }
 
 pub(crate) fn check_password_rules(password: &str) -> Result<(), ServiceError> {
@@ -117,18 +134,19 @@ impl Tandem {
         &self,
         password: Option<&str>,
     ) -> Result<Option<String>, ServiceError> {
-        let mut tx = self.store.pool().begin().await?;
-        if users::count(&mut tx).await? > 0 {
-            return Ok(None);
-        }
         let generated = password.is_none().then(generate_password);
         let password = password.or(generated.as_deref()).unwrap_or_default();
         check_password_rules(password)?;
+        let hash = hash_password(password).await?;
+        let mut tx = self.store.begin_write().await?;
+        if users::count(&mut tx).await? > 0 {
+            return Ok(None);
+        }
         users::insert(
             &mut tx,
             "admin",
             "Administrator",
-            &hash_password(password)?,
+            &hash,
             Role::Administrator,
             &None,
         )
@@ -183,20 +201,25 @@ impl Tandem {
             )));
         }
         let found = users::find_for_sign_in(&mut conn, username).await?;
+        // No connection is held while the hash is checked, nor while another is waited for:
+        // a burst of sign-ins must not take the whole pool and wait on it.
+        drop(conn);
         let ok = match &found {
-            Some((user, hash)) => verify_password(password, hash) && !user.disabled,
+            Some((user, hash)) => verify_password(password, Some(hash)).await && !user.disabled,
             None => {
-                verify_password(password, decoy_hash());
+                verify_password(password, None).await;
                 false
             }
         };
         let Some((user, _)) = found.filter(|_| ok) else {
-            sessions::record_failure(&mut conn, username, address).await?;
-            store::events::record(&mut conn, &event(), "failed", None).await?;
+            let mut tx = self.store.begin_write().await?;
+            sessions::record_failure(&mut tx, username, address).await?;
+            store::events::record(&mut tx, &event(), "failed", None).await?;
+            tx.commit().await?;
             return Err(ServiceError::Unauthenticated(WRONG.into()));
         };
         let token = new_token();
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         sessions::insert(&mut tx, &token_hash(&token), user.id).await?;
         sessions::clear_failures(&mut tx, username).await?;
         store::events::record(&mut tx, &event(), "ok", None).await?;
@@ -234,7 +257,7 @@ impl Tandem {
     }
 
     pub async fn sign_out(&self, caller: &Caller, token: &str) -> Result<(), ServiceError> {
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         sessions::delete(&mut tx, &token_hash(token)).await?;
         store::events::record(
             &mut tx,

@@ -69,7 +69,7 @@ impl Tandem {
                 write_method,
                 answer,
             };
-            let mut tx = self.store.pool().begin().await?;
+            let mut tx = self.store.begin_write().await?;
             changed |= inventory::record_server(&mut tx, &snap).await?;
             tx.commit().await?;
         }
@@ -164,7 +164,7 @@ impl Tandem {
         scope: ScopeId,
     ) -> Result<(), ServiceError> {
         let read = self.reread_scope(servers, scope).await?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         Self::record_scopes(&mut tx, scope, &read).await?;
         tx.commit().await?;
         Ok(())

@@ -502,7 +502,7 @@ impl Tandem {
             .iter()
             .filter_map(|w| w.touched().map(|t| (w.server().clone(), t)))
             .collect();
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         store::events::finish(&mut tx, id, "ok", describe(&replication).as_deref()).await?;
         Self::record_scopes_touched(&mut tx, scope, &read, &touched).await?;
         tx.commit().await?;

@@ -262,7 +262,7 @@ impl Tandem {
             &what,
         )
         .await?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let cleared = sync_errors::clear(&mut tx, relationship, &scope_id.to_string()).await?;
         let mut event = self.event(caller, "clear_sync_error", "scope", &what, source.as_ref());
         event.before_json = existing.map(|e| e.error.clone());

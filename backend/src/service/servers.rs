@@ -160,7 +160,7 @@ impl Tandem {
         }
         // From the configuration just read.
         let scopes = driver.scopes().await?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         store::servers::upsert(&mut tx, name, store::servers::ServerKind::Kea, url).await?;
         store::servers::set_access(&mut tx, name, &access).await?;
         let mut event = self.event(caller, "add_server", "server", &what, Some(name));

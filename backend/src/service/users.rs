@@ -94,8 +94,8 @@ impl Tandem {
             .await?;
         let parsed = parse_user(input)?;
         check_password_rules(password)?;
-        let hash = hash_password(password)?;
-        let mut tx = self.store.pool().begin().await?;
+        let hash = hash_password(password).await?;
+        let mut tx = self.store.begin_write().await?;
         let c = &parsed.change;
         let Some(id) = users::insert(
             &mut tx,
@@ -146,7 +146,7 @@ impl Tandem {
         self.authorize(caller, Permission::ManageUsers, None, "update_user", &what)
             .await?;
         let parsed = parse_user(input)?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let before = users::find(&mut tx, id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(what.clone()))?;
@@ -224,8 +224,8 @@ impl Tandem {
         )
         .await?;
         check_password_rules(password)?;
-        let hash = hash_password(password)?;
-        let mut tx = self.store.pool().begin().await?;
+        let hash = hash_password(password).await?;
+        let mut tx = self.store.begin_write().await?;
         let (user, _) = users::find_for_sign_in(&mut tx, username)
             .await?
             .ok_or_else(|| ServiceError::NotFound(what.clone()))?;

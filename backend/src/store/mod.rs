@@ -18,10 +18,14 @@ use std::str::FromStr;
 static SQLITE: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The advisory lock key that orders Tandem's read-then-write transactions on PostgreSQL.
+const WRITE_LOCK: i64 = 0x7461_6e64_656d; // "tandem"
+
 /// The database Tandem keeps its records in.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    is_sqlite: bool,
 }
 
 impl Store {
@@ -54,7 +58,28 @@ impl Store {
             .await?;
         let migrator = if is_sqlite { &SQLITE } else { &POSTGRES };
         migrator.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, is_sqlite })
+    }
+
+    /// A transaction that reads and then writes, one at a time: SQLite's `BEGIN IMMEDIATE`
+    /// (the write lock from the start, so two such transactions never both read and then
+    /// fail to upgrade: "database is locked"); on PostgreSQL a transaction-scoped advisory
+    /// lock, which orders them the same way.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        if self.is_sqlite {
+            return self.pool.begin_with("BEGIN IMMEDIATE").await;
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Whether the database answers now (`/health`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }
 
     pub fn pool(&self) -> &AnyPool {
