@@ -171,3 +171,43 @@ test('signing out ends the session; a wrong password says nothing about the acco
   }
   await shoot(page, '14-sign-in');
 });
+
+test('sign-in works before the page has loaded and with JavaScript off, and puts nothing typed in a URL', async ({ browser, tandem }) => {
+  const WRONG = 'the user name or password is wrong, or the account is disabled';
+  const seen: string[] = [];
+  // JavaScript off: the form posts natively, errors come back on the form.
+  const off = await browser.newContext({ javaScriptEnabled: false });
+  const page = await off.newPage();
+  page.on('request', (r) => seen.push(r.url()));
+  await page.goto(tandem.url + '/scopes');
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'wrong password');
+  await page.click('form.sign-in button[type="submit"]');
+  await expect(page.locator('#sign-in-error')).toHaveText(WRONG);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await page.click('form.sign-in button[type="submit"]');
+  await expect(page).toHaveURL(tandem.url + '/scopes');
+  await expect(page.locator('h1')).toHaveText('DHCP Scopes');
+  expect((await off.cookies()).map((c) => c.name)).toContain('tandem_session');
+  await off.close();
+  // An impatient user: the page's code never arrives, the click still signs in.
+  const early = await browser.newContext();
+  const impatient = await early.newPage();
+  impatient.on('request', (r) => seen.push(r.url()));
+  await impatient.route('**/pkg/**', (route) => route.abort());
+  await impatient.goto(tandem.url + '/sign-in');
+  await impatient.fill('#username', 'admin');
+  await impatient.fill('#password', ADMIN_PASSWORD);
+  await impatient.click('form.sign-in button[type="submit"]');
+  await expect(impatient).toHaveURL(tandem.url + '/');
+  await expect(impatient.locator('form.sign-in')).toHaveCount(0);
+  expect((await early.cookies()).map((c) => c.name)).toContain('tandem_session');
+  await early.close();
+  for (const url of seen) {
+    expect(url).not.toContain('password');
+    expect(url).not.toContain(encodeURIComponent(ADMIN_PASSWORD));
+    expect(url).not.toContain('username=');
+  }
+});

@@ -87,3 +87,63 @@ pub async fn health(State(tandem): State<Tandem>) -> Response {
         }
     }
 }
+
+/// The sign-in form as a browser posts it natively (before the page's code has loaded, or with
+/// JavaScript off): URL-encoded, in the body, never in the URL.
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /sign-in`: signs in as the server function does (a new session cookie, the old one
+/// ended), then goes on to `next` (a path on this site) or back to the form with why it failed
+/// (a word, not the input: nothing typed travels in a URL).
+pub async fn sign_in_form(
+    State(tandem): State<Tandem>,
+    Extension(cookies): Extension<app::api::ssr::CookiePolicy>,
+    extensions: axum::http::Extensions,
+    axum::Form(form): axum::Form<SignInForm>,
+) -> Response {
+    let next = tandem_core::text::local_path(&form.next).unwrap_or("/");
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string());
+    let session = extensions.get::<CurrentSession>().cloned();
+    let back = |why: &str| {
+        axum::response::Redirect::to(&format!(
+            "/sign-in?failed={why}&next={}",
+            tandem_core::text::percent_encode(next, "/")
+        ))
+        .into_response()
+    };
+    match tandem
+        .sign_in(&form.username, &form.password, &address)
+        .await
+    {
+        Ok(signed_in) => {
+            if let Some(old) = session {
+                let caller = Caller::new(old.principal);
+                let _ = tandem.sign_out(&caller, &old.token).await;
+            }
+            let cookie = app::api::ssr::session_cookie(Some(&signed_in.token), cookies.secure);
+            (
+                [(header::SET_COOKIE, cookie)],
+                axum::response::Redirect::to(next),
+            )
+                .into_response()
+        }
+        Err(tandem_backend::ServiceError::Unauthenticated(why)) if why.starts_with("too many") => {
+            back("throttled")
+        }
+        Err(tandem_backend::ServiceError::Unauthenticated(_)) => back("wrong"),
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            back("error")
+        }
+    }
+}

@@ -131,6 +131,9 @@ pub fn router(options: LeptosOptions, tandem: Tandem, cookies: CookiePolicy) -> 
         .route("/api/live", get(live::live))
         .route("/events.csv", get(live::events_csv))
         .route("/health", get(live::health))
+        // The sign-in form posted natively (GET /sign-in is the page).
+        .route("/sign-in", axum::routing::post(live::sign_in_form))
+        .layer(axum::Extension(cookies))
         .with_state(tandem.clone());
     let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {

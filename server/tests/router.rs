@@ -513,3 +513,85 @@ async fn twenty_sign_ins_at_once_while_pages_load_all_answer() {
         assert_eq!(page, StatusCode::OK, "page {i}");
     }
 }
+
+fn post_form(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "tandem.test")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// The sign-in form as a browser posts it without the page's code: in the body, answered with
+/// a redirect to `next` and a session cookie, or back to the form with a word; nothing typed is
+/// ever in the URL it goes to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_form_posted_natively_signs_in_and_puts_nothing_typed_in_a_url() {
+    let app = app().await;
+    let password = PASSWORD.replace(' ', "+");
+    let ok = app
+        .call(post_form(
+            "/sign-in",
+            &format!("next=%2Fscopes&username=admin&password={password}"),
+        ))
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.headers[header::LOCATION], "/scopes");
+    let cookie = ok.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("tandem_session=") && cookie.contains("HttpOnly"));
+    let cookie = cookie.split(';').next().unwrap();
+    assert_eq!(
+        app.call(get("/scopes", Some(cookie))).await.status,
+        StatusCode::OK
+    );
+    let wrong = app
+        .call(post_form(
+            "/sign-in",
+            "next=%2Fscopes&username=admin&password=not+the+password",
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::SEE_OTHER);
+    let back = wrong.headers[header::LOCATION].to_str().unwrap();
+    assert_eq!(back, "/sign-in?failed=wrong&next=/scopes");
+    assert!(wrong.headers.get(header::SET_COOKIE).is_none());
+    // Somewhere else after sign-in: home instead.
+    for next in [
+        "%2F%2Fevil.example",
+        "%2F%09%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let reply = app
+            .call(post_form(
+                "/sign-in",
+                &format!("next={next}&username=admin&password={password}"),
+            ))
+            .await;
+        assert_eq!(reply.headers[header::LOCATION], "/", "{next}");
+    }
+    // A user name of a megabyte is wrong, and what is recorded of it is cut short.
+    let huge = "x".repeat(1 << 20);
+    let reply = app
+        .call(post_form(
+            "/sign-in",
+            &format!("username={huge}&password=whatever+it+is"),
+        ))
+        .await;
+    assert_eq!(
+        reply.headers[header::LOCATION],
+        "/sign-in?failed=wrong&next=/"
+    );
+    let events = app
+        .tandem
+        .search_events(
+            &tandem_backend::Caller::local("test"),
+            &Default::default(),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(
+        events.iter().all(|e| e.actor.len() <= 65),
+        "{:?}",
+        events[0].actor.len()
+    );
+}

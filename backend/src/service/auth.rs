@@ -172,7 +172,10 @@ impl Tandem {
         password: &str,
         address: &str,
     ) -> Result<SignedIn, ServiceError> {
-        let username = username.trim();
+        // A user name is at most 64 characters: a longer one is wrong, and recorded cut short
+        // (a flood of huge names cannot fill the database).
+        let username: String = username.trim().chars().take(65).collect();
+        let username = username.as_str();
         let settings = self.sessions;
         let mut conn = self.store.pool().acquire().await?;
         let (by_user, by_address) =
