@@ -42,7 +42,7 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
         path: data_dir.to_path_buf(),
         source,
     };
-    tokio::fs::create_dir_all(data_dir)
+    crate::files::private_dir(data_dir)
         .await
         .map_err(dir_error)?;
     let url = database_url
@@ -58,7 +58,7 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
             .await
             .map_err(StartError::Builtin)?;
     }
-    tokio::fs::create_dir_all(&builtin)
+    crate::files::private_dir(&builtin)
         .await
         .map_err(dir_error)?;
     let running = host::start_all(&builtin)

@@ -5,6 +5,7 @@
 pub mod bootstrap;
 pub mod builtin;
 pub mod driver;
+pub mod files;
 pub mod loadout;
 pub mod service;
 pub mod store;

@@ -126,7 +126,7 @@ pub async fn build(
         return Err(LoadoutError::NotEmpty);
     }
     drop(conn);
-    tokio::fs::create_dir_all(builtin_dir).await?;
+    crate::files::private_dir(builtin_dir).await?;
     let any_port: SocketAddr = "127.0.0.1:0".parse().expect("literal");
     let (mut files, mut database) = (Duration::ZERO, Duration::ZERO);
     for pair in 0..plan.servers / 2 {

@@ -186,3 +186,91 @@ async fn auto_transition_sets_partner_down_after_the_interval() {
     )
     .await;
 }
+
+/// With message authentication on, a heartbeat counts only when signed by the relationship's
+/// shared secret (HMAC-SHA256 over the relationship, the sender's state and the time): partners
+/// with different secrets do not hear each other, and an unsigned heartbeat is refused.
+#[tokio::test]
+async fn authenticated_heartbeats_need_the_same_shared_secret() {
+    let (_dir, s) = start(1, None).await;
+    let second = Duration::from_secs(1);
+    let set_secret = |server: &'static str, secret: &'static str| {
+        let s = &s;
+        async move {
+            let name = ServerName::parse(server).unwrap();
+            let driver = s.tandem.driver(&name).await.unwrap();
+            let mut report = driver.failover().await.unwrap().remove(0);
+            report.relationship.enable_auth = true;
+            let config = tandem_backend::driver::RelationshipConfig {
+                relationship: report.relationship,
+                shared_secret: Some(secret.into()),
+                partner_endpoint: None,
+            };
+            driver.update_relationship(&config).await.unwrap();
+        }
+    };
+    set_secret("dhcp1.contoso.com", "the same secret").await;
+    set_secret("dc1.contoso.com", "the same secret").await;
+    wait_for(&s, "dhcp1.contoso.com", FailoverState::Normal, 3 * second).await;
+    wait_for(&s, "dc1.contoso.com", FailoverState::Normal, 3 * second).await;
+
+    // The secret is in no read of the relationship.
+    for name in ["dhcp1.contoso.com", "dc1.contoso.com"] {
+        let driver = s
+            .tandem
+            .driver(&ServerName::parse(name).unwrap())
+            .await
+            .unwrap();
+        let read = format!("{:?}", driver.failover().await.unwrap());
+        assert!(read.contains("enable_auth: true") && !read.contains("the same secret"));
+    }
+    // An unsigned heartbeat, as anyone on the machine could send it: refused.
+    let endpoint = server(&s, "dc1.contoso.com").endpoint();
+    let unsigned = reqwest::Client::new()
+        .post(format!("{endpoint}/v1/failover/{REL}/heartbeat"))
+        .json(&FailoverState::Normal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let forged = reqwest::Client::new()
+        .post(format!("{endpoint}/v1/failover/{REL}/heartbeat"))
+        .header(
+            tandem_backend::builtin::HEARTBEAT_AUTH,
+            tandem_backend::builtin::sign_heartbeat(
+                "a guessed secret",
+                REL,
+                FailoverState::Normal,
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as u64,
+            ),
+        )
+        .json(&FailoverState::Normal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+    // dc1's secret changes alone: neither hears the other any more.
+    set_secret("dc1.contoso.com", "another secret").await;
+    wait_for(
+        &s,
+        "dhcp1.contoso.com",
+        FailoverState::CommunicationInterrupted,
+        3 * second,
+    )
+    .await;
+    wait_for(
+        &s,
+        "dc1.contoso.com",
+        FailoverState::CommunicationInterrupted,
+        3 * second,
+    )
+    .await;
+    // The same secret again: back to Normal.
+    set_secret("dhcp1.contoso.com", "another secret").await;
+    wait_for(&s, "dhcp1.contoso.com", FailoverState::Normal, 5 * second).await;
+    wait_for(&s, "dc1.contoso.com", FailoverState::Normal, 5 * second).await;
+}

@@ -556,3 +556,42 @@ async fn control_characters_are_refused_by_field_on_every_face() {
         .unwrap_err();
     assert!(field_of(e, "display_name").contains("U+001B"));
 }
+
+/// Tandem's folder is 0700 and its files 0600: the database, the built-in servers' files, also
+/// after a change rewrote them.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_and_its_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("data");
+    let started = bootstrap::start(&data, None).await.unwrap();
+    let t = &started.tandem;
+    let dhcp1 = ServerName::parse("dhcp1.contoso.com").unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    t.create_reservation(
+        &actor(),
+        &dhcp1,
+        scope,
+        &input("10.0.0.160", "00155DA76660"),
+    )
+    .await
+    .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let builtin = bootstrap::builtin_dir(&data);
+    assert_eq!(mode(&builtin), 0o700);
+    let mut files = 0;
+    for entry in std::fs::read_dir(&data)
+        .unwrap()
+        .chain(std::fs::read_dir(&builtin).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            files += 1;
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    // The database (and its journal) and the two servers' files at least.
+    assert!(files >= 3, "{files}");
+}

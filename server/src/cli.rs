@@ -294,7 +294,7 @@ pub async fn run_user(
 /// The database URL `config` names (the data folder's SQLite file by default), with the data
 /// folder created.
 async fn database_url(config: &crate::config::ServeConfig) -> anyhow::Result<String> {
-    tokio::fs::create_dir_all(&config.data_dir).await?;
+    tandem_backend::files::private_dir(&config.data_dir).await?;
     Ok(config
         .database_url
         .clone()

@@ -76,6 +76,7 @@ impl IntoResponse for Failure {
                 current = Some(*now);
                 (StatusCode::PRECONDITION_FAILED, error, vec![])
             }
+            Failure::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, why, vec![]),
             Failure::Storage(detail) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("could not save the configuration: {detail}"),
@@ -384,9 +385,15 @@ async fn delete_scope(State(s): Shared, Path(id): Path<String>) -> Result<Status
 async fn heartbeat(
     State(s): Shared,
     Path(name): Path<String>,
-    Json(_partner): Json<tandem_core::FailoverState>,
+    headers: axum::http::HeaderMap,
+    Json(partner): Json<tandem_core::FailoverState>,
 ) -> Result<Json<tandem_core::FailoverState>, Failure> {
-    s.heartbeat(&name).await.map(Json)
+    let signature = headers
+        .get(super::HEARTBEAT_AUTH)
+        .and_then(|v| v.to_str().ok());
+    s.partner_heartbeat(&name, partner, signature)
+        .await
+        .map(Json)
 }
 
 async fn partner_down(

@@ -121,7 +121,7 @@ impl ServerConfig {
 fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
-    let mut file = std::fs::File::create(&tmp)?;
+    let mut file = crate::files::create_private(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
@@ -144,6 +144,8 @@ pub enum Failure {
     /// The scope changed since the version the caller named.
     StaleScope(ScopeId),
     Storage(String),
+    /// A failover message that does not carry the relationship's shared secret's signature.
+    Unauthenticated(String),
 }
 
 /// One running built-in server: its configuration, guarded, and the file it lives in.
@@ -254,6 +256,37 @@ impl BuiltinServer {
         Ok(self.machine(name).state)
     }
 
+    /// A partner's heartbeat (`partner` its state): answered with this server's state, once its
+    /// signature is checked where the relationship authenticates its messages.
+    pub async fn partner_heartbeat(
+        &self,
+        name: &str,
+        partner: FailoverState,
+        signature: Option<&str>,
+    ) -> Result<FailoverState, Failure> {
+        let secret = self
+            .read(|c| {
+                let stored = c
+                    .failover
+                    .iter()
+                    .find(|f| f.relationship.name == name)
+                    .ok_or_else(|| Failure::NotFound(format!("relationship {name}")))?;
+                Ok(stored
+                    .relationship
+                    .enable_auth
+                    .then(|| stored.shared_secret.clone().unwrap_or_default()))
+            })
+            .await?;
+        if let Some(secret) = secret
+            && !signature.is_some_and(|sig| heartbeat_signed(&secret, name, partner, sig))
+        {
+            return Err(Failure::Unauthenticated(format!(
+                "a heartbeat for {name} without a valid signature by its shared secret"
+            )));
+        }
+        Ok(self.machine(name).state)
+    }
+
     /// Set Partner Down (only when communication is interrupted).
     pub async fn set_partner_down(&self, name: &str) -> Result<FailoverState, Failure> {
         self.heartbeat(name).await?;
@@ -288,8 +321,14 @@ impl BuiltinServer {
         for stored in relationships {
             let name = stored.relationship.name.clone();
             let m = self.machine(&name);
+            let secret = stored
+                .shared_secret
+                .as_deref()
+                .filter(|_| stored.relationship.enable_auth);
             let contact = match &stored.partner_endpoint {
-                Some(endpoint) => ask_partner(client, endpoint, &name, m.state, timing).await,
+                Some(endpoint) => {
+                    ask_partner(client, endpoint, &name, m.state, timing, secret).await
+                }
                 None => failover::Contact::Lost,
             };
             let now = std::time::Instant::now();
@@ -414,18 +453,21 @@ async fn ask_partner(
     name: &str,
     mine: FailoverState,
     timing: failover::Timing,
+    secret: Option<&str>,
 ) -> failover::Contact {
     let url = format!("{endpoint}/v1/failover/{}/heartbeat", urlencode(name));
-    let answer = client
-        .post(url)
-        .timeout(
-            timing
-                .heartbeat()
-                .max(std::time::Duration::from_millis(500)),
-        )
-        .json(&mine)
-        .send()
-        .await;
+    let mut request = client.post(url).timeout(
+        timing
+            .heartbeat()
+            .max(std::time::Duration::from_millis(500)),
+    );
+    if let Some(secret) = secret {
+        request = request.header(
+            HEARTBEAT_AUTH,
+            sign_heartbeat(secret, name, mine, unix_ms()),
+        );
+    }
+    let answer = request.json(&mine).send().await;
     match answer {
         Ok(r) if r.status().is_success() => match r.json::<FailoverState>().await {
             Ok(state) => failover::Contact::Reached(state),
@@ -433,6 +475,63 @@ async fn ask_partner(
         },
         _ => failover::Contact::Lost,
     }
+}
+
+/// The header a heartbeat's signature travels in, when its relationship authenticates them.
+pub const HEARTBEAT_AUTH: &str = "x-tandem-heartbeat-auth";
+
+/// How far a signed heartbeat's time may be from the receiver's clock (a replayed one is older).
+const HEARTBEAT_SKEW_MS: u64 = 60_000;
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// `<unix ms>.<HMAC-SHA256 in hex>` of the relationship, the sender's state and the time, keyed
+/// by the relationship's shared secret.
+pub fn sign_heartbeat(secret: &str, name: &str, state: FailoverState, at_ms: u64) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(format!("{name}\n{state}\n{at_ms}").as_bytes());
+    let tag: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{at_ms}.{tag}")
+}
+
+/// Whether `signature` is a fresh, valid [`sign_heartbeat`] of this heartbeat.
+fn heartbeat_signed(secret: &str, name: &str, state: FailoverState, signature: &str) -> bool {
+    use hmac::Mac;
+    let Some((at, tag)) = signature.split_once('.') else {
+        return false;
+    };
+    let (Ok(at_ms), Some(tag)) = (at.parse::<u64>(), hex_bytes(tag)) else {
+        return false;
+    };
+    if unix_ms().abs_diff(at_ms) > HEARTBEAT_SKEW_MS {
+        return false;
+    }
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(format!("{name}\n{state}\n{at_ms}").as_bytes());
+    // Compared in constant time.
+    mac.verify_slice(&tag).is_ok()
+}
+
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// Percent-encodes a path segment.

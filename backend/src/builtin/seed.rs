@@ -34,7 +34,7 @@ pub fn seed_scope() -> Scope {
 /// Writes the two seed servers' files into `dir` (ports picked at first start) and returns
 /// their paths.
 pub async fn write_seed_servers(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    tokio::fs::create_dir_all(dir).await?;
+    crate::files::private_dir(dir).await?;
     let dhcp1 = ServerName::parse("dhcp1.contoso.com").expect("literal");
     let dc1 = ServerName::parse("dc1.contoso.com").expect("literal");
     let relationship = FailoverRelationship::with_defaults(

@@ -34,6 +34,14 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let is_sqlite = url.starts_with("sqlite:");
+        // A SQLite file Tandem creates is 0600 from the start.
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|p| !p.is_empty() && !p.starts_with(':') && url.contains("mode=rwc"))
+        {
+            crate::files::private_file(std::path::Path::new(path))?;
+        }
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
         let pool = AnyPoolOptions::new()
             // One writer at a time is what SQLite allows; more connections only queue.
