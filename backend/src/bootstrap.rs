@@ -77,8 +77,9 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
         .await?;
     }
     drop(conn);
+    let secret = crate::builtin::api_secret(&builtin).map_err(StartError::Builtin)?;
     Ok(Started {
-        tandem: Tandem::new(store),
+        tandem: Tandem::new(store).with_builtin_secret(Some(secret)),
         builtin: running,
         seeded: first_run,
     })

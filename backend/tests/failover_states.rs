@@ -192,7 +192,7 @@ async fn auto_transition_sets_partner_down_after_the_interval() {
 /// with different secrets do not hear each other, and an unsigned heartbeat is refused.
 #[tokio::test]
 async fn authenticated_heartbeats_need_the_same_shared_secret() {
-    let (_dir, s) = start(1, None).await;
+    let (dir, s) = start(1, None).await;
     let second = Duration::from_secs(1);
     let set_secret = |server: &'static str, secret: &'static str| {
         let s = &s;
@@ -224,10 +224,15 @@ async fn authenticated_heartbeats_need_the_same_shared_secret() {
         let read = format!("{:?}", driver.failover().await.unwrap());
         assert!(read.contains("enable_auth: true") && !read.contains("the same secret"));
     }
-    // An unsigned heartbeat, as anyone on the machine could send it: refused.
+    // An unsigned heartbeat, even with the API's secret: refused.
     let endpoint = server(&s, "dc1.contoso.com").endpoint();
+    let secret = std::fs::read_to_string(
+        bootstrap::builtin_dir(dir.path()).join(tandem_backend::builtin::API_SECRET_FILE),
+    )
+    .unwrap();
     let unsigned = reqwest::Client::new()
         .post(format!("{endpoint}/v1/failover/{REL}/heartbeat"))
+        .bearer_auth(&secret)
         .json(&FailoverState::Normal)
         .send()
         .await
@@ -235,6 +240,7 @@ async fn authenticated_heartbeats_need_the_same_shared_secret() {
     assert_eq!(unsigned.status(), reqwest::StatusCode::UNAUTHORIZED);
     let forged = reqwest::Client::new()
         .post(format!("{endpoint}/v1/failover/{REL}/heartbeat"))
+        .bearer_auth(&secret)
         .header(
             tandem_backend::builtin::HEARTBEAT_AUTH,
             tandem_backend::builtin::sign_heartbeat(

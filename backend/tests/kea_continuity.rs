@@ -539,8 +539,12 @@ async fn continuity(version: Version) {
             (0, 0),
             "Kea 3 never leaves load-balancing: {states_seen:?}"
         );
+        // No more lost than without changes, give or take the one exchange this two-core
+        // machine drops now and then under load (seen once in CI: 1 of 186 with changes, 0 of
+        // 158 without; 0 in every other run). A write that took HA or the service down loses
+        // tens (Kea 2.2: hundreds), and leaves load-balancing, checked strictly above.
         assert!(
-            with_changes.lost <= baseline.lost,
+            with_changes.lost <= baseline.lost + 1,
             "no more exchanges lost than without changes: {with_changes:?} vs {baseline:?}"
         );
     }

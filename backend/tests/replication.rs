@@ -595,3 +595,84 @@ async fn the_data_folder_and_its_files_are_private() {
     // The database (and its journal) and the two servers' files at least.
     assert!(files >= 3, "{files}");
 }
+
+/// The built-in servers' native API answers only Tandem (and its CLI): a call without the
+/// folder's secret, one naming another `Host` (DNS rebinding), and a plain form post are each
+/// refused, and the server goes on serving.
+#[tokio::test]
+async fn the_built_in_servers_native_api_answers_only_its_own_callers() {
+    let p = Pair::start().await;
+    let running = p
+        .started
+        .builtin
+        .iter()
+        .find(|r| r.name == p.dhcp1)
+        .unwrap();
+    let stop = format!("{}/v1/service/stop", running.endpoint());
+    let secret = std::fs::read_to_string(
+        bootstrap::builtin_dir(p._dir.path()).join(tandem_backend::builtin::API_SECRET_FILE),
+    )
+    .unwrap();
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(
+            bootstrap::builtin_dir(p._dir.path()).join(tandem_backend::builtin::API_SECRET_FILE),
+        )
+        .unwrap()
+        .permissions()
+        .mode()
+            & 0o777
+    };
+    assert_eq!(mode, 0o600);
+    let client = reqwest::Client::new();
+    let json = "application/json";
+    let without_secret = client
+        .post(&stop)
+        .header("content-type", json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_secret.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let wrong_secret = client
+        .post(&stop)
+        .header("content-type", json)
+        .bearer_auth("0".repeat(64))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_secret.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let foreign_host = client
+        .post(&stop)
+        .header("host", "rebound.example:80")
+        .header("content-type", json)
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        foreign_host.status(),
+        reqwest::StatusCode::MISDIRECTED_REQUEST
+    );
+    let form_post = client
+        .post(&stop)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .bearer_auth(&secret)
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        form_post.status(),
+        reqwest::StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    // Still serving: Tandem's driver (which carries the secret) reads it.
+    let scopes = p
+        .tandem()
+        .driver(&p.dhcp1)
+        .await
+        .unwrap()
+        .scopes()
+        .await
+        .unwrap();
+    assert_eq!(scopes.len(), 1);
+}

@@ -51,10 +51,19 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
             data_dir.display()
         )
     })?;
+    // The native API's secret sits beside the servers' files (readable by their owner only).
+    let secret =
+        tandem_backend::builtin::api_secret(&builtin_dir(data_dir)).with_context(|| {
+            format!(
+                "reading the built-in servers' API secret in {}",
+                data_dir.display()
+            )
+        })?;
     let driver = BuiltinDriver::new(
         name.clone(),
         format!("http://{}", config.listen),
         reqwest::Client::new(),
+        Some(secret),
     );
     match cmd.action {
         ServerAction::Reservation(ReservationAction::List { scope }) => {
@@ -308,8 +317,15 @@ async fn local_tandem(
 ) -> anyhow::Result<(tandem_backend::Tandem, tandem_backend::Caller)> {
     let store = tandem_backend::store::Store::connect(&database_url(config).await?).await?;
     let login = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    // The built-in servers' API secret, where this data folder has built-in servers.
+    let builtin = tandem_backend::bootstrap::builtin_dir(&config.data_dir);
+    let secret = if builtin.exists() {
+        Some(tandem_backend::builtin::api_secret(&builtin)?)
+    } else {
+        None
+    };
     Ok((
-        tandem_backend::Tandem::new(store),
+        tandem_backend::Tandem::new(store).with_builtin_secret(secret),
         tandem_backend::Caller::local(&format!("cli:{login}")),
     ))
 }

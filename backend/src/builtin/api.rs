@@ -1,6 +1,9 @@
 //! The built-in server's native management API (JSON over HTTP on loopback), the seed's
 //! PowerShell cmdlets for this server. Nothing done here is replicated.
 //!
+//! Every call names the server's own loopback address as `Host`, carries the folder's secret
+//! (`Authorization: Bearer …`, see [`super::api_secret`]) and sends JSON with `POST` and `PUT`.
+//!
 //! | call | cmdlet it stands for |
 //! |---|---|
 //! | `GET /v1/server` | name and whether the service runs |
@@ -109,7 +112,73 @@ fn scope_id(raw: &str) -> Result<ScopeId, Failure> {
     ScopeId::parse(raw).map_err(|m| Failure::Invalid(FieldError::new("scope_id", m).into()))
 }
 
-pub fn router(server: Arc<BuiltinServer>) -> Router {
+/// Who may call: the caller must name this server's own loopback address as `Host` (a page
+/// reached by DNS rebinding names another), carry the folder's secret, and send JSON with every
+/// `POST` and `PUT` (a plain HTML form cannot).
+#[derive(Clone)]
+struct Gate {
+    host: String,
+    bearer: String,
+}
+
+async fn gate(
+    State(gate): State<Arc<Gate>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::{Method, header};
+    let refuse = |status: StatusCode, why: &str| {
+        (
+            status,
+            Json(ErrorBody {
+                error: why.to_string(),
+                fields: vec![],
+                current: None,
+            }),
+        )
+            .into_response()
+    };
+    let headers = request.headers();
+    if headers.get(header::HOST).and_then(|h| h.to_str().ok()) != Some(gate.host.as_str()) {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this API answers only at its own loopback address",
+        );
+    }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !same_bytes(given, gate.bearer.as_bytes()) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "the API secret is missing or wrong",
+        );
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if matches!(*request.method(), Method::POST | Method::PUT) && !json {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send JSON (Content-Type: application/json)",
+        );
+    }
+    next.run(request).await
+}
+
+/// Equal, compared in time that does not depend on where they differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The native API of `server`, listening at `addr`, for callers that carry `secret`.
+pub fn router(server: Arc<BuiltinServer>, secret: &str, addr: std::net::SocketAddr) -> Router {
+    let gate_state = Arc::new(Gate {
+        host: addr.to_string(),
+        bearer: format!("Bearer {secret}"),
+    });
     Router::new()
         .route("/v1/server", get(info))
         .route("/v1/service/stop", post(stop))
@@ -142,6 +211,7 @@ pub fn router(server: Arc<BuiltinServer>) -> Router {
         .route("/v1/failover/{name}/heartbeat", post(heartbeat))
         .route("/v1/failover/{name}/partner-down", post(partner_down))
         .with_state(server)
+        .layer(axum::middleware::from_fn_with_state(gate_state, gate))
 }
 
 async fn info(State(s): Shared) -> Json<ServerInfo> {

@@ -41,13 +41,22 @@ pub async fn start(path: &Path) -> std::io::Result<Running> {
         config.save(path).await?;
     }
     let name = config.name.clone();
+    let secret = super::api_secret(path.parent().unwrap_or(Path::new(".")))?;
     let server = Arc::new(BuiltinServer::new(path.to_path_buf(), config));
-    let app = api::router(server.clone());
+    let app = api::router(server.clone(), &secret, addr);
     let heartbeats = server.clone();
+    // Heartbeats go to partners kept in the same folder: they carry the same secret.
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {secret}"))
+        .map_err(std::io::Error::other)?;
+    headers.insert(reqwest::header::AUTHORIZATION, bearer);
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .map_err(std::io::Error::other)?;
     let task = tokio::spawn(async move {
         // The failover state machine runs beside the API, for as long as the server does.
         let beat = tokio::spawn(async move {
-            let client = reqwest::Client::new();
             loop {
                 let interval = heartbeats.snapshot().await.timing.heartbeat();
                 tokio::time::sleep(interval).await;

@@ -477,6 +477,31 @@ async fn ask_partner(
     }
 }
 
+/// The file (beside the built-in servers' own, 0600) holding the secret every call to their
+/// native API must carry (`Authorization: Bearer …`): Tandem's drivers, the CLI and the
+/// partners' heartbeats read it; no other process or web page has it.
+pub const API_SECRET_FILE: &str = "api-secret";
+
+/// The native API's secret for the built-in servers kept in `dir`, made (256 random bits, hex,
+/// 0600) when missing.
+pub fn api_secret(dir: &Path) -> std::io::Result<String> {
+    use std::io::Write;
+    let path = dir.join(API_SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim().len() >= 32 => return Ok(text.trim().to_string()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(std::io::Error::other)?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut file = crate::files::create_private(&path)?;
+    file.write_all(secret.as_bytes())?;
+    file.sync_all()?;
+    Ok(secret)
+}
+
 /// The header a heartbeat's signature travels in, when its relationship authenticates them.
 pub const HEARTBEAT_AUTH: &str = "x-tandem-heartbeat-auth";
 

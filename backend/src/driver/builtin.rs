@@ -16,11 +16,23 @@ pub struct BuiltinDriver {
     name: ServerName,
     base: String,
     client: reqwest::Client,
+    /// The built-in servers' API secret (see [`crate::builtin::api_secret`]).
+    secret: Option<String>,
 }
 
 impl BuiltinDriver {
-    pub fn new(name: ServerName, base: String, client: reqwest::Client) -> Self {
-        Self { name, base, client }
+    pub fn new(
+        name: ServerName,
+        base: String,
+        client: reqwest::Client,
+        secret: Option<String>,
+    ) -> Self {
+        Self {
+            name,
+            base,
+            client,
+            secret,
+        }
     }
 
     fn unreachable(&self, detail: impl ToString) -> DriverError {
@@ -48,7 +60,14 @@ impl BuiltinDriver {
         what: &str,
         if_match: Option<&str>,
     ) -> Result<reqwest::Response, DriverError> {
+        let json = matches!(method, Method::POST | Method::PUT);
         let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(secret) = &self.secret {
+            request = request.bearer_auth(secret);
+        }
+        if json {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
+        }
         if let Some(version) = if_match {
             request = request.header(reqwest::header::IF_MATCH, format!("\"{version}\""));
         }

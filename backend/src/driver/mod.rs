@@ -250,6 +250,8 @@ pub trait DhcpDriver: Send + Sync {
 #[derive(Clone)]
 pub struct Drivers {
     client: reqwest::Client,
+    /// The built-in servers' API secret, where this Tandem reaches built-in servers.
+    builtin_secret: Option<String>,
     with_ca: Arc<std::sync::Mutex<std::collections::HashMap<String, reqwest::Client>>>,
 }
 
@@ -279,8 +281,15 @@ impl Drivers {
             .expect("an HTTP client with the system's TLS roots builds");
         Self {
             client,
+            builtin_secret: None,
             with_ca: Default::default(),
         }
+    }
+
+    /// The same, carrying `secret` to the built-in servers' native API.
+    pub fn with_builtin_secret(mut self, secret: Option<String>) -> Self {
+        self.builtin_secret = secret;
+        self
     }
 
     /// The HTTP client that trusts `ca_file` (a PEM file of one or more certificates) besides
@@ -341,6 +350,7 @@ impl Drivers {
                 record.name.clone(),
                 record.endpoint.clone(),
                 self.client.clone(),
+                self.builtin_secret.clone(),
             )),
             ServerKind::Kea => {
                 // A CA file gone since registration: without it, every call says the server's

@@ -167,6 +167,12 @@ impl Tandem {
         }
     }
 
+    /// Reaches the built-in servers with their API secret (read from their folder).
+    pub fn with_builtin_secret(mut self, secret: Option<String>) -> Self {
+        self.drivers = self.drivers.with_builtin_secret(secret);
+        self
+    }
+
     pub fn with_sessions(mut self, sessions: SessionSettings) -> Self {
         self.sessions = sessions;
         self
