@@ -21,19 +21,37 @@ async fn start(mclt_secs: u32, interval: Option<u32>) -> (tempfile::TempDir, Sta
             .await
             .unwrap();
         // Shorten the seed relationship's MCLT (and set auto transition) on both servers.
-        let driver = started.tandem.driver(&r.name).await.unwrap();
-        let mut report = driver.failover().await.unwrap().remove(0);
-        report.relationship.max_client_lead_time_secs = mclt_secs;
-        report.relationship.state_switch_interval_secs = interval;
-        report.relationship.auto_state_transition = interval.is_some();
-        let config = tandem_backend::driver::RelationshipConfig {
-            relationship: report.relationship,
-            shared_secret: None,
-            partner_endpoint: None,
-        };
-        driver.update_relationship(&config).await.unwrap();
+        update_relationship(&started, r.name.as_str(), None, |r| {
+            r.max_client_lead_time_secs = mclt_secs;
+            r.state_switch_interval_secs = interval;
+            r.auto_state_transition = interval.is_some();
+        })
+        .await;
     }
     (dir, started)
+}
+
+/// Changes the seed relationship on one server, as its driver does (with `secret` as its
+/// shared secret).
+async fn update_relationship(
+    started: &Started,
+    server: &str,
+    secret: Option<&str>,
+    change: impl FnOnce(&mut tandem_core::FailoverRelationship),
+) {
+    let driver = started
+        .tandem
+        .driver(&ServerName::parse(server).unwrap())
+        .await
+        .unwrap();
+    let mut report = driver.failover().await.unwrap().remove(0);
+    change(&mut report.relationship);
+    let config = tandem_backend::driver::RelationshipConfig {
+        relationship: report.relationship,
+        shared_secret: secret.map(str::to_string),
+        partner_endpoint: None,
+    };
+    driver.update_relationship(&config).await.unwrap();
 }
 
 async fn state(started: &Started, server: &str) -> Option<FailoverState> {
@@ -195,19 +213,7 @@ async fn authenticated_heartbeats_need_the_same_shared_secret() {
     let (dir, s) = start(1, None).await;
     let second = Duration::from_secs(1);
     let set_secret = |server: &'static str, secret: &'static str| {
-        let s = &s;
-        async move {
-            let name = ServerName::parse(server).unwrap();
-            let driver = s.tandem.driver(&name).await.unwrap();
-            let mut report = driver.failover().await.unwrap().remove(0);
-            report.relationship.enable_auth = true;
-            let config = tandem_backend::driver::RelationshipConfig {
-                relationship: report.relationship,
-                shared_secret: Some(secret.into()),
-                partner_endpoint: None,
-            };
-            driver.update_relationship(&config).await.unwrap();
-        }
+        update_relationship(&s, server, Some(secret), |r| r.enable_auth = true)
     };
     set_secret("dhcp1.contoso.com", "the same secret").await;
     set_secret("dc1.contoso.com", "the same secret").await;

@@ -1021,6 +1021,19 @@ fn relationship_input(mode: &str, percent: &str, reserve: &str) -> NewRelationsh
     }
 }
 
+/// The scope rows that show a config sync error.
+async fn sync_error_rows(t: &Tandem) -> tandem_core::views::ScopesPage {
+    t.list_scopes(
+        &admin(),
+        &ScopeQuery {
+            sync: Some(SyncFilter::Error),
+            ..ScopeQuery::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// The field a refusal names, with its message.
 fn refused(e: ServiceError) -> (String, String) {
     match e {
@@ -1262,18 +1275,7 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let scope = ScopeId::parse("10.0.0.0").unwrap();
     let name = "kea1.tandem.test-kea2.tandem.test";
-    let sync_errors = || async {
-        t.list_scopes(
-            &admin(),
-            &ScopeQuery {
-                sync: Some(SyncFilter::Error),
-                ..ScopeQuery::default()
-            },
-        )
-        .await
-        .unwrap()
-        .total
-    };
+    let sync_errors = || async { sync_error_rows(&t).await.total };
 
     // kea2's DHCPv4 service stops; its agent still answers. The change lands on kea1 only.
     pair.stop_dhcp4(1);
@@ -1964,16 +1966,7 @@ async fn a_kea_server_that_does_not_serve_again_after_a_write_leaves_its_partner
     );
     assert!(pair.reserved(0).await.contains(&"10.0.0.30".to_string()));
     assert!(!pair.reserved(1).await.contains(&"10.0.0.30".to_string()));
-    let errors = t
-        .list_scopes(
-            &admin(),
-            &ScopeQuery {
-                sync: Some(SyncFilter::Error),
-                ..ScopeQuery::default()
-            },
-        )
-        .await
-        .unwrap();
+    let errors = sync_error_rows(&t).await;
     // Both copies of the scope show it (one row per server).
     assert_eq!(errors.total, 2, "{errors:?}");
     assert!(errors.rows.iter().all(|r| {
@@ -1988,15 +1981,6 @@ async fn a_kea_server_that_does_not_serve_again_after_a_write_leaves_its_partner
     let replicated = t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
     assert_eq!(replicated.changes.len(), 1, "{replicated:?}");
     assert!(pair.reserved(1).await.contains(&"10.0.0.30".to_string()));
-    let errors = t
-        .list_scopes(
-            &admin(),
-            &ScopeQuery {
-                sync: Some(SyncFilter::Error),
-                ..ScopeQuery::default()
-            },
-        )
-        .await
-        .unwrap();
+    let errors = sync_error_rows(&t).await;
     assert_eq!(errors.total, 0, "{errors:?}");
 }

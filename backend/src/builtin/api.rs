@@ -246,14 +246,9 @@ async fn get_scope(State(s): Shared, Path(id): Path<String>) -> Result<Json<Scop
     .map(Json)
 }
 
-async fn put_scope(
-    State(s): Shared,
-    Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    Json(scope): Json<Scope>,
-) -> Result<StatusCode, Failure> {
-    let if_match = if_match(&headers);
-    let id = scope_id(&id)?;
+/// The scope a `PUT` to `/v1/scopes/{raw}` carries, refused when the body names another.
+fn scope_in_body(raw: &str, scope: &Scope) -> Result<ScopeId, Failure> {
+    let id = scope_id(raw)?;
     if scope.id != id {
         return Err(Failure::Invalid(
             FieldError::new(
@@ -263,12 +258,16 @@ async fn put_scope(
             .into(),
         ));
     }
+    Ok(id)
+}
+
+async fn put_scope(
+    State(s): Shared,
+    Path(id): Path<String>,
+    Json(scope): Json<Scope>,
+) -> Result<StatusCode, Failure> {
+    scope_in_body(&id, &scope)?;
     s.change(|c| {
-        if let Some(expected) = &if_match
-            && c.scope(id).map(Scope::version).as_ref() != Some(expected)
-        {
-            return Err(Failure::StaleScope(id));
-        }
         c.put_scope(scope);
         Ok(())
     })
@@ -283,16 +282,7 @@ async fn put_scope_properties(
     Json(scope): Json<Scope>,
 ) -> Result<StatusCode, Failure> {
     let if_match = if_match(&headers);
-    let id = scope_id(&id)?;
-    if scope.id != id {
-        return Err(Failure::Invalid(
-            FieldError::new(
-                "scope_id",
-                format!("the body is scope {}, not {id}", scope.id),
-            )
-            .into(),
-        ));
-    }
+    scope_in_body(&id, &scope)?;
     s.change(|c| c.put_scope_properties(scope, if_match.as_deref()))
         .await
         .map(|_| StatusCode::NO_CONTENT)

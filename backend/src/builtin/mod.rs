@@ -493,9 +493,7 @@ pub fn api_secret(dir: &Path) -> std::io::Result<String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(std::io::Error::other)?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = crate::service::new_token();
     let mut file = crate::files::create_private(&path)?;
     file.write_all(secret.as_bytes())?;
     file.sync_all()?;
@@ -514,20 +512,29 @@ fn unix_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// `<unix ms>.<HMAC-SHA256 in hex>` of the relationship, the sender's state and the time, keyed
-/// by the relationship's shared secret.
-pub fn sign_heartbeat(secret: &str, name: &str, state: FailoverState, at_ms: u64) -> String {
+/// The HMAC-SHA256, keyed by the relationship's shared secret, of the relationship, the
+/// sender's state and the time.
+fn heartbeat_mac(
+    secret: &str,
+    name: &str,
+    state: FailoverState,
+    at_ms: u64,
+) -> hmac::Hmac<sha2::Sha256> {
     use hmac::Mac;
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
         .expect("HMAC takes a key of any length");
     mac.update(format!("{name}\n{state}\n{at_ms}").as_bytes());
-    let tag: String = mac
+    mac
+}
+
+/// `<unix ms>.<hex of [heartbeat_mac]>`: what a heartbeat of an authenticated relationship
+/// carries.
+pub fn sign_heartbeat(secret: &str, name: &str, state: FailoverState, at_ms: u64) -> String {
+    use hmac::Mac;
+    let tag = heartbeat_mac(secret, name, state, at_ms)
         .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{at_ms}.{tag}")
+        .into_bytes();
+    format!("{at_ms}.{}", crate::service::hex(&tag))
 }
 
 /// Whether `signature` is a fresh, valid [`sign_heartbeat`] of this heartbeat.
@@ -539,14 +546,11 @@ fn heartbeat_signed(secret: &str, name: &str, state: FailoverState, signature: &
     let (Ok(at_ms), Some(tag)) = (at.parse::<u64>(), hex_bytes(tag)) else {
         return false;
     };
-    if unix_ms().abs_diff(at_ms) > HEARTBEAT_SKEW_MS {
-        return false;
-    }
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes a key of any length");
-    mac.update(format!("{name}\n{state}\n{at_ms}").as_bytes());
-    // Compared in constant time.
-    mac.verify_slice(&tag).is_ok()
+    // Compared in constant time; a replayed heartbeat is too old.
+    unix_ms().abs_diff(at_ms) <= HEARTBEAT_SKEW_MS
+        && heartbeat_mac(secret, name, state, at_ms)
+            .verify_slice(&tag)
+            .is_ok()
 }
 
 fn hex_bytes(text: &str) -> Option<Vec<u8>> {

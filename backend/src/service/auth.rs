@@ -97,18 +97,20 @@ pub(crate) fn check_password_rules(password: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// 32 random bytes, hex: the session cookie's value.
-fn new_token() -> String {
+/// 32 random bytes, hex: the session cookie's value, the built-in servers' API secret.
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    hex(&bytes)
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// A readable random password for the first administrator.
