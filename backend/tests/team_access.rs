@@ -67,6 +67,23 @@ impl World {
             .cloned()
     }
 
+    /// A reservation as the built-in server itself holds it, whatever Tandem's record says.
+    async fn reservation_natively(&self, server: &str, ip: &str) -> Option<Reservation> {
+        let running = self
+            .started
+            .builtin
+            .iter()
+            .find(|r| r.name.as_str() == server)
+            .unwrap();
+        running
+            .server
+            .snapshot()
+            .await
+            .scope(scope())?
+            .reservation(ip.parse().unwrap())
+            .cloned()
+    }
+
     async fn events(&self, action: &str) -> Vec<tandem_core::views::EventRow> {
         let filter = EventFilter {
             action: action.into(),
@@ -855,4 +872,225 @@ async fn an_edit_may_move_a_reservation_to_another_address_on_both_servers() {
             "{ip}"
         );
     }
+}
+
+/// Changes the seed relationship as `server` holds it, natively (behind Tandem's back).
+async fn rename_partner(w: &World, server: &str, partner: &str) {
+    let driver = w.t().driver(&name(server)).await.unwrap();
+    let mut report = driver.failover().await.unwrap().remove(0);
+    let r = &mut report.relationship;
+    if r.primary_server == name(server) {
+        r.secondary_server = name(partner);
+    } else {
+        r.primary_server = name(partner);
+    }
+    let config = tandem_backend::driver::RelationshipConfig {
+        relationship: report.relationship,
+        shared_secret: None,
+        partner_endpoint: None,
+    };
+    driver.update_relationship(&config).await.unwrap();
+}
+
+async fn sync_error_on(w: &World, server: &str) -> Option<String> {
+    w.t()
+        .list_scopes(&admin(), &Default::default())
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| r.server.as_str() == server)
+        .and_then(|r| r.sync_error)
+}
+
+#[tokio::test]
+async fn a_partner_is_written_only_if_it_names_the_server_back_and_the_caller_may_reach_it() {
+    let w = World::start().await;
+    // A whole-scope write needs the caller's access to both servers.
+    let dc1_only = w
+        .user("dc1-only", Role::DhcpAdministrator, "dc1.contoso.com")
+        .await;
+    let dc1 = name("dc1.contoso.com");
+    let relationship = w.t().driver(&dc1).await.unwrap().failover().await.unwrap()[0]
+        .relationship
+        .name
+        .clone();
+    let refused = w.t().replicate_scope(&dc1_only, &dc1, scope()).await;
+    assert!(
+        matches!(refused, Err(ServiceError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let refused = w
+        .t()
+        .replicate_relationship(&dc1_only, &dc1, &relationship)
+        .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let refused = w.t().replicate_server(&dc1_only, &dc1).await.unwrap();
+    assert!(
+        refused.iter().all(|r| r.result.is_err()),
+        "server-level replication reached a partner out of the caller's scope: {refused:?}"
+    );
+    let denied = w.events("replicate_scope").await;
+    assert!(denied.iter().any(|e| e.outcome.starts_with("denied")));
+
+    // dhcp1 no longer names dc1 back: dc1's configuration alone does not get it written.
+    rename_partner(&w, "dhcp1.contoso.com", "elsewhere.contoso.com").await;
+    w.t()
+        .create_reservation(
+            &admin(),
+            &dc1,
+            scope(),
+            &new_reservation("10.0.0.101", "00155DA76611"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        w.reservation("dc1.contoso.com", "10.0.0.101")
+            .await
+            .is_some()
+    );
+    assert!(
+        w.reservation("dhcp1.contoso.com", "10.0.0.101")
+            .await
+            .is_none(),
+        "written to a server that does not name dc1 back"
+    );
+    let error = sync_error_on(&w, "dc1.contoso.com")
+        .await
+        .unwrap_or_default();
+    assert!(
+        error.contains("does not name dc1.contoso.com back"),
+        "{error}"
+    );
+    let refused = w.t().replicate_scope(&admin(), &dc1, scope()).await;
+    assert!(
+        matches!(&refused, Err(ServiceError::Conflict { message, .. }) if message.contains("does not name")),
+        "{refused:?}"
+    );
+    assert!(
+        w.reservation("dhcp1.contoso.com", "10.0.0.101")
+            .await
+            .is_none()
+    );
+
+    // Named back again but registered as another kind of server: not a pair either.
+    rename_partner(&w, "dhcp1.contoso.com", "dc1.contoso.com").await;
+    let mut conn = w.t().store().pool().acquire().await.unwrap();
+    tandem_backend::store::servers::upsert(
+        &mut conn,
+        &name("dhcp1.contoso.com"),
+        tandem_backend::store::servers::ServerKind::Kea,
+        "http://127.0.0.1:9",
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    w.t()
+        .create_reservation(
+            &admin(),
+            &dc1,
+            scope(),
+            &new_reservation("10.0.0.102", "00155DA76612"),
+        )
+        .await
+        .unwrap();
+    let error = sync_error_on(&w, "dc1.contoso.com")
+        .await
+        .unwrap_or_default();
+    assert!(error.contains("is a kea server"), "{error}");
+    assert!(
+        w.reservation_natively("dhcp1.contoso.com", "10.0.0.102")
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_narrowed_user_sees_only_their_servers_events_in_the_catalog_and_its_export() {
+    let w = World::start().await;
+    for (server, ip, mac) in [
+        ("dc1.contoso.com", "10.0.0.121", "00155DA76621"),
+        ("dhcp1.contoso.com", "10.0.0.122", "00155DA76622"),
+    ] {
+        w.t()
+            .create_reservation(&admin(), &name(server), scope(), &new_reservation(ip, mac))
+            .await
+            .unwrap();
+    }
+    let caller = w.user("dhcp1-only", Role::User, "dhcp1.contoso.com").await;
+    let seen = w
+        .t()
+        .search_events(&caller, &EventFilter::default(), 1000)
+        .await
+        .unwrap();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter()
+            .all(|e| e.server.as_deref() == Some("dhcp1.contoso.com")),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|e| e.object.contains("10.0.0.122")));
+    let csv = w
+        .t()
+        .export_events(&caller, &EventFilter::default())
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("10.0.0.122") && !csv.contains("10.0.0.121"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), seen.len() + 1, "{csv}");
+    // The administrator sees both, and a filter on a LIKE wildcard matches it literally.
+    let all = w
+        .t()
+        .search_events(&admin(), &EventFilter::default(), 1000)
+        .await
+        .unwrap();
+    assert!(all.iter().any(|e| e.object.contains("10.0.0.121")));
+    let literal = EventFilter {
+        object: "10.0.0.12_".into(),
+        ..Default::default()
+    };
+    assert!(
+        w.t()
+            .search_events(&admin(), &literal, 1000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn relationship_operations_check_the_role_before_asking_any_server() {
+    let w = World::start().await;
+    let viewer = w.user("viewer", Role::User, "").await;
+    let dc1 = name("dc1.contoso.com");
+    let elsewhere = ScopeId::parse("10.99.0.0").unwrap();
+    // Whether the relationship or scope exists is not revealed to a role that may not act.
+    let delete = w.t().delete_relationship(&viewer, &dc1, "no-such").await;
+    assert!(
+        matches!(delete, Err(ServiceError::Forbidden(_))),
+        "{delete:?}"
+    );
+    let add = w
+        .t()
+        .add_scope_to_relationship(&viewer, &dc1, elsewhere, "no-such")
+        .await;
+    assert!(matches!(add, Err(ServiceError::Forbidden(_))), "{add:?}");
+    let remove = w
+        .t()
+        .remove_scope_from_failover(&viewer, &dc1, elsewhere)
+        .await;
+    assert!(
+        matches!(remove, Err(ServiceError::Forbidden(_))),
+        "{remove:?}"
+    );
+    let replicate = w.t().replicate_relationship(&viewer, &dc1, "no-such").await;
+    assert!(
+        matches!(replicate, Err(ServiceError::Forbidden(_))),
+        "{replicate:?}"
+    );
 }

@@ -12,18 +12,28 @@ use std::time::Duration;
 use tandem_backend::service::CurrentSession;
 use tandem_backend::store::events::EventFilter;
 use tandem_backend::{Caller, Tandem};
+use tandem_core::ServerName;
+use tandem_core::views::ChangeNotice;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+/// How often an open live stream checks that its session is still live.
+const SESSION_CHECK: Duration = Duration::from_secs(2);
+
 /// `GET /api/live`: server-sent events, one per change made through this instance, so open
-/// pages refresh what they show without a reload.
+/// pages refresh what they show without a reload. A user narrowed to some servers hears only
+/// about those; the stream ends within [`SESSION_CHECK`] of its session ending (sign-out,
+/// disabled, idle) or its user's role or access scope changing (the page reconnects as who
+/// it is now, or is refused).
 pub async fn live(
     State(tandem): State<Tandem>,
     Extension(session): Extension<CurrentSession>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let me = session.principal.username.clone();
+    let allowed = session.principal.servers.clone();
     let changes = BroadcastStream::new(tandem.subscribe()).filter_map(move |notice| {
         let event = match notice {
+            Ok(n) if !within(&n, allowed.as_deref()) => return None,
             // A change still under way: only its author's pages hear how it goes.
             Ok(n) if n.kind == "progress" => {
                 if n.actor.as_deref() != Some(me.as_str()) {
@@ -43,7 +53,29 @@ pub async fn live(
         };
         Some(Ok(event))
     });
+    let ended = async move {
+        loop {
+            tokio::time::sleep(SESSION_CHECK).await;
+            match tandem.session_unchanged(&session.token).await {
+                Ok(Some(now)) if now == session.principal => {}
+                Ok(_) => break,
+                // The database did not answer: keep the stream, check again.
+                Err(e) => tracing::warn!(error = %e, "live stream: session check failed"),
+            }
+        }
+    };
+    let changes = futures::StreamExt::take_until(changes, Box::pin(ended));
     Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Whether a change notice concerns a server the user may see (every notice, for a user not
+/// narrowed to some servers; a notice naming no server is a hint to refresh, and carries
+/// nothing).
+fn within(notice: &ChangeNotice, allowed: Option<&[ServerName]>) -> bool {
+    match (allowed, &notice.server) {
+        (None, _) | (_, None) => true,
+        (Some(list), Some(server)) => list.iter().any(|s| s.as_str() == server),
+    }
 }
 
 /// `GET /events.csv?actor=&action=&object=&from=&to=`: the filtered Event Catalog as CSV.

@@ -76,10 +76,17 @@ impl App {
 
     /// Signs in as the administrator; returns the cookie to send.
     async fn sign_in(&self) -> String {
+        self.sign_in_as("admin").await
+    }
+
+    /// Signs in as `username` (with the tests' password); returns the cookie to send.
+    async fn sign_in_as(&self, username: &str) -> String {
         let reply = self
             .call(post_json(
                 "/api/sign_in",
-                &format!(r#"{{"credentials":{{"username":"admin","password":"{PASSWORD}"}}}}"#),
+                &format!(
+                    r#"{{"credentials":{{"username":"{username}","password":"{PASSWORD}"}}}}"#
+                ),
                 None,
             ))
             .await;
@@ -613,4 +620,119 @@ async fn the_sign_in_form_posted_natively_signs_in_and_puts_nothing_typed_in_a_u
         "{:?}",
         events[0].actor.len()
     );
+}
+
+/// The next server-sent event's text from a live stream, `None` once the stream has ended,
+/// or `Err` when nothing came within `within`.
+async fn next_event(body: &mut Body, within: std::time::Duration) -> Result<Option<String>, ()> {
+    use http_body_util::BodyExt;
+    match tokio::time::timeout(within, body.frame()).await {
+        Err(_) => Err(()),
+        Ok(None) => Ok(None),
+        Ok(Some(frame)) => {
+            let frame = frame.unwrap();
+            let data = frame.into_data().unwrap_or_default();
+            Ok(Some(String::from_utf8_lossy(&data).into_owned()))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_stream_keeps_to_the_access_scope_and_ends_with_the_session() {
+    use std::time::{Duration, Instant};
+    use tandem_backend::Caller;
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = app().await;
+    let admin = Caller::local("router-test");
+    for user in ["dc1-only", "dc1-too"] {
+        let input = tandem_backend::service::UserInput {
+            username: user.into(),
+            display_name: String::new(),
+            role: "DhcpAdministrator".into(),
+            servers: "dc1.contoso.com".into(),
+            disabled: false,
+        };
+        app.tandem
+            .create_user(&admin, &input, PASSWORD)
+            .await
+            .unwrap();
+    }
+    let dc1 = tandem_core::ServerName::parse("dc1.contoso.com").unwrap();
+    let dhcp1 = tandem_core::ServerName::parse("dhcp1.contoso.com").unwrap();
+    let open = |cookie: String| {
+        let router = app.router.clone();
+        async move {
+            let reply = router
+                .oneshot(get("/api/live", Some(&cookie)))
+                .await
+                .unwrap();
+            assert_eq!(reply.status(), StatusCode::OK);
+            reply.into_body()
+        }
+    };
+
+    let cookie = app.sign_in_as("dc1-only").await;
+    let mut stream = open(cookie.clone()).await;
+    // A change on a server out of the user's scope is not told; one in it is.
+    app.tandem
+        .set_server_online(&admin, &dhcp1, true)
+        .await
+        .unwrap();
+    app.tandem
+        .set_server_online(&admin, &dc1, true)
+        .await
+        .unwrap();
+    let heard = next_event(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the change on dc1 was told")
+        .expect("the stream is open");
+    assert!(heard.contains("dc1.contoso.com"), "{heard}");
+    assert!(
+        !heard.contains("dhcp1"),
+        "told about a server out of scope: {heard}"
+    );
+
+    // Signing out ends the stream within a few seconds.
+    let signed_out = Instant::now();
+    app.call(post_json("/api/sign_out", "", Some(&cookie)))
+        .await;
+    loop {
+        match next_event(&mut stream, Duration::from_secs(6)).await {
+            Ok(None) => break,
+            Ok(Some(text)) => assert!(!text.contains("dhcp1"), "{text}"),
+            Err(()) => panic!("the stream outlived its session by 6 s"),
+        }
+    }
+    let ended_after = signed_out.elapsed();
+    assert!(ended_after < Duration::from_secs(6), "{ended_after:?}");
+
+    // So does disabling the user.
+    let cookie = app.sign_in_as("dc1-too").await;
+    let mut stream = open(cookie).await;
+    let user = app
+        .tandem
+        .list_users(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "dc1-too")
+        .unwrap();
+    let input = tandem_backend::service::UserInput {
+        username: user.username.clone(),
+        display_name: String::new(),
+        role: "DhcpAdministrator".into(),
+        servers: "dc1.contoso.com".into(),
+        disabled: true,
+    };
+    app.tandem
+        .update_user(&admin, user.id, user.version, &input)
+        .await
+        .unwrap();
+    loop {
+        match next_event(&mut stream, Duration::from_secs(6)).await {
+            Ok(None) => break,
+            Ok(Some(_)) => {}
+            Err(()) => panic!("the stream outlived its disabled user by 6 s"),
+        }
+    }
 }

@@ -195,6 +195,16 @@ pub trait DhcpDriver: Send + Sync {
     async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError>;
     /// The failover relationships this server takes part in, with its state in each.
     async fn failover(&self) -> Result<Vec<FailoverReport>, DriverError>;
+    /// The failover relationships this server takes part in, without its state (cheaper where
+    /// the state is a call of its own).
+    async fn relationships(&self) -> Result<Vec<FailoverRelationship>, DriverError> {
+        Ok(self
+            .failover()
+            .await?
+            .into_iter()
+            .map(|r| r.relationship)
+            .collect())
+    }
     /// This server's half of a new relationship (its scopes must already be on it).
     async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError>;
     /// New parameters for a relationship; its scopes stay.

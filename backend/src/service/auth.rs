@@ -238,6 +238,20 @@ impl Tandem {
     /// Who holds this session token, if it is live: known, not idle too long, and its user not
     /// disabled. Each use keeps it alive.
     pub async fn session(&self, token: &str) -> Result<Option<Principal>, ServiceError> {
+        self.live_session(token, true).await
+    }
+
+    /// Who holds this session token, if it is live, without keeping it alive: for a page's
+    /// live stream, which must end with the session rather than extend it.
+    pub async fn session_unchanged(&self, token: &str) -> Result<Option<Principal>, ServiceError> {
+        self.live_session(token, false).await
+    }
+
+    async fn live_session(
+        &self,
+        token: &str,
+        keep_alive: bool,
+    ) -> Result<Option<Principal>, ServiceError> {
         let hash = token_hash(token);
         let mut conn = self.store.pool().acquire().await?;
         let Some((user_id, last_seen)) = sessions::find(&mut conn, &hash).await? else {
@@ -255,7 +269,7 @@ impl Tandem {
             return Ok(None);
         }
         // Keep it alive, without a write on every request.
-        if last_seen < ago(Duration::from_secs(30).min(self.sessions.idle / 4)) {
+        if keep_alive && last_seen < ago(Duration::from_secs(30).min(self.sessions.idle / 4)) {
             sessions::touch(&mut conn, &hash).await?;
         }
         Ok(Some(user.principal()))

@@ -9,6 +9,7 @@ use tandem_core::views::EventRow;
 pub const EVENT_LIMIT: i64 = 5000;
 
 impl Tandem {
+    /// The Event Catalog, filtered, newest first, within the caller's access scope.
     pub async fn search_events(
         &self,
         caller: &Caller,
@@ -18,7 +19,9 @@ impl Tandem {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
         let mut conn = self.store.pool().acquire().await?;
-        Ok(events::search(&mut conn, filter, limit.clamp(1, EVENT_LIMIT)).await?)
+        // A user narrowed to some servers sees only the events recorded against them.
+        let allowed = caller.principal.servers.as_deref();
+        Ok(events::search(&mut conn, filter, allowed, limit.clamp(1, EVENT_LIMIT)).await?)
     }
 
     /// The filtered catalog as CSV (RFC 4180), newest first.

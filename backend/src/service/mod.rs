@@ -353,11 +353,16 @@ impl Tandem {
                     relationship.name
                 ))
             })?;
-        let partner = match self.driver(&partner_name).await {
+        let partner = match self
+            .trusted_partner(server.server(), &relationship, &partner_name)
+            .await
+        {
             Ok(d) => Ok(d),
             Err(ServiceError::NotFound(_)) => {
                 Err(format!("partner {partner_name} is not managed by Tandem"))
             }
+            Err(ServiceError::Conflict { message, .. }) => Err(message),
+            Err(ServiceError::Driver(e)) => Err(e.to_string()),
             Err(e) => return Err(e),
         };
         Ok(Partnership {
@@ -365,6 +370,47 @@ impl Tandem {
             partner,
             shared_hosts: None,
         })
+    }
+
+    /// The driver of the partner `relationship` on `server` names, provided Tandem may trust
+    /// it: a managed server of the same kind that reports a relationship of the same name
+    /// naming `server` back. One server's configuration alone never decides which other
+    /// server Tandem writes to. Not managed: `NotFound`; not trusted: a conflict saying why;
+    /// unreachable: the driver's error.
+    pub(crate) async fn trusted_partner(
+        &self,
+        server: &ServerName,
+        relationship: &FailoverRelationship,
+        partner_name: &ServerName,
+    ) -> Result<Arc<dyn DhcpDriver>, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let partner = store::servers::find(&mut conn, partner_name)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("server {partner_name}")))?;
+        let mine = store::servers::find(&mut conn, server)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("server {server}")))?;
+        drop(conn);
+        if partner.kind != mine.kind {
+            return Err(ServiceError::conflict(format!(
+                "partner {partner_name} is a {} server and {server} a {} server: not a pair Tandem writes to",
+                partner.kind.as_str(),
+                mine.kind.as_str()
+            )));
+        }
+        let driver = self.drivers.for_server(&partner);
+        let names_us_back = driver
+            .relationships()
+            .await?
+            .iter()
+            .any(|r| r.name == relationship.name && r.partner_of(partner_name) == Some(server));
+        if !names_us_back {
+            return Err(ServiceError::conflict(format!(
+                "partner {partner_name} does not name {server} back in relationship {}: not written",
+                relationship.name
+            )));
+        }
+        Ok(driver)
     }
 
     /// Applies a change on the partner after it was applied on `server`, and records what

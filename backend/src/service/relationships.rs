@@ -90,12 +90,7 @@ impl Tandem {
         &self,
         driver: &dyn DhcpDriver,
     ) -> Result<Vec<FailoverRelationship>, ServiceError> {
-        Ok(driver
-            .failover()
-            .await?
-            .into_iter()
-            .map(|r| r.relationship)
-            .collect())
+        Ok(driver.relationships().await?)
     }
 
     /// Both drivers of a relationship, primary first, after checking the caller may manage
@@ -109,14 +104,8 @@ impl Tandem {
         object: &str,
     ) -> Result<(Arc<dyn DhcpDriver>, Arc<dyn DhcpDriver>), ServiceError> {
         for server in [primary, secondary] {
-            self.authorize(
-                caller,
-                Permission::ManageRelationships,
-                Some(server),
-                action,
-                object,
-            )
-            .await?;
+            self.may_manage_relationships(caller, server, action, object)
+                .await?;
         }
         Ok((self.driver(primary).await?, self.driver(secondary).await?))
     }
@@ -316,7 +305,7 @@ impl Tandem {
     }
 
     /// The partner of `server` in `r`, after checking the caller may manage relationships on
-    /// both servers.
+    /// both servers and that the partner names `server` back.
     async fn partner_for(
         &self,
         caller: &Caller,
@@ -325,13 +314,47 @@ impl Tandem {
         action: &str,
         what: &str,
     ) -> Result<(ServerName, Arc<dyn DhcpDriver>), ServiceError> {
+        let partner_name = self.authorize_both(caller, server, r, action, what).await?;
+        let partner = self.trusted_partner(server, r, &partner_name).await?;
+        Ok((partner_name, partner))
+    }
+
+    /// The partner `server` names in `r`, after checking the caller may manage relationships
+    /// on both servers.
+    async fn authorize_both(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        r: &FailoverRelationship,
+        action: &str,
+        what: &str,
+    ) -> Result<ServerName, ServiceError> {
         let partner_name = r.partner_of(server).cloned().ok_or_else(|| {
             ServiceError::conflict(format!("{server} is not in relationship {}", r.name))
         })?;
-        let (_, partner) = self
-            .pair(caller, server, &partner_name, action, what)
-            .await?;
-        Ok((partner_name, partner))
+        for name in [server, &partner_name] {
+            self.may_manage_relationships(caller, name, action, what)
+                .await?;
+        }
+        Ok(partner_name)
+    }
+
+    /// Checks the caller may manage relationships on `server`, before anything is asked of it.
+    async fn may_manage_relationships(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        action: &str,
+        what: &str,
+    ) -> Result<(), ServiceError> {
+        self.authorize(
+            caller,
+            Permission::ManageRelationships,
+            Some(server),
+            action,
+            what,
+        )
+        .await
     }
 
     /// Where a managed server's partner can reach it (for heartbeats), if Tandem knows.
@@ -465,6 +488,8 @@ impl Tandem {
         name: &str,
     ) -> Result<(), ServiceError> {
         let what = format!("scope {scope_id} into {name}");
+        self.may_manage_relationships(caller, server, "add_scope_to_relationship", &what)
+            .await?;
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
         let (partner_name, partner) = self
@@ -530,6 +555,13 @@ impl Tandem {
         server: &ServerName,
         scope_id: ScopeId,
     ) -> Result<ServerName, ServiceError> {
+        self.may_manage_relationships(
+            caller,
+            server,
+            "remove_scope_from_failover",
+            &format!("scope {scope_id}"),
+        )
+        .await?;
         let driver = self.driver(server).await?;
         let r = tandem_core::failover_rules::holder_of(
             &self.relationships_on(driver.as_ref()).await?,
@@ -595,11 +627,20 @@ impl Tandem {
         name: &str,
     ) -> Result<Vec<ScopeId>, ServiceError> {
         let what = format!("relationship {name}");
+        self.may_manage_relationships(caller, server, "delete_relationship", &what)
+            .await?;
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
-        let (partner_name, partner) = self
-            .partner_for(caller, server, &r, "delete_relationship", &what)
+        let partner_name = self
+            .authorize_both(caller, server, &r, "delete_relationship", &what)
             .await?;
+        let partner = match self.trusted_partner(server, &r, &partner_name).await {
+            Ok(partner) => Some(partner),
+            // The partner does not hold its half (any more): only this server's is deleted,
+            // and the partner is left alone.
+            Err(ServiceError::Conflict { .. }) => None,
+            Err(e) => return Err(e),
+        };
         let mut event = self.event(
             caller,
             "delete_relationship",
@@ -612,6 +653,9 @@ impl Tandem {
         // Where the relationship holds every scope (Kea), the scopes stay on both servers.
         let per_scope = driver.capabilities().failover_per_scope;
         let result = async {
+            let Some(partner) = &partner else {
+                return Ok(driver.delete_relationship(name).await?);
+            };
             for scope in r.scopes.iter().filter(|_| per_scope) {
                 self.take_out_of_failover(driver.as_ref(), partner.as_ref(), name, *scope)
                     .await?;
@@ -623,7 +667,9 @@ impl Tandem {
             }
         }
         .await;
-        let note = if per_scope {
+        let note = if partner.is_none() {
+            format!("deleted on {server} only: {partner_name} does not name it back, left alone")
+        } else if per_scope {
             format!(
                 "{} scope(s) deleted on {partner_name}, kept on {server}",
                 r.scopes.len()
@@ -679,16 +725,13 @@ impl Tandem {
         server: &ServerName,
         name: &str,
     ) -> Result<Vec<ScopeResult>, ServiceError> {
-        self.authorize(
-            caller,
-            Permission::ManageRelationships,
-            Some(server),
-            "replicate_relationship",
-            &format!("relationship {name}"),
-        )
-        .await?;
+        let what = format!("relationship {name}");
+        self.may_manage_relationships(caller, server, "replicate_relationship", &what)
+            .await?;
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
+        self.partner_for(caller, server, &r, "replicate_relationship", &what)
+            .await?;
         Ok(self.replicate_each(caller, server, &r.scopes).await)
     }
 

@@ -184,6 +184,15 @@ impl Tandem {
                 )
             })?;
         let partner_name = partnership.partner_name(server);
+        // A whole-scope write: the caller needs access to the partner as well.
+        self.authorize(
+            caller,
+            Permission::ReplicateScope,
+            Some(&partner_name),
+            "replicate_scope",
+            &what,
+        )
+        .await?;
         let partner = partnership.partner.map_err(ServiceError::conflict)?;
         let copy = match partner.scope(scope_id).await {
             Ok(copy) => Some(copy),

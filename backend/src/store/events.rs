@@ -3,7 +3,9 @@
 //! whose process dies half-way is still on record; a change to Tandem's own records is
 //! recorded in the same transaction as the change.
 
+use super::filter::{Filter, contains};
 use sqlx::{AnyConnection, Row};
+use tandem_core::ServerName;
 use tandem_core::views::EventRow;
 
 /// What an event says before its outcome is known.
@@ -82,30 +84,40 @@ pub struct EventFilter {
     pub to: String,
 }
 
+/// Events matching `f`, newest first; only those recorded against a server in `allowed`
+/// when the caller is narrowed to some servers.
 pub async fn search(
     conn: &mut AnyConnection,
     f: &EventFilter,
+    allowed: Option<&[ServerName]>,
     limit: i64,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let mut w = Filter::default();
+    w.servers("server", allowed);
+    for (column, value) in [("actor", &f.actor), ("action", &f.action)] {
+        if !value.trim().is_empty() {
+            w.push(&format!("{column} = ?"), value.trim().to_string());
+        }
+    }
+    if !f.object.trim().is_empty() {
+        w.push(
+            "LOWER(object) LIKE ? ESCAPE '\\'",
+            contains(f.object.trim()),
+        );
+    }
+    if !f.from.trim().is_empty() {
+        w.push("at >= ?", f.from.trim().to_string());
+    }
+    if !f.to.trim().is_empty() {
+        w.push("at <= ?", f.to.trim().to_string());
+    }
+    let sql = format!(
         "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication
-         FROM events
-         WHERE ($1 = '' OR actor = $1)
-           AND ($2 = '' OR action = $2)
-           AND ($3 = '' OR LOWER(object) LIKE $4)
-           AND ($5 = '' OR at >= $5)
-           AND ($6 = '' OR at <= $6)
-         ORDER BY id DESC LIMIT $7",
-    )
-    .bind(f.actor.trim())
-    .bind(f.action.trim())
-    .bind(f.object.trim())
-    .bind(format!("%{}%", f.object.trim().to_lowercase()))
-    .bind(f.from.trim())
-    .bind(f.to.trim())
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+         FROM events{} ORDER BY id DESC LIMIT {}",
+        w.sql(),
+        limit.max(0)
+    );
+    let rows = w.query(&sql).fetch_all(conn).await?;
     rows.iter()
         .map(|row| {
             Ok(EventRow {

@@ -4,6 +4,7 @@
 //! through Tandem, a server at a time when its revision moved); the sync status of a failover
 //! scope is its digest compared with its partner's copy's.
 
+use super::filter::{Filter, contains};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use tandem_core::drift::DriftStatus;
@@ -447,72 +448,6 @@ async fn recompute_sync(
     }
     q.execute(conn).await?;
     Ok(())
-}
-
-/// A query's WHERE clause and its parameters (all text).
-#[derive(Default)]
-struct Filter {
-    clauses: Vec<String>,
-    params: Vec<String>,
-}
-
-impl Filter {
-    /// Adds a clause whose `?` is replaced by the next parameter.
-    fn push(&mut self, clause: &str, param: String) {
-        self.params.push(param);
-        let n = self.params.len();
-        self.clauses.push(clause.replace('?', &format!("${n}")));
-    }
-
-    fn raw(&mut self, clause: &str) {
-        self.clauses.push(clause.to_string());
-    }
-
-    /// Only the servers in `allowed` (a user's access scope), when there is one.
-    fn servers(&mut self, column: &str, allowed: Option<&[ServerName]>) {
-        if let Some(list) = allowed {
-            if list.is_empty() {
-                self.raw("1 = 0");
-                return;
-            }
-            let mut marks = Vec::new();
-            for s in list {
-                self.params.push(s.to_string());
-                marks.push(format!("${}", self.params.len()));
-            }
-            self.clauses
-                .push(format!("{column} IN ({})", marks.join(", ")));
-        }
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    fn query<'q>(
-        &'q self,
-        sql: &'q str,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(sql);
-        for p in &self.params {
-            q = q.bind(p.as_str());
-        }
-        q
-    }
-}
-
-/// `text` as a LIKE pattern matching any value containing it (lower case).
-fn contains(text: &str) -> String {
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 const SCOPE_COLUMNS: &str = "s.server, s.scope_id, s.name, s.start_ip, s.end_ip, s.prefix_len,

@@ -4,6 +4,7 @@
 //! driver; only the migrations differ, one folder per database.
 
 pub mod events;
+mod filter;
 pub mod inventory;
 pub mod servers;
 pub mod sessions;

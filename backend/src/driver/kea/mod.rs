@@ -812,6 +812,16 @@ impl DhcpDriver for KeaDriver {
         }])
     }
 
+    async fn relationships(&self) -> Result<Vec<FailoverRelationship>, DriverError> {
+        Ok(self
+            .for_checks()
+            .await?
+            .relationship
+            .clone()
+            .into_iter()
+            .collect())
+    }
+
     async fn create_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
         let partner_url = c
             .partner_endpoint
