@@ -173,4 +173,37 @@ async fn the_inventory_changes_and_the_audit_work_on_postgres() {
     let dashboard = s.tandem.dashboard(&admin).await.unwrap();
     assert_eq!(dashboard.out_of_sync_total, 2);
     assert_eq!(dashboard.failover_scopes, 40);
+
+    // Sign-in throttling, its counted refusals, an access-scoped catalog and pruning run on
+    // PostgreSQL's SQL too.
+    for _ in 0..25 {
+        let _ = s.tandem.sign_in("nobody", "guess", "10.7.7.7").await;
+    }
+    let filter = tandem_backend::store::events::EventFilter {
+        action: "sign_in".into(),
+        ..Default::default()
+    };
+    let sign_ins = s.tandem.search_events(&admin, &filter, 100).await.unwrap();
+    let refused: Vec<_> = sign_ins
+        .iter()
+        .filter(|e| e.outcome.starts_with("refused"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{sign_ins:?}");
+    assert!(refused[0].outcome.contains("20 attempts"), "{refused:?}");
+    let narrowed = Caller::new(tandem_core::access::Principal {
+        user_id: 0,
+        username: "narrowed".into(),
+        role: tandem_core::access::Role::User,
+        servers: Some(vec![b.clone()]),
+    });
+    let seen = s
+        .tandem
+        .search_events(&narrowed, &Default::default(), 100)
+        .await
+        .unwrap();
+    assert!(
+        seen.iter()
+            .all(|e| e.server.as_ref() == Some(&b.to_string()))
+    );
+    s.tandem.prune().await.unwrap();
 }

@@ -368,16 +368,20 @@ async fn sign_in_gives_no_hint_whether_a_user_exists_and_throttles() {
             .await
             .unwrap_err();
     }
-    // Five failures for this account: even the right password is refused for now.
+    // Five failures for this account: even the right password is refused where guessing
+    // went on…
     let throttled = w
         .t()
-        .sign_in("admin", PASSWORD, "10.1.1.3")
+        .sign_in("admin", PASSWORD, "10.1.1.2")
         .await
         .unwrap_err();
     assert!(
         throttled.to_string().contains("too many failed sign-ins"),
         "{throttled}"
     );
+    // …but someone else's guesses do not lock the administrator out: from an address with
+    // no failures, the right password works.
+    w.t().sign_in("admin", PASSWORD, "10.1.1.3").await.unwrap();
 
     // Per address: twenty failures from one address across many user names.
     for i in 0..20 {
@@ -1093,4 +1097,116 @@ async fn relationship_operations_check_the_role_before_asking_any_server() {
         matches!(replicate, Err(ServiceError::Forbidden(_))),
         "{replicate:?}"
     );
+}
+
+#[tokio::test]
+async fn refused_sign_ins_are_one_counted_row_and_a_password_reset_clears_the_failures() {
+    let w = World::start().await;
+    w.user("carol", Role::User, "").await;
+    for _ in 0..5 {
+        w.t()
+            .sign_in("carol", "not her password", "10.2.2.2")
+            .await
+            .unwrap_err();
+    }
+    for _ in 0..30 {
+        let refused = w.t().sign_in("carol", PASSWORD, "10.2.2.2").await;
+        assert!(refused.unwrap_err().to_string().contains("too many"));
+    }
+    let refusals: Vec<_> = w
+        .events("sign_in")
+        .await
+        .into_iter()
+        .filter(|e| e.outcome.starts_with("refused"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert!(refusals[0].outcome.contains("30 attempts"), "{refusals:?}");
+
+    // An administrator sets a new password: the old guesses no longer count against her.
+    w.t()
+        .reset_password(&admin(), "carol", None, "a brand new password")
+        .await
+        .unwrap();
+    w.t()
+        .sign_in("carol", "a brand new password", "10.2.2.2")
+        .await
+        .unwrap();
+}
+
+/// The database's size in bytes (SQLite pages in use).
+async fn database_bytes(w: &World) -> i64 {
+    use sqlx::Row;
+    let mut conn = w.t().store().pool().acquire().await.unwrap();
+    let pages: i64 = sqlx::query(
+        "SELECT page_count - freelist_count AS n FROM pragma_page_count(), pragma_freelist_count()",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap()
+    .try_get("n")
+    .unwrap();
+    let size: i64 = sqlx::query("SELECT page_size AS n FROM pragma_page_size()")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    pages * size
+}
+
+#[tokio::test]
+async fn ten_thousand_failed_sign_ins_with_megabyte_names_leave_the_database_small() {
+    let w = World::start().await;
+    let before = database_bytes(&w).await;
+    let padding = "x".repeat(1 << 20);
+    for i in 0..10_000 {
+        let name = format!("{i}{padding}");
+        let address = format!("10.3.3.{}", i % 10);
+        let refused = w.t().sign_in(&name, "guess", &address).await;
+        assert!(matches!(refused, Err(ServiceError::Unauthenticated(_))));
+    }
+    let grown = database_bytes(&w).await - before;
+    let rows = w.events("sign_in").await.len();
+    println!(
+        "10 000 failed sign-ins with 1 MB names: {rows} event rows, database grew {grown} bytes"
+    );
+    // 10 addresses × 20 failures before each is throttled, then one counted refusal each.
+    assert!(rows <= 10 * 20 + 10, "{rows} rows");
+    assert!(grown < 512 * 1024, "the database grew {grown} bytes");
+    // The administrator still signs in from an address that did not guess.
+    w.t().sign_in("admin", PASSWORD, "10.4.4.4").await.unwrap();
+}
+
+#[tokio::test]
+async fn pruning_forgets_old_failures_ended_sessions_and_events_past_retention() {
+    let w = World::start_with(SessionSettings {
+        idle: Duration::from_secs(60),
+        retention: Duration::from_secs(24 * 60 * 60),
+        ..SessionSettings::default()
+    })
+    .await;
+    let live = w.t().sign_in("admin", PASSWORD, "127.0.0.1").await.unwrap();
+    w.t().sign_in("nobody", "x", "10.5.5.5").await.unwrap_err();
+    let old = "2020-01-01T00:00:00.000Z";
+    let mut conn = w.t().store().pool().acquire().await.unwrap();
+    for sql in [
+        "INSERT INTO sign_in_failures (username, address, at) VALUES ('old', '10.6.6.6', $1)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ('ended', 1, $1, $1)",
+        "INSERT INTO events (at, actor, action, object_type, object, outcome) VALUES ($1, 'someone', 'old_change', '', 'x', 'ok')",
+    ] {
+        sqlx::query(sql)
+            .bind(old)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let pruned = w.t().prune().await.unwrap();
+    assert_eq!((pruned.failures, pruned.sessions, pruned.events), (1, 1, 1));
+    // What is recent stays: the live session, today's failure and events.
+    assert!(w.t().session(&live.token).await.unwrap().is_some());
+    assert!(w.events("old_change").await.is_empty());
+    assert!(!w.events("sign_in").await.is_empty());
+    let again = w.t().prune().await.unwrap();
+    assert_eq!((again.failures, again.sessions, again.events), (0, 0, 0));
 }

@@ -56,6 +56,25 @@ pub struct ServeConfig {
         global = true
     )]
     pub session_idle_minutes: u64,
+    /// Days the Event Catalog keeps events; older ones are deleted (at start-up and hourly),
+    /// with failed sign-ins past the throttling window and ended sessions.
+    #[arg(
+        long,
+        env = "TANDEM_RETENTION_DAYS",
+        default_value_t = 365,
+        value_parser = clap::value_parser!(u64).range(1..=36500),
+        global = true
+    )]
+    pub retention_days: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (comma-separated IP
+    /// addresses). From any other peer the header is ignored: the client is the peer.
+    #[arg(
+        long,
+        env = "TANDEM_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Seconds between drift checks (outside changes and failover states reach open pages).
     #[arg(
         long,

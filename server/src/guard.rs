@@ -139,3 +139,112 @@ pub async fn sane_request_id(mut request: Request, next: Next) -> Response {
     }
     next.run(request).await
 }
+
+/// The reverse proxies whose `X-Forwarded-For` Tandem believes (`--trusted-proxies`).
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(std::sync::Arc<Vec<std::net::IpAddr>>);
+
+impl TrustedProxies {
+    pub fn new(proxies: Vec<std::net::IpAddr>) -> Self {
+        Self(std::sync::Arc::new(proxies))
+    }
+
+    /// The client of a request from `peer`: the peer itself, unless it is a trusted proxy;
+    /// then `X-Forwarded-For` is read from the right, past every trusted proxy, to the first
+    /// address that is not one (a malformed entry stops the walk at the last good hop).
+    pub fn client(
+        &self,
+        peer: std::net::IpAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        let mut client = peer;
+        if !self.0.contains(&client) {
+            return client;
+        }
+        let hops: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        for hop in hops.iter().rev() {
+            let Ok(ip) = hop.parse::<std::net::IpAddr>() else {
+                break;
+            };
+            client = ip;
+            if !self.0.contains(&ip) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// Records who the client is ([`app::api::ssr::ClientAddress`]) for sign-in throttling and
+/// the Event Catalog: the connection's peer, or what a trusted proxy forwarded.
+pub async fn client_address(
+    axum::extract::State(proxies): axum::extract::State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let address = peer.map_or_else(
+        || "unknown".to_string(),
+        |peer| proxies.client(peer, request.headers()).to_string(),
+    );
+    request
+        .extensions_mut()
+        .insert(app::api::ssr::ClientAddress(address));
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrustedProxies;
+    use axum::http::HeaderMap;
+
+    fn client(proxies: &[&str], peer: &str, forwarded: &[&str]) -> String {
+        let proxies = TrustedProxies::new(proxies.iter().map(|p| p.parse().unwrap()).collect());
+        let mut headers = HeaderMap::new();
+        for f in forwarded {
+            headers.append("x-forwarded-for", f.parse().unwrap());
+        }
+        proxies.client(peer.parse().unwrap(), &headers).to_string()
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_forwarded_it() {
+        // No trusted proxy: the header is anyone's to write.
+        assert_eq!(client(&[], "192.0.2.1", &["198.51.100.1"]), "192.0.2.1");
+        // From a trusted proxy: the last hop it did not add itself.
+        assert_eq!(
+            client(&["10.0.0.1"], "10.0.0.1", &["203.0.113.5, 198.51.100.1"]),
+            "198.51.100.1"
+        );
+        // Past a chain of trusted proxies, in one header or several.
+        assert_eq!(
+            client(
+                &["10.0.0.1", "10.0.0.2"],
+                "10.0.0.1",
+                &["203.0.113.5", "198.51.100.1, 10.0.0.2"]
+            ),
+            "198.51.100.1"
+        );
+        // A client that writes its own header gets only its own address believed.
+        assert_eq!(
+            client(&["10.0.0.1"], "10.0.0.1", &["1.1.1.1, 198.51.100.1"]),
+            "198.51.100.1"
+        );
+        // A malformed hop stops the walk: the proxy's address stands.
+        assert_eq!(
+            client(&["10.0.0.1"], "10.0.0.1", &["not-an-address"]),
+            "10.0.0.1"
+        );
+        // No header from a trusted proxy: the proxy itself.
+        assert_eq!(client(&["10.0.0.1"], "10.0.0.1", &[]), "10.0.0.1");
+    }
+}

@@ -143,8 +143,8 @@ pub async fn sign_in_form(
 ) -> Response {
     let next = tandem_core::text::local_path(&form.next).unwrap_or("/");
     let address = extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string());
+        .get::<app::api::ssr::ClientAddress>()
+        .map_or_else(|| "unknown".into(), |c| c.0.clone());
     let session = extensions.get::<CurrentSession>().cloned();
     let back = |why: &str| {
         axum::response::Redirect::to(&format!(

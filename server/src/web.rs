@@ -41,6 +41,7 @@ impl Application {
         }
         started.tandem = started.tandem.clone().with_sessions(SessionSettings {
             idle: Duration::from_secs(config.session_idle_minutes * 60),
+            retention: Duration::from_secs(config.retention_days * 24 * 60 * 60),
             ..SessionSettings::default()
         });
         if let Some(generated) = started
@@ -70,6 +71,21 @@ impl Application {
         let watcher = started.tandem.clone();
         let every = Duration::from_secs(config.drift_interval_secs.max(1));
         tokio::spawn(async move { watcher.watch(every).await });
+        let pruner = started.tandem.clone();
+        tokio::spawn(async move {
+            loop {
+                match pruner.prune().await {
+                    Ok(p) => tracing::info!(
+                        failures = p.failures,
+                        sessions = p.sessions,
+                        events = p.events,
+                        "pruned"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "pruning failed"),
+                }
+                tokio::time::sleep(Duration::from_secs(60 * 60)).await;
+            }
+        });
         let options = leptos_options(&config);
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let router = router(
@@ -78,6 +94,7 @@ impl Application {
             CookiePolicy {
                 secure: config.secure_cookies,
             },
+            guard::TrustedProxies::new(config.trusted_proxies.clone()),
         );
         Ok(Self {
             listener,
@@ -118,7 +135,12 @@ pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
 
 /// The whole router: pages, server functions, live refresh, CSV export and static files,
 /// behind the session and same-origin guards, with security headers, tracing and request IDs.
-pub fn router(options: LeptosOptions, tandem: Tandem, cookies: CookiePolicy) -> Router {
+pub fn router(
+    options: LeptosOptions,
+    tandem: Tandem,
+    cookies: CookiePolicy,
+    proxies: guard::TrustedProxies,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let tandem = tandem.clone();
@@ -146,6 +168,10 @@ pub fn router(options: LeptosOptions, tandem: Tandem, cookies: CookiePolicy) -> 
         .layer(axum::middleware::from_fn_with_state(
             tandem,
             guard::require_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            proxies,
+            guard::client_address,
         ))
         .layer(axum::middleware::from_fn(guard::same_origin))
         .layer(CompressionLayer::new());

@@ -43,11 +43,18 @@ async fn app_with(cookies: CookiePolicy) -> App {
         admin_password: None,
         secure_cookies: cookies.secure,
         session_idle_minutes: 30,
+        retention_days: 365,
+        trusted_proxies: Vec::new(),
         drift_interval_secs: 30,
         failover_heartbeat_ms: 1000,
         failover_timeout_ms: 3000,
     };
-    let router = router(leptos_options(&config), started.tandem.clone(), cookies);
+    let router = router(
+        leptos_options(&config),
+        started.tandem.clone(),
+        cookies,
+        server::guard::TrustedProxies::new(vec!["127.0.0.1".parse().unwrap()]),
+    );
     // Dropping the handles detaches the built-in servers' tasks: they keep serving.
     drop(started.builtin);
     App {
@@ -735,4 +742,52 @@ async fn the_live_stream_keeps_to_the_access_scope_and_ends_with_the_session() {
             Err(()) => panic!("the stream outlived its disabled user by 6 s"),
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    use axum::extract::ConnectInfo;
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = app().await;
+    let wrong = r#"{"credentials":{"username":"admin","password":"wrong"}}"#;
+    for (peer, forwarded) in [
+        // 127.0.0.1 is this app's trusted proxy; the header's last hop is the client.
+        ("127.0.0.1:40000", "10.10.10.10, 198.51.100.7"),
+        // Anyone else's header is ignored: the client is the peer.
+        ("192.0.2.1:40000", "198.51.100.8"),
+    ] {
+        let mut request = post_json("/api/sign_in", wrong, None);
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().unwrap());
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+        let reply = app.call(request).await;
+        assert!(reply.body.contains("Unauthenticated"), "{}", reply.body);
+    }
+    let filter = tandem_backend::store::events::EventFilter {
+        action: "sign_in".into(),
+        ..Default::default()
+    };
+    let objects: Vec<String> = app
+        .tandem
+        .search_events(&tandem_backend::Caller::local("test"), &filter, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.object)
+        .collect();
+    assert!(
+        objects.contains(&"sign-in from 198.51.100.7".to_string()),
+        "{objects:?}"
+    );
+    assert!(
+        objects.contains(&"sign-in from 192.0.2.1".to_string()),
+        "{objects:?}"
+    );
+    assert!(
+        !objects.iter().any(|o| o.contains("198.51.100.8")),
+        "{objects:?}"
+    );
 }

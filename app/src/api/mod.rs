@@ -63,6 +63,18 @@ pub mod ssr {
         leptos::prelude::use_context::<http::request::Parts>()
     }
 
+    /// The client's address, as the server's guard worked it out (the peer, or what a
+    /// trusted reverse proxy forwarded).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ClientAddress(pub String);
+
+    /// This request's client address; "unknown" outside a request.
+    pub fn client_address() -> String {
+        request_parts()
+            .and_then(|p| p.extensions.get::<ClientAddress>().cloned())
+            .map_or_else(|| "unknown".into(), |a| a.0)
+    }
+
     /// The signed-in session of this request, if any.
     pub fn session() -> Option<CurrentSession> {
         request_parts().and_then(|p| p.extensions.get::<CurrentSession>().cloned())

@@ -14,15 +14,9 @@ pub struct Credentials {
 /// Signs in: a new session cookie each time (an old one is ended).
 #[server(endpoint = "sign_in", input = server_fn::codec::Json)]
 pub async fn sign_in(credentials: Credentials) -> Result<Principal, AppError> {
-    use super::ssr::{CookiePolicy, request_parts, session_cookie, tandem};
-    use std::net::SocketAddr;
+    use super::ssr::{CookiePolicy, client_address, session_cookie, tandem};
     let tandem = tandem()?;
-    let parts = request_parts();
-    let address = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>())
-        .map(|a| a.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let address = client_address();
     let signed_in = tandem
         .sign_in(&credentials.username, &credentials.password, &address)
         .await?;

@@ -23,6 +23,8 @@ pub struct SessionSettings {
     pub max_failures_per_user: i64,
     /// …and from that address past this many.
     pub max_failures_per_address: i64,
+    /// The Event Catalog keeps events this long.
+    pub retention: Duration,
 }
 
 impl Default for SessionSettings {
@@ -32,8 +34,17 @@ impl Default for SessionSettings {
             throttle_window: Duration::from_secs(15 * 60),
             max_failures_per_user: 5,
             max_failures_per_address: 20,
+            retention: Duration::from_secs(365 * 24 * 60 * 60),
         }
     }
+}
+
+/// What [`Tandem::prune`] deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub failures: u64,
+    pub sessions: u64,
+    pub events: u64,
 }
 
 /// A new session: the cookie token (shown to the browser once, never stored) and who it is.
@@ -179,10 +190,10 @@ impl Tandem {
         let username: String = username.trim().chars().take(65).collect();
         let username = username.as_str();
         let settings = self.sessions;
+        let since = ago(settings.throttle_window);
         let mut conn = self.store.pool().acquire().await?;
-        let (by_user, by_address) =
-            sessions::failures_since(&mut conn, username, address, &ago(settings.throttle_window))
-                .await?;
+        let failures = sessions::failures_since(&mut conn, username, address, &since).await?;
+        drop(conn);
         let event = || NewEvent {
             actor: username.to_string(),
             action: "sign_in".into(),
@@ -190,21 +201,27 @@ impl Tandem {
             object: format!("sign-in from {address}"),
             ..Default::default()
         };
-        if by_user >= settings.max_failures_per_user
-            || by_address >= settings.max_failures_per_address
-        {
-            store::events::record(
-                &mut conn,
-                &event(),
-                "refused: too many failed attempts",
-                None,
-            )
-            .await?;
+        // Guesses lock a user name out only where they came from (and wherever guessing went
+        // on): the account's owner, at an address with no failures, still signs in.
+        let by_address = failures.by_address >= settings.max_failures_per_address;
+        let by_user = failures.by_user_here >= settings.max_failures_per_user
+            || (failures.by_user >= settings.max_failures_per_user && failures.by_address > 0);
+        if by_address || by_user {
+            let mut tx = self.store.begin_write().await?;
+            let e = event();
+            if !store::events::count_refusal(&mut tx, &e.actor, &e.object, by_address, &since)
+                .await?
+            {
+                store::events::record(&mut tx, &e, "refused: too many failed attempts", None)
+                    .await?;
+            }
+            tx.commit().await?;
             return Err(ServiceError::Unauthenticated(format!(
                 "too many failed sign-ins; try again in {} minutes",
                 settings.throttle_window.as_secs().div_ceil(60)
             )));
         }
+        let mut conn = self.store.pool().acquire().await?;
         let found = users::find_for_sign_in(&mut conn, username).await?;
         // No connection is held while the hash is checked, nor while another is waited for:
         // a burst of sign-ins must not take the whole pool and wait on it.
@@ -273,6 +290,22 @@ impl Tandem {
             sessions::touch(&mut conn, &hash).await?;
         }
         Ok(Some(user.principal()))
+    }
+
+    /// Forgets what is past keeping: failed sign-ins older than the throttling window, ended
+    /// sessions, and events older than the retention setting. Run at start-up and hourly.
+    pub async fn prune(&self) -> Result<Pruned, ServiceError> {
+        let settings = self.sessions;
+        let mut tx = self.store.begin_write().await?;
+        let (failures, sessions) =
+            sessions::prune(&mut tx, &ago(settings.throttle_window), &ago(settings.idle)).await?;
+        let events = store::events::prune(&mut tx, &ago(settings.retention)).await?;
+        tx.commit().await?;
+        Ok(Pruned {
+            failures,
+            sessions,
+            events,
+        })
     }
 
     pub async fn sign_out(&self, caller: &Caller, token: &str) -> Result<(), ServiceError> {

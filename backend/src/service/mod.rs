@@ -14,7 +14,7 @@ mod scopes;
 mod servers;
 mod users;
 
-pub use auth::{CurrentSession, SessionSettings, SignedIn, generate_password};
+pub use auth::{CurrentSession, Pruned, SessionSettings, SignedIn, generate_password};
 pub(crate) use auth::{hex, new_token};
 pub use events::EVENT_LIMIT;
 pub use users::UserInput;

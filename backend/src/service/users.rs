@@ -235,6 +235,8 @@ impl Tandem {
             )));
         }
         sessions::delete_for_user(&mut tx, user.id).await?;
+        // A new password is a fresh start: earlier guesses no longer lock the account.
+        sessions::clear_failures(&mut tx, &user.username).await?;
         store::events::record(
             &mut tx,
             &self.event(caller, "reset_password", "user", &what, None),

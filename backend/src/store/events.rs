@@ -50,6 +50,60 @@ pub async fn record(
     .try_get("id")
 }
 
+/// Counts one more refused sign-in on the refusal already recorded in this throttling window
+/// for `object` (the address) — by any user name when `any_actor`, else by `actor` — so that a
+/// flood of refused attempts is one counted row, not a row each. `false` when there is none
+/// yet (the caller records it).
+pub async fn count_refusal(
+    conn: &mut AnyConnection,
+    actor: &str,
+    object: &str,
+    any_actor: bool,
+    since: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, after_json FROM events
+         WHERE action = 'sign_in' AND object = $1 AND at >= $2
+           AND outcome LIKE 'refused%' AND ($3 = 1 OR actor = $4)
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(object)
+    .bind(since)
+    .bind(i32::from(any_actor))
+    .bind(actor)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let id: i64 = row.try_get("id")?;
+    let seen: Option<String> = row.try_get("after_json")?;
+    let attempts = seen
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+        .and_then(|v| v.get("attempts").and_then(serde_json::Value::as_i64))
+        .unwrap_or(1);
+    let after = serde_json::json!({ "attempts": attempts + 1, "last_at": super::now() });
+    sqlx::query("UPDATE events SET after_json = $1, outcome = $2 WHERE id = $3")
+        .bind(after.to_string())
+        .bind(format!(
+            "refused: too many failed attempts ({} attempts)",
+            attempts + 1
+        ))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// Deletes events recorded before `before` (the retention setting). Returns how many.
+pub async fn prune(conn: &mut AnyConnection, before: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM events WHERE at < $1")
+        .bind(before)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
 /// Records a change about to be made on a DHCP server.
 pub async fn begin(conn: &mut AnyConnection, e: &NewEvent) -> Result<i64, sqlx::Error> {
     record(conn, e, PENDING, None).await

@@ -70,16 +70,19 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Failures since `since` for this user name and for this address.
+/// Failures since `since`: for this user name, for this user name from this address, and
+/// from this address for any user name.
 pub async fn failures_since(
     conn: &mut AnyConnection,
     username: &str,
     address: &str,
     since: &str,
-) -> Result<(i64, i64), sqlx::Error> {
+) -> Result<Failures, sqlx::Error> {
     let row = sqlx::query(
         "SELECT
            (SELECT COUNT(*) FROM sign_in_failures WHERE username = $1 AND at >= $3) AS by_user,
+           (SELECT COUNT(*) FROM sign_in_failures
+             WHERE username = $1 AND address = $2 AND at >= $3) AS by_user_here,
            (SELECT COUNT(*) FROM sign_in_failures WHERE address = $2 AND at >= $3) AS by_address",
     )
     .bind(username)
@@ -87,7 +90,19 @@ pub async fn failures_since(
     .bind(since)
     .fetch_one(conn)
     .await?;
-    Ok((row.try_get("by_user")?, row.try_get("by_address")?))
+    Ok(Failures {
+        by_user: row.try_get("by_user")?,
+        by_user_here: row.try_get("by_user_here")?,
+        by_address: row.try_get("by_address")?,
+    })
+}
+
+/// Counts of recent failed sign-ins (see [`failures_since`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failures {
+    pub by_user: i64,
+    pub by_user_here: i64,
+    pub by_address: i64,
 }
 
 pub async fn clear_failures(conn: &mut AnyConnection, username: &str) -> Result<(), sqlx::Error> {
@@ -96,4 +111,24 @@ pub async fn clear_failures(conn: &mut AnyConnection, username: &str) -> Result<
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Forgets failures older than `before` (they no longer count), and sessions unused since
+/// `idle_before` (over). Returns how many of each went.
+pub async fn prune(
+    conn: &mut AnyConnection,
+    before: &str,
+    idle_before: &str,
+) -> Result<(u64, u64), sqlx::Error> {
+    let failures = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
+        .bind(idle_before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok((failures, sessions))
 }
