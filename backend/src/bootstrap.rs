@@ -17,6 +17,8 @@ pub enum StartError {
     Database(#[from] sqlx::Error),
     #[error("built-in servers: {0}")]
     Builtin(std::io::Error),
+    #[error("marking interrupted changes: {0}")]
+    Recovery(String),
 }
 
 /// Tandem's services with the built-in servers that run inside this process.
@@ -78,8 +80,14 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
     }
     drop(conn);
     let secret = crate::builtin::api_secret(&builtin).map_err(StartError::Builtin)?;
+    let tandem = Tandem::new(store).with_builtin_secret(Some(secret));
+    // Nothing stays pending: what a killed process left half-done is flagged.
+    tandem
+        .recover_interrupted()
+        .await
+        .map_err(|e| StartError::Recovery(e.to_string()))?;
     Ok(Started {
-        tandem: Tandem::new(store).with_builtin_secret(Some(secret)),
+        tandem,
         builtin: running,
         seeded: first_run,
     })

@@ -676,3 +676,81 @@ async fn the_built_in_servers_native_api_answers_only_its_own_callers() {
         .unwrap();
     assert_eq!(scopes.len(), 1);
 }
+
+/// A change a dead process left pending is marked interrupted at the next start, and its
+/// scope gets a sync error naming the step that may not have happened.
+#[tokio::test]
+async fn a_start_marks_changes_left_pending_and_flags_their_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = bootstrap::start(dir.path(), None).await.unwrap();
+    let mut conn = first.tandem.store().pool().acquire().await.unwrap();
+    let half_done = tandem_backend::store::events::NewEvent {
+        actor: "alice".into(),
+        action: "create_reservation".into(),
+        object_type: "reservation".into(),
+        object: "reservation 10.0.0.150 in scope 10.0.0.0".into(),
+        server: Some("dhcp1.contoso.com".into()),
+        scope_id: Some("10.0.0.0".into()),
+        relationship: Some("dhcp1.contoso.com-dc1.contoso.com".into()),
+        partner: Some("dc1.contoso.com".into()),
+        ..Default::default()
+    };
+    let written = tandem_backend::store::events::begin(&mut conn, &half_done)
+        .await
+        .unwrap();
+    tandem_backend::store::events::mark_step(
+        &mut conn,
+        written,
+        "written on dhcp1.contoso.com; next: dc1.contoso.com",
+    )
+    .await
+    .unwrap();
+    let not_started = tandem_backend::store::events::NewEvent {
+        action: "set_partner_down".into(),
+        scope_id: None,
+        relationship: None,
+        partner: None,
+        ..half_done.clone()
+    };
+    tandem_backend::store::events::begin(&mut conn, &not_started)
+        .await
+        .unwrap();
+    drop(conn);
+    for r in &first.builtin {
+        r.task.abort();
+    }
+    for r in first.builtin {
+        let _ = r.task.await;
+    }
+    first.tandem.store().pool().close().await;
+
+    let second = bootstrap::start(dir.path(), None).await.unwrap();
+    let t = &second.tandem;
+    let all = t
+        .search_events(&actor(), &Default::default(), 100)
+        .await
+        .unwrap();
+    assert!(all.iter().all(|e| e.outcome != "pending"), "{all:?}");
+    let marked = all.iter().find(|e| e.id == written).unwrap();
+    assert!(
+        marked.outcome.starts_with("interrupted")
+            && marked
+                .outcome
+                .contains("may not have reached dc1.contoso.com"),
+        "{marked:?}"
+    );
+    let rows = t
+        .list_scopes(&actor(), &Default::default())
+        .await
+        .unwrap()
+        .rows;
+    let flagged = rows
+        .iter()
+        .find(|r| r.server.as_str() == "dhcp1.contoso.com")
+        .and_then(|r| r.sync_error.clone())
+        .unwrap_or_default();
+    assert!(
+        flagged.contains("interrupted") && flagged.contains("may not have reached dc1.contoso.com"),
+        "{flagged}"
+    );
+}

@@ -140,6 +140,26 @@ pub async fn sane_request_id(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// A request that may change something runs to its end even if the client goes away: hyper
+/// drops a handler's future when the connection closes, which would cut a change in half (the
+/// server written, the partner not, the record still pending). Such requests run on a task of
+/// their own, which the connection closing does not cancel. Reads stay as they are.
+pub async fn run_to_the_end(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The reverse proxies whose `X-Forwarded-For` Tandem believes (`--trusted-proxies`).
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(std::sync::Arc<Vec<std::net::IpAddr>>);

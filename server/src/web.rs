@@ -165,6 +165,7 @@ pub fn router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(handlers)
+        .layer(axum::middleware::from_fn(guard::run_to_the_end))
         .layer(axum::middleware::from_fn_with_state(
             tandem,
             guard::require_session,

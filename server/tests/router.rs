@@ -23,6 +23,8 @@ struct App {
     _dir: tempfile::TempDir,
     router: axum::Router,
     tandem: tandem_backend::Tandem,
+    /// The built-in servers, serving for the test's whole run.
+    builtin: Vec<tandem_backend::builtin::host::Running>,
 }
 
 struct Reply {
@@ -55,12 +57,11 @@ async fn app_with(cookies: CookiePolicy) -> App {
         cookies,
         server::guard::TrustedProxies::new(vec!["127.0.0.1".parse().unwrap()]),
     );
-    // Dropping the handles detaches the built-in servers' tasks: they keep serving.
-    drop(started.builtin);
     App {
         _dir: dir,
         router,
         tandem: started.tandem,
+        builtin: started.builtin,
     }
 }
 
@@ -790,4 +791,96 @@ async fn x_forwarded_for_is_believed_only_from_a_trusted_proxy() {
         !objects.iter().any(|o| o.contains("198.51.100.8")),
         "{objects:?}"
     );
+}
+
+/// The Event Catalog's rows for `action`, newest first.
+async fn events_of(app: &App, action: &str) -> Vec<tandem_core::views::EventRow> {
+    let filter = tandem_backend::store::events::EventFilter {
+        action: action.into(),
+        ..Default::default()
+    };
+    app.tandem
+        .search_events(&tandem_backend::Caller::local("test"), &filter, 100)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_runs_to_its_end_when_the_client_goes_away() {
+    use std::time::Duration;
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let partner = app
+        .builtin
+        .iter()
+        .find(|r| r.name.as_str() == "dc1.contoso.com")
+        .unwrap()
+        .server
+        .clone();
+    let request = post_json(
+        "/api/create_reservation",
+        r#"{"input":{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"},"reservation":{"ip_address":"10.0.0.101","client_id":"00-15-5d-a7-66-03","type":"Dhcp"}}}"#,
+        Some(&cookie),
+    );
+    let call = app.router.clone().oneshot(request);
+    // Once the change is on record, the partner is held busy for a second, so that the
+    // client goes away while the change waits to reach it.
+    let hold = async {
+        loop {
+            if !events_of(&app, "create_reservation").await.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let held = partner.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new().unwrap().block_on(async {
+                held.change(|_| {
+                    std::thread::sleep(Duration::from_millis(1000));
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            })
+        });
+        loop {
+            let e = events_of(&app, "create_reservation").await.remove(0);
+            if e.replication
+                .as_deref()
+                .is_some_and(|r| r.starts_with("written on"))
+            {
+                assert_eq!(e.outcome, "pending", "{e:?}");
+                break;
+            }
+            assert_eq!(
+                e.outcome, "pending",
+                "the change ended before the client left: {e:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        reply = call => panic!("the call answered while its partner was held: {reply:?}"),
+        () = hold => {}
+    }
+    // The client is gone; the change goes on to both servers and its record completes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let event = loop {
+        let e = events_of(&app, "create_reservation").await.remove(0);
+        if e.outcome != "pending" || std::time::Instant::now() > deadline {
+            break e;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(event.outcome, "ok", "{event:?}");
+    assert_eq!(
+        event.replication.as_deref(),
+        Some("replicated to dc1.contoso.com")
+    );
+    let on_partner = partner.snapshot().await;
+    let scope = on_partner
+        .scope(tandem_core::ScopeId::parse("10.0.0.0").unwrap())
+        .unwrap();
+    assert!(scope.reservation("10.0.0.101".parse().unwrap()).is_some());
 }

@@ -253,6 +253,7 @@ impl Tandem {
             before_json: None,
             after_json: None,
             request_id: caller.request_id.clone(),
+            ..NewEvent::default()
         }
     }
 
@@ -476,7 +477,7 @@ impl Tandem {
     /// complete the record, and tell open pages.
     pub(crate) async fn apply_change<A, AF, P, PF>(
         &self,
-        event: NewEvent,
+        mut event: NewEvent,
         driver: &Arc<dyn DhcpDriver>,
         scope: ScopeId,
         partnership: Option<Partnership>,
@@ -497,10 +498,24 @@ impl Tandem {
                 .as_ref()
                 .and_then(|p| p.partner.as_ref().ok().cloned()),
         );
+        event.scope_id = Some(scope.to_string());
+        if let Some(p) = &partnership {
+            event.relationship = Some(p.relationship.name.clone());
+            event.partner = Some(p.partner_name(server).to_string());
+        }
         let id = self.begin(&event).await?;
         if let Err(e) = apply().await {
             self.finish(id, &failed(&e), None).await?;
             return Err(e.into());
+        }
+        if let Some(partner) = &event.partner {
+            let mut conn = self.store.pool().acquire().await?;
+            store::events::mark_step(
+                &mut conn,
+                id,
+                &format!("{WRITTEN_ON} {server}; next: {partner}"),
+            )
+            .await?;
         }
         // Where the write took the server's failover service down for a while (Kea 2.2's
         // config-set), the partner is written only once it serves again: never both out.
@@ -564,6 +579,67 @@ impl Tandem {
             server: server.clone(),
             replication,
         })
+    }
+}
+
+/// How a pending change notes that the server it was made on is written.
+const WRITTEN_ON: &str = "written on";
+
+impl Tandem {
+    /// At start-up: changes a dead process left pending are marked interrupted, and the
+    /// failover scopes they were changing get a sync error naming the step that may not have
+    /// happened (so that nobody takes the pair for agreeing until it is compared and
+    /// replicated). Returns how many there were.
+    pub async fn recover_interrupted(&self) -> Result<usize, ServiceError> {
+        let mut tx = self.store.begin_write().await?;
+        let pending = store::events::pending(&mut tx).await?;
+        for e in &pending {
+            let server = e.server.as_deref().unwrap_or("the server");
+            let written = e.step.as_deref().is_some_and(|s| s.starts_with(WRITTEN_ON));
+            let step = match (&e.partner, written) {
+                (Some(partner), true) => {
+                    format!("written on {server}; it may not have reached {partner}")
+                }
+                (Some(partner), false) => format!(
+                    "it may or may not have been written on {server}, and was not replicated to {partner}"
+                ),
+                (None, _) => format!("it may or may not have been made on {server}"),
+            };
+            store::events::finish(
+                &mut tx,
+                e.id,
+                &format!("interrupted: Tandem stopped before this change finished; {step}"),
+                None,
+            )
+            .await?;
+            if let (Some(relationship), Some(scope_id), Some(source), Some(partner)) =
+                (&e.relationship, &e.scope_id, &e.server, &e.partner)
+            {
+                sync_errors::set(
+                    &mut tx,
+                    &sync_errors::SyncError {
+                        relationship: relationship.clone(),
+                        scope_id: scope_id.clone(),
+                        source: source.clone(),
+                        partner: partner.clone(),
+                        error: format!(
+                            "interrupted: Tandem stopped during {} ({}) by {}: {step}. Compare the two copies and replicate the scope",
+                            e.action, e.object, e.actor
+                        ),
+                        at: store::now(),
+                    },
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        if !pending.is_empty() {
+            tracing::warn!(
+                count = pending.len(),
+                "changes interrupted by a stop were marked"
+            );
+        }
+        Ok(pending.len())
     }
 }
 

@@ -201,6 +201,9 @@ impl Tandem {
         };
         let plan = ReplicationPlan::new(&source, partner_name.clone(), copy.as_ref());
         let mut event = self.event(caller, "replicate_scope", "scope", &what, Some(server));
+        event.scope_id = Some(scope_id.to_string());
+        event.relationship = Some(partnership.relationship.name.clone());
+        event.partner = Some(partner_name.to_string());
         event.before_json = copy.as_ref().and_then(|c| serde_json::to_string(c).ok());
         event.after_json = serde_json::to_string(&plan.scope).ok();
         let id = self.begin(&event).await?;

@@ -19,6 +19,11 @@ pub struct NewEvent {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub request_id: Option<String>,
+    /// For a change to a scope in failover: the scope, its relationship and the partner the
+    /// change is to reach (what a restart needs to flag it if it was cut short).
+    pub scope_id: Option<String>,
+    pub relationship: Option<String>,
+    pub partner: Option<String>,
 }
 
 pub const PENDING: &str = "pending";
@@ -31,8 +36,8 @@ pub async fn record(
     replication: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(super::now())
     .bind(&e.actor)
@@ -45,6 +50,9 @@ pub async fn record(
     .bind(outcome)
     .bind(replication)
     .bind(&e.request_id)
+    .bind(&e.scope_id)
+    .bind(&e.relationship)
+    .bind(&e.partner)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -123,6 +131,59 @@ pub async fn finish(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Notes on a pending change how far it got (the server is written; the partner is next), so
+/// that a restart after a crash can say which step may not have happened.
+pub async fn mark_step(conn: &mut AnyConnection, id: i64, step: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE events SET replication = $1 WHERE id = $2 AND outcome = $3")
+        .bind(step)
+        .bind(id)
+        .bind(PENDING)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A change left pending by a process that died before completing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    pub id: i64,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub server: Option<String>,
+    pub scope_id: Option<String>,
+    pub relationship: Option<String>,
+    pub partner: Option<String>,
+    /// How far it got, if a step was noted ([`mark_step`]).
+    pub step: Option<String>,
+}
+
+/// Every change still pending.
+pub async fn pending(conn: &mut AnyConnection) -> Result<Vec<Interrupted>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, actor, action, object, server, scope_id, relationship, partner, replication
+         FROM events WHERE outcome = $1 ORDER BY id",
+    )
+    .bind(PENDING)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Interrupted {
+                id: r.try_get("id")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                object: r.try_get("object")?,
+                server: r.try_get("server")?,
+                scope_id: r.try_get("scope_id")?,
+                relationship: r.try_get("relationship")?,
+                partner: r.try_get("partner")?,
+                step: r.try_get("replication")?,
+            })
+        })
+        .collect()
 }
 
 /// The Event Catalog's filters; empty strings match everything.
