@@ -31,6 +31,9 @@ pub enum AppError {
     Internal { request_id: String },
     #[error("the portal could not be reached: {0}")]
     Transport(String),
+    /// Asked again too soon: says when to try again.
+    #[error("{0}")]
+    TooSoon(String),
 }
 
 impl AppError {
@@ -77,6 +80,13 @@ impl From<tandem_backend::ServiceError> for AppError {
                 message: other.to_string(),
                 current: None,
             },
+            S::TooSoon(message) => Self::TooSoon(message),
+            S::Internal(what) => {
+                let request_id = crate::api::ssr::request_id()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+                tracing::error!(%request_id, error = %what, "internal error");
+                Self::Internal { request_id }
+            }
             S::Database(db) => {
                 // The request's own ID, so that what the user reports matches the log.
                 let request_id = crate::api::ssr::request_id()

@@ -1210,3 +1210,48 @@ async fn pruning_forgets_old_failures_ended_sessions_and_events_past_retention()
     let again = w.t().prune().await.unwrap();
     assert_eq!((again.failures, again.sessions, again.events), (0, 0, 0));
 }
+
+#[tokio::test]
+async fn drift_checks_and_failover_reads_are_single_flight_and_limited_per_user() {
+    let w = World::start().await;
+    let alice = w.user("alice", Role::User, "").await;
+    let bob = w.user("bob", Role::User, "").await;
+    let before = w.t().flight_counts();
+
+    // Twenty "Check drift now" at once: one read of the servers, shared.
+    let checks = (0..20).map(|_| w.t().check_drift(&alice));
+    let answers = futures::future::join_all(checks).await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    let after = w.t().flight_counts();
+    assert_eq!(after.drift_checks - before.drift_checks, 1);
+
+    // Asked again straight away: refused for a while, for this user only.
+    let again = w.t().check_drift(&alice).await;
+    assert!(
+        matches!(&again, Err(ServiceError::TooSoon(m)) if m.contains("try again")),
+        "{again:?}"
+    );
+    w.t().check_drift(&bob).await.unwrap();
+    assert_eq!(w.t().flight_counts().drift_checks - before.drift_checks, 2);
+
+    // Twenty Dashboards at once ask the servers for their failover states once; asked again
+    // at once, they are answered from that read; after a change, asked anew.
+    let reads = w.t().flight_counts().failover_reads;
+    let boards = (0..20).map(|_| w.t().dashboard(&alice));
+    let answers = futures::future::join_all(boards).await;
+    assert!(answers.iter().all(Result::is_ok));
+    assert_eq!(w.t().flight_counts().failover_reads - reads, 1);
+    w.t().dashboard(&bob).await.unwrap();
+    assert_eq!(w.t().flight_counts().failover_reads - reads, 1);
+    w.t()
+        .create_reservation(
+            &admin(),
+            &name("dc1.contoso.com"),
+            scope(),
+            &new_reservation("10.0.0.131", "00155DA76631"),
+        )
+        .await
+        .unwrap();
+    w.t().dashboard(&bob).await.unwrap();
+    assert_eq!(w.t().flight_counts().failover_reads - reads, 2);
+}

@@ -196,10 +196,42 @@ impl Tandem {
     pub async fn check_drift(&self, caller: &Caller) -> Result<bool, ServiceError> {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
-        let changed = self.refresh(None).await?;
-        if changed {
-            self.notify("drift", None, None);
+        // Joining a check under way is free; starting one is allowed each user now and then
+        // (an administrator at the machine's own shell is not limited).
+        if !caller.is_local()
+            && !self.flights.drift.in_flight()
+            && let Err(wait) = self.flights.drift_users.take(caller.name())
+        {
+            return Err(ServiceError::TooSoon(format!(
+                "drift was checked at your request less than {} s ago; the servers are read again every few seconds anyway — try again in {} s",
+                super::flights::DRIFT_CHECK_EVERY.as_secs(),
+                wait.as_secs().max(1)
+            )));
         }
-        Ok(changed)
+        self.refresh_all().await
+    }
+
+    /// Reads every server whose revision moved, once at a time whoever asks (the watch, or
+    /// any number of users checking at once), and tells open pages if anything changed.
+    pub(crate) async fn refresh_all(&self) -> Result<bool, ServiceError> {
+        let me = self.clone();
+        self.flights
+            .drift
+            .run(move || async move {
+                match me.refresh(None).await {
+                    Ok(changed) => {
+                        if changed {
+                            me.notify("drift", None, None);
+                        }
+                        Ok(changed)
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading the servers again failed");
+                        Err(e.to_string())
+                    }
+                }
+            })
+            .await
+            .map_err(ServiceError::Internal)
     }
 }

@@ -6,6 +6,7 @@
 
 mod auth;
 mod events;
+mod flights;
 mod inventory;
 mod relationships;
 mod reservations;
@@ -17,6 +18,7 @@ mod users;
 pub use auth::{CurrentSession, Pruned, SessionSettings, SignedIn, generate_password};
 pub(crate) use auth::{hex, new_token};
 pub use events::EVENT_LIMIT;
+pub use flights::{DRIFT_CHECK_EVERY, FlightCounts};
 pub use users::UserInput;
 
 use crate::driver::{DhcpDriver, DriverError, Drivers};
@@ -59,6 +61,11 @@ impl Caller {
     pub fn name(&self) -> &str {
         &self.principal.username
     }
+
+    /// Whether this is the machine's own administrator ([`Caller::local`]), not a signed-in user.
+    pub fn is_local(&self) -> bool {
+        self.principal.user_id == 0
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +86,12 @@ pub enum ServiceError {
     Unauthenticated(String),
     #[error(transparent)]
     Driver(DriverError),
+    /// Asked again too soon (an expensive read limited per user).
+    #[error("{0}")]
+    TooSoon(String),
+    /// A failure shared by several callers of one run (its cause is in the log).
+    #[error("{0}")]
+    Internal(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -126,6 +139,14 @@ pub struct Tandem {
     drivers: Drivers,
     changes: broadcast::Sender<ChangeNotice>,
     sessions: SessionSettings,
+    flights: Arc<Flights>,
+}
+
+/// The single-flight runs of expensive reads, and who asked for them when.
+struct Flights {
+    drift: flights::Flight<Result<bool, String>>,
+    drift_users: flights::PerUser,
+    states: flights::Flight<(std::time::Instant, Arc<scopes::FailoverStates>)>,
 }
 
 /// A failover scope's relationship and its partner, as the server reports them.
@@ -165,6 +186,19 @@ impl Tandem {
             drivers: Drivers::new(),
             changes: broadcast::channel(256).0,
             sessions: SessionSettings::default(),
+            flights: Arc::new(Flights {
+                drift: flights::Flight::new(),
+                drift_users: flights::PerUser::new(flights::DRIFT_CHECK_EVERY),
+                states: flights::Flight::new(),
+            }),
+        }
+    }
+
+    /// How many expensive reads were actually run (callers that shared one are not counted).
+    pub fn flight_counts(&self) -> FlightCounts {
+        FlightCounts {
+            drift_checks: self.flights.drift.runs(),
+            failover_reads: self.flights.states.runs(),
         }
     }
 
@@ -189,6 +223,8 @@ impl Tandem {
     }
 
     pub(crate) fn notify(&self, kind: &str, server: Option<&ServerName>, scope: Option<ScopeId>) {
+        // Failover states read before this change are not reused after it.
+        self.flights.states.forget();
         // Nobody listening is fine.
         let _ = self.changes.send(ChangeNotice {
             kind: kind.into(),

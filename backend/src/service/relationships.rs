@@ -28,7 +28,7 @@ impl Tandem {
         let servers = store::servers::list(&mut conn).await?;
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
-        let collected = self.failover_reports(&servers).await;
+        let collected = self.failover_states(servers.clone()).await;
         let capabilities: std::collections::HashMap<&ServerName, _> = servers
             .iter()
             .map(|s| (&s.name, crate::driver::Drivers::capabilities(s.kind)))

@@ -42,12 +42,39 @@ fn drift_of(scope: &Scope, partner: &ServerName, copy: &PartnerCopy) -> DriftSta
     }
 }
 
+/// Each server's failover reports, or why it did not answer.
+pub(crate) type FailoverStates = HashMap<ServerName, Result<Vec<FailoverReport>, DriverError>>;
+
 impl Tandem {
+    /// Every server's failover reports, for the views of relationships: one run at a time
+    /// whoever asks, and a run finished within [`super::flights::STATES_FRESH`] (with no change
+    /// made through Tandem since) is answered again rather than asked anew.
+    pub(crate) async fn failover_states(
+        &self,
+        servers: Vec<store::servers::ServerRecord>,
+    ) -> Arc<FailoverStates> {
+        if let Some((at, collected)) = self.flights.states.last()
+            && at.elapsed() < super::flights::STATES_FRESH
+        {
+            return collected;
+        }
+        let me = self.clone();
+        let (_, collected) = self
+            .flights
+            .states
+            .run(move || async move {
+                let collected = me.failover_reports(&servers).await;
+                (std::time::Instant::now(), Arc::new(collected))
+            })
+            .await;
+        collected
+    }
+
     /// Asks the given servers, all at once, for their relationships and their state in each.
     pub(crate) async fn failover_reports(
         &self,
         servers: &[store::servers::ServerRecord],
-    ) -> HashMap<ServerName, Result<Vec<FailoverReport>, DriverError>> {
+    ) -> FailoverStates {
         use futures::StreamExt;
         // A bounded number at once: a thousand servers asked together would crowd out the
         // requests being served meanwhile.

@@ -18,7 +18,7 @@ impl Tandem {
         let caller = Caller::local("drift-check");
         let mut last = String::new();
         loop {
-            let changed = match self.refresh(None).await {
+            let changed = match self.refresh_all().await {
                 Ok(changed) => changed,
                 Err(e) => {
                     tracing::warn!(error = %e, "drift check failed");
@@ -32,7 +32,8 @@ impl Tandem {
                     last.clone()
                 }
             };
-            if changed || (states != last && !last.is_empty()) {
+            // A change the read found was told already.
+            if !changed && states != last && !last.is_empty() {
                 self.notify("drift", None, None);
             }
             last = states;
