@@ -123,6 +123,9 @@ impl Application {
     }
 }
 
+/// The largest request body Tandem reads (2 MiB).
+pub const MAX_BODY: usize = 2 << 20;
+
 /// Leptos's settings, from Tandem's own (no Cargo.toml metadata, no LEPTOS_* variables).
 pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
     LeptosOptions::builder()
@@ -175,6 +178,8 @@ pub fn router(
             guard::client_address,
         ))
         .layer(axum::middleware::from_fn(guard::same_origin))
+        // No request needs more; a bigger body is refused (413) before it is read whole.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new());
     for (name, value) in guard::security_headers() {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
