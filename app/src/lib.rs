@@ -12,6 +12,7 @@ pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::SsrMode;
 use leptos_router::components::{A, Form, Route, Router, Routes};
 use leptos_router::path;
 use session::PageContext;
@@ -106,7 +107,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/servers") view=pages::servers::ServersPage />
                     <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage />
                     <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage />
-                    <Route path=path!("/servers/:server/scopes/:scope") view=pages::reservations::ReservationsPage />
+                    // In order: the page arrives whole, readable and usable without JavaScript.
+                    <Route
+                        path=path!("/servers/:server/scopes/:scope")
+                        view=pages::reservations::ReservationsPage
+                        ssr=SsrMode::InOrder
+                    />
                     <Route path=path!("/events") view=pages::events::EventsPage />
                     <Route path=path!("/search") view=pages::search::SearchPage />
                     <Route path=path!("/users") view=pages::users::UsersPage />

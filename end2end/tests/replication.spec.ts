@@ -60,7 +60,7 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
 
   // Delete it through the portal: gone from both.
   page.once('dialog', (d) => d.accept());
-  await page.locator('tr[data-ip="10.0.0.100"] button', { hasText: 'Delete' }).click();
+  await page.locator('tr[data-ip="10.0.0.100"] a', { hasText: 'Delete' }).click();
   await expect(page.locator('.notice-done')).toContainText('Reservation deleted on dhcp1.contoso.com and replicated to dc1.contoso.com');
   await expect(page.locator('tr[data-ip="10.0.0.100"]')).toHaveCount(0);
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99']);
@@ -158,7 +158,7 @@ test('a config sync error can be cleared by hand', async ({ page, tandem }) => {
 
 test('editing a reservation, its address included, changes both servers', async ({ page, tandem }) => {
   await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
-  await page.locator('tr[data-ip="10.0.0.99"] button', { hasText: 'Edit' }).click();
+  await page.locator('tr[data-ip="10.0.0.99"] a', { hasText: 'Edit' }).click();
   await page.fill('#ip_address', '10.0.0.98');
   await page.fill('#name', 'moved');
   await page.selectOption('#type', 'Dhcp');

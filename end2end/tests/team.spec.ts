@@ -24,7 +24,7 @@ test('two signed-in users see each other\'s changes without a reload', async ({ 
 
   // Bob deletes; the admin's page loses the row within a second.
   bob.once('dialog', (d) => d.accept());
-  await bob.locator('tr[data-ip="10.0.0.120"] button', { hasText: 'Delete' }).click();
+  await bob.locator('tr[data-ip="10.0.0.120"] a', { hasText: 'Delete' }).click();
   await expect(page.locator('tr[data-ip="10.0.0.120"]')).toHaveCount(0, { timeout: 1000 });
 
   // A change on the scopes list too (another page, same stream).
@@ -68,8 +68,8 @@ test('a stale edit shows the current value instead of overwriting it', async ({ 
   await open(carol, tandem.url + SCOPE_PAGE);
   await open(page, tandem.url + SCOPE_PAGE);
   // Both open the Edit dialog of 10.0.0.99.
-  await page.locator('tr[data-ip="10.0.0.99"] button', { hasText: 'Edit' }).click();
-  await carol.locator('tr[data-ip="10.0.0.99"] button', { hasText: 'Edit' }).click();
+  await page.locator('tr[data-ip="10.0.0.99"] a', { hasText: 'Edit' }).click();
+  await carol.locator('tr[data-ip="10.0.0.99"] a', { hasText: 'Edit' }).click();
   await page.fill('#name', 'admin was here');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Reservation saved on dhcp1.contoso.com and replicated to dc1.contoso.com');

@@ -2,7 +2,7 @@
 //! then run it.
 
 use crate::config::ServeConfig;
-use crate::{guard, live};
+use crate::{forms, guard, live};
 use app::api::ssr::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
@@ -145,11 +145,13 @@ pub fn router(
     proxies: guard::TrustedProxies,
 ) -> Router {
     let routes = generate_route_list(App);
+    let flashes = app::api::forms::ssr::Flashes::default();
     let context = {
-        let tandem = tandem.clone();
+        let (tandem, flashes) = (tandem.clone(), flashes.clone());
         move || {
             provide_context(tandem.clone());
             provide_context(cookies);
+            provide_context(flashes.clone());
         }
     };
     let handlers = Router::new()
@@ -158,7 +160,13 @@ pub fn router(
         .route("/health", get(live::health))
         // The sign-in form posted natively (GET /sign-in is the page).
         .route("/sign-in", axum::routing::post(live::sign_in_form))
+        // Dialogs posted natively (before the page's code has loaded, or without JavaScript).
+        .route(
+            "/forms/reservation",
+            axum::routing::post(forms::reservation),
+        )
         .layer(axum::Extension(cookies))
+        .layer(axum::Extension(flashes))
         .with_state(tandem.clone());
     let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {

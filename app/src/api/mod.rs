@@ -2,6 +2,7 @@
 //! services, the error mapped to [`AppError`](crate::error::AppError).
 
 pub mod events;
+pub mod forms;
 pub mod relationships;
 pub mod reservations;
 pub mod scopes;

@@ -7,19 +7,42 @@ use tandem_core::FieldErrors;
 
 /// `error`, when there is one (none when not given), above the buttons; OK submits the dialog's form and is disabled
 /// while `busy`; Cancel runs `on_cancel`.
+/// With `cancel_href`, Cancel is a link there (it works before the page's code has loaded);
+/// once it has, it runs `on_cancel` instead.
 #[component]
 pub fn DialogFooter(
     #[prop(into, optional)] error: Signal<Option<String>>,
     #[prop(into, optional)] busy: Signal<bool>,
     #[prop(into)] on_cancel: Callback<()>,
+    #[prop(into, optional)] cancel_href: Option<String>,
 ) -> impl IntoView {
+    let cancel = match cancel_href {
+        Some(href) => view! {
+            <a
+                class="button secondary"
+                role="button"
+                href=href
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    on_cancel.run(());
+                }
+            >
+                "Cancel"
+            </a>
+        }
+        .into_any(),
+        None => view! {
+            <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+        }
+        .into_any(),
+    };
     view! {
         <p class="notice notice-failed" id="dialog-error" hidden=move || error.with(Option::is_none)>
             {move || error.get()}
         </p>
         <div class="dialog-buttons">
             <button type="submit" disabled=move || busy.get()>"OK"</button>
-            <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            {cancel}
         </div>
     }
 }
@@ -42,6 +65,7 @@ pub fn text_field(
             autocomplete="off"
             placeholder=hint
             readonly=fixed
+            value=value.get_untracked()
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))
             class:invalid=move || error.with(Option::is_some)

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::views::{ChangeOutcome, ReplicationOutcome, ScopeReplication};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Notice {
     Done(String),
     Warning(String),

@@ -1,6 +1,7 @@
 //! Reservations of one scope on one server, with the Create DHCP Reservation dialog, delete,
 //! and Replicate Scope.
 
+use crate::api::forms::{Flash, form_flash};
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, list_reservations,
@@ -15,7 +16,7 @@ use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use tandem_core::OptionValue;
 use tandem_core::access::Permission;
 use tandem_core::drift::DriftStatus;
@@ -48,6 +49,35 @@ pub fn ReservationsPage() -> impl IntoView {
     let editing_scope = RwSignal::new(false);
     // `Some(None)`: the Create dialog; `Some(Some(r))`: the Edit dialog for `r`.
     let dialog = RwSignal::new(None::<Option<Reservation>>);
+    // A dialog asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
+    // loaded, or without JavaScript), until dismissed; and what a natively posted form left.
+    let query = use_query_map();
+    let asked = Memo::new(move |_| query.with(|q| (q.get("dialog"), q.get("ip"))));
+    let dismissed = RwSignal::new(false);
+    let flash = Resource::new(
+        move || query.with(|q| q.get("flash")),
+        |id| async move {
+            match id {
+                Some(id) => form_flash(id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
+    let location = use_location();
+    // This page as it is now (for a form to come back to), and as it is without a dialog.
+    let here = Memo::new(move |_| {
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    });
+    let close = move || {
+        dialog.set(None);
+        dismissed.set(true);
+    };
     let data = Resource::new(
         move || {
             (
@@ -67,14 +97,19 @@ pub fn ReservationsPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = create.value().get() {
-            dialog.set(None);
+            close();
             notice.set(Some(Notice::from_change("Reservation created", &outcome)));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = edit.value().get() {
-            dialog.set(None);
+            close();
             notice.set(Some(Notice::from_change("Reservation saved", &outcome)));
+        }
+    });
+    Effect::new(move |_| {
+        if delete.value().get().is_some() {
+            close();
         }
     });
     Effect::new(move |_| {
@@ -126,6 +161,15 @@ pub fn ReservationsPage() -> impl IntoView {
         <h1>"Scope Properties"</h1>
         <NoticeBar notice />
         <Transition fallback=|| ()>
+        {move || {
+            // What a natively posted form did, told as the dialog would have.
+            flash
+                .get()
+                .flatten()
+                .filter(|_| notice.with(Option::is_none))
+                .and_then(|f| f.notice)
+                .map(|n| view! { <NoticeBar notice=RwSignal::new(Some(n)) /> })
+        }}
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
                 <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
@@ -136,9 +180,18 @@ pub fn ReservationsPage() -> impl IntoView {
                 </button>
             </Show>
             <Show when=move || ctx.can(Permission::EditReservations)>
-                <button id="create-reservation" on:click=move |_| dialog.set(Some(None))>
+                <a
+                    id="create-reservation"
+                    class="button"
+                    role="button"
+                    href=move || format!("{}?dialog=new", location.pathname.get())
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        dialog.set(Some(None));
+                    }
+                >
                     "Create Reservation…"
-                </button>
+                </a>
             </Show>
             <Show when=move || ctx.can(Permission::ReplicateScope)>
                 <button
@@ -154,13 +207,42 @@ pub fn ReservationsPage() -> impl IntoView {
             </Show>
         </div>
         </Transition>
-        {move || {
-            dialog
-                .get()
-                .map(|existing| {
-                    view! { <ReservationDialog target=target.get() existing create edit open=dialog /> }
-                })
-        }}
+        <Transition fallback=|| ()>
+            {move || {
+                let flash = flash.get().flatten().filter(|f| f.form == "reservation");
+                let (asked, ip) = asked.get();
+                let listed = |ip: &Option<String>| {
+                    let ip = ip.clone()?;
+                    data.get()
+                        .and_then(Result::ok)?
+                        .reservations
+                        .into_iter()
+                        .find(|r| r.ip_address.to_string() == ip)
+                };
+                let cancel_href = location.pathname.get();
+                let back = here.get();
+                let on_close = Callback::new(move |()| close());
+                match (dialog.get(), dismissed.get(), asked.as_deref()) {
+                    (Some(existing), ..) => Some(
+                        view! { <ReservationDialog target=target.get() existing create edit flash=None back cancel_href on_close /> }
+                            .into_any(),
+                    ),
+                    (None, false, Some("new")) => Some(
+                        view! { <ReservationDialog target=target.get() existing=None create edit flash back cancel_href on_close /> }
+                            .into_any(),
+                    ),
+                    (None, false, Some("edit")) => listed(&ip).map(|r| {
+                        view! { <ReservationDialog target=target.get() existing=Some(r) create edit flash back cancel_href on_close /> }
+                            .into_any()
+                    }),
+                    (None, false, Some("delete")) => ip.map(|ip| {
+                        view! { <DeleteDialog target=target.get() ip flash back cancel_href on_close /> }
+                            .into_any()
+                    }),
+                    _ => None,
+                }
+            }}
+        </Transition>
         {move || {
             editing_scope
                 .get()
@@ -231,7 +313,7 @@ fn ScopeProperties(
         .into_iter()
         .map(|r| {
             let in_pool = scope.in_pool(r.ip_address);
-            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() delete dialog /> }
+            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() page=path.clone() delete dialog /> }
         })
         .collect_view();
     let exclusions = if scope.exclusions.is_empty() {
@@ -372,15 +454,20 @@ fn ReservationLine(
     in_pool: bool,
     scope_id: String,
     target: ScopeRef,
+    /// This page's path, for the links that open a dialog without JavaScript.
+    page: String,
     delete: ServerAction<DeleteReservation>,
     dialog: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
     let ctx = PageContext::get();
     let ip = r.ip_address.to_string();
     let for_edit = r.clone();
+    let edit_href = format!("{page}?dialog=edit&ip={ip}");
+    let delete_href = format!("{page}?dialog=delete&ip={ip}");
     let on_delete = {
         let ip = ip.clone();
-        move |_| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
             let sure = window()
                 .confirm_with_message(&format!(
                     "Delete reservation {ip} from {} (and its failover partner)?",
@@ -411,18 +498,28 @@ fn ReservationLine(
             <td data-label="Actions">
                 <Show when=move || ctx.can(Permission::EditReservations)>
                     <div class="actions">
-                        <button
-                            class="small secondary"
+                        <a
+                            class="button small secondary"
+                            role="button"
+                            href=edit_href.clone()
                             on:click={
                                 let r = for_edit.clone();
-                                move |_| dialog.set(Some(Some(r.clone())))
+                                move |ev| {
+                                    ev.prevent_default();
+                                    dialog.set(Some(Some(r.clone())));
+                                }
                             }
                         >
                             "Edit"
-                        </button>
-                        <button class="small danger" on:click=on_delete.clone()>
+                        </a>
+                        <a
+                            class="button small danger"
+                            role="button"
+                            href=delete_href.clone()
+                            on:click=on_delete.clone()
+                        >
                             "Delete"
-                        </button>
+                        </a>
                     </div>
                 </Show>
             </td>
@@ -441,33 +538,65 @@ fn ReservationDialog(
     existing: Option<Reservation>,
     create: ServerAction<CreateReservation>,
     edit: ServerAction<EditReservation>,
-    open: RwSignal<Option<Option<Reservation>>>,
+    /// What the same form, posted natively, left: the values as typed and why they were
+    /// refused (a stale edit: the reservation as it is now).
+    flash: Option<Flash>,
+    /// Where the natively posted form comes back to.
+    back: String,
+    /// Where Cancel goes without JavaScript.
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let is_edit = existing.is_some();
-    let start = existing.clone();
-    let text = |f: fn(&Reservation) -> String| start.as_ref().map(f).unwrap_or_default();
-    let ip = RwSignal::new(text(|r| r.ip_address.to_string()));
-    let client = RwSignal::new(text(|r| r.client_id.to_string()));
-    let name = RwSignal::new(text(|r| r.name.clone()));
-    let description = RwSignal::new(text(|r| r.description.clone()));
-    let kind = RwSignal::new(
-        start
-            .as_ref()
-            .map(|r| r.kind)
-            .unwrap_or_default()
-            .as_str()
-            .to_string(),
-    );
-    let version = RwSignal::new(start.as_ref().map(Reservation::version).unwrap_or_default());
-    let original_ip = start
+    let original_ip = existing
         .as_ref()
         .map(|r| r.ip_address.to_string())
         .unwrap_or_default();
-    // Errors of this dialog's last submission only.
+    let flash_error = flash.as_ref().and_then(|f| f.error.clone());
+    // A stale edit posted natively: start again from the reservation as it is now.
+    let now = match &flash_error {
+        Some(AppError::Conflict {
+            current: Some(now), ..
+        }) => Some(now.clone()),
+        _ => None,
+    };
+    let start = now.clone().or(existing);
+    let typed = flash.filter(|_| now.is_none());
+    let text = |field: &str, f: fn(&Reservation) -> String| {
+        typed
+            .as_ref()
+            .and_then(|t| t.value(field))
+            .unwrap_or_else(|| start.as_ref().map(f).unwrap_or_default())
+    };
+    let ip = RwSignal::new(text("ip_address", |r| r.ip_address.to_string()));
+    let client = RwSignal::new(text("client_id", |r| r.client_id.to_string()));
+    let name = RwSignal::new(text("name", |r| r.name.clone()));
+    let description = RwSignal::new(text("description", |r| r.description.clone()));
+    let kind = RwSignal::new(
+        typed
+            .as_ref()
+            .and_then(|t| t.value("type"))
+            .unwrap_or_else(|| {
+                start
+                    .as_ref()
+                    .map(|r| r.kind)
+                    .unwrap_or_default()
+                    .as_str()
+                    .to_string()
+            }),
+    );
+    let version = RwSignal::new(start.as_ref().map(Reservation::version).unwrap_or_default());
+    // Errors of this dialog's last submission only (before any, what a native post left).
     let submitted = RwSignal::new(false);
+    let flash_error = StoredValue::new(flash_error);
+    let (hidden_server, hidden_scope, hidden_ip) = (
+        target.server.clone(),
+        target.scope_id.clone(),
+        original_ip.clone(),
+    );
     let error = move || {
         if !submitted.get() {
-            return None;
+            return flash_error.get_value();
         }
         if is_edit {
             edit.value().get().and_then(Result::err)
@@ -548,10 +677,24 @@ fn ReservationDialog(
     } else {
         "Create DHCP Reservation"
     };
+    let mode = if is_edit { "edit" } else { "create" };
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label=title
+                method="post"
+                action="/forms/reservation"
+                on:submit=on_submit
+            >
                 <h2>{title}</h2>
+                <input type="hidden" name="mode" value=mode />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="server" value=hidden_server />
+                <input type="hidden" name="scope_id" value=hidden_scope />
+                <input type="hidden" name="original_ip" value=hidden_ip />
+                <input type="hidden" name="version" prop:value=move || version.get() value=version.get_untracked() />
                 <div class="form-grid">
                     {field("ip_address", "IP address", ip, "10.0.0.100")}
                     {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02")}
@@ -567,7 +710,8 @@ fn ReservationDialog(
                         {ReservationType::ALL
                             .iter()
                             .map(|t| {
-                                view! { <option value=t.as_str()>{t.as_str()}</option> }
+                                let chosen = kind.get_untracked() == t.as_str();
+                                view! { <option value=t.as_str() selected=chosen>{t.as_str()}</option> }
                             })
                             .collect_view()}
                     </select>
@@ -578,8 +722,47 @@ fn ReservationDialog(
                 <DialogFooter
                     error=Signal::derive(general_error)
                     busy=Signal::derive(move || create.pending().get() || edit.pending().get())
-                    on_cancel=move || open.set(None)
+                    on_cancel=move || on_close.run(())
+                    cancel_href
                 />
+            </form>
+        </div>
+    }
+}
+
+/// Delete, asked by a link (before the page's code has loaded, or without JavaScript; with it,
+/// the browser's own confirmation asks): a confirmation posted as a form.
+#[component]
+fn DeleteDialog(
+    target: ScopeRef,
+    ip: String,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let error = flash.and_then(|f| f.error).map(|e| e.to_string());
+    let question = format!(
+        "Delete reservation {ip} from {} (and its failover partner)?",
+        target.server
+    );
+    view! {
+        <div class="dialog-backdrop">
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label="Delete DHCP Reservation"
+                method="post"
+                action="/forms/reservation"
+            >
+                <h2>"Delete DHCP Reservation"</h2>
+                <p>{question}</p>
+                <input type="hidden" name="mode" value="delete" />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="server" value=target.server.clone() />
+                <input type="hidden" name="scope_id" value=target.scope_id.clone() />
+                <input type="hidden" name="ip_address" value=ip.clone() />
+                <DialogFooter error=Signal::derive(move || error.clone()) on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }

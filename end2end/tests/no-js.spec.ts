@@ -1,0 +1,86 @@
+// Dialogs without the page's code: JavaScript off, and an impatient user whose page's code
+// never arrives. The forms post natively (a body, never a URL), the same errors come back
+// beside their fields, and the change reaches both partners.
+import { test, expect, ADMIN_PASSWORD, shoot } from './fixtures';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+
+const DHCP1 = 'dhcp1.contoso.com';
+const DC1 = 'dc1.contoso.com';
+
+/** A browser context signed in by the native sign-in form, with every URL it asked for. */
+async function signedIn(browser: Browser, url: string, javaScriptEnabled: boolean) {
+  const context: BrowserContext = await browser.newContext({ javaScriptEnabled });
+  const page: Page = await context.newPage();
+  const seen: string[] = [];
+  page.on('request', (r) => seen.push(r.url()));
+  if (javaScriptEnabled) {
+    // The page's code never arrives: every click is the browser's own.
+    await page.route('**/pkg/**', (route) => route.abort());
+  }
+  await page.goto(url + '/sign-in');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await page.click('form.sign-in button[type="submit"]');
+  await expect(page.locator('form.sign-in')).toHaveCount(0);
+  return { context, page, seen };
+}
+
+for (const [label, javaScriptEnabled] of [
+  ['with JavaScript off', false],
+  ['before the page has loaded', true],
+] as const) {
+  test(`reservations are created, refused, edited and deleted ${label}`, async ({ browser, tandem }) => {
+    const { context, page, seen } = await signedIn(browser, tandem.url, javaScriptEnabled);
+    const scopePage = `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`;
+    await page.goto(scopePage);
+    await page.click('#create-reservation');
+    await expect(page.locator('form.dialog')).toBeVisible();
+    await expect(page.locator('#type')).toHaveValue('Both');
+
+    // Refused: the error beside its field, what was typed still there, nothing written.
+    await page.fill('#ip_address', '10.0.0.120');
+    await page.fill('#client_id', '00155DA7660');
+    await page.fill('#name', 'printer-typed');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('[data-error-for="client_id"]')).toHaveText(/not a MAC address/);
+    await expect(page.locator('#ip_address')).toHaveValue('10.0.0.120');
+    await expect(page.locator('#name')).toHaveValue('printer-typed');
+    expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99']);
+    await shoot(page, `40-no-js-dialog-error-${javaScriptEnabled ? 'early' : 'off'}`);
+
+    // Corrected: created on both partners, told on the page.
+    await page.fill('#client_id', '00-15-5d-a7-66-20');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText('replicated to dc1.contoso.com');
+    await expect(page.locator('form.dialog')).toHaveCount(0);
+    expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.120']);
+    expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.120']);
+
+    // Edited, then deleted (a confirmation first), on both.
+    await page.click('tr[data-ip="10.0.0.120"] a:has-text("Edit")');
+    await expect(page.locator('#client_id')).toHaveValue('00-15-5d-a7-66-20');
+    await page.fill('#name', 'printer-2');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText('Reservation saved');
+    await expect(page.locator('tr[data-ip="10.0.0.120"] [data-label="Name"]')).toHaveText('printer-2');
+    expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.0.0.0')).toContain('printer-2');
+    await page.click('tr[data-ip="10.0.0.120"] a:has-text("Delete")');
+    await expect(page.locator('form.dialog')).toContainText('Delete reservation 10.0.0.120');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText('Reservation deleted');
+    expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99']);
+    expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
+
+    // Cancel is a link back.
+    await page.click('#create-reservation');
+    await page.click('form.dialog a:has-text("Cancel")');
+    await expect(page.locator('form.dialog')).toHaveCount(0);
+
+    await context.close();
+    for (const url of seen) {
+      expect(url).not.toContain('client_id');
+      expect(url).not.toContain('printer');
+      expect(url).not.toContain('password');
+    }
+  });
+}
