@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/events") view=pages::events::EventsPage />
                     <Route path=path!("/search") view=pages::search::SearchPage />
-                    <Route path=path!("/users") view=pages::users::UsersPage />
+                    <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>
             </main>

@@ -84,3 +84,51 @@ for (const [label, javaScriptEnabled] of [
     }
   });
 }
+
+test('users are created, edited and get a new password, and sign-out works, with JavaScript off', async ({ browser, tandem }) => {
+  const { context, page, seen } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/users');
+  await page.click('#create-user');
+  await page.fill('#username', 'erin');
+  await page.fill('#display_name', 'Erin typed');
+  await page.selectOption('#role', 'DhcpAdministrator');
+  await page.fill('#new-password', 'short');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('[data-error-for="password"]')).toHaveText(/at least 10 characters/);
+  // What was typed is back, except the password, which is never kept.
+  await expect(page.locator('#display_name')).toHaveValue('Erin typed');
+  await expect(page.locator('#role')).toHaveValue('DhcpAdministrator');
+  await expect(page.locator('#new-password')).toHaveValue('');
+  await shoot(page, '41-no-js-user-error');
+  await page.fill('#new-password', 'erin long password');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toHaveText(/User erin created/);
+  await expect(page.locator('tr[data-user="erin"] .role')).toHaveText('DHCP Administrator');
+
+  await page.click('tr[data-user="erin"] a:has-text("Edit")');
+  await page.fill('#display_name', 'Erin');
+  await page.check('#disabled');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toHaveText(/User erin saved/);
+  await expect(page.locator('tr[data-user="erin"] .state')).toHaveText('disabled');
+
+  await page.click('tr[data-user="erin"] a:has-text("Reset password")');
+  await page.fill('#new-password', 'tiny');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('[data-error-for="password"]')).toHaveText(/at least 10 characters/);
+  await page.fill('#new-password', 'erin newer password');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toHaveText(/Password reset/);
+
+  await page.click('#sign-out');
+  await expect(page).toHaveURL(tandem.url + '/sign-in');
+  await page.goto(tandem.url + '/users');
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await context.close();
+  for (const url of seen) {
+    expect(url).not.toContain('password=');
+    expect(url).not.toContain('long');
+    expect(url).not.toContain('tiny');
+    expect(url).not.toContain('Erin');
+  }
+});

@@ -109,7 +109,7 @@ test('administrators manage users; a disabled user is signed out', async ({ page
   await signIn(dan, tandem.url, 'dan', PASSWORD);
   await open(dan, tandem.url + SCOPE_PAGE);
 
-  await page.locator('tr[data-user="dan"] button', { hasText: 'Edit' }).click();
+  await page.locator('tr[data-user="dan"] a', { hasText: 'Edit' }).click();
   await page.check('#disabled');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('tr[data-user="dan"] .state')).toHaveText('disabled');

@@ -54,7 +54,7 @@ fn back_to(fields: &Fields, fallback: &str) -> String {
         .split('&')
         .filter(|p| {
             let key = p.split('=').next().unwrap_or("");
-            !p.is_empty() && !matches!(key, "dialog" | "ip" | "flash")
+            !p.is_empty() && !matches!(key, "dialog" | "ip" | "user" | "flash")
         })
         .collect();
     if kept.is_empty() {
@@ -81,81 +81,151 @@ fn redirect(path: &str, extra: &[(&str, &str)]) -> Response {
     Redirect::to(&url).into_response()
 }
 
-/// `POST /forms/reservation`: the Create and Edit DHCP Reservation dialogs and Delete, as the
-/// browser posts them natively (`mode` = `create`, `edit` or `delete`).
-pub async fn reservation(
+/// `POST /forms/{form}`: a dialog posted natively. The change is made as its server function
+/// makes it; the browser goes back where the form came from.
+pub async fn submit(
     State(tandem): State<Tandem>,
     Extension(session): Extension<CurrentSession>,
     Extension(flashes): Extension<Flashes>,
+    axum::extract::Path(form): axum::extract::Path<String>,
     headers: HeaderMap,
     axum::Form(fields): axum::Form<Fields>,
 ) -> Response {
     let user = session.principal.user_id;
     let caller = caller(session, &headers);
-    let back = back_to(&fields, "/scopes");
     let mode = field(&fields, "mode");
-    let result = async {
-        let server = parsed(&fields, "server", ServerName::parse)?;
-        let scope = parsed(&fields, "scope_id", ScopeId::parse)?;
-        let reservation = NewReservation {
-            ip_address: field(&fields, "ip_address"),
-            client_id: field(&fields, "client_id"),
-            name: field(&fields, "name"),
-            description: field(&fields, "description"),
-            kind: field(&fields, "type"),
-        };
-        match mode.as_str() {
-            "create" => tandem
-                .create_reservation(&caller, &server, scope, &reservation)
+    let (result, reopen, fallback) = match form.as_str() {
+        "reservation" => (
+            reservation(&tandem, &caller, &fields, &mode).await,
+            reservation_dialog(&fields, &mode),
+            "/scopes",
+        ),
+        "user" => (
+            user_form(&tandem, &caller, &fields, &mode).await,
+            user_dialog(&fields, &mode),
+            "/users",
+        ),
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    let back = back_to(&fields, fallback);
+    finish(&flashes, user, &form, &fields, &back, result, reopen)
+}
+
+/// The Create and Edit DHCP Reservation dialogs and Delete (`mode` = `create`, `edit` or
+/// `delete`).
+async fn reservation(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let server = parsed(fields, "server", ServerName::parse)?;
+    let scope = parsed(fields, "scope_id", ScopeId::parse)?;
+    let reservation = NewReservation {
+        ip_address: field(fields, "ip_address"),
+        client_id: field(fields, "client_id"),
+        name: field(fields, "name"),
+        description: field(fields, "description"),
+        kind: field(fields, "type"),
+    };
+    match mode {
+        "create" => tandem
+            .create_reservation(caller, &server, scope, &reservation)
+            .await
+            .map(|o| Notice::from_change("Reservation created", &o)),
+        "edit" => {
+            let ip = parsed(fields, "original_ip", parse_ipv4)?;
+            tandem
+                .edit_reservation(
+                    caller,
+                    &server,
+                    scope,
+                    ip,
+                    &field(fields, "version"),
+                    &reservation,
+                )
                 .await
-                .map(|o| Notice::from_change("Reservation created", &o)),
-            "edit" => {
-                let ip = parsed(&fields, "original_ip", parse_ipv4)?;
-                tandem
-                    .edit_reservation(
-                        &caller,
-                        &server,
-                        scope,
-                        ip,
-                        &field(&fields, "version"),
-                        &reservation,
-                    )
-                    .await
-                    .map(|o| Notice::from_change("Reservation saved", &o))
-            }
-            "delete" => {
-                let ip = parsed(&fields, "ip_address", parse_ipv4)?;
-                tandem
-                    .delete_reservation(&caller, &server, scope, ip)
-                    .await
-                    .map(|o| Notice::from_change("Reservation deleted", &o))
-            }
-            _ => Err(ServiceError::Validation(
-                FieldError::new("mode", "create, edit or delete").into(),
-            )),
+                .map(|o| Notice::from_change("Reservation saved", &o))
         }
+        "delete" => {
+            let ip = parsed(fields, "ip_address", parse_ipv4)?;
+            tandem
+                .delete_reservation(caller, &server, scope, ip)
+                .await
+                .map(|o| Notice::from_change("Reservation deleted", &o))
+        }
+        _ => Err(unknown_mode()),
     }
-    .await;
-    finish(
-        &flashes,
-        user,
-        "reservation",
-        &fields,
-        &back,
-        result,
-        |mode| {
-            let dialog = match mode {
-                "edit" => "edit",
-                "delete" => "delete",
-                _ => "new",
-            };
-            let ip = match mode {
-                "edit" => field(&fields, "original_ip"),
-                _ => field(&fields, "ip_address"),
-            };
-            vec![("dialog", dialog.to_string()), ("ip", ip)]
-        },
-    )
+}
+
+/// Which reservation dialog a refusal opens again.
+fn reservation_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "edit" => vec![
+            ("dialog", "edit".into()),
+            ("ip", field(fields, "original_ip")),
+        ],
+        "delete" => vec![
+            ("dialog", "delete".into()),
+            ("ip", field(fields, "ip_address")),
+        ],
+        _ => vec![("dialog", "new".into())],
+    }
+}
+
+/// The Create and Edit User dialogs and Reset password (`mode` = `create`, `edit` or
+/// `password`).
+async fn user_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let number = |name: &str| {
+        parsed(fields, name, |s| {
+            s.parse::<i64>().map_err(|_| "not a number".to_string())
+        })
+    };
+    let input = tandem_backend::service::UserInput {
+        username: field(fields, "username"),
+        display_name: field(fields, "display_name"),
+        role: field(fields, "role"),
+        servers: field(fields, "servers"),
+        // A checkbox is sent only when ticked.
+        disabled: fields.contains_key("disabled"),
+    };
+    match mode {
+        "create" => tandem
+            .create_user(caller, &input, &field(fields, "password"))
+            .await
+            .map(|u| Notice::Done(format!("User {} created.", u.username))),
+        "edit" => tandem
+            .update_user(caller, number("id")?, number("version")?, &input)
+            .await
+            .map(|u| Notice::Done(format!("User {} saved.", u.username))),
+        "password" => tandem
+            .reset_password(
+                caller,
+                &input.username,
+                Some(number("version")?),
+                &field(fields, "password"),
+            )
+            .await
+            .map(|()| Notice::Done("Password reset; the user's sessions are ended.".into())),
+        _ => Err(unknown_mode()),
+    }
+}
+
+/// Which user dialog a refusal opens again.
+fn user_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "edit" | "password" => vec![("dialog", mode.into()), ("user", field(fields, "username"))],
+        _ => vec![("dialog", "new".into())],
+    }
+}
+
+fn unknown_mode() -> ServiceError {
+    ServiceError::Validation(FieldError::new("mode", "not a form of this dialog").into())
 }
 
 /// Leaves the flash and sends the browser back: to the page on success, to the form again
@@ -167,9 +237,8 @@ fn finish(
     fields: &Fields,
     back: &str,
     result: Result<Notice, ServiceError>,
-    reopen: impl Fn(&str) -> Vec<(&'static str, String)>,
+    reopen: Vec<(&'static str, String)>,
 ) -> Response {
-    let mode = field(fields, "mode");
     match result {
         Ok(notice) => {
             let id = flashes.put(
@@ -199,7 +268,7 @@ fn finish(
                     values,
                 },
             );
-            let mut extra = reopen(&mode);
+            let mut extra = reopen;
             extra.push(("flash", id));
             let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
             redirect(back, &extra)

@@ -179,3 +179,23 @@ pub async fn sign_in_form(
         }
     }
 }
+
+/// `POST /sign-out`: the Sign out button posted natively (before the page's code has loaded,
+/// or with JavaScript off): the session ends, its cookie is cleared, back to the sign-in page.
+pub async fn sign_out_form(
+    State(tandem): State<Tandem>,
+    Extension(cookies): Extension<app::api::ssr::CookiePolicy>,
+    Extension(session): Extension<CurrentSession>,
+) -> Response {
+    let caller = Caller::new(session.principal.clone());
+    if let Err(e) = tandem.sign_out(&caller, &session.token).await {
+        tracing::error!(error = %e, "sign-out failed");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "sign-out failed").into_response();
+    }
+    let cookie = app::api::ssr::session_cookie(None, cookies.secure);
+    (
+        [(header::SET_COOKIE, cookie)],
+        axum::response::Redirect::to("/sign-in"),
+    )
+        .into_response()
+}

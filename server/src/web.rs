@@ -161,10 +161,9 @@ pub fn router(
         // The sign-in form posted natively (GET /sign-in is the page).
         .route("/sign-in", axum::routing::post(live::sign_in_form))
         // Dialogs posted natively (before the page's code has loaded, or without JavaScript).
-        .route(
-            "/forms/reservation",
-            axum::routing::post(forms::reservation),
-        )
+        .route("/forms/{form}", axum::routing::post(forms::submit))
+        // Sign-out as a form (before the page's code has loaded, or without JavaScript).
+        .route("/sign-out", axum::routing::post(live::sign_out_form))
         .layer(axum::Extension(cookies))
         .layer(axum::Extension(flashes))
         .with_state(tandem.clone());

@@ -2,6 +2,7 @@
 
 pub mod badges;
 pub mod dialog;
+pub mod native;
 pub mod notice;
 pub mod progress;
 pub mod results;

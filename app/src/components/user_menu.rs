@@ -7,7 +7,8 @@ use tandem_core::access::Principal;
 
 #[component]
 pub fn UserMenu(user: Principal) -> impl IntoView {
-    let on_sign_out = move |_| {
+    let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         spawn_local(async move {
             let _ = sign_out().await;
             let _ = window().location().set_href("/sign-in");
@@ -19,9 +20,12 @@ pub fn UserMenu(user: Principal) -> impl IntoView {
                 {user.username.clone()}
                 <span class="role">{format!(" · {}", user.role.label())}</span>
             </span>
-            <button class="link" id="sign-out" on:click=on_sign_out>
-                "Sign out"
-            </button>
+            // A form, so that it signs out before the page's code has loaded, too.
+            <form class="sign-out" method="post" action="/sign-out" on:submit=on_sign_out>
+                <button type="submit" class="link" id="sign-out">
+                    "Sign out"
+                </button>
+            </form>
         </span>
     }
 }

@@ -1,7 +1,7 @@
 //! Reservations of one scope on one server, with the Create DHCP Reservation dialog, delete,
 //! and Replicate Scope.
 
-use crate::api::forms::{Flash, form_flash};
+use crate::api::forms::Flash;
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, list_reservations,
@@ -9,6 +9,7 @@ use crate::api::reservations::{
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, text_field, unplaced};
+use crate::components::native::NativeDialogs;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -16,7 +17,7 @@ use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use tandem_core::OptionValue;
 use tandem_core::access::Permission;
 use tandem_core::drift::DriftStatus;
@@ -49,34 +50,12 @@ pub fn ReservationsPage() -> impl IntoView {
     let editing_scope = RwSignal::new(false);
     // `Some(None)`: the Create dialog; `Some(Some(r))`: the Edit dialog for `r`.
     let dialog = RwSignal::new(None::<Option<Reservation>>);
-    // A dialog asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
-    // loaded, or without JavaScript), until dismissed; and what a natively posted form left.
-    let query = use_query_map();
-    let asked = Memo::new(move |_| query.with(|q| (q.get("dialog"), q.get("ip"))));
-    let dismissed = RwSignal::new(false);
-    let flash = Resource::new(
-        move || query.with(|q| q.get("flash")),
-        |id| async move {
-            match id {
-                Some(id) => form_flash(id).await.ok().flatten(),
-                None => None,
-            }
-        },
-    );
-    let location = use_location();
-    // This page as it is now (for a form to come back to), and as it is without a dialog.
-    let here = Memo::new(move |_| {
-        let search = location.search.get();
-        let search = search.trim_start_matches('?');
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{search}", location.pathname.get())
-        }
-    });
+    // Dialogs asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
+    // loaded, or without JavaScript), and what a natively posted form left.
+    let native = NativeDialogs::new("ip");
     let close = move || {
         dialog.set(None);
-        dismissed.set(true);
+        native.dismiss();
     };
     let data = Resource::new(
         move || {
@@ -161,15 +140,7 @@ pub fn ReservationsPage() -> impl IntoView {
         <h1>"Scope Properties"</h1>
         <NoticeBar notice />
         <Transition fallback=|| ()>
-        {move || {
-            // What a natively posted form did, told as the dialog would have.
-            flash
-                .get()
-                .flatten()
-                .filter(|_| notice.with(Option::is_none))
-                .and_then(|f| f.notice)
-                .map(|n| view! { <NoticeBar notice=RwSignal::new(Some(n)) /> })
-        }}
+        {native.notice(notice)}
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
                 <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
@@ -184,7 +155,7 @@ pub fn ReservationsPage() -> impl IntoView {
                     id="create-reservation"
                     class="button"
                     role="button"
-                    href=move || format!("{}?dialog=new", location.pathname.get())
+                    href=move || native.href("new", None)
                     on:click=move |ev| {
                         ev.prevent_default();
                         dialog.set(Some(None));
@@ -209,8 +180,7 @@ pub fn ReservationsPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| ()>
             {move || {
-                let flash = flash.get().flatten().filter(|f| f.form == "reservation");
-                let (asked, ip) = asked.get();
+                let flash = native.flash("reservation");
                 let listed = |ip: &Option<String>| {
                     let ip = ip.clone()?;
                     data.get()
@@ -219,23 +189,25 @@ pub fn ReservationsPage() -> impl IntoView {
                         .into_iter()
                         .find(|r| r.ip_address.to_string() == ip)
                 };
-                let cancel_href = location.pathname.get();
-                let back = here.get();
+                let cancel_href = native.cancel_href();
+                let back = native.back();
                 let on_close = Callback::new(move |()| close());
-                match (dialog.get(), dismissed.get(), asked.as_deref()) {
-                    (Some(existing), ..) => Some(
+                let (asked, ip) = native.asked().unzip();
+                let ip = ip.flatten();
+                match (dialog.get(), asked.as_deref()) {
+                    (Some(existing), _) => Some(
                         view! { <ReservationDialog target=target.get() existing create edit flash=None back cancel_href on_close /> }
                             .into_any(),
                     ),
-                    (None, false, Some("new")) => Some(
+                    (None, Some("new")) => Some(
                         view! { <ReservationDialog target=target.get() existing=None create edit flash back cancel_href on_close /> }
                             .into_any(),
                     ),
-                    (None, false, Some("edit")) => listed(&ip).map(|r| {
+                    (None, Some("edit")) => listed(&ip).map(|r| {
                         view! { <ReservationDialog target=target.get() existing=Some(r) create edit flash back cancel_href on_close /> }
                             .into_any()
                     }),
-                    (None, false, Some("delete")) => ip.map(|ip| {
+                    (None, Some("delete")) => ip.map(|ip| {
                         view! { <DeleteDialog target=target.get() ip flash back cancel_href on_close /> }
                             .into_any()
                     }),

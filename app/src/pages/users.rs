@@ -1,11 +1,13 @@
 //! Users and Roles: administrators create users, assign roles (and optionally narrow them to
 //! servers), disable them and reset passwords.
 
+use crate::api::forms::Flash;
 use crate::api::users::{
     CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
     UserForm, UserView, list_users,
 };
 use crate::components::dialog::DialogFooter;
+use crate::components::native::NativeDialogs;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -28,6 +30,13 @@ pub fn UsersPage() -> impl IntoView {
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let editing = RwSignal::new(None::<Editing>);
+    // Dialogs asked for by a link (`?dialog=new|edit|password&user=…`), and what a natively
+    // posted form left.
+    let native = NativeDialogs::new("user");
+    let close = move || {
+        editing.set(None);
+        native.dismiss();
+    };
     let users = Resource::new(
         move || {
             (
@@ -40,19 +49,19 @@ pub fn UsersPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(Ok(u)) = create.value().get() {
-            editing.set(None);
+            close();
             notice.set(Some(Notice::Done(format!("User {} created.", u.username))));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(u)) = update.value().get() {
-            editing.set(None);
+            close();
             notice.set(Some(Notice::Done(format!("User {} saved.", u.username))));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = reset.value().get() {
-            editing.set(None);
+            close();
             notice.set(Some(Notice::Done(
                 "Password reset; the user's sessions are ended.".into(),
             )));
@@ -61,19 +70,51 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <h1>"Users and Roles"</h1>
         <NoticeBar notice />
+        <Transition fallback=|| ()>{native.notice(notice)}</Transition>
         <div class="toolbar">
-            <button id="create-user" on:click=move |_| editing.set(Some(Editing::New))>
+            <a
+                id="create-user"
+                class="button"
+                role="button"
+                href=move || native.href("new", None)
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    editing.set(Some(Editing::New));
+                }
+            >
                 "Create User…"
-            </button>
+            </a>
         </div>
-        {move || {
-            editing
-                .get()
-                .map(|e| match e {
-                    Editing::Password(user) => view! { <PasswordDialog user reset editing /> }.into_any(),
-                    other => view! { <UserDialog editing=other create update close=editing /> }.into_any(),
+        <Transition fallback=|| ()>
+            {move || {
+                let named = |name: Option<String>| {
+                    let name = name?;
+                    users.get()?.ok()?.into_iter().find(|u| u.username == name)
+                };
+                let open = editing.get().or_else(|| {
+                    let (dialog, user) = native.asked()?;
+                    match dialog.as_str() {
+                        "new" => Some(Editing::New),
+                        "edit" => named(user).map(Editing::User),
+                        "password" => named(user).map(Editing::Password),
+                        _ => None,
+                    }
+                })?;
+                let from_url = editing.with(Option::is_none);
+                let flash = native.flash("user").filter(|_| from_url);
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                let on_close = Callback::new(move |()| close());
+                Some(match open {
+                    Editing::Password(user) => {
+                        view! { <PasswordDialog user reset flash back cancel_href on_close /> }.into_any()
+                    }
+                    other => {
+                        view! { <UserDialog editing=other create update flash back cancel_href on_close /> }
+                            .into_any()
+                    }
                 })
-        }}
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading users…"</p> }>
             {move || {
                 users
@@ -98,18 +139,28 @@ pub fn UsersPage() -> impl IntoView {
                                             </td>
                                             <td data-label="Actions">
                                                 <div class="actions">
-                                                    <button
-                                                        class="small secondary"
-                                                        on:click=move |_| editing.set(Some(Editing::User(for_edit.clone())))
+                                                    <a
+                                                        class="button small secondary"
+                                                        role="button"
+                                                        href=native.href("edit", Some(&u.username))
+                                                        on:click=move |ev| {
+                                                            ev.prevent_default();
+                                                            editing.set(Some(Editing::User(for_edit.clone())));
+                                                        }
                                                     >
                                                         "Edit"
-                                                    </button>
-                                                    <button
-                                                        class="small secondary"
-                                                        on:click=move |_| editing.set(Some(Editing::Password(for_password.clone())))
+                                                    </a>
+                                                    <a
+                                                        class="button small secondary"
+                                                        role="button"
+                                                        href=native.href("password", Some(&u.username))
+                                                        on:click=move |ev| {
+                                                            ev.prevent_default();
+                                                            editing.set(Some(Editing::Password(for_password.clone())));
+                                                        }
                                                     >
                                                         "Reset password"
-                                                    </button>
+                                                    </a>
                                                 </div>
                                             </td>
                                         </tr>
@@ -151,45 +202,53 @@ fn UserDialog(
     editing: Editing,
     create: ServerAction<CreateUser>,
     update: ServerAction<UpdateUser>,
-    close: RwSignal<Option<Editing>>,
+    /// What the same form, posted natively, left: the values as typed (never the password) and
+    /// why they were refused.
+    flash: Option<Flash>,
+    /// Where the natively posted form comes back to, and where Cancel goes without JavaScript.
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let existing = match &editing {
         Editing::User(u) => Some(u.clone()),
         _ => None,
     };
-    let username = RwSignal::new(
-        existing
+    let typed = |field: &str, or: String| {
+        flash
             .as_ref()
-            .map(|u| u.username.clone())
-            .unwrap_or_default(),
-    );
-    let display_name = RwSignal::new(
-        existing
-            .as_ref()
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default(),
-    );
-    let role = RwSignal::new(
+            .filter(|f| f.error.is_some())
+            .and_then(|f| f.value(field))
+            .unwrap_or(or)
+    };
+    let of = |f: fn(&UserView) -> String| existing.as_ref().map(f).unwrap_or_default();
+    let username = RwSignal::new(typed("username", of(|u| u.username.clone())));
+    let display_name = RwSignal::new(typed("display_name", of(|u| u.display_name.clone())));
+    let role = RwSignal::new(typed(
+        "role",
         existing
             .as_ref()
             .map(|u| u.role)
             .unwrap_or(Role::User)
             .as_str()
             .to_string(),
-    );
-    let servers = RwSignal::new(
-        existing
-            .as_ref()
-            .map(|u| u.servers.join(", "))
-            .unwrap_or_default(),
-    );
-    let disabled = RwSignal::new(existing.as_ref().is_some_and(|u| u.disabled));
+    ));
+    let servers = RwSignal::new(typed("servers", of(|u| u.servers.join(", "))));
+    let disabled = RwSignal::new(match &flash {
+        Some(f) if f.error.is_some() => f.value("disabled").is_some(),
+        _ => existing.as_ref().is_some_and(|u| u.disabled),
+    });
     let password = RwSignal::new(String::new());
     let submitted = RwSignal::new(false);
     let is_new = existing.is_none();
+    let flash_error = StoredValue::new(flash.and_then(|f| f.error));
+    let (id, version) = existing
+        .as_ref()
+        .map(|u| (u.id.to_string(), u.version.to_string()))
+        .unwrap_or_default();
     let error = move || {
         if !submitted.get() {
-            return None;
+            return flash_error.get_value();
         }
         if is_new {
             error_of(create.value().get())
@@ -234,21 +293,34 @@ fn UserDialog(
         }
     };
     let title = if is_new { "Create User" } else { "Edit User" };
+    let mode = if is_new { "create" } else { "edit" };
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label=title
+                method="post"
+                action="/forms/user"
+                on:submit=on_submit
+            >
                 <h2>{title}</h2>
+                <input type="hidden" name="mode" value=mode />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                {(!is_new).then(|| view! { <input type="hidden" name="username" value=username.get_untracked() /> })}
                 <div class="form-grid">
                     <label for="username">"User name"</label>
-                    <input id="username" prop:value=move || username.get() disabled=!is_new
+                    <input id="username" name="username" value=username.get_untracked() prop:value=move || username.get() disabled=!is_new
                         on:input=move |ev| username.set(event_target_value(&ev)) />
                     <span class="field-error" data-error-for="username">{field_error("username")}</span>
                     <label for="display_name">"Display name"</label>
-                    <input id="display_name" prop:value=move || display_name.get()
+                    <input id="display_name" name="display_name" value=display_name.get_untracked() prop:value=move || display_name.get()
                         on:input=move |ev| display_name.set(event_target_value(&ev)) />
                     <span class="field-error" data-error-for="display_name">{field_error("display_name")}</span>
                     <label for="role">"Role"</label>
-                    <select id="role" on:change=move |ev| role.set(event_target_value(&ev))>
+                    <select id="role" name="role" on:change=move |ev| role.set(event_target_value(&ev))>
                         {Role::ALL
                             .iter()
                             .map(|r| {
@@ -259,21 +331,21 @@ fn UserDialog(
                     </select>
                     <span class="field-error" data-error-for="role">{field_error("role")}</span>
                     <label for="servers">"Servers (empty: all)"</label>
-                    <input id="servers" placeholder="dhcp1.contoso.com, dc1.contoso.com" prop:value=move || servers.get()
+                    <input id="servers" name="servers" placeholder="dhcp1.contoso.com, dc1.contoso.com" value=servers.get_untracked() prop:value=move || servers.get()
                         on:input=move |ev| servers.set(event_target_value(&ev)) />
                     <span class="field-error" data-error-for="servers">{field_error("servers")}</span>
                     {is_new.then(|| view! {
                         <label for="new-password">"Password"</label>
-                        <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                        <input id="new-password" name="password" type="password" autocomplete="new-password" prop:value=move || password.get()
                             on:input=move |ev| password.set(event_target_value(&ev)) />
                         <span class="field-error" data-error-for="password">{field_error("password")}</span>
                     })}
                     <label for="disabled">"Disabled"</label>
-                    <input id="disabled" type="checkbox" class="checkbox" prop:checked=move || disabled.get()
+                    <input id="disabled" name="disabled" type="checkbox" class="checkbox" checked=disabled.get_untracked() prop:checked=move || disabled.get()
                         on:change=move |ev| disabled.set(event_target_checked(&ev)) />
                     <span class="field-error"></span>
                 </div>
-                <DialogFooter error=Signal::derive(general) on_cancel=move || close.set(None) />
+                <DialogFooter error=Signal::derive(general) on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }
@@ -283,16 +355,23 @@ fn UserDialog(
 fn PasswordDialog(
     user: UserView,
     reset: ServerAction<ResetPassword>,
-    editing: RwSignal<Option<Editing>>,
+    /// Why the same form, posted natively, was refused (the password is never kept).
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let submitted = RwSignal::new(false);
+    let flash_error = StoredValue::new(flash.and_then(|f| f.error));
     let error = move || {
-        submitted
-            .get()
-            .then(|| error_of(reset.value().get()))
-            .flatten()
+        if submitted.get() {
+            error_of(reset.value().get())
+        } else {
+            flash_error.get_value()
+        }
     };
+    let version = user.version.to_string();
     let username = user.username.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -307,17 +386,28 @@ fn PasswordDialog(
     };
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label="Reset password" on:submit=on_submit>
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label="Reset password"
+                method="post"
+                action="/forms/user"
+                on:submit=on_submit
+            >
                 <h2>{format!("Reset the password of {}", user.username)}</h2>
+                <input type="hidden" name="mode" value="password" />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="username" value=user.username.clone() />
+                <input type="hidden" name="version" value=version />
                 <div class="form-grid">
                     <label for="new-password">"New password"</label>
-                    <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                    <input id="new-password" name="password" type="password" autocomplete="new-password" prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev)) />
                     <span class="field-error" data-error-for="password">
                         {move || error().map(|e| e.field("password").unwrap_or_else(|| e.to_string()))}
                     </span>
                 </div>
-                <DialogFooter on_cancel=move || editing.set(None) />
+                <DialogFooter on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }
