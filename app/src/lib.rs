@@ -104,8 +104,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=pages::dashboard::DashboardPage />
                     <Route path=path!("/scopes") view=pages::scopes::ScopesPage />
-                    <Route path=path!("/servers") view=pages::servers::ServersPage />
-                    <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage />
+                    <Route path=path!("/servers") view=pages::servers::ServersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage ssr=SsrMode::InOrder />
                     <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage />
                     // In order: the page arrives whole, readable and usable without JavaScript.
                     <Route

@@ -105,6 +105,16 @@ pub async fn submit(
             user_dialog(&fields, &mode),
             "/users",
         ),
+        "kea" => (
+            kea_form(&tandem, &caller, &fields).await,
+            vec![("dialog", "add".into())],
+            "/servers",
+        ),
+        "server" => (
+            server_form(&tandem, &caller, &fields, &mode).await,
+            Vec::new(),
+            "/servers",
+        ),
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
     let back = back_to(&fields, fallback);
@@ -221,6 +231,70 @@ fn user_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
     match mode {
         "edit" | "password" => vec![("dialog", mode.into()), ("user", field(fields, "username"))],
         _ => vec![("dialog", "new".into())],
+    }
+}
+
+/// Add Kea Server: read first, stored only if it answers.
+async fn kea_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+) -> Result<Notice, ServiceError> {
+    let name = parsed(fields, "name", |s| ServerName::parse(s.trim()))?;
+    let access = tandem_backend::driver::ControlAccess {
+        user: Some(field(fields, "user")),
+        password: Some(field(fields, "password")),
+        ca_file: Some(field(fields, "ca_file")),
+    };
+    tandem
+        .add_kea_server(caller, &name, &field(fields, "url"), &access)
+        .await
+        .map(|scopes| {
+            Notice::Done(format!(
+                "Kea server registered: {scopes} scope(s) read from it."
+            ))
+        })
+}
+
+/// Server Properties: take a server offline or bring it online (`mode` = `offline` or
+/// `online`), or replicate it (`replicate`: every failover scope, to its partner).
+async fn server_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let server = parsed(fields, "server", ServerName::parse)?;
+    match mode {
+        "online" | "offline" => tandem
+            .set_server_online(caller, &server, mode == "online")
+            .await
+            .map(|()| Notice::Done("Done: the server's DHCP service state has changed.".into())),
+        "replicate" => {
+            let results = tandem.replicate_server(caller, &server).await?;
+            let failed: Vec<String> = results
+                .iter()
+                .filter_map(|r| {
+                    r.result
+                        .as_ref()
+                        .err()
+                        .map(|e| format!("{}: {e}", r.scope_id))
+                })
+                .collect();
+            let done = results.len() - failed.len();
+            Ok(if failed.is_empty() {
+                Notice::Done(format!(
+                    "Server {server} replicated: {done} failover scope(s) copied to their partners."
+                ))
+            } else {
+                Notice::Warning(format!(
+                    "Server {server}: {done} scope(s) replicated, {} not: {}",
+                    failed.len(),
+                    failed.join("; ")
+                ))
+            })
+        }
+        _ => Err(unknown_mode()),
     }
 }
 

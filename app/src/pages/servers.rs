@@ -1,11 +1,13 @@
 //! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
 //! replication, and taking a built-in server offline and back.
 
+use crate::api::forms::Flash;
 use crate::api::scopes::{ScopeRef, list_scopes};
 use crate::api::servers::{
     AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
 };
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
+use crate::components::native::NativeDialogs;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -40,13 +42,19 @@ pub fn ServersPage() -> impl IntoView {
     let add = ServerAction::<AddKeaServer>::new();
     let adding = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
+    // Add Kea Server asked for by a link (`?dialog=add`), and what its native post left.
+    let native = NativeDialogs::new("server");
+    let close = move || {
+        adding.set(false);
+        native.dismiss();
+    };
     let servers = Resource::new(
         move || (state.get(), ctx.live.get(), add.version().get()),
         |(q, ..)| list_servers(q),
     );
     Effect::new(move |_| {
         if let Some(Ok(scopes)) = add.value().get() {
-            adding.set(false);
+            close();
             notice.set(Some(Notice::Done(format!(
                 "Kea server registered: {scopes} scope(s) read from it."
             ))));
@@ -72,15 +80,34 @@ pub fn ServersPage() -> impl IntoView {
         <h1>"DHCP Servers"</h1>
         <NoticeBar notice />
         <Transition fallback=|| ()>
+            {native.notice(notice)}
             <Show when=move || ctx.can(Permission::ManageServers)>
                 <div class="toolbar">
-                    <button id="add-kea-server" on:click=move |_| adding.set(true)>"Add Kea Server…"</button>
+                    <a
+                        id="add-kea-server"
+                        class="button"
+                        role="button"
+                        href=move || native.href("add", None)
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            adding.set(true);
+                        }
+                    >
+                        "Add Kea Server…"
+                    </a>
                 </div>
             </Show>
+            {move || {
+                let from_url = !adding.get();
+                let open = adding.get() || native.asked().is_some_and(|(d, _)| d == "add");
+                open.then(|| {
+                    let flash = native.flash("kea").filter(|_| from_url);
+                    let (back, cancel_href) = (native.back(), native.cancel_href());
+                    let on_close = Callback::new(move |()| close());
+                    view! { <KeaServerDialog add flash back cancel_href on_close /> }
+                })
+            }}
         </Transition>
-        <Show when=move || adding.get()>
-            <KeaServerDialog add open=adding />
-        </Show>
         {filters}
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
@@ -182,6 +209,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let online = ServerAction::<SetServerOnline>::new();
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
+    let native = NativeDialogs::new("server");
     let servers = Resource::new(
         move || {
             (
@@ -221,6 +249,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
         <NoticeBar notice />
         <RunView run />
         <Transition fallback=|| view! { <p class="muted">"Asking the server…"</p> }>
+            {native.notice(notice)}
             {move || {
                 servers
                     .get()
@@ -234,28 +263,43 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                 let toggle = (can_manage && row.service_control).then(|| {
                                     let server = server.clone();
                                     let label = if reachable { "Take offline" } else { "Bring online" };
+                                    let mode = if reachable { "offline" } else { "online" };
                                     view! {
-                                        <button
-                                            id="toggle-online"
-                                            class="secondary"
-                                            on:click=move |_| {
+                                        <form
+                                            class="inline"
+                                            method="post"
+                                            action="/forms/server"
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
                                                 online.dispatch(SetServerOnline { input: ServerOnline { server: server.clone(), online: !reachable } });
                                             }
                                         >
-                                            {label}
-                                        </button>
+                                            <input type="hidden" name="mode" value=mode />
+                                            <input type="hidden" name="server" value=row.name.to_string() />
+                                            <input type="hidden" name="back" value=native.back() />
+                                            <button type="submit" id="toggle-online" class="secondary">{label}</button>
+                                        </form>
                                     }
                                 });
                                 let replicate_button = can_manage.then(|| {
                                     let server = server.clone();
                                     view! {
-                                        <button
-                                            id="replicate-server"
-                                            disabled=running
-                                            on:click=move |_| replicate_server(server.clone())
+                                        <form
+                                            class="inline"
+                                            method="post"
+                                            action="/forms/server"
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                replicate_server(server.clone());
+                                            }
                                         >
-                                            "Replicate Server"
-                                        </button>
+                                            <input type="hidden" name="mode" value="replicate" />
+                                            <input type="hidden" name="server" value=row.name.to_string() />
+                                            <input type="hidden" name="back" value=native.back() />
+                                            <button type="submit" id="replicate-server" disabled=running>
+                                                "Replicate Server"
+                                            </button>
+                                        </form>
                                     }
                                 });
                                 view! {
@@ -298,18 +342,33 @@ pub fn ServerPropertiesPage() -> impl IntoView {
 /// refused field is named under it. The password is write-only: it goes to the server
 /// function in the body of a POST and is never shown again.
 #[component]
-fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let url = RwSignal::new(String::new());
-    let user = RwSignal::new(String::new());
+fn KeaServerDialog(
+    add: ServerAction<AddKeaServer>,
+    /// What the same form, posted natively, left (never the password).
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let typed = |field: &str| {
+        flash
+            .as_ref()
+            .and_then(|f| f.value(field))
+            .unwrap_or_default()
+    };
+    let name = RwSignal::new(typed("name"));
+    let url = RwSignal::new(typed("url"));
+    let user = RwSignal::new(typed("user"));
     let password = RwSignal::new(String::new());
-    let ca_file = RwSignal::new(String::new());
+    let ca_file = RwSignal::new(typed("ca_file"));
     let submitted = RwSignal::new(false);
+    let flash_error = StoredValue::new(flash.and_then(|f| f.error));
     let error = move || {
-        submitted
-            .get()
-            .then(|| add.value().get().and_then(Result::err))
-            .flatten()
+        if submitted.get() {
+            add.value().get().and_then(Result::err)
+        } else {
+            flash_error.get_value()
+        }
     };
     let field_error = move |field: &'static str| move || error().and_then(|e| e.field(field));
     const FIELDS: [&str; 5] = ["name", "url", "user", "password", "ca_file"];
@@ -344,8 +403,16 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
     let password_error = Signal::derive(field_error("password"));
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label="Add Kea Server" method="post" on:submit=on_submit>
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label="Add Kea Server"
+                method="post"
+                action="/forms/kea"
+                on:submit=on_submit
+            >
                 <h2>"Add Kea Server"</h2>
+                <input type="hidden" name="back" value=back />
                 <p class="muted">
                     "Tandem reads the server before it registers it. In an HA pair, use the name the server has in its HA configuration."
                 </p>
@@ -367,7 +434,7 @@ fn KeaServerDialog(add: ServerAction<AddKeaServer>, open: RwSignal<bool>) -> imp
                     <span class="field-error" data-error-for="password">{move || password_error.get()}</span>
                     {field("ca_file", "CA file (https)", ca_file, "/etc/tandem/kea-ca.pem, optional")}
                 </div>
-                <DialogFooter error=general_error busy=add.pending() on_cancel=move |_| open.set(false) />
+                <DialogFooter error=general_error busy=add.pending() on_cancel=move |_| on_close.run(()) cancel_href />
             </form>
         </div>
     }
