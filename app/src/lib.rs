@@ -106,7 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/scopes") view=pages::scopes::ScopesPage />
                     <Route path=path!("/servers") view=pages::servers::ServersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage />
+                    <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage ssr=SsrMode::InOrder />
                     // In order: the page arrives whole, readable and usable without JavaScript.
                     <Route
                         path=path!("/servers/:server/scopes/:scope")

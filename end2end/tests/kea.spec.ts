@@ -87,11 +87,11 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(pair.locator('button[data-action="partner-down"]')).toHaveCount(0);
 
     // Kea splits load 50/50 only: refused on the field, nothing changed.
-    await pair.locator('button', { hasText: 'Edit' }).click();
+    await pair.locator('a', { hasText: 'Edit' }).click();
     await page.fill('#load_balance_percent', '70');
     await page.click('form.dialog button[type="submit"]');
     await expect(page.locator('[data-error-for="load_balance_percent"]')).toContainText('not supported by Kea');
-    await page.locator('form.dialog button', { hasText: 'Cancel' }).click();
+    await page.locator('form.dialog a', { hasText: 'Cancel' }).click();
 
     // kea2 in maintenance: kea1 serves everyone; then back.
     await pair.locator('button[data-action="maintenance-start"]', { hasText: 'Maintain secondary' }).click();

@@ -166,3 +166,55 @@ test('servers are added, taken offline and back, and replicated, with JavaScript
     expect(url).not.toContain('kea9');
   }
 });
+
+test('relationships are created (refused first), edited, replicated and deleted with JavaScript off', async ({ browser, tandem }) => {
+  tandem.cli(DHCP1, 'scope-add', '--scope', '10.1.0.0', '--start', '10.1.0.10', '--end', '10.1.0.200', '--name', 'lab 10.1.0.0');
+  const { context, page, seen } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/relationships');
+  await page.click('#create-relationship');
+  await page.fill('#primary_server', DHCP1);
+  await page.fill('#secondary_server', DC1);
+  await page.fill('#name', 'lab');
+  await page.fill('#scopes', '10.1.0.0');
+  // Hot standby's own fields show once it is chosen, by the style sheet alone.
+  await expect(page.locator('#reserve_percent')).toBeHidden();
+  await page.selectOption('#mode', 'HotStandby');
+  await expect(page.locator('#reserve_percent')).toBeVisible();
+  await page.fill('#reserve_percent', '150');
+  await page.check('#enable_auth');
+  await page.fill('#shared_secret', 'relationship secret');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('[data-error-for="reserve_percent"]')).not.toBeEmpty();
+  await expect(page.locator('#name')).toHaveValue('lab');
+  await expect(page.locator('#mode')).toHaveValue('HotStandby');
+  await expect(page.locator('#shared_secret')).toHaveValue('');
+  expect(tandem.cli(DC1, 'scopes')).not.toContain('10.1.0.0');
+  await page.fill('#reserve_percent', '5');
+  await page.fill('#shared_secret', 'relationship secret');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Relationship lab created on dhcp1.contoso.com and dc1.contoso.com');
+  const lab = page.locator('tr[data-relationship="lab"]');
+  await expect(lab.locator('td[data-label="Mode"]')).toContainText('HotStandby');
+  expect(tandem.cli(DC1, 'scopes')).toContain('10.1.0.0');
+
+  await lab.locator('a', { hasText: 'Edit' }).click();
+  await page.selectOption('#mode', 'LoadBalance');
+  await page.fill('#load_balance_percent', '70');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Relationship lab saved on both servers');
+  await expect(lab.locator('td[data-label="Mode"]')).toHaveText('LoadBalance 70%');
+
+  await lab.locator('button', { hasText: 'Replicate' }).click();
+  await expect(page.locator('.notice-done')).toContainText('Relationship lab replicated: 1 failover scope(s)');
+
+  await lab.locator('a', { hasText: 'Delete' }).click();
+  await expect(page.locator('form.dialog')).toContainText('Delete relationship lab');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Relationship deleted from both servers');
+  await expect(page.locator('tr[data-relationship="lab"]')).toHaveCount(0);
+  await context.close();
+  for (const url of seen) {
+    expect(url).not.toContain('secret');
+    expect(url).not.toContain('150');
+  }
+});

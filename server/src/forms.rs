@@ -54,7 +54,7 @@ fn back_to(fields: &Fields, fallback: &str) -> String {
         .split('&')
         .filter(|p| {
             let key = p.split('=').next().unwrap_or("");
-            !p.is_empty() && !matches!(key, "dialog" | "ip" | "user" | "flash")
+            !p.is_empty() && !matches!(key, "dialog" | "ip" | "user" | "relationship" | "flash")
         })
         .collect();
     if kept.is_empty() {
@@ -114,6 +114,11 @@ pub async fn submit(
             server_form(&tandem, &caller, &fields, &mode).await,
             Vec::new(),
             "/servers",
+        ),
+        "relationship" => (
+            relationship_form(&tandem, &caller, &fields, &mode).await,
+            relationship_dialog(&fields, &mode),
+            "/relationships",
         ),
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
@@ -272,29 +277,127 @@ async fn server_form(
             .map(|()| Notice::Done("Done: the server's DHCP service state has changed.".into())),
         "replicate" => {
             let results = tandem.replicate_server(caller, &server).await?;
-            let failed: Vec<String> = results
-                .iter()
-                .filter_map(|r| {
-                    r.result
-                        .as_ref()
-                        .err()
-                        .map(|e| format!("{}: {e}", r.scope_id))
-                })
-                .collect();
-            let done = results.len() - failed.len();
-            Ok(if failed.is_empty() {
-                Notice::Done(format!(
-                    "Server {server} replicated: {done} failover scope(s) copied to their partners."
-                ))
-            } else {
-                Notice::Warning(format!(
-                    "Server {server}: {done} scope(s) replicated, {} not: {}",
-                    failed.len(),
-                    failed.join("; ")
-                ))
-            })
+            Ok(replication_notice(&format!("Server {server}"), &results))
         }
         _ => Err(unknown_mode()),
+    }
+}
+
+/// The Create and Edit Failover Relationship dialogs, Delete, Replicate, Set Partner Down and
+/// maintenance (`mode` = `create`, `edit`, `delete`, `replicate`, `partner-down`,
+/// `maintenance-start`, `maintenance-end`).
+async fn relationship_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let name = field(fields, "name");
+    let input = tandem_core::failover_rules::NewRelationship {
+        name: name.clone(),
+        primary_server: field(fields, "primary_server"),
+        secondary_server: field(fields, "secondary_server"),
+        mode: field(fields, "mode_of"),
+        load_balance_percent: field(fields, "load_balance_percent"),
+        server_role: field(fields, "server_role"),
+        reserve_percent: field(fields, "reserve_percent"),
+        max_client_lead_time_secs: field(fields, "max_client_lead_time_secs"),
+        // A checkbox is sent only when ticked.
+        auto_state_transition: fields.contains_key("auto_state_transition"),
+        state_switch_interval_secs: field(fields, "state_switch_interval_secs"),
+        enable_auth: fields.contains_key("enable_auth"),
+        shared_secret: field(fields, "shared_secret"),
+    };
+    match mode {
+        "create" => {
+            let scopes = field(fields, "scopes")
+                .split([',', ' '])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    ScopeId::parse(s.trim())
+                        .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            tandem
+                .create_relationship(caller, &input, &scopes)
+                .await
+                .map(|r| {
+                    Notice::Done(format!(
+                        "Relationship {} created on {} and {}.",
+                        r.name, r.primary_server, r.secondary_server
+                    ))
+                })
+        }
+        "edit" => tandem
+            .update_relationship(caller, &name, &input)
+            .await
+            .map(|r| Notice::Done(format!("Relationship {} saved on both servers.", r.name))),
+        _ => {
+            let server = parsed(fields, "server", ServerName::parse)?;
+            match mode {
+                "delete" => tandem
+                    .delete_relationship(caller, &server, &name)
+                    .await
+                    .map(|scopes| {
+                        Notice::Done(format!(
+                            "Relationship deleted from both servers; {} scope(s) taken out of failover.",
+                            scopes.len()
+                        ))
+                    }),
+                "replicate" => {
+                    let results = tandem.replicate_relationship(caller, &server, &name).await?;
+                    Ok(replication_notice(&format!("Relationship {name}"), &results))
+                }
+                "partner-down" => tandem
+                    .set_partner_down(caller, &server, &name)
+                    .await
+                    .map(|state| {
+                        Notice::Done(format!("Partner Down set: the server is now {state}."))
+                    }),
+                "maintenance-start" | "maintenance-end" => tandem
+                    .set_maintenance(caller, &server, &name, mode == "maintenance-start")
+                    .await
+                    .map(|state| Notice::Done(format!("Done: the server is now {state}."))),
+                _ => Err(unknown_mode()),
+            }
+        }
+    }
+}
+
+/// Which relationship dialog a refusal opens again (the actions without a dialog: none).
+fn relationship_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "create" => vec![("dialog", "new".into())],
+        "edit" | "delete" => vec![
+            ("dialog", mode.into()),
+            ("relationship", field(fields, "name")),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// What a replication of several scopes did, scope by scope when some failed.
+fn replication_notice(what: &str, results: &[tandem_core::views::ScopeResult]) -> Notice {
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| {
+            r.result
+                .as_ref()
+                .err()
+                .map(|e| format!("{}: {e}", r.scope_id))
+        })
+        .collect();
+    let done = results.len() - failed.len();
+    if failed.is_empty() {
+        Notice::Done(format!(
+            "{what} replicated: {done} failover scope(s) copied to the partner."
+        ))
+    } else {
+        Notice::Warning(format!(
+            "{what}: {done} scope(s) replicated, {} not: {}",
+            failed.len(),
+            failed.join("; ")
+        ))
     }
 }
 

@@ -5,8 +5,20 @@ use clap::Parser;
 use server::config::{Cli, Command};
 use server::{cli, web};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Each worker thread's stack: rendering a page walks its view tree recursively, and an
+/// unoptimized build's frames are large (a dialog with a dozen fields overflowed the default
+/// 2 MiB and took the whole process down).
+const WORKER_STACK: usize = 16 << 20;
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK)
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,

@@ -2,6 +2,7 @@
 //! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
 //! set Partner Down; on Kea, put a partner in maintenance and back.
 
+use crate::api::forms::Flash;
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
     SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
@@ -9,6 +10,7 @@ use crate::api::relationships::{
 };
 use crate::api::scopes::ScopeRef;
 use crate::components::dialog::DialogFooter;
+use crate::components::native::NativeDialogs;
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
@@ -109,6 +111,13 @@ pub fn RelationshipsPage() -> impl IntoView {
     let maintain = ServerAction::<SetMaintenance>::new();
     // `Some(None)`: the Create dialog; `Some(Some(r))`: Edit for `r`.
     let dialog = RwSignal::new(None::<Option<FailoverRelationship>>);
+    // Dialogs asked for by a link (`?dialog=new|edit|delete&relationship=…`), and what a
+    // natively posted form left.
+    let native = NativeDialogs::new("relationship");
+    let close = move || {
+        dialog.set(None);
+        native.dismiss();
+    };
     let rows = Resource::new(
         move || {
             (
@@ -124,7 +133,7 @@ pub fn RelationshipsPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(Ok(r)) = create.value().get() {
-            dialog.set(None);
+            close();
             notice.set(Some(Notice::Done(format!(
                 "Relationship {} created on {} and {}.",
                 r.name, r.primary_server, r.secondary_server
@@ -133,7 +142,7 @@ pub fn RelationshipsPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(r)) = update.value().get() {
-            dialog.set(None);
+            close();
             notice.set(Some(Notice::Done(format!(
                 "Relationship {} saved on both servers.",
                 r.name
@@ -142,6 +151,7 @@ pub fn RelationshipsPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(result) = delete.value().get() {
+            close();
             notice.set(Some(match result {
                 Ok(scopes) if scopes.is_empty() => {
                     Notice::Done("Relationship deleted from both servers.".into())
@@ -174,16 +184,61 @@ pub fn RelationshipsPage() -> impl IntoView {
         <h1>"Failover Relationships"</h1>
         <NoticeBar notice />
         <Transition fallback=|| ()>
+            {native.notice(notice)}
             <Show when=move || ctx.can(Permission::ManageRelationships)>
                 <div class="toolbar">
-                    <button id="create-relationship" on:click=move |_| dialog.set(Some(None))>
+                    <a
+                        id="create-relationship"
+                        class="button"
+                        role="button"
+                        href=move || native.href("new", None)
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            dialog.set(Some(None));
+                        }
+                    >
                         "Create Relationship…"
-                    </button>
+                    </a>
                 </div>
             </Show>
         </Transition>
         <RunView run />
-        {move || dialog.get().map(|existing| view! { <RelationshipDialog existing create update open=dialog /> })}
+        <Transition fallback=|| ()>
+            {move || {
+                let named = |name: &Option<String>| {
+                    let name = name.clone()?;
+                    rows.get()?
+                        .ok()?
+                        .into_iter()
+                        .find(|r| r.relationship.name == name)
+                        .map(|r| r.relationship)
+                };
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                let on_close = Callback::new(move |()| close());
+                if let Some(existing) = dialog.get() {
+                    return Some(
+                        view! { <RelationshipDialog existing create update flash=None back cancel_href on_close /> }
+                            .into_any(),
+                    );
+                }
+                let (asked, name) = native.asked()?;
+                let flash = native.flash("relationship");
+                match asked.as_str() {
+                    "new" => Some(
+                        view! { <RelationshipDialog existing=None create update flash back cancel_href on_close /> }
+                            .into_any(),
+                    ),
+                    "edit" => named(&name).map(|r| {
+                        view! { <RelationshipDialog existing=Some(r) create update flash back cancel_href on_close /> }
+                            .into_any()
+                    }),
+                    "delete" => named(&name).map(|r| {
+                        view! { <DeleteRelationshipDialog r flash back cancel_href on_close /> }.into_any()
+                    }),
+                    _ => None,
+                }
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
             {move || {
                 rows.get()
@@ -195,7 +250,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                             let manage = ctx.can(Permission::ManageRelationships);
                             let lines = list
                                 .into_iter()
-                                .map(|row| view! { <RelationshipLine row manage delete run partner_down maintain dialog /> })
+                                .map(|row| view! { <RelationshipLine row manage delete run partner_down maintain dialog native /> })
                                 .collect_view();
                             view! {
                                 <div class="table-wrap">
@@ -235,8 +290,10 @@ fn RelationshipLine(
     partner_down: ServerAction<SetPartnerDown>,
     maintain: ServerAction<SetMaintenance>,
     dialog: RwSignal<Option<Option<FailoverRelationship>>>,
+    native: NativeDialogs,
 ) -> impl IntoView {
     let r = row.relationship.clone();
+    let back = native.back();
     let (p_class, p_text) = status_view(&row.primary_status);
     let (s_class, s_text) = status_view(&row.secondary_status);
     let scopes = r
@@ -271,10 +328,13 @@ fn RelationshipLine(
     let sync_class = if row.sync_errors > 0 { "not-ok" } else { "" };
     let scope_list = scopes.clone();
     let per_scope = row.failover_per_scope;
-    let maintenance = row.maintenance.then(|| maintenance_buttons(&row, maintain));
+    let maintenance = row
+        .maintenance
+        .then(|| maintenance_buttons(&row, maintain, back.clone()));
     let on_delete = {
         let (name, primary) = (name.clone(), primary.clone());
-        move |_| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
             let question = if !per_scope {
                 format!("Delete relationship {name} from both servers? Their scopes stay on both.")
             } else if scope_list.is_empty() {
@@ -312,29 +372,47 @@ fn RelationshipLine(
                 {manage
                     .then(|| {
                         let down = down_on.clone().map(|server| {
-                            let name = name.clone();
+                            let (name, on_server) = (name.clone(), server.clone());
                             view! {
-                                <button
-                                    class="small danger"
-                                    data-action="partner-down"
-                                    on:click=move |_| {
-                                        partner_down.dispatch(SetPartnerDown { target: RelationshipRef { server: server.clone(), name: name.clone() } });
+                                <form
+                                    class="inline"
+                                    method="post"
+                                    action="/forms/relationship"
+                                    on:submit=move |ev| {
+                                        ev.prevent_default();
+                                        partner_down.dispatch(SetPartnerDown { target: RelationshipRef { server: on_server.clone(), name: name.clone() } });
                                     }
                                 >
-                                    "Set Partner Down"
-                                </button>
+                                    <input type="hidden" name="mode" value="partner-down" />
+                                    <input type="hidden" name="server" value=server />
+                                    <input type="hidden" name="name" value=r.name.clone() />
+                                    <input type="hidden" name="back" value=back.clone() />
+                                    <button type="submit" class="small danger" data-action="partner-down">
+                                        "Set Partner Down"
+                                    </button>
+                                </form>
                             }
                         });
                         let (scopes_of, primary2) = (r.scopes.clone(), primary.clone());
                         view! {
                             <div class="actions">
-                                <button class="small secondary" on:click=move |_| dialog.set(Some(Some(for_edit.clone())))>
+                                <a
+                                    class="button small secondary"
+                                    role="button"
+                                    href=native.href("edit", Some(&name))
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        dialog.set(Some(Some(for_edit.clone())));
+                                    }
+                                >
                                     "Edit"
-                                </button>
-                                <button
-                                    class="small"
-                                    title="Overwrite the secondary's copies of every scope with the primary's"
-                                    on:click=move |_| {
+                                </a>
+                                <form
+                                    class="inline"
+                                    method="post"
+                                    action="/forms/relationship"
+                                    on:submit=move |ev| {
+                                        ev.prevent_default();
                                         let targets = scopes_of
                                             .iter()
                                             .map(|s| ScopeRef { server: primary2.clone(), scope_id: s.to_string() })
@@ -342,13 +420,28 @@ fn RelationshipLine(
                                         replicate_all(targets, run);
                                     }
                                 >
-                                    "Replicate"
-                                </button>
+                                    <input type="hidden" name="mode" value="replicate" />
+                                    <input type="hidden" name="server" value=primary.clone() />
+                                    <input type="hidden" name="name" value=name.clone() />
+                                    <input type="hidden" name="back" value=back.clone() />
+                                    <button
+                                        type="submit"
+                                        class="small"
+                                        title="Overwrite the secondary's copies of every scope with the primary's"
+                                    >
+                                        "Replicate"
+                                    </button>
+                                </form>
                                 {down}
                                 {maintenance}
-                                <button class="small danger" on:click=on_delete.clone()>
+                                <a
+                                    class="button small danger"
+                                    role="button"
+                                    href=native.href("delete", Some(&name))
+                                    on:click=on_delete.clone()
+                                >
                                     "Delete"
-                                </button>
+                                </a>
                             </div>
                         }
                     })}
@@ -374,7 +467,11 @@ const SHOWN_AT_FIELD: [&str; 11] = [
 
 /// Maintenance (Kea): while one server is `partner-in-maintenance`, End maintenance on it;
 /// otherwise one server can be put in maintenance, its partner serving every client.
-fn maintenance_buttons(row: &RelationshipRow, maintain: ServerAction<SetMaintenance>) -> AnyView {
+fn maintenance_buttons(
+    row: &RelationshipRow,
+    maintain: ServerAction<SetMaintenance>,
+    back: String,
+) -> AnyView {
     let r = &row.relationship;
     let raw = |s: &ServerStatus| match s {
         ServerStatus::State { raw_state, .. } => raw_state.clone(),
@@ -382,20 +479,33 @@ fn maintenance_buttons(row: &RelationshipRow, maintain: ServerAction<SetMaintena
     };
     let button = move |server: String, on: bool, label: String, title: String| {
         let name = r.name.clone();
+        let action = if on {
+            "maintenance-start"
+        } else {
+            "maintenance-end"
+        };
+        let (hidden_server, hidden_name) = (server.clone(), name.clone());
         view! {
-            <button
-                class="small secondary"
-                data-action=if on { "maintenance-start" } else { "maintenance-end" }
-                title=title
-                on:click=move |_| {
+            <form
+                class="inline"
+                method="post"
+                action="/forms/relationship"
+                on:submit=move |ev| {
+                    ev.prevent_default();
                     maintain.dispatch(SetMaintenance {
                         target: RelationshipRef { server: server.clone(), name: name.clone() },
                         on,
                     });
                 }
             >
-                {label}
-            </button>
+                <input type="hidden" name="mode" value=action />
+                <input type="hidden" name="server" value=hidden_server />
+                <input type="hidden" name="name" value=hidden_name />
+                <input type="hidden" name="back" value=back.clone() />
+                <button type="submit" class="small secondary" data-action=action title=title>
+                    {label}
+                </button>
+            </form>
         }
     };
     let (p, s) = (r.primary_server.to_string(), r.secondary_server.to_string());
@@ -431,10 +541,14 @@ fn RelationshipDialog(
     existing: Option<FailoverRelationship>,
     create: ServerAction<CreateRelationship>,
     update: ServerAction<UpdateRelationship>,
-    open: RwSignal<Option<Option<FailoverRelationship>>>,
+    /// What the same form, posted natively, left (never the shared secret).
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let is_edit = existing.is_some();
-    let start = existing
+    let mut start = existing
         .as_ref()
         .map(form_of)
         .unwrap_or_else(|| NewRelationship {
@@ -445,12 +559,49 @@ fn RelationshipDialog(
             max_client_lead_time_secs: "3600".into(),
             ..Default::default()
         });
+    let mut typed_scopes = String::new();
+    if let Some(f) = flash.as_ref().filter(|f| f.error.is_some()) {
+        let text = |name: &str, or: &mut String| {
+            if let Some(v) = f.value(name) {
+                *or = v;
+            }
+        };
+        if !is_edit {
+            text("primary_server", &mut start.primary_server);
+            text("secondary_server", &mut start.secondary_server);
+            text("name", &mut start.name);
+            text("scopes", &mut typed_scopes);
+        }
+        text("mode_of", &mut start.mode);
+        text("load_balance_percent", &mut start.load_balance_percent);
+        text("server_role", &mut start.server_role);
+        text("reserve_percent", &mut start.reserve_percent);
+        text(
+            "max_client_lead_time_secs",
+            &mut start.max_client_lead_time_secs,
+        );
+        text(
+            "state_switch_interval_secs",
+            &mut start.state_switch_interval_secs,
+        );
+        start.auto_state_transition = f.value("auto_state_transition").is_some();
+        start.enable_auth = f.value("enable_auth").is_some();
+    }
+    // An edit's fixed fields are shown disabled (so not sent): they travel hidden.
+    let hidden = is_edit.then(|| {
+        (
+            start.name.clone(),
+            start.primary_server.clone(),
+            start.secondary_server.clone(),
+        )
+    });
     let form = RwSignal::new(start);
-    let scopes = RwSignal::new(String::new());
+    let scopes = RwSignal::new(typed_scopes);
     let submitted = RwSignal::new(false);
+    let flash_error = StoredValue::new(flash.and_then(|f| f.error));
     let error = move || {
         if !submitted.get() {
-            return None;
+            return flash_error.get_value();
         }
         if is_edit {
             update.value().get().and_then(Result::err)
@@ -514,15 +665,19 @@ fn RelationshipDialog(
             <label for=id>{label}</label>
             <input
                 id=id
+                name=id
                 disabled=fixed
+                value=form.with_untracked(get)
                 prop:value=move || form.with(get)
                 on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
                 class:invalid=move || err().is_some()
             />
             <span class="field-error" data-error-for=id>{err}</span>
         }
+        .into_any()
     };
-    let hot = move || form.with(|f| f.mode.eq_ignore_ascii_case("HotStandby"));
+    let hot_at_start = form.with_untracked(|f| f.mode.eq_ignore_ascii_case("HotStandby"));
+    let standby_at_start = form.with_untracked(|f| f.server_role.eq_ignore_ascii_case("Standby"));
     let title = if is_edit {
         "Edit Failover Relationship"
     } else {
@@ -530,52 +685,70 @@ fn RelationshipDialog(
     };
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label=title on:submit=on_submit>
+            <form
+                class="dialog relationship"
+                role="dialog"
+                aria-label=title
+                method="post"
+                action="/forms/relationship"
+                on:submit=on_submit
+            >
                 <h2>{title}</h2>
+                <input type="hidden" name="mode" value=if is_edit { "edit" } else { "create" } />
+                <input type="hidden" name="back" value=back />
+                {hidden.map(|(name, primary, secondary)| view! {
+                    <input type="hidden" name="name" value=name />
+                    <input type="hidden" name="primary_server" value=primary />
+                    <input type="hidden" name="secondary_server" value=secondary />
+                })}
                 <div class="form-grid">
                     {text("primary_server", "Primary server", |f| f.primary_server.clone(), |f, v| f.primary_server = v, is_edit)}
                     {text("secondary_server", "Partner server", |f| f.secondary_server.clone(), |f, v| f.secondary_server = v, is_edit)}
                     {text("name", "Name (default: primary-partner)", |f| f.name.clone(), |f, v| f.name = v, is_edit)}
                     {(!is_edit).then(|| view! {
                         <label for="scopes">"Scopes (on the primary)"</label>
-                        <input id="scopes" placeholder="10.0.0.0, 10.1.0.0" prop:value=move || scopes.get()
+                        <input id="scopes" name="scopes" placeholder="10.0.0.0, 10.1.0.0" value=scopes.get_untracked() prop:value=move || scopes.get()
                             on:input=move |ev| scopes.set(event_target_value(&ev)) />
                         <span class="field-error" data-error-for="scopes"></span>
                     })}
                     <label for="mode">"Mode"</label>
-                    <select id="mode" prop:value=move || form.with(|f| f.mode.clone())
+                    <select id="mode" name="mode_of" prop:value=move || form.with(|f| f.mode.clone())
                         on:change=move |ev| form.update(|f| f.mode = event_target_value(&ev))>
-                        <option value="LoadBalance">"Load balance"</option>
-                        <option value="HotStandby">"Hot standby"</option>
+                        <option value="LoadBalance" selected=!hot_at_start>"Load balance"</option>
+                        <option value="HotStandby" selected=hot_at_start>"Hot standby"</option>
                     </select>
                     <span class="field-error" data-error-for="mode">{field_error("mode")}</span>
-                    <Show when=move || !hot()>
+                    // Each mode's own fields; the other mode's are hidden by the style sheet
+                    // from the chosen option, so that this works without JavaScript too.
+                    <div class="mode-fields load-balance">
                         {text("load_balance_percent", "Load balance % (primary's share)", |f| f.load_balance_percent.clone(), |f, v| f.load_balance_percent = v, false)}
-                    </Show>
-                    <Show when=hot>
+                    </div>
+                    <div class="mode-fields hot-standby">
                         <label for="server_role">"Primary's role"</label>
-                        <select id="server_role" prop:value=move || form.with(|f| f.server_role.clone())
+                        <select id="server_role" name="server_role" prop:value=move || form.with(|f| f.server_role.clone())
                             on:change=move |ev| form.update(|f| f.server_role = event_target_value(&ev))>
-                            <option value="Active">{format!("{:?}", ServerRole::Active)}</option>
-                            <option value="Standby">{format!("{:?}", ServerRole::Standby)}</option>
+                            <option value="Active" selected=!standby_at_start>{format!("{:?}", ServerRole::Active)}</option>
+                            <option value="Standby" selected=standby_at_start>{format!("{:?}", ServerRole::Standby)}</option>
                         </select>
                         <span class="field-error" data-error-for="server_role">{field_error("server_role")}</span>
                         {text("reserve_percent", "Reserve % (for the standby)", |f| f.reserve_percent.clone(), |f, v| f.reserve_percent = v, false)}
-                    </Show>
+                    </div>
                     {text("max_client_lead_time_secs", "MCLT (seconds)", |f| f.max_client_lead_time_secs.clone(), |f, v| f.max_client_lead_time_secs = v, false)}
                     <label for="auto_state_transition">"Auto state transition"</label>
-                    <input id="auto_state_transition" type="checkbox" class="checkbox"
+                    <input id="auto_state_transition" name="auto_state_transition" type="checkbox" class="checkbox"
+                        checked=form.with_untracked(|f| f.auto_state_transition)
                         prop:checked=move || form.with(|f| f.auto_state_transition)
                         on:change=move |ev| form.update(|f| f.auto_state_transition = event_target_checked(&ev)) />
                     <span class="field-error"></span>
                     {text("state_switch_interval_secs", "State switch interval (seconds)", |f| f.state_switch_interval_secs.clone(), |f, v| f.state_switch_interval_secs = v, false)}
                     <label for="enable_auth">"Message authentication"</label>
-                    <input id="enable_auth" type="checkbox" class="checkbox"
+                    <input id="enable_auth" name="enable_auth" type="checkbox" class="checkbox"
+                        checked=form.with_untracked(|f| f.enable_auth)
                         prop:checked=move || form.with(|f| f.enable_auth)
                         on:change=move |ev| form.update(|f| f.enable_auth = event_target_checked(&ev)) />
                     <span class="field-error" data-error-for="enable_auth">{field_error("enable_auth")}</span>
                     <label for="shared_secret">{if is_edit { "Shared secret (empty: unchanged)" } else { "Shared secret" }}</label>
-                    <input id="shared_secret" type="password" autocomplete="new-password"
+                    <input id="shared_secret" name="shared_secret" type="password" autocomplete="new-password"
                         prop:value=move || form.with(|f| f.shared_secret.clone())
                         on:input=move |ev| form.update(|f| f.shared_secret = event_target_value(&ev)) />
                     <span class="field-error" data-error-for="shared_secret">{field_error("shared_secret")}</span>
@@ -583,8 +756,45 @@ fn RelationshipDialog(
                 <DialogFooter
                     error=Signal::derive(general)
                     busy=Signal::derive(move || create.pending().get() || update.pending().get())
-                    on_cancel=move || open.set(None)
+                    on_cancel=move || on_close.run(())
+                    cancel_href
                 />
+            </form>
+        </div>
+    }
+}
+
+/// Delete, asked by a link (before the page's code has loaded, or without JavaScript; with it,
+/// the browser's own confirmation asks): a confirmation posted as a form, run on the primary.
+#[component]
+fn DeleteRelationshipDialog(
+    r: FailoverRelationship,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let error = flash.and_then(|f| f.error).map(|e| e.to_string());
+    let question = format!(
+        "Delete relationship {} from both servers? Scopes in it are taken out of failover first.",
+        r.name
+    );
+    view! {
+        <div class="dialog-backdrop">
+            <form
+                class="dialog"
+                role="dialog"
+                aria-label="Delete Failover Relationship"
+                method="post"
+                action="/forms/relationship"
+            >
+                <h2>"Delete Failover Relationship"</h2>
+                <p>{question}</p>
+                <input type="hidden" name="mode" value="delete" />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="server" value=r.primary_server.to_string() />
+                <input type="hidden" name="name" value=r.name.clone() />
+                <DialogFooter error=Signal::derive(move || error.clone()) on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }
