@@ -103,7 +103,7 @@ pub fn App() -> impl IntoView {
                 </p>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=pages::dashboard::DashboardPage />
-                    <Route path=path!("/scopes") view=pages::scopes::ScopesPage />
+                    <Route path=path!("/scopes") view=pages::scopes::ScopesPage ssr=SsrMode::InOrder />
                     <Route path=path!("/servers") view=pages::servers::ServersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage ssr=SsrMode::InOrder />
                     <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage ssr=SsrMode::InOrder />

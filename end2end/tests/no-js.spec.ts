@@ -218,3 +218,34 @@ test('relationships are created (refused first), edited, replicated and deleted 
     expect(url).not.toContain('150');
   }
 });
+
+test('scopes are checked for drift, replicated, taken out of failover and deleted with JavaScript off', async ({ browser, tandem }) => {
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  // A change behind Tandem's back: drift, found by Check drift now.
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.140', '--client-id', '00155DA76640');
+  await page.goto(tandem.url + '/scopes');
+  await page.click('#check-drift');
+  await expect(page.locator('.notice-done')).toContainText('Drift checked');
+  const row = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.0.0.0"]`);
+  await expect(row.locator('[data-drift]')).toHaveText('OutOfSync');
+  await row.locator('button', { hasText: 'Replicate Scope' }).click();
+  await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140']);
+
+  // Remove Failover: a confirmation first, then the partner's copy goes.
+  await row.locator('a', { hasText: 'Remove Failover' }).click();
+  await expect(page.locator('form.dialog')).toContainText('Remove failover from scope 10.0.0.0 on dhcp1.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover removed');
+  expect(tandem.cli(DC1, 'scopes')).not.toContain('10.0.0.0');
+
+  // Delete the scope from its own page: a confirmation, then gone.
+  await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
+  await page.click('#delete-scope');
+  await expect(page.locator('form.dialog')).toContainText('Delete scope 10.0.0.0 on dhcp1.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page).toHaveURL(/\/scopes\?flash=/);
+  await expect(page.locator('.notice-done')).toContainText('Scope 10.0.0.0 deleted on dhcp1.contoso.com');
+  expect(tandem.cli(DHCP1, 'scopes')).not.toContain('10.0.0.0');
+  await context.close();
+});

@@ -54,7 +54,11 @@ fn back_to(fields: &Fields, fallback: &str) -> String {
         .split('&')
         .filter(|p| {
             let key = p.split('=').next().unwrap_or("");
-            !p.is_empty() && !matches!(key, "dialog" | "ip" | "user" | "relationship" | "flash")
+            !p.is_empty()
+                && !matches!(
+                    key,
+                    "dialog" | "ip" | "user" | "relationship" | "target" | "flash"
+                )
         })
         .collect();
     if kept.is_empty() {
@@ -114,6 +118,11 @@ pub async fn submit(
             server_form(&tandem, &caller, &fields, &mode).await,
             Vec::new(),
             "/servers",
+        ),
+        "scope" => (
+            scope_form(&tandem, &caller, &fields, &mode).await,
+            Vec::new(),
+            "/scopes",
         ),
         "relationship" => (
             relationship_form(&tandem, &caller, &fields, &mode).await,
@@ -279,6 +288,57 @@ async fn server_form(
             let results = tandem.replicate_server(caller, &server).await?;
             Ok(replication_notice(&format!("Server {server}"), &results))
         }
+        _ => Err(unknown_mode()),
+    }
+}
+
+/// A scope's one-press actions (`mode` = `replicate`, `clear-sync-error`, `remove-failover`,
+/// `delete`), and Check drift now (`check-drift`).
+async fn scope_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    if mode == "check-drift" {
+        return tandem.check_drift(caller).await.map(|changed| {
+            Notice::Done(if changed {
+                "Drift checked: the list now shows what changed.".into()
+            } else {
+                "Drift checked: nothing changed since the last look.".into()
+            })
+        });
+    }
+    let scope = parsed(fields, "scope_id", ScopeId::parse)?;
+    if mode == "clear-sync-error" {
+        return tandem
+            .clear_sync_error(caller, &field(fields, "relationship"), scope)
+            .await
+            .map(|_| Notice::Done("Config sync error cleared.".into()));
+    }
+    let server = parsed(fields, "server", ServerName::parse)?;
+    match mode {
+        "replicate" => tandem.replicate_scope(caller, &server, scope).await.map(|r| {
+            Notice::Done(format!(
+                "Scope {} replicated from {} to {}: {} difference(s) overwritten.",
+                r.scope_id,
+                r.source,
+                r.partner,
+                r.changes.len()
+            ))
+        }),
+        "remove-failover" => tandem
+            .remove_scope_from_failover(caller, &server, scope)
+            .await
+            .map(|partner| {
+                Notice::Done(format!(
+                    "Failover removed: the scope was deleted on {partner} and kept here. The relationship stays."
+                ))
+            }),
+        "delete" => tandem
+            .delete_scope(caller, &server, scope)
+            .await
+            .map(|()| Notice::Done(format!("Scope {scope} deleted on {server}."))),
         _ => Err(unknown_mode()),
     }
 }

@@ -98,16 +98,100 @@ impl NativeDialogs {
         href
     }
 
-    /// The notice a native post left, unless the page has one of its own since.
+    /// The notice a native post left (or why it was refused, when no dialog shows that),
+    /// unless the page has one of its own since.
     pub fn notice(&self, notice: RwSignal<Option<Notice>>) -> impl IntoView + use<> {
-        let flash = self.flash;
+        let me = *self;
         move || {
-            flash
+            let f = me
+                .flash
                 .get()
                 .flatten()
-                .filter(|_| notice.with(Option::is_none))
-                .and_then(|f| f.notice)
-                .map(|n| view! { <NoticeBar notice=RwSignal::new(Some(n)) /> })
+                .filter(|_| notice.with(Option::is_none))?;
+            let n = f.notice.or_else(|| {
+                let refused = f.error?;
+                me.asked().is_none().then(|| Notice::from_error(&refused))
+            })?;
+            Some(view! { <NoticeBar notice=RwSignal::new(Some(n)) /> })
         }
+    }
+}
+
+/// One press that changes something, as a form: posted natively (`POST /forms/{form}` with
+/// `mode` and `hidden`) before the page's code has loaded, or handled in place by `on_press`
+/// once it has.
+#[component]
+pub fn PostButton(
+    form: &'static str,
+    mode: &'static str,
+    /// The other fields the action needs, by name.
+    hidden: Vec<(&'static str, String)>,
+    /// Where the browser comes back to.
+    back: String,
+    on_press: Callback<()>,
+    label: &'static str,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] id: &'static str,
+    #[prop(into, optional)] title: String,
+    #[prop(into, optional)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let hidden = hidden
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view();
+    view! {
+        <form
+            class="inline"
+            method="post"
+            action=format!("/forms/{form}")
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on_press.run(());
+            }
+        >
+            <input type="hidden" name="mode" value=mode />
+            <input type="hidden" name="back" value=back />
+            {hidden}
+            <button type="submit" class=class id=(!id.is_empty()).then_some(id) title=title disabled=move || disabled.get()>
+                {label}
+            </button>
+        </form>
+    }
+}
+
+/// A confirmation asked by a link (before the page's code has loaded, or without JavaScript;
+/// with it, the browser's own confirmation asks), posted as a form.
+#[component]
+pub fn ConfirmDialog(
+    form: &'static str,
+    mode: &'static str,
+    hidden: Vec<(&'static str, String)>,
+    title: &'static str,
+    question: String,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let error = flash.and_then(|f| f.error).map(|e| e.to_string());
+    let hidden = hidden
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view();
+    view! {
+        <div class="dialog-backdrop">
+            <form class="dialog" role="dialog" aria-label=title method="post" action=format!("/forms/{form}")>
+                <h2>{title}</h2>
+                <p>{question}</p>
+                <input type="hidden" name="mode" value=mode />
+                <input type="hidden" name="back" value=back />
+                {hidden}
+                <crate::components::dialog::DialogFooter
+                    error=Signal::derive(move || error.clone())
+                    on_cancel=move || on_close.run(())
+                    cancel_href
+                />
+            </form>
+        </div>
     }
 }

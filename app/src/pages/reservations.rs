@@ -9,7 +9,7 @@ use crate::api::reservations::{
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, text_field, unplaced};
-use crate::components::native::NativeDialogs;
+use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -121,7 +121,8 @@ pub fn ReservationsPage() -> impl IntoView {
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
-    let on_delete_scope = move |_| {
+    let on_delete_scope = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
         let t = target.get();
         let question = format!(
             "Delete scope {} on {} with its reservations?",
@@ -146,9 +147,15 @@ pub fn ReservationsPage() -> impl IntoView {
                 <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
                     "Edit Scope…"
                 </button>
-                <button id="delete-scope" class="danger" on:click=on_delete_scope>
+                <a
+                    id="delete-scope"
+                    class="button danger"
+                    role="button"
+                    href=move || native.href("delete-scope", None)
+                    on:click=on_delete_scope
+                >
                     "Delete Scope"
-                </button>
+                </a>
             </Show>
             <Show when=move || ctx.can(Permission::EditReservations)>
                 <a
@@ -165,16 +172,24 @@ pub fn ReservationsPage() -> impl IntoView {
                 </a>
             </Show>
             <Show when=move || ctx.can(Permission::ReplicateScope)>
-                <button
-                    id="replicate-scope"
-                    class="secondary"
-                    on:click=move |_| {
-                        replicate.dispatch(ReplicateScope { target: target.get() });
+                {move || {
+                    let t = target.get();
+                    view! {
+                        <PostButton
+                            form="scope"
+                            mode="replicate"
+                            hidden=vec![("server", t.server.clone()), ("scope_id", t.scope_id.clone())]
+                            back=native.back()
+                            on_press=Callback::new(move |()| {
+                                replicate.dispatch(ReplicateScope { target: target.get_untracked() });
+                            })
+                            label="Replicate Scope"
+                            class="secondary"
+                            id="replicate-scope"
+                            disabled=replicate.pending()
+                        />
                     }
-                    disabled=move || replicate.pending().get()
-                >
-                    "Replicate Scope"
-                </button>
+                }}
             </Show>
         </div>
         </Transition>
@@ -207,6 +222,29 @@ pub fn ReservationsPage() -> impl IntoView {
                         view! { <ReservationDialog target=target.get() existing=Some(r) create edit flash back cancel_href on_close /> }
                             .into_any()
                     }),
+                    (None, Some("delete-scope")) => {
+                        let t = target.get();
+                        let question = format!(
+                            "Delete scope {} on {} with its reservations?",
+                            t.scope_id, t.server
+                        );
+                        Some(
+                            view! {
+                                <ConfirmDialog
+                                    form="scope"
+                                    mode="delete"
+                                    hidden=vec![("server", t.server.clone()), ("scope_id", t.scope_id.clone())]
+                                    title="Delete Scope"
+                                    question
+                                    flash=native.flash("scope")
+                                    back="/scopes".to_string()
+                                    cancel_href
+                                    on_close
+                                />
+                            }
+                                .into_any(),
+                        )
+                    }
                     (None, Some("delete")) => ip.map(|ip| {
                         view! { <DeleteDialog target=target.get() ip flash back cancel_href on_close /> }
                             .into_any()

@@ -13,6 +13,7 @@ use crate::api::scopes::{
 };
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::DialogFooter;
+use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
@@ -44,6 +45,8 @@ struct Actions {
     configure: RwSignal<Option<ScopeRow>>,
     /// Scopes ticked for replication, as (server, scope ID).
     selected: RwSignal<BTreeSet<(String, String)>>,
+    /// Dialogs opened by links, and what native posts left.
+    native: NativeDialogs,
 }
 
 #[component]
@@ -62,12 +65,15 @@ pub fn ScopesPage() -> impl IntoView {
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let configure = RwSignal::new(None::<ScopeRow>);
     let selected = RwSignal::new(BTreeSet::<(String, String)>::new());
+    // `?dialog=remove-failover&target=<server>/<scope ID>`, and what native posts left.
+    let native = NativeDialogs::new("target");
     let actions = Actions {
         replicate,
         clear,
         remove,
         configure,
         selected,
+        native,
     };
     let ctx = PageContext::get();
     let state = use_query_state::<ScopeQuery>();
@@ -92,6 +98,7 @@ pub fn ScopesPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(result) = remove.value().get() {
+            native.dismiss();
             notice.set(Some(match result {
                 Ok(partner) => Notice::Done(format!(
                     "Failover removed: the scope was deleted on {partner} and kept here. The relationship stays."
@@ -170,18 +177,47 @@ pub fn ScopesPage() -> impl IntoView {
                     {move || format!("Replicate {} selected scope(s)", selected.get().len())}
                 </button>
             </Show>
-            <button
-                id="check-drift"
-                class="secondary"
-                title="Read again every server whose configuration changed, and compare each failover scope's two copies"
-                disabled=move || check.pending().get()
-                on:click=move |_| {
+            <PostButton
+                form="scope"
+                mode="check-drift"
+                hidden=Vec::new()
+                back=native.back()
+                on_press=Callback::new(move |()| {
                     check.dispatch(CheckDrift {});
-                }
-            >
-                "Check drift now"
-            </button>
+                })
+                label="Check drift now"
+                class="secondary"
+                id="check-drift"
+                title="Read again every server whose configuration changed, and compare each failover scope's two copies"
+                disabled=check.pending()
+            />
         </div>
+        <Transition fallback=|| ()>
+            {native.notice(notice)}
+            {move || {
+                // Remove Failover asked by a link: confirm first.
+                let (dialog, scope) = native.asked()?;
+                let (server, scope_id) = scope?.split_once('/').map(|(a, b)| (a.to_string(), b.to_string()))?;
+                (dialog == "remove-failover").then(|| {
+                    let question = format!(
+                        "Remove failover from scope {scope_id} on {server}? It is deleted on the partner and kept on {server}; the relationship stays."
+                    );
+                    view! {
+                        <ConfirmDialog
+                            form="scope"
+                            mode="remove-failover"
+                            hidden=vec![("server", server), ("scope_id", scope_id)]
+                            title="Remove Failover"
+                            question
+                            flash=native.flash("scope")
+                            back=native.back()
+                            cancel_href=native.cancel_href()
+                            on_close=Callback::new(move |()| native.dismiss())
+                        />
+                    }
+                })
+            }}
+        </Transition>
         <RunView run />
         {move || configure.get().map(|row| view! { <ConfigureFailoverDialog row add create close=configure /> })}
         {move || {
@@ -332,7 +368,9 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
         remove,
         configure,
         selected,
+        native,
     } = actions;
+    let back = native.back();
     let server = row.server.to_string();
     let scope_id = row.scope_id.to_string();
     let href = super::reservations_url(&server, &scope_id);
@@ -343,16 +381,19 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
     let replicate_button = row.partner.clone().filter(|_| can.replicate).map(|partner| {
         let target = target.clone();
         view! {
-            <button
+            <PostButton
+                form="scope"
+                mode="replicate"
+                hidden=vec![("server", server.clone()), ("scope_id", scope_id.clone())]
+                back=back.clone()
+                on_press=Callback::new(move |()| {
+                    replicate.dispatch(ReplicateScope { target: target.clone() });
+                })
+                label="Replicate Scope"
                 class="small"
                 title=format!("Overwrite {partner}'s copy of this scope with the one on {server}")
-                on:click=move |_| {
-                    replicate.dispatch(ReplicateScope { target: target.clone() });
-                }
-                disabled=move || replicate.pending().get()
-            >
-                "Replicate Scope"
-            </button>
+                disabled=replicate.pending()
+            />
         }
     });
     let clear_button = match (&row.relationship, &row.sync_error) {
@@ -362,14 +403,17 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
                 scope_id: scope_id.clone(),
             };
             Some(view! {
-                <button
-                    class="small secondary"
-                    on:click=move |_| {
+                <PostButton
+                    form="scope"
+                    mode="clear-sync-error"
+                    hidden=vec![("relationship", relationship.clone()), ("scope_id", scope_id.clone())]
+                    back=back.clone()
+                    on_press=Callback::new(move |()| {
                         clear.dispatch(ClearSyncError { target: target.clone() });
-                    }
-                >
-                    "Clear Config Sync Error"
-                </button>
+                    })
+                    label="Clear Config Sync Error"
+                    class="small secondary"
+                />
             })
         }
         _ => None,
@@ -402,10 +446,14 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
             let target = target.clone();
             let partner = row.partner.clone().map(|p| p.to_string()).unwrap_or_default();
             let here = server.clone();
+            let href = native.href("remove-failover", Some(&format!("{here}/{}", target.scope_id)));
             view! {
-                <button
-                    class="small danger"
-                    on:click=move |_| {
+                <a
+                    class="button small danger"
+                    role="button"
+                    href=href
+                    on:click=move |ev| {
+                        ev.prevent_default();
                         let question = format!(
                             "Remove failover from this scope? It is deleted on {partner} and kept on {here}; the relationship stays."
                         );
@@ -415,7 +463,7 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
                     }
                 >
                     "Remove Failover"
-                </button>
+                </a>
             }
                 .into_any()
         })
