@@ -113,7 +113,7 @@ pub fn App() -> impl IntoView {
                         view=pages::reservations::ReservationsPage
                         ssr=SsrMode::InOrder
                     />
-                    <Route path=path!("/events") view=pages::events::EventsPage />
+                    <Route path=path!("/events") view=pages::events::EventsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/search") view=pages::search::SearchPage />
                     <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />

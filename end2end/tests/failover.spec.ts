@@ -119,7 +119,7 @@ test('several scopes replicated at once from the DHCP Scopes view', async ({ pag
 
   // Remove failover from 10.1.0.0 on dhcp1: deleted on dc1, kept on dhcp1.
   page.once('dialog', (d) => d.accept());
-  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Remove Failover' }).click();
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] a`, { hasText: 'Remove Failover' }).click();
   await expect(page.locator('.notice-done')).toContainText('deleted on dc1.contoso.com and kept here');
   await expect(page.locator(`tr[data-server="${DC1}"][data-scope="10.1.0.0"]`)).toHaveCount(0);
   await expect(page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`)).toBeVisible();

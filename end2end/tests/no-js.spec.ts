@@ -249,3 +249,15 @@ test('scopes are checked for drift, replicated, taken out of failover and delete
   expect(tandem.cli(DHCP1, 'scopes')).not.toContain('10.0.0.0');
   await context.close();
 });
+
+test('the Event Catalog filters with JavaScript off, the filters kept in the URL', async ({ browser, tandem }) => {
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/events');
+  await expect(page.locator('tr[data-action="sign_in"]').first()).toBeVisible();
+  await page.fill('#filter-action', 'no_such_action');
+  await page.click('form.filters button[type="submit"]');
+  await expect(page).toHaveURL(/\/events\?.*action=no_such_action/);
+  await expect(page.locator('#filter-action')).toHaveValue('no_such_action');
+  await expect(page.locator('tr[data-action="sign_in"]')).toHaveCount(0);
+  await context.close();
+});

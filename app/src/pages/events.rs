@@ -9,12 +9,22 @@ use tandem_core::views::EventRow;
 #[component]
 pub fn EventsPage() -> impl IntoView {
     let ctx = PageContext::get();
-    let actor = RwSignal::new(String::new());
-    let action = RwSignal::new(String::new());
-    let object = RwSignal::new(String::new());
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    let applied = RwSignal::new(EventQuery::default());
+    // The filters start from the URL: the form is a GET form, so that it filters (and the
+    // URL keeps the filters) before the page's code has loaded and without JavaScript.
+    let query = leptos_router::hooks::use_query_map();
+    let start = query.with_untracked(|q| EventQuery {
+        actor: q.get("actor").unwrap_or_default(),
+        action: q.get("action").unwrap_or_default(),
+        object: q.get("object").unwrap_or_default(),
+        from: q.get("from").unwrap_or_default(),
+        to: q.get("to").unwrap_or_default(),
+    });
+    let actor = RwSignal::new(start.actor.clone());
+    let action = RwSignal::new(start.action.clone());
+    let object = RwSignal::new(start.object.clone());
+    let from = RwSignal::new(start.from.clone());
+    let to = RwSignal::new(start.to.clone());
+    let applied = RwSignal::new(start);
     let events = Resource::new(
         move || (applied.get(), ctx.live.get()),
         |(query, _)| search_events(query),
@@ -30,6 +40,7 @@ pub fn EventsPage() -> impl IntoView {
         });
     };
     let input = move |id: &'static str,
+                      name: &'static str,
                       label: &'static str,
                       value: RwSignal<String>,
                       hint: &'static str| {
@@ -38,7 +49,9 @@ pub fn EventsPage() -> impl IntoView {
                 <span>{label}</span>
                 <input
                     id=id
+                    name=name
                     placeholder=hint
+                    value=value.get_untracked()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
@@ -47,12 +60,12 @@ pub fn EventsPage() -> impl IntoView {
     };
     view! {
         <h1>"Event Catalog"</h1>
-        <form class="filters" on:submit=on_submit>
-            {input("filter-actor", "User", actor, "admin")}
-            {input("filter-action", "Action", action, "create_reservation")}
-            {input("filter-object", "Object contains", object, "10.0.0.100")}
-            {input("filter-from", "From", from, "2026-01-01")}
-            {input("filter-to", "To", to, "2026-12-31T23:59")}
+        <form class="filters" method="get" action="/events" on:submit=on_submit>
+            {input("filter-actor", "actor", "User", actor, "admin")}
+            {input("filter-action", "action", "Action", action, "create_reservation")}
+            {input("filter-object", "object", "Object contains", object, "10.0.0.100")}
+            {input("filter-from", "from", "From", from, "2026-01-01")}
+            {input("filter-to", "to", "To", to, "2026-12-31T23:59")}
             <div class="actions">
                 <button type="submit">"Filter"</button>
                 <a
