@@ -30,7 +30,7 @@ test('create a relationship, add a scope, partner outage, Partner Down, back to 
   // Configure failover on the new scope, into "lab": the partner gets a copy.
   await open(page, tandem.url + '/scopes');
   const row = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`);
-  await row.locator('button', { hasText: 'Configure Failover' }).click();
+  await row.locator('a', { hasText: 'Configure Failover' }).click();
   await page.selectOption('#relationship', 'lab');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Failover configured');
@@ -70,7 +70,7 @@ test('create a relationship, add a scope, partner outage, Partner Down, back to 
 test('server-level replication after outside changes on two scopes', async ({ page, tandem }) => {
   addScope(tandem, DHCP1, '10.1.0.0');
   await open(page, tandem.url + '/scopes');
-  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Configure Failover' }).click();
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] a`, { hasText: 'Configure Failover' }).click();
   await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Failover configured');
@@ -104,7 +104,7 @@ test('server-level replication after outside changes on two scopes', async ({ pa
 test('several scopes replicated at once from the DHCP Scopes view', async ({ page, tandem }) => {
   addScope(tandem, DHCP1, '10.1.0.0');
   await open(page, tandem.url + '/scopes');
-  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] button`, { hasText: 'Configure Failover' }).click();
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"] a`, { hasText: 'Configure Failover' }).click();
   await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Failover configured');

@@ -101,6 +101,7 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(pair.locator('[data-status="secondary"]')).toContainText('in-maintenance');
     if (version === '2.2') await shoot(page, '41-kea-maintenance');
     await pair.locator('button[data-action="maintenance-end"]').click();
+    await expect(page.locator('.notice-done')).toContainText('Done');
     await open(page, tandem.url + '/relationships');
     await expect(pair.locator('[data-status="primary"]')).toHaveText('Normal (load-balancing)', { timeout: 30_000 });
 

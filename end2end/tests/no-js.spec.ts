@@ -261,3 +261,39 @@ test('the Event Catalog filters with JavaScript off, the filters kept in the URL
   await expect(page.locator('tr[data-action="sign_in"]')).toHaveCount(0);
   await context.close();
 });
+
+test('failover is configured on a scope and several scopes are replicated at once with JavaScript off', async ({ browser, tandem }) => {
+  tandem.cli(DHCP1, 'scope-add', '--scope', '10.1.0.0', '--start', '10.1.0.10', '--end', '10.1.0.200', '--name', 'lab 10.1.0.0');
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/scopes');
+  // The scope was added behind Tandem's back: read the servers again.
+  await page.click('#check-drift');
+  const lab = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`);
+  await lab.locator('a', { hasText: 'Configure Failover' }).click();
+  // A new relationship with a partner that does not exist: refused, the dialog again.
+  await expect(page.locator('#partner')).toBeVisible();
+  await page.fill('#partner', 'nowhere.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('#dialog-error')).toContainText('nowhere.contoso.com');
+  await expect(page.locator('#partner')).toHaveValue('nowhere.contoso.com');
+  // Into the existing relationship: the new relationship's fields go away, by the style sheet.
+  await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
+  await expect(page.locator('#partner')).toBeHidden();
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover configured');
+  expect(tandem.cli(DC1, 'scopes')).toContain('10.1.0.0');
+
+  // Outside changes on both scopes, then both replicated at once.
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.150', '--client-id', '00155DA76650');
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.1.0.0', '--ip', '10.1.0.150', '--client-id', '00155DA76651');
+  await page.goto(tandem.url + '/scopes');
+  await expect(page.locator('#replicate-selected')).toBeHidden();
+  for (const net of ['10.0.0.0', '10.1.0.0']) {
+    await page.locator(`tr[data-server="${DHCP1}"][data-scope="${net}"] input.select-scope`).check();
+  }
+  await page.click('#replicate-selected');
+  await expect(page.locator('.notice-done')).toContainText('Selected scopes replicated: 2 failover scope(s)');
+  expect(tandem.reservations(DC1)).toContain('10.0.0.150');
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.150');
+  await context.close();
+});

@@ -93,8 +93,9 @@ pub async fn submit(
     Extension(flashes): Extension<Flashes>,
     axum::extract::Path(form): axum::extract::Path<String>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Fields>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Response {
+    let fields: Fields = pairs.iter().cloned().collect();
     let user = session.principal.user_id;
     let caller = caller(session, &headers);
     let mode = field(&fields, "mode");
@@ -120,8 +121,8 @@ pub async fn submit(
             "/servers",
         ),
         "scope" => (
-            scope_form(&tandem, &caller, &fields, &mode).await,
-            Vec::new(),
+            scope_form(&tandem, &caller, &fields, &pairs, &mode).await,
+            scope_dialog(&fields, &mode),
             "/scopes",
         ),
         "relationship" => (
@@ -298,8 +299,32 @@ async fn scope_form(
     tandem: &Tandem,
     caller: &Caller,
     fields: &Fields,
+    pairs: &[(String, String)],
     mode: &str,
 ) -> Result<Notice, ServiceError> {
+    if mode == "replicate-selected" {
+        // Each ticked box is a `scopes` field: `<server>/<scope ID>`.
+        let mut results = Vec::new();
+        for (_, target) in pairs.iter().filter(|(k, _)| k == "scopes") {
+            let (server, scope) = target.split_once('/').unwrap_or((target, ""));
+            let server = ServerName::parse(server)
+                .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
+            let scope = ScopeId::parse(scope)
+                .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
+            let result = tandem.replicate_scope(caller, &server, scope).await;
+            results.push(tandem_core::views::ScopeResult {
+                scope_id: scope,
+                partner: result.as_ref().ok().map(|r| r.partner.clone()),
+                result: result.map(|r| r.changes.len()).map_err(|e| e.to_string()),
+            });
+        }
+        if results.is_empty() {
+            return Err(ServiceError::Validation(
+                FieldError::new("scopes", "tick the scopes to replicate first").into(),
+            ));
+        }
+        return Ok(replication_notice("Selected scopes", &results));
+    }
     if mode == "check-drift" {
         return tandem.check_drift(caller).await.map(|changed| {
             Notice::Done(if changed {
@@ -339,7 +364,51 @@ async fn scope_form(
             .delete_scope(caller, &server, scope)
             .await
             .map(|()| Notice::Done(format!("Scope {scope} deleted on {server}."))),
+        "configure-failover" => {
+            let relationship = field(fields, "relationship");
+            if relationship.is_empty() {
+                // A new relationship, this server as primary, holding this scope.
+                let input = tandem_core::failover_rules::NewRelationship {
+                    primary_server: server.to_string(),
+                    secondary_server: field(fields, "partner"),
+                    mode: field(fields, "mode_of"),
+                    load_balance_percent: field(fields, "load_balance_percent"),
+                    max_client_lead_time_secs: field(fields, "mclt"),
+                    ..Default::default()
+                };
+                tandem
+                    .create_relationship(caller, &input, &[scope])
+                    .await
+                    .map(|r| {
+                        Notice::Done(format!(
+                            "Relationship {} created; the scope is copied to {}.",
+                            r.name, r.secondary_server
+                        ))
+                    })
+            } else {
+                tandem
+                    .add_scope_to_relationship(caller, &server, scope, &relationship)
+                    .await
+                    .map(|()| {
+                        Notice::Done("Failover configured: the partner has a copy of the scope.".into())
+                    })
+            }
+        }
         _ => Err(unknown_mode()),
+    }
+}
+
+/// Which scope dialog a refusal opens again.
+fn scope_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "configure-failover" => vec![
+            ("dialog", "configure".into()),
+            (
+                "target",
+                format!("{}/{}", field(fields, "server"), field(fields, "scope_id")),
+            ),
+        ],
+        _ => Vec::new(),
     }
 }
 

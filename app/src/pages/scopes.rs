@@ -3,6 +3,7 @@
 //! clear sync error, configure failover (into an existing relationship or a new one), remove
 //! failover.
 
+use crate::api::forms::Flash;
 use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
@@ -110,6 +111,7 @@ pub fn ScopesPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = add.value().get() {
             configure.set(None);
+            native.dismiss();
             notice.set(Some(Notice::Done(
                 "Failover configured: the partner has a copy of the scope.".into(),
             )));
@@ -118,6 +120,7 @@ pub fn ScopesPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(r)) = create.value().get() {
             configure.set(None);
+            native.dismiss();
             notice.set(Some(Notice::Done(format!(
                 "Relationship {} created; the scope is copied to {}.",
                 r.name, r.secondary_server
@@ -141,7 +144,7 @@ pub fn ScopesPage() -> impl IntoView {
             }));
         }
     });
-    let replicate_selected = move |_| {
+    let replicate_selected = move |()| {
         let targets = selected
             .get()
             .into_iter()
@@ -172,11 +175,24 @@ pub fn ScopesPage() -> impl IntoView {
             <Show when=move || ctx.can(Permission::EditScopes)>
                 <button id="new-scope" on:click=move |_| creating.set(true)>"New Scope…"</button>
             </Show>
-            <Show when=move || !selected.get().is_empty()>
-                <button id="replicate-selected" on:click=replicate_selected disabled=running>
-                    {move || format!("Replicate {} selected scope(s)", selected.get().len())}
+            // Shown by the style sheet once a scope is ticked (without JavaScript too); the
+            // ticked boxes belong to this form wherever they are on the page.
+            <form
+                id="replicate-selected-form"
+                class="inline"
+                method="post"
+                action="/forms/scope"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    replicate_selected(());
+                }
+            >
+                <input type="hidden" name="mode" value="replicate-selected" />
+                <input type="hidden" name="back" value=move || native.back() />
+                <button type="submit" id="replicate-selected" disabled=running>
+                    "Replicate selected scopes"
                 </button>
-            </Show>
+            </form>
             <PostButton
                 form="scope"
                 mode="check-drift"
@@ -219,7 +235,27 @@ pub fn ScopesPage() -> impl IntoView {
             }}
         </Transition>
         <RunView run />
-        {move || configure.get().map(|row| view! { <ConfigureFailoverDialog row add create close=configure /> })}
+        <Transition fallback=|| ()>
+            {move || {
+                let close = Callback::new(move |()| {
+                    configure.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                if let Some(row) = configure.get() {
+                    let (server, scope_id) = (row.server.to_string(), row.scope_id.to_string());
+                    return Some(view! { <ConfigureFailoverDialog server scope_id add create flash=None back cancel_href on_close=close /> });
+                }
+                let (dialog, target) = native.asked()?;
+                let (server, scope_id) = target?
+                    .split_once('/')
+                    .map(|(a, b)| (a.to_string(), b.to_string()))?;
+                (dialog == "configure").then(|| {
+                    let flash = native.flash("scope");
+                    view! { <ConfigureFailoverDialog server scope_id add create flash back cancel_href on_close=close /> }
+                })
+            }}
+        </Transition>
         {move || {
             creating
                 .get()
@@ -426,6 +462,9 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
             <input
                 type="checkbox"
                 class="checkbox select-scope"
+                name="scopes"
+                form="replicate-selected-form"
+                value=format!("{}/{}", key.0, key.1)
                 prop:checked=move || selected.with(|s| s.contains(&key))
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
@@ -470,10 +509,22 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
     } else {
         manage.then(|| {
             let row = row.clone();
+            let href = native.href(
+                "configure",
+                Some(&format!("{}/{}", row.server, row.scope_id)),
+            );
             view! {
-                <button class="small secondary" on:click=move |_| configure.set(Some(row.clone()))>
+                <a
+                    class="button small secondary"
+                    role="button"
+                    href=href
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        configure.set(Some(row.clone()));
+                    }
+                >
                     "Configure Failover…"
-                </button>
+                </a>
             }
             .into_any()
         })
@@ -511,23 +562,33 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
 /// (this server as primary). Either way the partner gets a whole copy of the scope.
 #[component]
 fn ConfigureFailoverDialog(
-    row: ScopeRow,
+    server: String,
+    scope_id: String,
     add: ServerAction<AddScopeToRelationship>,
     create: ServerAction<CreateRelationship>,
-    close: RwSignal<Option<ScopeRow>>,
+    /// What the same form, posted natively, left.
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
-    let server = row.server.to_string();
-    let scope_id = row.scope_id.to_string();
     let relationships = Resource::new(|| (), |_| list_relationships());
-    let choice = RwSignal::new(String::new());
-    let partner = RwSignal::new(String::new());
-    let mode = RwSignal::new("LoadBalance".to_string());
-    let percent = RwSignal::new("50".to_string());
-    let mclt = RwSignal::new("3600".to_string());
+    let typed = |name: &str, or: &str| {
+        flash
+            .as_ref()
+            .and_then(|f| f.value(name))
+            .unwrap_or_else(|| or.to_string())
+    };
+    let choice = RwSignal::new(typed("relationship", ""));
+    let partner = RwSignal::new(typed("partner", ""));
+    let mode = RwSignal::new(typed("mode_of", "LoadBalance"));
+    let percent = RwSignal::new(typed("load_balance_percent", "50"));
+    let mclt = RwSignal::new(typed("mclt", "3600"));
     let submitted = RwSignal::new(false);
+    let flash_error = StoredValue::new(flash.and_then(|f| f.error));
     let error = move || {
         if !submitted.get() {
-            return None;
+            return flash_error.get_value();
         }
         add.value()
             .get()
@@ -552,7 +613,8 @@ fn ConfigureFailoverDialog(
                 })
                 .map(|x| {
                     let name = x.relationship.name.clone();
-                    view! { <option value=name.clone()>{name.clone()}</option> }
+                    let chosen = choice.get_untracked() == name;
+                    view! { <option value=name.clone() selected=chosen>{name.clone()}</option> }
                 })
                 .collect_view()
         })
@@ -592,37 +654,54 @@ fn ConfigureFailoverDialog(
     let input = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
         view! {
             <label for=id>{label}</label>
-            <input id=id prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <input id=id name=id value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <span class="field-error"></span>
         }
+        .into_any()
     };
+    let hot = mode.get_untracked() == "HotStandby";
+    let title = format!("Configure failover for {scope_id} on {server}");
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label="Configure Failover" on:submit=on_submit>
-                <h2>{format!("Configure failover for {scope_id} on {server}")}</h2>
+            <form
+                class="dialog configure"
+                role="dialog"
+                aria-label="Configure Failover"
+                method="post"
+                action="/forms/scope"
+                on:submit=on_submit
+            >
+                <h2>{title}</h2>
+                <input type="hidden" name="mode" value="configure-failover" />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="server" value=server.clone() />
+                <input type="hidden" name="scope_id" value=scope_id.clone() />
                 <div class="form-grid">
                     <label for="relationship">"Relationship"</label>
-                    <select id="relationship" on:change=move |ev| choice.set(event_target_value(&ev))>
+                    <select id="relationship" name="relationship" on:change=move |ev| choice.set(event_target_value(&ev))>
                         <option value="">"New relationship…"</option>
                         <Transition fallback=|| ()>{options}</Transition>
                     </select>
                     <span class="field-error"></span>
-                    <Show when=move || choice.get().is_empty()>
+                    // A new relationship's fields: shown by the style sheet while "New
+                    // relationship…" is chosen (without JavaScript too).
+                    <div class="new-relationship">
                         {input("partner", "Partner server", partner)}
                         <label for="mode">"Mode"</label>
-                        <select id="mode" on:change=move |ev| mode.set(event_target_value(&ev))>
-                            <option value="LoadBalance">"Load balance"</option>
-                            <option value="HotStandby">"Hot standby"</option>
+                        <select id="mode" name="mode_of" on:change=move |ev| mode.set(event_target_value(&ev))>
+                            <option value="LoadBalance" selected=!hot>"Load balance"</option>
+                            <option value="HotStandby" selected=hot>"Hot standby"</option>
                         </select>
                         <span class="field-error"></span>
                         {input("load_balance_percent", "Load balance %", percent)}
                         {input("mclt", "MCLT (seconds)", mclt)}
-                    </Show>
+                    </div>
                 </div>
                 <DialogFooter
                     error=Signal::derive(message)
                     busy=Signal::derive(move || add.pending().get() || create.pending().get())
-                    on_cancel=move || close.set(None)
+                    on_cancel=move || on_close.run(())
+                    cancel_href
                 />
             </form>
         </div>
