@@ -94,6 +94,7 @@ pub fn ReservationsPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = update_scope.value().get() {
             editing_scope.set(false);
+            native.dismiss();
             notice.set(Some(Notice::from_change("Scope saved", &outcome)));
         }
     });
@@ -144,9 +145,18 @@ pub fn ReservationsPage() -> impl IntoView {
         {native.notice(notice)}
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
-                <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
+                <a
+                    id="edit-scope"
+                    class="button secondary"
+                    role="button"
+                    href=move || native.href("edit-scope", None)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        editing_scope.set(true);
+                    }
+                >
                     "Edit Scope…"
-                </button>
+                </a>
                 <a
                     id="delete-scope"
                     class="button danger"
@@ -253,22 +263,43 @@ pub fn ReservationsPage() -> impl IntoView {
                 }
             }}
         </Transition>
-        {move || {
-            editing_scope
-                .get()
-                .then(|| {
+        <Transition fallback=|| ()>
+            {move || {
+                let from_url = native.asked().is_some_and(|(d, _)| d == "edit-scope");
+                if !(editing_scope.get() || from_url) {
+                    return None;
+                }
+                // Opened in place, the dialog is not rebuilt (and what is typed not lost) when
+                // the scope is read again; opened by a link, it waits for the scope.
+                let view = if editing_scope.get() {
                     data.get_untracked()
-                        .and_then(Result::ok)
-                        .map(|view| {
-                            let mode = ScopeDialogMode::Edit {
-                                target: target.get_untracked(),
-                                version: view.version.clone(),
-                                current: Box::new(ScopeInput::of(&view.scope)),
-                            };
-                            view! { <ScopeDialog mode create=create_scope update=update_scope open=editing_scope /> }
-                        })
+                } else {
+                    data.get()
+                }
+                .and_then(Result::ok)?;
+                let mode = ScopeDialogMode::Edit {
+                    target: target.get_untracked(),
+                    version: view.version.clone(),
+                    current: Box::new(ScopeInput::of(&view.scope)),
+                };
+                let flash = native.flash("scope").filter(|_| !editing_scope.get_untracked());
+                let on_close = Callback::new(move |()| {
+                    editing_scope.set(false);
+                    native.dismiss();
+                });
+                Some(view! {
+                    <ScopeDialog
+                        mode
+                        create=create_scope
+                        update=update_scope
+                        flash
+                        back=native.back()
+                        cancel_href=native.cancel_href()
+                        on_close
+                    />
                 })
-        }}
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
             {move || {
                 data.get()
