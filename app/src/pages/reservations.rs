@@ -94,7 +94,6 @@ pub fn ReservationsPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = update_scope.value().get() {
             editing_scope.set(false);
-            native.dismiss();
             notice.set(Some(Notice::from_change("Scope saved", &outcome)));
         }
     });
@@ -145,18 +144,9 @@ pub fn ReservationsPage() -> impl IntoView {
         {native.notice(notice)}
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
-                <a
-                    id="edit-scope"
-                    class="button secondary"
-                    role="button"
-                    href=move || native.href("edit-scope", None)
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        editing_scope.set(true);
-                    }
-                >
+                <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
                     "Edit Scope…"
-                </a>
+                </button>
                 <a
                     id="delete-scope"
                     class="button danger"
@@ -263,43 +253,22 @@ pub fn ReservationsPage() -> impl IntoView {
                 }
             }}
         </Transition>
-        <Transition fallback=|| ()>
-            {move || {
-                let from_url = native.asked().is_some_and(|(d, _)| d == "edit-scope");
-                if !(editing_scope.get() || from_url) {
-                    return None;
-                }
-                // Opened in place, the dialog is not rebuilt (and what is typed not lost) when
-                // the scope is read again; opened by a link, it waits for the scope.
-                let view = if editing_scope.get() {
+        {move || {
+            editing_scope
+                .get()
+                .then(|| {
                     data.get_untracked()
-                } else {
-                    data.get()
-                }
-                .and_then(Result::ok)?;
-                let mode = ScopeDialogMode::Edit {
-                    target: target.get_untracked(),
-                    version: view.version.clone(),
-                    current: Box::new(ScopeInput::of(&view.scope)),
-                };
-                let flash = native.flash("scope").filter(|_| !editing_scope.get_untracked());
-                let on_close = Callback::new(move |()| {
-                    editing_scope.set(false);
-                    native.dismiss();
-                });
-                Some(view! {
-                    <ScopeDialog
-                        mode
-                        create=create_scope
-                        update=update_scope
-                        flash
-                        back=native.back()
-                        cancel_href=native.cancel_href()
-                        on_close
-                    />
+                        .and_then(Result::ok)
+                        .map(|view| {
+                            let mode = ScopeDialogMode::Edit {
+                                target: target.get_untracked(),
+                                version: view.version.clone(),
+                                current: Box::new(ScopeInput::of(&view.scope)),
+                            };
+                            view! { <ScopeDialog mode create=create_scope update=update_scope open=editing_scope /> }
+                        })
                 })
-            }}
-        </Transition>
+        }}
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
             {move || {
                 data.get()

@@ -130,7 +130,6 @@ pub fn ScopesPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = new_scope.value().get() {
             creating.set(false);
-            native.dismiss();
             notice.set(Some(Notice::Done("Scope created.".into())));
         }
     });
@@ -174,18 +173,7 @@ pub fn ScopesPage() -> impl IntoView {
         <ScopeFilters state />
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
-                <a
-                    id="new-scope"
-                    class="button"
-                    role="button"
-                    href=move || native.href("new-scope", None)
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        creating.set(true);
-                    }
-                >
-                    "New Scope…"
-                </a>
+                <button id="new-scope" on:click=move |_| creating.set(true)>"New Scope…"</button>
             </Show>
             // Shown by the style sheet once a scope is ticked (without JavaScript too); the
             // ticked boxes belong to this form wherever they are on the page.
@@ -268,32 +256,16 @@ pub fn ScopesPage() -> impl IntoView {
                 })
             }}
         </Transition>
-        <Transition fallback=|| ()>
-            {move || {
-                let from_url = native.asked().is_some_and(|(d, _)| d == "new-scope");
-                (creating.get() || from_url).then(|| {
+        {move || {
+            creating
+                .get()
+                .then(|| {
                     let mode = ScopeDialogMode::Create {
                         server: state.get_untracked().server.unwrap_or_default(),
                     };
-                    let flash = native.flash("scope").filter(|_| !creating.get_untracked());
-                    let on_close = Callback::new(move |()| {
-                        creating.set(false);
-                        native.dismiss();
-                    });
-                    view! {
-                        <ScopeDialog
-                            mode
-                            create=new_scope
-                            update=update_scope
-                            flash
-                            back=native.back()
-                            cancel_href=native.cancel_href()
-                            on_close
-                        />
-                    }
+                    view! { <ScopeDialog mode create=new_scope update=update_scope open=creating /> }
                 })
-            }}
-        </Transition>
+        }}
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
                 scopes
