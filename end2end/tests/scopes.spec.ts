@@ -48,7 +48,7 @@ test('a scope with exclusions and options is created, put in failover, edited, a
   // Into the seed's relationship: the partner gets a whole copy.
   await open(page, `${tandem.url}/scopes?scope=${NET}`);
   await expect(page.locator('table.scopes tbody tr')).toHaveCount(1);
-  await page.locator(`tr[data-server="${DHCP1}"][data-scope="${NET}"] button`, { hasText: 'Configure Failover' }).click();
+  await page.locator(`tr[data-server="${DHCP1}"][data-scope="${NET}"] a`, { hasText: 'Configure Failover' }).click();
   await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Failover configured');
