@@ -427,13 +427,7 @@ async fn a_second_start_keeps_the_data_and_the_ports() {
         .await
         .unwrap();
     let addrs: Vec<_> = first.builtin.iter().map(|r| r.addr).collect();
-    for r in &first.builtin {
-        r.task.abort();
-    }
-    for r in first.builtin {
-        let _ = r.task.await;
-    }
-    first.tandem.store().pool().close().await;
+    stop(first).await;
 
     let second = bootstrap::start(dir.path(), None).await.unwrap();
     assert!(!second.seeded);
@@ -677,6 +671,17 @@ async fn the_built_in_servers_native_api_answers_only_its_own_callers() {
     assert_eq!(scopes.len(), 1);
 }
 
+/// Stops a start's built-in servers and closes its database, as a process ending would.
+async fn stop(started: bootstrap::Started) {
+    for r in &started.builtin {
+        r.task.abort();
+    }
+    for r in started.builtin {
+        let _ = r.task.await;
+    }
+    started.tandem.store().pool().close().await;
+}
+
 /// A change a dead process left pending is marked interrupted at the next start, and its
 /// scope gets a sync error naming the step that may not have happened.
 #[tokio::test]
@@ -716,13 +721,7 @@ async fn a_start_marks_changes_left_pending_and_flags_their_scopes() {
         .await
         .unwrap();
     drop(conn);
-    for r in &first.builtin {
-        r.task.abort();
-    }
-    for r in first.builtin {
-        let _ = r.task.await;
-    }
-    first.tandem.store().pool().close().await;
+    stop(first).await;
 
     let second = bootstrap::start(dir.path(), None).await.unwrap();
     let t = &second.tandem;

@@ -129,9 +129,12 @@ pub fn PostButton(
     /// Where the browser comes back to.
     back: String,
     on_press: Callback<()>,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] id: &'static str,
+    /// The button's `data-action`, for tests and styles.
+    #[prop(optional)]
+    action: &'static str,
     #[prop(into, optional)] title: String,
     #[prop(into, optional)] disabled: Signal<bool>,
 ) -> impl IntoView {
@@ -152,7 +155,14 @@ pub fn PostButton(
             <input type="hidden" name="mode" value=mode />
             <input type="hidden" name="back" value=back />
             {hidden}
-            <button type="submit" class=class id=(!id.is_empty()).then_some(id) title=title disabled=move || disabled.get()>
+            <button
+                type="submit"
+                class=class
+                id=(!id.is_empty()).then_some(id)
+                data-action=(!action.is_empty()).then_some(action)
+                title=title
+                disabled=move || disabled.get()
+            >
                 {label}
             </button>
         </form>

@@ -10,7 +10,7 @@ use crate::api::relationships::{
 };
 use crate::api::scopes::ScopeRef;
 use crate::components::dialog::DialogFooter;
-use crate::components::native::NativeDialogs;
+use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
@@ -233,7 +233,25 @@ pub fn RelationshipsPage() -> impl IntoView {
                             .into_any()
                     }),
                     "delete" => named(&name).map(|r| {
-                        view! { <DeleteRelationshipDialog r flash back cancel_href on_close /> }.into_any()
+                        // Run on the primary.
+                        let question = format!(
+                            "Delete relationship {} from both servers? Scopes in it are taken out of failover first.",
+                            r.name
+                        );
+                        view! {
+                            <ConfirmDialog
+                                form="relationship"
+                                mode="delete"
+                                hidden=vec![("server", r.primary_server.to_string()), ("name", r.name)]
+                                title="Delete Failover Relationship"
+                                question
+                                flash
+                                back
+                                cancel_href
+                                on_close
+                            />
+                        }
+                        .into_any()
                     }),
                     _ => None,
                 }
@@ -372,25 +390,20 @@ fn RelationshipLine(
                 {manage
                     .then(|| {
                         let down = down_on.clone().map(|server| {
-                            let (name, on_server) = (name.clone(), server.clone());
+                            let target = RelationshipRef { server: server.clone(), name: name.clone() };
                             view! {
-                                <form
-                                    class="inline"
-                                    method="post"
-                                    action="/forms/relationship"
-                                    on:submit=move |ev| {
-                                        ev.prevent_default();
-                                        partner_down.dispatch(SetPartnerDown { target: RelationshipRef { server: on_server.clone(), name: name.clone() } });
-                                    }
-                                >
-                                    <input type="hidden" name="mode" value="partner-down" />
-                                    <input type="hidden" name="server" value=server />
-                                    <input type="hidden" name="name" value=r.name.clone() />
-                                    <input type="hidden" name="back" value=back.clone() />
-                                    <button type="submit" class="small danger" data-action="partner-down">
-                                        "Set Partner Down"
-                                    </button>
-                                </form>
+                                <PostButton
+                                    form="relationship"
+                                    mode="partner-down"
+                                    hidden=vec![("server", server), ("name", name.clone())]
+                                    back=back.clone()
+                                    on_press=Callback::new(move |()| {
+                                        partner_down.dispatch(SetPartnerDown { target: target.clone() });
+                                    })
+                                    label="Set Partner Down"
+                                    class="small danger"
+                                    action="partner-down"
+                                />
                             }
                         });
                         let (scopes_of, primary2) = (r.scopes.clone(), primary.clone());
@@ -407,31 +420,22 @@ fn RelationshipLine(
                                 >
                                     "Edit"
                                 </a>
-                                <form
-                                    class="inline"
-                                    method="post"
-                                    action="/forms/relationship"
-                                    on:submit=move |ev| {
-                                        ev.prevent_default();
+                                <PostButton
+                                    form="relationship"
+                                    mode="replicate"
+                                    hidden=vec![("server", primary.clone()), ("name", name.clone())]
+                                    back=back.clone()
+                                    on_press=Callback::new(move |()| {
                                         let targets = scopes_of
                                             .iter()
                                             .map(|s| ScopeRef { server: primary2.clone(), scope_id: s.to_string() })
                                             .collect();
                                         replicate_all(targets, run);
-                                    }
-                                >
-                                    <input type="hidden" name="mode" value="replicate" />
-                                    <input type="hidden" name="server" value=primary.clone() />
-                                    <input type="hidden" name="name" value=name.clone() />
-                                    <input type="hidden" name="back" value=back.clone() />
-                                    <button
-                                        type="submit"
-                                        class="small"
-                                        title="Overwrite the secondary's copies of every scope with the primary's"
-                                    >
-                                        "Replicate"
-                                    </button>
-                                </form>
+                                    })
+                                    label="Replicate"
+                                    class="small"
+                                    title="Overwrite the secondary's copies of every scope with the primary's"
+                                />
                                 {down}
                                 {maintenance}
                                 <a
@@ -478,34 +482,29 @@ fn maintenance_buttons(
         ServerStatus::Unreachable { .. } => String::new(),
     };
     let button = move |server: String, on: bool, label: String, title: String| {
-        let name = r.name.clone();
+        let target = RelationshipRef {
+            server: server.clone(),
+            name: r.name.clone(),
+        };
         let action = if on {
             "maintenance-start"
         } else {
             "maintenance-end"
         };
-        let (hidden_server, hidden_name) = (server.clone(), name.clone());
         view! {
-            <form
-                class="inline"
-                method="post"
-                action="/forms/relationship"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    maintain.dispatch(SetMaintenance {
-                        target: RelationshipRef { server: server.clone(), name: name.clone() },
-                        on,
-                    });
-                }
-            >
-                <input type="hidden" name="mode" value=action />
-                <input type="hidden" name="server" value=hidden_server />
-                <input type="hidden" name="name" value=hidden_name />
-                <input type="hidden" name="back" value=back.clone() />
-                <button type="submit" class="small secondary" data-action=action title=title>
-                    {label}
-                </button>
-            </form>
+            <PostButton
+                form="relationship"
+                mode=action
+                hidden=vec![("server", server), ("name", r.name.clone())]
+                back=back.clone()
+                on_press=Callback::new(move |()| {
+                    maintain.dispatch(SetMaintenance { target: target.clone(), on });
+                })
+                label
+                class="small secondary"
+                action
+                title
+            />
         }
     };
     let (p, s) = (r.primary_server.to_string(), r.secondary_server.to_string());
@@ -759,42 +758,6 @@ fn RelationshipDialog(
                     on_cancel=move || on_close.run(())
                     cancel_href
                 />
-            </form>
-        </div>
-    }
-}
-
-/// Delete, asked by a link (before the page's code has loaded, or without JavaScript; with it,
-/// the browser's own confirmation asks): a confirmation posted as a form, run on the primary.
-#[component]
-fn DeleteRelationshipDialog(
-    r: FailoverRelationship,
-    flash: Option<Flash>,
-    back: String,
-    cancel_href: String,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let error = flash.and_then(|f| f.error).map(|e| e.to_string());
-    let question = format!(
-        "Delete relationship {} from both servers? Scopes in it are taken out of failover first.",
-        r.name
-    );
-    view! {
-        <div class="dialog-backdrop">
-            <form
-                class="dialog"
-                role="dialog"
-                aria-label="Delete Failover Relationship"
-                method="post"
-                action="/forms/relationship"
-            >
-                <h2>"Delete Failover Relationship"</h2>
-                <p>{question}</p>
-                <input type="hidden" name="mode" value="delete" />
-                <input type="hidden" name="back" value=back />
-                <input type="hidden" name="server" value=r.primary_server.to_string() />
-                <input type="hidden" name="name" value=r.name.clone() />
-                <DialogFooter error=Signal::derive(move || error.clone()) on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }

@@ -246,7 +246,24 @@ pub fn ReservationsPage() -> impl IntoView {
                         )
                     }
                     (None, Some("delete")) => ip.map(|ip| {
-                        view! { <DeleteDialog target=target.get() ip flash back cancel_href on_close /> }
+                        let t = target.get();
+                        let question = format!(
+                            "Delete reservation {ip} from {} (and its failover partner)?",
+                            t.server
+                        );
+                        view! {
+                            <ConfirmDialog
+                                form="reservation"
+                                mode="delete"
+                                hidden=vec![("server", t.server), ("scope_id", t.scope_id), ("ip_address", ip)]
+                                title="Delete DHCP Reservation"
+                                question
+                                flash
+                                back
+                                cancel_href
+                                on_close
+                            />
+                        }
                             .into_any()
                     }),
                     _ => None,
@@ -273,7 +290,7 @@ pub fn ReservationsPage() -> impl IntoView {
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(view) => view! { <ScopeProperties view state=state.get() delete dialog /> }.into_any(),
+                        Ok(view) => view! { <ScopeProperties view state=state.get() delete dialog native /> }.into_any(),
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -309,6 +326,7 @@ fn ScopeProperties(
     state: ReservationQuery,
     delete: ServerAction<DeleteReservation>,
     dialog: RwSignal<Option<Option<Reservation>>>,
+    native: NativeDialogs,
 ) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
@@ -323,7 +341,7 @@ fn ScopeProperties(
         .into_iter()
         .map(|r| {
             let in_pool = scope.in_pool(r.ip_address);
-            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() page=path.clone() delete dialog /> }
+            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() delete dialog native /> }
         })
         .collect_view();
     let exclusions = if scope.exclusions.is_empty() {
@@ -464,16 +482,16 @@ fn ReservationLine(
     in_pool: bool,
     scope_id: String,
     target: ScopeRef,
-    /// This page's path, for the links that open a dialog without JavaScript.
-    page: String,
+    /// For the links that open a dialog without JavaScript.
+    native: NativeDialogs,
     delete: ServerAction<DeleteReservation>,
     dialog: RwSignal<Option<Option<Reservation>>>,
 ) -> impl IntoView {
     let ctx = PageContext::get();
     let ip = r.ip_address.to_string();
     let for_edit = r.clone();
-    let edit_href = format!("{page}?dialog=edit&ip={ip}");
-    let delete_href = format!("{page}?dialog=delete&ip={ip}");
+    let edit_href = native.href("edit", Some(&ip));
+    let delete_href = native.href("delete", Some(&ip));
     let on_delete = {
         let ip = ip.clone();
         move |ev: leptos::ev::MouseEvent| {
@@ -735,44 +753,6 @@ fn ReservationDialog(
                     on_cancel=move || on_close.run(())
                     cancel_href
                 />
-            </form>
-        </div>
-    }
-}
-
-/// Delete, asked by a link (before the page's code has loaded, or without JavaScript; with it,
-/// the browser's own confirmation asks): a confirmation posted as a form.
-#[component]
-fn DeleteDialog(
-    target: ScopeRef,
-    ip: String,
-    flash: Option<Flash>,
-    back: String,
-    cancel_href: String,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let error = flash.and_then(|f| f.error).map(|e| e.to_string());
-    let question = format!(
-        "Delete reservation {ip} from {} (and its failover partner)?",
-        target.server
-    );
-    view! {
-        <div class="dialog-backdrop">
-            <form
-                class="dialog"
-                role="dialog"
-                aria-label="Delete DHCP Reservation"
-                method="post"
-                action="/forms/reservation"
-            >
-                <h2>"Delete DHCP Reservation"</h2>
-                <p>{question}</p>
-                <input type="hidden" name="mode" value="delete" />
-                <input type="hidden" name="back" value=back />
-                <input type="hidden" name="server" value=target.server.clone() />
-                <input type="hidden" name="scope_id" value=target.scope_id.clone() />
-                <input type="hidden" name="ip_address" value=ip.clone() />
-                <DialogFooter error=Signal::derive(move || error.clone()) on_cancel=move || on_close.run(()) cancel_href />
             </form>
         </div>
     }

@@ -7,7 +7,7 @@ use crate::api::servers::{
     AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
 };
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
-use crate::components::native::NativeDialogs;
+use crate::components::native::{NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -265,41 +265,33 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                     let label = if reachable { "Take offline" } else { "Bring online" };
                                     let mode = if reachable { "offline" } else { "online" };
                                     view! {
-                                        <form
-                                            class="inline"
-                                            method="post"
-                                            action="/forms/server"
-                                            on:submit=move |ev| {
-                                                ev.prevent_default();
+                                        <PostButton
+                                            form="server"
+                                            mode=mode
+                                            hidden=vec![("server", row.name.to_string())]
+                                            back=native.back()
+                                            on_press=Callback::new(move |()| {
                                                 online.dispatch(SetServerOnline { input: ServerOnline { server: server.clone(), online: !reachable } });
-                                            }
-                                        >
-                                            <input type="hidden" name="mode" value=mode />
-                                            <input type="hidden" name="server" value=row.name.to_string() />
-                                            <input type="hidden" name="back" value=native.back() />
-                                            <button type="submit" id="toggle-online" class="secondary">{label}</button>
-                                        </form>
+                                            })
+                                            label
+                                            class="secondary"
+                                            id="toggle-online"
+                                        />
                                     }
                                 });
                                 let replicate_button = can_manage.then(|| {
                                     let server = server.clone();
                                     view! {
-                                        <form
-                                            class="inline"
-                                            method="post"
-                                            action="/forms/server"
-                                            on:submit=move |ev| {
-                                                ev.prevent_default();
-                                                replicate_server(server.clone());
-                                            }
-                                        >
-                                            <input type="hidden" name="mode" value="replicate" />
-                                            <input type="hidden" name="server" value=row.name.to_string() />
-                                            <input type="hidden" name="back" value=native.back() />
-                                            <button type="submit" id="replicate-server" disabled=running>
-                                                "Replicate Server"
-                                            </button>
-                                        </form>
+                                        <PostButton
+                                            form="server"
+                                            mode="replicate"
+                                            hidden=vec![("server", row.name.to_string())]
+                                            back=native.back()
+                                            on_press=Callback::new(move |()| replicate_server(server.clone()))
+                                            label="Replicate Server"
+                                            id="replicate-server"
+                                            disabled=Signal::derive(running)
+                                        />
                                     }
                                 });
                                 view! {
