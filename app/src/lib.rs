@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
                     {move || ctx.progress.get()}
                 </p>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
-                    <Route path=path!("/") view=pages::dashboard::DashboardPage />
+                    <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/scopes") view=pages::scopes::ScopesPage ssr=SsrMode::InOrder />
                     <Route path=path!("/servers") view=pages::servers::ServersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage ssr=SsrMode::InOrder />
@@ -114,7 +114,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::InOrder
                     />
                     <Route path=path!("/events") view=pages::events::EventsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/search") view=pages::search::SearchPage />
+                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder />
                     <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>

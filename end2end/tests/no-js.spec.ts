@@ -297,3 +297,49 @@ test('failover is configured on a scope and several scopes are replicated at onc
   expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.150');
   await context.close();
 });
+
+test('a scope is created (refused first) and edited with JavaScript off', async ({ browser, tandem }) => {
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/scopes');
+  await page.click('#new-scope');
+  await page.fill('#server', DHCP1);
+  await page.fill('#scope_id', '10.2.0.0');
+  await page.fill('#subnet_mask', '/24');
+  await page.fill('#name', 'lab two');
+  await page.fill('#start', '10.2.0.10');
+  await page.fill('#end', '10.2.1.200');
+  // The spare option row: a router.
+  await page.fill('.spare-option .option-code', '3');
+  await page.selectOption('.spare-option .option-kind', 'Addresses');
+  await page.fill('.spare-option .option-value', '10.2.0.1');
+  await page.click('form.dialog button[type="submit"]');
+  // Refused: the end is outside the subnet; everything typed is back, the option included.
+  await expect(page.locator('[data-error-for="end"]')).not.toBeEmpty();
+  await expect(page.locator('#name')).toHaveValue('lab two');
+  await expect(page.locator('.option-row[data-option="0"] .option-value')).toHaveValue('10.2.0.1');
+  await page.fill('#end', '10.2.0.200');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Scope 10.2.0.0 created on dhcp1.contoso.com');
+  expect(tandem.cli(DHCP1, 'scopes')).toContain('10.2.0.0');
+
+  await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.2.0.0`);
+  await expect(page.locator('[data-option="3"]')).toContainText('10.2.0.1');
+  await page.click('#edit-scope');
+  await expect(page.locator('#name')).toHaveValue('lab two');
+  await page.fill('#name', 'lab 2');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Scope saved');
+  await expect(page.locator('#scope-name')).toHaveText('lab 2');
+  await context.close();
+});
+
+test('the Dashboard reads and the global search finds with JavaScript off', async ({ browser, tandem }) => {
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/');
+  await expect(page.locator('#tile-out-of-sync .count')).toHaveText('0');
+  await page.fill('input.global-search', '10.0.0.99');
+  await page.press('input.global-search', 'Enter');
+  await expect(page).toHaveURL(/\/search\?q=10\.0\.0\.99/);
+  await expect(page.locator('tr[data-ip="10.0.0.99"]')).toHaveCount(2);
+  await context.close();
+});

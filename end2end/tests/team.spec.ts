@@ -37,6 +37,54 @@ test('two signed-in users see each other\'s changes without a reload', async ({ 
   await bobContext.close();
 });
 
+test('what is typed in an open dialog survives another user\'s change arriving', async ({ page, tandem, browser }) => {
+  tandem.users('add', 'bob', '--role', 'DhcpReservationsAdministrator', '--password', PASSWORD);
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await signIn(bob, tandem.url, 'bob', PASSWORD);
+  await open(bob, tandem.url + SCOPE_PAGE);
+  let n = 130;
+  const bobAddsOne = async () => {
+    n += 1;
+    await bob.click('#create-reservation');
+    await bob.fill('#ip_address', `10.0.0.${n}`);
+    await bob.fill('#client_id', `00155DA76${n}`);
+    await bob.click('form.dialog button[type="submit"]');
+    await expect(bob.locator('.notice-done')).toContainText('Reservation created');
+    // The admin's page has read the scope again: Bob's row is under the open dialog.
+    await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
+  };
+
+  // Edit Scope, opened in place and opened by its link's URL.
+  for (const how of ['in place', 'by URL']) {
+    if (how === 'in place') {
+      await open(page, tandem.url + SCOPE_PAGE);
+      await page.click('#edit-scope');
+    } else {
+      await open(page, tandem.url + SCOPE_PAGE + '?dialog=edit-scope');
+    }
+    await page.fill('#name', `Contoso (${how})`);
+    await page.fill('#lease_duration_secs', '7200');
+    await bobAddsOne();
+    await expect(page.locator('#name')).toHaveValue(`Contoso (${how})`);
+    await expect(page.locator('#lease_duration_secs')).toHaveValue('7200');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText('Scope saved');
+    await expect(page.locator('#scope-name')).toHaveText(`Contoso (${how})`);
+  }
+
+  // Create Reservation, opened by its link's URL.
+  await open(page, tandem.url + SCOPE_PAGE + '?dialog=new');
+  await page.fill('#ip_address', '10.0.0.150');
+  await page.fill('#client_id', '00155DA76650');
+  await bobAddsOne();
+  await expect(page.locator('#ip_address')).toHaveValue('10.0.0.150');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Reservation created');
+  await expect(page.locator('tr[data-ip="10.0.0.150"]')).toHaveCount(1);
+  await bobContext.close();
+});
+
 test('a read-only user is offered no changes, and the server refuses them anyway', async ({ browser, tandem }) => {
   tandem.users('add', 'reader', '--role', 'User', '--password', PASSWORD);
   const context = await browser.newContext();

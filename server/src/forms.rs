@@ -133,7 +133,7 @@ pub async fn submit(
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
     let back = back_to(&fields, fallback);
-    finish(&flashes, user, &form, &fields, &back, result, reopen)
+    finish(&flashes, user, &form, &pairs, &back, result, reopen)
 }
 
 /// The Create and Edit DHCP Reservation dialogs and Delete (`mode` = `create`, `edit` or
@@ -325,6 +325,21 @@ async fn scope_form(
         }
         return Ok(replication_notice("Selected scopes", &results));
     }
+    if mode == "create-scope" || mode == "edit-scope" {
+        let input = scope_input(fields, pairs);
+        let server = parsed(fields, "server", ServerName::parse)?;
+        if mode == "create-scope" {
+            return tandem
+                .create_scope(caller, &server, &input)
+                .await
+                .map(|s| Notice::Done(format!("Scope {} created on {server}.", s.id)));
+        }
+        let scope = parsed(fields, "scope_id", ScopeId::parse)?;
+        return tandem
+            .update_scope(caller, &server, scope, &field(fields, "version"), &input)
+            .await
+            .map(|o| Notice::from_change("Scope saved", &o));
+    }
     if mode == "check-drift" {
         return tandem.check_drift(caller).await.map(|changed| {
             Notice::Done(if changed {
@@ -398,9 +413,50 @@ async fn scope_form(
     }
 }
 
+/// The scope dialog's fields; option rows are the repeated `option_code`, `option_kind` and
+/// `option_value` fields, in order (a row left empty is no option).
+fn scope_input(
+    fields: &Fields,
+    pairs: &[(String, String)],
+) -> tandem_core::scope_input::ScopeInput {
+    let column = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (codes, kinds, values) = (
+        column("option_code"),
+        column("option_kind"),
+        column("option_value"),
+    );
+    let options = codes
+        .into_iter()
+        .zip(kinds)
+        .zip(values)
+        .filter(|((code, _), value)| !code.trim().is_empty() || !value.trim().is_empty())
+        .map(|((code, kind), value)| tandem_core::scope_input::OptionInput { code, kind, value })
+        .collect();
+    tandem_core::scope_input::ScopeInput {
+        scope_id: field(fields, "scope_id"),
+        subnet_mask: field(fields, "subnet_mask"),
+        name: field(fields, "name"),
+        description: field(fields, "description"),
+        start: field(fields, "start"),
+        end: field(fields, "end"),
+        lease_duration_secs: field(fields, "lease_duration_secs"),
+        state: field(fields, "state"),
+        exclusions: field(fields, "exclusions"),
+        options,
+    }
+}
+
 /// Which scope dialog a refusal opens again.
 fn scope_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
     match mode {
+        "create-scope" => vec![("dialog", "new-scope".into())],
+        "edit-scope" => vec![("dialog", "edit-scope".into())],
         "configure-failover" => vec![
             ("dialog", "configure".into()),
             (
@@ -540,7 +596,7 @@ fn finish(
     flashes: &Flashes,
     user: i64,
     form: &str,
-    fields: &Fields,
+    pairs: &[(String, String)],
     back: &str,
     result: Result<Notice, ServiceError>,
     reopen: Vec<(&'static str, String)>,
@@ -560,10 +616,14 @@ fn finish(
         }
         Err(e) => {
             let error = AppError::from(e);
-            let values = fields
+            // Every field as sent, in order (a list, such as option rows, included), but
+            // never a password or secret.
+            let values = pairs
                 .iter()
-                .filter(|(k, _)| !k.contains("password") && k.as_str() != "back")
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter(|(k, _)| {
+                    !k.contains("password") && !k.contains("secret") && k.as_str() != "back"
+                })
+                .cloned()
                 .collect();
             let id = flashes.put(
                 user,

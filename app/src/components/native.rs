@@ -70,19 +70,26 @@ impl NativeDialogs {
         self.flash.get().flatten().filter(|f| f.form == form)
     }
 
+    /// What a native post of `form` left, once read (`None` while it is being read).
+    pub fn flash_read(&self, form: &str) -> Option<Option<Flash>> {
+        self.flash.get().map(|f| f.filter(|f| f.form == form))
+    }
+
     /// Closes the URL's dialog in place.
     pub fn dismiss(&self) {
         self.dismissed.set(true);
     }
 
-    /// Where a natively posted form comes back to.
+    /// Where a natively posted form comes back to. Read once, untracked: it matters only
+    /// before the page's code runs, when every navigation loads the page anew.
     pub fn back(&self) -> String {
-        self.here.get()
+        self.here.get_untracked()
     }
 
-    /// Where Cancel goes without JavaScript: this page without a dialog.
+    /// Where Cancel goes without JavaScript: this page without a dialog (read like
+    /// [`Self::back`]).
     pub fn cancel_href(&self) -> String {
-        self.path.get()
+        self.path.get_untracked()
     }
 
     /// The link that opens `dialog` (for `object`) without JavaScript.

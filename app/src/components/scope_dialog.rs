@@ -3,6 +3,7 @@
 //! Each refused field shows its error beside it and nothing is written; an edit names the
 //! version it was opened at, so a scope someone changed meanwhile is not overwritten.
 
+use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::error::AppError;
@@ -50,14 +51,54 @@ pub fn ScopeDialog(
     mode: ScopeDialogMode,
     create: ServerAction<CreateScope>,
     update: ServerAction<UpdateScope>,
-    open: RwSignal<bool>,
+    /// What the same form, posted natively, left: the values as typed and why refused.
+    flash: Option<Flash>,
+    /// Where the natively posted form comes back to, and where Cancel goes without JavaScript.
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let is_edit = matches!(mode, ScopeDialogMode::Edit { .. });
-    let (server0, start) = match &mode {
+    let (mut server0, mut start) = match &mode {
         ScopeDialogMode::Create { server } => (server.clone(), ScopeInput::default()),
         ScopeDialogMode::Edit {
             target, current, ..
         } => (target.server.clone(), (**current).clone()),
+    };
+    let flash_error = StoredValue::new(flash.as_ref().and_then(|f| f.error.clone()));
+    if let Some(f) = flash.as_ref().filter(|f| f.error.is_some()) {
+        // The form again as it was sent.
+        let all = |name: &str| -> Vec<String> {
+            f.values
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let one = |name: &str| f.value(name).unwrap_or_default();
+        server0 = one("server");
+        start = ScopeInput {
+            scope_id: one("scope_id"),
+            subnet_mask: one("subnet_mask"),
+            name: one("name"),
+            description: one("description"),
+            start: one("start"),
+            end: one("end"),
+            lease_duration_secs: one("lease_duration_secs"),
+            state: one("state"),
+            exclusions: one("exclusions"),
+            options: all("option_code")
+                .into_iter()
+                .zip(all("option_kind"))
+                .zip(all("option_value"))
+                .filter(|((code, _), value)| !code.is_empty() || !value.is_empty())
+                .map(|((code, kind), value)| OptionInput { code, kind, value })
+                .collect(),
+        };
+    }
+    let version = match &mode {
+        ScopeDialogMode::Edit { version, .. } => version.clone(),
+        ScopeDialogMode::Create { .. } => String::new(),
     };
     let server = RwSignal::new(server0);
     let scope_id = RwSignal::new(start.scope_id.clone());
@@ -84,7 +125,7 @@ pub fn ScopeDialog(
     let submitted = RwSignal::new(false);
     let error = move || {
         if !submitted.get() {
-            return None;
+            return flash_error.get_value();
         }
         if is_edit {
             update.value().get().and_then(Result::err)
@@ -173,27 +214,21 @@ pub fn ScopeDialog(
                     <div class="option-row" data-option=i>
                         <input
                             class="option-code"
+                            name="option_code"
                             aria-label="Option code"
                             placeholder="code"
                             inputmode="numeric"
+                            value=o.get_untracked().code
                             prop:value=move || o.get().code
                             on:input=set(|x, v| x.code = v)
                         />
-                        <select
-                            class="option-kind"
-                            aria-label="Option type"
-                            prop:value=move || o.get().kind
-                            on:change=set(|x, v| x.kind = v)
-                        >
-                            <option value="Addresses">"IP addresses"</option>
-                            <option value="Text">"Text"</option>
-                            <option value="Number">"Number"</option>
-                            <option value="Flag">"Flag"</option>
-                        </select>
+                        {kind_select(o.get_untracked().kind, Some(o))}
                         <input
                             class="option-value"
+                            name="option_value"
                             aria-label="Option value"
                             placeholder="10.0.0.1, 10.0.0.2"
+                            value=o.get_untracked().value
                             prop:value=move || o.get().value
                             on:input=set(|x, v| x.value = v)
                         />
@@ -211,6 +246,15 @@ pub fn ScopeDialog(
             })
             .collect_view()
     };
+    // Without JavaScript, options cannot be added in place: one spare row is offered (hidden
+    // once the page's code has loaded; a row left empty is no option).
+    let spare = view! {
+        <div class="spare-option">
+            <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" />
+            {kind_select(String::new(), None)}
+            <input class="option-value" name="option_value" aria-label="Option value" placeholder="10.0.0.1, 10.0.0.2" />
+        </div>
+    };
     let add_option = move |code: &str, kind: &str| {
         options.update(|list| {
             list.push(RwSignal::new(OptionInput {
@@ -225,13 +269,24 @@ pub fn ScopeDialog(
     } else {
         "New Scope"
     };
+    let inactive = state.get_untracked() == "Inactive";
     let err_state = field_error("state");
     let err_exclusions = field_error("exclusions");
     let err_options = field_error("options");
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog wide" role="dialog" aria-label=title on:submit=on_submit>
+            <form
+                class="dialog wide"
+                role="dialog"
+                aria-label=title
+                method="post"
+                action="/forms/scope"
+                on:submit=on_submit
+            >
                 <h2>{title}</h2>
+                <input type="hidden" name="mode" value=if is_edit { "edit-scope" } else { "create-scope" } />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="version" value=version />
                 <div class="form-grid">
                     {field("server", "Server", server, "dhcp1.contoso.com", is_edit)}
                     {field("scope_id", "Scope ID", scope_id, "10.0.1.0", is_edit)}
@@ -248,8 +303,8 @@ pub fn ScopeDialog(
                         prop:value=move || state.get()
                         on:change=move |ev| state.set(event_target_value(&ev))
                     >
-                        <option value="Active">"Active"</option>
-                        <option value="Inactive">"Inactive"</option>
+                        <option value="Active" selected=!inactive>"Active"</option>
+                        <option value="Inactive" selected=inactive>"Inactive"</option>
                     </select>
                     <span class="field-error" data-error-for="state">{err_state}</span>
                     <label for="exclusions">"Exclusion ranges"</label>
@@ -260,12 +315,15 @@ pub fn ScopeDialog(
                         placeholder="10.0.1.10-10.0.1.19, one range per line"
                         prop:value=move || exclusions.get()
                         on:input=move |ev| exclusions.set(event_target_value(&ev))
-                    ></textarea>
+                    >
+                        {exclusions.get_untracked()}
+                    </textarea>
                     <span class="field-error" data-error-for="exclusions">{err_exclusions}</span>
                 </div>
                 <fieldset class="options">
                     <legend>"Option values"</legend>
                     {option_rows}
+                    {spare}
                     <div class="actions">
                         <button type="button" id="add-router" class="small secondary" on:click=move |_| add_option("3", "Addresses")>
                             "+ Router (3)"
@@ -285,9 +343,46 @@ pub fn ScopeDialog(
                 <DialogFooter
                     error=Signal::derive(general_error)
                     busy=Signal::derive(move || create.pending().get() || update.pending().get())
-                    on_cancel=move || open.set(false)
+                    on_cancel=move || on_close.run(())
+                    cancel_href
                 />
             </form>
         </div>
+    }
+}
+
+/// An option row's type, chosen: `kind` at first; bound to `row` once the page's code runs.
+fn kind_select(kind: String, row: Option<RwSignal<OptionInput>>) -> AnyView {
+    let kinds = [
+        ("Addresses", "IP addresses"),
+        ("Text", "Text"),
+        ("Number", "Number"),
+        ("Flag", "Flag"),
+    ];
+    let options = kinds
+        .iter()
+        .map(|(value, label)| {
+            view! { <option value=*value selected=kind == *value>{*label}</option> }
+        })
+        .collect_view();
+    match row {
+        Some(o) => view! {
+            <select
+                class="option-kind"
+                name="option_kind"
+                aria-label="Option type"
+                prop:value=move || o.get().kind
+                on:change=move |ev| o.update(|x| x.kind = event_target_value(&ev))
+            >
+                {options}
+            </select>
+        }
+        .into_any(),
+        None => view! {
+            <select class="option-kind" name="option_kind" aria-label="Option type">
+                {options}
+            </select>
+        }
+        .into_any(),
     }
 }

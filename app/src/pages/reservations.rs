@@ -47,9 +47,13 @@ pub fn ReservationsPage() -> impl IntoView {
     let create_scope = ServerAction::<CreateScope>::new();
     let update_scope = ServerAction::<UpdateScope>::new();
     let delete_scope = ServerAction::<DeleteScope>::new();
-    let editing_scope = RwSignal::new(false);
-    // `Some(None)`: the Create dialog; `Some(Some(r))`: the Edit dialog for `r`.
-    let dialog = RwSignal::new(None::<Option<Reservation>>);
+    // The Edit Scope dialog as it opened: the scope's version and properties then, and what a
+    // native post left. Taken once (on the click, or from the URL once the page's code runs),
+    // so the scope read again meanwhile never rebuilds the dialog and loses what is typed.
+    let scope_opened = RwSignal::new(None::<ScopeOpened>);
+    // The Create dialog (`existing: None`) or the Edit dialog, open; taken once like the
+    // scope's.
+    let dialog = RwSignal::new(None::<ReservationOpened>);
     // Dialogs asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
     // loaded, or without JavaScript), and what a natively posted form left.
     let native = NativeDialogs::new("ip");
@@ -93,7 +97,8 @@ pub fn ReservationsPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = update_scope.value().get() {
-            editing_scope.set(false);
+            scope_opened.set(None);
+            native.dismiss();
             notice.set(Some(Notice::from_change("Scope saved", &outcome)));
         }
     });
@@ -121,6 +126,32 @@ pub fn ReservationsPage() -> impl IntoView {
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
+    Effect::new(move |_| {
+        if scope_opened.with_untracked(Option::is_none)
+            && native.asked().is_some_and(|(d, _)| d == "edit-scope")
+            && let Some(Ok(view)) = data.get()
+            && let Some(flash) = native.flash_read("scope")
+        {
+            scope_opened.set(Some(ScopeOpened::of(&view, flash)));
+        }
+    });
+    Effect::new(move |_| {
+        if dialog.with_untracked(Option::is_some) {
+            return;
+        }
+        let (asked, ip) = native.asked().unzip();
+        let existing = match asked.as_deref() {
+            Some("new") => None,
+            Some("edit") => match listed(data, ip.flatten().as_deref()) {
+                Some(r) => Some(r),
+                None => return,
+            },
+            _ => return,
+        };
+        if let Some(flash) = native.flash_read("reservation") {
+            dialog.set(Some(ReservationOpened { existing, flash }));
+        }
+    });
     let on_delete_scope = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         let t = target.get();
@@ -144,9 +175,19 @@ pub fn ReservationsPage() -> impl IntoView {
         {native.notice(notice)}
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
-                <button id="edit-scope" class="secondary" on:click=move |_| editing_scope.set(true)>
+                <a
+                    id="edit-scope"
+                    class="button secondary"
+                    role="button"
+                    href=move || native.href("edit-scope", None)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        let view = data.get_untracked().and_then(Result::ok);
+                        scope_opened.set(view.map(|v| ScopeOpened::of(&v, None)));
+                    }
+                >
                     "Edit Scope…"
-                </button>
+                </a>
                 <a
                     id="delete-scope"
                     class="button danger"
@@ -165,7 +206,7 @@ pub fn ReservationsPage() -> impl IntoView {
                     href=move || native.href("new", None)
                     on:click=move |ev| {
                         ev.prevent_default();
-                        dialog.set(Some(None));
+                        dialog.set(Some(ReservationOpened::default()));
                     }
                 >
                     "Create Reservation…"
@@ -195,34 +236,42 @@ pub fn ReservationsPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| ()>
             {move || {
+                if let Some(opened) = dialog.get() {
+                    let (back, cancel_href) = (native.back(), native.cancel_href());
+                    return Some(
+                        view! {
+                            <ReservationDialog
+                                target=target.get_untracked()
+                                existing=opened.existing
+                                create
+                                edit
+                                flash=opened.flash
+                                back
+                                cancel_href
+                                on_close=Callback::new(move |()| close())
+                            />
+                        }
+                            .into_any(),
+                    );
+                }
+                // Asked for by the URL: rendered as read (on the server, and until the page's
+                // code has taken it, below).
                 let flash = native.flash("reservation");
-                let listed = |ip: &Option<String>| {
-                    let ip = ip.clone()?;
-                    data.get()
-                        .and_then(Result::ok)?
-                        .reservations
-                        .into_iter()
-                        .find(|r| r.ip_address.to_string() == ip)
-                };
                 let cancel_href = native.cancel_href();
                 let back = native.back();
                 let on_close = Callback::new(move |()| close());
                 let (asked, ip) = native.asked().unzip();
                 let ip = ip.flatten();
-                match (dialog.get(), asked.as_deref()) {
-                    (Some(existing), _) => Some(
-                        view! { <ReservationDialog target=target.get() existing create edit flash=None back cancel_href on_close /> }
-                            .into_any(),
-                    ),
-                    (None, Some("new")) => Some(
+                match asked.as_deref() {
+                    Some("new") => Some(
                         view! { <ReservationDialog target=target.get() existing=None create edit flash back cancel_href on_close /> }
                             .into_any(),
                     ),
-                    (None, Some("edit")) => listed(&ip).map(|r| {
+                    Some("edit") => listed(data, ip.as_deref()).map(|r| {
                         view! { <ReservationDialog target=target.get() existing=Some(r) create edit flash back cancel_href on_close /> }
                             .into_any()
                     }),
-                    (None, Some("delete-scope")) => {
+                    Some("delete-scope") => {
                         let t = target.get();
                         let question = format!(
                             "Delete scope {} on {} with its reservations?",
@@ -245,7 +294,7 @@ pub fn ReservationsPage() -> impl IntoView {
                                 .into_any(),
                         )
                     }
-                    (None, Some("delete")) => ip.map(|ip| {
+                    Some("delete") => ip.map(|ip| {
                         let t = target.get();
                         let question = format!(
                             "Delete reservation {ip} from {} (and its failover partner)?",
@@ -270,22 +319,41 @@ pub fn ReservationsPage() -> impl IntoView {
                 }
             }}
         </Transition>
-        {move || {
-            editing_scope
-                .get()
-                .then(|| {
-                    data.get_untracked()
-                        .and_then(Result::ok)
-                        .map(|view| {
-                            let mode = ScopeDialogMode::Edit {
-                                target: target.get_untracked(),
-                                version: view.version.clone(),
-                                current: Box::new(ScopeInput::of(&view.scope)),
-                            };
-                            view! { <ScopeDialog mode create=create_scope update=update_scope open=editing_scope /> }
-                        })
+        <Transition fallback=|| ()>
+            {move || {
+                let opened = match scope_opened.get() {
+                    Some(opened) => opened,
+                    // Asked for by the URL: rendered from the scope as read (on the server, and
+                    // until the page's code has taken it, below).
+                    None if native.asked().is_some_and(|(d, _)| d == "edit-scope") => {
+                        let view = data.get().and_then(Result::ok)?;
+                        ScopeOpened::of(&view, native.flash("scope"))
+                    }
+                    None => return None,
+                };
+                let mode = ScopeDialogMode::Edit {
+                    target: target.get_untracked(),
+                    version: opened.version,
+                    current: Box::new(opened.scope),
+                };
+                let on_close = Callback::new(move |()| {
+                    scope_opened.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                Some(view! {
+                    <ScopeDialog
+                        mode
+                        create=create_scope
+                        update=update_scope
+                        flash=opened.flash
+                        back
+                        cancel_href
+                        on_close
+                    />
                 })
-        }}
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
             {move || {
                 data.get()
@@ -325,7 +393,7 @@ fn ScopeProperties(
     view: ReservationsView,
     state: ReservationQuery,
     delete: ServerAction<DeleteReservation>,
-    dialog: RwSignal<Option<Option<Reservation>>>,
+    dialog: RwSignal<Option<ReservationOpened>>,
     native: NativeDialogs,
 ) -> impl IntoView {
     let row = view.row;
@@ -485,7 +553,7 @@ fn ReservationLine(
     /// For the links that open a dialog without JavaScript.
     native: NativeDialogs,
     delete: ServerAction<DeleteReservation>,
-    dialog: RwSignal<Option<Option<Reservation>>>,
+    dialog: RwSignal<Option<ReservationOpened>>,
 ) -> impl IntoView {
     let ctx = PageContext::get();
     let ip = r.ip_address.to_string();
@@ -534,7 +602,10 @@ fn ReservationLine(
                                 let r = for_edit.clone();
                                 move |ev| {
                                     ev.prevent_default();
-                                    dialog.set(Some(Some(r.clone())));
+                                    dialog.set(Some(ReservationOpened {
+                                        existing: Some(r.clone()),
+                                        flash: None,
+                                    }));
                                 }
                             }
                         >
@@ -756,4 +827,43 @@ fn ReservationDialog(
             </form>
         </div>
     }
+}
+
+/// The Edit Scope dialog as it opened.
+#[derive(Debug, Clone, PartialEq)]
+struct ScopeOpened {
+    version: String,
+    scope: ScopeInput,
+    flash: Option<Flash>,
+}
+
+impl ScopeOpened {
+    fn of(view: &ReservationsView, flash: Option<Flash>) -> Self {
+        Self {
+            version: view.version.clone(),
+            scope: ScopeInput::of(&view.scope),
+            flash,
+        }
+    }
+}
+
+/// The Create (no `existing`) or Edit Reservation dialog as it opened, with what a native post
+/// left.
+#[derive(Debug, Clone, Default)]
+struct ReservationOpened {
+    existing: Option<Reservation>,
+    flash: Option<Flash>,
+}
+
+/// The reservation at `ip` as the scope was last read.
+fn listed(
+    data: Resource<Result<ReservationsView, AppError>>,
+    ip: Option<&str>,
+) -> Option<Reservation> {
+    let ip = ip?;
+    data.get()
+        .and_then(Result::ok)?
+        .reservations
+        .into_iter()
+        .find(|r| r.ip_address.to_string() == ip)
 }

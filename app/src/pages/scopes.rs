@@ -61,7 +61,9 @@ pub fn ScopesPage() -> impl IntoView {
     let check = ServerAction::<CheckDrift>::new();
     let new_scope = ServerAction::<CreateScope>::new();
     let update_scope = ServerAction::<UpdateScope>::new();
-    let creating = RwSignal::new(false);
+    // The New Scope dialog, open: with what a native post left. Taken once (on the click, or
+    // from the URL once the page's code runs), so nothing read again rebuilds the dialog.
+    let creating = RwSignal::new(None::<Option<Flash>>);
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let configure = RwSignal::new(None::<ScopeRow>);
@@ -128,8 +130,17 @@ pub fn ScopesPage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        if creating.with_untracked(Option::is_none)
+            && native.asked().is_some_and(|(d, _)| d == "new-scope")
+            && let Some(flash) = native.flash_read("scope")
+        {
+            creating.set(Some(flash));
+        }
+    });
+    Effect::new(move |_| {
         if let Some(Ok(())) = new_scope.value().get() {
-            creating.set(false);
+            creating.set(None);
+            native.dismiss();
             notice.set(Some(Notice::Done("Scope created.".into())));
         }
     });
@@ -173,7 +184,18 @@ pub fn ScopesPage() -> impl IntoView {
         <ScopeFilters state />
         <div class="toolbar">
             <Show when=move || ctx.can(Permission::EditScopes)>
-                <button id="new-scope" on:click=move |_| creating.set(true)>"New Scope…"</button>
+                <a
+                    id="new-scope"
+                    class="button"
+                    role="button"
+                    href=move || native.href("new-scope", None)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        creating.set(Some(None));
+                    }
+                >
+                    "New Scope…"
+                </a>
             </Show>
             // Shown by the style sheet once a scope is ticked (without JavaScript too); the
             // ticked boxes belong to this form wherever they are on the page.
@@ -256,16 +278,28 @@ pub fn ScopesPage() -> impl IntoView {
                 })
             }}
         </Transition>
-        {move || {
-            creating
-                .get()
-                .then(|| {
-                    let mode = ScopeDialogMode::Create {
-                        server: state.get_untracked().server.unwrap_or_default(),
-                    };
-                    view! { <ScopeDialog mode create=new_scope update=update_scope open=creating /> }
+        <Transition fallback=|| ()>
+            {move || {
+                let flash = match creating.get() {
+                    Some(flash) => flash,
+                    None if native.asked().is_some_and(|(d, _)| d == "new-scope") => {
+                        native.flash("scope")
+                    }
+                    None => return None,
+                };
+                let mode = ScopeDialogMode::Create {
+                    server: state.get_untracked().server.unwrap_or_default(),
+                };
+                let on_close = Callback::new(move |()| {
+                    creating.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                Some(view! {
+                    <ScopeDialog mode create=new_scope update=update_scope flash back cancel_href on_close />
                 })
-        }}
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
             {move || {
                 scopes
