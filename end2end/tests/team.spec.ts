@@ -44,7 +44,7 @@ test('what is typed in an open dialog survives another user\'s change arriving',
   await signIn(bob, tandem.url, 'bob', PASSWORD);
   await open(bob, tandem.url + SCOPE_PAGE);
   let n = 130;
-  const bobAddsOne = async () => {
+  const bobAddsOne = async (onAdminsPage = true) => {
     n += 1;
     await bob.click('#create-reservation');
     await bob.fill('#ip_address', `10.0.0.${n}`);
@@ -52,7 +52,7 @@ test('what is typed in an open dialog survives another user\'s change arriving',
     await bob.click('form.dialog button[type="submit"]');
     await expect(bob.locator('.notice-done')).toContainText('Reservation created');
     // The admin's page has read the scope again: Bob's row is under the open dialog.
-    await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
+    if (onAdminsPage) await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
   };
 
   // Edit Scope, opened in place and opened by its link's URL.
@@ -82,6 +82,27 @@ test('what is typed in an open dialog survives another user\'s change arriving',
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Reservation created');
   await expect(page.locator('tr[data-ip="10.0.0.150"]')).toHaveCount(1);
+
+  // A user and a relationship, each edited in a dialog opened by its link's URL: the page
+  // reads its list again when Bob's change arrives, and the dialog keeps what is typed.
+  await open(page, tandem.url + '/users?dialog=edit&user=bob');
+  await page.fill('#display_name', 'Bob B.');
+  let reread = page.waitForResponse((r) => r.url().includes('/api/list_users'));
+  await bobAddsOne(false);
+  await reread;
+  await expect(page.locator('#display_name')).toHaveValue('Bob B.');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('tr[data-user="bob"]')).toContainText('Bob B.');
+
+  const relationship = 'dhcp1.contoso.com-dc1.contoso.com';
+  await open(page, `${tandem.url}/relationships?dialog=edit&relationship=${relationship}`);
+  await page.fill('#max_client_lead_time_secs', '1800');
+  reread = page.waitForResponse((r) => r.url().includes('/api/list_relationships'));
+  await bobAddsOne(false);
+  await reread;
+  await expect(page.locator('#max_client_lead_time_secs')).toHaveValue('1800');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toBeVisible();
   await bobContext.close();
 });
 

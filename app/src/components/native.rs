@@ -9,6 +9,22 @@ use crate::components::notice::{Notice, NoticeBar};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
+/// A dialog as it opened: what it is for, and what a native post of its form left (only when
+/// the URL opened it). Kept in a signal from the moment it opens, so the page reading its data
+/// again never rebuilds the dialog and loses what is typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened<T> {
+    pub what: T,
+    pub flash: Option<Flash>,
+}
+
+impl<T> Opened<T> {
+    /// Opened in place (by the page's code): nothing posted natively.
+    pub fn new(what: T) -> Self {
+        Self { what, flash: None }
+    }
+}
+
 /// One page's native dialogs: which one the URL asks for, and what a native post left.
 #[derive(Clone, Copy)]
 pub struct NativeDialogs {
@@ -73,6 +89,31 @@ impl NativeDialogs {
     /// What a native post of `form` left, once read (`None` while it is being read).
     pub fn flash_read(&self, form: &str) -> Option<Option<Flash>> {
         self.flash.get().map(|f| f.filter(|f| f.form == form))
+    }
+
+    /// Once the page's code runs, takes the dialog the URL asks for into `open`: `take` makes
+    /// what it is for of the dialog's name and object (`None`: not this one, or not read yet);
+    /// the flash of `form` comes with it. From then on the dialog is rendered from `open`.
+    pub fn take_into<T: Send + Sync + 'static>(
+        &self,
+        form: &'static str,
+        open: RwSignal<Option<Opened<T>>>,
+        take: impl Fn(&str, Option<String>) -> Option<T> + Send + Sync + 'static,
+    ) {
+        let me = *self;
+        Effect::new(move |_| {
+            if open.with_untracked(Option::is_some) {
+                return;
+            }
+            let Some((dialog, object)) = me.asked() else {
+                return;
+            };
+            if let Some(what) = take(&dialog, object)
+                && let Some(flash) = me.flash_read(form)
+            {
+                open.set(Some(Opened { what, flash }));
+            }
+        });
     }
 
     /// Closes the URL's dialog in place.

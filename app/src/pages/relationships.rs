@@ -10,7 +10,7 @@ use crate::api::relationships::{
 };
 use crate::api::scopes::ScopeRef;
 use crate::components::dialog::DialogFooter;
-use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
+use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::error::AppError;
@@ -109,8 +109,9 @@ pub fn RelationshipsPage() -> impl IntoView {
         Memo::new(move |_| query.read().get("filter").as_deref() == Some("not-normal"));
     let partner_down = ServerAction::<SetPartnerDown>::new();
     let maintain = ServerAction::<SetMaintenance>::new();
-    // `Some(None)`: the Create dialog; `Some(Some(r))`: Edit for `r`.
-    let dialog = RwSignal::new(None::<Option<FailoverRelationship>>);
+    // The Create dialog (`None`) or Edit for a relationship, as opened (on a click, or from the
+    // URL once the page's code runs): the list read again never rebuilds it.
+    let dialog = RwSignal::new(None::<Opened<Option<FailoverRelationship>>>);
     // Dialogs asked for by a link (`?dialog=new|edit|delete&relationship=…`), and what a
     // natively posted form left.
     let native = NativeDialogs::new("relationship");
@@ -131,6 +132,11 @@ pub fn RelationshipsPage() -> impl IntoView {
         },
         |_| list_relationships(),
     );
+    native.take_into("relationship", dialog, move |asked, name| match asked {
+        "new" => Some(None),
+        "edit" => named_relationship(rows, name.as_deref()).map(Some),
+        _ => None,
+    });
     Effect::new(move |_| {
         if let Some(Ok(r)) = create.value().get() {
             close();
@@ -194,7 +200,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                         href=move || native.href("new", None)
                         on:click=move |ev| {
                             ev.prevent_default();
-                            dialog.set(Some(None));
+                            dialog.set(Some(Opened::new(None)));
                         }
                     >
                         "Create Relationship…"
@@ -205,22 +211,17 @@ pub fn RelationshipsPage() -> impl IntoView {
         <RunView run />
         <Transition fallback=|| ()>
             {move || {
-                let named = |name: &Option<String>| {
-                    let name = name.clone()?;
-                    rows.get()?
-                        .ok()?
-                        .into_iter()
-                        .find(|r| r.relationship.name == name)
-                        .map(|r| r.relationship)
-                };
+                let named = |name: &Option<String>| named_relationship(rows, name.as_deref());
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 let on_close = Callback::new(move |()| close());
-                if let Some(existing) = dialog.get() {
+                if let Some(Opened { what: existing, flash }) = dialog.get() {
                     return Some(
-                        view! { <RelationshipDialog existing create update flash=None back cancel_href on_close /> }
+                        view! { <RelationshipDialog existing create update flash back cancel_href on_close /> }
                             .into_any(),
                     );
                 }
+                // Asked for by the URL: rendered as read (on the server, and until the page's
+                // code has taken it; a deletion is only confirmed, and stays with the URL).
                 let (asked, name) = native.asked()?;
                 let flash = native.flash("relationship");
                 match asked.as_str() {
@@ -307,7 +308,7 @@ fn RelationshipLine(
     run: RwSignal<Option<Run>>,
     partner_down: ServerAction<SetPartnerDown>,
     maintain: ServerAction<SetMaintenance>,
-    dialog: RwSignal<Option<Option<FailoverRelationship>>>,
+    dialog: RwSignal<Option<Opened<Option<FailoverRelationship>>>>,
     native: NativeDialogs,
 ) -> impl IntoView {
     let r = row.relationship.clone();
@@ -415,7 +416,7 @@ fn RelationshipLine(
                                     href=native.href("edit", Some(&name))
                                     on:click=move |ev| {
                                         ev.prevent_default();
-                                        dialog.set(Some(Some(for_edit.clone())));
+                                        dialog.set(Some(Opened::new(Some(for_edit.clone()))));
                                     }
                                 >
                                     "Edit"
@@ -761,4 +762,17 @@ fn RelationshipDialog(
             </form>
         </div>
     }
+}
+
+/// The relationship `name` as the list was last read.
+fn named_relationship(
+    rows: Resource<Result<Vec<RelationshipRow>, AppError>>,
+    name: Option<&str>,
+) -> Option<FailoverRelationship> {
+    let name = name?;
+    rows.get()?
+        .ok()?
+        .into_iter()
+        .find(|r| r.relationship.name == name)
+        .map(|r| r.relationship)
 }

@@ -9,7 +9,7 @@ use crate::api::reservations::{
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, text_field, unplaced};
-use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
+use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
@@ -47,13 +47,11 @@ pub fn ReservationsPage() -> impl IntoView {
     let create_scope = ServerAction::<CreateScope>::new();
     let update_scope = ServerAction::<UpdateScope>::new();
     let delete_scope = ServerAction::<DeleteScope>::new();
-    // The Edit Scope dialog as it opened: the scope's version and properties then, and what a
-    // native post left. Taken once (on the click, or from the URL once the page's code runs),
-    // so the scope read again meanwhile never rebuilds the dialog and loses what is typed.
-    let scope_opened = RwSignal::new(None::<ScopeOpened>);
-    // The Create dialog (`existing: None`) or the Edit dialog, open; taken once like the
-    // scope's.
-    let dialog = RwSignal::new(None::<ReservationOpened>);
+    // The Edit Scope dialog as it opened (on the click, or from the URL once the page's code
+    // runs): the scope read again meanwhile never rebuilds it.
+    let scope_opened = RwSignal::new(None::<Opened<ScopeAsOpened>>);
+    // The Create Reservation dialog (`None`) or the Edit dialog for a reservation, as opened.
+    let dialog = RwSignal::new(None::<Opened<Option<Reservation>>>);
     // Dialogs asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
     // loaded, or without JavaScript), and what a natively posted form left.
     let native = NativeDialogs::new("ip");
@@ -126,31 +124,15 @@ pub fn ReservationsPage() -> impl IntoView {
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
-    Effect::new(move |_| {
-        if scope_opened.with_untracked(Option::is_none)
-            && native.asked().is_some_and(|(d, _)| d == "edit-scope")
-            && let Some(Ok(view)) = data.get()
-            && let Some(flash) = native.flash_read("scope")
-        {
-            scope_opened.set(Some(ScopeOpened::of(&view, flash)));
-        }
+    // Dialogs the URL asks for are taken once the page's code runs (see `Opened`).
+    native.take_into("scope", scope_opened, move |dialog, _| {
+        let view = (dialog == "edit-scope").then(|| data.get())??.ok()?;
+        Some(ScopeAsOpened::of(&view))
     });
-    Effect::new(move |_| {
-        if dialog.with_untracked(Option::is_some) {
-            return;
-        }
-        let (asked, ip) = native.asked().unzip();
-        let existing = match asked.as_deref() {
-            Some("new") => None,
-            Some("edit") => match listed(data, ip.flatten().as_deref()) {
-                Some(r) => Some(r),
-                None => return,
-            },
-            _ => return,
-        };
-        if let Some(flash) = native.flash_read("reservation") {
-            dialog.set(Some(ReservationOpened { existing, flash }));
-        }
+    native.take_into("reservation", dialog, move |dialog, ip| match dialog {
+        "new" => Some(None),
+        "edit" => listed(data, ip.as_deref()).map(Some),
+        _ => None,
     });
     let on_delete_scope = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -183,7 +165,7 @@ pub fn ReservationsPage() -> impl IntoView {
                     on:click=move |ev| {
                         ev.prevent_default();
                         let view = data.get_untracked().and_then(Result::ok);
-                        scope_opened.set(view.map(|v| ScopeOpened::of(&v, None)));
+                        scope_opened.set(view.map(|v| Opened::new(ScopeAsOpened::of(&v))));
                     }
                 >
                     "Edit Scope…"
@@ -206,7 +188,7 @@ pub fn ReservationsPage() -> impl IntoView {
                     href=move || native.href("new", None)
                     on:click=move |ev| {
                         ev.prevent_default();
-                        dialog.set(Some(ReservationOpened::default()));
+                        dialog.set(Some(Opened::new(None)));
                     }
                 >
                     "Create Reservation…"
@@ -242,7 +224,7 @@ pub fn ReservationsPage() -> impl IntoView {
                         view! {
                             <ReservationDialog
                                 target=target.get_untracked()
-                                existing=opened.existing
+                                existing=opened.what
                                 create
                                 edit
                                 flash=opened.flash
@@ -327,14 +309,17 @@ pub fn ReservationsPage() -> impl IntoView {
                     // until the page's code has taken it, below).
                     None if native.asked().is_some_and(|(d, _)| d == "edit-scope") => {
                         let view = data.get().and_then(Result::ok)?;
-                        ScopeOpened::of(&view, native.flash("scope"))
+                        Opened {
+                            what: ScopeAsOpened::of(&view),
+                            flash: native.flash("scope"),
+                        }
                     }
                     None => return None,
                 };
                 let mode = ScopeDialogMode::Edit {
                     target: target.get_untracked(),
-                    version: opened.version,
-                    current: Box::new(opened.scope),
+                    version: opened.what.version,
+                    current: Box::new(opened.what.scope),
                 };
                 let on_close = Callback::new(move |()| {
                     scope_opened.set(None);
@@ -393,7 +378,7 @@ fn ScopeProperties(
     view: ReservationsView,
     state: ReservationQuery,
     delete: ServerAction<DeleteReservation>,
-    dialog: RwSignal<Option<ReservationOpened>>,
+    dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
     native: NativeDialogs,
 ) -> impl IntoView {
     let row = view.row;
@@ -553,7 +538,7 @@ fn ReservationLine(
     /// For the links that open a dialog without JavaScript.
     native: NativeDialogs,
     delete: ServerAction<DeleteReservation>,
-    dialog: RwSignal<Option<ReservationOpened>>,
+    dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
 ) -> impl IntoView {
     let ctx = PageContext::get();
     let ip = r.ip_address.to_string();
@@ -602,10 +587,7 @@ fn ReservationLine(
                                 let r = for_edit.clone();
                                 move |ev| {
                                     ev.prevent_default();
-                                    dialog.set(Some(ReservationOpened {
-                                        existing: Some(r.clone()),
-                                        flash: None,
-                                    }));
+                                    dialog.set(Some(Opened::new(Some(r.clone()))));
                                 }
                             }
                         >
@@ -829,30 +811,20 @@ fn ReservationDialog(
     }
 }
 
-/// The Edit Scope dialog as it opened.
+/// The scope as the Edit Scope dialog opened on it: its version then, and its properties.
 #[derive(Debug, Clone, PartialEq)]
-struct ScopeOpened {
+struct ScopeAsOpened {
     version: String,
     scope: ScopeInput,
-    flash: Option<Flash>,
 }
 
-impl ScopeOpened {
-    fn of(view: &ReservationsView, flash: Option<Flash>) -> Self {
+impl ScopeAsOpened {
+    fn of(view: &ReservationsView) -> Self {
         Self {
             version: view.version.clone(),
             scope: ScopeInput::of(&view.scope),
-            flash,
         }
     }
-}
-
-/// The Create (no `existing`) or Edit Reservation dialog as it opened, with what a native post
-/// left.
-#[derive(Debug, Clone, Default)]
-struct ReservationOpened {
-    existing: Option<Reservation>,
-    flash: Option<Flash>,
 }
 
 /// The reservation at `ip` as the scope was last read.

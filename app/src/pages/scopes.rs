@@ -14,7 +14,7 @@ use crate::api::scopes::{
 };
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::DialogFooter;
-use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton};
+use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
@@ -61,9 +61,8 @@ pub fn ScopesPage() -> impl IntoView {
     let check = ServerAction::<CheckDrift>::new();
     let new_scope = ServerAction::<CreateScope>::new();
     let update_scope = ServerAction::<UpdateScope>::new();
-    // The New Scope dialog, open: with what a native post left. Taken once (on the click, or
-    // from the URL once the page's code runs), so nothing read again rebuilds the dialog.
-    let creating = RwSignal::new(None::<Option<Flash>>);
+    // The New Scope dialog, as opened (on the click, or from the URL once the page's code runs).
+    let creating = RwSignal::new(None::<Opened<()>>);
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let configure = RwSignal::new(None::<ScopeRow>);
@@ -129,13 +128,8 @@ pub fn ScopesPage() -> impl IntoView {
             ))));
         }
     });
-    Effect::new(move |_| {
-        if creating.with_untracked(Option::is_none)
-            && native.asked().is_some_and(|(d, _)| d == "new-scope")
-            && let Some(flash) = native.flash_read("scope")
-        {
-            creating.set(Some(flash));
-        }
+    native.take_into("scope", creating, |dialog, _| {
+        (dialog == "new-scope").then_some(())
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = new_scope.value().get() {
@@ -191,7 +185,7 @@ pub fn ScopesPage() -> impl IntoView {
                     href=move || native.href("new-scope", None)
                     on:click=move |ev| {
                         ev.prevent_default();
-                        creating.set(Some(None));
+                        creating.set(Some(Opened::new(())));
                     }
                 >
                     "New Scope…"
@@ -281,7 +275,7 @@ pub fn ScopesPage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || {
                 let flash = match creating.get() {
-                    Some(flash) => flash,
+                    Some(opened) => opened.flash,
                     None if native.asked().is_some_and(|(d, _)| d == "new-scope") => {
                         native.flash("scope")
                     }

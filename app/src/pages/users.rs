@@ -7,12 +7,30 @@ use crate::api::users::{
     UserForm, UserView, list_users,
 };
 use crate::components::dialog::DialogFooter;
-use crate::components::native::NativeDialogs;
+use crate::components::native::{NativeDialogs, Opened};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::access::Role;
+
+/// The dialog `dialog` (for `user`) of a link, once the list is read.
+fn asked_user(
+    users: Resource<Result<Vec<UserView>, AppError>>,
+    dialog: &str,
+    user: Option<String>,
+) -> Option<Editing> {
+    let named = || {
+        let name = user.clone()?;
+        users.get()?.ok()?.into_iter().find(|u| u.username == name)
+    };
+    match dialog {
+        "new" => Some(Editing::New),
+        "edit" => named().map(Editing::User),
+        "password" => named().map(Editing::Password),
+        _ => None,
+    }
+}
 
 /// Which dialog is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +47,9 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let editing = RwSignal::new(None::<Editing>);
+    // The dialog open, as opened (on a click, or from the URL once the page's code runs): the
+    // list read again never rebuilds it.
+    let editing = RwSignal::new(None::<Opened<Editing>>);
     // Dialogs asked for by a link (`?dialog=new|edit|password&user=…`), and what a natively
     // posted form left.
     let native = NativeDialogs::new("user");
@@ -47,6 +67,9 @@ pub fn UsersPage() -> impl IntoView {
         },
         |_| list_users(),
     );
+    native.take_into("user", editing, move |dialog, user| {
+        asked_user(users, dialog, user)
+    });
     Effect::new(move |_| {
         if let Some(Ok(u)) = create.value().get() {
             close();
@@ -79,7 +102,7 @@ pub fn UsersPage() -> impl IntoView {
                 href=move || native.href("new", None)
                 on:click=move |ev| {
                     ev.prevent_default();
-                    editing.set(Some(Editing::New));
+                    editing.set(Some(Opened::new(Editing::New)));
                 }
             >
                 "Create User…"
@@ -87,21 +110,18 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <Transition fallback=|| ()>
             {move || {
-                let named = |name: Option<String>| {
-                    let name = name?;
-                    users.get()?.ok()?.into_iter().find(|u| u.username == name)
-                };
-                let open = editing.get().or_else(|| {
-                    let (dialog, user) = native.asked()?;
-                    match dialog.as_str() {
-                        "new" => Some(Editing::New),
-                        "edit" => named(user).map(Editing::User),
-                        "password" => named(user).map(Editing::Password),
-                        _ => None,
+                let Opened { what: open, flash } = match editing.get() {
+                    Some(opened) => opened,
+                    // Asked for by the URL: rendered as read (on the server, and until the
+                    // page's code has taken it).
+                    None => {
+                        let (dialog, user) = native.asked()?;
+                        Opened {
+                            what: asked_user(users, &dialog, user)?,
+                            flash: native.flash("user"),
+                        }
                     }
-                })?;
-                let from_url = editing.with(Option::is_none);
-                let flash = native.flash("user").filter(|_| from_url);
+                };
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 let on_close = Callback::new(move |()| close());
                 Some(match open {
@@ -145,7 +165,7 @@ pub fn UsersPage() -> impl IntoView {
                                                         href=native.href("edit", Some(&u.username))
                                                         on:click=move |ev| {
                                                             ev.prevent_default();
-                                                            editing.set(Some(Editing::User(for_edit.clone())));
+                                                            editing.set(Some(Opened::new(Editing::User(for_edit.clone()))));
                                                         }
                                                     >
                                                         "Edit"
@@ -156,7 +176,7 @@ pub fn UsersPage() -> impl IntoView {
                                                         href=native.href("password", Some(&u.username))
                                                         on:click=move |ev| {
                                                             ev.prevent_default();
-                                                            editing.set(Some(Editing::Password(for_password.clone())));
+                                                            editing.set(Some(Opened::new(Editing::Password(for_password.clone()))));
                                                         }
                                                     >
                                                         "Reset password"
