@@ -317,6 +317,11 @@ test('a scope is created (refused first) and edited with JavaScript off', async 
   await expect(page.locator('[data-error-for="end"]')).not.toBeEmpty();
   await expect(page.locator('#name')).toHaveValue('lab two');
   await expect(page.locator('.option-row[data-option="0"] .option-value')).toHaveValue('10.2.0.1');
+  // Buttons that need the page's code are not offered; the spare row is, with how to use it.
+  await expect(page.locator('#add-router')).toBeHidden();
+  await expect(page.locator('.option-row button', { hasText: 'Remove' })).toBeHidden();
+  await expect(page.locator('.spare-option')).toBeVisible();
+  await shoot(page, '44-no-js-scope-dialog-refused');
   await page.fill('#end', '10.2.0.200');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Scope 10.2.0.0 created on dhcp1.contoso.com');
@@ -327,9 +332,13 @@ test('a scope is created (refused first) and edited with JavaScript off', async 
   await page.click('#edit-scope');
   await expect(page.locator('#name')).toHaveValue('lab two');
   await page.fill('#name', 'lab 2');
+  // An option is removed by clearing its row.
+  await page.fill('.option-row[data-option="0"] .option-code', '');
+  await page.fill('.option-row[data-option="0"] .option-value', '');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Scope saved');
   await expect(page.locator('#scope-name')).toHaveText('lab 2');
+  await expect(page.locator('[data-option="3"]')).toHaveCount(0);
   await context.close();
 });
 
@@ -341,5 +350,62 @@ test('the Dashboard reads and the global search finds with JavaScript off', asyn
   await page.press('input.global-search', 'Enter');
   await expect(page).toHaveURL(/\/search\?q=10\.0\.0\.99/);
   await expect(page.locator('tr[data-ip="10.0.0.99"]')).toHaveCount(2);
+  await context.close();
+});
+
+test('what is typed before the page\'s code arrives is kept when it does', async ({ browser, tandem }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // The page's code is held back until the fields are typed, then let through.
+  let release = () => {};
+  const held = () => {
+    const gate = new Promise<void>((r) => { release = r; });
+    return page.route('**/pkg/tandem_bg.wasm', async (route) => { await gate; await route.continue(); });
+  };
+  const arrives = async () => {
+    release();
+    await page.waitForSelector('body[data-hydrated="true"]');
+    await page.unrouteAll({ behavior: 'wait' });
+  };
+
+  // Sign-in: typed, then the code arrives, then OK pressed (handled by the code).
+  await held();
+  await page.goto(tandem.url + '/sign-in');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await arrives();
+  await expect(page.locator('#password')).toHaveValue(ADMIN_PASSWORD);
+  await page.click('form.sign-in button[type="submit"]');
+  await expect(page.locator('form.sign-in')).toHaveCount(0);
+
+  // Create Reservation, opened by its link before the code arrived.
+  await held();
+  await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0?dialog=new`);
+  await page.fill('#ip_address', '10.0.0.140');
+  await page.fill('#client_id', '00155DA76640');
+  await page.selectOption('#type', 'Dhcp');
+  await arrives();
+  await expect(page.locator('#ip_address')).toHaveValue('10.0.0.140');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Reservation created');
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.0.0.0')).toContain('10.0.0.140');
+
+  // Edit Scope: a text field, a select, the exclusions and an option row.
+  await held();
+  await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0?dialog=edit-scope`);
+  await page.fill('#name', 'Contoso HQ');
+  await page.selectOption('#state', 'Inactive');
+  await page.fill('#exclusions', '10.0.0.200-10.0.0.210');
+  await page.fill('.spare-option .option-code', '3');
+  await page.selectOption('.spare-option .option-kind', 'Addresses');
+  await page.fill('.spare-option .option-value', '10.0.0.1');
+  await arrives();
+  await expect(page.locator('#name')).toHaveValue('Contoso HQ');
+  await expect(page.locator('#state')).toHaveValue('Inactive');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Scope saved');
+  await expect(page.locator('#scope-name')).toHaveText('Contoso HQ');
+  await expect(page.locator('#scope-state')).toHaveText('Inactive');
+  await expect(page.locator('#exclusions li')).toHaveText(['10.0.0.200-10.0.0.210']);
   await context.close();
 });

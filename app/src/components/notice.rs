@@ -61,7 +61,7 @@ pub fn NoticeBar(notice: RwSignal<Option<Notice>>) -> impl IntoView {
             view! {
                 <div class=class role="status">
                     <span>{text}</span>
-                    <button class="link" on:click=move |_| notice.set(None)>
+                    <button class="link needs-code" on:click=move |_| notice.set(None)>
                         "Dismiss"
                     </button>
                 </div>

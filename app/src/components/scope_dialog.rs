@@ -234,7 +234,7 @@ pub fn ScopeDialog(
                         />
                         <button
                             type="button"
-                            class="small secondary"
+                            class="small secondary needs-code"
                             on:click=move |_| options.update(|list| {
                                 list.retain(|x| *x != o);
                             })
@@ -324,7 +324,8 @@ pub fn ScopeDialog(
                     <legend>"Option values"</legend>
                     {option_rows}
                     {spare}
-                    <div class="actions">
+                    <p class="muted no-code">"Fill the empty row to add an option; clear a row to remove one."</p>
+                    <div class="actions needs-code">
                         <button type="button" id="add-router" class="small secondary" on:click=move |_| add_option("3", "Addresses")>
                             "+ Router (3)"
                         </button>
