@@ -206,4 +206,46 @@ async fn the_inventory_changes_and_the_audit_work_on_postgres() {
             .all(|e| e.server.as_ref() == Some(&b.to_string()))
     );
     s.tandem.prune().await.unwrap();
+
+    // API tokens: made, listed, used, revoked (the refused use recorded).
+    let user = s
+        .tandem
+        .create_user(
+            &admin,
+            &tandem_backend::service::UserInput {
+                username: "scripter".into(),
+                display_name: "Scripter".into(),
+                role: "DhcpAdministrator".into(),
+                servers: String::new(),
+                disabled: false,
+            },
+            "a long enough password",
+        )
+        .await
+        .unwrap();
+    let scripter = Caller::new(user.principal());
+    let made = s
+        .tandem
+        .create_token(&scripter, "nightly", Some(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.tandem.list_tokens(&scripter, false).await.unwrap().len(),
+        1
+    );
+    assert_eq!(s.tandem.list_tokens(&admin, true).await.unwrap().len(), 1);
+    let acting = s.tandem.token_caller(&made.token).await.unwrap();
+    assert_eq!(acting.principal.username, "scripter");
+    assert_eq!(acting.via.as_deref(), Some("API token nightly"));
+    s.tandem
+        .revoke_token(&scripter, made.record.id)
+        .await
+        .unwrap();
+    assert!(s.tandem.token_caller(&made.token).await.is_err());
+    let uses = tandem_backend::store::events::EventFilter {
+        action: "use_token".into(),
+        ..Default::default()
+    };
+    let uses = s.tandem.search_events(&admin, &uses, 100).await.unwrap();
+    assert_eq!(uses.len(), 1, "{uses:?}");
 }

@@ -41,6 +41,7 @@ fn caller(session: CurrentSession, headers: &HeaderMap) -> Caller {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
+        via: None,
     }
 }
 

@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod forms;

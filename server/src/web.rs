@@ -2,7 +2,7 @@
 //! then run it.
 
 use crate::config::ServeConfig;
-use crate::{forms, guard, live};
+use crate::{api, forms, guard, live};
 use app::api::ssr::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
@@ -167,6 +167,11 @@ pub fn router(
         .layer(axum::Extension(cookies))
         .layer(axum::Extension(flashes))
         .with_state(tandem.clone());
+    // The REST API: its own authentication (a bearer token, or the session), its own errors.
+    let api = api::router(tandem.clone()).layer(axum::middleware::from_fn_with_state(
+        tandem.clone(),
+        api::provide_tandem,
+    ));
     let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
@@ -175,6 +180,7 @@ pub fn router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(handlers)
+        .nest("/api/v1", api)
         .layer(axum::middleware::from_fn(guard::run_to_the_end))
         .layer(axum::middleware::from_fn_with_state(
             tandem,

@@ -135,7 +135,7 @@ pub fn generate_password() -> String {
         .collect()
 }
 
-fn ago(d: Duration) -> String {
+pub(crate) fn ago(d: Duration) -> String {
     let then = chrono::Utc::now() - chrono::Duration::from_std(d).unwrap_or_default();
     then.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -13,12 +13,14 @@ mod reservations;
 mod scope_edits;
 mod scopes;
 mod servers;
+mod tokens;
 mod users;
 
 pub use auth::{CurrentSession, Pruned, SessionSettings, SignedIn, generate_password};
 pub(crate) use auth::{hex, new_token};
 pub use events::EVENT_LIMIT;
 pub use flights::{DRIFT_CHECK_EVERY, FlightCounts};
+pub use tokens::{MAX_DAYS as TOKEN_MAX_DAYS, NewToken, TOKEN_PREFIX};
 pub use users::UserInput;
 
 use crate::driver::{DhcpDriver, DriverError, Drivers};
@@ -37,6 +39,9 @@ use tokio::sync::broadcast;
 pub struct Caller {
     pub principal: Principal,
     pub request_id: Option<String>,
+    /// How the call came, when not from the portal's pages (`API token <name>`); recorded with
+    /// each event.
+    pub via: Option<String>,
 }
 
 impl Caller {
@@ -44,6 +49,7 @@ impl Caller {
         Self {
             principal,
             request_id: None,
+            via: None,
         }
     }
 
@@ -289,6 +295,7 @@ impl Tandem {
             before_json: None,
             after_json: None,
             request_id: caller.request_id.clone(),
+            via: caller.via.clone(),
             ..NewEvent::default()
         }
     }

@@ -24,6 +24,8 @@ pub struct NewEvent {
     pub scope_id: Option<String>,
     pub relationship: Option<String>,
     pub partner: Option<String>,
+    /// How the change came: `None` from the portal's pages, or `API token <name>`.
+    pub via: Option<String>,
 }
 
 pub const PENDING: &str = "pending";
@@ -36,8 +38,8 @@ pub async fn record(
     replication: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner, via)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(super::now())
     .bind(&e.actor)
@@ -53,9 +55,30 @@ pub async fn record(
     .bind(&e.scope_id)
     .bind(&e.relationship)
     .bind(&e.partner)
+    .bind(&e.via)
     .fetch_one(conn)
     .await?
     .try_get("id")
+}
+
+/// Whether `actor` has an event `action` on `object` since `since`.
+pub async fn seen_since(
+    conn: &mut AnyConnection,
+    action: &str,
+    actor: &str,
+    object: &str,
+    since: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM events WHERE action = $1 AND actor = $2 AND object = $3 AND at >= $4",
+    )
+    .bind(action)
+    .bind(actor)
+    .bind(object)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Counts one more refused sign-in on the refusal already recorded in this throttling window

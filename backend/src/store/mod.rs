@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod servers;
 pub mod sessions;
 pub mod sync_errors;
+pub mod tokens;
 pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

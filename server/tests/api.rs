@@ -1,0 +1,483 @@
+//! The REST API under `/api/v1`, through the real router: API tokens (made, used, revoked,
+//! expired, a disabled user's), HTTP's own answers (201 + Location, 400 with the fields, 401,
+//! 403, 404, 415), the same-origin rule for cookies but not for tokens, and the Event Catalog
+//! marking what a token did.
+
+use app::api::ssr::CookiePolicy;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::config::ServeConfig;
+use server::web::{leptos_options, router};
+use tandem_backend::bootstrap;
+use tandem_backend::service::UserInput;
+use tandem_backend::{Caller, Tandem};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "api test password";
+const RESERVATIONS: &str = "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/reservations";
+
+struct App {
+    _dir: tempfile::TempDir,
+    router: axum::Router,
+    tandem: Tandem,
+    _builtin: Vec<tandem_backend::builtin::host::Running>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    json: Value,
+}
+
+async fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let started = bootstrap::start(dir.path(), None).await.unwrap();
+    started.tandem.ensure_admin(Some(PASSWORD)).await.unwrap();
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: None,
+        site_root: dir.path().join("site"),
+        admin_password: None,
+        secure_cookies: false,
+        session_idle_minutes: 30,
+        retention_days: 365,
+        trusted_proxies: Vec::new(),
+        drift_interval_secs: 30,
+        failover_heartbeat_ms: 1000,
+        failover_timeout_ms: 3000,
+    };
+    let router = router(
+        leptos_options(&config),
+        started.tandem.clone(),
+        CookiePolicy { secure: false },
+        server::guard::TrustedProxies::new(Vec::new()),
+    );
+    App {
+        _dir: dir,
+        router,
+        tandem: started.tandem,
+        _builtin: started.builtin,
+    }
+}
+
+/// How a call authenticates.
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    None,
+    Cookie(&'a str),
+    Token(&'a str),
+}
+
+impl App {
+    async fn call(&self, method: &str, path: &str, auth: Auth<'_>, body: Option<&str>) -> Reply {
+        self.call_from(method, path, auth, body, None).await
+    }
+
+    async fn call_from(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<&str>,
+        origin: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "tandem.test");
+        match auth {
+            Auth::None => {}
+            Auth::Cookie(c) => request = request.header(header::COOKIE, c),
+            Auth::Token(t) => {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {t}"))
+            }
+        }
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Body::from(body.unwrap_or_default().to_string()))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    async fn sign_in(&self, username: &str) -> String {
+        let signed = self
+            .tandem
+            .sign_in(username, PASSWORD, "127.0.0.1")
+            .await
+            .unwrap();
+        format!("tandem_session={}", signed.token)
+    }
+
+    /// Makes a token through the API with a session; returns its value and ID.
+    async fn token(&self, cookie: &str, name: &str) -> (String, i64) {
+        let reply = self
+            .call(
+                "POST",
+                "/api/v1/tokens",
+                Auth::Cookie(cookie),
+                Some(&json!({ "name": name }).to_string()),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json);
+        let id = reply.json["id"].as_i64().unwrap();
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            format!("/api/v1/tokens/{id}").as_str()
+        );
+        (reply.json["token"].as_str().unwrap().to_string(), id)
+    }
+
+    async fn events(&self, action: &str) -> Vec<(String, String, Option<String>)> {
+        use sqlx::Row;
+        sqlx::query("SELECT actor, outcome, via FROM events WHERE action = $1 ORDER BY id")
+            .bind(action)
+            .fetch_all(self.tandem.store().pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("actor"), r.get("outcome"), r.get("via")))
+            .collect()
+    }
+}
+
+fn reservation(ip: &str, client_id: &str) -> String {
+    json!({ "ip_address": ip, "client_id": client_id, "name": "printer" }).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_acts_for_its_user_until_revoked_expired_or_the_user_is_disabled() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let (token, id) = app.token(&admin, "ci").await;
+    assert!(token.starts_with("tdm_"), "{token}");
+
+    // Who it acts for, and what it may do: it makes a reservation that reaches both partners,
+    // recorded as the token's.
+    let me = app
+        .call("GET", "/api/v1/me", Auth::Token(&token), None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json["username"], "admin");
+    assert_eq!(me.json["via"], "API token ci");
+    let made = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            Auth::Token(&token),
+            Some(&reservation("10.0.0.150", "00155DA76650")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    assert_eq!(
+        made.headers[header::LOCATION],
+        format!("{RESERVATIONS}/10.0.0.150").as_str()
+    );
+    assert_eq!(made.json["replication"]["outcome"], "Replicated");
+    let got = app
+        .call(
+            "GET",
+            &format!("{RESERVATIONS}/10.0.0.150"),
+            Auth::Token(&token),
+            None,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.json["name"], "printer");
+    let on_partner = app
+        .call(
+            "GET",
+            "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.150",
+            Auth::Token(&token),
+            None,
+        )
+        .await;
+    assert_eq!(on_partner.status, StatusCode::OK, "{}", on_partner.json);
+    let created = app.events("create_reservation").await;
+    assert_eq!(created.last().unwrap().2.as_deref(), Some("API token ci"));
+
+    // The token is listed (never its value) with its last use.
+    let listed = app
+        .call("GET", "/api/v1/tokens", Auth::Cookie(&admin), None)
+        .await;
+    assert_eq!(listed.json[0]["name"], "ci");
+    assert!(listed.json[0]["last_used_at"].is_string());
+    assert!(!listed.json.to_string().contains(&token));
+
+    // Revoked: refused, and the refused use recorded once however often it is tried.
+    let revoked = app
+        .call(
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            Auth::Cookie(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    for _ in 0..3 {
+        let refused = app
+            .call("GET", "/api/v1/me", Auth::Token(&token), None)
+            .await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        assert!(refused.headers.contains_key(header::WWW_AUTHENTICATE));
+    }
+    let uses = app.events("use_token").await;
+    assert_eq!(uses.len(), 1, "{uses:?}");
+    assert_eq!(uses[0].1, "refused: token revoked");
+
+    // Expired: refused and recorded.
+    let (old, old_id) = app.token(&admin, "old").await;
+    sqlx::query("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(old_id)
+        .execute(app.tandem.store().pool())
+        .await
+        .unwrap();
+    let refused = app.call("GET", "/api/v1/me", Auth::Token(&old), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.events("use_token").await[1].1, "refused: token expired");
+
+    // A disabled user's token stops working; enabled again, it works again.
+    let root = Caller::local("test");
+    let input = |disabled| UserInput {
+        username: "bob".into(),
+        display_name: "Bob".into(),
+        role: "DhcpReservationsAdministrator".into(),
+        servers: String::new(),
+        disabled,
+    };
+    let bob = app
+        .tandem
+        .create_user(&root, &input(false), PASSWORD)
+        .await
+        .unwrap();
+    let bob_cookie = app.sign_in("bob").await;
+    let (bobs, _) = app.token(&bob_cookie, "bob's script").await;
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Auth::Token(&bobs), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let bob = app
+        .tandem
+        .update_user(&root, bob.id, bob.version, &input(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Auth::Token(&bobs), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.tandem
+        .update_user(&root, bob.id, bob.version, &input(false))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Auth::Token(&bobs), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Bob sees only his own tokens, and may not revoke the administrator's.
+    let his = app
+        .call("GET", "/api/v1/tokens", Auth::Token(&bobs), None)
+        .await;
+    assert_eq!(his.json.as_array().unwrap().len(), 1);
+    let all = app
+        .call("GET", "/api/v1/tokens?all=true", Auth::Token(&bobs), None)
+        .await;
+    assert_eq!(all.status, StatusCode::FORBIDDEN);
+    let theirs = app
+        .call(
+            "DELETE",
+            &format!("/api/v1/tokens/{old_id}"),
+            Auth::Token(&bobs),
+            None,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    // A token cannot make another token.
+    let chained = app
+        .call(
+            "POST",
+            "/api/v1/tokens",
+            Auth::Token(&bobs),
+            Some(r#"{"name":"more"}"#),
+        )
+        .await;
+    assert_eq!(chained.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_answers_are_http_and_bad_input_changes_nothing() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let (token, _) = app.token(&admin, "ci").await;
+    let t = Auth::Token(&token);
+
+    // No credentials, or a token that is not one.
+    let none = app.call("GET", "/api/v1/me", Auth::None, None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert!(none.json["error"].as_str().unwrap().contains("Bearer"));
+    for bad in ["nonsense", "tdm_0000", ""] {
+        let reply = app.call("GET", "/api/v1/me", Auth::Token(bad), None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{bad:?}");
+    }
+
+    // Every field error at once, beside its field; nothing written.
+    let bad = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            t,
+            Some(&reservation("10.0.0.999", "not-a-mac")),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.json);
+    let fields: Vec<&str> = bad.json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"ip_address") && fields.contains(&"client_id"),
+        "{fields:?}"
+    );
+    // Malformed JSON, an unknown field, a wrong type, not JSON at all.
+    for body in [
+        "{",
+        r#"{"ip_address":"10.0.0.151","client_id":"00155DA76651","colour":"red"}"#,
+        r#"{"ip_address":10,"client_id":"00155DA76651"}"#,
+    ] {
+        let reply = app.call("POST", RESERVATIONS, t, Some(body)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            reply.json
+        );
+        assert!(
+            reply.json["error"].as_str().unwrap().contains("body"),
+            "{}",
+            reply.json
+        );
+    }
+    let form = Request::post(RESERVATIONS)
+        .header("host", "tandem.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("ip_address=10.0.0.151&client_id=00155DA76651"))
+        .unwrap();
+    let reply = app.router.clone().oneshot(form).await.unwrap();
+    assert_eq!(reply.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let listed = app.call("GET", RESERVATIONS, t, None).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(
+        listed.json["total"], 1,
+        "only the seed's reservation: {}",
+        listed.json
+    );
+
+    // Not found: a reservation, a scope, a server, a route; a malformed address names its field.
+    for path in [
+        format!("{RESERVATIONS}/10.0.0.77"),
+        "/api/v1/servers/dhcp1.contoso.com/scopes/10.77.0.0/reservations".into(),
+        "/api/v1/servers/nowhere.contoso.com/scopes/10.0.0.0/reservations".into(),
+        "/api/v1/no-such-thing".into(),
+    ] {
+        let reply = app.call("GET", &path, t, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.json
+        );
+    }
+    let malformed = app
+        .call("GET", &format!("{RESERVATIONS}/10.0.0.999"), t, None)
+        .await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.json["fields"][0]["field"], "ip_address");
+
+    // A read-only user's token may read, not change (403, recorded as denied).
+    let root = Caller::local("test");
+    app.tandem
+        .create_user(
+            &root,
+            &UserInput {
+                username: "reader".into(),
+                display_name: "Reader".into(),
+                role: "User".into(),
+                servers: String::new(),
+                disabled: false,
+            },
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+    let reader_cookie = app.sign_in("reader").await;
+    let (reader, _) = app.token(&reader_cookie, "read only").await;
+    let r = Auth::Token(&reader);
+    assert_eq!(
+        app.call("GET", RESERVATIONS, r, None).await.status,
+        StatusCode::OK
+    );
+    let denied = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            r,
+            Some(&reservation("10.0.0.152", "00155DA76652")),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+    // Cookies keep the same-origin rule; a token needs none (a browser cannot send one by
+    // itself).
+    let evil = Some("https://evil.example");
+    let by_cookie = app
+        .call_from(
+            "POST",
+            RESERVATIONS,
+            Auth::Cookie(&admin),
+            Some(&reservation("10.0.0.153", "00155DA76653")),
+            evil,
+        )
+        .await;
+    assert_eq!(by_cookie.status, StatusCode::FORBIDDEN);
+    let by_token = app
+        .call_from(
+            "POST",
+            RESERVATIONS,
+            t,
+            Some(&reservation("10.0.0.153", "00155DA76653")),
+            evil,
+        )
+        .await;
+    assert_eq!(by_token.status, StatusCode::CREATED, "{}", by_token.json);
+    let deleted = app
+        .call("DELETE", &format!("{RESERVATIONS}/10.0.0.153"), t, None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.json);
+    let gone = app
+        .call("GET", &format!("{RESERVATIONS}/10.0.0.153"), t, None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
