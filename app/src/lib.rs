@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view=pages::events::EventsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder />
                     <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/tokens") view=pages::tokens::TokensPage ssr=SsrMode::InOrder />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>
             </main>

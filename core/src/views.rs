@@ -646,3 +646,20 @@ pub struct ReservationHit {
 
 /// The most hits the global search returns.
 pub const SEARCH_LIMIT: u32 = 100;
+
+/// An API token as listed: never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub name: String,
+    /// The token's first characters, to tell it apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// `active`, `revoked` or `expired`, when it was read.
+    pub state: String,
+}

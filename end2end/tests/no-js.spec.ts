@@ -409,3 +409,23 @@ test('what is typed before the page\'s code arrives is kept when it does', async
   await expect(page.locator('#exclusions li')).toHaveText(['10.0.0.200-10.0.0.210']);
   await context.close();
 });
+
+test('an API token is made (refused first), shown once and revoked with JavaScript off', async ({ browser, tandem }) => {
+  const { context, page, seen } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/tokens');
+  await page.fill('#name', '');
+  await page.click('#create-token');
+  await expect(page.locator('[data-error-for="name"]')).toContainText('1 to 64 characters');
+  await page.fill('#name', 'cron job');
+  await page.click('#create-token');
+  await expect(page.locator('.notice-done')).toContainText('Token cron job created');
+  const token = (await page.locator('#new-token').textContent())!.trim();
+  expect(token).toMatch(/^tdm_/);
+  // Shown once: the same page again no longer holds it; no URL ever did.
+  await page.reload();
+  await expect(page.locator('#new-token')).toHaveCount(0);
+  expect(seen.some((u) => u.includes(token))).toBe(false);
+  await page.locator('tr[data-token="cron job"] button[data-action="revoke"]').click();
+  await expect(page.locator('tr[data-token="cron job"] .state')).toHaveText('revoked');
+  await context.close();
+});

@@ -280,3 +280,40 @@ test('sign-in works before the page has loaded and with JavaScript off, and puts
     expect(url).not.toContain('username=');
   }
 });
+
+test('a user makes an API token, a script uses it, and revoking it stops the script', async ({ page, tandem, request }) => {
+  await open(page, tandem.url + '/');
+  await page.click('#api-tokens');
+  await expect(page).toHaveURL(/\/tokens$/);
+  await expect(page.locator('#no-tokens')).toBeVisible();
+  // Refused beside its field; nothing made.
+  await page.fill('#name', 'nightly');
+  await page.fill('#expires_in_days', 'soon');
+  await page.click('#create-token');
+  await expect(page.locator('[data-error-for="expires_in_days"]')).toContainText('not a number of days');
+  await expect(page.locator('#no-tokens')).toBeVisible();
+  await page.fill('#expires_in_days', '30');
+  await page.click('#create-token');
+  const token = (await page.locator('#new-token').textContent())!.trim();
+  expect(token).toMatch(/^tdm_[0-9a-f]{64}$/);
+  await expect(page.locator('tr[data-token="nightly"] .state')).toHaveText('active');
+  await shoot(page, '50-api-tokens');
+
+  // A script, with the token only.
+  const me = await request.get(tandem.url + '/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).via).toBe('API token nightly');
+
+  // Shown once: a reload lists the token, never its value.
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await expect(page.locator('#new-token')).toHaveCount(0);
+  expect(await page.content()).not.toContain(token);
+  await expect(page.locator('tr[data-token="nightly"] td[data-label="Last used"]')).not.toHaveText('never');
+
+  await page.locator('tr[data-token="nightly"] button[data-action="revoke"]').click();
+  await expect(page.locator('.notice-done')).toContainText('Token nightly revoked');
+  await expect(page.locator('tr[data-token="nightly"] .state')).toHaveText('revoked');
+  const refused = await request.get(tandem.url + '/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+});

@@ -131,9 +131,15 @@ pub async fn submit(
             relationship_dialog(&fields, &mode),
             "/relationships",
         ),
+        "token" => {
+            let back = back_to(&fields, "/tokens");
+            let result = token_form(&tandem, &caller, &fields, &mode).await;
+            return finish(&flashes, user, &form, &pairs, &back, result, Vec::new());
+        }
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
     let back = back_to(&fields, fallback);
+    let result = result.map(|notice| (notice, None));
     finish(&flashes, user, &form, &pairs, &back, result, reopen)
 }
 
@@ -587,23 +593,55 @@ fn replication_notice(what: &str, results: &[tandem_core::views::ScopeResult]) -
     }
 }
 
+/// The API Tokens page: a new token (`create`; its value goes to the flash, to be shown once)
+/// or a token revoked (`revoke`).
+async fn token_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<(Notice, Option<String>), ServiceError> {
+    match mode {
+        "create" => {
+            let days = app::api::tokens::parse_days(&field(fields, "expires_in_days"))
+                .map_err(|e| ServiceError::Validation(e.into()))?;
+            let made = tandem
+                .create_token(caller, &field(fields, "name"), days)
+                .await?;
+            let notice = Notice::Done(format!(
+                "Token {} created. Copy it now: it is not shown again.",
+                made.record.name
+            ));
+            Ok((notice, Some(made.token)))
+        }
+        "revoke" => {
+            let id = parsed(fields, "id", |s| {
+                s.parse::<i64>().map_err(|_| "not a token".to_string())
+            })?;
+            let t = tandem.revoke_token(caller, id).await?;
+            Ok((Notice::Done(format!("Token {} revoked.", t.name)), None))
+        }
+        _ => Err(unknown_mode()),
+    }
+}
+
 fn unknown_mode() -> ServiceError {
     ServiceError::Validation(FieldError::new("mode", "not a form of this dialog").into())
 }
 
-/// Leaves the flash and sends the browser back: to the page on success, to the form again
-/// (`reopen` says how) on failure.
+/// Leaves the flash and sends the browser back: to the page on success (with a value to show
+/// once, if any), to the form again (`reopen` says how) on failure.
 fn finish(
     flashes: &Flashes,
     user: i64,
     form: &str,
     pairs: &[(String, String)],
     back: &str,
-    result: Result<Notice, ServiceError>,
+    result: Result<(Notice, Option<String>), ServiceError>,
     reopen: Vec<(&'static str, String)>,
 ) -> Response {
     match result {
-        Ok(notice) => {
+        Ok((notice, secret)) => {
             let id = flashes.put(
                 user,
                 Flash {
@@ -611,6 +649,7 @@ fn finish(
                     notice: Some(notice),
                     error: None,
                     values: Vec::new(),
+                    secret,
                 },
             );
             redirect(back, &[("flash", &id)])
@@ -633,6 +672,7 @@ fn finish(
                     notice: None,
                     error: Some(error),
                     values,
+                    secret: None,
                 },
             );
             let mut extra = reopen;

@@ -21,6 +21,9 @@ pub struct Flash {
     pub error: Option<AppError>,
     /// The fields as typed (never a password), to fill the form again.
     pub values: Vec<(String, String)>,
+    /// A value to be shown once (a new API token): given with the flash's first reading only.
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 impl Flash {
@@ -81,12 +84,17 @@ pub mod ssr {
             id
         }
 
-        /// The flash `id`, if it is `user`'s and still kept.
+        /// The flash `id`, if it is `user`'s and still kept; a secret in it goes with this
+        /// reading and is not kept.
         pub fn get(&self, user: i64, id: &str) -> Option<Flash> {
-            let all = self.0.lock().expect("flashes");
-            all.get(id)
-                .filter(|(at, owner, _)| *owner == user && at.elapsed() < KEPT)
-                .map(|(.., flash)| flash.clone())
+            let mut all = self.0.lock().expect("flashes");
+            let (at, owner, flash) = all.get_mut(id)?;
+            if *owner != user || at.elapsed() >= KEPT {
+                return None;
+            }
+            let read = flash.clone();
+            flash.secret = None;
+            Some(read)
         }
     }
 }

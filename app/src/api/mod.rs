@@ -8,6 +8,7 @@ pub mod reservations;
 pub mod scopes;
 pub mod servers;
 pub mod session;
+pub mod tokens;
 pub mod users;
 
 #[cfg(feature = "ssr")]

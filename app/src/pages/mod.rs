@@ -8,6 +8,7 @@ pub mod scopes;
 pub mod search;
 pub mod servers;
 pub mod sign_in;
+pub mod tokens;
 pub mod users;
 
 /// The URL of a scope's Reservations view.

@@ -2,25 +2,24 @@
 
 use sqlx::{AnyConnection, Row};
 
-/// A token as listed: never its value.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TokenRecord {
-    pub id: i64,
-    pub user_id: i64,
-    pub username: String,
-    pub name: String,
-    /// The token's first characters, to tell it apart.
-    pub prefix: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-}
+pub use tandem_core::views::ApiToken as TokenRecord;
 
 const COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.prefix, t.created_at, \
                        t.expires_at, t.last_used_at, t.revoked_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<TokenRecord, sqlx::Error> {
+    let revoked_at: Option<String> = row.try_get("revoked_at")?;
+    let expires_at: Option<String> = row.try_get("expires_at")?;
+    let state = if revoked_at.is_some() {
+        "revoked"
+    } else if expires_at
+        .as_deref()
+        .is_some_and(|e| e <= super::now().as_str())
+    {
+        "expired"
+    } else {
+        "active"
+    };
     Ok(TokenRecord {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
@@ -28,9 +27,10 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<TokenRecord, sqlx::Error> {
         name: row.try_get("name")?,
         prefix: row.try_get("prefix")?,
         created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
+        expires_at,
         last_used_at: row.try_get("last_used_at")?,
-        revoked_at: row.try_get("revoked_at")?,
+        revoked_at,
+        state: state.into(),
     })
 }
 
