@@ -10,7 +10,7 @@
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -33,8 +33,33 @@ pub fn router(tandem: Tandem) -> Router {
         )
         .route(
             "/servers/{server}/scopes/{scope}/reservations/{ip}",
-            get(get_reservation).delete(delete_reservation),
+            get(get_reservation)
+                .put(update_reservation)
+                .delete(delete_reservation),
         )
+        .route("/servers/{server}/replicate", post(replicate_server))
+        .route("/scopes", get(list_scopes))
+        .route("/servers/{server}/scopes/{scope}", get(get_scope))
+        .route(
+            "/servers/{server}/scopes/{scope}/replicate",
+            post(replicate_scope),
+        )
+        .route("/relationships", get(list_relationships))
+        .route(
+            "/servers/{server}/relationships/{name}/replicate",
+            post(replicate_relationship),
+        )
+        .route(
+            "/servers/{server}/relationships/{name}/partner-down",
+            post(partner_down),
+        )
+        .route(
+            "/relationships/{name}/scopes/{scope}/sync-error",
+            delete(clear_sync_error),
+        )
+        .route("/drift/check", post(check_drift))
+        .route("/search", get(search))
+        .route("/events", get(events))
         .fallback(|| async { ApiError::not_found("no such API route") })
         .with_state(tandem)
 }
@@ -406,7 +431,7 @@ async fn get_reservation(
                 "reservation {address} in scope {scope} on {server} not found"
             ))
         })?;
-    Ok(Json(found).into_response())
+    Ok(with_etag(&found.version(), Json(found)))
 }
 
 async fn create_reservation(
@@ -436,4 +461,164 @@ async fn delete_reservation(
         .delete_reservation(&caller, &server, scope, address)
         .await?;
     Ok(Json(outcome).into_response())
+}
+
+/// `body` with its version as the `ETag`, to be sent back as `If-Match` with a change.
+fn with_etag(version: &str, body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The version a change was read at: `If-Match`, required (428 without it).
+fn if_match(headers: &HeaderMap) -> ApiResult<String> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|v| !v.is_empty());
+    value.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "send the ETag of what you read as If-Match, so that nobody's change is overwritten",
+        )
+    })
+}
+
+async fn update_reservation(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope, address)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    Body(input): Body<tandem_core::validate::NewReservation>,
+) -> ApiResult<Response> {
+    let (server, scope, address) = (server_name(&server)?, scope_id(&scope)?, ip(&address)?);
+    let version = if_match(&headers)?;
+    let outcome = tandem
+        .edit_reservation(&caller, &server, scope, address, &version, &input)
+        .await?;
+    Ok(Json(outcome).into_response())
+}
+
+async fn list_scopes(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Query(pairs): Pairs,
+) -> ApiResult<Response> {
+    let q: tandem_core::views::ScopeQuery = query(&pairs);
+    Ok(Json(tandem.list_scopes(&caller, &q).await?).into_response())
+}
+
+async fn get_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let found = tandem.get_scope(&caller, &server, scope).await?;
+    Ok(with_etag(&found.version(), Json(found)))
+}
+
+async fn replicate_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    Ok(Json(tandem.replicate_scope(&caller, &server, scope).await?).into_response())
+}
+
+async fn replicate_server(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    Ok(Json(tandem.replicate_server(&caller, &server).await?).into_response())
+}
+
+async fn list_relationships(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.list_relationships(&caller).await?).into_response())
+}
+
+async fn replicate_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    let results = tandem
+        .replicate_relationship(&caller, &server, &name)
+        .await?;
+    Ok(Json(results).into_response())
+}
+
+async fn partner_down(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    Ok(Json(tandem.set_partner_down(&caller, &server, &name).await?).into_response())
+}
+
+async fn clear_sync_error(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((name, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let scope = scope_id(&scope)?;
+    let cleared = tandem.clear_sync_error(&caller, &name, scope).await?;
+    Ok(Json(serde_json::json!({ "cleared": cleared })).into_response())
+}
+
+async fn check_drift(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    let changed = tandem.check_drift(&caller).await?;
+    Ok(Json(serde_json::json!({ "changed": changed })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: String,
+}
+
+async fn search(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.search_reservations(&caller, &q.q).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct EventsQuery {
+    #[serde(flatten)]
+    filter: tandem_backend::store::events::EventFilter,
+    limit: Option<i64>,
+}
+
+async fn events(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<EventsQuery>,
+) -> ApiResult<Response> {
+    let limit = q
+        .limit
+        .unwrap_or(100)
+        .clamp(1, tandem_backend::service::EVENT_LIMIT);
+    Ok(Json(tandem.search_events(&caller, &q.filter, limit).await?).into_response())
 }

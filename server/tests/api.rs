@@ -481,3 +481,122 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let (token, _) = app.token(&admin, "ci").await;
+    let t = Auth::Token(&token);
+    let made = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            t,
+            Some(&reservation("10.0.0.160", "00155DA76660")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let one = format!("{RESERVATIONS}/10.0.0.160");
+    let read = app.call("GET", &one, t, None).await;
+    let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+
+    // An edit without If-Match is refused (428); with a stale one, 409 with the current value;
+    // with the ETag read, it is made on both partners.
+    let renamed = reservation("10.0.0.160", "00155DA76660").replace("printer", "plotter");
+    let put = |if_match: Option<String>| {
+        let mut request = Request::put(one.as_str())
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(m) = if_match {
+            request = request.header(header::IF_MATCH, m);
+        }
+        request.body(Body::from(renamed.clone())).unwrap()
+    };
+    let status = |r: Request<Body>| async { app.router.clone().oneshot(r).await.unwrap().status() };
+    assert_eq!(status(put(None)).await, StatusCode::PRECONDITION_REQUIRED);
+    let stale = app
+        .router
+        .clone()
+        .oneshot(put(Some("\"0000\"".into())))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let body = stale.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["current"]["name"], "printer", "{body}");
+    assert_eq!(status(put(Some(etag.clone()))).await, StatusCode::OK);
+    let partner = app
+        .call(
+            "GET",
+            "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.160",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(partner.json["name"], "plotter");
+    assert_ne!(
+        app.call("GET", &one, t, None).await.headers[header::ETAG]
+            .to_str()
+            .unwrap(),
+        etag
+    );
+
+    // Scopes (the list's query names), one scope with its ETag, relationships, replication,
+    // search, drift and the Event Catalog with what the token did.
+    let scopes = app
+        .call("GET", "/api/v1/scopes?sync=in-sync", t, None)
+        .await;
+    assert_eq!(scopes.status, StatusCode::OK, "{}", scopes.json);
+    assert_eq!(scopes.json["total"], 2, "{}", scopes.json);
+    let scope = app
+        .call(
+            "GET",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(scope.status, StatusCode::OK);
+    assert!(scope.headers.contains_key(header::ETAG));
+    let relationships = app.call("GET", "/api/v1/relationships", t, None).await;
+    assert_eq!(
+        relationships.json[0]["relationship"]["name"],
+        "dhcp1.contoso.com-dc1.contoso.com"
+    );
+    let replicated = app
+        .call(
+            "POST",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(replicated.status, StatusCode::OK, "{}", replicated.json);
+    let found = app.call("GET", "/api/v1/search?q=plotter", t, None).await;
+    assert_eq!(found.json.as_array().unwrap().len(), 2, "{}", found.json);
+    let drift = app.call("POST", "/api/v1/drift/check", t, None).await;
+    assert_eq!(drift.status, StatusCode::OK, "{}", drift.json);
+    let events = app
+        .call(
+            "GET",
+            "/api/v1/events?action=edit_reservation&limit=5",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(events.status, StatusCode::OK, "{}", events.json);
+    assert_eq!(events.json.as_array().unwrap().len(), 1, "{}", events.json);
+    // A server that is not managed: 404; a relationship's scope without a sync error: nothing
+    // to clear.
+    let missing = app
+        .call(
+            "POST",
+            "/api/v1/servers/nowhere.contoso.com/replicate",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
+}
