@@ -288,6 +288,33 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     }
 }
 
+/// A query string, refused with a JSON 400 that says what is wrong.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Self(q))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "the query string is not what this call takes: {}",
+                        e.body_text()
+                    ),
+                )
+            })
+    }
+}
+
 /// Who the call acts for.
 #[derive(Debug, Serialize)]
 struct Me {
@@ -321,7 +348,7 @@ struct TokensQuery {
 async fn list_tokens(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    Query(q): Query<TokensQuery>,
+    ApiQuery(q): ApiQuery<TokensQuery>,
 ) -> ApiResult<Json<Vec<TokenRecord>>> {
     Ok(Json(tandem.list_tokens(&caller, q.all).await?))
 }
@@ -380,7 +407,7 @@ fn created(location: &str, body: impl Serialize) -> Response {
 }
 
 /// The query string's pairs, read by the views' own parsers (the same names as the pages' URLs).
-type Pairs = Query<Vec<(String, String)>>;
+type Pairs = ApiQuery<Vec<(String, String)>>;
 
 fn query<Q: QueryState>(pairs: &[(String, String)]) -> Q {
     Q::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -389,7 +416,7 @@ fn query<Q: QueryState>(pairs: &[(String, String)]) -> Q {
 async fn list_servers(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    Query(pairs): Pairs,
+    ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
     let q: ServerQuery = query(&pairs);
     Ok(Json(tandem.list_servers(&caller, &q).await?).into_response())
@@ -399,7 +426,7 @@ async fn list_reservations(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, scope)): Path<(String, String)>,
-    Query(pairs): Pairs,
+    ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
     let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
     let q: ReservationQuery = query(&pairs);
@@ -510,7 +537,7 @@ async fn update_reservation(
 async fn list_scopes(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    Query(pairs): Pairs,
+    ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
     let q: tandem_core::views::ScopeQuery = query(&pairs);
     Ok(Json(tandem.list_scopes(&caller, &q).await?).into_response())
@@ -599,7 +626,7 @@ struct SearchQuery {
 async fn search(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<Response> {
     Ok(Json(tandem.search_reservations(&caller, &q.q).await?).into_response())
 }
@@ -614,7 +641,7 @@ struct EventsQuery {
 async fn events(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    Query(q): Query<EventsQuery>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> ApiResult<Response> {
     let limit = q
         .limit
