@@ -23,7 +23,8 @@ fn line(cells: &[&str]) -> String {
         .to_string()
 }
 
-fn table(headers: &[&str], rows: &[Vec<String>]) {
+/// Rows under headers in the seed's PowerShell column layout.
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) {
     println!("{}", line(headers));
     let dashes: Vec<String> = headers.iter().map(|h| "-".repeat(h.len())).collect();
     println!(
@@ -214,13 +215,17 @@ fn print_reservations(scope: &Scope) {
         eprintln!("scope {} has no reservations", scope.id);
         return;
     }
-    let rows: Vec<Vec<String>> = scope
-        .reservations
+    reservation_table(&scope.id.to_string(), &scope.reservations);
+}
+
+/// Reservations in Get-DhcpServerv4Reservation's columns.
+pub(crate) fn reservation_table(scope_id: &str, list: &[tandem_core::Reservation]) {
+    let rows: Vec<Vec<String>> = list
         .iter()
         .map(|r| {
             vec![
                 r.ip_address.to_string(),
-                scope.id.to_string(),
+                scope_id.to_string(),
                 r.client_id.to_string(),
                 r.name.clone(),
                 r.kind.to_string(),

@@ -13,6 +13,17 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeConfig,
+    /// Tandem's address, for the commands that go through its REST API (reservation,
+    /// replicate, failover), such as http://127.0.0.1:3000.
+    #[arg(long = "url", id = "tandem_url", env = "TANDEM_URL")]
+    pub url: Option<String>,
+    /// An API token (made on the portal's API Tokens page) for those commands. Prefer the
+    /// environment variable: a command line shows in the process list.
+    #[arg(long, env = "TANDEM_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// How those commands print: the seed's columns, or JSON for scripts.
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -102,10 +113,34 @@ pub struct ServeConfig {
     pub failover_timeout_ms: u64,
 }
 
+/// How the remote commands print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the portal (what `tandem` does without a command).
     Serve,
+    /// Reservations through Tandem's REST API (--url, --token): replicated to the failover
+    /// partner like any change made in the portal.
+    #[command(subcommand)]
+    Reservation(RemoteReservation),
+    /// Replicate through Tandem: a scope (--scope), a relationship (--relationship), or every
+    /// failover scope of a server (neither) (Invoke-DhcpServerv4FailoverReplication).
+    Replicate {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long)]
+        relationship: Option<String>,
+    },
+    /// Failover relationships through Tandem (Get-DhcpServerv4Failover, -PartnerDown).
+    #[command(subcommand)]
+    Failover(RemoteFailover),
     /// Manage a built-in DHCP server directly through its native API. Changes made this way
     /// are NOT replicated to its failover partner: Tandem detects them as drift.
     Server(ServerCommand),
@@ -244,5 +279,84 @@ pub enum ReservationAction {
         scope: String,
         #[arg(long)]
         ip: String,
+    },
+}
+
+/// The commands that go through Tandem's REST API.
+#[derive(Debug)]
+pub enum RemoteCommand {
+    Reservation(RemoteReservation),
+    Replicate {
+        server: String,
+        scope: Option<String>,
+        relationship: Option<String>,
+    },
+    Failover(RemoteFailover),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteReservation {
+    /// Get-DhcpServerv4Reservation.
+    List {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+    },
+    /// Add-DhcpServerv4Reservation.
+    Add {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long = "type", default_value = "Both")]
+        kind: String,
+    },
+    /// Set-DhcpServerv4Reservation: what is not given stays as it is.
+    Set {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+        #[arg(long)]
+        client_id: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long = "type")]
+        kind: Option<String>,
+    },
+    /// Remove-DhcpServerv4Reservation.
+    Remove {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteFailover {
+    /// The relationships with the seed's columns.
+    List,
+    /// Set-DhcpServerv4Failover -PartnerDown: on `server`, for relationship `name`.
+    PartnerDown {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        name: String,
     },
 }

@@ -8,4 +8,5 @@ pub mod config;
 pub mod forms;
 pub mod guard;
 pub mod live;
+pub mod remote;
 pub mod web;

@@ -2,8 +2,8 @@
 //! through its own native API, as the seed's PowerShell cmdlets do.
 
 use clap::Parser;
-use server::config::{Cli, Command};
-use server::{cli, web};
+use server::config::{Cli, Command, Output, RemoteCommand};
+use server::{cli, remote, web};
 
 /// Each worker thread's stack: rendering a page walks its view tree recursively, and an
 /// unoptimized build's frames are large (a dialog with a dozen fields overflowed the default
@@ -20,7 +20,22 @@ fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let through_api = |command| remote_run(cli.url.clone(), cli.token.clone(), cli.output, command);
     match cli.command {
+        Some(Command::Reservation(action)) => through_api(RemoteCommand::Reservation(action)).await,
+        Some(Command::Replicate {
+            server,
+            scope,
+            relationship,
+        }) => {
+            through_api(RemoteCommand::Replicate {
+                server,
+                scope,
+                relationship,
+            })
+            .await
+        }
+        Some(Command::Failover(action)) => through_api(RemoteCommand::Failover(action)).await,
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
         Some(Command::Kea(action)) => cli::run_kea(&cli.serve, action).await,
@@ -49,4 +64,19 @@ async fn run() -> anyhow::Result<()> {
                 .await
         }
     }
+}
+
+/// Runs a command through Tandem's REST API; a failure exits with its code (1 refused, 2 usage,
+/// 3 unreachable) after saying why on stderr.
+async fn remote_run(
+    url: Option<String>,
+    token: Option<String>,
+    output: Output,
+    command: RemoteCommand,
+) -> anyhow::Result<()> {
+    if let Err(failure) = remote::run(url, token, output == Output::Json, command).await {
+        eprintln!("{}", failure.message());
+        std::process::exit(failure.exit_code());
+    }
+    Ok(())
 }

@@ -3,14 +3,12 @@
 //! 403, 404, 415), the same-origin rule for cookies but not for tokens, and the Event Catalog
 //! marking what a token did.
 
-use app::api::ssr::CookiePolicy;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use server::config::ServeConfig;
-use server::web::{leptos_options, router};
-use tandem_backend::bootstrap;
 use tandem_backend::service::UserInput;
 use tandem_backend::{Caller, Tandem};
 use tower::ServiceExt;
@@ -33,28 +31,7 @@ struct Reply {
 
 async fn app() -> App {
     let dir = tempfile::tempdir().unwrap();
-    let started = bootstrap::start(dir.path(), None).await.unwrap();
-    started.tandem.ensure_admin(Some(PASSWORD)).await.unwrap();
-    let config = ServeConfig {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        site_root: dir.path().join("site"),
-        admin_password: None,
-        secure_cookies: false,
-        session_idle_minutes: 30,
-        retention_days: 365,
-        trusted_proxies: Vec::new(),
-        drift_interval_secs: 30,
-        failover_heartbeat_ms: 1000,
-        failover_timeout_ms: 3000,
-    };
-    let router = router(
-        leptos_options(&config),
-        started.tandem.clone(),
-        CookiePolicy { secure: false },
-        server::guard::TrustedProxies::new(Vec::new()),
-    );
+    let (started, router) = common::started(dir.path(), PASSWORD).await;
     App {
         _dir: dir,
         router,

@@ -1,0 +1,345 @@
+//! `tandem --url URL --token TOKEN …`: Tandem's REST API from a shell, shaped like the seed's
+//! cmdlets (`Get-/Add-/Set-/Remove-DhcpServerv4Reservation`, `Invoke-DhcpServerv4FailoverReplication`,
+//! `Get-DhcpServerv4Failover`, `Set-DhcpServerv4Failover -PartnerDown`). Unlike `tandem server`,
+//! every change goes through Tandem: replicated, checked against the token's role, recorded.
+//!
+//! Exit codes a script can rely on: 0 done, 1 refused (the reasons, field by field, on
+//! stderr), 2 usage, 3 Tandem unreachable.
+
+use crate::cli::{reservation_table, table};
+use crate::config::{RemoteCommand, RemoteFailover, RemoteReservation};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tandem_core::Reservation;
+use tandem_core::views::{RelationshipRow, ReservationsView};
+
+/// How a remote command ended.
+#[derive(Debug)]
+pub enum Failure {
+    /// Tandem answered no (4xx, or 5xx from a DHCP server): exit 1.
+    Refused(String),
+    /// Bad arguments: exit 2.
+    Usage(String),
+    /// Tandem could not be reached: exit 3.
+    Unreachable(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Refused(_) => 1,
+            Self::Usage(_) => 2,
+            Self::Unreachable(_) => 3,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Refused(m) | Self::Usage(m) | Self::Unreachable(m) => m,
+        }
+    }
+}
+
+struct Api {
+    base: String,
+    token: String,
+    client: reqwest::Client,
+}
+
+/// A refusal's words: the error, then each field's.
+fn refusal(status: StatusCode, body: &Value) -> Failure {
+    let mut lines = vec![format!(
+        "refused ({}): {}",
+        status.as_u16(),
+        body["error"].as_str().unwrap_or("no reason given")
+    )];
+    if let Some(fields) = body["fields"].as_array() {
+        for f in fields {
+            lines.push(format!(
+                "  {}: {}",
+                f["field"].as_str().unwrap_or("?"),
+                f["message"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    Failure::Refused(lines.join("\n"))
+}
+
+impl Api {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Result<(Value, Option<String>), Failure> {
+        let mut request = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(tag) = if_match {
+            request = request.header(reqwest::header::IF_MATCH, tag);
+        }
+        let response = request.send().await.map_err(|e| {
+            Failure::Unreachable(format!("Tandem at {} is unreachable: {e}", self.base))
+        })?;
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            Ok((body, etag))
+        } else {
+            Err(refusal(status, &body))
+        }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
+    serde_json::from_value(value)
+        .map_err(|e| Failure::Refused(format!("Tandem answered something unexpected: {e}")))
+}
+
+fn path_part(text: &str) -> String {
+    tandem_core::text::percent_encode(text, "")
+}
+
+fn reservations_path(server: &str, scope: &str) -> String {
+    format!(
+        "/servers/{}/scopes/{}/reservations",
+        path_part(server),
+        path_part(scope)
+    )
+}
+
+/// Prints `value` as JSON (for scripts), or `table` draws it.
+fn show(
+    json_output: bool,
+    value: &Value,
+    draw: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    if json_output {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        );
+        Ok(())
+    } else {
+        draw()
+    }
+}
+
+/// What a change did, in a line.
+fn outcome_line(value: &Value) -> String {
+    let server = value["server"].as_str().unwrap_or("?");
+    match value["replication"]["outcome"].as_str() {
+        Some("Replicated") => format!(
+            "done on {server}, replicated to {}",
+            value["replication"]["partner"]
+                .as_str()
+                .unwrap_or("its partner")
+        ),
+        Some("NotInFailover") | None => format!("done on {server} (not in failover)"),
+        Some(other) => format!(
+            "done on {server}; replication: {other} {}",
+            value["replication"]
+        ),
+    }
+}
+
+pub async fn run(
+    url: Option<String>,
+    token: Option<String>,
+    json_output: bool,
+    command: RemoteCommand,
+) -> Result<(), Failure> {
+    let base = url
+        .ok_or_else(|| Failure::Usage("give Tandem's address: --url or TANDEM_URL".into()))?
+        .trim_end_matches('/')
+        .to_string();
+    let token =
+        token.ok_or_else(|| Failure::Usage("give an API token: --token or TANDEM_TOKEN".into()))?;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let api = Api {
+        base,
+        token,
+        client,
+    };
+    match command {
+        RemoteCommand::Reservation(action) => reservation(&api, json_output, action).await,
+        RemoteCommand::Replicate {
+            server,
+            scope,
+            relationship,
+        } => {
+            let server_part = path_part(&server);
+            let path = match (scope, relationship) {
+                (Some(_), Some(_)) => {
+                    return Err(Failure::Usage(
+                        "replicate a scope or a relationship, not both".into(),
+                    ));
+                }
+                (Some(scope), None) => {
+                    format!(
+                        "/servers/{server_part}/scopes/{}/replicate",
+                        path_part(&scope)
+                    )
+                }
+                (None, Some(name)) => format!(
+                    "/servers/{server_part}/relationships/{}/replicate",
+                    path_part(&name)
+                ),
+                (None, None) => format!("/servers/{server_part}/replicate"),
+            };
+            let (value, _) = api.call(Method::POST, &path, None, None).await?;
+            show(json_output, &value, || {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                );
+                Ok(())
+            })
+        }
+        RemoteCommand::Failover(RemoteFailover::List) => {
+            let (value, _) = api.call(Method::GET, "/relationships", None, None).await?;
+            let rows: Vec<RelationshipRow> = decode(value.clone())?;
+            show(json_output, &value, || {
+                let lines: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|row| {
+                        let r = &row.relationship;
+                        vec![
+                            r.name.clone(),
+                            r.mode.name().to_string(),
+                            r.primary_server.to_string(),
+                            r.secondary_server.to_string(),
+                            row.health(),
+                            row.sync_errors.to_string(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "Name",
+                        "Mode",
+                        "PrimaryServerName",
+                        "SecondaryServerName",
+                        "State",
+                        "SyncErrors",
+                    ],
+                    &lines,
+                );
+                Ok(())
+            })
+        }
+        RemoteCommand::Failover(RemoteFailover::PartnerDown { server, name }) => {
+            let path = format!(
+                "/servers/{}/relationships/{}/partner-down",
+                path_part(&server),
+                path_part(&name)
+            );
+            let (value, _) = api.call(Method::POST, &path, None, None).await?;
+            show(json_output, &value, || {
+                println!(
+                    "{name} on {server}: {}",
+                    value.as_str().unwrap_or(&value.to_string())
+                );
+                Ok(())
+            })
+        }
+    }
+}
+
+async fn reservation(
+    api: &Api,
+    json_output: bool,
+    action: RemoteReservation,
+) -> Result<(), Failure> {
+    match action {
+        RemoteReservation::List { server, scope } => {
+            let (value, _) = api
+                .call(
+                    Method::GET,
+                    &format!("{}?per_page=1000", reservations_path(&server, &scope)),
+                    None,
+                    None,
+                )
+                .await?;
+            let view: ReservationsView = decode(value.clone())?;
+            show(json_output, &value, || {
+                reservation_table(&scope, &view.reservations);
+                Ok(())
+            })
+        }
+        RemoteReservation::Add {
+            server,
+            scope,
+            ip,
+            client_id,
+            name,
+            description,
+            kind,
+        } => {
+            let body = json!({
+                "ip_address": ip, "client_id": client_id, "name": name,
+                "description": description, "type": kind,
+            });
+            let (value, _) = api
+                .call(
+                    Method::POST,
+                    &reservations_path(&server, &scope),
+                    Some(body),
+                    None,
+                )
+                .await?;
+            show(json_output, &value, || {
+                println!("{}", outcome_line(&value));
+                Ok(())
+            })
+        }
+        RemoteReservation::Set {
+            server,
+            scope,
+            ip,
+            client_id,
+            name,
+            description,
+            kind,
+        } => {
+            let path = format!("{}/{}", reservations_path(&server, &scope), path_part(&ip));
+            let (current, etag) = api.call(Method::GET, &path, None, None).await?;
+            let current: Reservation = decode(current)?;
+            let body = json!({
+                "ip_address": ip,
+                "client_id": client_id.unwrap_or_else(|| current.client_id.to_string()),
+                "name": name.unwrap_or(current.name),
+                "description": description.unwrap_or(current.description),
+                "type": kind.unwrap_or_else(|| current.kind.to_string()),
+            });
+            let (value, _) = api
+                .call(Method::PUT, &path, Some(body), etag.as_deref())
+                .await?;
+            show(json_output, &value, || {
+                println!("{}", outcome_line(&value));
+                Ok(())
+            })
+        }
+        RemoteReservation::Remove { server, scope, ip } => {
+            let path = format!("{}/{}", reservations_path(&server, &scope), path_part(&ip));
+            let (value, _) = api.call(Method::DELETE, &path, None, None).await?;
+            show(json_output, &value, || {
+                println!("{}", outcome_line(&value));
+                Ok(())
+            })
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! `tandem --url … --token …`: the real binary against a Tandem serving on loopback, with the
+//! seed's cmdlets' shapes, and the exit codes a script relies on (0 done, 1 refused, 2 usage,
+//! 3 unreachable).
+
+mod common;
+
+use std::net::SocketAddr;
+use tandem_backend::Caller;
+
+const PASSWORD: &str = "remote test password";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `tandem` with `args` (the environment's own TANDEM_* ignored).
+async fn tandem(args: Vec<String>) -> Run {
+    tokio::task::spawn_blocking(move || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(&args)
+            .env_remove("TANDEM_URL")
+            .env_remove("TANDEM_TOKEN")
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+fn args(url: &str, token: &str, rest: &[&str]) -> Vec<String> {
+    let mut all = vec![
+        "--url".to_string(),
+        url.to_string(),
+        "--token".into(),
+        token.into(),
+    ];
+    all.extend(rest.iter().map(ToString::to_string));
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    let (started, app) = common::started(dir.path(), PASSWORD).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let admin = started
+        .tandem
+        .sign_in("admin", PASSWORD, "127.0.0.1")
+        .await
+        .unwrap();
+    let token = started
+        .tandem
+        .create_token(&Caller::new(admin.principal), "cli", None)
+        .await
+        .unwrap()
+        .token;
+    let scope = ["--server", "dhcp1.contoso.com", "--scope", "10.0.0.0"];
+    let with = |rest: &[&str]| args(&url, &token, &[rest, &scope].concat());
+
+    // Add-DhcpServerv4Reservation: on both partners.
+    let added = tandem(with(&[
+        "reservation",
+        "add",
+        "--ip",
+        "10.0.0.170",
+        "--client-id",
+        "00155DA76670",
+        "--name",
+        "cli-made",
+    ]))
+    .await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert!(
+        added.stdout.contains("replicated to dc1.contoso.com"),
+        "{}",
+        added.stdout
+    );
+    let partner = args(
+        &url,
+        &token,
+        &[
+            "reservation",
+            "list",
+            "--server",
+            "dc1.contoso.com",
+            "--scope",
+            "10.0.0.0",
+        ],
+    );
+    let listed = tandem(partner.clone()).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.starts_with("IPAddress"), "{}", listed.stdout);
+    assert!(listed.stdout.contains("10.0.0.170") && listed.stdout.contains("cli-made"));
+
+    // Set-DhcpServerv4Reservation: only what is given changes; JSON for scripts.
+    let set = tandem(with(&[
+        "reservation",
+        "set",
+        "--ip",
+        "10.0.0.170",
+        "--name",
+        "renamed",
+    ]))
+    .await;
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let mut json = partner.clone();
+    json.insert(4, "json".into());
+    json.insert(4, "--output".into());
+    let as_json = tandem(json).await;
+    let view: serde_json::Value = serde_json::from_str(&as_json.stdout).unwrap();
+    let found = view["reservations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ip_address"] == "10.0.0.170")
+        .unwrap()
+        .clone();
+    assert_eq!(found["name"], "renamed");
+    // The client ID was not given: it stayed.
+    assert_eq!(found["client_id"], "00-15-5d-a7-66-70");
+
+    // Refused: exit 1, each field's reason on stderr, nothing written.
+    let refused = tandem(with(&[
+        "reservation",
+        "add",
+        "--ip",
+        "10.0.0.171",
+        "--client-id",
+        "nope",
+    ]))
+    .await;
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("client_id:"), "{}", refused.stderr);
+
+    // Get-DhcpServerv4Failover's columns; replication; removal.
+    let failover = tandem(args(&url, &token, &["failover", "list"])).await;
+    assert_eq!(failover.code, 0, "{}", failover.stderr);
+    assert!(failover.stdout.contains("PrimaryServerName"));
+    assert!(
+        failover
+            .stdout
+            .contains("dhcp1.contoso.com-dc1.contoso.com")
+    );
+    let replicated = tandem(args(
+        &url,
+        &token,
+        &[
+            "replicate",
+            "--server",
+            "dhcp1.contoso.com",
+            "--scope",
+            "10.0.0.0",
+        ],
+    ))
+    .await;
+    assert_eq!(replicated.code, 0, "{}", replicated.stderr);
+    let removed = tandem(with(&["reservation", "remove", "--ip", "10.0.0.170"])).await;
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    assert!(!tandem(partner).await.stdout.contains("10.0.0.170"));
+
+    // A wrong token: refused (1). Nobody there: unreachable (3). No token, or a bad command:
+    // usage (2).
+    let wrong = tandem(args(&url, "tdm_wrong", &["failover", "list"])).await;
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    let nobody = tandem(args("http://127.0.0.1:1", &token, &["failover", "list"])).await;
+    assert_eq!(nobody.code, 3, "{}", nobody.stderr);
+    let no_token = tandem(vec![
+        "--url".into(),
+        url.clone(),
+        "failover".into(),
+        "list".into(),
+    ])
+    .await;
+    assert_eq!(no_token.code, 2, "{}", no_token.stderr);
+    let bad = tandem(args(&url, &token, &["reservation", "add", "--ip"])).await;
+    assert_eq!(bad.code, 2);
+}
