@@ -39,6 +39,11 @@ pub fn router(tandem: Tandem) -> Router {
         )
         .route("/servers/{server}/replicate", post(replicate_server))
         .route("/scopes", get(list_scopes))
+        .route("/scopes.csv", get(scopes_csv))
+        .route(
+            "/servers/{server}/scopes/{scope}/reservations.csv",
+            get(reservations_csv),
+        )
         .route("/servers/{server}/scopes/{scope}", get(get_scope))
         .route(
             "/servers/{server}/scopes/{scope}/replicate",
@@ -648,4 +653,45 @@ async fn events(
         .unwrap_or(100)
         .clamp(1, tandem_backend::service::EVENT_LIMIT);
     Ok(Json(tandem.search_events(&caller, &q.filter, limit).await?).into_response())
+}
+
+/// `csv` as a download named `file`.
+fn csv(file: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+async fn scopes_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let q: tandem_core::views::ScopeQuery = query(&pairs);
+    Ok(csv(
+        "tandem-scopes.csv",
+        tandem.export_scopes(&caller, &q).await?,
+    ))
+}
+
+async fn reservations_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let q: ReservationQuery = query(&pairs);
+    let text = tandem
+        .export_reservations(&caller, &server, scope, &q)
+        .await?;
+    Ok(csv(&format!("{server}-{scope}-reservations.csv"), text))
 }

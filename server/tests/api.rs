@@ -669,3 +669,88 @@ async fn every_route_refuses_hostile_input_in_words() {
     let tokens = app.call("GET", "/api/v1/tokens", t, None).await;
     assert_eq!(tokens.json.as_array().unwrap().len(), 1, "{}", tokens.json);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scopes_and_reservations_export_as_csv_with_the_filters_in_force() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let (token, _) = app.token(&admin, "export").await;
+    let t = Auth::Token(&token);
+    // A /22 scope with 600 reservations: more than one page of the largest size (500), and
+    // one that a spreadsheet would read as a formula.
+    let big = "/api/v1/servers/dhcp1.contoso.com/scopes/10.8.0.0/reservations";
+    app.tandem
+        .create_scope(
+            &Caller::local("test"),
+            &tandem_core::ServerName::parse("dhcp1.contoso.com").unwrap(),
+            &tandem_core::scope_input::ScopeInput {
+                scope_id: "10.8.0.0".into(),
+                subnet_mask: "/22".into(),
+                name: "lab".into(),
+                start: "10.8.0.1".into(),
+                end: "10.8.3.254".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for i in 0..600u32 {
+        let ip = format!("10.8.{}.{}", i / 250, 1 + i % 250);
+        let mac = format!("00155D{i:06X}");
+        let name = if i == 7 {
+            "=HYPERLINK(\"x\")".to_string()
+        } else {
+            format!("host {i}")
+        };
+        let body = json!({ "ip_address": ip, "client_id": mac, "name": name }).to_string();
+        let made = app.call("POST", big, t, Some(&body)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{ip}: {}", made.json);
+    }
+    let request = |path: &str| {
+        Request::get(path)
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let text = |path: &str| {
+        let r = request(path);
+        async {
+            let response = app.router.clone().oneshot(r).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(
+                response.headers()[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv")
+            );
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let all = text(&format!("{big}.csv")).await;
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines[0], "ScopeId,IPAddress,Name,ClientId,Description,Type");
+    assert_eq!(lines.len(), 1 + 600);
+    assert!(lines[1].starts_with("10.8.0.0,10.8."), "{}", lines[1]);
+    assert!(
+        all.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "formula defused and quoted"
+    );
+    // The filter in force.
+    let filtered = text(&format!("{big}.csv?filter=host%2059")).await;
+    assert_eq!(
+        filtered.lines().count(),
+        1 + 11,
+        "host 59 and host 590-599: {filtered}"
+    );
+    // The scopes list, filtered like the view.
+    let scopes = text("/api/v1/scopes.csv?server=dhcp1.contoso.com&sort=name").await;
+    let rows: Vec<&str> = scopes.lines().collect();
+    assert_eq!(rows.len(), 3, "{scopes}");
+    assert!(
+        rows[2].starts_with("dhcp1.contoso.com,10.8.0.0,lab,10.8.0.1,10.8.3.254,"),
+        "{scopes}"
+    );
+    assert!(rows[2].contains(",600,"), "{scopes}");
+}

@@ -57,7 +57,7 @@ impl Tandem {
 }
 
 /// Quotes a cell when it needs it, and defuses spreadsheet formulas.
-fn csv_cell(value: &str) -> String {
+pub(crate) fn csv_cell(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

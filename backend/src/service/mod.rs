@@ -6,6 +6,7 @@
 
 mod auth;
 mod events;
+mod exports;
 mod flights;
 mod inventory;
 mod relationships;

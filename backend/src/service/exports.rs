@@ -1,0 +1,103 @@
+//! CSV exports of the lists the pages show, with the filters and order in force, every page of
+//! them (RFC 4180, formulas defused like the Event Catalog's).
+
+use super::events::csv_cell;
+use super::{Caller, ServiceError, Tandem};
+use tandem_core::views::{MAX_PAGE_SIZE, Page, ReservationQuery, ScopeQuery};
+use tandem_core::{ScopeId, ServerName};
+
+fn push_line(out: &mut String, cells: &[String]) {
+    let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+impl Tandem {
+    /// The DHCP Scopes list as CSV: every scope the filters match, in the order asked.
+    pub async fn export_scopes(
+        &self,
+        caller: &Caller,
+        query: &ScopeQuery,
+    ) -> Result<String, ServiceError> {
+        let mut out = String::from(
+            "Server,ScopeId,Name,StartRange,EndRange,SubnetMask,State,Reservations,\
+             FailoverRelationshipName,Partner,FailoverConfigSyncStatus,Drift\r\n",
+        );
+        let mut number = 1;
+        loop {
+            let q = ScopeQuery {
+                page: Page::new(number, MAX_PAGE_SIZE),
+                ..query.clone()
+            };
+            let page = self.list_scopes(caller, &q).await?;
+            for r in &page.rows {
+                push_line(
+                    &mut out,
+                    &[
+                        r.server.to_string(),
+                        r.scope_id.to_string(),
+                        r.name.clone(),
+                        r.range.start().to_string(),
+                        r.range.end().to_string(),
+                        r.subnet_mask.clone(),
+                        format!("{:?}", r.state),
+                        r.reservations.to_string(),
+                        r.relationship.clone().unwrap_or_default(),
+                        r.partner
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        r.sync_error.clone().unwrap_or_default(),
+                        r.drift
+                            .as_ref()
+                            .map(|d| format!("{d:?}"))
+                            .unwrap_or_default(),
+                    ],
+                );
+            }
+            if page.rows.is_empty() || u64::from(number) >= page.page.count(page.total) {
+                break;
+            }
+            number += 1;
+        }
+        Ok(out)
+    }
+
+    /// A scope's reservations as CSV, in the columns `Import-Csv | Add-DhcpServerv4Reservation`
+    /// reads: every reservation the filter matches.
+    pub async fn export_reservations(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        query: &ReservationQuery,
+    ) -> Result<String, ServiceError> {
+        let mut out = String::from("ScopeId,IPAddress,Name,ClientId,Description,Type\r\n");
+        let mut number = 1;
+        loop {
+            let q = ReservationQuery {
+                page: Page::new(number, MAX_PAGE_SIZE),
+                ..query.clone()
+            };
+            let view = self.list_reservations(caller, server, scope_id, &q).await?;
+            for r in &view.reservations {
+                push_line(
+                    &mut out,
+                    &[
+                        scope_id.to_string(),
+                        r.ip_address.to_string(),
+                        r.name.clone(),
+                        r.client_id.to_string(),
+                        r.description.clone(),
+                        r.kind.to_string(),
+                    ],
+                );
+            }
+            if view.reservations.is_empty() || u64::from(number) >= view.page.count(view.total) {
+                break;
+            }
+            number += 1;
+        }
+        Ok(out)
+    }
+}
