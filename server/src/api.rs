@@ -188,33 +188,20 @@ type ApiResult<T> = Result<T, ApiError>;
 /// Who calls: the bearer token's user, or the session's.
 pub struct ApiCaller(pub Caller);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiCaller {
+impl axum::extract::FromRequestParts<Tandem> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        tandem: &Tandem,
     ) -> Result<Self, Self::Rejection> {
-        let request_id = parts
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
         if let Some(token) = bearer(&parts.headers) {
-            let tandem =
-                parts.extensions.get::<Tandem>().cloned().ok_or_else(|| {
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "no service")
-                })?;
             let mut caller = tandem.token_caller(&token).await?;
-            caller.request_id = request_id;
+            caller.request_id = crate::forms::request_id(&parts.headers);
             return Ok(Self(caller));
         }
         match parts.extensions.get::<CurrentSession>() {
-            Some(session) => Ok(Self(Caller {
-                principal: session.principal.clone(),
-                request_id,
-                via: None,
-            })),
+            Some(session) => Ok(Self(crate::forms::caller(session.clone(), &parts.headers))),
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "sign in, or send an API token as Authorization: Bearer <token>",
@@ -233,16 +220,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
         .or_else(|| value.strip_prefix("bearer "))
         .unwrap_or_default();
     Some(token.trim().to_string())
-}
-
-/// The service, for the extractor (the API's state is the same [`Tandem`]).
-pub async fn provide_tandem(
-    State(tandem): State<Tandem>,
-    mut request: Request,
-    next: axum::middleware::Next,
-) -> Response {
-    request.extensions_mut().insert(tandem);
-    next.run(request).await
 }
 
 fn server_name(text: &str) -> ApiResult<ServerName> {

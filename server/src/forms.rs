@@ -34,15 +34,21 @@ fn parsed<T>(
         .map_err(|m| ServiceError::Validation(FieldError::new(name, m).into()))
 }
 
-fn caller(session: CurrentSession, headers: &HeaderMap) -> Caller {
+/// The session's user as the caller, with the request's ID (for the Event Catalog).
+pub(crate) fn caller(session: CurrentSession, headers: &HeaderMap) -> Caller {
     Caller {
         principal: session.principal,
-        request_id: headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        request_id: request_id(headers),
         via: None,
     }
+}
+
+/// The request's ID, as the request-ID layer set it.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// Where the form came from: a path on this site (anything else goes to `fallback`), without

@@ -200,14 +200,9 @@ pub async fn run(
                 ),
                 (None, None) => format!("/servers/{server_part}/replicate"),
             };
+            // The per-scope results, as JSON either way (they have no seed columns).
             let (value, _) = api.call(Method::POST, &path, None, None).await?;
-            show(json_output, &value, || {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                );
-                Ok(())
-            })
+            show(true, &value, || Ok(()))
         }
         RemoteCommand::Failover(RemoteFailover::List) => {
             let (value, _) = api.call(Method::GET, "/relationships", None, None).await?;

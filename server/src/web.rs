@@ -168,10 +168,7 @@ pub fn router(
         .layer(axum::Extension(flashes))
         .with_state(tandem.clone());
     // The REST API: its own authentication (a bearer token, or the session), its own errors.
-    let api = api::router(tandem.clone()).layer(axum::middleware::from_fn_with_state(
-        tandem.clone(),
-        api::provide_tandem,
-    ));
+    let api = api::router(tandem.clone());
     let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();

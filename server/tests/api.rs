@@ -10,6 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tandem_backend::service::UserInput;
+use tandem_backend::store::users::UserRecord;
 use tandem_backend::{Caller, Tandem};
 use tower::ServiceExt;
 
@@ -37,6 +38,36 @@ async fn app() -> App {
         router,
         tandem: started.tandem,
         _builtin: started.builtin,
+    }
+}
+
+/// A Tandem, the administrator's session cookie, and a token of theirs named `name`.
+async fn app_with_token(name: &str) -> (App, String, String) {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let (token, _) = app.token(&admin, name).await;
+    (app, admin, token)
+}
+
+/// Adds a user with the tests' password.
+async fn add_user(app: &App, username: &str, role: &str, disabled: bool) -> UserRecord {
+    app.tandem
+        .create_user(
+            &Caller::local("test"),
+            &user(username, role, disabled),
+            PASSWORD,
+        )
+        .await
+        .unwrap()
+}
+
+fn user(username: &str, role: &str, disabled: bool) -> UserInput {
+    UserInput {
+        username: username.into(),
+        display_name: username.into(),
+        role: role.into(),
+        servers: String::new(),
+        disabled,
     }
 }
 
@@ -230,18 +261,8 @@ async fn a_token_acts_for_its_user_until_revoked_expired_or_the_user_is_disabled
 
     // A disabled user's token stops working; enabled again, it works again.
     let root = Caller::local("test");
-    let input = |disabled| UserInput {
-        username: "bob".into(),
-        display_name: "Bob".into(),
-        role: "DhcpReservationsAdministrator".into(),
-        servers: String::new(),
-        disabled,
-    };
-    let bob = app
-        .tandem
-        .create_user(&root, &input(false), PASSWORD)
-        .await
-        .unwrap();
+    let input = |disabled| user("bob", "DhcpReservationsAdministrator", disabled);
+    let bob = add_user(&app, "bob", "DhcpReservationsAdministrator", false).await;
     let bob_cookie = app.sign_in("bob").await;
     let (bobs, _) = app.token(&bob_cookie, "bob's script").await;
     assert_eq!(
@@ -303,9 +324,7 @@ async fn a_token_acts_for_its_user_until_revoked_expired_or_the_user_is_disabled
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_answers_are_http_and_bad_input_changes_nothing() {
-    let app = app().await;
-    let admin = app.sign_in("admin").await;
-    let (token, _) = app.token(&admin, "ci").await;
+    let (app, admin, token) = app_with_token("ci").await;
     let t = Auth::Token(&token);
 
     // No credentials, or a token that is not one.
@@ -394,21 +413,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
     assert_eq!(malformed.json["fields"][0]["field"], "ip_address");
 
     // A read-only user's token may read, not change (403, recorded as denied).
-    let root = Caller::local("test");
-    app.tandem
-        .create_user(
-            &root,
-            &UserInput {
-                username: "reader".into(),
-                display_name: "Reader".into(),
-                role: "User".into(),
-                servers: String::new(),
-                disabled: false,
-            },
-            PASSWORD,
-        )
-        .await
-        .unwrap();
+    add_user(&app, "reader", "User", false).await;
     let reader_cookie = app.sign_in("reader").await;
     let (reader, _) = app.token(&reader_cookie, "read only").await;
     let r = Auth::Token(&reader);
@@ -461,9 +466,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
-    let app = app().await;
-    let admin = app.sign_in("admin").await;
-    let (token, _) = app.token(&admin, "ci").await;
+    let (app, _, token) = app_with_token("ci").await;
     let t = Auth::Token(&token);
     let made = app
         .call(
@@ -581,9 +584,7 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {
-    let app = app().await;
-    let admin = app.sign_in("admin").await;
-    let (token, _) = app.token(&admin, "fuzz").await;
+    let (app, _, token) = app_with_token("fuzz").await;
     let t = Auth::Token(&token);
     let routes = [
         ("GET", "/api/v1/me"),
@@ -672,9 +673,7 @@ async fn every_route_refuses_hostile_input_in_words() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scopes_and_reservations_export_as_csv_with_the_filters_in_force() {
-    let app = app().await;
-    let admin = app.sign_in("admin").await;
-    let (token, _) = app.token(&admin, "export").await;
+    let (app, _, token) = app_with_token("export").await;
     let t = Auth::Token(&token);
     // A /22 scope with 600 reservations: more than one page of the largest size (500), and
     // one that a spreadsheet would read as a formula.

@@ -83,7 +83,7 @@ impl NativeDialogs {
 
     /// What a native post of `form` left, if the URL names it.
     pub fn flash(&self, form: &str) -> Option<Flash> {
-        self.flash.get().flatten().filter(|f| f.form == form)
+        self.flash_read(form).flatten()
     }
 
     /// What a native post of `form` left, once read (`None` while it is being read).

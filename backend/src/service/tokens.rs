@@ -2,10 +2,9 @@
 //! only its SHA-256 is kept. It acts with its user's role and access scope, and stops working
 //! when revoked, past its expiry, or when its user is disabled.
 
-use super::auth::{ago, hex, new_token};
+use super::auth::{ago, new_token, token_hash as hash};
 use super::{Caller, ServiceError, Tandem};
 use crate::store::{self, tokens, tokens::TokenRecord, users};
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tandem_core::access::{Permission, Principal};
 
@@ -19,10 +18,6 @@ pub const MAX_DAYS: u32 = 3650;
 pub struct NewToken {
     pub token: String,
     pub record: TokenRecord,
-}
-
-fn hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl Tandem {
