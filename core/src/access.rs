@@ -8,6 +8,7 @@ use std::fmt;
 
 /// IPAM's roles for DHCP, most powerful first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Everything, users included.
     Administrator,

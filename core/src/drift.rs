@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 /// One way in which two copies of a scope differ. `left` is the first server's copy,
 /// `right` its partner's; `None` means that copy lacks the item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind")]
 pub enum Difference {
     /// The scope exists on one server only.
@@ -29,6 +30,7 @@ pub enum Difference {
         right: Option<String>,
     },
     Reservation {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Ipv4))]
         ip_address: Ipv4Addr,
         left: Option<Reservation>,
         right: Option<Reservation>,
@@ -85,6 +87,7 @@ impl Difference {
 
 /// The drift indicator of a failover scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status")]
 pub enum DriftStatus {
     InSync,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One refused field: `field` is the name the form and the API use (`ip_address`, `client_id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -13,6 +13,8 @@ pub const DEFAULT_MCLT_SECS: u32 = 3600;
 
 /// The relationship dialog as typed (numbers as text, so that bad input can be named).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewRelationship {
     /// Empty: `<primary>-<partner>`.
     #[serde(default)]

@@ -7,6 +7,8 @@ pub mod drift;
 pub mod error;
 pub mod failover_rules;
 pub mod model;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod replication;
 pub mod scope_input;
 pub mod text;

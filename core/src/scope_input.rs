@@ -9,6 +9,8 @@ use std::net::Ipv4Addr;
 
 /// One option value as typed: its code, its declared type, and the value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct OptionInput {
     pub code: String,
     /// `Addresses`, `Text`, `Number` or `Flag`.
@@ -17,6 +19,8 @@ pub struct OptionInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ScopeInput {
     pub scope_id: String,
     /// `255.255.255.0`, `/24` or `24`.

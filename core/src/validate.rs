@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The Create DHCP Reservation dialog as typed: strings, parsed by [`NewReservation::parse`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReservation {
     pub ip_address: String,

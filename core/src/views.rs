@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One scope on one server, as the DHCP Scopes view lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScopeRow {
     pub server: ServerName,
     pub scope_id: ScopeId,
@@ -26,6 +27,7 @@ pub struct ScopeRow {
 
 /// A server the scopes view could not read, named with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnreachableServer {
     pub server: ServerName,
     pub reason: String,
@@ -35,6 +37,7 @@ pub struct UnreachableServer {
 /// property, exclusions and options (`scope`, without its reservations), the drift against
 /// the partner field by field (`row.drift`), and one page of reservations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReservationsView {
     pub row: ScopeRow,
     pub scope: crate::Scope,
@@ -48,6 +51,7 @@ pub struct ReservationsView {
 
 /// What became of a change on the partner of a failover scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome")]
 pub enum ReplicationOutcome {
     /// The scope is not in failover: there is no partner to apply it to.
@@ -71,6 +75,7 @@ impl ReplicationOutcome {
 /// What a change made through Tandem did: applied where it was made, and then this on the
 /// partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeOutcome {
     pub server: ServerName,
     pub replication: ReplicationOutcome,
@@ -78,6 +83,7 @@ pub struct ChangeOutcome {
 
 /// What a manual replication of one scope did on the partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScopeReplication {
     pub scope_id: ScopeId,
     pub source: ServerName,
@@ -88,6 +94,7 @@ pub struct ScopeReplication {
 
 /// One row of the Event Catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventRow {
     pub id: i64,
     pub at: String,
@@ -121,6 +128,7 @@ pub struct ChangeNotice {
 
 /// One relationship as the Failover Relationships view lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationshipRow {
     pub relationship: crate::FailoverRelationship,
     /// Each server's own state in the relationship, or why it could not be read.
@@ -163,6 +171,7 @@ impl RelationshipRow {
 
 /// A server's failover status in one relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status")]
 pub enum ServerStatus {
     State {
@@ -176,15 +185,18 @@ pub enum ServerStatus {
 
 /// What a replication did for one scope; one failed scope does not stop the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScopeResult {
     pub scope_id: ScopeId,
     pub partner: Option<ServerName>,
     /// `Ok(number of differences overwritten)` or the error.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::ScopeOutcome))]
     pub result: Result<usize, String>,
 }
 
 /// One managed server, as the DHCP Servers view lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerRow {
     pub name: ServerName,
     /// `builtin` or `kea`.
@@ -272,6 +284,7 @@ pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
 /// Which page of a list, and how big: 1-based, clamped to sane bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Page {
     pub number: u32,
@@ -486,6 +499,7 @@ impl QueryState for ScopeQuery {
 
 /// One page of the DHCP Scopes view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScopesPage {
     pub rows: Vec<ScopeRow>,
     /// Rows matching the filters, on every page.
@@ -548,6 +562,7 @@ impl QueryState for ServerQuery {
 
 /// One page of the DHCP Servers view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServersPage {
     pub rows: Vec<ServerRow>,
     pub total: u64,
@@ -638,6 +653,7 @@ impl ReservationQuery {
 
 /// A reservation found by the global search, with where it lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReservationHit {
     pub server: ServerName,
     pub scope_id: crate::ScopeId,
@@ -649,6 +665,7 @@ pub const SEARCH_LIMIT: u32 = 100;
 
 /// An API token as listed: never its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,

@@ -753,3 +753,88 @@ async fn scopes_and_reservations_export_as_csv_with_the_filters_in_force() {
     );
     assert!(rows[2].contains(",600,"), "{scopes}");
 }
+
+/// Every annotated handler, counted in the API's sources.
+fn annotated_handlers() -> usize {
+    [
+        include_str!("../src/api/account.rs"),
+        include_str!("../src/api/servers.rs"),
+        include_str!("../src/api/scopes.rs"),
+        include_str!("../src/api/reservations.rs"),
+        include_str!("../src/api/failover.rs"),
+    ]
+    .iter()
+    .map(|s| s.matches("#[utoipa::path(").count())
+    .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_description_names_every_route_and_every_route_answers() {
+    let (app, _, token) = app_with_token("describe").await;
+    // Served to anyone: the description is not a secret.
+    let reply = app
+        .call("GET", "/api/v1/openapi.json", Auth::None, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let api = reply.json;
+    assert_eq!(api["openapi"], "3.1.0");
+    assert_eq!(api["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        api["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    // Every route is added to the router with its annotation (`routes!`), and nothing else
+    // is routed but the description itself: so every handler written is described...
+    let source = include_str!("../src/api/mod.rs");
+    assert_eq!(
+        source.matches(".route(").count(),
+        1,
+        "only /openapi.json is routed outside routes!()"
+    );
+    let mut operations = Vec::new();
+    for (path, item) in api["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                op["responses"]["401"].is_object() && op["responses"]["400"].is_object(),
+                "{method} {path} names its refusals"
+            );
+            assert!(op["tags"][0].is_string(), "{method} {path} has a tag");
+            operations.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    assert_eq!(operations.len(), annotated_handlers());
+    assert!(operations.len() >= 38, "{} operations", operations.len());
+
+    // ...and every described route is answered by its handler (never the router's "no such
+    // route" or 405). Names that do not exist keep it harmless: nothing is changed.
+    for (method, path) in &operations {
+        let concrete = path
+            .replace("{server}", "nosuch.example.com")
+            .replace("{scope}", "10.99.0.0")
+            .replace("{ip}", "10.99.0.9")
+            .replace("{name}", "no-such-relationship")
+            .replace("{id}", "999999");
+        let body = (method == "POST" || method == "PUT").then_some("{}");
+        let reply = app
+            .call(method, &format!("/api/v1{concrete}"), Auth::Token(&token), body)
+            .await;
+        assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_ne!(
+            reply.json["error"], "no such API route",
+            "{method} {path} is routed"
+        );
+        assert!(
+            reply.status.is_success() || reply.json["error"].is_string(),
+            "{method} {path}: {} {}",
+            reply.status,
+            reply.json
+        );
+    }
+    // A path that is not described is not routed.
+    let reply = app
+        .call("GET", "/api/v1/not-a-route", Auth::Token(&token), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.json["error"], "no such API route");
+}

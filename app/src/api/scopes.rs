@@ -42,30 +42,16 @@ pub async fn replicate_scope(target: ScopeRef) -> Result<ScopeReplication, AppEr
 pub async fn replicate_scopes(
     targets: Vec<ScopeRef>,
 ) -> Result<Vec<tandem_core::views::ScopeResult>, AppError> {
-    use tandem_core::views::ScopeResult;
     use tandem_core::{ScopeId, ServerName};
     let caller = super::ssr::caller()?;
     let tandem = super::ssr::tandem()?;
-    let mut results = Vec::new();
+    let mut parsed = Vec::with_capacity(targets.len());
     for t in targets {
         let server = super::parse_field("server", ServerName::parse(&t.server))?;
         let scope = super::parse_field("scope_id", ScopeId::parse(&t.scope_id))?;
-        results.push(
-            match tandem.replicate_scope(&caller, &server, scope).await {
-                Ok(r) => ScopeResult {
-                    scope_id: scope,
-                    partner: Some(r.partner),
-                    result: Ok(r.changes.len()),
-                },
-                Err(e) => ScopeResult {
-                    scope_id: scope,
-                    partner: None,
-                    result: Err(AppError::from(e).to_string()),
-                },
-            },
-        );
+        parsed.push((server, scope));
     }
-    Ok(results)
+    Ok(tandem.replicate_scopes(&caller, &parsed).await)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

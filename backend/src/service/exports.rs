@@ -101,3 +101,27 @@ impl Tandem {
         Ok(out)
     }
 }
+
+impl Tandem {
+    /// A global search's hits as CSV: where each reservation lives, then its columns.
+    pub async fn export_search(&self, caller: &Caller, text: &str) -> Result<String, ServiceError> {
+        let hits = self.search_reservations(caller, text).await?;
+        let mut out = String::from("Server,ScopeId,IPAddress,Name,ClientId,Description,Type\r\n");
+        for h in hits {
+            let r = &h.reservation;
+            push_line(
+                &mut out,
+                &[
+                    h.server.to_string(),
+                    h.scope_id.to_string(),
+                    r.ip_address.to_string(),
+                    r.name.clone(),
+                    r.client_id.to_string(),
+                    r.description.clone(),
+                    r.kind.to_string(),
+                ],
+            );
+        }
+        Ok(out)
+    }
+}

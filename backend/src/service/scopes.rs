@@ -9,7 +9,9 @@ use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::replication::ReplicationPlan;
-use tandem_core::views::{Page, ScopeQuery, ScopeReplication, ScopeRow, ScopesPage};
+use tandem_core::views::{
+    Page, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow, ScopesPage,
+};
 use tandem_core::{FailoverReport, FieldError, Scope, ScopeId, ServerName};
 
 /// What one server answered when asked for its scopes and relationships.
@@ -175,6 +177,31 @@ impl Tandem {
             sync_error,
         };
         Ok((row, scope))
+    }
+
+    /// Scope-level replication of several scopes, each from the server named with it; one
+    /// failing does not stop the others, and each result says what became of its scope.
+    pub async fn replicate_scopes(
+        &self,
+        caller: &Caller,
+        targets: &[(ServerName, ScopeId)],
+    ) -> Vec<ScopeResult> {
+        let mut results = Vec::with_capacity(targets.len());
+        for (server, scope_id) in targets {
+            results.push(match self.replicate_scope(caller, server, *scope_id).await {
+                Ok(r) => ScopeResult {
+                    scope_id: *scope_id,
+                    partner: Some(r.partner),
+                    result: Ok(r.changes.len()),
+                },
+                Err(e) => ScopeResult {
+                    scope_id: *scope_id,
+                    partner: None,
+                    result: Err(e.to_string()),
+                },
+            });
+        }
+        results
     }
 
     /// Scope-level replication: overwrites the partner's copy of `scope_id` with the one on

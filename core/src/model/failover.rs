@@ -37,6 +37,7 @@ impl From<Percent> for u8 {
 
 /// The primary's role in hot standby.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ServerRole {
     Active,
     Standby,
@@ -44,6 +45,7 @@ pub enum ServerRole {
 
 /// How the two servers share the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "mode")]
 pub enum FailoverMode {
     LoadBalance {
@@ -66,6 +68,7 @@ impl FailoverMode {
 
 /// A server's failover state (the Windows state machine, after draft-ietf-dhc-failover-12).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FailoverState {
     Normal,
     CommunicationInterrupted,
@@ -88,6 +91,7 @@ impl fmt::Display for FailoverState {
 /// A failover relationship as a server reports it. The shared secret is write-only and so
 /// is not part of this type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailoverRelationship {
     pub name: String,
     pub primary_server: ServerName,
@@ -145,6 +149,7 @@ impl FailoverRelationship {
 /// A relationship as one server reports it, with that server's own failover state.
 /// `raw_state` is the server's own word for it (Kea's `load-balancing`, say).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailoverReport {
     #[serde(flatten)]
     pub relationship: FailoverRelationship,

@@ -79,6 +79,7 @@ impl From<MacAddress> for String {
 
 /// Which protocol a reservation answers: `Dhcp`, `Bootp` or `Both` (the default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReservationType {
     Dhcp,
     Bootp,
@@ -117,7 +118,9 @@ impl fmt::Display for ReservationType {
 
 /// A reservation as a server holds it (the seed's columns, less the scope ID that holds it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reservation {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Ipv4))]
     pub ip_address: Ipv4Addr,
     pub client_id: MacAddress,
     #[serde(default)]

@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 
 /// Whether a scope hands out leases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ScopeState {
     #[default]
     Active,
@@ -41,6 +42,7 @@ pub enum OptionValue {
 /// A scope's whole configuration on one server. Leases are not part of it: the failover
 /// protocol carries them, and replication never touches them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     pub id: ScopeId,
     pub name: String,

@@ -1,0 +1,240 @@
+//! Failover relationships: list, read, create, change and delete; scopes in and out of
+//! failover; Partner Down, maintenance, and relationship-level replication. An action run on a
+//! relationship names the server it is run from, as the cmdlets' `-ComputerName` does.
+
+use super::{ApiCaller, ApiError, ApiResult, Body, created, scope_id, server_name};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tandem_backend::Tandem;
+use tandem_core::failover_rules::NewRelationship;
+use tandem_core::views::{RelationshipRow, ScopeResult};
+use tandem_core::{FailoverRelationship, FailoverState, ScopeId};
+
+/// Every failover relationship, with each server's state in it and its sync errors.
+#[utoipa::path(get, path = "/relationships", tag = "failover",
+    responses((status = 200, description = "The relationships", body = Vec<RelationshipRow>)))]
+pub async fn list_relationships(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.list_relationships(&caller).await?).into_response())
+}
+
+/// One failover relationship, with each server's state in it.
+#[utoipa::path(get, path = "/relationships/{name}", tag = "failover",
+    params(("name" = String, Path, description = "The relationship's name")),
+    responses((status = 200, description = "The relationship", body = RelationshipRow)))]
+pub async fn get_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(name): Path<String>,
+) -> ApiResult<Json<RelationshipRow>> {
+    tandem
+        .list_relationships(&caller)
+        .await?
+        .into_iter()
+        .find(|r| r.relationship.name == name)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("relationship {name} not found")))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRelationship {
+    relationship: NewRelationship,
+    /// Scope IDs on the primary to put in failover (copied whole to the partner, which must
+    /// not have them).
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+fn scope_ids(texts: &[String]) -> ApiResult<Vec<ScopeId>> {
+    let mut errors = tandem_core::FieldErrors::default();
+    let ids = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            errors.take(
+                &format!("scopes[{i}]"),
+                ScopeId::parse(t).map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    errors.into_result()?;
+    Ok(ids)
+}
+
+/// Creates a relationship (Add-DhcpServerv4Failover) on both servers, with its scopes.
+#[utoipa::path(post, path = "/relationships", tag = "failover", request_body = CreateRelationship,
+    responses((status = 201, description = "Created on both servers", body = FailoverRelationship,
+        headers(("Location" = String, description = "The relationship's URL")))))]
+pub async fn create_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(body): Body<CreateRelationship>,
+) -> ApiResult<Response> {
+    let scopes = scope_ids(&body.scopes)?;
+    let made = tandem
+        .create_relationship(&caller, &body.relationship, &scopes)
+        .await?;
+    let location = format!(
+        "/api/v1/relationships/{}",
+        tandem_core::text::percent_encode(&made.name, "")
+    );
+    Ok(created(&location, made))
+}
+
+/// Changes a relationship's settings (mode, percentages, MCLT, auto state transition,
+/// authentication) on both servers; its name and servers stay.
+#[utoipa::path(put, path = "/relationships/{name}", tag = "failover",
+    params(("name" = String, Path, description = "The relationship's name")),
+    request_body = NewRelationship,
+    responses((status = 200, description = "Changed on both servers", body = FailoverRelationship)))]
+pub async fn update_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(name): Path<String>,
+    Body(input): Body<NewRelationship>,
+) -> ApiResult<Json<FailoverRelationship>> {
+    Ok(Json(
+        tandem.update_relationship(&caller, &name, &input).await?,
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Deleted {
+    /// The scopes taken out of failover (deleted on the partner, kept on the server named).
+    #[schema(value_type = Vec<String>)]
+    scopes: Vec<ScopeId>,
+}
+
+/// Deletes a relationship from both servers (Remove-DhcpServerv4Failover run on `server`):
+/// its scopes are taken out of failover first, kept on `server`.
+#[utoipa::path(delete, path = "/servers/{server}/relationships/{name}", tag = "failover",
+    params(("server" = String, Path, description = "The server whose scopes are kept"),
+        ("name" = String, Path, description = "The relationship's name")),
+    responses((status = 200, description = "Deleted", body = Deleted)))]
+pub async fn delete_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Json<Deleted>> {
+    let server = server_name(&server)?;
+    let scopes = tandem.delete_relationship(&caller, &server, &name).await?;
+    Ok(Json(Deleted { scopes }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddScope {
+    /// A scope of `server` that the partner does not have.
+    scope_id: String,
+}
+
+/// Configures failover on a scope of `server`, into an existing relationship: the partner
+/// gets a whole copy.
+#[utoipa::path(post, path = "/servers/{server}/relationships/{name}/scopes", tag = "failover",
+    params(("server" = String, Path, description = "The server that holds the scope"),
+        ("name" = String, Path, description = "The relationship's name")),
+    request_body = AddScope,
+    responses((status = 204, description = "The scope is in the relationship on both servers")))]
+pub async fn add_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+    Body(body): Body<AddScope>,
+) -> ApiResult<StatusCode> {
+    let (server, scope) = (server_name(&server)?, scope_id(&body.scope_id)?);
+    tandem
+        .add_scope_to_relationship(&caller, &server, scope, &name)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RemovedFromFailover {
+    /// The partner, whose copy was deleted.
+    partner: String,
+}
+
+/// Removes a scope from failover: deleted on the partner, kept on `server`.
+#[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/failover", tag = "failover",
+    params(("server" = String, Path, description = "The server whose copy is kept"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 200, description = "Out of failover", body = RemovedFromFailover)))]
+pub async fn remove_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Json<RemovedFromFailover>> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let partner = tandem
+        .remove_scope_from_failover(&caller, &server, scope)
+        .await?;
+    Ok(Json(RemovedFromFailover {
+        partner: partner.to_string(),
+    }))
+}
+
+/// Relationship-level replication: every scope of the relationship, from `server` to its
+/// partner; one failing does not stop the others.
+#[utoipa::path(post, path = "/servers/{server}/relationships/{name}/replicate", tag = "failover",
+    params(("server" = String, Path, description = "The server whose copies are kept"),
+        ("name" = String, Path, description = "The relationship's name")),
+    responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
+pub async fn replicate_relationship(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    let results = tandem
+        .replicate_relationship(&caller, &server, &name)
+        .await?;
+    Ok(Json(results).into_response())
+}
+
+/// Sets Partner Down on `server`: it takes over the whole pool from its failed partner.
+#[utoipa::path(post, path = "/servers/{server}/relationships/{name}/partner-down", tag = "failover",
+    params(("server" = String, Path, description = "The server that takes over"),
+        ("name" = String, Path, description = "The relationship's name")),
+    responses((status = 200, description = "The server's state now", body = FailoverState)))]
+pub async fn partner_down(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    Ok(Json(tandem.set_partner_down(&caller, &server, &name).await?).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    /// `true` to start maintenance of the partner (this server serves every client
+    /// meanwhile), `false` to end it.
+    on: bool,
+}
+
+/// Starts or ends maintenance of `server`'s partner (Kea's `ha-maintenance-start`/`cancel`).
+#[utoipa::path(post, path = "/servers/{server}/relationships/{name}/maintenance", tag = "failover",
+    params(("server" = String, Path, description = "The server that stays in service"),
+        ("name" = String, Path, description = "The relationship's name")),
+    request_body = Maintenance,
+    responses((status = 200, description = "The server's state now", body = FailoverState)))]
+pub async fn maintenance(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+    Body(body): Body<Maintenance>,
+) -> ApiResult<Json<FailoverState>> {
+    let server = server_name(&server)?;
+    Ok(Json(
+        tandem
+            .set_maintenance(&caller, &server, &name, body.on)
+            .await?,
+    ))
+}

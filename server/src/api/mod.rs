@@ -1,0 +1,404 @@
+//! The REST API under `/api/v1`: the same services as the pages (same role checks, access
+//! scopes and Event Catalog records, marked with the token that made them), with HTTP's own
+//! answers: 201 with `Location` on create, 400 with every field error, 401, 403, 404, 409, 502
+//! naming an unreachable server. Every route is described by the OpenAPI document served at
+//! `/api/v1/openapi.json`, generated from the handlers' own annotations ([`docs`]).
+//!
+//! A call is authenticated by `Authorization: Bearer <token>` (an API token, made on the
+//! portal's API Tokens page) or by the portal's session cookie (then the same-origin rule
+//! applies, as for every cookie call).
+
+mod account;
+pub mod docs;
+mod failover;
+mod reservations;
+mod scopes;
+mod servers;
+
+use axum::extract::{Query, Request};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::Serialize;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use tandem_backend::service::CurrentSession;
+use tandem_backend::{Caller, ServiceError, Tandem};
+use tandem_core::views::QueryState;
+use tandem_core::{FieldError, FieldErrors, ScopeId, ServerName};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every route with its description. A route is added here, with `routes!`, or nowhere: so
+/// the description can never leave one out.
+fn described() -> OpenApiRouter<Tandem> {
+    OpenApiRouter::with_openapi(docs::base())
+        .routes(routes!(account::me))
+        .routes(routes!(account::list_tokens, account::create_token))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(servers::list_servers, servers::add_server))
+        .routes(routes!(servers::get_server))
+        .routes(routes!(servers::replicate_server))
+        .routes(routes!(servers::check_drift))
+        .routes(routes!(servers::events))
+        .routes(routes!(servers::events_csv))
+        .routes(routes!(scopes::list_scopes))
+        .routes(routes!(scopes::scopes_csv))
+        .routes(routes!(scopes::create_scope))
+        .routes(routes!(
+            scopes::get_scope,
+            scopes::update_scope,
+            scopes::delete_scope
+        ))
+        .routes(routes!(scopes::differences))
+        .routes(routes!(scopes::replicate_scope))
+        .routes(routes!(scopes::replicate_scopes))
+        .routes(routes!(scopes::sync_errors))
+        .routes(routes!(scopes::clear_sync_error))
+        .routes(routes!(
+            reservations::list_reservations,
+            reservations::create_reservation
+        ))
+        .routes(routes!(reservations::reservations_csv))
+        .routes(routes!(
+            reservations::get_reservation,
+            reservations::update_reservation,
+            reservations::delete_reservation
+        ))
+        .routes(routes!(reservations::search))
+        .routes(routes!(reservations::search_csv))
+        .routes(routes!(
+            failover::list_relationships,
+            failover::create_relationship
+        ))
+        .routes(routes!(
+            failover::get_relationship,
+            failover::update_relationship
+        ))
+        .routes(routes!(failover::delete_relationship))
+        .routes(routes!(failover::add_scope))
+        .routes(routes!(failover::remove_scope))
+        .routes(routes!(failover::replicate_relationship))
+        .routes(routes!(failover::partner_down))
+        .routes(routes!(failover::maintenance))
+}
+
+/// The OpenAPI description of every route (as served at `/api/v1/openapi.json`).
+pub fn description() -> utoipa::openapi::OpenApi {
+    let (_, api) = described().split_for_parts();
+    docs::finish(api)
+}
+
+/// The API's routes, to be nested at `/api/v1`, with the description at `/openapi.json`.
+pub fn router(tandem: Tandem) -> Router {
+    let (routes, api) = described().split_for_parts();
+    let json = Arc::new(
+        serde_json::to_string(&docs::finish(api)).expect("the API description serializes"),
+    );
+    routes
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        json.as_str().to_string(),
+                    )
+                }
+            }),
+        )
+        .fallback(|| async { ApiError::not_found("no such API route") })
+        .with_state(tandem)
+}
+
+/// An API refusal: its status and a JSON body `{"error": …, "fields": […]}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+/// Every refusal's body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong, in words.
+    error: String,
+    /// Each refused field with its reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+    /// On a version conflict: the object as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    current: Option<serde_json::Value>,
+    /// On a DHCP server's failure: which server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, error: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error: error.into(),
+                fields: Vec::new(),
+                current: None,
+                server: None,
+            },
+        }
+    }
+
+    pub(crate) fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, what)
+    }
+
+    pub(crate) fn field(field: &str, message: impl Into<String>) -> Self {
+        FieldErrors(vec![FieldError::new(field, message)]).into()
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid input");
+        e.body.fields = errors.0;
+        e
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        use tandem_backend::driver::DriverError;
+        match e {
+            ServiceError::Validation(errors) => errors.into(),
+            ServiceError::NotFound(what) => Self::not_found(&format!("{what} not found")),
+            ServiceError::Conflict { message, current } => {
+                let mut e = Self::new(StatusCode::CONFLICT, message);
+                e.body.current = current.and_then(|c| serde_json::to_value(*c).ok());
+                e
+            }
+            ServiceError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, why),
+            ServiceError::Unauthenticated(why) => Self::new(StatusCode::UNAUTHORIZED, why),
+            ServiceError::TooSoon(why) => Self::new(StatusCode::TOO_MANY_REQUESTS, why),
+            ServiceError::Driver(d) => {
+                let status = match &d {
+                    DriverError::Rejected { .. } => StatusCode::BAD_REQUEST,
+                    DriverError::NotFound { .. } => StatusCode::NOT_FOUND,
+                    DriverError::Stale { .. } => StatusCode::CONFLICT,
+                    _ => StatusCode::BAD_GATEWAY,
+                };
+                let server = d.server().to_string();
+                let mut e = match d {
+                    DriverError::Rejected { errors, .. } => {
+                        let mut e: ApiError = errors.into();
+                        e.body.error = format!("{server} refused the change");
+                        e
+                    }
+                    other => Self::new(status, other.to_string()),
+                };
+                e.body.server = Some(server);
+                e
+            }
+            ServiceError::Internal(why) => {
+                tracing::error!(error = %why, "API call failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error (see the log)",
+                )
+            }
+            ServiceError::Database(err) => {
+                tracing::error!(error = %err, "API call failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error (see the log)",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tandem\""),
+            );
+        }
+        response
+    }
+}
+
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
+
+/// Who calls: the bearer token's user, or the session's.
+pub struct ApiCaller(pub Caller);
+
+impl axum::extract::FromRequestParts<Tandem> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        tandem: &Tandem,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(&parts.headers) {
+            let mut caller = tandem.token_caller(&token).await?;
+            caller.request_id = crate::forms::request_id(&parts.headers);
+            return Ok(Self(caller));
+        }
+        match parts.extensions.get::<CurrentSession>() {
+            Some(session) => Ok(Self(crate::forms::caller(session.clone(), &parts.headers))),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "sign in, or send an API token as Authorization: Bearer <token>",
+            )),
+        }
+    }
+}
+
+/// The bearer token a request carries, if any (`Some("")` for a malformed header, refused as
+/// an unknown token).
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let value = value.to_str().unwrap_or_default();
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .unwrap_or_default();
+    Some(token.trim().to_string())
+}
+
+pub(crate) fn server_name(text: &str) -> ApiResult<ServerName> {
+    ServerName::parse(text).map_err(|e| ApiError::field("server", e.to_string()))
+}
+
+pub(crate) fn scope_id(text: &str) -> ApiResult<ScopeId> {
+    ScopeId::parse(text).map_err(|e| ApiError::field("scope_id", e.to_string()))
+}
+
+pub(crate) fn ip(text: &str) -> ApiResult<Ipv4Addr> {
+    text.parse()
+        .map_err(|_| ApiError::field("ip_address", format!("'{text}' is not an IPv4 address")))
+}
+
+/// A JSON body, refused with a 400 that says what is wrong (malformed, unknown field, wrong
+/// type) rather than axum's plain-text answer.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| {
+                t.split(';')
+                    .next()
+                    .is_some_and(|t| t.trim() == "application/json")
+            });
+        if !json_type {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON (Content-Type: application/json)",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        serde_json::from_slice(&bytes).map(Self).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not what this call takes: {e}"),
+            )
+        })
+    }
+}
+
+/// A query string, refused with a JSON 400 that says what is wrong.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Self(q))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "the query string is not what this call takes: {}",
+                        e.body_text()
+                    ),
+                )
+            })
+    }
+}
+
+pub(crate) fn created(location: &str, body: impl Serialize) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// The query string's pairs, read by the views' own parsers (the same names as the pages' URLs).
+pub(crate) type Pairs = ApiQuery<Vec<(String, String)>>;
+
+pub(crate) fn query<Q: QueryState>(pairs: &[(String, String)]) -> Q {
+    Q::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// `body` with its version as the `ETag`, to be sent back as `If-Match` with a change.
+pub(crate) fn with_etag(version: &str, body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The version a change was read at: `If-Match`, required (428 without it).
+pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<String> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|v| !v.is_empty());
+    value.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "send the ETag of what you read as If-Match, so that nobody's change is overwritten",
+        )
+    })
+}
+
+/// `csv` as a download named `file`.
+pub(crate) fn csv(file: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}

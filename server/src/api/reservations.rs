@@ -1,0 +1,216 @@
+//! Reservations: one scope's (list, CSV, get with its version, create, change, delete), and
+//! the global search.
+
+use super::{
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, ip, query,
+    scope_id, server_name, with_etag,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tandem_backend::Tandem;
+use tandem_core::Reservation;
+use tandem_core::validate::NewReservation;
+use tandem_core::views::{ChangeOutcome, ReservationHit, ReservationQuery, ReservationsView};
+
+/// A scope's Reservations view query string.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ReservationListParams {
+    /// Any part of the address, client ID, name or description, any case.
+    filter: Option<String>,
+    /// `ip` (default), `client`, `name` or `type`.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    per_page: Option<u32>,
+}
+
+/// A scope read live: its properties, its drift against the partner, and one page of its
+/// reservations (filter, order, page).
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations", tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"), ReservationListParams),
+    responses((status = 200, description = "The scope and one page of its reservations",
+        body = ReservationsView)))]
+pub async fn list_reservations(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let q: ReservationQuery = query(&pairs);
+    let view = tandem
+        .list_reservations(&caller, &server, scope, &q)
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+/// A scope's reservations as CSV in the columns `Import-Csv | Add-DhcpServerv4Reservation`
+/// reads (`ScopeId,IPAddress,Name,ClientId,Description,Type`): every page, filtered and ordered.
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations.csv",
+    tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"), ReservationListParams),
+    responses((status = 200, description = "The reservations as CSV", content_type = "text/csv",
+        body = String)))]
+pub async fn reservations_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let q: ReservationQuery = query(&pairs);
+    let text = tandem
+        .export_reservations(&caller, &server, scope, &q)
+        .await?;
+    Ok(csv(&format!("{server}-{scope}-reservations.csv"), text))
+}
+
+/// One reservation; its version is the `ETag`, to be sent back as `If-Match` with a change.
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
+    tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"),
+        ("ip" = String, Path, description = "The reserved address")),
+    responses((status = 200, description = "The reservation", body = Reservation,
+        headers(("ETag" = String, description = "The reservation's version")))))]
+pub async fn get_reservation(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope, address)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope, address) = (server_name(&server)?, scope_id(&scope)?, ip(&address)?);
+    let q = ReservationQuery {
+        filter: Some(address.to_string()),
+        ..ReservationQuery::default()
+    };
+    let view = tandem
+        .list_reservations(&caller, &server, scope, &q)
+        .await?;
+    let found = view
+        .reservations
+        .into_iter()
+        .find(|r| r.ip_address == address)
+        .ok_or_else(|| {
+            ApiError::not_found(&format!(
+                "reservation {address} in scope {scope} on {server} not found"
+            ))
+        })?;
+    Ok(with_etag(&found.version(), Json(found)))
+}
+
+/// Creates a reservation (Add-DhcpServerv4Reservation); on a failover scope the partner gets
+/// it too, and the outcome says so.
+#[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/reservations", tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID")),
+    request_body = NewReservation,
+    responses((status = 201, description = "Created; what became of it on the partner",
+        body = ChangeOutcome,
+        headers(("Location" = String, description = "The reservation's URL")))))]
+pub async fn create_reservation(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+    Body(input): Body<NewReservation>,
+) -> ApiResult<Response> {
+    let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    let outcome = tandem
+        .create_reservation(&caller, &server, scope, &input)
+        .await?;
+    let location = format!(
+        "/api/v1/servers/{server}/scopes/{scope}/reservations/{}",
+        input.ip_address.trim()
+    );
+    Ok(created(&location, outcome))
+}
+
+/// Changes a reservation (its address too); `If-Match` is required, and a reservation
+/// changed since it was read is refused with 409 and the reservation as it is now.
+#[utoipa::path(put, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
+    tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"),
+        ("ip" = String, Path, description = "The reserved address"),
+        ("If-Match" = String, Header, description = "The ETag of the reservation as read")),
+    request_body = NewReservation,
+    responses((status = 200, description = "Changed; what became of it on the partner",
+        body = ChangeOutcome),
+        (status = 428, description = "No If-Match", body = super::ErrorBody)))]
+pub async fn update_reservation(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope, address)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    Body(input): Body<NewReservation>,
+) -> ApiResult<Response> {
+    let (server, scope, address) = (server_name(&server)?, scope_id(&scope)?, ip(&address)?);
+    let version = if_match(&headers)?;
+    let outcome = tandem
+        .edit_reservation(&caller, &server, scope, address, &version, &input)
+        .await?;
+    Ok(Json(outcome).into_response())
+}
+
+/// Deletes a reservation (Remove-DhcpServerv4Reservation), on the partner too.
+#[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
+    tag = "reservations",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"),
+        ("ip" = String, Path, description = "The reserved address")),
+    responses((status = 200, description = "Deleted; what became of it on the partner",
+        body = ChangeOutcome)))]
+pub async fn delete_reservation(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope, address)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope, address) = (server_name(&server)?, scope_id(&scope)?, ip(&address)?);
+    let outcome = tandem
+        .delete_reservation(&caller, &server, scope, address)
+        .await?;
+    Ok(Json(outcome).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// An address, a MAC in any spelling, or any part of a name or description.
+    q: String,
+}
+
+/// Searches every scope the caller may see for reservations (at most 100 hits).
+#[utoipa::path(get, path = "/search", tag = "reservations", params(SearchQuery),
+    responses((status = 200, description = "The hits", body = Vec<ReservationHit>)))]
+pub async fn search(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.search_reservations(&caller, &q.q).await?).into_response())
+}
+
+/// A search's hits as CSV: `Server,ScopeId,IPAddress,Name,ClientId,Description,Type`.
+#[utoipa::path(get, path = "/search.csv", tag = "reservations", params(SearchQuery),
+    responses((status = 200, description = "The hits as CSV", content_type = "text/csv",
+        body = String)))]
+pub async fn search_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> ApiResult<Response> {
+    Ok(csv(
+        "tandem-search.csv",
+        tandem.export_search(&caller, &q.q).await?,
+    ))
+}

@@ -1,0 +1,301 @@
+//! Scopes: the DHCP Scopes view, one scope's properties (with its version), create, change and
+//! delete, scope replication, a scope's differences, and the Failover Config Sync Status.
+
+use super::{
+    ApiCaller, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, query, scope_id,
+    server_name, with_etag,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tandem_backend::Tandem;
+use tandem_core::drift::DriftStatus;
+use tandem_core::scope_input::ScopeInput;
+use tandem_core::views::{
+    ChangeOutcome, Page, ReservationQuery, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow,
+    ScopesPage, SyncFilter,
+};
+use tandem_core::{Scope, ScopeId, ServerName};
+
+/// The DHCP Scopes view's query string (the portal's `/scopes` URL takes the same).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ScopeListParams {
+    /// Exact server name.
+    server: Option<String>,
+    /// Scope ID, or the start of one (`10.0.`).
+    scope: Option<String>,
+    /// Part of the scope's name, any case.
+    name: Option<String>,
+    /// `active` or `inactive`.
+    state: Option<String>,
+    /// Exact relationship name.
+    relationship: Option<String>,
+    /// `drift`, `out-of-sync`, `unknown`, `in-sync`, `sync-error` or `not-in-failover`.
+    sync: Option<String>,
+    /// `scope` (default), `server`, `name`, `state`, `reservations`, `relationship` or `sync`.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    per_page: Option<u32>,
+}
+
+/// Every scope on every server the caller may see, with its failover relationship, Config
+/// Sync Status and drift: the DHCP Scopes view's filters, order and pages.
+#[utoipa::path(get, path = "/scopes", tag = "scopes", params(ScopeListParams),
+    responses((status = 200, description = "One page of scopes", body = ScopesPage)))]
+pub async fn list_scopes(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let q: ScopeQuery = query(&pairs);
+    Ok(Json(tandem.list_scopes(&caller, &q).await?).into_response())
+}
+
+/// The scopes list as CSV: every page, with the filters and order given.
+#[utoipa::path(get, path = "/scopes.csv", tag = "scopes", params(ScopeListParams),
+    responses((status = 200, description = "The scopes as CSV", content_type = "text/csv",
+        body = String)))]
+pub async fn scopes_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let q: ScopeQuery = query(&pairs);
+    Ok(csv(
+        "tandem-scopes.csv",
+        tandem.export_scopes(&caller, &q).await?,
+    ))
+}
+
+fn target(server: &str, scope: &str) -> ApiResult<(ServerName, ScopeId)> {
+    Ok((server_name(server)?, scope_id(scope)?))
+}
+
+/// Creates a scope on a server (not in failover: add it to a relationship for that).
+#[utoipa::path(post, path = "/servers/{server}/scopes", tag = "scopes",
+    params(("server" = String, Path, description = "The server's name")),
+    request_body = ScopeInput,
+    responses((status = 201, description = "Created", body = Scope,
+        headers(("Location" = String, description = "The scope's URL")))))]
+pub async fn create_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+    Body(input): Body<ScopeInput>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    let scope = tandem.create_scope(&caller, &server, &input).await?;
+    let location = format!("/api/v1/servers/{server}/scopes/{}", scope.id);
+    Ok(created(&location, scope))
+}
+
+/// A scope's properties, exclusions, options and reservations as they stand on the server;
+/// its version is the `ETag`, to be sent back as `If-Match` with a change.
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 200, description = "The scope", body = Scope,
+        headers(("ETag" = String, description = "The scope's version")))))]
+pub async fn get_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope) = target(&server, &scope)?;
+    let found = tandem.get_scope(&caller, &server, scope).await?;
+    Ok(with_etag(&found.version(), Json(found)))
+}
+
+/// Changes a scope's properties, exclusions and options (its reservations are kept); on a
+/// failover scope the partner gets the change too. `If-Match` is required.
+#[utoipa::path(put, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID"),
+        ("If-Match" = String, Header, description = "The ETag of the scope as read")),
+    request_body = ScopeInput,
+    responses((status = 200, description = "Changed; what became of it on the partner",
+        body = ChangeOutcome),
+        (status = 428, description = "No If-Match", body = super::ErrorBody)))]
+pub async fn update_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(input): Body<ScopeInput>,
+) -> ApiResult<Response> {
+    let (server, scope) = target(&server, &scope)?;
+    let version = if_match(&headers)?;
+    let outcome = tandem
+        .update_scope(&caller, &server, scope, &version, &input)
+        .await?;
+    Ok(Json(outcome).into_response())
+}
+
+/// Deletes a scope that is not in failover (remove it from its relationship first).
+#[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let (server, scope) = target(&server, &scope)?;
+    tandem.delete_scope(&caller, &server, scope).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether this copy of a failover scope agrees with its partner's, and if not, what differs
+/// (as of the last read; `POST /drift/check` reads again).
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/differences", tag = "scopes",
+    params(("server" = String, Path, description = "The server's name"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 200, description = "The drift: `null` when not in failover",
+        body = Option<DriftStatus>)))]
+pub async fn differences(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Json<Option<DriftStatus>>> {
+    let (server, scope) = target(&server, &scope)?;
+    let q = ReservationQuery {
+        page: Page::new(1, 1),
+        ..ReservationQuery::default()
+    };
+    let view = tandem.list_reservations(&caller, &server, scope, &q).await?;
+    Ok(Json(view.row.drift))
+}
+
+/// Scope-level replication: the partner's copy of the scope is overwritten by this server's
+/// (never leases); the Config Sync Status is cleared on success.
+#[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/replicate", tag = "scopes",
+    params(("server" = String, Path, description = "The server whose copy is kept"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 200, description = "Replicated: what the partner's copy had",
+        body = ScopeReplication)))]
+pub async fn replicate_scope(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope) = target(&server, &scope)?;
+    Ok(Json(tandem.replicate_scope(&caller, &server, scope).await?).into_response())
+}
+
+/// One scope to replicate, from the server named.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeTarget {
+    server: String,
+    scope_id: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicateScopes {
+    /// The scopes (at most 1000), each replicated from the server named with it.
+    scopes: Vec<ScopeTarget>,
+}
+
+/// Replicates several scopes; one failing does not stop the others.
+#[utoipa::path(post, path = "/replicate", tag = "scopes", request_body = ReplicateScopes,
+    responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
+pub async fn replicate_scopes(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(body): Body<ReplicateScopes>,
+) -> ApiResult<Json<Vec<ScopeResult>>> {
+    if body.scopes.len() > 1000 {
+        return Err(super::ApiError::field(
+            "scopes",
+            format!("{} scopes: at most 1000 at a time", body.scopes.len()),
+        ));
+    }
+    let mut errors = tandem_core::FieldErrors::default();
+    let mut targets = Vec::with_capacity(body.scopes.len());
+    for (i, t) in body.scopes.iter().enumerate() {
+        let server = errors.take(&format!("scopes[{i}].server"), server_name_text(&t.server));
+        let scope = errors.take(&format!("scopes[{i}].scope_id"), scope_id_text(&t.scope_id));
+        if let (Some(s), Some(id)) = (server, scope) {
+            targets.push((s, id));
+        }
+    }
+    errors.into_result()?;
+    Ok(Json(tandem.replicate_scopes(&caller, &targets).await))
+}
+
+fn server_name_text(text: &str) -> Result<ServerName, String> {
+    ServerName::parse(text).map_err(|e| e.to_string())
+}
+
+fn scope_id_text(text: &str) -> Result<ScopeId, String> {
+    ScopeId::parse(text).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SyncErrorsQuery {
+    /// Only this relationship's.
+    relationship: Option<String>,
+}
+
+/// The failover scopes whose Failover Config Sync Status shows an error (a change reached one
+/// partner only), with the error.
+#[utoipa::path(get, path = "/sync-errors", tag = "scopes", params(SyncErrorsQuery),
+    responses((status = 200, description = "The scopes with a sync error", body = Vec<ScopeRow>)))]
+pub async fn sync_errors(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<SyncErrorsQuery>,
+) -> ApiResult<Json<Vec<ScopeRow>>> {
+    let mut rows = Vec::new();
+    let mut number = 1;
+    loop {
+        let query = ScopeQuery {
+            sync: Some(SyncFilter::Error),
+            relationship: q.relationship.clone(),
+            page: Page::new(number, tandem_core::views::MAX_PAGE_SIZE),
+            ..ScopeQuery::default()
+        };
+        let page: ScopesPage = tandem.list_scopes(&caller, &query).await?;
+        let done = page.rows.is_empty() || u64::from(number) >= page.page.count(page.total);
+        rows.extend(page.rows);
+        if done {
+            break;
+        }
+        number += 1;
+    }
+    Ok(Json(rows))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Cleared {
+    /// Whether there was an error to clear.
+    cleared: bool,
+}
+
+/// Clear Config Sync Error: the scope's Failover Config Sync Status shows nothing again.
+#[utoipa::path(delete, path = "/relationships/{name}/scopes/{scope}/sync-error", tag = "scopes",
+    params(("name" = String, Path, description = "The relationship's name"),
+        ("scope" = String, Path, description = "The scope ID")),
+    responses((status = 200, description = "Cleared (or there was nothing to clear)",
+        body = Cleared)))]
+pub async fn clear_sync_error(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((name, scope)): Path<(String, String)>,
+) -> ApiResult<Json<Cleared>> {
+    let scope = scope_id(&scope)?;
+    let cleared = tandem.clear_sync_error(&caller, &name, scope).await?;
+    Ok(Json(Cleared { cleared }))
+}

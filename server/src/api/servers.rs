@@ -1,0 +1,212 @@
+//! DHCP servers, server-level replication, drift checks and the Event Catalog.
+
+use super::{ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, query};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tandem_backend::Tandem;
+use tandem_backend::driver::ControlAccess;
+use tandem_backend::store::events::EventFilter;
+use tandem_core::views::{EventRow, ScopeResult, ServerQuery, ServerRow, ServersPage};
+
+/// The DHCP Servers view's query string.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ServerListParams {
+    /// Part of the server's name.
+    name: Option<String>,
+    /// `unreachable`: only servers whose last read failed.
+    status: Option<String>,
+    /// `name` (default), `kind`, `scopes` or `status`.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    per_page: Option<u32>,
+}
+
+/// The managed servers, as the DHCP Servers view lists them (filters, order, pages).
+#[utoipa::path(get, path = "/servers", tag = "servers", params(ServerListParams),
+    responses((status = 200, description = "One page of servers", body = ServersPage)))]
+pub async fn list_servers(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(pairs): Pairs,
+) -> ApiResult<Response> {
+    let q: ServerQuery = query(&pairs);
+    Ok(Json(tandem.list_servers(&caller, &q).await?).into_response())
+}
+
+/// One managed server.
+#[utoipa::path(get, path = "/servers/{server}", tag = "servers",
+    params(("server" = String, Path, description = "The server's name")),
+    responses((status = 200, description = "The server", body = ServerRow)))]
+pub async fn get_server(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Json<ServerRow>> {
+    let name = super::server_name(&server)?;
+    let q = ServerQuery {
+        name: Some(name.to_string()),
+        ..ServerQuery::default()
+    };
+    let page = tandem.list_servers(&caller, &q).await?;
+    page.rows
+        .into_iter()
+        .find(|r| r.name == name)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("server {name} not found")))
+}
+
+/// A Kea server to manage: its control agent and how to sign in to it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKeaServer {
+    /// Its name, which must be its HA peer name.
+    name: String,
+    /// The control agent's URL (`http://…:8000/` or `https://…`).
+    url: String,
+    /// Basic authentication, if the agent asks for it.
+    #[serde(default)]
+    user: Option<String>,
+    /// Write-only: stored to be sent, never shown.
+    #[serde(default)]
+    password: Option<String>,
+    /// A CA certificate file on Tandem's machine, for an `https` agent.
+    #[serde(default)]
+    ca_file: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AddedServer {
+    name: String,
+    /// How many subnets it holds.
+    scopes: usize,
+}
+
+/// Adds a Kea server: it is read first, and nothing is stored unless it answers.
+#[utoipa::path(post, path = "/servers", tag = "servers", request_body = NewKeaServer,
+    responses((status = 201, description = "Added", body = AddedServer,
+        headers(("Location" = String, description = "The server's URL")))))]
+pub async fn add_server(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(input): Body<NewKeaServer>,
+) -> ApiResult<Response> {
+    let name = tandem_core::ServerName::parse(input.name.trim())
+        .map_err(|e| ApiError::field("name", e.to_string()))?;
+    let access = ControlAccess {
+        user: input.user,
+        password: input.password,
+        ca_file: input.ca_file,
+    };
+    let scopes = tandem
+        .add_kea_server(&caller, &name, &input.url, &access)
+        .await?;
+    Ok(created(
+        &format!("/api/v1/servers/{name}"),
+        AddedServer {
+            name: name.to_string(),
+            scopes,
+        },
+    ))
+}
+
+/// Server-level replication: every failover scope of the server, to its partners.
+#[utoipa::path(post, path = "/servers/{server}/replicate", tag = "servers",
+    params(("server" = String, Path, description = "The server whose copies are kept")),
+    responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
+pub async fn replicate_server(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Response> {
+    let server = super::server_name(&server)?;
+    Ok(Json(tandem.replicate_server(&caller, &server).await?).into_response())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DriftChecked {
+    /// Whether anything changed since the last check.
+    changed: bool,
+}
+
+/// Reads every server now and compares the copies of each failover scope.
+#[utoipa::path(post, path = "/drift/check", tag = "servers",
+    responses((status = 200, description = "Checked", body = DriftChecked)))]
+pub async fn check_drift(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Json<DriftChecked>> {
+    let changed = tandem.check_drift(&caller).await?;
+    Ok(Json(DriftChecked { changed }))
+}
+
+/// The Event Catalog's filters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Exact user name (or `API token <name>`'s user).
+    #[serde(default)]
+    actor: String,
+    /// Exact action (`create_reservation`, `sign_in`…).
+    #[serde(default)]
+    action: String,
+    /// Any part of the object's description, any case.
+    #[serde(default)]
+    object: String,
+    /// RFC 3339 lower bound, inclusive.
+    #[serde(default)]
+    from: String,
+    /// RFC 3339 upper bound, inclusive.
+    #[serde(default)]
+    to: String,
+    /// At most this many events (1 to 5000, default 100).
+    limit: Option<i64>,
+}
+
+impl EventsQuery {
+    fn filter(&self) -> EventFilter {
+        EventFilter {
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            object: self.object.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
+
+/// The Event Catalog, newest first, within the caller's access scope.
+#[utoipa::path(get, path = "/events", tag = "servers", params(EventsQuery),
+    responses((status = 200, description = "The events", body = Vec<EventRow>)))]
+pub async fn events(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> ApiResult<Response> {
+    let limit = q
+        .limit
+        .unwrap_or(100)
+        .clamp(1, tandem_backend::service::EVENT_LIMIT);
+    Ok(Json(tandem.search_events(&caller, &q.filter(), limit).await?).into_response())
+}
+
+/// The Event Catalog as CSV (the same filters; `limit` is ignored: up to 5000 rows).
+#[utoipa::path(get, path = "/events.csv", tag = "servers", params(EventsQuery),
+    responses((status = 200, description = "The events as CSV", content_type = "text/csv",
+        body = String)))]
+pub async fn events_csv(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> ApiResult<Response> {
+    let text = tandem.export_events(&caller, &q.filter()).await?;
+    Ok(csv("tandem-events.csv", text))
+}
