@@ -1,7 +1,8 @@
 # The two commands of the README, and the steps they are made of.
 #   make run    build (release) and serve on http://127.0.0.1:3000
-#   make test   every test: unit, integration (real built-in servers, SQLite) and browser
-.PHONY: run test setup build build-release test-rust test-browser fmt lint
+#   make test   every test: unit, integration (real built-in servers, SQLite), the API's
+#               contract (schemathesis) and browser
+.PHONY: run test setup build build-release test-rust test-contract test-browser fmt lint
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 ARGS ?=
@@ -9,7 +10,7 @@ ARGS ?=
 run: build-release
 	$(TARGET_DIR)/release/tandem --site-root site $(ARGS)
 
-test: test-rust test-browser
+test: test-rust test-contract test-browser
 
 setup:
 	scripts/setup.sh
@@ -26,6 +27,10 @@ test-rust:
 	scripts/setup.sh --test
 	url=$$(scripts/test-postgres.sh) && kea3=$$(scripts/kea3-root.sh) && \
 	  TANDEM_TEST_POSTGRES_URL="$$url" TANDEM_KEA3_ROOT="$$kea3" cargo test --workspace --exclude frontend
+
+# The REST API against its OpenAPI description (schemathesis), with the binary `cargo test` built.
+test-contract: test-rust
+	scripts/contract.sh $(TARGET_DIR)/debug/tandem
 
 # Uses the `tandem` binary that `cargo test` built (same features: no second build).
 test-browser: test-rust

@@ -206,6 +206,20 @@ pub fn router(
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }),
         )
+        // A bug that panics answers 500 (and is logged), rather than dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(axum::middleware::from_fn(guard::sane_request_id))
+}
+
+/// The answer to a request whose handler panicked: a plain 500 (the panic is in the log).
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    tracing::error!("a request's handler panicked");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        r#"{"error":"internal error (see the log)"}"#,
+    )
+        .into_response()
 }

@@ -817,9 +817,18 @@ async fn the_served_description_names_every_route_and_every_route_answers() {
             .replace("{id}", "999999");
         let body = (method == "POST" || method == "PUT").then_some("{}");
         let reply = app
-            .call(method, &format!("/api/v1{concrete}"), Auth::Token(&token), body)
+            .call(
+                method,
+                &format!("/api/v1{concrete}"),
+                Auth::Token(&token),
+                body,
+            )
             .await;
-        assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_ne!(
+            reply.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
         assert_ne!(
             reply.json["error"], "no such API route",
             "{method} {path} is routed"

@@ -9,9 +9,7 @@ use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::replication::ReplicationPlan;
-use tandem_core::views::{
-    Page, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow, ScopesPage,
-};
+use tandem_core::views::{Page, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow, ScopesPage};
 use tandem_core::{FailoverReport, FieldError, Scope, ScopeId, ServerName};
 
 /// What one server answered when asked for its scopes and relationships.
@@ -188,18 +186,20 @@ impl Tandem {
     ) -> Vec<ScopeResult> {
         let mut results = Vec::with_capacity(targets.len());
         for (server, scope_id) in targets {
-            results.push(match self.replicate_scope(caller, server, *scope_id).await {
-                Ok(r) => ScopeResult {
-                    scope_id: *scope_id,
-                    partner: Some(r.partner),
-                    result: Ok(r.changes.len()),
+            results.push(
+                match self.replicate_scope(caller, server, *scope_id).await {
+                    Ok(r) => ScopeResult {
+                        scope_id: *scope_id,
+                        partner: Some(r.partner),
+                        result: Ok(r.changes.len()),
+                    },
+                    Err(e) => ScopeResult {
+                        scope_id: *scope_id,
+                        partner: None,
+                        result: Err(e.to_string()),
+                    },
                 },
-                Err(e) => ScopeResult {
-                    scope_id: *scope_id,
-                    partner: None,
-                    result: Err(e.to_string()),
-                },
-            });
+            );
         }
         results
     }

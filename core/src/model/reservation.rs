@@ -15,30 +15,34 @@ impl MacAddress {
         let s = input.trim();
         let bad = || {
             format!(
-                "'{s}' is not a MAC address: give 12 hex digits, like 00155DA76602, 00-15-5d-a7-66-02 or 00:15:5d:a7:66:02"
+                "'{s}' is not a MAC address: give 12 hex digits, like 00155DA76602, 00-15-5d-a7-66-02, 00:15:5d:a7:66:02 or 0015.5da7.6602"
             )
         };
-        let hex: String = match s.len() {
-            12 => s.to_string(),
-            17 => {
-                let sep = s.as_bytes()[2];
-                if sep != b'-' && sep != b':' {
-                    return Err(bad());
-                }
-                let parts: Vec<&str> = s.split(sep as char).collect();
-                if parts.len() != 6 || parts.iter().any(|p| p.len() != 2) {
-                    return Err(bad());
-                }
-                parts.concat()
-            }
-            _ => return Err(bad()),
+        // Only ASCII can spell one: check before slicing, so no input can split a character.
+        if !s.is_ascii() {
+            return Err(bad());
+        }
+        let grouped = |sep: u8, group: usize| -> Option<String> {
+            let parts: Vec<&str> = s.split(sep as char).collect();
+            (parts.len() == 12 / group && parts.iter().all(|p| p.len() == group))
+                .then(|| parts.concat())
         };
+        let hex = match s.len() {
+            12 => Some(s.to_string()),
+            // 00-15-5d-a7-66-02 or 00:15:5d:a7:66:02
+            17 => match s.as_bytes()[2] {
+                sep @ (b'-' | b':') => grouped(sep, 2),
+                _ => None,
+            },
+            // 0015.5da7.6602
+            14 => grouped(b'.', 4),
+            _ => None,
+        }
+        .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+        .ok_or_else(bad)?;
         let mut bytes = [0u8; 6];
         for (i, byte) in bytes.iter_mut().enumerate() {
             *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-        }
-        if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(bad());
         }
         Ok(Self(bytes))
     }
@@ -198,6 +202,7 @@ mod tests {
             "00-15-5d-a7-66-02",
             "00:15:5d:a7:66:02",
             " 00:15:5D:A7:66:02 ",
+            "0015.5da7.6602",
         ] {
             assert_eq!(
                 MacAddress::parse(input).unwrap().to_string(),
@@ -217,8 +222,21 @@ mod tests {
             "0g155DA76602",
             "00-15-5d-a7-6602-",
             "+0155DA76602",
+            "0015.5da7.660.",
+            "00.15.5d.a7.66.02",
+            // Non-ASCII: once a panic (a slice inside a character), found by the API fuzzer.
+            "00\u{10000}\u{80}\u{80}\u{80}",
+            "00-15-5d-a7-66-\u{e9}",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
         ] {
             assert!(MacAddress::parse(input).is_err(), "{input}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_makes_the_mac_parser_panic(input in "\\PC{0,20}") {
+            let _ = MacAddress::parse(&input);
         }
     }
 

@@ -59,6 +59,7 @@ pub struct Scope {
     pub exclusions: Vec<IpRange>,
     /// Option values by option code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, OptionValue>))]
     pub options: BTreeMap<u8, OptionValue>,
     #[serde(default)]
     pub reservations: Vec<Reservation>,

@@ -61,13 +61,25 @@ pub fn base() -> OpenApi {
 
 /// Refusals any route may answer with, and what each means.
 const ALWAYS: &[(&str, &str)] = &[
-    ("400", "Refused: the fields named are wrong (or the path or query string is)"),
-    ("401", "No valid API token or session (a revoked or expired token too)"),
-    ("403", "The caller's role or access scope does not allow this"),
+    (
+        "400",
+        "Refused: the fields named are wrong (or the path or query string is)",
+    ),
+    (
+        "401",
+        "No valid API token or session (a revoked or expired token too)",
+    ),
+    (
+        "403",
+        "The caller's role or access scope does not allow this",
+    ),
     ("404", "No such object"),
     ("429", "Too soon: try again shortly"),
     ("500", "Tandem failed (see its log)"),
-    ("502", "A DHCP server could not be reached or failed; `server` names it"),
+    (
+        "502",
+        "A DHCP server could not be reached or failed; `server` names it",
+    ),
 ];
 
 /// Refusals of routes that take a body.
@@ -79,7 +91,8 @@ const WITH_BODY: &[(&str, &str)] = &[
 /// Refusals of changes.
 const CHANGES: &[(&str, &str)] = &[(
     "409",
-    "Conflict: the object changed since it was read (`current` holds it now), or is already there",
+    "Conflict: the object changed since it was read (`current` holds it now), is already there, \
+     or the server named cannot do this (`server`)",
 )];
 
 /// Adds the shared refusals to every operation that does not describe them itself.

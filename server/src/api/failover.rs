@@ -25,7 +25,7 @@ pub async fn list_relationships(
 
 /// One failover relationship, with each server's state in it.
 #[utoipa::path(get, path = "/relationships/{name}", tag = "failover",
-    params(("name" = String, Path, description = "The relationship's name")),
+    params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     responses((status = 200, description = "The relationship", body = RelationshipRow)))]
 pub async fn get_relationship(
     State(tandem): State<Tandem>,
@@ -90,7 +90,7 @@ pub async fn create_relationship(
 /// Changes a relationship's settings (mode, percentages, MCLT, auto state transition,
 /// authentication) on both servers; its name and servers stay.
 #[utoipa::path(put, path = "/relationships/{name}", tag = "failover",
-    params(("name" = String, Path, description = "The relationship's name")),
+    params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     request_body = NewRelationship,
     responses((status = 200, description = "Changed on both servers", body = FailoverRelationship)))]
 pub async fn update_relationship(
@@ -114,8 +114,8 @@ pub struct Deleted {
 /// Deletes a relationship from both servers (Remove-DhcpServerv4Failover run on `server`):
 /// its scopes are taken out of failover first, kept on `server`.
 #[utoipa::path(delete, path = "/servers/{server}/relationships/{name}", tag = "failover",
-    params(("server" = String, Path, description = "The server whose scopes are kept"),
-        ("name" = String, Path, description = "The relationship's name")),
+    params(("server" = String, Path, description = "The server whose scopes are kept", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     responses((status = 200, description = "Deleted", body = Deleted)))]
 pub async fn delete_relationship(
     State(tandem): State<Tandem>,
@@ -137,8 +137,8 @@ pub struct AddScope {
 /// Configures failover on a scope of `server`, into an existing relationship: the partner
 /// gets a whole copy.
 #[utoipa::path(post, path = "/servers/{server}/relationships/{name}/scopes", tag = "failover",
-    params(("server" = String, Path, description = "The server that holds the scope"),
-        ("name" = String, Path, description = "The relationship's name")),
+    params(("server" = String, Path, description = "The server that holds the scope", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     request_body = AddScope,
     responses((status = 204, description = "The scope is in the relationship on both servers")))]
 pub async fn add_scope(
@@ -162,8 +162,8 @@ pub struct RemovedFromFailover {
 
 /// Removes a scope from failover: deleted on the partner, kept on `server`.
 #[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/failover", tag = "failover",
-    params(("server" = String, Path, description = "The server whose copy is kept"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server whose copy is kept", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "Out of failover", body = RemovedFromFailover)))]
 pub async fn remove_scope(
     State(tandem): State<Tandem>,
@@ -182,8 +182,8 @@ pub async fn remove_scope(
 /// Relationship-level replication: every scope of the relationship, from `server` to its
 /// partner; one failing does not stop the others.
 #[utoipa::path(post, path = "/servers/{server}/relationships/{name}/replicate", tag = "failover",
-    params(("server" = String, Path, description = "The server whose copies are kept"),
-        ("name" = String, Path, description = "The relationship's name")),
+    params(("server" = String, Path, description = "The server whose copies are kept", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
 pub async fn replicate_relationship(
     State(tandem): State<Tandem>,
@@ -199,8 +199,8 @@ pub async fn replicate_relationship(
 
 /// Sets Partner Down on `server`: it takes over the whole pool from its failed partner.
 #[utoipa::path(post, path = "/servers/{server}/relationships/{name}/partner-down", tag = "failover",
-    params(("server" = String, Path, description = "The server that takes over"),
-        ("name" = String, Path, description = "The relationship's name")),
+    params(("server" = String, Path, description = "The server that takes over", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     responses((status = 200, description = "The server's state now", body = FailoverState)))]
 pub async fn partner_down(
     State(tandem): State<Tandem>,
@@ -221,8 +221,8 @@ pub struct Maintenance {
 
 /// Starts or ends maintenance of `server`'s partner (Kea's `ha-maintenance-start`/`cancel`).
 #[utoipa::path(post, path = "/servers/{server}/relationships/{name}/maintenance", tag = "failover",
-    params(("server" = String, Path, description = "The server that stays in service"),
-        ("name" = String, Path, description = "The relationship's name")),
+    params(("server" = String, Path, description = "The server that stays in service", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
     request_body = Maintenance,
     responses((status = 200, description = "The server's state now", body = FailoverState)))]
 pub async fn maintenance(

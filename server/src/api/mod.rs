@@ -185,6 +185,9 @@ impl From<ServiceError> for ApiError {
                     DriverError::Rejected { .. } => StatusCode::BAD_REQUEST,
                     DriverError::NotFound { .. } => StatusCode::NOT_FOUND,
                     DriverError::Stale { .. } => StatusCode::CONFLICT,
+                    // A valid request this kind of server cannot carry out (maintenance on the
+                    // built-in server): not a gateway failure.
+                    DriverError::NotSupported { .. } => StatusCode::CONFLICT,
                     _ => StatusCode::BAD_GATEWAY,
                 };
                 let server = d.server().to_string();

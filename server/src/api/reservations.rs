@@ -35,8 +35,8 @@ pub struct ReservationListParams {
 /// A scope read live: its properties, its drift against the partner, and one page of its
 /// reservations (filter, order, page).
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations", tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"), ReservationListParams),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"), ReservationListParams),
     responses((status = 200, description = "The scope and one page of its reservations",
         body = ReservationsView)))]
 pub async fn list_reservations(
@@ -57,8 +57,8 @@ pub async fn list_reservations(
 /// reads (`ScopeId,IPAddress,Name,ClientId,Description,Type`): every page, filtered and ordered.
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations.csv",
     tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"), ReservationListParams),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"), ReservationListParams),
     responses((status = 200, description = "The reservations as CSV", content_type = "text/csv",
         body = String)))]
 pub async fn reservations_csv(
@@ -78,9 +78,9 @@ pub async fn reservations_csv(
 /// One reservation; its version is the `ETag`, to be sent back as `If-Match` with a change.
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
     tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"),
-        ("ip" = String, Path, description = "The reserved address")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
+        ("ip" = String, Path, format = Ipv4, description = "The reserved address", example = "10.0.0.99")),
     responses((status = 200, description = "The reservation", body = Reservation,
         headers(("ETag" = String, description = "The reservation's version")))))]
 pub async fn get_reservation(
@@ -111,8 +111,8 @@ pub async fn get_reservation(
 /// Creates a reservation (Add-DhcpServerv4Reservation); on a failover scope the partner gets
 /// it too, and the outcome says so.
 #[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/reservations", tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     request_body = NewReservation,
     responses((status = 201, description = "Created; what became of it on the partner",
         body = ChangeOutcome,
@@ -138,9 +138,9 @@ pub async fn create_reservation(
 /// changed since it was read is refused with 409 and the reservation as it is now.
 #[utoipa::path(put, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
     tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"),
-        ("ip" = String, Path, description = "The reserved address"),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
+        ("ip" = String, Path, format = Ipv4, description = "The reserved address", example = "10.0.0.99"),
         ("If-Match" = String, Header, description = "The ETag of the reservation as read")),
     request_body = NewReservation,
     responses((status = 200, description = "Changed; what became of it on the partner",
@@ -164,9 +164,9 @@ pub async fn update_reservation(
 /// Deletes a reservation (Remove-DhcpServerv4Reservation), on the partner too.
 #[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
     tag = "reservations",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"),
-        ("ip" = String, Path, description = "The reserved address")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
+        ("ip" = String, Path, format = Ipv4, description = "The reserved address", example = "10.0.0.99")),
     responses((status = 200, description = "Deleted; what became of it on the partner",
         body = ChangeOutcome)))]
 pub async fn delete_reservation(

@@ -81,7 +81,7 @@ fn target(server: &str, scope: &str) -> ApiResult<(ServerName, ScopeId)> {
 
 /// Creates a scope on a server (not in failover: add it to a relationship for that).
 #[utoipa::path(post, path = "/servers/{server}/scopes", tag = "scopes",
-    params(("server" = String, Path, description = "The server's name")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com")),
     request_body = ScopeInput,
     responses((status = 201, description = "Created", body = Scope,
         headers(("Location" = String, description = "The scope's URL")))))]
@@ -100,8 +100,8 @@ pub async fn create_scope(
 /// A scope's properties, exclusions, options and reservations as they stand on the server;
 /// its version is the `ETag`, to be sent back as `If-Match` with a change.
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "The scope", body = Scope,
         headers(("ETag" = String, description = "The scope's version")))))]
 pub async fn get_scope(
@@ -117,8 +117,8 @@ pub async fn get_scope(
 /// Changes a scope's properties, exclusions and options (its reservations are kept); on a
 /// failover scope the partner gets the change too. `If-Match` is required.
 #[utoipa::path(put, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID"),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
         ("If-Match" = String, Header, description = "The ETag of the scope as read")),
     request_body = ScopeInput,
     responses((status = 200, description = "Changed; what became of it on the partner",
@@ -141,8 +141,8 @@ pub async fn update_scope(
 
 /// Deletes a scope that is not in failover (remove it from its relationship first).
 #[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_scope(
     State(tandem): State<Tandem>,
@@ -157,8 +157,8 @@ pub async fn delete_scope(
 /// Whether this copy of a failover scope agrees with its partner's, and if not, what differs
 /// (as of the last read; `POST /drift/check` reads again).
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/differences", tag = "scopes",
-    params(("server" = String, Path, description = "The server's name"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "The drift: `null` when not in failover",
         body = Option<DriftStatus>)))]
 pub async fn differences(
@@ -171,15 +171,17 @@ pub async fn differences(
         page: Page::new(1, 1),
         ..ReservationQuery::default()
     };
-    let view = tandem.list_reservations(&caller, &server, scope, &q).await?;
+    let view = tandem
+        .list_reservations(&caller, &server, scope, &q)
+        .await?;
     Ok(Json(view.row.drift))
 }
 
 /// Scope-level replication: the partner's copy of the scope is overwritten by this server's
 /// (never leases); the Config Sync Status is cleared on success.
 #[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/replicate", tag = "scopes",
-    params(("server" = String, Path, description = "The server whose copy is kept"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("server" = String, Path, description = "The server whose copy is kept", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "Replicated: what the partner's copy had",
         body = ScopeReplication)))]
 pub async fn replicate_scope(
@@ -286,8 +288,8 @@ pub struct Cleared {
 
 /// Clear Config Sync Error: the scope's Failover Config Sync Status shows nothing again.
 #[utoipa::path(delete, path = "/relationships/{name}/scopes/{scope}/sync-error", tag = "scopes",
-    params(("name" = String, Path, description = "The relationship's name"),
-        ("scope" = String, Path, description = "The scope ID")),
+    params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "Cleared (or there was nothing to clear)",
         body = Cleared)))]
 pub async fn clear_sync_error(

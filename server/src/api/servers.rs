@@ -43,7 +43,7 @@ pub async fn list_servers(
 
 /// One managed server.
 #[utoipa::path(get, path = "/servers/{server}", tag = "servers",
-    params(("server" = String, Path, description = "The server's name")),
+    params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com")),
     responses((status = 200, description = "The server", body = ServerRow)))]
 pub async fn get_server(
     State(tandem): State<Tandem>,
@@ -119,7 +119,7 @@ pub async fn add_server(
 
 /// Server-level replication: every failover scope of the server, to its partners.
 #[utoipa::path(post, path = "/servers/{server}/replicate", tag = "servers",
-    params(("server" = String, Path, description = "The server whose copies are kept")),
+    params(("server" = String, Path, description = "The server whose copies are kept", example = "dhcp1.contoso.com")),
     responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
 pub async fn replicate_server(
     State(tandem): State<Tandem>,

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The REST API's contract test: a Tandem (the built-in pair) is started in a network namespace
+# of its own (loopback only: a generated Kea URL reaches nothing), an API token is made by
+# signing in, the served /api/v1/openapi.json is checked to be a valid OpenAPI 3.1 document,
+# and schemathesis generates requests from it: every response must match the description
+# (status, content type, headers, body) and none may be a 5xx.
+#   scripts/contract.sh [BINARY]   default: the debug `tandem` that `cargo test` built
+# CONTRACT_MAX_EXAMPLES (default 40) and CONTRACT_SEED (default 1) tune the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'contract: %s\n' "$*"; }
+
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/tandem
+target=${CARGO_TARGET_DIR:-target}
+bin=$(realpath "${1:-$target/debug/tandem}")
+venv=$cache/contract-venv
+
+# The tools, in a virtual environment kept outside the clone; rebuilt when the pins change.
+if ! cmp -s scripts/contract-requirements.txt "$venv/requirements.txt" 2>/dev/null; then
+  say "installing schemathesis and openapi-spec-validator (PyPI) into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/contract-requirements.txt
+  cp scripts/contract-requirements.txt "$venv/requirements.txt"
+fi
+
+# Into a namespace with nothing but loopback.
+if [ -z "${TANDEM_CONTRACT_NETNS:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    exec unshare --net env TANDEM_CONTRACT_NETNS=1 "$0" "$bin"
+  else
+    exec unshare --user --map-root-user --net env TANDEM_CONTRACT_NETNS=1 "$0" "$bin"
+  fi
+fi
+ip link set lo up
+
+work=$(mktemp -d)
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+base=http://127.0.0.1:3000
+password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+"$bin" serve --addr 127.0.0.1:3000 --data-dir "$work/data" --site-root "$work/site" \
+  --admin-password "$password" --drift-interval-secs 5 >"$work/tandem.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "$base/health" >/dev/null && break
+  sleep 0.2
+done
+curl -sf "$base/health" >/dev/null || { cat "$work/tandem.log"; say "Tandem did not start"; exit 1; }
+
+# A token, made as a user would: sign in, then POST /api/v1/tokens with the session.
+curl -sf -c "$work/jar" -o /dev/null --data-urlencode username=admin \
+  --data-urlencode "password=$password" --data-urlencode next=/ "$base/sign-in"
+token=$(curl -sf -b "$work/jar" -H "Origin: $base" -H 'Content-Type: application/json' \
+  -d '{"name":"contract test"}' "$base/api/v1/tokens" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+
+curl -sf "$base/api/v1/openapi.json" -o "$work/openapi.json"
+"$venv/bin/openapi-spec-validator" "$work/openapi.json"
+operations=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(len(i) for i in d["paths"].values()))' "$work/openapi.json")
+say "the served description is valid OpenAPI $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["openapi"])' "$work/openapi.json"), $operations operations"
+
+set +e
+# From the scratch folder: schemathesis keeps its own files where it runs.
+(cd "$work" && "$venv/bin/schemathesis" run "$work/openapi.json" --url "$base/api/v1" \
+  -H "Authorization: Bearer $token" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --max-examples "${CONTRACT_MAX_EXAMPLES:-40}" --seed "${CONTRACT_SEED:-1}" --workers 2 \
+  --request-timeout 30 --no-color >"$work/schemathesis.out" 2>&1)
+status=$?
+set -e
+cat "$work/schemathesis.out"
+if grep -qi 'panicked' "$work/tandem.log"; then
+  grep -i 'panicked' "$work/tandem.log" | head
+  say "Tandem panicked during the run"
+  exit 1
+fi
+cases=$(grep -Eo '[0-9]+ generated' "$work/schemathesis.out" | tail -1 | grep -Eo '[0-9]+' || echo '?')
+if [ $status != 0 ]; then
+  say "FAILED: responses that do not match the description (above); $cases requests generated"
+  exit 1
+fi
+say "$cases generated requests on $operations operations: every response matched the description, none was a 5xx"
