@@ -146,12 +146,15 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(App);
     let flashes = app::api::forms::ssr::Flashes::default();
+    let description = api::description_json();
     let context = {
         let (tandem, flashes) = (tandem.clone(), flashes.clone());
+        let description = app::api::ssr::ApiDescription(description.clone());
         move || {
             provide_context(tandem.clone());
             provide_context(cookies);
             provide_context(flashes.clone());
+            provide_context(description.clone());
         }
     };
     let handlers = Router::new()
@@ -168,7 +171,7 @@ pub fn router(
         .layer(axum::Extension(flashes))
         .with_state(tandem.clone());
     // The REST API: its own authentication (a bearer token, or the session), its own errors.
-    let api = api::router(tandem.clone());
+    let api = api::router(tandem.clone(), description);
     let mut router = Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();

@@ -25,6 +25,11 @@ pub mod ssr {
 
     pub const SESSION_COOKIE: &str = "tandem_session";
 
+    /// The REST API's OpenAPI description (JSON), as `/api/v1/openapi.json` serves it: what
+    /// the API Reference page shows.
+    #[derive(Debug, Clone)]
+    pub struct ApiDescription(pub std::sync::Arc<str>);
+
     /// The Set-Cookie value for a new session, or (with `None`) one that ends it.
     pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
         let secure = if secure { "; Secure" } else { "" };

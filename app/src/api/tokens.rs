@@ -60,3 +60,15 @@ pub async fn revoke_token(id: i64) -> Result<ApiToken, AppError> {
     let caller = super::ssr::caller()?;
     Ok(super::ssr::tandem()?.revoke_token(&caller, id).await?)
 }
+
+/// The REST API's OpenAPI description, for the API Reference page (signed-in users).
+#[server(endpoint = "api_description")]
+pub async fn api_description() -> Result<String, AppError> {
+    super::ssr::caller()?;
+    let description = use_context::<super::ssr::ApiDescription>().ok_or_else(|| {
+        AppError::from(tandem_backend::ServiceError::Internal(
+            "the API description is not loaded".into(),
+        ))
+    })?;
+    Ok(description.0.to_string())
+}

@@ -21,6 +21,7 @@ pub fn UserMenu(user: Principal) -> impl IntoView {
                 <span class="role">{format!(" · {}", user.role.label())}</span>
             </span>
             <a href="/tokens" id="api-tokens" class="link">"API Tokens"</a>
+            <a href="/api-docs" id="api-reference" class="link">"API Reference"</a>
             // A form, so that it signs out before the page's code has loaded, too.
             <form class="sign-out" method="post" action="/sign-out" on:submit=on_sign_out>
                 <button type="submit" class="link" id="sign-out">

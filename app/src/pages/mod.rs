@@ -1,5 +1,6 @@
 //! The portal's views, named as in the seed so that its users find their way.
 
+pub mod api_docs;
 pub mod dashboard;
 pub mod events;
 pub mod relationships;

@@ -83,27 +83,31 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(failover::maintenance))
 }
 
-/// The OpenAPI description of every route (as served at `/api/v1/openapi.json`).
+/// The OpenAPI description of every route.
 pub fn description() -> utoipa::openapi::OpenApi {
     let (_, api) = described().split_for_parts();
     docs::finish(api)
 }
 
-/// The API's routes, to be nested at `/api/v1`, with the description at `/openapi.json`.
-pub fn router(tandem: Tandem) -> Router {
-    let (routes, api) = described().split_for_parts();
-    let json = Arc::new(
-        serde_json::to_string(&docs::finish(api)).expect("the API description serializes"),
-    );
+/// The description as JSON, as `/api/v1/openapi.json` serves it.
+pub fn description_json() -> Arc<str> {
+    serde_json::to_string(&description())
+        .expect("the API description serializes")
+        .into()
+}
+
+/// The API's routes, to be nested at `/api/v1`, with `description` at `/openapi.json`.
+pub fn router(tandem: Tandem, description: Arc<str>) -> Router {
+    let (routes, _) = described().split_for_parts();
     routes
         .route(
             "/openapi.json",
             axum::routing::get(move || {
-                let json = json.clone();
+                let json = description.clone();
                 async move {
                     (
                         [(header::CONTENT_TYPE, "application/json")],
-                        json.as_str().to_string(),
+                        json.to_string(),
                     )
                 }
             }),
