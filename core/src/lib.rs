@@ -6,6 +6,7 @@ pub mod access;
 pub mod drift;
 pub mod error;
 pub mod failover_rules;
+pub mod import;
 pub mod model;
 #[cfg(feature = "openapi")]
 pub mod openapi;

@@ -1,0 +1,594 @@
+//! Reservations imported from the CSV Windows administrators keep for
+//! `Import-Csv … | Add-DhcpServerv4Reservation`: the file read (RFC 4180, header names matched
+//! without regard to case), then each row planned against the scopes as the server holds them:
+//! add, change, unchanged, or refused with the reason. No I/O: the services read the scopes and
+//! apply the plan.
+
+use crate::validate::{NewReservation, Placement};
+use crate::{FieldError, Reservation, Scope, ScopeId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::net::Ipv4Addr;
+
+/// The most rows one file may hold (its size is bounded too: 2 MiB, the request limit).
+pub const MAX_ROWS: usize = 20_000;
+
+/// The columns read, as the CSV names them; `ScopeId`, `IPAddress` and `ClientId` must be there.
+pub const COLUMNS: [&str; 6] = [
+    "ScopeId",
+    "IPAddress",
+    "Name",
+    "ClientId",
+    "Description",
+    "Type",
+];
+const REQUIRED: [&str; 3] = ["ScopeId", "IPAddress", "ClientId"];
+
+/// One data row of the file, as typed, with its line number (the header is line 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportLine {
+    pub line: usize,
+    pub scope_id: String,
+    pub input: NewReservation,
+    /// Why the row cannot be read at all (a wrong number of cells).
+    pub unreadable: Option<String>,
+}
+
+/// Splits CSV text into records of cells, each with the line it starts on. Quoted cells may
+/// hold commas, doubled quotes and line breaks; `\r\n` and `\n` both end a record.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut out = Vec::new();
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut line = 1;
+    let mut start = 1;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cell.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    cell.push('\n');
+                }
+                _ => cell.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if cell.is_empty() => quoted = true,
+            ',' => cells.push(std::mem::take(&mut cell)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                cells.push(std::mem::take(&mut cell));
+                if !(cells.len() == 1 && cells[0].trim().is_empty()) {
+                    out.push((start, std::mem::take(&mut cells)));
+                }
+                cells.clear();
+                line += 1;
+                start = line;
+                any = false;
+                continue;
+            }
+            _ => cell.push(c),
+        }
+        any = true;
+    }
+    if quoted {
+        return Err(format!(
+            "a quoted cell that starts on line {start} is never closed"
+        ));
+    }
+    if any || !cells.is_empty() || !cell.is_empty() {
+        cells.push(cell);
+        if !(cells.len() == 1 && cells[0].trim().is_empty()) {
+            out.push((start, cells));
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a reservations CSV. Refused whole (with the reason, as the `file` field) when it is
+/// not UTF-8 text, has no header, lacks a required column, names one twice, or holds too many
+/// rows; a row that is wrong on its own is kept, to be refused on its own.
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
+    let refuse = |why: String| FieldError::new("file", why);
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(refuse(
+            "the file is UTF-16 text: save it as CSV UTF-8 (Export-Csv -Encoding UTF8)".into(),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        refuse(format!(
+            "the file is not UTF-8 text (byte {} is not): save it as CSV UTF-8 \
+             (Export-Csv -Encoding UTF8)",
+            e.valid_up_to() + 1
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        return Err(refuse(
+            "the file holds NUL characters: it is not CSV text".into(),
+        ));
+    }
+    let mut rows = records(text).map_err(refuse)?.into_iter();
+    let (_, header) = rows.next().ok_or_else(|| {
+        refuse(format!(
+            "the file is empty: it needs a header line ({})",
+            COLUMNS.join(",")
+        ))
+    })?;
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        if let Some(column) = COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name))
+            && index.insert(column, i).is_some()
+        {
+            return Err(refuse(format!("the header names {column} twice")));
+        }
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|c| !index.contains_key(*c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(format!(
+            "the header lacks {} (it has: {}); the columns are {}",
+            missing.join(", "),
+            header.join(","),
+            COLUMNS.join(",")
+        )));
+    }
+    let mut out = Vec::new();
+    for (line, cells) in rows {
+        if out.len() == MAX_ROWS {
+            return Err(refuse(format!(
+                "the file holds more than {MAX_ROWS} rows: split it"
+            )));
+        }
+        let cell = |column: &str| {
+            index
+                .get(column)
+                .and_then(|&i| cells.get(i))
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default()
+        };
+        let unreadable = (cells.len() != header.len()).then(|| {
+            format!(
+                "line {line} has {} cells; the header has {}",
+                cells.len(),
+                header.len()
+            )
+        });
+        out.push(ImportLine {
+            line,
+            scope_id: cell("ScopeId"),
+            input: NewReservation {
+                ip_address: cell("IPAddress"),
+                client_id: cell("ClientId"),
+                name: cell("Name"),
+                description: cell("Description"),
+                kind: cell("Type"),
+            },
+            unreadable,
+        });
+    }
+    Ok(out)
+}
+
+/// What the import does with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ImportAction {
+    Add,
+    Change,
+    Unchanged,
+    Refused,
+}
+
+impl ImportAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Add => "will add",
+            Self::Change => "will change",
+            Self::Unchanged => "unchanged",
+            Self::Refused => "refused",
+        }
+    }
+}
+
+/// One row of the file and what the import does with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRow {
+    /// The row's line in the file (the header is line 1).
+    pub line: usize,
+    pub scope_id: String,
+    pub ip_address: String,
+    pub client_id: String,
+    pub name: String,
+    pub description: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub action: ImportAction,
+    /// Why a row is refused; for a change, what changes.
+    pub reason: Option<String>,
+    /// After an apply: whether this row's change was made (`None` in a preview, and for rows
+    /// with nothing to do).
+    #[serde(default)]
+    pub applied: Option<bool>,
+}
+
+/// The scope IDs a file names (the ones that parse), to be read before planning.
+pub fn scope_ids(lines: &[ImportLine]) -> Vec<ScopeId> {
+    let mut ids: Vec<ScopeId> = lines
+        .iter()
+        .filter_map(|l| ScopeId::parse(&l.scope_id).ok())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The CSV's name for a field of [`NewReservation`].
+fn column(field: &str) -> &str {
+    match field {
+        "ip_address" => "IPAddress",
+        "client_id" => "ClientId",
+        "name" => "Name",
+        "description" => "Description",
+        "type" => "Type",
+        other => other,
+    }
+}
+
+/// What differs between a reservation and what the file says of it.
+fn changes(before: &Reservation, after: &Reservation) -> String {
+    let mut out = Vec::new();
+    if before.client_id != after.client_id {
+        out.push(format!(
+            "ClientId {} → {}",
+            before.client_id, after.client_id
+        ));
+    }
+    if before.name != after.name {
+        out.push(format!("Name '{}' → '{}'", before.name, after.name));
+    }
+    if before.description != after.description {
+        out.push(format!(
+            "Description '{}' → '{}'",
+            before.description, after.description
+        ));
+    }
+    if before.kind != after.kind {
+        out.push(format!("Type {} → {}", before.kind, after.kind));
+    }
+    out.join("; ")
+}
+
+/// A scope as read for planning: what it holds, or why it could not be read.
+pub type ReadScope = Result<Scope, String>;
+
+/// Plans every row against `scopes` (what the server holds, by scope ID) under the server's
+/// `placement` rule. The first row for an address or a client ID within a scope wins; a later
+/// one is refused as a duplicate in the file. Returns the rows in file order, and for each
+/// scope the reservations to add or change (each with the row it came from).
+pub fn plan(
+    lines: &[ImportLine],
+    scopes: &BTreeMap<ScopeId, ReadScope>,
+    placement: Placement,
+) -> (Vec<ImportRow>, BTreeMap<ScopeId, Vec<(usize, Reservation)>>) {
+    // What each scope holds, by address and by client ID.
+    let held: HashMap<ScopeId, (HashMap<Ipv4Addr, &Reservation>, HashMap<_, Ipv4Addr>)> = scopes
+        .iter()
+        .filter_map(|(id, s)| s.as_ref().ok().map(|s| (*id, s)))
+        .map(|(id, s)| {
+            let by_ip = s.reservations.iter().map(|r| (r.ip_address, r)).collect();
+            let by_mac = s
+                .reservations
+                .iter()
+                .map(|r| (r.client_id, r.ip_address))
+                .collect();
+            (id, (by_ip, by_mac))
+        })
+        .collect();
+    let mut seen_ip: HashMap<(ScopeId, Ipv4Addr), usize> = HashMap::new();
+    let mut seen_mac: HashMap<(ScopeId, crate::MacAddress), usize> = HashMap::new();
+    let mut writes: BTreeMap<ScopeId, Vec<(usize, Reservation)>> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(lines.len());
+    for l in lines {
+        let mut row = ImportRow {
+            line: l.line,
+            scope_id: l.scope_id.clone(),
+            ip_address: l.input.ip_address.clone(),
+            client_id: l.input.client_id.clone(),
+            name: l.input.name.clone(),
+            description: l.input.description.clone(),
+            kind: l.input.kind.clone(),
+            action: ImportAction::Refused,
+            reason: None,
+            applied: None,
+        };
+        let (action, reason) = plan_row(l, scopes, &held, placement, &mut seen_ip, &mut seen_mac)
+            .map(|(action, reason, write)| {
+                if let Some((scope, r)) = write {
+                    writes.entry(scope).or_default().push((rows.len(), r));
+                }
+                (action, reason)
+            })
+            .unwrap_or_else(|why| (ImportAction::Refused, Some(why)));
+        row.action = action;
+        row.reason = reason;
+        rows.push(row);
+    }
+    (rows, writes)
+}
+
+type Planned = (ImportAction, Option<String>, Option<(ScopeId, Reservation)>);
+
+#[allow(clippy::type_complexity)]
+fn plan_row(
+    l: &ImportLine,
+    scopes: &BTreeMap<ScopeId, ReadScope>,
+    held: &HashMap<
+        ScopeId,
+        (
+            HashMap<Ipv4Addr, &Reservation>,
+            HashMap<crate::MacAddress, Ipv4Addr>,
+        ),
+    >,
+    placement: Placement,
+    seen_ip: &mut HashMap<(ScopeId, Ipv4Addr), usize>,
+    seen_mac: &mut HashMap<(ScopeId, crate::MacAddress), usize>,
+) -> Result<Planned, String> {
+    if let Some(why) = &l.unreadable {
+        return Err(why.clone());
+    }
+    let scope_id = ScopeId::parse(&l.scope_id).map_err(|e| format!("ScopeId: {e}"))?;
+    let new = l.input.parse().map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", column(&e.field), e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let scope = match scopes.get(&scope_id) {
+        Some(Ok(s)) => s,
+        Some(Err(why)) => return Err(why.clone()),
+        None => return Err(format!("scope {scope_id} was not read")),
+    };
+    if let Some(first) = seen_ip.get(&(scope_id, new.ip_address)) {
+        return Err(format!(
+            "IPAddress {} is also on line {first} of the file",
+            new.ip_address
+        ));
+    }
+    if let Some(first) = seen_mac.get(&(scope_id, new.client_id)) {
+        return Err(format!(
+            "ClientId {} is also on line {first} of the file",
+            new.client_id
+        ));
+    }
+    seen_ip.insert((scope_id, new.ip_address), l.line);
+    seen_mac.insert((scope_id, new.client_id), l.line);
+    if let Some(why) = placement.refusal(scope, new.ip_address) {
+        return Err(why);
+    }
+    let (by_ip, by_mac) = &held[&scope_id];
+    if let Some(&owner) = by_mac.get(&new.client_id)
+        && owner != new.ip_address
+    {
+        return Err(format!(
+            "ClientId {} is already reserved in scope {scope_id}, for {owner}",
+            new.client_id
+        ));
+    }
+    Ok(match by_ip.get(&new.ip_address) {
+        Some(before) if **before == new => (ImportAction::Unchanged, None, None),
+        Some(before) => (
+            ImportAction::Change,
+            Some(changes(before, &new)),
+            Some((scope_id, new)),
+        ),
+        None => (ImportAction::Add, None, Some((scope_id, new))),
+    })
+}
+
+/// How many rows of each action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportCounts {
+    pub add: usize,
+    pub change: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    /// After an apply: rows whose change could not be made (the server failed).
+    #[serde(default)]
+    pub failed: usize,
+}
+
+impl ImportCounts {
+    pub fn of(rows: &[ImportRow]) -> Self {
+        let mut c = Self::default();
+        for r in rows {
+            match r.action {
+                ImportAction::Add => c.add += 1,
+                ImportAction::Change => c.change += 1,
+                ImportAction::Unchanged => c.unchanged += 1,
+                ImportAction::Refused => c.refused += 1,
+            }
+            if r.applied == Some(false) {
+                c.failed += 1;
+            }
+        }
+        c
+    }
+}
+
+/// A preview, or what an apply did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub server: String,
+    /// Whether the changes were made (`false`: a preview).
+    pub applied: bool,
+    pub counts: ImportCounts,
+    pub rows: Vec<ImportRow>,
+    /// After an apply: what became of each scope's changes on its partner, in words.
+    #[serde(default)]
+    pub replication: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::IpRange;
+
+    fn scope(id: &str, start: &str, end: &str, held: &[(&str, &str, &str)]) -> Scope {
+        let mut s = Scope {
+            id: ScopeId::parse(id).unwrap(),
+            name: "test".into(),
+            description: String::new(),
+            range: IpRange::new(start.parse().unwrap(), end.parse().unwrap()).unwrap(),
+            prefix_len: 24,
+            lease_duration_secs: Scope::DEFAULT_LEASE_SECS,
+            state: Default::default(),
+            exclusions: Vec::new(),
+            options: Default::default(),
+            reservations: Vec::new(),
+        };
+        s.reservations = held
+            .iter()
+            .map(|(ip, mac, name)| Reservation {
+                ip_address: ip.parse().unwrap(),
+                client_id: crate::MacAddress::parse(mac).unwrap(),
+                name: (*name).into(),
+                description: String::new(),
+                kind: Default::default(),
+            })
+            .collect();
+        s
+    }
+
+    #[test]
+    fn the_windows_csv_reads_with_any_case_quotes_a_bom_and_crlf() {
+        let text = "\u{feff}scopeid,IPADDRESS,Name,ClientId,Description\r\n\
+                    10.0.0.0,10.0.0.5,\"printer, 2nd floor\",00-15-5d-01-02-03,\"says \"\"hi\"\"\"\r\n\
+                    \r\n\
+                    10.0.0.0,10.0.0.6,pc,001122334455,\"two\nlines\"\n";
+        let lines = read_csv(text.as_bytes()).unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].line, 2);
+        assert_eq!(lines[0].input.name, "printer, 2nd floor");
+        assert_eq!(lines[0].input.description, "says \"hi\"");
+        assert_eq!(lines[0].input.kind, "");
+        assert_eq!(lines[1].line, 4);
+        assert_eq!(lines[1].input.description, "two\nlines");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_refused_whole_with_the_reason() {
+        let refused = |bytes: &[u8]| read_csv(bytes).unwrap_err().message;
+        assert!(refused(b"").contains("empty"));
+        assert!(
+            refused(b"ScopeId,IPAddress,Name\n10.0.0.0,10.0.0.5,x\n").contains("lacks ClientId")
+        );
+        assert!(refused(b"ScopeId,IPAddress,ClientId,clientid\n").contains("twice"));
+        assert!(refused(&[0xFF, 0xFE, b'S', 0]).contains("UTF-16"));
+        assert!(refused(b"ScopeId,IPAddress,ClientId\n10.0.0.0,\xe9,x\n").contains("not UTF-8"));
+        assert!(refused(b"ScopeId,IPAddress,ClientId\n\"10.0.0.0,x,y\n").contains("never closed"));
+        let many = format!(
+            "ScopeId,IPAddress,ClientId\n{}",
+            "10.0.0.0,10.0.0.1,001122334455\n".repeat(MAX_ROWS + 1)
+        );
+        assert!(refused(many.as_bytes()).contains("more than"));
+    }
+
+    #[test]
+    fn each_row_is_added_changed_unchanged_or_refused_with_its_reason() {
+        let s = scope(
+            "10.0.0.0",
+            "10.0.0.1",
+            "10.0.0.200",
+            &[
+                ("10.0.0.5", "00-00-00-00-00-05", "five"),
+                ("10.0.0.6", "00-00-00-00-00-06", "six"),
+                ("10.0.0.20", "00-00-00-00-00-20", "twenty"),
+            ],
+        );
+        let text = "ScopeId,IPAddress,Name,ClientId,Description,Type\n\
+            10.0.0.0,10.0.0.5,five,00:00:00:00:00:05,,\n\
+            10.0.0.0,10.0.0.6,six-renamed,000000000006,,Dhcp\n\
+            10.0.0.0,10.0.0.7,seven,0000.0000.0007,,\n\
+            10.0.0.0,10.0.0.250,out,00-00-00-00-00-08,,\n\
+            10.0.0.0,10.0.0.7,again,00-00-00-00-00-09,,\n\
+            10.0.0.0,10.0.0.10,thief,00-00-00-00-00-20,,\n\
+            10.0.0.0,10.0.0.11,bad,zz,,\n\
+            10.9.0.0,10.9.0.1,nowhere,00-00-00-00-00-0a,,\n\
+            10.0.0.0,10.0.0.12,short\n";
+        let lines = read_csv(text.as_bytes()).unwrap();
+        let mut scopes = BTreeMap::new();
+        scopes.insert(ScopeId::parse("10.0.0.0").unwrap(), Ok(s));
+        scopes.insert(
+            ScopeId::parse("10.9.0.0").unwrap(),
+            Err("scope 10.9.0.0 is not on dhcp1".to_string()),
+        );
+        let (rows, writes) = plan(&lines, &scopes, Placement::InRange);
+        let actions: Vec<_> = rows.iter().map(|r| r.action).collect();
+        use ImportAction::*;
+        assert_eq!(
+            actions,
+            [
+                Unchanged, Change, Add, Refused, Refused, Refused, Refused, Refused, Refused
+            ]
+        );
+        let reason = |i: usize| rows[i].reason.clone().unwrap_or_default();
+        assert!(
+            reason(1).contains("Name 'six' → 'six-renamed'"),
+            "{}",
+            reason(1)
+        );
+        assert!(reason(1).contains("Type Both → Dhcp"));
+        assert!(reason(3).contains("outside scope"), "{}", reason(3));
+        assert!(reason(4).contains("also on line 4"), "{}", reason(4));
+        assert!(
+            reason(5).contains("already reserved in scope 10.0.0.0, for 10.0.0.20"),
+            "{}",
+            reason(5)
+        );
+        assert!(reason(6).starts_with("ClientId: "), "{}", reason(6));
+        assert!(reason(7).contains("not on dhcp1"));
+        assert!(reason(8).contains("3 cells; the header has 6"));
+        let w = &writes[&ScopeId::parse("10.0.0.0").unwrap()];
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].0, 1);
+        assert_eq!(w[1].1.ip_address.to_string(), "10.0.0.7");
+        let counts = ImportCounts::of(&rows);
+        assert_eq!(
+            (counts.add, counts.change, counts.unchanged, counts.refused),
+            (1, 1, 1, 6)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_file_makes_the_reader_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = read_csv(&bytes);
+        }
+
+        #[test]
+        fn no_text_makes_the_reader_panic(text in "ScopeId,IPAddress,ClientId\n[\"a-z0-9.,\r\n:-]{0,120}") {
+            if let Ok(lines) = read_csv(text.as_bytes()) {
+                let _ = plan(&lines, &BTreeMap::new(), Placement::InRange);
+            }
+        }
+    }
+}
