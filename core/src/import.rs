@@ -32,6 +32,16 @@ pub struct ImportLine {
     pub input: NewReservation,
     /// Why the row cannot be read at all (a wrong number of cells).
     pub unreadable: Option<String>,
+    /// Optional columns the file does not have: a changed reservation keeps its own value.
+    pub absent: Absent,
+}
+
+/// Which optional columns a file lacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Absent {
+    pub name: bool,
+    pub description: bool,
+    pub kind: bool,
 }
 
 /// Splits CSV text into records of cells, each with the line it starts on. Quoted cells may
@@ -146,6 +156,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
             COLUMNS.join(",")
         )));
     }
+    let absent = Absent {
+        name: !index.contains_key("Name"),
+        description: !index.contains_key("Description"),
+        kind: !index.contains_key("Type"),
+    };
     let mut out = Vec::new();
     for (line, cells) in rows {
         if out.len() == MAX_ROWS {
@@ -178,6 +193,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
                 kind: cell("Type"),
             },
             unreadable,
+            absent,
         });
     }
     Ok(out)
@@ -352,7 +368,7 @@ fn plan_row(
         return Err(why.clone());
     }
     let scope_id = ScopeId::parse(&l.scope_id).map_err(|e| format!("ScopeId: {e}"))?;
-    let new = l.input.parse().map_err(|errors| {
+    let mut new = l.input.parse().map_err(|errors| {
         errors
             .0
             .iter()
@@ -383,6 +399,18 @@ fn plan_row(
         return Err(why);
     }
     let (by_ip, by_mac) = &held[&scope_id];
+    if let Some(before) = by_ip.get(&new.ip_address) {
+        // A column the file lacks leaves the reservation's own value.
+        if l.absent.name {
+            new.name = before.name.clone();
+        }
+        if l.absent.description {
+            new.description = before.description.clone();
+        }
+        if l.absent.kind {
+            new.kind = before.kind;
+        }
+    }
     if let Some(&owner) = by_mac.get(&new.client_id)
         && owner != new.ip_address
     {

@@ -847,3 +847,176 @@ async fn the_served_description_names_every_route_and_every_route_answers() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json["error"], "no such API route");
 }
+
+impl App {
+    /// Posts `body` as a file of `content_type` with a token.
+    async fn post_file(&self, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The reservations `server` holds in the seed's scope, as `ip name` lines.
+    async fn held(&self, server: &str) -> Vec<String> {
+        let view = self
+            .tandem
+            .list_reservations(
+                &Caller::local("test"),
+                &tandem_core::ServerName::parse(server).unwrap(),
+                tandem_core::ScopeId::parse("10.0.0.0").unwrap(),
+                &tandem_core::views::ReservationQuery::default(),
+            )
+            .await
+            .unwrap();
+        view.reservations
+            .iter()
+            .map(|r| format!("{} {} {}", r.ip_address, r.client_id, r.name))
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
+    let (app, _, token) = app_with_token("import").await;
+    let preview = "/api/v1/servers/dhcp1.contoso.com/reservations/import-preview";
+    let apply = "/api/v1/servers/dhcp1.contoso.com/reservations/import";
+    let before = app.held("dhcp1.contoso.com").await;
+    assert_eq!(before, app.held("dc1.contoso.com").await);
+    let seed = before[0].clone(); // "10.0.0.99 <mac> <name>"
+    let seed_mac = seed.split(' ').nth(1).unwrap().to_string();
+    // The seed's reservation renamed, two new ones (MACs in two spellings), and refusals.
+    let file = format!(
+        "\u{feff}scopeid,ipaddress,name,clientid,description,type\r\n\
+         10.0.0.0,10.0.0.99,renamed,{seed_mac},,Both\r\n\
+         10.0.0.0,10.0.0.120,printer,00:15:5d:00:01:20,\"2nd floor, east\",\r\n\
+         10.0.0.0,10.0.0.121,scanner,0015.5d00.0121,,Dhcp\r\n\
+         10.0.0.0,10.0.0.121,again,00-15-5d-00-01-22,,\r\n\
+         10.0.0.0,10.1.0.5,outside,00-15-5d-00-01-23,,\r\n\
+         10.0.0.0,10.0.0.124,badmac,00-15-5d-00-01,,\r\n\
+         10.5.0.0,10.5.0.1,noscope,00-15-5d-00-01-25,,\r\n"
+    );
+    let reply = app
+        .post_file(preview, &token, "text/csv", file.clone().into_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let counts = &reply.json["counts"];
+    assert_eq!(
+        (
+            &counts["add"],
+            &counts["change"],
+            &counts["unchanged"],
+            &counts["refused"]
+        ),
+        (&json!(2), &json!(1), &json!(0), &json!(4)),
+        "{}",
+        reply.json
+    );
+    let rows = reply.json["rows"].as_array().unwrap();
+    let said = |i: usize| {
+        (
+            rows[i]["action"].as_str().unwrap(),
+            rows[i]["reason"].as_str().unwrap_or(""),
+        )
+    };
+    assert_eq!(said(0).0, "Change");
+    assert!(said(0).1.contains("→ 'renamed'"), "{:?}", said(0));
+    assert!(said(3).1.contains("also on line 4"), "{:?}", said(3));
+    assert!(said(4).1.contains("outside scope"), "{:?}", said(4));
+    assert!(said(5).1.starts_with("ClientId:"), "{:?}", said(5));
+    assert!(
+        said(6)
+            .1
+            .contains("scope 10.5.0.0 is not on dhcp1.contoso.com"),
+        "{:?}",
+        said(6)
+    );
+    // A preview writes nothing.
+    assert_eq!(app.held("dhcp1.contoso.com").await, before);
+
+    let reply = app
+        .post_file(apply, &token, "text/csv", file.into_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    assert_eq!(reply.json["applied"], true);
+    assert_eq!(reply.json["counts"]["failed"], 0);
+    let rows = reply.json["rows"].as_array().unwrap();
+    assert_eq!(rows[1]["applied"], true);
+    assert_eq!(rows[4]["applied"], Value::Null);
+    assert_eq!(
+        reply.json["replication"][0],
+        "scope 10.0.0.0: replicated to dc1.contoso.com"
+    );
+    let after = app.held("dhcp1.contoso.com").await;
+    assert_eq!(
+        after,
+        [
+            format!("10.0.0.99 {seed_mac} renamed"),
+            "10.0.0.120 00-15-5d-00-01-20 printer".to_string(),
+            "10.0.0.121 00-15-5d-00-01-21 scanner".to_string(),
+        ]
+    );
+    assert_eq!(app.held("dc1.contoso.com").await, after, "both partners");
+    let events = app.events("import_reservations").await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].1, "ok");
+    assert_eq!(events[0].2.as_deref(), Some("API token import"));
+
+    // Applied again: every row that was done is now unchanged.
+    let again = "ScopeId,IPAddress,Name,ClientId\n10.0.0.0,10.0.0.120,printer,00155d000120\n";
+    let reply = app.post_file(apply, &token, "text/csv", again.into()).await;
+    assert_eq!(reply.json["counts"]["unchanged"], 1, "{}", reply.json);
+    assert_eq!(
+        app.events("import_reservations").await.len(),
+        1,
+        "nothing to write, nothing recorded"
+    );
+
+    // A file that cannot be read: 4xx naming what is wrong, nothing written.
+    for (content_type, body, status, words) in [
+        ("text/csv", vec![0xFF, 0xFE, b'S', 0], 400, "UTF-16"),
+        (
+            "text/csv",
+            b"ScopeId,IPAddress,Name\n10.0.0.0,10.0.0.130,x\n".to_vec(),
+            400,
+            "lacks ClientId",
+        ),
+        (
+            "text/csv",
+            b"ScopeId,IPAddress,ClientId\n10.0.0.0,\xe9,x\n".to_vec(),
+            400,
+            "not UTF-8",
+        ),
+        ("application/json", b"{}".to_vec(), 415, "text/csv"),
+    ] {
+        let reply = app.post_file(apply, &token, content_type, body).await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.json);
+        let text = reply.json.to_string();
+        assert!(text.contains(words), "{text}");
+        if status == 400 {
+            assert_eq!(reply.json["fields"][0]["field"], "file");
+        }
+    }
+    assert_eq!(app.held("dhcp1.contoso.com").await, after);
+    // A read-only user may not import, nor preview.
+    add_user(&app, "reader", "User", false).await;
+    let reader = app.sign_in("reader").await;
+    let (reader_token, _) = app.token(&reader, "reader").await;
+    let reply = app
+        .post_file(preview, &reader_token, "text/csv", again.into())
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

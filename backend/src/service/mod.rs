@@ -8,6 +8,7 @@ mod auth;
 mod events;
 mod exports;
 mod flights;
+mod imports;
 mod inventory;
 mod relationships;
 mod reservations;

@@ -65,6 +65,8 @@ fn described() -> OpenApiRouter<Tandem> {
             reservations::update_reservation,
             reservations::delete_reservation
         ))
+        .routes(routes!(reservations::preview_import))
+        .routes(routes!(reservations::apply_import))
         .routes(routes!(reservations::search))
         .routes(routes!(reservations::search_csv))
         .routes(routes!(
@@ -321,6 +323,33 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
                 format!("the body is not what this call takes: {e}"),
             )
         })
+    }
+}
+
+/// A CSV body (`text/csv`, or `text/plain`), as bytes: its encoding is judged by the reader,
+/// which names what is wrong.
+pub struct CsvBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for CsvBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let csv_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|t| t.split(';').next())
+            .is_some_and(|t| matches!(t.trim(), "text/csv" | "text/plain"));
+        if !csv_type {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the file as Content-Type: text/csv",
+            ));
+        }
+        axum::body::Bytes::from_request(request, state)
+            .await
+            .map(Self)
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))
     }
 }
 

@@ -2,8 +2,8 @@
 //! the global search.
 
 use super::{
-    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, ip, query,
-    scope_id, server_name, with_etag,
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, CsvBody, Pairs, created, csv, if_match, ip,
+    query, scope_id, server_name, with_etag,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tandem_backend::Tandem;
 use tandem_core::Reservation;
+use tandem_core::import::ImportReport;
 use tandem_core::validate::NewReservation;
 use tandem_core::views::{ChangeOutcome, ReservationHit, ReservationQuery, ReservationsView};
 
@@ -213,4 +214,42 @@ pub async fn search_csv(
         "tandem-search.csv",
         tandem.export_search(&caller, &q.q).await?,
     ))
+}
+
+/// What importing a reservations CSV (`ScopeId,IPAddress,Name,ClientId,Description`, `Type`
+/// optional; header names in any case; the MAC with dashes, colons, dots or nothing) into the
+/// server would do, row by row: will add, will change, unchanged, or refused with the reason.
+/// Nothing is written. At most 20 000 rows and 2 MiB, UTF-8.
+#[utoipa::path(post, path = "/servers/{server}/reservations/import-preview", tag = "reservations",
+    params(("server" = String, Path, description = "The server the rows go to", example = "dhcp1.contoso.com")),
+    request_body(content = String, content_type = "text/csv",
+        description = "The CSV file, as `Export-Csv` writes it"),
+    responses((status = 200, description = "What each row would do", body = ImportReport)))]
+pub async fn preview_import(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+    CsvBody(file): CsvBody,
+) -> ApiResult<Json<ImportReport>> {
+    let server = server_name(&server)?;
+    Ok(Json(tandem.preview_import(&caller, &server, &file).await?))
+}
+
+/// Imports a reservations CSV into the server (`Import-Csv | Add-DhcpServerv4Reservation`):
+/// planned again against what the server holds now, then each scope's additions and changes
+/// are made on the server and on its failover partner. Refused rows change nothing and are
+/// reported; a scope whose write fails fails only its own rows (`applied: false`).
+#[utoipa::path(post, path = "/servers/{server}/reservations/import", tag = "reservations",
+    params(("server" = String, Path, description = "The server the rows go to", example = "dhcp1.contoso.com")),
+    request_body(content = String, content_type = "text/csv",
+        description = "The CSV file, as `Export-Csv` writes it"),
+    responses((status = 200, description = "What each row did", body = ImportReport)))]
+pub async fn apply_import(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+    CsvBody(file): CsvBody,
+) -> ApiResult<Json<ImportReport>> {
+    let server = server_name(&server)?;
+    Ok(Json(tandem.apply_import(&caller, &server, &file).await?))
 }
