@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder />
                     <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/tokens") view=pages::tokens::TokensPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::InOrder />
                     <Route path=path!("/api-docs") view=pages::api_docs::ApiDocsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                 </Routes>

@@ -292,6 +292,18 @@ fn changes(before: &Reservation, after: &Reservation) -> String {
 /// A scope as read for planning: what it holds, or why it could not be read.
 pub type ReadScope = Result<Scope, String>;
 
+/// For each scope, the reservations to add or change, each with the index of its row.
+pub type Writes = BTreeMap<ScopeId, Vec<(usize, Reservation)>>;
+
+/// What each scope holds, by address and by client ID.
+type Held<'a> = HashMap<
+    ScopeId,
+    (
+        HashMap<Ipv4Addr, &'a Reservation>,
+        HashMap<crate::MacAddress, Ipv4Addr>,
+    ),
+>;
+
 /// Plans every row against `scopes` (what the server holds, by scope ID) under the server's
 /// `placement` rule. The first row for an address or a client ID within a scope wins; a later
 /// one is refused as a duplicate in the file. Returns the rows in file order, and for each
@@ -300,9 +312,9 @@ pub fn plan(
     lines: &[ImportLine],
     scopes: &BTreeMap<ScopeId, ReadScope>,
     placement: Placement,
-) -> (Vec<ImportRow>, BTreeMap<ScopeId, Vec<(usize, Reservation)>>) {
+) -> (Vec<ImportRow>, Writes) {
     // What each scope holds, by address and by client ID.
-    let held: HashMap<ScopeId, (HashMap<Ipv4Addr, &Reservation>, HashMap<_, Ipv4Addr>)> = scopes
+    let held: Held = scopes
         .iter()
         .filter_map(|(id, s)| s.as_ref().ok().map(|s| (*id, s)))
         .map(|(id, s)| {
@@ -317,7 +329,7 @@ pub fn plan(
         .collect();
     let mut seen_ip: HashMap<(ScopeId, Ipv4Addr), usize> = HashMap::new();
     let mut seen_mac: HashMap<(ScopeId, crate::MacAddress), usize> = HashMap::new();
-    let mut writes: BTreeMap<ScopeId, Vec<(usize, Reservation)>> = BTreeMap::new();
+    let mut writes = Writes::new();
     let mut rows = Vec::with_capacity(lines.len());
     for l in lines {
         let mut row = ImportRow {
@@ -349,17 +361,10 @@ pub fn plan(
 
 type Planned = (ImportAction, Option<String>, Option<(ScopeId, Reservation)>);
 
-#[allow(clippy::type_complexity)]
 fn plan_row(
     l: &ImportLine,
     scopes: &BTreeMap<ScopeId, ReadScope>,
-    held: &HashMap<
-        ScopeId,
-        (
-            HashMap<Ipv4Addr, &Reservation>,
-            HashMap<crate::MacAddress, Ipv4Addr>,
-        ),
-    >,
+    held: &Held,
     placement: Placement,
     seen_ip: &mut HashMap<(ScopeId, Ipv4Addr), usize>,
     seen_mac: &mut HashMap<(ScopeId, crate::MacAddress), usize>,

@@ -346,6 +346,18 @@ pub enum RemoteReservation {
         #[arg(long)]
         ip: String,
     },
+    /// Import-Csv … | Add-DhcpServerv4Reservation: a CSV with ScopeId,IPAddress,Name,ClientId,
+    /// Description (Type optional). Without --apply, a preview: what each row would do.
+    Import {
+        #[arg(long)]
+        server: String,
+        /// The CSV file (UTF-8); `-` reads standard input.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Make the changes (on the failover partner too); without it nothing is written.
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

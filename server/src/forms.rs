@@ -688,3 +688,95 @@ fn finish(
         }
     }
 }
+
+/// `POST /import-file`: the Import Reservations form (`multipart/form-data`). `mode=preview`
+/// with `server` and `file` keeps a preview as a draft of the user's; `mode=apply` with `draft`
+/// applies it. Either way the browser goes to `/import?draft=…`, which shows the draft.
+pub async fn import_file(
+    State(tandem): State<Tandem>,
+    Extension(session): Extension<CurrentSession>,
+    Extension(drafts): Extension<app::api::imports::ssr::ImportDrafts>,
+    headers: HeaderMap,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    use app::api::imports::ssr::Draft;
+    let user = session.principal.user_id;
+    let caller = caller(session, &headers);
+    let (mut mode, mut server, mut draft_id) = (String::new(), String::new(), String::new());
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) => {
+                let name = part.name().unwrap_or_default().to_string();
+                let file_name = part.file_name().map(str::to_string);
+                let Ok(bytes) = part.bytes().await else {
+                    return bad_upload("the upload was cut short or is larger than 2 MiB");
+                };
+                match name.as_str() {
+                    "mode" => mode = String::from_utf8_lossy(&bytes).into_owned(),
+                    "server" => server = String::from_utf8_lossy(&bytes).into_owned(),
+                    "draft" => draft_id = String::from_utf8_lossy(&bytes).into_owned(),
+                    "file" => file = Some((file_name.unwrap_or_default(), bytes.to_vec())),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return bad_upload(
+                    "the upload is not a form this page sent, or is larger than 2 MiB",
+                );
+            }
+        }
+    }
+    let server_name = ServerName::parse(server.trim());
+    match mode.as_str() {
+        "preview" => {
+            let (file_name, csv) = file.unwrap_or_default();
+            let file_name = if file_name.is_empty() {
+                "the file".to_string()
+            } else {
+                file_name
+            };
+            let mut draft = Draft::new(user, server.trim().to_string(), file_name, csv);
+            let result = match server_name {
+                Ok(name) if !draft.csv.is_empty() => {
+                    tandem.preview_import(&caller, &name, &draft.csv).await
+                }
+                Ok(_) => Err(ServiceError::Validation(
+                    FieldError::new("file", "choose a CSV file").into(),
+                )),
+                Err(m) => Err(ServiceError::Validation(
+                    FieldError::new("server", m).into(),
+                )),
+            };
+            match result {
+                Ok(report) => draft.report = Some(report),
+                Err(e) => draft.error = Some(AppError::from(e).to_string()),
+            }
+            let id = drafts.put(draft);
+            redirect("/import", &[("draft", &id)])
+        }
+        "apply" => {
+            let Some(mut draft) = drafts.get(user, draft_id.trim()) else {
+                return redirect("/import", &[("draft", draft_id.trim())]);
+            };
+            let result = match ServerName::parse(&draft.server) {
+                Ok(name) => tandem.apply_import(&caller, &name, &draft.csv).await,
+                Err(m) => Err(ServiceError::Validation(
+                    FieldError::new("server", m).into(),
+                )),
+            };
+            match result {
+                Ok(report) => draft.report = Some(report),
+                Err(e) => draft.error = Some(AppError::from(e).to_string()),
+            }
+            drafts.set(draft_id.trim(), draft);
+            redirect("/import", &[("draft", draft_id.trim())])
+        }
+        _ => bad_upload("unknown mode: preview or apply"),
+    }
+}
+
+fn bad_upload(why: &str) -> Response {
+    (axum::http::StatusCode::BAD_REQUEST, why.to_string()).into_response()
+}

@@ -101,6 +101,30 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Posts a CSV file; answers as [`Api::call`] does.
+    async fn post_csv(&self, path: &str, csv: Vec<u8>) -> Result<Value, Failure> {
+        let response = self
+            .client
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .map_err(|e| {
+                Failure::Unreachable(format!("Tandem at {} is unreachable: {e}", self.base))
+            })?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(refusal(status, &body))
+        }
+    }
+}
+
 fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
     serde_json::from_value(value)
         .map_err(|e| Failure::Refused(format!("Tandem answered something unexpected: {e}")))
@@ -166,7 +190,7 @@ pub async fn run(
     let token =
         token.ok_or_else(|| Failure::Usage("give an API token: --token or TANDEM_TOKEN".into()))?;
     let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(std::time::Duration::from_secs(600))
         .build()
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let api = Api {
@@ -327,6 +351,110 @@ async fn reservation(
                 println!("{}", outcome_line(&value));
                 Ok(())
             })
+        }
+        RemoteReservation::Import {
+            server,
+            file,
+            apply,
+        } => {
+            let csv = if file.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))?;
+                bytes
+            } else {
+                std::fs::read(&file)
+                    .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
+            };
+            let path = format!(
+                "/servers/{}/reservations/{}",
+                path_part(&server),
+                if apply { "import" } else { "import-preview" }
+            );
+            let value = api.post_csv(&path, csv).await?;
+            let report: tandem_core::import::ImportReport = decode(value.clone())?;
+            show(json_output, &value, || {
+                let lines: Vec<Vec<String>> = report
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let action = match r.applied {
+                            Some(true) => "done".to_string(),
+                            Some(false) => "failed".to_string(),
+                            None => r.action.label().to_string(),
+                        };
+                        vec![
+                            r.line.to_string(),
+                            action,
+                            r.scope_id.clone(),
+                            r.ip_address.clone(),
+                            r.client_id.clone(),
+                            r.name.clone(),
+                            r.reason.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "Line",
+                        "Action",
+                        "ScopeId",
+                        "IPAddress",
+                        "ClientId",
+                        "Name",
+                        "Reason",
+                    ],
+                    &lines,
+                );
+                Ok(())
+            })?;
+            let c = report.counts;
+            let summary = format!(
+                "{}: {} to add, {} to change, {} unchanged, {} refused{}",
+                if report.applied {
+                    "applied"
+                } else {
+                    "preview (nothing written; --apply to make the changes)"
+                },
+                c.add,
+                c.change,
+                c.unchanged,
+                c.refused,
+                if report.applied {
+                    format!(", {} failed", c.failed)
+                } else {
+                    String::new()
+                }
+            );
+            eprintln!("{summary}");
+            for said in &report.replication {
+                eprintln!("{said}");
+            }
+            // Exit 1 when any row was refused or failed, with each reason on stderr.
+            let bad: Vec<String> = report
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.action == tandem_core::import::ImportAction::Refused
+                        || r.applied == Some(false)
+                })
+                .map(|r| {
+                    format!(
+                        "  line {}: {}",
+                        r.line,
+                        r.reason.clone().unwrap_or_default()
+                    )
+                })
+                .collect();
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::Refused(format!(
+                    "{} rows refused or failed:\n{}",
+                    bad.len(),
+                    bad.join("\n")
+                )))
+            }
         }
         RemoteReservation::Remove { server, scope, ip } => {
             let path = format!("{}/{}", reservations_path(&server, &scope), path_part(&ip));

@@ -147,10 +147,13 @@ pub fn router(
     let routes = generate_route_list(App);
     let flashes = app::api::forms::ssr::Flashes::default();
     let description = api::description_json();
+    let drafts = app::api::imports::ssr::ImportDrafts::default();
     let context = {
         let (tandem, flashes) = (tandem.clone(), flashes.clone());
         let description = app::api::ssr::ApiDescription(description.clone());
+        let drafts = drafts.clone();
         move || {
+            provide_context(drafts.clone());
             provide_context(tandem.clone());
             provide_context(cookies);
             provide_context(flashes.clone());
@@ -165,10 +168,13 @@ pub fn router(
         .route("/sign-in", axum::routing::post(live::sign_in_form))
         // Dialogs posted natively (before the page's code has loaded, or without JavaScript).
         .route("/forms/{form}", axum::routing::post(forms::submit))
+        // The Import Reservations file, posted natively (multipart/form-data).
+        .route("/import-file", axum::routing::post(forms::import_file))
         // Sign-out as a form (before the page's code has loaded, or without JavaScript).
         .route("/sign-out", axum::routing::post(live::sign_out_form))
         .layer(axum::Extension(cookies))
         .layer(axum::Extension(flashes))
+        .layer(axum::Extension(drafts.clone()))
         .with_state(tandem.clone());
     // The REST API: its own authentication (a bearer token, or the session), its own errors.
     let api = api::router(tandem.clone(), description);

@@ -172,7 +172,73 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
     assert_eq!(replicated.code, 0, "{}", replicated.stderr);
     let removed = tandem(with(&["reservation", "remove", "--ip", "10.0.0.170"])).await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
-    assert!(!tandem(partner).await.stdout.contains("10.0.0.170"));
+    assert!(!tandem(partner.clone()).await.stdout.contains("10.0.0.170"));
+
+    // Import-Csv | Add-DhcpServerv4Reservation: previewed (nothing written), then applied to
+    // both partners; a refused row is named on stderr and exits 1, the others are still done.
+    let csv = dir.path().join("reservations.csv");
+    std::fs::write(
+        &csv,
+        "ScopeId,IPAddress,Name,ClientId,Description\r\n\
+         10.0.0.0,10.0.0.180,imported,00-15-5d-a7-66-80,from the CLI\r\n\
+         10.0.0.0,10.0.0.181,outside-mac,00-15-5d-a7-66,\r\n",
+    )
+    .unwrap();
+    let import = |apply: bool| {
+        let mut rest = vec![
+            "reservation",
+            "import",
+            "--server",
+            "dhcp1.contoso.com",
+            "--file",
+            csv.to_str().unwrap(),
+        ];
+        if apply {
+            rest.push("--apply");
+        }
+        args(&url, &token, &rest)
+    };
+    let previewed = tandem(import(false)).await;
+    assert_eq!(previewed.code, 1, "{}", previewed.stderr);
+    assert!(
+        previewed.stdout.contains("will add"),
+        "{}",
+        previewed.stdout
+    );
+    assert!(
+        previewed.stderr.contains("preview (nothing written"),
+        "{}",
+        previewed.stderr
+    );
+    assert!(
+        previewed.stderr.contains("line 3: ClientId:"),
+        "{}",
+        previewed.stderr
+    );
+    assert!(!tandem(partner.clone()).await.stdout.contains("10.0.0.180"));
+    let applied = tandem(import(true)).await;
+    assert_eq!(applied.code, 1, "{}", applied.stderr);
+    assert!(applied.stdout.contains("done"), "{}", applied.stdout);
+    assert!(
+        applied.stderr.contains("replicated to dc1.contoso.com"),
+        "{}",
+        applied.stderr
+    );
+    assert!(tandem(partner.clone()).await.stdout.contains("10.0.0.180"));
+    let missing = tandem(args(
+        &url,
+        &token,
+        &[
+            "reservation",
+            "import",
+            "--server",
+            "dhcp1.contoso.com",
+            "--file",
+            "/nonexistent.csv",
+        ],
+    ))
+    .await;
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
 
     // A wrong token: refused (1). Nobody there: unreachable (3). No token, or a bad command:
     // usage (2).

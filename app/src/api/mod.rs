@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod forms;
+pub mod imports;
 pub mod relationships;
 pub mod reservations;
 pub mod scopes;

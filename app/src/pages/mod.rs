@@ -3,6 +3,7 @@
 pub mod api_docs;
 pub mod dashboard;
 pub mod events;
+pub mod import;
 pub mod relationships;
 pub mod reservations;
 pub mod scopes;

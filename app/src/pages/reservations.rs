@@ -193,7 +193,34 @@ pub fn ReservationsPage() -> impl IntoView {
                 >
                     "Create Reservation…"
                 </a>
+                <a
+                    id="import-reservations"
+                    class="button secondary"
+                    href=move || {
+                        format!(
+                            "/import?server={}",
+                            tandem_core::text::percent_encode(&target.get().server, ""),
+                        )
+                    }
+                >
+                    "Import CSV…"
+                </a>
             </Show>
+            <a
+                id="export-reservations"
+                class="button secondary"
+                href=move || {
+                    let t = target.get();
+                    format!(
+                        "/api/v1/servers/{}/scopes/{}/reservations.csv{}",
+                        tandem_core::text::percent_encode(&t.server, ""),
+                        tandem_core::text::percent_encode(&t.scope_id, ""),
+                        tandem_core::views::QueryState::to_query_string(&state.get()),
+                    )
+                }
+            >
+                "Export CSV"
+            </a>
             <Show when=move || ctx.can(Permission::ReplicateScope)>
                 {move || {
                     let t = target.get();

@@ -191,6 +191,18 @@ pub fn ScopesPage() -> impl IntoView {
                     "New Scope…"
                 </a>
             </Show>
+            <a
+                id="export-scopes"
+                class="button secondary"
+                href=move || {
+                    format!(
+                        "/api/v1/scopes.csv{}",
+                        tandem_core::views::QueryState::to_query_string(&state.get()),
+                    )
+                }
+            >
+                "Export CSV"
+            </a>
             // Shown by the style sheet once a scope is ticked (without JavaScript too); the
             // ticked boxes belong to this form wherever they are on the page.
             <form

@@ -41,6 +41,17 @@ pub fn SearchPage() -> impl IntoView {
                             view! { <p id="no-hits">"No reservation matches."</p> }.into_any()
                         }
                         Ok(hits) => {
+                            let export = (!hits.is_empty()).then(|| {
+                                let href = format!(
+                                    "/api/v1/search.csv?q={}",
+                                    tandem_core::text::percent_encode(&text.get(), ""),
+                                );
+                                view! {
+                                    <p class="toolbar">
+                                        <a id="export-search" class="button secondary" href=href>"Export CSV"</a>
+                                    </p>
+                                }
+                            });
                             let more = (hits.len() as u32 >= SEARCH_LIMIT).then(|| {
                                 view! { <p class="muted">{format!("The first {SEARCH_LIMIT} matches; type more to narrow them.")}</p> }
                             });
@@ -63,6 +74,7 @@ pub fn SearchPage() -> impl IntoView {
                                 })
                                 .collect_view();
                             view! {
+                                {export}
                                 <table class="grid hits">
                                     <thead>
                                         <tr>
