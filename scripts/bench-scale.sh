@@ -114,12 +114,11 @@ page "Search, by name" "/search?q=host-4242-"
 form "search_reservations, by IP" search_reservations 'text=10.1.2.13'
 form "search_reservations, by MAC" search_reservations 'text=02-00-00-01-02-03'
 
-echo "== views that ask every server live (not paged lists): $(( n / 10 )) requests each"
-n_all=$n
-n=$(( n / 10 ))
-page "Dashboard (every pair's failover state)" "/"
+echo "== every pair's failover state, from the inventory the drift watch keeps"
+page "Dashboard" "/"
+call "get_dashboard" get_dashboard '{}'
 page "Failover Relationships (every pair)" "/relationships"
-n=$n_all
+call "list_relationships" list_relationships '{}'
 
 echo "== a reservation created on a failover scope, on both servers when the call returns"
 for i in $(seq "$n"); do

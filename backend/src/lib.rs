@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod driver;
 pub mod files;
 pub mod loadout;
+pub mod metrics;
 pub mod service;
 pub mod store;
 

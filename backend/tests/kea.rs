@@ -707,6 +707,13 @@ fn reservation(ip: &str, mac: &str) -> NewReservation {
     }
 }
 
+/// The Failover Relationships view after the servers' states are read again (what the drift
+/// watch does every interval).
+async fn relationships_now(t: &Tandem) -> Vec<tandem_core::views::RelationshipRow> {
+    t.check_drift(&Caller::local("test")).await.unwrap();
+    t.list_relationships(&admin()).await.unwrap()
+}
+
 fn admin() -> Caller {
     Caller::local("kea-test")
 }
@@ -793,7 +800,7 @@ async fn a_kea_pair_is_read_replicated_to_and_checked_for_drift(flavor: Flavor) 
         assert_eq!(row.drift, Some(DriftStatus::InSync), "{row:?}");
         assert_eq!(row.reservations, 1);
     }
-    let relationships = t.list_relationships(&admin()).await.unwrap();
+    let relationships = relationships_now(&t).await;
     assert_eq!(relationships.len(), 1);
     assert_eq!(relationships[0].health(), "Normal");
 
@@ -1150,7 +1157,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
         assert_eq!(ha["peers"][1]["role"], "standby");
         pair.wait_state(i, "hot-standby").await;
     }
-    let rows = t.list_relationships(&admin()).await.unwrap();
+    let rows = relationships_now(&t).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].relationship.mode.name(), "HotStandby");
     assert_eq!(rows[0].relationship.max_client_lead_time_secs, 600);
@@ -1164,7 +1171,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
         .unwrap();
     pair.wait_state(0, "partner-in-maintenance").await;
     pair.wait_state(1, "in-maintenance").await;
-    let rows = t.list_relationships(&admin()).await.unwrap();
+    let rows = relationships_now(&t).await;
     match &rows[0].secondary_status {
         ServerStatus::State { raw_state, .. } => assert_eq!(raw_state, "in-maintenance"),
         other => panic!("{other:?}"),
@@ -1194,7 +1201,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
             "the HA hook is unloaded"
         );
     }
-    assert!(t.list_relationships(&admin()).await.unwrap().is_empty());
+    assert!(relationships_now(&t).await.is_empty());
 
     // Out of failover, a new scope is created on kea1 alone.
     t.create_scope(&admin(), &kea1, &scope_input("10.0.1.0", "lab"))
@@ -1245,7 +1252,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
         assert_eq!(config["user-context"]["tandem"]["relationship"], "kea-pair");
         pair.wait_state(i, "load-balancing").await;
     }
-    let rows = t.list_relationships(&admin()).await.unwrap();
+    let rows = relationships_now(&t).await;
     assert_eq!(rows[0].relationship.name, "kea-pair");
     assert_eq!(rows[0].relationship.scopes, all);
 
@@ -1292,7 +1299,7 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor
     assert!(text.contains(NAMES[1]), "{text}");
     assert_eq!(pair.reserved(0).await, ["10.0.0.99", "10.0.0.120"]);
     assert_eq!(sync_errors().await, 1);
-    let rows = t.list_relationships(&admin()).await.unwrap();
+    let rows = relationships_now(&t).await;
     assert_eq!(rows[0].sync_errors, 1);
     assert!(
         matches!(&rows[0].secondary_status, ServerStatus::Unreachable { reason } if reason.contains(NAMES[1])),

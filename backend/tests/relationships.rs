@@ -420,6 +420,11 @@ async fn server_level_replication_goes_on_past_a_failed_scope() {
             .contains("dc2.contoso.com"),
         "{failed:?}"
     );
+    // dc2 stopped behind Tandem's back: the view shows it once the watch has looked again.
+    w.s.tandem
+        .check_drift(&tandem_backend::Caller::local("watch"))
+        .await
+        .unwrap();
     let rows = w.s.tandem.list_relationships(&admin()).await.unwrap();
     let to_dc2 = rows
         .iter()

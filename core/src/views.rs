@@ -134,6 +134,12 @@ pub struct RelationshipRow {
     /// Each server's own state in the relationship, or why it could not be read.
     pub primary_status: ServerStatus,
     pub secondary_status: ServerStatus,
+    /// When each server's state was read (RFC 3339, UTC), by the drift watch or after a change
+    /// made through Tandem; `None` for a server Tandem does not manage.
+    #[serde(default)]
+    pub primary_read_at: Option<String>,
+    #[serde(default)]
+    pub secondary_read_at: Option<String>,
     /// Scopes of the relationship whose Failover Config Sync Status shows an error.
     pub sync_errors: usize,
     /// What the primary's kind of server offers (its driver's capability flags): Partner Down
@@ -142,6 +148,14 @@ pub struct RelationshipRow {
     pub partner_down: bool,
     pub maintenance: bool,
     pub failover_per_scope: bool,
+}
+
+/// "read 07:31:02 UTC" from a stored RFC 3339 time; empty when there is none.
+pub fn read_at_label(at: Option<&str>) -> String {
+    match at.and_then(|t| t.get(11..19)) {
+        Some(clock) => format!("read {clock} UTC"),
+        None => String::new(),
+    }
 }
 
 impl RelationshipRow {

@@ -111,6 +111,28 @@ pub struct ServeConfig {
         global = true
     )]
     pub failover_timeout_ms: u64,
+    /// A second address that serves only `/metrics` and `/health`, without sign-in (for a
+    /// Prometheus on a management network). Without it, `/metrics` on the portal's address
+    /// needs an API token (`Authorization: Bearer`).
+    #[arg(long, env = "TANDEM_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+    /// How the log is written: `text` (coloured only on a terminal) or `json` (one object per
+    /// line, for log collectors).
+    #[arg(
+        long,
+        env = "TANDEM_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How the log is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How the remote commands print.

@@ -753,11 +753,20 @@ pub async fn import_file(
                 Ok(report) => draft.report = Some(report),
                 Err(e) => draft.error = Some(AppError::from(e).to_string()),
             }
-            let id = drafts.put(draft);
-            redirect("/import", &[("draft", &id)])
+            match drafts.put(draft).await {
+                Ok(id) => redirect("/import", &[("draft", &id)]),
+                Err(e) => {
+                    tracing::error!(error = %e, "an import draft could not be kept");
+                    (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        "the file could not be kept: Tandem's database does not answer",
+                    )
+                        .into_response()
+                }
+            }
         }
         "apply" => {
-            let Some(mut draft) = drafts.get(user, draft_id.trim()) else {
+            let Ok(Some(mut draft)) = drafts.get(user, draft_id.trim()).await else {
                 return redirect("/import", &[("draft", draft_id.trim())]);
             };
             let result = match ServerName::parse(&draft.server) {
@@ -770,7 +779,9 @@ pub async fn import_file(
                 Ok(report) => draft.report = Some(report),
                 Err(e) => draft.error = Some(AppError::from(e).to_string()),
             }
-            drafts.set(draft_id.trim(), draft);
+            if let Err(e) = drafts.set(draft_id.trim(), &draft).await {
+                tracing::error!(error = %e, "an import's outcome was not kept");
+            }
             redirect("/import", &[("draft", draft_id.trim())])
         }
         _ => bad_upload("unknown mode: preview or apply"),

@@ -1,5 +1,5 @@
-//! The guards every request passes: a session for everything but sign-in, health and static
-//! files; an Origin check on state-changing requests (CSRF); security headers.
+//! The guards every request passes: a session for everything but sign-in, health, metrics (its
+//! own token) and static files; an Origin check on state-changing requests (CSRF); security headers.
 
 use app::api::ssr::session_token;
 use axum::body::Body;
@@ -14,7 +14,7 @@ use tandem_backend::service::CurrentSession;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/sign-in" | "/api/sign_in" | "/health" | "/tandem.css" | "/favicon.svg"
+        "/sign-in" | "/api/sign_in" | "/health" | "/metrics" | "/tandem.css" | "/favicon.svg"
     ) || path.starts_with("/pkg/")
 }
 

@@ -8,5 +8,6 @@ pub mod config;
 pub mod forms;
 pub mod guard;
 pub mod live;
+pub mod monitor;
 pub mod remote;
 pub mod web;

@@ -104,22 +104,6 @@ pub async fn events_csv(
     }
 }
 
-/// `GET /health`: no session needed. `ok` when the database answers; 503 otherwise (the
-/// portal can do nothing without it).
-pub async fn health(State(tandem): State<Tandem>) -> Response {
-    match tandem.store().ping().await {
-        Ok(_) => "ok".into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health: the database does not answer");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database does not answer",
-            )
-                .into_response()
-        }
-    }
-}
-
 /// The sign-in form as a browser posts it natively (before the page's code has loaded, or with
 /// JavaScript off): URL-encoded, in the body, never in the URL.
 #[derive(Debug, serde::Deserialize)]

@@ -2,7 +2,7 @@
 //! through its own native API, as the seed's PowerShell cmdlets do.
 
 use clap::Parser;
-use server::config::{Cli, Command, Output, RemoteCommand};
+use server::config::{Cli, Command, LogFormat, Output, RemoteCommand};
 use server::{cli, remote, web};
 
 /// Each worker thread's stack: rendering a page walks its view tree recursively, and an
@@ -52,17 +52,32 @@ async fn run() -> anyhow::Result<()> {
             cli::run_loadout(&cli.serve, plan).await
         }
         Some(Command::Serve) | None => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-                )
-                .init();
+            init_logs(cli.serve.log_format);
             web::Application::build(cli.serve)
                 .await?
                 .run_until_stopped()
                 .await
         }
+    }
+}
+
+/// The log on standard output: `RUST_LOG` filters it (default: info); colour only when it goes
+/// to a terminal (and `NO_COLOR` is unset); JSON, one object per line, when asked.
+fn init_logs(format: LogFormat) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_ansi(false)
+            .init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .init(),
     }
 }
 

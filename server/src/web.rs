@@ -2,7 +2,7 @@
 //! then run it.
 
 use crate::config::ServeConfig;
-use crate::{api, forms, guard, live};
+use crate::{api, forms, guard, live, monitor};
 use app::api::ssr::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
@@ -28,6 +28,8 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     started: Started,
+    /// The separate address for `/metrics` and `/health`, when one is set.
+    metrics: Option<tokio::net::TcpListener>,
 }
 
 impl Application {
@@ -88,6 +90,10 @@ impl Application {
         });
         let options = leptos_options(&config);
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let metrics = match config.metrics_addr {
+            Some(addr) => Some(tokio::net::TcpListener::bind(addr).await?),
+            None => None,
+        };
         let router = router(
             options,
             started.tandem.clone(),
@@ -100,6 +106,7 @@ impl Application {
             listener,
             router,
             started,
+            metrics,
         })
     }
 
@@ -109,6 +116,16 @@ impl Application {
         println!("Tandem is serving on http://{addr}");
         for server in &self.started.builtin {
             tracing::info!(server = %server.name, api = %server.endpoint(), "built-in server native API");
+        }
+        if let Some(listener) = self.metrics {
+            let at = listener.local_addr()?;
+            tracing::info!("metrics and health on http://{at}/metrics");
+            let router = monitor::router(self.started.tandem.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics address stopped serving");
+                }
+            });
         }
         axum::serve(
             self.listener,
@@ -147,7 +164,7 @@ pub fn router(
     let routes = generate_route_list(App);
     let flashes = app::api::forms::ssr::Flashes::default();
     let description = api::description_json();
-    let drafts = app::api::imports::ssr::ImportDrafts::default();
+    let drafts = app::api::imports::ssr::ImportDrafts::new(tandem.store().clone());
     let context = {
         let (tandem, flashes) = (tandem.clone(), flashes.clone());
         let description = app::api::ssr::ApiDescription(description.clone());
@@ -163,7 +180,8 @@ pub fn router(
     let handlers = Router::new()
         .route("/api/live", get(live::live))
         .route("/events.csv", get(live::events_csv))
-        .route("/health", get(live::health))
+        .route("/health", get(monitor::health))
+        .route("/metrics", get(monitor::metrics_with_token))
         // The sign-in form posted natively (GET /sign-in is the page).
         .route("/sign-in", axum::routing::post(live::sign_in_form))
         // Dialogs posted natively (before the page's code has loaded, or without JavaScript).
@@ -187,9 +205,10 @@ pub fn router(
         .with_state(options)
         .merge(handlers)
         .nest("/api/v1", api)
+        .route_layer(axum::middleware::from_fn(monitor::note_route))
         .layer(axum::middleware::from_fn(guard::run_to_the_end))
         .layer(axum::middleware::from_fn_with_state(
-            tandem,
+            tandem.clone(),
             guard::require_session,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -197,6 +216,10 @@ pub fn router(
             guard::client_address,
         ))
         .layer(axum::middleware::from_fn(guard::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            tandem.clone(),
+            monitor::count_requests,
+        ))
         // No request needs more; a bigger body is refused (413) before it is read whole.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CompressionLayer::new());

@@ -50,6 +50,8 @@ async fn app_with(cookies: CookiePolicy) -> App {
         drift_interval_secs: 30,
         failover_heartbeat_ms: 1000,
         failover_timeout_ms: 3000,
+        metrics_addr: None,
+        log_format: server::config::LogFormat::Text,
     };
     let router = router(
         leptos_options(&config),
@@ -148,10 +150,10 @@ async fn without_a_session_pages_redirect_to_sign_in_and_calls_are_refused() {
         StatusCode::UNAUTHORIZED
     );
     let health = app.call(get("/health", None)).await;
-    assert_eq!(
-        (health.status, health.body.as_str()),
-        (StatusCode::OK, "ok")
-    );
+    assert_eq!(health.status, StatusCode::OK);
+    let checks: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!(checks["ok"], true);
+    assert_eq!(checks["checks"][0]["name"], "database");
     assert_eq!(app.call(get("/sign-in", None)).await.status, StatusCode::OK);
     let forged = app
         .call(get("/", Some("tandem_session=0123456789abcdef")))
@@ -483,12 +485,17 @@ async fn health_says_so_when_the_database_does_not_answer() {
     assert_eq!(app.call(get("/health", None)).await.status, StatusCode::OK);
     app.tandem.store().pool().close().await;
     let reply = app.call(get("/health", None)).await;
-    assert_eq!(
-        (reply.status, reply.body.as_str()),
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database does not answer"
-        )
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let checks: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(checks["ok"], false);
+    assert_eq!(checks["checks"][0]["name"], "database");
+    assert_eq!(checks["checks"][0]["ok"], false);
+    assert!(
+        checks["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("the database does not answer"),
+        "{checks}"
     );
     // An internal error names the request's own ID: what a user reports matches the log.
     let failed = app

@@ -49,6 +49,7 @@ pub async fn import_draft(id: String, filter: String) -> Result<DraftView, AppEr
         .ok_or_else(|| AppError::NotFound("the import".into()))?;
     let draft = drafts
         .get(caller.principal.user_id, &id)
+        .await?
         .ok_or_else(|| AppError::NotFound("that import (it is kept for an hour)".into()))?;
     let (counts, replication, applied, matching, rows) = match &draft.report {
         Some(report) => {
@@ -79,15 +80,10 @@ pub async fn import_draft(id: String, filter: String) -> Result<DraftView, AppEr
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
+    use std::sync::Arc;
+    use tandem_backend::ServiceError;
+    use tandem_backend::store::{Store, drafts};
     use tandem_core::import::ImportReport;
-
-    /// How long a draft is kept.
-    const KEPT: Duration = Duration::from_secs(3600);
-    /// The most drafts kept (the oldest goes first).
-    const MOST: usize = 200;
 
     /// An uploaded file and what it does (or did).
     #[derive(Debug, Clone)]
@@ -98,7 +94,6 @@ pub mod ssr {
         pub csv: Arc<Vec<u8>>,
         pub report: Option<ImportReport>,
         pub error: Option<String>,
-        at: Instant,
     }
 
     impl Draft {
@@ -110,41 +105,70 @@ pub mod ssr {
                 csv: Arc::new(csv),
                 report: None,
                 error: None,
-                at: Instant::now(),
             }
         }
     }
 
-    /// The drafts of this instance, each its user's.
-    #[derive(Debug, Clone, Default)]
-    pub struct ImportDrafts(Arc<Mutex<HashMap<String, Draft>>>);
+    /// The drafts, each its user's, kept an hour in Tandem's database: any instance on it can
+    /// show or apply any of them.
+    #[derive(Debug, Clone)]
+    pub struct ImportDrafts(Store);
 
     impl ImportDrafts {
+        pub fn new(store: Store) -> Self {
+            Self(store)
+        }
+
         /// Keeps `draft`; returns its ID (a random UUID).
-        pub fn put(&self, draft: Draft) -> String {
+        pub async fn put(&self, draft: Draft) -> Result<String, ServiceError> {
             let id = uuid::Uuid::new_v4().simple().to_string();
-            let mut all = self.0.lock().expect("drafts");
-            all.retain(|_, d| d.at.elapsed() < KEPT);
-            if all.len() >= MOST
-                && let Some(oldest) = all.iter().min_by_key(|(_, d)| d.at).map(|(k, _)| k.clone())
-            {
-                all.remove(&oldest);
-            }
-            all.insert(id.clone(), draft);
-            id
+            let record = drafts::DraftRecord {
+                owner: draft.owner,
+                server: draft.server,
+                file_name: draft.file_name,
+                csv: draft.csv.to_vec(),
+                report: draft.report.as_ref().map(report_json),
+                error: draft.error,
+            };
+            let mut conn = self.0.pool().acquire().await?;
+            drafts::put(&mut conn, &id, &record).await?;
+            Ok(id)
         }
 
         /// The draft `id`, if it is `user`'s and still kept.
-        pub fn get(&self, user: i64, id: &str) -> Option<Draft> {
-            let all = self.0.lock().expect("drafts");
-            all.get(id)
-                .filter(|d| d.owner == user && d.at.elapsed() < KEPT)
-                .cloned()
+        pub async fn get(&self, user: i64, id: &str) -> Result<Option<Draft>, ServiceError> {
+            let mut conn = self.0.pool().acquire().await?;
+            let Some(record) = drafts::get(&mut conn, user, id).await? else {
+                return Ok(None);
+            };
+            Ok(Some(Draft {
+                owner: record.owner,
+                server: record.server,
+                file_name: record.file_name,
+                csv: Arc::new(record.csv),
+                report: record
+                    .report
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str(r).ok()),
+                error: record.error,
+            }))
         }
 
-        /// Replaces the draft `id` (after an apply).
-        pub fn set(&self, id: &str, draft: Draft) {
-            self.0.lock().expect("drafts").insert(id.to_string(), draft);
+        /// Records what the draft `id` did (after an apply).
+        pub async fn set(&self, id: &str, draft: &Draft) -> Result<(), ServiceError> {
+            let mut conn = self.0.pool().acquire().await?;
+            drafts::set_outcome(
+                &mut conn,
+                id,
+                draft.report.as_ref().map(report_json).as_deref(),
+                draft.error.as_deref(),
+            )
+            .await?;
+            Ok(())
         }
+    }
+
+    fn report_json(report: &ImportReport) -> String {
+        serde_json::to_string(report).expect("an import report serializes")
     }
 }

@@ -3,7 +3,15 @@
 use crate::api::servers::get_dashboard;
 use crate::session::PageContext;
 use leptos::prelude::*;
-use tandem_core::views::{Dashboard, ServerStatus};
+use tandem_core::views::{Dashboard, ServerStatus, read_at_label};
+
+/// The older of two read times (RFC 3339 text orders as time does).
+fn oldest<'a>(a: Option<&'a str>, b: Option<&'a str>) -> Option<&'a str> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -68,6 +76,10 @@ fn Tiles(d: Dashboard) -> impl IntoView {
                     <span class="muted">
                         {format!(" {} / {}", word(&r.primary_status), word(&r.secondary_status))}
                     </span>
+                    " "
+                    <small class="muted read-at" title=oldest(r.primary_read_at.as_deref(), r.secondary_read_at.as_deref()).unwrap_or_default().to_string()>
+                        {read_at_label(oldest(r.primary_read_at.as_deref(), r.secondary_read_at.as_deref()))}
+                    </small>
                 </li>
             }
         })

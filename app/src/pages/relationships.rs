@@ -18,7 +18,7 @@ use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipRow, ServerStatus};
+use tandem_core::views::{RelationshipRow, ServerStatus, read_at_label};
 use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ServerRole};
 
 fn status_view(status: &ServerStatus) -> (String, String) {
@@ -381,9 +381,17 @@ fn RelationshipLine(
             <td data-label="Secondary Server">{r.secondary_server.to_string()}</td>
             <td data-label="Primary Server Status">
                 <span class=p_class data-status="primary">{p_text}</span>
+                " "
+                <small class="muted read-at" data-read="primary" title=row.primary_read_at.clone().unwrap_or_default()>
+                    {read_at_label(row.primary_read_at.as_deref())}
+                </small>
             </td>
             <td data-label="Secondary Server Status">
                 <span class=s_class data-status="secondary">{s_text}</span>
+                " "
+                <small class="muted read-at" data-read="secondary" title=row.secondary_read_at.clone().unwrap_or_default()>
+                    {read_at_label(row.secondary_read_at.as_deref())}
+                </small>
             </td>
             <td data-label="Scopes">{if scopes.is_empty() { "none".to_string() } else { scopes.clone() }}</td>
             <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>

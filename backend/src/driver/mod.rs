@@ -4,6 +4,7 @@
 
 mod builtin;
 pub mod kea;
+pub mod serialized;
 
 pub use crate::builtin::StoredRelationship as RelationshipConfig;
 pub use builtin::BuiltinDriver;
@@ -263,6 +264,8 @@ pub struct Drivers {
     /// The built-in servers' API secret, where this Tandem reaches built-in servers.
     builtin_secret: Option<String>,
     with_ca: Arc<std::sync::Mutex<std::collections::HashMap<String, reqwest::Client>>>,
+    /// Where several instances share a database: each server's writes hold its lock there.
+    locks: Option<serialized::ServerLocks>,
 }
 
 impl Default for Drivers {
@@ -293,7 +296,14 @@ impl Drivers {
             client,
             builtin_secret: None,
             with_ca: Default::default(),
+            locks: None,
         }
+    }
+
+    /// The same, with every write to a server holding that server's lock in `locks`.
+    pub fn with_server_locks(mut self, locks: serialized::ServerLocks) -> Self {
+        self.locks = Some(locks);
+        self
     }
 
     /// The same, carrying `secret` to the built-in servers' native API.
@@ -355,6 +365,14 @@ impl Drivers {
     }
 
     pub fn for_server(&self, record: &ServerRecord) -> Arc<dyn DhcpDriver> {
+        let driver = self.unlocked(record);
+        match &self.locks {
+            Some(locks) => Arc::new(serialized::Serialized::new(driver, locks.clone())),
+            None => driver,
+        }
+    }
+
+    fn unlocked(&self, record: &ServerRecord) -> Arc<dyn DhcpDriver> {
         match record.kind {
             ServerKind::Builtin => Arc::new(BuiltinDriver::new(
                 record.name.clone(),

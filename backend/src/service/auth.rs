@@ -301,6 +301,7 @@ impl Tandem {
         let (failures, sessions) =
             sessions::prune(&mut tx, &ago(settings.throttle_window), &ago(settings.idle)).await?;
         let events = store::events::prune(&mut tx, &ago(settings.retention)).await?;
+        store::limits::prune(&mut tx).await?;
         tx.commit().await?;
         Ok(Pruned {
             failures,

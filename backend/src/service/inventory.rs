@@ -18,6 +18,19 @@ pub(crate) const READS_IN_FLIGHT: usize = 16;
 async fn read(
     driver: Arc<dyn DhcpDriver>,
     known: Option<inventory::Known>,
+    metrics: Arc<crate::metrics::Metrics>,
+) -> Option<(ServerName, Option<String>, Collected, Option<String>)> {
+    let started = std::time::Instant::now();
+    let answer = read_timed(driver, known).await;
+    if let Some((name, ..)) = &answer {
+        metrics.server_read(name.as_str(), started.elapsed());
+    }
+    answer
+}
+
+async fn read_timed(
+    driver: Arc<dyn DhcpDriver>,
+    known: Option<inventory::Known>,
 ) -> Option<(ServerName, Option<String>, Collected, Option<String>)> {
     let name = driver.server().clone();
     let revision = match driver.revision().await {
@@ -51,7 +64,7 @@ impl Tandem {
             .filter(|r| only.is_none_or(|o| o.contains(&&r.name)))
             .map(|r| {
                 let k = known.remove(r.name.as_str());
-                read(self.drivers.for_server(&r), k)
+                read(self.drivers.for_server(&r), k, self.metrics.clone())
             });
         let mut answers = futures::stream::iter(reads).buffer_unordered(READS_IN_FLIGHT);
         let mut changed = false;
@@ -179,9 +192,13 @@ impl Tandem {
         servers: &[&ServerName],
         scope: Option<ScopeId>,
     ) {
+        // A change to a server or a relationship may move failover states too.
         let result = match scope {
             Some(id) => self.refresh_scope(servers, id).await,
-            None => self.refresh(Some(servers)).await.map(drop),
+            None => match self.refresh(Some(servers)).await {
+                Ok(_) => self.read_failover_states(Some(servers)).await.map(drop),
+                Err(e) => Err(e),
+            },
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "inventory not updated after a change");
@@ -198,40 +215,67 @@ impl Tandem {
             .await?;
         // Joining a check under way is free; starting one is allowed each user now and then
         // (an administrator at the machine's own shell is not limited).
-        if !caller.is_local()
-            && !self.flights.drift.in_flight()
-            && let Err(wait) = self.flights.drift_users.take(caller.name())
-        {
-            return Err(ServiceError::TooSoon(format!(
-                "drift was checked at your request less than {} s ago; the servers are read again every few seconds anyway — try again in {} s",
-                super::flights::DRIFT_CHECK_EVERY.as_secs(),
-                wait.as_secs().max(1)
-            )));
-        }
-        self.refresh_all().await
+        // The turns are counted in the database, so that every instance counts the same. A
+        // caller takes a turn, and starts the run, only when none is under way here (one at a
+        // time: those that come meanwhile join the run it starts).
+        let run = {
+            let _one_at_a_time = self.flights.drift_turns.lock().await;
+            if !caller.is_local() && !self.flights.drift.in_flight() {
+                let mut tx = self.store.begin_write().await?;
+                let key = format!("drift-check:{}", caller.name());
+                let turn =
+                    store::limits::take(&mut tx, &key, super::flights::DRIFT_CHECK_EVERY).await?;
+                tx.commit().await?;
+                if let Err(wait) = turn {
+                    return Err(ServiceError::TooSoon(format!(
+                        "drift was checked at your request less than {} s ago; the servers are read again every few seconds anyway — try again in {} s",
+                        super::flights::DRIFT_CHECK_EVERY.as_secs(),
+                        wait.as_secs().max(1)
+                    )));
+                }
+            }
+            self.refresh_all_joined()
+        };
+        run.await.map_err(ServiceError::Internal)
     }
 
-    /// Reads every server whose revision moved, once at a time whoever asks (the watch, or
-    /// any number of users checking at once), and tells open pages if anything changed.
+    /// Reads every server whose revision moved, and every server's failover states, once at a
+    /// time whoever asks (the watch, or any number of users checking at once), and tells open
+    /// pages if anything changed.
     pub(crate) async fn refresh_all(&self) -> Result<bool, ServiceError> {
-        let me = self.clone();
-        self.flights
-            .drift
-            .run(move || async move {
-                match me.refresh(None).await {
-                    Ok(changed) => {
-                        if changed {
-                            me.notify("drift", None, None);
-                        }
-                        Ok(changed)
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "reading the servers again failed");
-                        Err(e.to_string())
-                    }
-                }
-            })
+        self.refresh_all_joined()
             .await
             .map_err(ServiceError::Internal)
+    }
+
+    /// [`Self::refresh_all`], joined or started at once.
+    fn refresh_all_joined(
+        &self,
+    ) -> futures::future::Shared<futures::future::BoxFuture<'static, Result<bool, String>>> {
+        let me = self.clone();
+        self.flights.drift.join(move || async move {
+            // Then every server's failover states: they move without any revision moving.
+            let started = std::time::Instant::now();
+            let read = match me.refresh(None).await {
+                Ok(changed) => me.read_failover_states(None).await.map(|s| changed | s),
+                Err(e) => Err(e),
+            };
+            if read.is_ok() {
+                me.metrics.drift_pass(started.elapsed());
+                me.pass_finished().await;
+            }
+            match read {
+                Ok(changed) => {
+                    if changed {
+                        me.notify("drift", None, None);
+                    }
+                    Ok(changed)
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the servers again failed");
+                    Err(e.to_string())
+                }
+            }
+        })
     }
 }

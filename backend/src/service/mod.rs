@@ -5,9 +5,11 @@
 //! of HTTP or Leptos.
 
 mod auth;
+mod cluster;
 mod events;
 mod exports;
 mod flights;
+mod health;
 mod imports;
 mod inventory;
 mod relationships;
@@ -22,6 +24,7 @@ pub use auth::{CurrentSession, Pruned, SessionSettings, SignedIn, generate_passw
 pub(crate) use auth::{hex, new_token};
 pub use events::EVENT_LIMIT;
 pub use flights::{DRIFT_CHECK_EVERY, FlightCounts};
+pub use health::{Check, Health};
 pub use tokens::{MAX_DAYS as TOKEN_MAX_DAYS, NewToken, TOKEN_PREFIX};
 pub use users::UserInput;
 
@@ -140,6 +143,14 @@ impl From<FieldErrors> for ServiceError {
     }
 }
 
+/// This process's name among the instances on one database: its host and process ID.
+fn this_instance() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "tandem".into());
+    format!("{host}:{}", std::process::id())
+}
+
 /// The services, over one store and one set of drivers.
 #[derive(Clone)]
 pub struct Tandem {
@@ -148,13 +159,19 @@ pub struct Tandem {
     changes: broadcast::Sender<ChangeNotice>,
     sessions: SessionSettings,
     flights: Arc<Flights>,
+    metrics: Arc<crate::metrics::Metrics>,
+    /// This process, as other instances on the same database see it (host and process ID).
+    instance: Arc<str>,
+    monitor: Arc<health::Monitor>,
 }
 
 /// The single-flight runs of expensive reads, and who asked for them when.
 struct Flights {
     drift: flights::Flight<Result<bool, String>>,
-    drift_users: flights::PerUser,
-    states: flights::Flight<(std::time::Instant, Arc<scopes::FailoverStates>)>,
+    /// Held while a caller takes a turn to start a drift check (see `check_drift`).
+    drift_turns: tokio::sync::Mutex<()>,
+    /// Reads of servers' failover states (by the watch, a check, or after a change).
+    failover_reads: std::sync::atomic::AtomicU64,
 }
 
 /// A failover scope's relationship and its partner, as the server reports them.
@@ -189,16 +206,26 @@ impl Partnership {
 
 impl Tandem {
     pub fn new(store: Store) -> Self {
+        // Instances sharing a PostgreSQL database order their writes to each server there.
+        let drivers = match store.postgres_url() {
+            Some(_) => Drivers::new().with_server_locks(
+                crate::driver::serialized::ServerLocks::new(store.pool().clone()),
+            ),
+            None => Drivers::new(),
+        };
         Self {
             store,
-            drivers: Drivers::new(),
+            drivers,
             changes: broadcast::channel(256).0,
             sessions: SessionSettings::default(),
             flights: Arc::new(Flights {
                 drift: flights::Flight::new(),
-                drift_users: flights::PerUser::new(flights::DRIFT_CHECK_EVERY),
-                states: flights::Flight::new(),
+                drift_turns: tokio::sync::Mutex::new(()),
+                failover_reads: Default::default(),
             }),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
+            instance: this_instance().into(),
+            monitor: Default::default(),
         }
     }
 
@@ -206,7 +233,10 @@ impl Tandem {
     pub fn flight_counts(&self) -> FlightCounts {
         FlightCounts {
             drift_checks: self.flights.drift.runs(),
-            failover_reads: self.flights.states.runs(),
+            failover_reads: self
+                .flights
+                .failover_reads
+                .load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -225,16 +255,18 @@ impl Tandem {
         &self.store
     }
 
+    /// What `/metrics` shows.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
+    }
+
     /// Every change made through this instance, as it happens.
     pub fn subscribe(&self) -> broadcast::Receiver<ChangeNotice> {
         self.changes.subscribe()
     }
 
     pub(crate) fn notify(&self, kind: &str, server: Option<&ServerName>, scope: Option<ScopeId>) {
-        // Failover states read before this change are not reused after it.
-        self.flights.states.forget();
-        // Nobody listening is fine.
-        let _ = self.changes.send(ChangeNotice {
+        self.send_notice(ChangeNotice {
             kind: kind.into(),
             server: server.map(ToString::to_string),
             scope: scope.map(|s| s.to_string()),
@@ -246,7 +278,7 @@ impl Tandem {
     /// Tells `actor`'s open pages how a change still under way is going.
     pub(crate) fn progress(&self, actor: &str, message: String) {
         tracing::info!(actor, message, "progress");
-        let _ = self.changes.send(ChangeNotice {
+        self.send_notice(ChangeNotice {
             kind: "progress".into(),
             server: None,
             scope: None,
@@ -317,6 +349,7 @@ impl Tandem {
     ) -> Result<(), ServiceError> {
         let mut conn = self.store.pool().acquire().await?;
         store::events::finish(&mut conn, id, outcome, replication).await?;
+        self.metrics.change(outcome == "ok");
         Ok(())
     }
 
@@ -477,6 +510,7 @@ impl Tandem {
         };
         let partner = p.partner_name(server);
         if let Some(store) = p.shared_hosts.clone() {
+            self.metrics.replication("automatic", "shared");
             return Ok(ReplicationOutcome::Shared { partner, store });
         }
         let result = match &p.partner {
@@ -484,8 +518,14 @@ impl Tandem {
             Err(why) => Err(why.clone()),
         };
         match result {
-            Ok(()) => Ok(ReplicationOutcome::Replicated { partner }),
-            Err(error) => self.replication_failed(server, scope, &p, error).await,
+            Ok(()) => {
+                self.metrics.replication("automatic", "ok");
+                Ok(ReplicationOutcome::Replicated { partner })
+            }
+            Err(error) => {
+                self.metrics.replication("automatic", "failed");
+                self.replication_failed(server, scope, &p, error).await
+            }
         }
     }
 
@@ -619,6 +659,7 @@ impl Tandem {
         store::events::finish(&mut tx, id, "ok", describe(&replication).as_deref()).await?;
         Self::record_scopes_touched(&mut tx, scope, &read, &touched).await?;
         tx.commit().await?;
+        self.metrics.change(true);
         self.notify(&event.object_type, Some(server), Some(scope));
         Ok(tandem_core::views::ChangeOutcome {
             server: server.clone(),

@@ -16,7 +16,8 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
 }
 
 impl Tandem {
-    /// The Failover Relationships view: each relationship once, with both servers' states.
+    /// The Failover Relationships view: each relationship once, with both servers' states as
+    /// last read (the drift watch keeps them; a server never read is asked first).
     #[tracing::instrument(skip_all, err)]
     pub async fn list_relationships(
         &self,
@@ -28,14 +29,16 @@ impl Tandem {
         let servers = store::servers::list(&mut conn).await?;
         let errors = sync_errors::all(&mut conn).await?;
         drop(conn);
-        let collected = self.failover_states(servers.clone()).await;
+        let collected = self.stored_failover_states(&servers).await?;
         let capabilities: std::collections::HashMap<&ServerName, _> = servers
             .iter()
             .map(|s| (&s.name, crate::driver::Drivers::capabilities(s.kind)))
             .collect();
         let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
-        for answer in collected.values() {
-            let Ok(reports) = answer else { continue };
+        for server in &servers {
+            let Some(Ok(reports)) = collected.get(server.name.as_str()).map(|s| &s.answer) else {
+                continue;
+            };
             for report in reports {
                 let r = &report.relationship;
                 if !caller.principal.reaches(&r.primary_server)
@@ -43,29 +46,32 @@ impl Tandem {
                 {
                     continue;
                 }
-                let status_of = |name: &ServerName| match collected.get(name) {
-                    Some(Ok(reports)) => reports
-                        .iter()
-                        .find(|x| x.relationship.name == r.name)
-                        .map(|x| ServerStatus::State {
-                            state: x.state,
-                            raw_state: x.raw_state.clone(),
-                        })
-                        .unwrap_or(ServerStatus::Unreachable {
-                            reason: format!("{name} does not know this relationship"),
-                        }),
-                    Some(Err(e)) => ServerStatus::Unreachable {
-                        reason: e.to_string(),
-                    },
-                    None => ServerStatus::Unreachable {
-                        reason: format!("{name} is not managed by Tandem"),
-                    },
-                };
+                let status_of =
+                    |name: &ServerName| match collected.get(name.as_str()).map(|s| &s.answer) {
+                        Some(Ok(reports)) => reports
+                            .iter()
+                            .find(|x| x.relationship.name == r.name)
+                            .map(|x| ServerStatus::State {
+                                state: x.state,
+                                raw_state: x.raw_state.clone(),
+                            })
+                            .unwrap_or(ServerStatus::Unreachable {
+                                reason: format!("{name} does not know this relationship"),
+                            }),
+                        Some(Err(e)) => ServerStatus::Unreachable { reason: e.clone() },
+                        None => ServerStatus::Unreachable {
+                            reason: format!("{name} is not managed by Tandem"),
+                        },
+                    };
+                let read_at =
+                    |name: &ServerName| collected.get(name.as_str()).map(|s| s.read_at.clone());
                 rows.entry(r.name.clone())
                     .or_insert_with(|| RelationshipRow {
                         relationship: r.clone(),
                         primary_status: status_of(&r.primary_server),
                         secondary_status: status_of(&r.secondary_server),
+                        primary_read_at: read_at(&r.primary_server),
+                        secondary_read_at: read_at(&r.secondary_server),
                         sync_errors: r
                             .scopes
                             .iter()
@@ -792,7 +798,7 @@ impl Tandem {
         let state = self
             .conclude(id, driver.set_partner_down(name).await, None)
             .await?;
-        self.notify("relationship", Some(server), None);
+        self.states_moved(server, name).await;
         Ok(state)
     }
 
@@ -828,7 +834,28 @@ impl Tandem {
         let state = self
             .conclude(id, driver.set_maintenance(name, on).await, None)
             .await?;
-        self.notify("relationship", Some(server), None);
+        self.states_moved(server, name).await;
         Ok(state)
+    }
+
+    /// After a change of state made through Tandem: reads both servers' failover states again
+    /// (the partner's moves too), then tells open pages. Should the read fail, the watch
+    /// catches up.
+    async fn states_moved(&self, server: &ServerName, name: &str) {
+        let mut servers = vec![server.clone()];
+        if let Ok(driver) = self.driver(server).await
+            && let Ok(found) = driver.relationships().await
+            && let Some(partner) = found
+                .iter()
+                .find(|r| r.name == name)
+                .and_then(|r| r.partner_of(server))
+        {
+            servers.push(partner.clone());
+        }
+        let refs: Vec<&ServerName> = servers.iter().collect();
+        if let Err(e) = self.read_failover_states(Some(&refs)).await {
+            tracing::warn!(error = %e, "failover states not read after a change");
+        }
+        self.notify("relationship", Some(server), None);
     }
 }

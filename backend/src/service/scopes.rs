@@ -46,28 +46,53 @@ fn drift_of(scope: &Scope, partner: &ServerName, copy: &PartnerCopy) -> DriftSta
 pub(crate) type FailoverStates = HashMap<ServerName, Result<Vec<FailoverReport>, DriverError>>;
 
 impl Tandem {
-    /// Every server's failover reports, for the views of relationships: one run at a time
-    /// whoever asks, and a run finished within [`super::flights::STATES_FRESH`] (with no change
-    /// made through Tandem since) is answered again rather than asked anew.
-    pub(crate) async fn failover_states(
+    /// Asks `only` (every managed server when `None`) for their failover relationships and
+    /// states, and keeps what they say for the views of relationships. Returns whether
+    /// anything differs from the last read.
+    pub(crate) async fn read_failover_states(
         &self,
-        servers: Vec<store::servers::ServerRecord>,
-    ) -> Arc<FailoverStates> {
-        if let Some((at, collected)) = self.flights.states.last()
-            && at.elapsed() < super::flights::STATES_FRESH
-        {
-            return collected;
+        only: Option<&[&ServerName]>,
+    ) -> Result<bool, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let servers: Vec<_> = store::servers::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|r| only.is_none_or(|o| o.contains(&&r.name)))
+            .collect();
+        drop(conn);
+        self.flights
+            .failover_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let collected = self.failover_reports(&servers).await;
+        let mut changed = false;
+        let mut tx = self.store.begin_write().await?;
+        for (server, answer) in collected {
+            let answer = answer.map_err(|e| e.to_string());
+            changed |= store::failover::record(&mut tx, server.as_str(), &answer).await?;
         }
-        let me = self.clone();
-        let (_, collected) = self
-            .flights
-            .states
-            .run(move || async move {
-                let collected = me.failover_reports(&servers).await;
-                (std::time::Instant::now(), Arc::new(collected))
-            })
-            .await;
-        collected
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Every server's failover states as last read (servers never read are asked first).
+    pub(crate) async fn stored_failover_states(
+        &self,
+        servers: &[store::servers::ServerRecord],
+    ) -> Result<HashMap<String, store::failover::StatesRead>, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let mut stored = store::failover::all(&mut conn).await?;
+        drop(conn);
+        let unread: Vec<&ServerName> = servers
+            .iter()
+            .map(|s| &s.name)
+            .filter(|n| !stored.contains_key(n.as_str()))
+            .collect();
+        if !unread.is_empty() {
+            self.read_failover_states(Some(&unread)).await?;
+            let mut conn = self.store.pool().acquire().await?;
+            stored = store::failover::all(&mut conn).await?;
+        }
+        Ok(stored)
     }
 
     /// Asks the given servers, all at once, for their relationships and their state in each.
@@ -273,8 +298,10 @@ impl Tandem {
                     plan.changes.len()
                 );
                 self.finish(id, "ok", Some(&note)).await?;
+                self.metrics.replication("scope", "ok");
             }
             Err(e) => {
+                self.metrics.replication("scope", "failed");
                 let note = format!("not replicated to {partner_name}: {e}");
                 self.finish(id, &failed(e), Some(&note)).await?;
             }

@@ -12,31 +12,27 @@ use tandem_core::views::{
 
 impl Tandem {
     /// Watches for changes made outside Tandem (and failover state changes): every `every`,
-    /// re-reads the servers whose revision moved, and tells open pages when anything they show
-    /// changed. The first look is at once, so that the inventory is filled at start.
+    /// re-reads the servers whose revision moved and every server's failover states, and tells
+    /// open pages when anything they show changed. The first look is at once, so that the
+    /// inventory is filled at start.
     pub async fn watch(&self, every: std::time::Duration) {
-        let caller = Caller::local("drift-check");
-        let mut last = String::new();
+        self.monitor
+            .every
+            .store(every.as_secs().max(1), std::sync::atomic::Ordering::Relaxed);
+        // On PostgreSQL the instances share one watch: the one holding its lock runs it, and
+        // the others try to take it over at every interval.
+        let mut lease = super::cluster::WatchLease::default();
         loop {
-            let changed = match self.refresh_all().await {
-                Ok(changed) => changed,
-                Err(e) => {
-                    tracing::warn!(error = %e, "drift check failed");
-                    false
-                }
-            };
-            let states = match self.list_relationships(&caller).await {
-                Ok(relationships) => serde_json::to_string(&relationships).unwrap_or_default(),
-                Err(e) => {
-                    tracing::warn!(error = %e, "failover states not read");
-                    last.clone()
-                }
-            };
-            // A change the read found was told already.
-            if !changed && states != last && !last.is_empty() {
-                self.notify("drift", None, None);
+            // A change found is told to open pages by the read itself.
+            if lease.hold(self).await
+                && let Err(e) = self.refresh_all().await
+            {
+                tracing::warn!(error = %e, "drift check failed");
             }
-            last = states;
+            self.monitor.watching.store(
+                lease.is_held() || self.store.postgres_url().is_none(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
             tokio::time::sleep(every).await;
         }
     }

@@ -3,14 +3,18 @@
 //! in the SQL both accept (`$n` parameters, text timestamps) and run through sqlx's `Any`
 //! driver; only the migrations differ, one folder per database.
 
+pub mod drafts;
 pub mod events;
+pub mod failover;
 mod filter;
 pub mod inventory;
+pub mod limits;
 pub mod servers;
 pub mod sessions;
 pub mod sync_errors;
 pub mod tokens;
 pub mod users;
+pub mod watch;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -28,6 +32,9 @@ const WRITE_LOCK: i64 = 0x7461_6e64_656d; // "tandem"
 pub struct Store {
     pool: AnyPool,
     is_sqlite: bool,
+    /// The PostgreSQL URL, for what needs a connection of its own (`LISTEN`, a lock held as
+    /// long as this process lives); `None` on SQLite.
+    postgres: Option<std::sync::Arc<str>>,
 }
 
 impl Store {
@@ -68,7 +75,12 @@ impl Store {
             .await?;
         let migrator = if is_sqlite { &SQLITE } else { &POSTGRES };
         migrator.run(&pool).await?;
-        Ok(Self { pool, is_sqlite })
+        let postgres = (!is_sqlite).then(|| url.into());
+        Ok(Self {
+            pool,
+            is_sqlite,
+            postgres,
+        })
     }
 
     /// A transaction that reads and then writes, one at a time: SQLite's `BEGIN IMMEDIATE`
@@ -85,6 +97,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+
+    /// The PostgreSQL URL when Tandem keeps its records there (several instances may share
+    /// it); `None` on SQLite (one instance).
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.postgres.as_deref()
     }
 
     /// Whether the database answers now (`/health`).

@@ -22,6 +22,8 @@ pub async fn started(dir: &std::path::Path, password: &str) -> (bootstrap::Start
         drift_interval_secs: 30,
         failover_heartbeat_ms: 1000,
         failover_timeout_ms: 3000,
+        metrics_addr: None,
+        log_format: server::config::LogFormat::Text,
     };
     let router = router(
         leptos_options(&config),
