@@ -2,7 +2,7 @@
 # Installs what building and testing Tandem needs, only where it is missing, from the package
 # registries alone (rustup's wasm target, crates.io, Debian, npm). Safe to run again.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, Kea 2.2,
+#   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, haproxy, Kea 2.2,
 #                             perfdhcp; the Kea 3 root is scripts/kea3-root.sh's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +46,11 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/sbin/kea-dhcp4 ] || [ ! -x /usr/sbin/kea-ctrl-agent ] || [ ! -x /usr/sbin/perfdhcp ]; then
     say "installing ISC Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) for the Kea tests"
     apt_install kea-dhcp4-server kea-ctrl-agent kea-admin
+  fi
+  # The load balancer in front of two instances in the cluster test (end2end/cluster.spec.ts).
+  if [ ! -x /usr/sbin/haproxy ]; then
+    say "installing haproxy for the two-instance test"
+    apt_install haproxy
   fi
   # Network namespaces for the continuity test.
   if ! command -v ip >/dev/null; then

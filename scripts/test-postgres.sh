@@ -5,7 +5,11 @@
 # `tandem_test` owned by a role `tandem_test`, which may create databases (the Kea tests make
 # Kea's hosts databases with it). Prints nothing when PostgreSQL is not installed
 # (those tests then say they were skipped).
+#   scripts/test-postgres.sh [DATABASE]   default: tandem_test (the browser's cluster test
+#                                         makes its own)
 set -euo pipefail
+db="${1:-tandem_test}"
+case "$db" in *[!a-z0-9_]*|'') echo "a database name is lower-case letters, digits and _" >&2; exit 2 ;; esac
 command -v pg_ctlcluster >/dev/null || exit 0
 cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $1 " " $2 }')
 [ -n "$cluster" ] || exit 0
@@ -22,13 +26,13 @@ done
 password="tandem-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 as_postgres "psql -p $port -q -v ON_ERROR_STOP=1" >&2 <<SQL
 SET client_min_messages = warning;
-DROP DATABASE IF EXISTS tandem_test;
+DROP DATABASE IF EXISTS $db WITH (FORCE);
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tandem_test') THEN
     CREATE ROLE tandem_test LOGIN;
   END IF;
 END \$\$;
 ALTER ROLE tandem_test PASSWORD '$password' CREATEDB;
-CREATE DATABASE tandem_test OWNER tandem_test;
+CREATE DATABASE $db OWNER tandem_test;
 SQL
-echo "postgres://tandem_test:$password@127.0.0.1:$port/tandem_test"
+echo "postgres://tandem_test:$password@127.0.0.1:$port/$db"

@@ -39,7 +39,27 @@ pub fn builtin_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("builtin")
 }
 
+/// How this instance starts, where several may share one database.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// This instance's name among those on the database (stable across its restarts);
+    /// default: its host and process ID.
+    pub instance: Option<String>,
+    /// Reach the built-in servers another instance hosts (over their native API, with the
+    /// secret in this data folder) rather than host them here.
+    pub builtin_remote: bool,
+}
+
 pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Started, StartError> {
+    start_with(data_dir, database_url, &StartOptions::default()).await
+}
+
+/// [`start`], as `options` say.
+pub async fn start_with(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    options: &StartOptions,
+) -> Result<Started, StartError> {
     let dir_error = |source| StartError::DataDir {
         path: data_dir.to_path_buf(),
         source,
@@ -51,8 +71,25 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
         .map(str::to_string)
         .unwrap_or_else(|| default_database_url(data_dir));
     let store = Store::connect(&url).await?;
-    let mut conn = store.pool().acquire().await?;
     let builtin = builtin_dir(data_dir);
+    if options.builtin_remote {
+        // Another instance hosts the built-in servers (and seeded the first run).
+        let secret = remote_secret(&builtin)?;
+        let mut tandem = Tandem::new(store).with_builtin_secret(Some(secret));
+        if let Some(name) = &options.instance {
+            tandem = tandem.with_instance(name);
+        }
+        tandem
+            .recover_interrupted()
+            .await
+            .map_err(|e| StartError::Recovery(e.to_string()))?;
+        return Ok(Started {
+            tandem,
+            builtin: Vec::new(),
+            seeded: false,
+        });
+    }
+    let mut conn = store.pool().acquire().await?;
     let first_run = store::servers::list(&mut conn).await?.is_empty()
         && !tokio::fs::try_exists(&builtin).await.map_err(dir_error)?;
     if first_run {
@@ -80,7 +117,10 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
     }
     drop(conn);
     let secret = crate::builtin::api_secret(&builtin).map_err(StartError::Builtin)?;
-    let tandem = Tandem::new(store).with_builtin_secret(Some(secret));
+    let mut tandem = Tandem::new(store).with_builtin_secret(Some(secret));
+    if let Some(name) = &options.instance {
+        tandem = tandem.with_instance(name);
+    }
     // Nothing stays pending: what a killed process left half-done is flagged.
     tandem
         .recover_interrupted()
@@ -91,4 +131,24 @@ pub async fn start(data_dir: &Path, database_url: Option<&str>) -> Result<Starte
         builtin: running,
         seeded: first_run,
     })
+}
+
+/// The built-in servers' API secret, for an instance that reaches them without hosting them:
+/// the hosting instance's file, shared or copied into this data folder.
+fn remote_secret(builtin: &Path) -> Result<String, StartError> {
+    let path = builtin.join(crate::builtin::API_SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim().len() >= 32 => Ok(text.trim().to_string()),
+        Ok(_) => Err(StartError::Builtin(std::io::Error::other(format!(
+            "{} is not a built-in servers' API secret",
+            path.display()
+        )))),
+        Err(e) => Err(StartError::Builtin(std::io::Error::other(format!(
+            "this instance reaches the built-in servers another instance hosts (--builtin remote): \
+             it needs their API secret at {} (the hosting instance's <data-dir>/builtin/{}, \
+             shared or copied, mode 0600): {e}",
+            path.display(),
+            crate::builtin::API_SECRET_FILE
+        )))),
+    }
 }

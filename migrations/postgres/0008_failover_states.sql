@@ -38,3 +38,7 @@ CREATE TABLE import_drafts (
     created_at TEXT NOT NULL
 );
 CREATE INDEX import_drafts_created ON import_drafts (created_at);
+
+-- The Tandem instance that recorded a change: a restart flags only its own changes that
+-- were left pending, not those another instance has under way.
+ALTER TABLE events ADD COLUMN instance TEXT;

@@ -126,6 +126,30 @@ pub struct ServeConfig {
         global = true
     )]
     pub log_format: LogFormat,
+    /// Whether this instance hosts the built-in servers (`host`) or reaches those another
+    /// instance on the same machine hosts (`remote`, with their API secret in this data
+    /// folder's `builtin/api-secret`). Where several instances share a PostgreSQL database,
+    /// exactly one hosts them.
+    #[arg(
+        long,
+        env = "TANDEM_BUILTIN",
+        value_enum,
+        default_value_t = Builtin::Host,
+        global = true
+    )]
+    pub builtin: Builtin,
+    /// This instance's name among those sharing a database (in the logs, `/health`, and on
+    /// each change it records, so that a restart flags only its own unfinished changes);
+    /// default: the host name and the port it listens on.
+    #[arg(long, env = "TANDEM_INSTANCE_NAME", global = true)]
+    pub instance_name: Option<String>,
+}
+
+/// Where the built-in servers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Builtin {
+    Host,
+    Remote,
 }
 
 /// How the log is written.

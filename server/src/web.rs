@@ -34,8 +34,19 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let instance = config.instance_name.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|h| h.trim().to_string())
+                .unwrap_or_else(|_| "tandem".into());
+            format!("{host}:{}", config.addr.port())
+        });
+        let options = bootstrap::StartOptions {
+            instance: Some(instance),
+            builtin_remote: config.builtin == crate::config::Builtin::Remote,
+        };
         let mut started =
-            bootstrap::start(&config.data_dir, config.database_url.as_deref()).await?;
+            bootstrap::start_with(&config.data_dir, config.database_url.as_deref(), &options)
+                .await?;
         if started.seeded {
             tracing::info!(
                 "first run: seeded dhcp1.contoso.com and dc1.contoso.com with scope 10.0.0.0"
@@ -70,6 +81,9 @@ impl Application {
                     .map_err(|e| anyhow::anyhow!("{}: {e:?}", server.name))?;
             }
         }
+        // On PostgreSQL, other instances' changes reach this one's open pages.
+        let relay = started.tandem.clone();
+        tokio::spawn(async move { relay.relay_notices().await });
         let watcher = started.tandem.clone();
         let every = Duration::from_secs(config.drift_interval_secs.max(1));
         tokio::spawn(async move { watcher.watch(every).await });

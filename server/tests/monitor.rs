@@ -150,12 +150,20 @@ async fn metrics_count_requests_changes_and_the_estate_behind_a_token() {
     assert!(sample(&text, "tandem_drift_watch_age_seconds").is_some_and(|a| a >= 0.0));
     let watch = tandem.clone();
     tokio::spawn(async move { watch.watch(std::time::Duration::from_secs(1)).await });
-    let (status, kind, body) = call(&router, get("/health", None)).await;
-    assert_eq!(
-        (status, kind.as_str()),
-        (StatusCode::OK, "application/json")
-    );
-    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Once the watch has started here, /health checks it too.
+    let mut health = serde_json::Value::Null;
+    for _ in 0..50 {
+        let (status, kind, body) = call(&router, get("/health", None)).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::OK, "application/json")
+        );
+        health = serde_json::from_str(&body).unwrap();
+        if health["checks"].as_array().is_some_and(|c| c.len() == 2) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(health["ok"], true, "{health}");
     assert_eq!(health["checks"][1]["name"], "drift_watch", "{health}");
     assert!(

@@ -52,6 +52,8 @@ async fn app_with(cookies: CookiePolicy) -> App {
         failover_timeout_ms: 3000,
         metrics_addr: None,
         log_format: server::config::LogFormat::Text,
+        builtin: server::config::Builtin::Host,
+        instance_name: None,
     };
     let router = router(
         leptos_options(&config),

@@ -240,6 +240,12 @@ impl Tandem {
         }
     }
 
+    /// Names this instance among those sharing the database (stable across its restarts).
+    pub fn with_instance(mut self, name: &str) -> Self {
+        self.instance = name.into();
+        self
+    }
+
     /// Reaches the built-in servers with their API secret (read from their folder).
     pub fn with_builtin_secret(mut self, secret: Option<String>) -> Self {
         self.drivers = self.drivers.with_builtin_secret(secret);
@@ -330,6 +336,7 @@ impl Tandem {
             after_json: None,
             request_id: caller.request_id.clone(),
             via: caller.via.clone(),
+            instance: Some(self.instance.to_string()),
             ..NewEvent::default()
         }
     }
@@ -678,7 +685,9 @@ impl Tandem {
     /// replicated). Returns how many there were.
     pub async fn recover_interrupted(&self) -> Result<usize, ServiceError> {
         let mut tx = self.store.begin_write().await?;
-        let pending = store::events::pending(&mut tx).await?;
+        // On SQLite this is the only instance; on PostgreSQL others may have changes under way.
+        let mine = self.store.postgres_url().map(|_| self.instance.as_ref());
+        let pending = store::events::pending(&mut tx, mine).await?;
         for e in &pending {
             let server = e.server.as_deref().unwrap_or("the server");
             let written = e.step.as_deref().is_some_and(|s| s.starts_with(WRITTEN_ON));

@@ -26,6 +26,9 @@ pub struct NewEvent {
     pub partner: Option<String>,
     /// How the change came: `None` from the portal's pages, or `API token <name>`.
     pub via: Option<String>,
+    /// The Tandem instance that made the change (where several share a database: a restart
+    /// flags only its own changes left pending).
+    pub instance: Option<String>,
 }
 
 pub const PENDING: &str = "pending";
@@ -38,8 +41,8 @@ pub async fn record(
     replication: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner, via)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner, via, instance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(super::now())
     .bind(&e.actor)
@@ -56,6 +59,7 @@ pub async fn record(
     .bind(&e.relationship)
     .bind(&e.partner)
     .bind(&e.via)
+    .bind(&e.instance)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -184,12 +188,18 @@ pub struct Interrupted {
 }
 
 /// Every change still pending.
-pub async fn pending(conn: &mut AnyConnection) -> Result<Vec<Interrupted>, sqlx::Error> {
+/// With `instance`, only that instance's (and those recorded before instances were).
+pub async fn pending(
+    conn: &mut AnyConnection,
+    instance: Option<&str>,
+) -> Result<Vec<Interrupted>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, actor, action, object, server, scope_id, relationship, partner, replication
-         FROM events WHERE outcome = $1 ORDER BY id",
+         FROM events WHERE outcome = $1 AND ($2 = '' OR instance IS NULL OR instance = $2)
+         ORDER BY id",
     )
     .bind(PENDING)
+    .bind(instance.unwrap_or_default())
     .fetch_all(conn)
     .await?;
     rows.iter()

@@ -24,6 +24,8 @@ pub async fn started(dir: &std::path::Path, password: &str) -> (bootstrap::Start
         failover_timeout_ms: 3000,
         metrics_addr: None,
         log_format: server::config::LogFormat::Text,
+        builtin: server::config::Builtin::Host,
+        instance_name: None,
     };
     let router = router(
         leptos_options(&config),
