@@ -75,16 +75,8 @@ pub async fn start_with(
     if options.builtin_remote {
         // Another instance hosts the built-in servers (and seeded the first run).
         let secret = remote_secret(&builtin)?;
-        let mut tandem = Tandem::new(store).with_builtin_secret(Some(secret));
-        if let Some(name) = &options.instance {
-            tandem = tandem.with_instance(name);
-        }
-        tandem
-            .recover_interrupted()
-            .await
-            .map_err(|e| StartError::Recovery(e.to_string()))?;
         return Ok(Started {
-            tandem,
+            tandem: services(store, secret, options).await?,
             builtin: Vec::new(),
             seeded: false,
         });
@@ -117,20 +109,29 @@ pub async fn start_with(
     }
     drop(conn);
     let secret = crate::builtin::api_secret(&builtin).map_err(StartError::Builtin)?;
-    let mut tandem = Tandem::new(store).with_builtin_secret(Some(secret));
+    Ok(Started {
+        tandem: services(store, secret, options).await?,
+        builtin: running,
+        seeded: first_run,
+    })
+}
+
+/// The services over `store`, named as `options` say, once what a killed process left
+/// half-done is flagged (nothing stays pending).
+async fn services(
+    store: Store,
+    builtin_secret: String,
+    options: &StartOptions,
+) -> Result<Tandem, StartError> {
+    let mut tandem = Tandem::new(store).with_builtin_secret(Some(builtin_secret));
     if let Some(name) = &options.instance {
         tandem = tandem.with_instance(name);
     }
-    // Nothing stays pending: what a killed process left half-done is flagged.
     tandem
         .recover_interrupted()
         .await
         .map_err(|e| StartError::Recovery(e.to_string()))?;
-    Ok(Started {
-        tandem,
-        builtin: running,
-        seeded: first_run,
-    })
+    Ok(tandem)
 }
 
 /// The built-in servers' API secret, for an instance that reaches them without hosting them:

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BIN, ADMIN_PASSWORD, signIn, open, shoot } from './fixtures';
+import { BIN, ADMIN_PASSWORD, signIn, open, shoot, tandemEnv } from './fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
 const SITE = process.env.TANDEM_SITE_ROOT || path.join(root, 'site');
@@ -45,18 +45,7 @@ async function startInstance(name: string, dataDir: string, database: string, bu
   const proc = spawn(
     BIN,
     ['--data-dir', dataDir, '--database-url', database, '--addr', `127.0.0.1:${port}`, '--site-root', SITE, '--builtin', builtin, '--instance-name', name],
-    {
-      env: {
-        ...process.env,
-        NO_COLOR: '1',
-        RUST_LOG: 'info',
-        TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        TANDEM_FAILOVER_HEARTBEAT_MS: '200',
-        TANDEM_FAILOVER_TIMEOUT_MS: '1000',
-        TANDEM_DRIFT_INTERVAL_SECS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { env: tandemEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
   await new Promise<void>((resolve, reject) => {

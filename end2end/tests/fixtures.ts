@@ -24,18 +24,23 @@ export interface Tandem {
   reservations: (server: string) => string[];
 }
 
+/** The environment every Tandem of the browser tests runs with. */
+export function tandemEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NO_COLOR: '1',
+    RUST_LOG: 'info',
+    TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // Failover and drift in seconds, not minutes, so that journeys finish quickly.
+    TANDEM_FAILOVER_HEARTBEAT_MS: '200',
+    TANDEM_FAILOVER_TIMEOUT_MS: '1000',
+    TANDEM_DRIFT_INTERVAL_SECS: '1',
+  };
+}
+
 async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(BIN, ['--data-dir', dataDir, '--addr', '127.0.0.1:0', '--site-root', SITE], {
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      RUST_LOG: 'info',
-      TANDEM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      // Failover and drift in seconds, not minutes, so that journeys finish quickly.
-      TANDEM_FAILOVER_HEARTBEAT_MS: '200',
-      TANDEM_FAILOVER_TIMEOUT_MS: '1000',
-      TANDEM_DRIFT_INTERVAL_SECS: '1',
-    },
+    env: tandemEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
