@@ -135,3 +135,89 @@ done | stats "create_reservation, replicated"
 
 echo "== memory"
 grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | sed 's/^/   /'
+
+# Sustained reads: wrk, 20 connections for BENCH_WRK_SECS (15) s, signed in, against the DHCP
+# Scopes data call (the first page, as the page's code asks for it) and the page itself.
+# Prints requests per second and p50 / p99 latency.
+wrk_secs="${BENCH_WRK_SECS:-15}"
+command -v wrk >/dev/null || { echo "   (wrk is not installed: apt-get install wrk)"; exit 0; }
+cookie=$(awk '$6 == "tandem_session" { print $7 }' "$jar")
+cat >"$data/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"query":{}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "tandem_session=$cookie"
+LUA
+cat >"$data/get.lua" <<LUA
+wrk.headers["Cookie"] = "tandem_session=$cookie"
+LUA
+sustained() {
+  local label="$1" url="$2" script="$3"
+  wrk -t 2 -c 20 -d "${wrk_secs}s" --latency -s "$script" "$url" 2>&1 | awk -v label="$label" '
+    /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "   %-52s %8.0f req/s  p50 %8s  p99 %8s%s\n", label, rps, p50, p99, (bad ? "  NON-2xx: " bad : "") }'
+}
+echo "== sustained reads, 20 connections, ${wrk_secs} s each (wrk)"
+sustained "one instance, SQLite: list_scopes" "$api/list_scopes" "$data/post.lua"
+sustained "one instance, SQLite: /scopes page" "$base/scopes" "$data/get.lua"
+
+# The same on PostgreSQL: one instance, then two behind haproxy (the second reaching the
+# built-in servers the first hosts). Needs PostgreSQL and haproxy (scripts/setup.sh --test).
+pg_url=$(scripts/test-postgres.sh tandem_bench 2>/dev/null || true)
+if [ -z "$pg_url" ] || ! command -v haproxy >/dev/null; then
+  echo "   (PostgreSQL or haproxy is not here: the PostgreSQL runs are skipped)"
+  exit 0
+fi
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+pg_data=$(mktemp -d)
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "${pid_b:-}" ] && kill "$pid_b" 2>/dev/null;
+  [ -n "${pid_lb:-}" ] && kill "$pid_lb" 2>/dev/null; rm -rf "$data" "$pg_data"' EXIT
+echo "== load-out on PostgreSQL"
+"$bin" --data-dir "$pg_data" --database-url "$pg_url" loadout --servers "$servers" --scopes "$scopes" --reservations "$reservations"
+serve_on() {
+  TANDEM_ADMIN_PASSWORD='bench password 1' "$bin" --data-dir "$pg_data" --database-url "$pg_url" \
+    --addr "127.0.0.1:$1" --site-root "$site" --instance-name "$2" --builtin "$3" \
+    --failover-heartbeat-ms "$heartbeat" --failover-timeout-ms $(( heartbeat * 3 )) >"$pg_data/$2.log" 2>&1 &
+}
+serve_on "$port" a host
+pid=$!
+until grep -q "serving on" "$pg_data/a.log" 2>/dev/null; do
+  kill -0 "$pid" 2>/dev/null || { cat "$pg_data/a.log"; exit 1; }
+  sleep 0.1
+done
+command curl -sf -c "$jar" -X POST -H 'content-type: application/json' "$api/sign_in" \
+  -d '{"credentials":{"username":"admin","password":"bench password 1"}}' >/dev/null
+until [ "$(curl -X POST "$api/check_drift")" = "false" ]; do sleep 0.5; done
+cookie=$(awk '$6 == "tandem_session" { print $7 }' "$jar")
+sed -i "s/tandem_session=[^\"]*/tandem_session=$cookie/" "$data/post.lua" "$data/get.lua"
+sustained "one instance, PostgreSQL: list_scopes" "$api/list_scopes" "$data/post.lua"
+sustained "one instance, PostgreSQL: /scopes page" "$base/scopes" "$data/get.lua"
+page "Dashboard (PostgreSQL)" "/"
+page "Failover Relationships (PostgreSQL)" "/relationships"
+serve_on $(( port + 1 )) b remote
+pid_b=$!
+until grep -q "serving on" "$pg_data/b.log" 2>/dev/null; do
+  kill -0 "$pid_b" 2>/dev/null || { cat "$pg_data/b.log"; exit 1; }
+  sleep 0.1
+done
+lb_port=$(( port + 2 ))
+cat >"$pg_data/haproxy.cfg" <<CFG
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 60s
+  timeout server 60s
+frontend portal
+  bind 127.0.0.1:$lb_port
+  default_backend tandem
+backend tandem
+  balance roundrobin
+  server a 127.0.0.1:$port
+  server b 127.0.0.1:$(( port + 1 ))
+CFG
+haproxy -db -f "$pg_data/haproxy.cfg" >"$pg_data/haproxy.log" 2>&1 &
+pid_lb=$!
+sleep 1
+sustained "two instances behind haproxy, PostgreSQL: list_scopes" "http://127.0.0.1:$lb_port/api/list_scopes" "$data/post.lua"
+sustained "two instances behind haproxy, PostgreSQL: /scopes page" "http://127.0.0.1:$lb_port/scopes" "$data/get.lua"

@@ -87,6 +87,8 @@ impl WatchLease {
 impl Tandem {
     /// Tells this instance's open pages of a change, and on PostgreSQL every other instance's.
     pub(crate) fn send_notice(&self, notice: ChangeNotice) {
+        // A change was committed: lists kept before it are read again.
+        self.cache.changed();
         if self.store.postgres_url().is_some() {
             let relayed = Relayed {
                 from: self.instance.to_string(),
@@ -129,16 +131,19 @@ impl Tandem {
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // What was sent before this listened is not replayed: open pages look again.
+        self.cache.changed();
         let _ = self.changes.send(look_again());
         loop {
             let Some(notification) = listener.try_recv().await? else {
                 // The connection was lost; the next try_recv reconnects and listens again.
                 tracing::warn!("lost the connection that listens for other instances' changes");
+                self.cache.changed();
                 let _ = self.changes.send(look_again());
                 continue;
             };
             match serde_json::from_str::<Relayed>(notification.payload()) {
                 Ok(r) if r.from != *self.instance => {
+                    self.cache.changed();
                     let _ = self.changes.send(r.notice);
                 }
                 Ok(_) => {}

@@ -85,6 +85,7 @@ impl Tandem {
             let mut tx = self.store.begin_write().await?;
             changed |= inventory::record_server(&mut tx, &snap).await?;
             tx.commit().await?;
+            self.cache.changed();
         }
         Ok(changed)
     }
@@ -92,10 +93,15 @@ impl Tandem {
     /// Reads every managed server the inventory has never seen (a server just added, or the
     /// first list after an upgrade).
     pub(crate) async fn ensure_inventory(&self) -> Result<(), ServiceError> {
+        let generation = self.cache.generation();
+        if self.cache.all_read(generation) {
+            return Ok(());
+        }
         let mut conn = self.store.pool().acquire().await?;
         let unread = inventory::unread(&mut conn).await?;
         drop(conn);
         if unread.is_empty() {
+            self.cache.keep_all_read(generation);
             return Ok(());
         }
         let names: Vec<ServerName> = unread
@@ -277,5 +283,23 @@ impl Tandem {
                 }
             }
         })
+    }
+
+    /// The servers that did not answer at their last read (that the caller may see), kept
+    /// between changes.
+    pub(crate) async fn unreachable_servers(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        allowed: Option<&[ServerName]>,
+    ) -> Result<Vec<tandem_core::views::UnreachableServer>, ServiceError> {
+        let generation = self.cache.generation();
+        let key = serde_json::to_string(&allowed).expect("names serialize");
+        if let Some(kept) = self.cache.unreachable(&key, generation) {
+            return Ok(kept);
+        }
+        let servers = inventory::unreachable(conn, allowed).await?;
+        self.cache
+            .keep_unreachable(key, generation, servers.clone());
+        Ok(servers)
     }
 }

@@ -5,6 +5,7 @@
 //! of HTTP or Leptos.
 
 mod auth;
+mod cache;
 mod cluster;
 mod events;
 mod exports;
@@ -163,6 +164,7 @@ pub struct Tandem {
     /// This process, as other instances on the same database see it (host and process ID).
     instance: Arc<str>,
     monitor: Arc<health::Monitor>,
+    cache: Arc<cache::ListCache>,
 }
 
 /// The single-flight runs of expensive reads, and who asked for them when.
@@ -226,6 +228,7 @@ impl Tandem {
             metrics: Arc::new(crate::metrics::Metrics::new()),
             instance: this_instance().into(),
             monitor: Default::default(),
+            cache: Arc::new(cache::ListCache::new()),
         }
     }
 

@@ -71,6 +71,8 @@ impl Tandem {
             changed |= store::failover::record(&mut tx, server.as_str(), &answer).await?;
         }
         tx.commit().await?;
+        // The read times moved at least: what was kept is read again.
+        self.cache.changed();
         Ok(changed)
     }
 
@@ -78,7 +80,13 @@ impl Tandem {
     pub(crate) async fn stored_failover_states(
         &self,
         servers: &[store::servers::ServerRecord],
-    ) -> Result<HashMap<String, store::failover::StatesRead>, ServiceError> {
+    ) -> Result<super::cache::States, ServiceError> {
+        let generation = self.cache.generation();
+        if let Some(kept) = self.cache.states(generation)
+            && servers.iter().all(|s| kept.contains_key(s.name.as_str()))
+        {
+            return Ok(kept);
+        }
         let mut conn = self.store.pool().acquire().await?;
         let mut stored = store::failover::all(&mut conn).await?;
         drop(conn);
@@ -91,7 +99,10 @@ impl Tandem {
             self.read_failover_states(Some(&unread)).await?;
             let mut conn = self.store.pool().acquire().await?;
             stored = store::failover::all(&mut conn).await?;
+            return Ok(Arc::new(stored));
         }
+        let stored = Arc::new(stored);
+        self.cache.keep_states(generation, stored.clone());
         Ok(stored)
     }
 
@@ -138,8 +149,23 @@ impl Tandem {
             page,
             ..query.clone()
         };
-        let (rows, total) = inventory::scopes(&mut conn, &query, allowed).await?;
-        let unreachable = inventory::unreachable(&mut conn, allowed).await?;
+        // The count of what the filters match is kept between changes: it is a count over
+        // every scope, the same for every page.
+        let generation = self.cache.generation();
+        let key = serde_json::to_string(&(
+            ScopeQuery {
+                page: Page::default(),
+                ..query.clone()
+            },
+            allowed,
+        ))
+        .expect("a query serializes");
+        let known = self.cache.count(&key, generation);
+        let (rows, total) = inventory::scopes_counted(&mut conn, &query, allowed, known).await?;
+        if known.is_none() {
+            self.cache.keep_count(key, generation, total);
+        }
+        let unreachable = self.unreachable_servers(&mut conn, allowed).await?;
         Ok(ScopesPage {
             rows,
             total,

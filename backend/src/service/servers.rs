@@ -225,8 +225,14 @@ impl Tandem {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
         self.ensure_inventory().await?;
-        let relationships = self.list_relationships(caller).await?;
+        // Kept between changes: it counts over every scope, and is the phone's first page.
         let allowed = caller.principal.servers.as_deref();
+        let generation = self.cache.generation();
+        let key = serde_json::to_string(&allowed).expect("names serialize");
+        if let Some(kept) = self.cache.dashboard(&key, generation) {
+            return Ok(kept);
+        }
+        let relationships = self.list_relationships(caller).await?;
         let mut conn = self.store.pool().acquire().await?;
         let servers = store::servers::list(&mut conn)
             .await?
@@ -248,9 +254,9 @@ impl Tandem {
             inventory::scopes(&mut conn, &first(SyncFilter::Drift), allowed).await?;
         let (sync_errors, _) =
             inventory::scopes(&mut conn, &first(SyncFilter::Error), allowed).await?;
-        Ok(Dashboard {
+        let dashboard = Dashboard {
             servers,
-            unreachable_servers: inventory::unreachable(&mut conn, allowed).await?,
+            unreachable_servers: self.unreachable_servers(&mut conn, allowed).await?,
             relationships_by_state: by_state.into_iter().collect(),
             out_of_sync,
             out_of_sync_total: drifting as usize,
@@ -258,7 +264,10 @@ impl Tandem {
             sync_errors_total: errors as usize,
             failover_scopes: failover_scopes as usize,
             relationships,
-        })
+        };
+        self.cache
+            .keep_dashboard(key, generation, dashboard.clone());
+        Ok(dashboard)
     }
 }
 

@@ -516,6 +516,16 @@ pub async fn scopes(
     q: &ScopeQuery,
     allowed: Option<&[ServerName]>,
 ) -> Result<(Vec<ScopeRow>, u64), sqlx::Error> {
+    scopes_counted(conn, q, allowed, None).await
+}
+
+/// [`scopes`], with the number of matching scopes given when it is known (then not counted).
+pub async fn scopes_counted(
+    conn: &mut AnyConnection,
+    q: &ScopeQuery,
+    allowed: Option<&[ServerName]>,
+    known_total: Option<u64>,
+) -> Result<(Vec<ScopeRow>, u64), sqlx::Error> {
     let mut f = Filter::default();
     f.servers("s.server", allowed);
     if let Some(server) = &q.server {
@@ -552,11 +562,14 @@ pub async fn scopes(
     };
     let where_sql = f.sql();
     let count_sql = format!("SELECT COUNT(*) AS n{count_joins}{where_sql}");
-    let total: i64 = f
-        .query(&count_sql)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
+    let total: i64 = match known_total {
+        Some(n) => n as i64,
+        None => f
+            .query(&count_sql)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?,
+    };
     // The page is found first from the keys alone (an index walk, even for the last page),
     // then only its rows are joined with what they show.
     let dir = if q.descending { "DESC" } else { "ASC" };

@@ -1,0 +1,134 @@
+//! What the busiest reads ask again and again, kept between changes: the number of scopes a
+//! DHCP Scopes filter matches (a count over every scope), the unreachable servers, whether
+//! every server has been read once, every server's failover states, and the Dashboard. Each answer is kept with the inventory's generation, which
+//! moves after every change is committed (here, or on another instance: its notice moves it
+//! too), and for a few seconds at most.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tandem_core::views::{Dashboard, UnreachableServer};
+
+/// Every server's failover states as last read, by server name.
+pub(crate) type States = Arc<HashMap<String, crate::store::failover::StatesRead>>;
+
+/// The longest an answer is kept, whatever happens.
+const KEPT: Duration = Duration::from_secs(5);
+/// The most answers of one kind kept (all are forgotten when there would be more).
+const MOST: usize = 512;
+
+struct Entry<T> {
+    generation: u64,
+    at: Instant,
+    value: T,
+}
+
+/// Answers of one kind, by key.
+struct Answers<T>(Mutex<HashMap<String, Entry<T>>>);
+
+impl<T: Clone> Answers<T> {
+    fn new() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+
+    fn get(&self, key: &str, generation: u64) -> Option<T> {
+        let all = self.0.lock().expect("cache");
+        all.get(key)
+            .filter(|e| e.generation == generation && e.at.elapsed() < KEPT)
+            .map(|e| e.value.clone())
+    }
+
+    fn put(&self, key: String, generation: u64, value: T) {
+        let mut all = self.0.lock().expect("cache");
+        if all.len() >= MOST {
+            all.clear();
+        }
+        all.insert(
+            key,
+            Entry {
+                generation,
+                at: Instant::now(),
+                value,
+            },
+        );
+    }
+}
+
+pub(crate) struct ListCache {
+    generation: AtomicU64,
+    counts: Answers<u64>,
+    unreachable: Answers<Vec<UnreachableServer>>,
+    all_read: Answers<()>,
+    states: Answers<States>,
+    dashboards: Answers<Dashboard>,
+}
+
+impl ListCache {
+    pub(crate) fn new() -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            counts: Answers::new(),
+            unreachable: Answers::new(),
+            all_read: Answers::new(),
+            states: Answers::new(),
+            dashboards: Answers::new(),
+        }
+    }
+
+    /// The generation to read under: take it before reading, keep what was read under it.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// After a change is committed: what was kept before it is not answered again.
+    pub(crate) fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn count(&self, key: &str, generation: u64) -> Option<u64> {
+        self.counts.get(key, generation)
+    }
+
+    pub(crate) fn keep_count(&self, key: String, generation: u64, n: u64) {
+        self.counts.put(key, generation, n);
+    }
+
+    pub(crate) fn unreachable(&self, key: &str, generation: u64) -> Option<Vec<UnreachableServer>> {
+        self.unreachable.get(key, generation)
+    }
+
+    pub(crate) fn keep_unreachable(
+        &self,
+        key: String,
+        generation: u64,
+        servers: Vec<UnreachableServer>,
+    ) {
+        self.unreachable.put(key, generation, servers);
+    }
+
+    pub(crate) fn all_read(&self, generation: u64) -> bool {
+        self.all_read.get("", generation).is_some()
+    }
+
+    pub(crate) fn keep_all_read(&self, generation: u64) {
+        self.all_read.put(String::new(), generation, ());
+    }
+
+    pub(crate) fn states(&self, generation: u64) -> Option<States> {
+        self.states.get("", generation)
+    }
+
+    pub(crate) fn keep_states(&self, generation: u64, states: States) {
+        self.states.put(String::new(), generation, states);
+    }
+
+    pub(crate) fn dashboard(&self, key: &str, generation: u64) -> Option<Dashboard> {
+        self.dashboards.get(key, generation)
+    }
+
+    pub(crate) fn keep_dashboard(&self, key: String, generation: u64, dashboard: Dashboard) {
+        self.dashboards.put(key, generation, dashboard);
+    }
+}
