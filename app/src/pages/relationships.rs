@@ -379,19 +379,24 @@ fn RelationshipLine(
             <td data-label="Mode">{mode_text(&r)}</td>
             <td data-label="Primary Server">{primary.clone()}</td>
             <td data-label="Secondary Server">{r.secondary_server.to_string()}</td>
+            // One cell's content in one box: on a phone the cell is a grid of label and value.
             <td data-label="Primary Server Status">
-                <span class=p_class data-status="primary">{p_text}</span>
-                " "
-                <small class="muted read-at" data-read="primary" title=row.primary_read_at.clone().unwrap_or_default()>
-                    {read_at_label(row.primary_read_at.as_deref())}
-                </small>
+                <span class="status-cell">
+                    <span class=p_class data-status="primary">{p_text}</span>
+                    " "
+                    <small class="muted read-at" data-read="primary" title=row.primary_read_at.clone().unwrap_or_default()>
+                        {read_at_label(row.primary_read_at.as_deref())}
+                    </small>
+                </span>
             </td>
             <td data-label="Secondary Server Status">
-                <span class=s_class data-status="secondary">{s_text}</span>
-                " "
-                <small class="muted read-at" data-read="secondary" title=row.secondary_read_at.clone().unwrap_or_default()>
-                    {read_at_label(row.secondary_read_at.as_deref())}
-                </small>
+                <span class="status-cell">
+                    <span class=s_class data-status="secondary">{s_text}</span>
+                    " "
+                    <small class="muted read-at" data-read="secondary" title=row.secondary_read_at.clone().unwrap_or_default()>
+                        {read_at_label(row.secondary_read_at.as_deref())}
+                    </small>
+                </span>
             </td>
             <td data-label="Scopes">{if scopes.is_empty() { "none".to_string() } else { scopes.clone() }}</td>
             <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>
