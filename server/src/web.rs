@@ -35,10 +35,11 @@ pub struct Application {
 impl Application {
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let instance = config.instance_name.clone().unwrap_or_else(|| {
-            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-                .map(|h| h.trim().to_string())
-                .unwrap_or_else(|_| "tandem".into());
-            format!("{host}:{}", config.addr.port())
+            format!(
+                "{}:{}",
+                tandem_backend::service::host_name(),
+                config.addr.port()
+            )
         });
         let options = bootstrap::StartOptions {
             instance: Some(instance),

@@ -1,8 +1,8 @@
 //! What the busiest reads ask again and again, kept between changes: the number of scopes a
 //! DHCP Scopes filter matches (a count over every scope), the unreachable servers, whether
-//! every server has been read once, every server's failover states, and the Dashboard. Each answer is kept with the inventory's generation, which
-//! moves after every change is committed (here, or on another instance: its notice moves it
-//! too), and for a few seconds at most.
+//! every server has been read once, every server's failover states, and the Dashboard. Each
+//! answer is kept with the inventory's generation, which moves after every change is committed
+//! (here, or on another instance: its notice moves it too), and for a few seconds at most.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,22 +25,24 @@ struct Entry<T> {
     value: T,
 }
 
-/// Answers of one kind, by key.
-struct Answers<T>(Mutex<HashMap<String, Entry<T>>>);
+/// Answers of one kind, by key (`""` where there is one answer).
+pub(crate) struct Answers<T>(Mutex<HashMap<String, Entry<T>>>);
 
 impl<T: Clone> Answers<T> {
     fn new() -> Self {
         Self(Mutex::new(HashMap::new()))
     }
 
-    fn get(&self, key: &str, generation: u64) -> Option<T> {
+    /// The answer kept for `key` under `generation`, if it is still fresh.
+    pub(crate) fn get(&self, key: &str, generation: u64) -> Option<T> {
         let all = self.0.lock().expect("cache");
         all.get(key)
             .filter(|e| e.generation == generation && e.at.elapsed() < KEPT)
             .map(|e| e.value.clone())
     }
 
-    fn put(&self, key: String, generation: u64, value: T) {
+    /// Keeps `value` for `key`, read under `generation`.
+    pub(crate) fn put(&self, key: String, generation: u64, value: T) {
         let mut all = self.0.lock().expect("cache");
         if all.len() >= MOST {
             all.clear();
@@ -58,11 +60,11 @@ impl<T: Clone> Answers<T> {
 
 pub(crate) struct ListCache {
     generation: AtomicU64,
-    counts: Answers<u64>,
-    unreachable: Answers<Vec<UnreachableServer>>,
-    all_read: Answers<()>,
-    states: Answers<States>,
-    dashboards: Answers<Dashboard>,
+    pub(crate) counts: Answers<u64>,
+    pub(crate) unreachable: Answers<Vec<UnreachableServer>>,
+    pub(crate) all_read: Answers<()>,
+    pub(crate) states: Answers<States>,
+    pub(crate) dashboards: Answers<Dashboard>,
 }
 
 impl ListCache {
@@ -85,50 +87,5 @@ impl ListCache {
     /// After a change is committed: what was kept before it is not answered again.
     pub(crate) fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-    }
-
-    pub(crate) fn count(&self, key: &str, generation: u64) -> Option<u64> {
-        self.counts.get(key, generation)
-    }
-
-    pub(crate) fn keep_count(&self, key: String, generation: u64, n: u64) {
-        self.counts.put(key, generation, n);
-    }
-
-    pub(crate) fn unreachable(&self, key: &str, generation: u64) -> Option<Vec<UnreachableServer>> {
-        self.unreachable.get(key, generation)
-    }
-
-    pub(crate) fn keep_unreachable(
-        &self,
-        key: String,
-        generation: u64,
-        servers: Vec<UnreachableServer>,
-    ) {
-        self.unreachable.put(key, generation, servers);
-    }
-
-    pub(crate) fn all_read(&self, generation: u64) -> bool {
-        self.all_read.get("", generation).is_some()
-    }
-
-    pub(crate) fn keep_all_read(&self, generation: u64) {
-        self.all_read.put(String::new(), generation, ());
-    }
-
-    pub(crate) fn states(&self, generation: u64) -> Option<States> {
-        self.states.get("", generation)
-    }
-
-    pub(crate) fn keep_states(&self, generation: u64, states: States) {
-        self.states.put(String::new(), generation, states);
-    }
-
-    pub(crate) fn dashboard(&self, key: &str, generation: u64) -> Option<Dashboard> {
-        self.dashboards.get(key, generation)
-    }
-
-    pub(crate) fn keep_dashboard(&self, key: String, generation: u64, dashboard: Dashboard) {
-        self.dashboards.put(key, generation, dashboard);
     }
 }

@@ -23,17 +23,6 @@ struct Relayed {
     notice: ChangeNotice,
 }
 
-/// A notice that has open pages look again (something may have been missed).
-fn look_again() -> ChangeNotice {
-    ChangeNotice {
-        kind: "drift".into(),
-        server: None,
-        scope: None,
-        message: None,
-        actor: None,
-    }
-}
-
 /// The drift watch's lock, held on a connection of its own while this instance runs the watch.
 #[derive(Default)]
 pub(crate) struct WatchLease {
@@ -77,10 +66,6 @@ impl WatchLease {
                 false
             }
         }
-    }
-
-    pub(crate) fn is_held(&self) -> bool {
-        self.held.is_some()
     }
 }
 
@@ -127,18 +112,29 @@ impl Tandem {
         }
     }
 
+    /// Other instances' notices may have been missed: what was kept is read again, and open
+    /// pages look again.
+    fn missed_notices(&self) {
+        self.cache.changed();
+        let _ = self.changes.send(ChangeNotice {
+            kind: "drift".into(),
+            server: None,
+            scope: None,
+            message: None,
+            actor: None,
+        });
+    }
+
     async fn listen(&self, url: &str) -> Result<(), sqlx::Error> {
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // What was sent before this listened is not replayed: open pages look again.
-        self.cache.changed();
-        let _ = self.changes.send(look_again());
+        self.missed_notices();
         loop {
             let Some(notification) = listener.try_recv().await? else {
                 // The connection was lost; the next try_recv reconnects and listens again.
                 tracing::warn!("lost the connection that listens for other instances' changes");
-                self.cache.changed();
-                let _ = self.changes.send(look_again());
+                self.missed_notices();
                 continue;
             };
             match serde_json::from_str::<Relayed>(notification.payload()) {

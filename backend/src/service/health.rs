@@ -29,9 +29,6 @@ pub struct Health {
 pub(crate) struct Monitor {
     pub started: std::time::Instant,
     pub every: std::sync::atomic::AtomicU64,
-    /// Whether this instance runs the drift watch now (the only one on SQLite; on PostgreSQL
-    /// the holder of its lock).
-    pub watching: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Monitor {
@@ -39,7 +36,6 @@ impl Default for Monitor {
         Self {
             started: std::time::Instant::now(),
             every: Default::default(),
-            watching: Default::default(),
         }
     }
 }
@@ -52,13 +48,6 @@ fn age_of(at: &str) -> Option<f64> {
 }
 
 impl Tandem {
-    /// Whether this instance runs the drift watch now.
-    pub fn runs_the_watch(&self) -> bool {
-        self.monitor
-            .watching
-            .load(std::sync::atomic::Ordering::Relaxed)
-    }
-
     /// This instance's name among those on one database.
     pub fn instance(&self) -> &str {
         &self.instance
@@ -86,53 +75,45 @@ impl Tandem {
             .load(std::sync::atomic::Ordering::Relaxed);
         let stale = Duration::from_secs(every * 3 + 60);
         let started = self.monitor.started;
-        let mut checks = Vec::new();
-        let last = async {
-            let mut conn = self.store.pool().acquire().await?;
-            sqlx::query("SELECT 1").execute(&mut *conn).await?;
-            store::watch::last(&mut conn).await
-        }
-        .await;
-        match last {
-            Err(e) => {
-                checks.push(Check {
-                    name: "database",
-                    ok: false,
-                    detail: format!("the database does not answer: {e}"),
-                });
+        let last = match self.store.ping().await {
+            Ok(()) => {
+                async {
+                    let mut conn = self.store.pool().acquire().await?;
+                    store::watch::last(&mut conn).await
+                }
+                .await
             }
-            Ok(_) if every == 0 => {
-                checks.push(Check {
-                    name: "database",
-                    ok: true,
-                    detail: "answers".into(),
-                });
-            }
-            Ok(pass) => {
-                checks.push(Check {
-                    name: "database",
-                    ok: true,
-                    detail: "answers".into(),
-                });
-                let age = pass.as_ref().and_then(|p| age_of(&p.finished_at));
-                let check = match (pass, age) {
-                    (Some(p), Some(age)) => Check {
-                        name: "drift_watch",
-                        ok: age <= stale.as_secs_f64(),
-                        detail: format!(
-                            "last pass {age:.1} s ago on {} (stale after {} s)",
-                            p.instance,
-                            stale.as_secs()
-                        ),
-                    },
-                    _ => Check {
-                        name: "drift_watch",
-                        ok: started.elapsed() <= stale,
-                        detail: "no pass finished yet".into(),
-                    },
-                };
-                checks.push(check);
-            }
+            Err(e) => Err(e),
+        };
+        let database = |answer: &Result<_, sqlx::Error>| Check {
+            name: "database",
+            ok: answer.is_ok(),
+            detail: match answer {
+                Ok(_) => "answers".into(),
+                Err(e) => format!("the database does not answer: {e}"),
+            },
+        };
+        let mut checks = vec![database(&last)];
+        if let Ok(pass) = last
+            && every > 0
+        {
+            let age = pass.as_ref().and_then(|p| age_of(&p.finished_at));
+            checks.push(match (pass, age) {
+                (Some(p), Some(age)) => Check {
+                    name: "drift_watch",
+                    ok: age <= stale.as_secs_f64(),
+                    detail: format!(
+                        "last pass {age:.1} s ago on {} (stale after {} s)",
+                        p.instance,
+                        stale.as_secs()
+                    ),
+                },
+                _ => Check {
+                    name: "drift_watch",
+                    ok: started.elapsed() <= stale,
+                    detail: "no pass finished yet".into(),
+                },
+            });
         }
         Health {
             ok: checks.iter().all(|c| c.ok),

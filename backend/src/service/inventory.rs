@@ -94,14 +94,14 @@ impl Tandem {
     /// first list after an upgrade).
     pub(crate) async fn ensure_inventory(&self) -> Result<(), ServiceError> {
         let generation = self.cache.generation();
-        if self.cache.all_read(generation) {
+        if self.cache.all_read.get("", generation).is_some() {
             return Ok(());
         }
         let mut conn = self.store.pool().acquire().await?;
         let unread = inventory::unread(&mut conn).await?;
         drop(conn);
         if unread.is_empty() {
-            self.cache.keep_all_read(generation);
+            self.cache.all_read.put(String::new(), generation, ());
             return Ok(());
         }
         let names: Vec<ServerName> = unread
@@ -294,12 +294,11 @@ impl Tandem {
     ) -> Result<Vec<tandem_core::views::UnreachableServer>, ServiceError> {
         let generation = self.cache.generation();
         let key = serde_json::to_string(&allowed).expect("names serialize");
-        if let Some(kept) = self.cache.unreachable(&key, generation) {
+        if let Some(kept) = self.cache.unreachable.get(&key, generation) {
             return Ok(kept);
         }
         let servers = inventory::unreachable(conn, allowed).await?;
-        self.cache
-            .keep_unreachable(key, generation, servers.clone());
+        self.cache.unreachable.put(key, generation, servers.clone());
         Ok(servers)
     }
 }

@@ -144,12 +144,17 @@ impl From<FieldErrors> for ServiceError {
     }
 }
 
-/// This process's name among the instances on one database: its host and process ID.
-fn this_instance() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+/// This machine's name, as instance names start with.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "tandem".into());
-    format!("{host}:{}", std::process::id())
+        .unwrap_or_else(|_| "tandem".into())
+}
+
+/// This process's name among the instances on one database, unless given one: its host and
+/// process ID.
+fn this_instance() -> String {
+    format!("{}:{}", host_name(), std::process::id())
 }
 
 /// The services, over one store and one set of drivers.

@@ -82,7 +82,7 @@ impl Tandem {
         servers: &[store::servers::ServerRecord],
     ) -> Result<super::cache::States, ServiceError> {
         let generation = self.cache.generation();
-        if let Some(kept) = self.cache.states(generation)
+        if let Some(kept) = self.cache.states.get("", generation)
             && servers.iter().all(|s| kept.contains_key(s.name.as_str()))
         {
             return Ok(kept);
@@ -102,7 +102,9 @@ impl Tandem {
             return Ok(Arc::new(stored));
         }
         let stored = Arc::new(stored);
-        self.cache.keep_states(generation, stored.clone());
+        self.cache
+            .states
+            .put(String::new(), generation, stored.clone());
         Ok(stored)
     }
 
@@ -160,10 +162,10 @@ impl Tandem {
             allowed,
         ))
         .expect("a query serializes");
-        let known = self.cache.count(&key, generation);
+        let known = self.cache.counts.get(&key, generation);
         let (rows, total) = inventory::scopes_counted(&mut conn, &query, allowed, known).await?;
         if known.is_none() {
-            self.cache.keep_count(key, generation, total);
+            self.cache.counts.put(key, generation, total);
         }
         let unreachable = self.unreachable_servers(&mut conn, allowed).await?;
         Ok(ScopesPage {

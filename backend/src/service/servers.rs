@@ -29,10 +29,6 @@ impl Tandem {
             {
                 tracing::warn!(error = %e, "drift check failed");
             }
-            self.monitor.watching.store(
-                lease.is_held() || self.store.postgres_url().is_none(),
-                std::sync::atomic::Ordering::Relaxed,
-            );
             tokio::time::sleep(every).await;
         }
     }
@@ -229,7 +225,7 @@ impl Tandem {
         let allowed = caller.principal.servers.as_deref();
         let generation = self.cache.generation();
         let key = serde_json::to_string(&allowed).expect("names serialize");
-        if let Some(kept) = self.cache.dashboard(&key, generation) {
+        if let Some(kept) = self.cache.dashboards.get(&key, generation) {
             return Ok(kept);
         }
         let relationships = self.list_relationships(caller).await?;
@@ -266,7 +262,8 @@ impl Tandem {
             relationships,
         };
         self.cache
-            .keep_dashboard(key, generation, dashboard.clone());
+            .dashboards
+            .put(key, generation, dashboard.clone());
         Ok(dashboard)
     }
 }
