@@ -711,7 +711,7 @@ fn reservation(ip: &str, mac: &str) -> NewReservation {
 /// watch does every interval).
 async fn relationships_now(t: &Tandem) -> Vec<tandem_core::views::RelationshipRow> {
     t.check_drift(&Caller::local("test")).await.unwrap();
-    t.list_relationships(&admin()).await.unwrap()
+    t.all_relationships(&admin()).await.unwrap()
 }
 
 fn admin() -> Caller {

@@ -7,7 +7,7 @@ use tandem_backend::bootstrap;
 use tandem_backend::loadout::{self, Plan};
 use tandem_core::drift::DriftStatus;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::{Page, ScopeQuery, ScopeSort, ServerQuery, SyncFilter};
+use tandem_core::views::{Page, RelationshipQuery, ScopeQuery, ScopeSort, ServerQuery, SyncFilter};
 use tandem_core::{MacAddress, Reservation, ReservationType, ScopeId, ServerName};
 
 #[tokio::test]
@@ -173,6 +173,45 @@ async fn the_inventory_changes_and_the_audit_work_on_postgres() {
     let dashboard = s.tandem.dashboard(&admin).await.unwrap();
     assert_eq!(dashboard.out_of_sync_total, 2);
     assert_eq!(dashboard.failover_scopes, 40);
+
+    // Failover Relationships page, filter and count in PostgreSQL's SQL as in SQLite's.
+    let all = s.tandem.all_relationships(&admin).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        dashboard
+            .relationships_by_state
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<usize>(),
+        2
+    );
+    let second = s
+        .tandem
+        .list_relationships(
+            &admin,
+            &RelationshipQuery {
+                page: Page::new(2, 1),
+                ..RelationshipQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((second.total, second.rows.len()), (2, 1));
+    assert_eq!(second.rows[0], all[1]);
+    assert_eq!(second.rows[0].relationship.scopes.len(), 10);
+    let named = s
+        .tandem
+        .list_relationships(
+            &admin,
+            &RelationshipQuery {
+                name: Some(all[0].relationship.name.to_uppercase()),
+                not_normal: all[0].health() != "Normal",
+                ..RelationshipQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(named.rows, all[..1]);
 
     // Sign-in throttling, its counted refusals, an access-scoped catalog and pruning run on
     // PostgreSQL's SQL too.

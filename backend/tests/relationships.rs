@@ -160,7 +160,7 @@ async fn creating_a_relationship_copies_its_scopes_to_the_partner() {
         .unwrap();
     assert_eq!(row.relationship.as_deref(), Some("second"));
     assert_eq!(row.drift, Some(DriftStatus::InSync));
-    let rows = w.s.tandem.list_relationships(&admin()).await.unwrap();
+    let rows = w.s.tandem.all_relationships(&admin()).await.unwrap();
     assert_eq!(
         rows.iter()
             .map(|r| r.relationship.name.as_str())
@@ -310,7 +310,7 @@ async fn editing_a_relationship_changes_both_servers_and_never_shows_the_secret(
         assert_eq!(r.scopes, vec![id("10.0.0.0")], "scopes stay");
     }
     let api =
-        serde_json::to_string(&w.s.tandem.list_relationships(&admin()).await.unwrap()).unwrap();
+        serde_json::to_string(&w.s.tandem.all_relationships(&admin()).await.unwrap()).unwrap();
     assert!(!api.contains("a very secret phrase"));
     let events =
         w.s.tandem
@@ -425,7 +425,7 @@ async fn server_level_replication_goes_on_past_a_failed_scope() {
         .check_drift(&tandem_backend::Caller::local("watch"))
         .await
         .unwrap();
-    let rows = w.s.tandem.list_relationships(&admin()).await.unwrap();
+    let rows = w.s.tandem.all_relationships(&admin()).await.unwrap();
     let to_dc2 = rows
         .iter()
         .find(|r| r.relationship.name == "to-dc2")
@@ -471,5 +471,166 @@ async fn roles_decide_who_manages_relationships() {
         Err(ServiceError::Forbidden(_))
     ));
     assert_eq!(w.relationships("dc1.contoso.com").await.len(), 1);
-    assert!(w.s.tandem.list_relationships(&scoper).await.is_ok());
+    assert!(w.s.tandem.all_relationships(&scoper).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_relationships_view_pages_filters_and_counts_from_what_was_read() {
+    use tandem_core::views::{Page, RelationshipQuery};
+    let w = World::start().await;
+    let dc2 = w.third("dc2.contoso.com").await;
+    let dc3 = w.third("dc3.contoso.com").await;
+    for (server, net) in [
+        ("dhcp1.contoso.com", "10.3.0.0"),
+        ("dhcp1.contoso.com", "10.4.0.0"),
+        ("dc2.contoso.com", "10.5.0.0"),
+    ] {
+        w.put(server, net).await;
+    }
+    for (rel, primary, secondary, net) in [
+        ("to-dc2", "dhcp1.contoso.com", "dc2.contoso.com", "10.3.0.0"),
+        ("to-dc3", "dhcp1.contoso.com", "dc3.contoso.com", "10.4.0.0"),
+        ("dc2-dc3", "dc2.contoso.com", "dc3.contoso.com", "10.5.0.0"),
+    ] {
+        w.s.tandem
+            .create_relationship(
+                &admin(),
+                &NewRelationship {
+                    name: rel.into(),
+                    ..new(primary, secondary)
+                },
+                &[id(net)],
+            )
+            .await
+            .unwrap();
+    }
+    let query = |f: &dyn Fn(&mut RelationshipQuery)| {
+        let mut q = RelationshipQuery::default();
+        f(&mut q);
+        q
+    };
+    let names = |rows: &[tandem_core::views::RelationshipRow]| {
+        rows.iter()
+            .map(|r| r.relationship.name.clone())
+            .collect::<Vec<_>>()
+    };
+
+    // Pages of two, by name.
+    let first =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.page = Page::new(1, 2)))
+            .await
+            .unwrap();
+    assert_eq!(first.total, 4);
+    assert_eq!(names(&first.rows), ["dc2-dc3", SEED]);
+    let second =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.page = Page::new(2, 2)))
+            .await
+            .unwrap();
+    assert_eq!(names(&second.rows), ["to-dc2", "to-dc3"]);
+    assert_eq!(second.rows[0].relationship.scopes, [id("10.3.0.0")]);
+
+    // A name, or part of either server's (any case); one server exactly.
+    let by_name =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.name = Some("DC3".into())))
+            .await
+            .unwrap();
+    assert_eq!(names(&by_name.rows), ["dc2-dc3", "to-dc3"]);
+    assert_eq!(by_name.total, 2);
+    let by_server =
+        w.s.tandem
+            .list_relationships(
+                &admin(),
+                &query(&|q| q.server = Some("dc2.contoso.com".into())),
+            )
+            .await
+            .unwrap();
+    assert_eq!(names(&by_server.rows), ["dc2-dc3", "to-dc2"]);
+    // Hostile text is only text.
+    let odd =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.name = Some("%' OR 1=1 --".into())))
+            .await
+            .unwrap();
+    assert_eq!(odd.total, 0);
+
+    // dc2 and dc3 stop: once the watch has looked, both of their relationship's servers are
+    // Unreachable with the reason, and it is still listed (as last reported).
+    dc2.server.set_running(false).await.unwrap();
+    dc3.server.set_running(false).await.unwrap();
+    w.s.tandem
+        .check_drift(&Caller::local("watch"))
+        .await
+        .unwrap();
+    let all = w.s.tandem.all_relationships(&admin()).await.unwrap();
+    let both = all
+        .iter()
+        .find(|r| r.relationship.name == "dc2-dc3")
+        .unwrap();
+    for status in [&both.primary_status, &both.secondary_status] {
+        assert!(
+            matches!(status, ServerStatus::Unreachable { reason } if reason.contains("contoso.com")),
+            "{status:?}"
+        );
+    }
+    // "Not Normal" and the Dashboard's counts agree with each row's own health.
+    let not_normal =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.not_normal = true))
+            .await
+            .unwrap();
+    let expected: Vec<String> = all
+        .iter()
+        .filter(|r| r.health() != "Normal")
+        .map(|r| r.relationship.name.clone())
+        .collect();
+    assert_eq!(names(&not_normal.rows), expected);
+    assert!(expected.contains(&"to-dc2".to_string()), "{expected:?}");
+    assert!(expected.contains(&"dc2-dc3".to_string()), "{expected:?}");
+    let board = w.s.tandem.dashboard(&admin()).await.unwrap();
+    let mut counted: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in &all {
+        *counted.entry(r.health()).or_default() += 1;
+    }
+    assert_eq!(
+        board.relationships_by_state,
+        counted.into_iter().collect::<Vec<_>>()
+    );
+    assert_eq!(names(&board.relationships), expected);
+
+    // A user who may see dc3 only sees the relationships dc3 is in, and counts only those.
+    let input = tandem_backend::service::UserInput {
+        username: "dc3-only".into(),
+        role: "DhcpAdministrator".into(),
+        servers: "dc3.contoso.com".into(),
+        ..Default::default()
+    };
+    w.s.tandem
+        .create_user(&admin(), &input, "a long user password")
+        .await
+        .unwrap();
+    let dc3_only = Caller::new(
+        w.s.tandem
+            .sign_in("dc3-only", "a long user password", "127.0.0.1")
+            .await
+            .unwrap()
+            .principal,
+    );
+    let seen =
+        w.s.tandem
+            .list_relationships(&dc3_only, &RelationshipQuery::default())
+            .await
+            .unwrap();
+    assert_eq!(names(&seen.rows), ["dc2-dc3", "to-dc3"]);
+    let board = w.s.tandem.dashboard(&dc3_only).await.unwrap();
+    assert_eq!(
+        board
+            .relationships_by_state
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<usize>(),
+        2
+    );
 }

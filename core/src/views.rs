@@ -234,8 +234,10 @@ pub struct ServerRow {
 pub struct Dashboard {
     pub servers: usize,
     pub unreachable_servers: Vec<UnreachableServer>,
-    /// Relationship count by each server's state (a relationship counts once per state seen).
+    /// Relationship count by health ([`RelationshipRow::health`]: `Normal` when both servers
+    /// are, otherwise the state of the one that is not).
     pub relationships_by_state: Vec<(String, usize)>,
+    /// The relationships not Normal: the first few by name (the tile links to all of them).
     pub relationships: Vec<RelationshipRow>,
     /// Failover scopes whose copies differ (or could not be compared): the first few.
     pub out_of_sync: Vec<ScopeRow>,
@@ -663,6 +665,68 @@ impl ReservationQuery {
             .collect();
         (page, total)
     }
+}
+
+/// What the Failover Relationships view shows: filters and page (ordered by name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RelationshipQuery {
+    /// Part of the relationship's name or of either server's name (any case).
+    pub name: Option<String>,
+    /// Exact server name: the relationships it is in.
+    pub server: Option<String>,
+    /// Only relationships in which either server is not Normal (or cannot be read).
+    pub not_normal: bool,
+    pub page: Page,
+}
+
+impl QueryState for RelationshipQuery {
+    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(n) = &self.name {
+            out.push(("name", n.clone()));
+        }
+        if let Some(s) = &self.server {
+            out.push(("server", s.clone()));
+        }
+        if self.not_normal {
+            out.push(("filter", "not-normal".into()));
+        }
+        if self.page.number > 1 {
+            out.push(("page", self.page.number.to_string()));
+        }
+        if self.page.size != DEFAULT_PAGE_SIZE {
+            out.push(("per_page", self.page.size.to_string()));
+        }
+        out
+    }
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = Self::default();
+        for (k, v) in pairs {
+            match k {
+                "name" => q.name = text(v),
+                "server" => q.server = text(v),
+                "filter" => q.not_normal = v == "not-normal",
+                "page" => q.page.number = v.parse().unwrap_or(1),
+                "per_page" => q.page.size = v.parse().unwrap_or(DEFAULT_PAGE_SIZE),
+                _ => {}
+            }
+        }
+        q.page = Page::new(q.page.number, q.page.size);
+        q
+    }
+}
+
+/// One page of the Failover Relationships view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelationshipsPage {
+    pub rows: Vec<RelationshipRow>,
+    /// Relationships matching the filters, on every page.
+    pub total: u64,
+    pub page: Page,
 }
 
 /// A reservation found by the global search, with where it lives.

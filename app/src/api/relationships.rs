@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipRow, ScopeResult};
+use tandem_core::views::{RelationshipQuery, RelationshipRow, RelationshipsPage, ScopeResult};
 use tandem_core::{FailoverRelationship, FailoverState};
 
 #[cfg(feature = "ssr")]
@@ -18,10 +18,22 @@ fn scope(id: &str) -> Result<tandem_core::ScopeId, AppError> {
     super::parse_field("scope_id", tandem_core::ScopeId::parse(id))
 }
 
-#[server(endpoint = "list_relationships")]
-pub async fn list_relationships() -> Result<Vec<RelationshipRow>, AppError> {
+/// One page of the Failover Relationships view.
+#[server(endpoint = "list_relationships", input = server_fn::codec::Json)]
+pub async fn list_relationships(query: RelationshipQuery) -> Result<RelationshipsPage, AppError> {
     let caller = super::ssr::caller()?;
-    Ok(super::ssr::tandem()?.list_relationships(&caller).await?)
+    Ok(super::ssr::tandem()?
+        .list_relationships(&caller, &query)
+        .await?)
+}
+
+/// One relationship by name (`None` when there is none the caller reaches).
+#[server(endpoint = "get_relationship")]
+pub async fn get_relationship(name: String) -> Result<Option<RelationshipRow>, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .find_relationship(&caller, &name)
+        .await?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -62,6 +62,7 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             }
         })
         .collect_view();
+    let shown = d.relationships.len();
     let relationships = d
         .relationships
         .iter()
@@ -72,7 +73,10 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             };
             view! {
                 <li data-relationship=r.relationship.name.clone()>
-                    <a href="/relationships">{r.relationship.name.clone()}</a>
+                    <a href=format!(
+                        "/relationships?name={}",
+                        tandem_core::text::percent_encode(&r.relationship.name, ""),
+                    )>{r.relationship.name.clone()}</a>
                     <span class="muted">
                         {format!(" {} / {}", word(&r.primary_status), word(&r.secondary_status))}
                     </span>
@@ -117,7 +121,17 @@ fn Tiles(d: Dashboard) -> impl IntoView {
         <section class="panel">
             <h2>"Relationships by state"</h2>
             <ul class="plain">{states}</ul>
-            <ul class="plain">{relationships}</ul>
+            <ul class="plain" id="not-normal">{relationships}</ul>
+            {(not_normal > shown)
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href="/relationships?filter=not-normal">
+                                {format!("All {not_normal} relationships not Normal")}
+                            </a>
+                        </p>
+                    }
+                })}
         </section>
         <section class="panel">
             <h2>"Needs attention"</h2>

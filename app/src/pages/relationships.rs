@@ -5,7 +5,7 @@
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
-    SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
+    SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput, get_relationship,
     list_relationships,
 };
 use crate::api::scopes::ScopeRef;
@@ -13,12 +13,14 @@ use crate::components::dialog::DialogFooter;
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::table::{Pager, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipRow, ServerStatus, read_at_label};
+use tandem_core::views::{RelationshipQuery, RelationshipRow, ServerStatus, read_at_label};
 use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ServerRole};
 
 fn status_view(status: &ServerStatus) -> (String, String) {
@@ -104,9 +106,7 @@ pub fn RelationshipsPage() -> impl IntoView {
     let update = ServerAction::<UpdateRelationship>::new();
     let delete = ServerAction::<DeleteRelationship>::new();
     let run = RwSignal::new(None::<Run>);
-    let query = leptos_router::hooks::use_query_map();
-    let not_normal_only =
-        Memo::new(move |_| query.read().get("filter").as_deref() == Some("not-normal"));
+    let state = use_query_state::<RelationshipQuery>();
     let partner_down = ServerAction::<SetPartnerDown>::new();
     let maintain = ServerAction::<SetMaintenance>::new();
     // The Create dialog (`None`) or Edit for a relationship, as opened (on a click, or from the
@@ -128,13 +128,28 @@ pub fn RelationshipsPage() -> impl IntoView {
                 partner_down.version().get(),
                 maintain.version().get(),
                 ctx.live.get(),
+                state.get(),
             )
         },
-        |_| list_relationships(),
+        |(.., q)| list_relationships(q),
+    );
+    // The relationship a dialog asked for by the URL is for (it need not be on this page).
+    let named = Resource::new(
+        move || native.asked().and_then(|(_, name)| name),
+        |name| async move {
+            match name {
+                Some(name) => get_relationship(name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|r| r.relationship),
+                None => None,
+            }
+        },
     );
     native.take_into("relationship", dialog, move |asked, name| match asked {
         "new" => Some(None),
-        "edit" => named_relationship(rows, name.as_deref()).map(Some),
+        "edit" => named_relationship(named, name.as_deref()).map(Some),
         _ => None,
     });
     Effect::new(move |_| {
@@ -186,6 +201,27 @@ pub fn RelationshipsPage() -> impl IntoView {
             }));
         }
     });
+    let filters = move || {
+        let q = state.get();
+        view! {
+            <Form method="GET" action="/relationships">
+                <div class="filters" role="search" aria-label="Filter relationships">
+                    <input
+                        name="name"
+                        placeholder="Relationship or server"
+                        aria-label="Relationship or server name"
+                        value=q.name.clone().unwrap_or_default()
+                    />
+                    <select name="filter" aria-label="Health">
+                        <option value="" selected=!q.not_normal>"Any health"</option>
+                        <option value="not-normal" selected=q.not_normal>"Not Normal"</option>
+                    </select>
+                    <button type="submit" class="secondary">"Filter"</button>
+                    <a class="button secondary" href="/relationships">"Clear"</a>
+                </div>
+            </Form>
+        }
+    };
     view! {
         <h1>"Failover Relationships"</h1>
         <NoticeBar notice />
@@ -211,7 +247,7 @@ pub fn RelationshipsPage() -> impl IntoView {
         <RunView run />
         <Transition fallback=|| ()>
             {move || {
-                let named = |name: &Option<String>| named_relationship(rows, name.as_deref());
+                let named = |name: &Option<String>| named_relationship(named, name.as_deref());
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 let on_close = Callback::new(move |()| close());
                 if let Some(Opened { what: existing, flash }) = dialog.get() {
@@ -258,19 +294,22 @@ pub fn RelationshipsPage() -> impl IntoView {
                 }
             }}
         </Transition>
-        <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>
+        {filters}
+        <Transition fallback=|| view! { <p class="muted">"Reading the failover states…"</p> }>
             {move || {
                 rows.get()
                     .map(|result| match result {
-                        Ok(mut list) => {
-                            if not_normal_only.get() {
-                                list.retain(|r| r.health() != "Normal");
-                            }
+                        Ok(page) => {
                             let manage = ctx.can(Permission::ManageRelationships);
-                            let lines = list
+                            let lines = page
+                                .rows
                                 .into_iter()
                                 .map(|row| view! { <RelationshipLine row manage delete run partner_down maintain dialog native /> })
                                 .collect_view();
+                            let pager_state = state.get();
+                            let link = Callback::new(move |n: u32| {
+                                href("/relationships", &pager_state, |x| x.page.number = n)
+                            });
                             view! {
                                 <div class="table-wrap">
                                     <table class="grid relationships">
@@ -290,6 +329,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                                         <tbody>{lines}</tbody>
                                     </table>
                                 </div>
+                                <Pager total=page.total page=page.page link />
                             }
                                 .into_any()
                         }
@@ -398,7 +438,7 @@ fn RelationshipLine(
                     </small>
                 </span>
             </td>
-            <td data-label="Scopes">{if scopes.is_empty() { "none".to_string() } else { scopes.clone() }}</td>
+            <td data-label="Scopes">{scopes_cell(&r)}</td>
             <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>
             <td data-label="Actions">
                 {manage
@@ -466,6 +506,31 @@ fn RelationshipLine(
             </td>
         </tr>
     }
+}
+
+/// The most scope IDs a row lists; past that it says how many, linked to DHCP Scopes.
+const SCOPES_LISTED: usize = 4;
+
+/// A relationship's scopes: their IDs when few, otherwise how many; either way a link to the
+/// DHCP Scopes view filtered by the relationship.
+fn scopes_cell(r: &FailoverRelationship) -> AnyView {
+    if r.scopes.is_empty() {
+        return view! { <span class="muted">"none"</span> }.into_any();
+    }
+    let text = if r.scopes.len() <= SCOPES_LISTED {
+        r.scopes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!("{} scopes", r.scopes.len())
+    };
+    let link = format!(
+        "/scopes?relationship={}",
+        tandem_core::text::percent_encode(&r.name, "")
+    );
+    view! { <a href=link data-scopes=r.scopes.len()>{text}</a> }.into_any()
 }
 
 /// The fields of the relationship dialog that show their own errors.
@@ -779,13 +844,9 @@ fn RelationshipDialog(
 
 /// The relationship `name` as the list was last read.
 fn named_relationship(
-    rows: Resource<Result<Vec<RelationshipRow>, AppError>>,
+    named: Resource<Option<FailoverRelationship>>,
     name: Option<&str>,
 ) -> Option<FailoverRelationship> {
     let name = name?;
-    rows.get()?
-        .ok()?
-        .into_iter()
-        .find(|r| r.relationship.name == name)
-        .map(|r| r.relationship)
+    named.get()?.filter(|r| r.name == name)
 }

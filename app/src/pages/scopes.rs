@@ -26,7 +26,9 @@ use leptos_router::components::Form;
 use std::collections::BTreeSet;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{ScopeQuery, ScopeRow, ScopeSort, ScopesPage, SyncFilter};
+use tandem_core::views::{
+    MAX_PAGE_SIZE, Page, RelationshipQuery, ScopeQuery, ScopeRow, ScopeSort, ScopesPage, SyncFilter,
+};
 
 /// What the signed-in user's role offers on a row.
 #[derive(Clone, Copy)]
@@ -612,7 +614,20 @@ fn ConfigureFailoverDialog(
     cancel_href: String,
     on_close: Callback<()>,
 ) -> impl IntoView {
-    let relationships = Resource::new(|| (), |_| list_relationships());
+    // The relationships this scope's server is in.
+    let relationships = {
+        let server = server.clone();
+        Resource::new(
+            move || server.clone(),
+            |server| {
+                list_relationships(RelationshipQuery {
+                    server: Some(server),
+                    page: Page::new(1, MAX_PAGE_SIZE),
+                    ..RelationshipQuery::default()
+                })
+            },
+        )
+    };
     let typed = |name: &str, or: &str| {
         flash
             .as_ref()
@@ -645,7 +660,8 @@ fn ConfigureFailoverDialog(
     let options = move || {
         let here = here.clone();
         relationships.get().map(|r| {
-            r.unwrap_or_default()
+            r.map(|p| p.rows)
+                .unwrap_or_default()
                 .into_iter()
                 .filter(|x| {
                     x.relationship.primary_server.as_str() == here

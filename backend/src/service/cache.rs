@@ -1,18 +1,14 @@
 //! What the busiest reads ask again and again, kept between changes: the number of scopes a
 //! DHCP Scopes filter matches (a count over every scope), the unreachable servers, whether
-//! every server has been read once, every server's failover states, and the Dashboard. Each
+//! every server has been read once (its scopes, its failover states), and the Dashboard. Each
 //! answer is kept with the inventory's generation, which moves after every change is committed
 //! (here, or on another instance: its notice moves it too), and for a few seconds at most.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tandem_core::views::{Dashboard, UnreachableServer};
-
-/// Every server's failover states as last read, by server name.
-pub(crate) type States = Arc<HashMap<String, crate::store::failover::StatesRead>>;
 
 /// The longest an answer is kept, whatever happens.
 const KEPT: Duration = Duration::from_secs(5);
@@ -63,7 +59,7 @@ pub(crate) struct ListCache {
     pub(crate) counts: Answers<u64>,
     pub(crate) unreachable: Answers<Vec<UnreachableServer>>,
     pub(crate) all_read: Answers<()>,
-    pub(crate) states: Answers<States>,
+    pub(crate) all_states_read: Answers<()>,
     pub(crate) dashboards: Answers<Dashboard>,
 }
 
@@ -74,7 +70,7 @@ impl ListCache {
             counts: Answers::new(),
             unreachable: Answers::new(),
             all_read: Answers::new(),
-            states: Answers::new(),
+            all_states_read: Answers::new(),
             dashboards: Answers::new(),
         }
     }

@@ -4,11 +4,12 @@
 use super::{Caller, ServiceError, Tandem};
 use crate::driver::{DhcpDriver, DriverError, RelationshipConfig};
 use crate::store::{self, sync_errors};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::{NewRelationship, name_taken, relationship_fits};
-use tandem_core::views::{RelationshipRow, ScopeResult, ServerStatus};
+use tandem_core::views::{
+    Page, RelationshipQuery, RelationshipRow, RelationshipsPage, ScopeResult,
+};
 use tandem_core::{FailoverRelationship, FailoverState, FieldError, ScopeId, ServerName};
 
 fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
@@ -16,80 +17,59 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
 }
 
 impl Tandem {
-    /// The Failover Relationships view: each relationship once, with both servers' states as
-    /// last read (the drift watch keeps them; a server never read is asked first).
+    /// The Failover Relationships view: one page of the relationships the caller reaches
+    /// (each once, ordered by name), with both servers' states as last read (the drift watch
+    /// keeps them; a server never read is asked first).
     #[tracing::instrument(skip_all, err)]
     pub async fn list_relationships(
+        &self,
+        caller: &Caller,
+        query: &RelationshipQuery,
+    ) -> Result<RelationshipsPage, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        self.read_unread_failover_states().await?;
+        let page = Page::new(query.page.number, query.page.size);
+        let query = RelationshipQuery {
+            page,
+            ..query.clone()
+        };
+        let mut conn = self.store.pool().acquire().await?;
+        let (rows, total) =
+            store::failover::page(&mut conn, &query, caller.principal.servers.as_deref()).await?;
+        Ok(RelationshipsPage {
+            rows: rows.into_iter().map(relationship_row).collect(),
+            total,
+            page,
+        })
+    }
+
+    /// Every relationship the caller reaches (the API's list, a scope's dialog of the
+    /// relationships its server is in), as [`Self::list_relationships`] shows them.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn all_relationships(
         &self,
         caller: &Caller,
     ) -> Result<Vec<RelationshipRow>, ServiceError> {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
+        self.read_unread_failover_states().await?;
         let mut conn = self.store.pool().acquire().await?;
-        let servers = store::servers::list(&mut conn).await?;
-        let errors = sync_errors::all(&mut conn).await?;
-        drop(conn);
-        let collected = self.stored_failover_states(&servers).await?;
-        let capabilities: std::collections::HashMap<&ServerName, _> = servers
-            .iter()
-            .map(|s| (&s.name, crate::driver::Drivers::capabilities(s.kind)))
-            .collect();
-        let mut rows: BTreeMap<String, RelationshipRow> = BTreeMap::new();
-        for server in &servers {
-            let Some(Ok(reports)) = collected.get(server.name.as_str()).map(|s| &s.answer) else {
-                continue;
-            };
-            for report in reports {
-                let r = &report.relationship;
-                if !caller.principal.reaches(&r.primary_server)
-                    && !caller.principal.reaches(&r.secondary_server)
-                {
-                    continue;
-                }
-                let status_of =
-                    |name: &ServerName| match collected.get(name.as_str()).map(|s| &s.answer) {
-                        Some(Ok(reports)) => reports
-                            .iter()
-                            .find(|x| x.relationship.name == r.name)
-                            .map(|x| ServerStatus::State {
-                                state: x.state,
-                                raw_state: x.raw_state.clone(),
-                            })
-                            .unwrap_or(ServerStatus::Unreachable {
-                                reason: format!("{name} does not know this relationship"),
-                            }),
-                        Some(Err(e)) => ServerStatus::Unreachable { reason: e.clone() },
-                        None => ServerStatus::Unreachable {
-                            reason: format!("{name} is not managed by Tandem"),
-                        },
-                    };
-                let read_at =
-                    |name: &ServerName| collected.get(name.as_str()).map(|s| s.read_at.clone());
-                rows.entry(r.name.clone())
-                    .or_insert_with(|| RelationshipRow {
-                        relationship: r.clone(),
-                        primary_status: status_of(&r.primary_server),
-                        secondary_status: status_of(&r.secondary_server),
-                        primary_read_at: read_at(&r.primary_server),
-                        secondary_read_at: read_at(&r.secondary_server),
-                        sync_errors: r
-                            .scopes
-                            .iter()
-                            .filter(|s| errors.contains_key(&(r.name.clone(), s.to_string())))
-                            .count(),
-                        partner_down: capabilities
-                            .get(&r.primary_server)
-                            .is_none_or(|c| c.partner_down),
-                        maintenance: capabilities
-                            .get(&r.primary_server)
-                            .is_some_and(|c| c.maintenance),
-                        failover_per_scope: capabilities
-                            .get(&r.primary_server)
-                            .is_none_or(|c| c.failover_per_scope),
-                    });
-            }
-        }
-        Ok(rows.into_values().collect())
+        let rows = store::failover::all(&mut conn, caller.principal.servers.as_deref()).await?;
+        Ok(rows.into_iter().map(relationship_row).collect())
+    }
+
+    /// One relationship by name, if the caller reaches it.
+    pub async fn find_relationship(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<Option<RelationshipRow>, ServiceError> {
+        Ok(self
+            .all_relationships(caller)
+            .await?
+            .into_iter()
+            .find(|r| r.relationship.name == name))
     }
 
     async fn relationships_on(
@@ -857,5 +837,25 @@ impl Tandem {
             tracing::warn!(error = %e, "failover states not read after a change");
         }
         self.notify("relationship", Some(server), None);
+    }
+}
+
+/// A stored relationship as a row of the view, with what its primary's kind of server offers.
+fn relationship_row(r: store::failover::StoredRelationship) -> RelationshipRow {
+    let capabilities = r
+        .primary_kind
+        .as_deref()
+        .and_then(store::servers::ServerKind::parse)
+        .map(crate::driver::Drivers::capabilities);
+    RelationshipRow {
+        relationship: r.relationship,
+        primary_status: r.primary_status,
+        secondary_status: r.secondary_status,
+        primary_read_at: r.primary_read_at,
+        secondary_read_at: r.secondary_read_at,
+        sync_errors: r.sync_errors as usize,
+        partner_down: capabilities.is_none_or(|c| c.partner_down),
+        maintenance: capabilities.is_some_and(|c| c.maintenance),
+        failover_per_scope: capabilities.is_none_or(|c| c.failover_per_scope),
     }
 }

@@ -76,36 +76,25 @@ impl Tandem {
         Ok(changed)
     }
 
-    /// Every server's failover states as last read (servers never read are asked first).
-    pub(crate) async fn stored_failover_states(
-        &self,
-        servers: &[store::servers::ServerRecord],
-    ) -> Result<super::cache::States, ServiceError> {
+    /// Asks the servers Tandem has no failover read of yet (new ones) before a view shows
+    /// what is kept.
+    pub(crate) async fn read_unread_failover_states(&self) -> Result<(), ServiceError> {
         let generation = self.cache.generation();
-        if let Some(kept) = self.cache.states.get("", generation)
-            && servers.iter().all(|s| kept.contains_key(s.name.as_str()))
-        {
-            return Ok(kept);
+        if self.cache.all_states_read.get("", generation).is_some() {
+            return Ok(());
         }
         let mut conn = self.store.pool().acquire().await?;
-        let mut stored = store::failover::all(&mut conn).await?;
+        let unread = store::failover::unread(&mut conn).await?;
         drop(conn);
-        let unread: Vec<&ServerName> = servers
-            .iter()
-            .map(|s| &s.name)
-            .filter(|n| !stored.contains_key(n.as_str()))
-            .collect();
-        if !unread.is_empty() {
+        if unread.is_empty() {
+            self.cache
+                .all_states_read
+                .put(String::new(), generation, ());
+        } else {
+            let unread: Vec<&ServerName> = unread.iter().collect();
             self.read_failover_states(Some(&unread)).await?;
-            let mut conn = self.store.pool().acquire().await?;
-            stored = store::failover::all(&mut conn).await?;
-            return Ok(Arc::new(stored));
         }
-        let stored = Arc::new(stored);
-        self.cache
-            .states
-            .put(String::new(), generation, stored.clone());
-        Ok(stored)
+        Ok(())
     }
 
     /// Asks the given servers, all at once, for their relationships and their state in each.

@@ -7,7 +7,7 @@ use crate::store::{self, inventory};
 use tandem_core::ServerName;
 use tandem_core::access::Permission;
 use tandem_core::views::{
-    Dashboard, Page, ScopeQuery, ServerQuery, ServerRow, ServersPage, SyncFilter,
+    Dashboard, Page, RelationshipQuery, ScopeQuery, ServerQuery, ServerRow, ServersPage, SyncFilter,
 };
 
 impl Tandem {
@@ -228,17 +228,23 @@ impl Tandem {
         if let Some(kept) = self.cache.dashboards.get(&key, generation) {
             return Ok(kept);
         }
-        let relationships = self.list_relationships(caller).await?;
+        let not_normal = self
+            .list_relationships(
+                caller,
+                &RelationshipQuery {
+                    not_normal: true,
+                    page: Page::new(1, DASHBOARD_ROWS),
+                    ..RelationshipQuery::default()
+                },
+            )
+            .await?;
         let mut conn = self.store.pool().acquire().await?;
         let servers = store::servers::list(&mut conn)
             .await?
             .into_iter()
             .filter(|s| caller.principal.reaches(&s.name))
             .count();
-        let mut by_state: std::collections::BTreeMap<String, usize> = Default::default();
-        for r in &relationships {
-            *by_state.entry(r.health()).or_default() += 1;
-        }
+        let by_state = store::failover::by_health(&mut conn, allowed).await?;
         let (failover_scopes, drifting, errors) =
             inventory::failover_counts(&mut conn, allowed).await?;
         let first = |sync| ScopeQuery {
@@ -253,13 +259,13 @@ impl Tandem {
         let dashboard = Dashboard {
             servers,
             unreachable_servers: self.unreachable_servers(&mut conn, allowed).await?,
-            relationships_by_state: by_state.into_iter().collect(),
+            relationships_by_state: by_state,
             out_of_sync,
             out_of_sync_total: drifting as usize,
             sync_errors,
             sync_errors_total: errors as usize,
             failover_scopes: failover_scopes as usize,
-            relationships,
+            relationships: not_normal.rows,
         };
         self.cache
             .dashboards

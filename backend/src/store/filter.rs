@@ -38,6 +38,27 @@ impl Filter {
         }
     }
 
+    /// Only rows where any of `columns` names a server in `allowed`, when there is a list.
+    pub(crate) fn servers_either(&mut self, columns: &[&str], allowed: Option<&[ServerName]>) {
+        if let Some(list) = allowed {
+            if list.is_empty() {
+                self.raw("1 = 0");
+                return;
+            }
+            let mut marks = Vec::new();
+            for s in list {
+                self.params.push(s.to_string());
+                marks.push(format!("${}", self.params.len()));
+            }
+            let marks = marks.join(", ");
+            let any: Vec<String> = columns
+                .iter()
+                .map(|c| format!("{c} IN ({marks})"))
+                .collect();
+            self.clauses.push(format!("({})", any.join(" OR ")));
+        }
+    }
+
     pub(crate) fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()

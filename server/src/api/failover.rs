@@ -20,7 +20,7 @@ pub async fn list_relationships(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<Response> {
-    Ok(Json(tandem.list_relationships(&caller).await?).into_response())
+    Ok(Json(tandem.all_relationships(&caller).await?).into_response())
 }
 
 /// One failover relationship, with each server's state in it.
@@ -33,10 +33,8 @@ pub async fn get_relationship(
     Path(name): Path<String>,
 ) -> ApiResult<Json<RelationshipRow>> {
     tandem
-        .list_relationships(&caller)
+        .find_relationship(&caller, &name)
         .await?
-        .into_iter()
-        .find(|r| r.relationship.name == name)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(&format!("relationship {name} not found")))
 }

@@ -1,0 +1,22 @@
+-- Each relationship as each server last reported it, one row per (server, relationship), with
+-- the server's own state in it: the Dashboard counts states and Failover Relationships pages
+-- through relationships in SQL instead of reading every server's whole report. The read's
+-- time, or why the server did not answer, stays in failover_reads.
+CREATE TABLE failover_states (
+    server           TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    primary_server   TEXT NOT NULL,
+    secondary_server TEXT NOT NULL,
+    -- Tandem's word for the state (Normal, CommunicationInterrupted, ...) and the server's own.
+    state            TEXT NOT NULL,
+    raw_state        TEXT NOT NULL,
+    -- JSON: the relationship as this server reports it (with its scopes).
+    relationship     TEXT NOT NULL,
+    PRIMARY KEY (server, name)
+);
+CREATE INDEX failover_states_name ON failover_states (name, server);
+
+-- The reports were kept whole here: every server is read again at the next look (a view
+-- asks a server it has no read of before it answers).
+DELETE FROM failover_reads;
+ALTER TABLE failover_reads DROP COLUMN reports;
