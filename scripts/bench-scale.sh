@@ -117,8 +117,11 @@ form "search_reservations, by MAC" search_reservations 'text=02-00-00-01-02-03'
 echo "== every pair's failover state, from the inventory the drift watch keeps"
 page "Dashboard" "/"
 call "get_dashboard" get_dashboard '{}'
-page "Failover Relationships (every pair)" "/relationships"
-call "list_relationships" list_relationships '{}'
+page "Failover Relationships, first page" "/relationships"
+page "Failover Relationships, page 5" "/relationships?page=5"
+page "Failover Relationships, not Normal" "/relationships?filter=not-normal"
+call "list_relationships, first page" list_relationships '{"query":{}}'
+call "list_relationships, name contains" list_relationships '{"query":{"name":"pair02"}}'
 
 echo "== a reservation created on a failover scope, on both servers when the call returns"
 for i in $(seq "$n"); do

@@ -556,6 +556,36 @@ async fn the_relationships_view_pages_filters_and_counts_from_what_was_read() {
             .unwrap();
     assert_eq!(odd.total, 0);
 
+    // to-dc3 deleted on its primary behind Tandem's back: once the watch has looked, it is
+    // listed once, as dc3 reports it, the primary saying it does not know it.
+    w.s.tandem
+        .driver(&name("dhcp1.contoso.com"))
+        .await
+        .unwrap()
+        .delete_relationship("to-dc3")
+        .await
+        .unwrap();
+    w.s.tandem
+        .check_drift(&Caller::local("watch"))
+        .await
+        .unwrap();
+    let half =
+        w.s.tandem
+            .list_relationships(&admin(), &query(&|q| q.name = Some("to-dc3".into())))
+            .await
+            .unwrap();
+    assert_eq!(names(&half.rows), ["to-dc3"]);
+    assert_eq!(half.rows[0].relationship.scopes, [id("10.4.0.0")]);
+    assert!(
+        matches!(&half.rows[0].primary_status, ServerStatus::Unreachable { reason } if reason.contains("does not know")),
+        "{:?}",
+        half.rows[0]
+    );
+    assert!(matches!(
+        half.rows[0].secondary_status,
+        ServerStatus::State { .. }
+    ));
+
     // dc2 and dc3 stop: once the watch has looked, both of their relationship's servers are
     // Unreachable with the reason, and it is still listed (as last reported).
     dc2.server.set_running(false).await.unwrap();

@@ -12,9 +12,14 @@ CREATE TABLE failover_states (
     raw_state        TEXT NOT NULL,
     -- JSON: the relationship as this server reports it (with its scopes).
     relationship     TEXT NOT NULL,
+    -- 1 on the one row per relationship name whose copy the views show: the primary's when it
+    -- reported one, otherwise the first server's by name (kept by each write).
+    shown            INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (server, name)
 );
 CREATE INDEX failover_states_name ON failover_states (name, server);
+-- The views page through the shown rows in name order.
+CREATE INDEX failover_states_shown ON failover_states (shown, name);
 
 -- The reports were kept whole here: every server is read again at the next look (a view
 -- asks a server it has no read of before it answers).

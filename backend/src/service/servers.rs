@@ -239,11 +239,7 @@ impl Tandem {
             )
             .await?;
         let mut conn = self.store.pool().acquire().await?;
-        let servers = store::servers::list(&mut conn)
-            .await?
-            .into_iter()
-            .filter(|s| caller.principal.reaches(&s.name))
-            .count();
+        let servers = store::servers::count(&mut conn, allowed).await? as usize;
         let by_state = store::failover::by_health(&mut conn, allowed).await?;
         let (failover_scopes, drifting, errors) =
             inventory::failover_counts(&mut conn, allowed).await?;

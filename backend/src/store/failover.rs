@@ -23,7 +23,7 @@ pub struct StoredRelationship {
     pub sync_errors: u64,
 }
 
-/// One row per relationship name (the primary's copy first), with both servers' reads and
+/// One row per relationship name (the copy [`show`] picked), with both servers' reads and
 /// states, and each server's health word (`Unreachable` when it has no state to show).
 const RELATIONSHIPS: &str = "
   SELECT c.name, c.primary_server, c.secondary_server, c.relationship,
@@ -36,18 +36,23 @@ const RELATIONSHIPS: &str = "
       AS p_word,
     CASE WHEN sr.error IS NULL AND s.state IS NOT NULL THEN s.state ELSE 'Unreachable' END
       AS s_word
-  FROM (
-    SELECT f.name, f.primary_server, f.secondary_server, f.relationship,
-      ROW_NUMBER() OVER (PARTITION BY f.name
-        ORDER BY CASE WHEN f.server = f.primary_server THEN 0 ELSE 1 END, f.server) AS k
-    FROM failover_states f
-  ) c
+  FROM failover_states c
   LEFT JOIN failover_reads pr ON pr.server = c.primary_server
   LEFT JOIN failover_states p ON p.server = c.primary_server AND p.name = c.name
   LEFT JOIN failover_reads sr ON sr.server = c.secondary_server
   LEFT JOIN failover_states s ON s.server = c.secondary_server AND s.name = c.name
   LEFT JOIN servers ps ON ps.name = c.primary_server
-  WHERE c.k = 1";
+  WHERE c.shown = 1";
+
+/// The rows of [`RELATIONSHIPS`] (as `v`) matching `f`, each with its sync errors, by name.
+fn rows_sql(f: &Filter) -> String {
+    format!(
+        "SELECT v.*,
+           (SELECT COUNT(*) FROM scope_sync_errors e WHERE e.relationship = v.name) AS sync_errors
+         FROM ({RELATIONSHIPS}) v{} ORDER BY v.name",
+        f.sql()
+    )
+}
 
 /// The relationship's health word: `Normal` when both servers are, otherwise the word of the
 /// server that is not (the primary's first), as [`tandem_core::views::RelationshipRow::health`].
@@ -101,10 +106,8 @@ pub async fn page(
         .await?
         .try_get::<i64, _>("n")? as u64;
     let sql = format!(
-        "SELECT v.*, (SELECT COUNT(*) FROM scope_sync_errors e WHERE e.relationship = v.name)
-           AS sync_errors
-         FROM ({RELATIONSHIPS}) v{} ORDER BY v.name LIMIT {} OFFSET {}",
-        f.sql(),
+        "{} LIMIT {} OFFSET {}",
+        rows_sql(&f),
         query.page.limit(),
         query.page.offset()
     );
@@ -122,13 +125,7 @@ pub async fn all(
     allowed: Option<&[ServerName]>,
 ) -> Result<Vec<StoredRelationship>, sqlx::Error> {
     let f = filter(&RelationshipQuery::default(), allowed);
-    let sql = format!(
-        "SELECT v.*, (SELECT COUNT(*) FROM scope_sync_errors e WHERE e.relationship = v.name)
-           AS sync_errors
-         FROM ({RELATIONSHIPS}) v{} ORDER BY v.name",
-        f.sql()
-    );
-    f.query(&sql)
+    f.query(&rows_sql(&f))
         .fetch_all(conn)
         .await?
         .iter()
@@ -238,6 +235,22 @@ fn rows_of(reports: &[FailoverReport]) -> Vec<StateRow> {
     rows
 }
 
+/// Marks the one row of relationship `name` whose copy the views show: the primary's when it
+/// reported one, otherwise the first server's by name.
+async fn show(conn: &mut AnyConnection, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE failover_states SET shown = CASE WHEN server = (
+           SELECT g.server FROM failover_states g WHERE g.name = $1
+           ORDER BY CASE WHEN g.server = g.primary_server THEN 0 ELSE 1 END, g.server LIMIT 1
+         ) THEN 1 ELSE 0 END
+         WHERE name = $1",
+    )
+    .bind(name)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Records `server`'s read, now. A server that did not answer keeps the relationships it last
 /// reported (shown Unreachable with the reason). Returns whether what it says differs from the
 /// last read.
@@ -281,6 +294,10 @@ pub async fn record(
         stored.sort();
         if stored != after {
             changed = true;
+            let mut names: Vec<&String> = stored.iter().chain(&after).map(|r| &r.0).collect();
+            names.sort();
+            names.dedup();
+            let names: Vec<String> = names.into_iter().cloned().collect();
             sqlx::query("DELETE FROM failover_states WHERE server = $1")
                 .bind(server)
                 .execute(&mut *conn)
@@ -301,6 +318,9 @@ pub async fn record(
                 .bind(json)
                 .execute(&mut *conn)
                 .await?;
+            }
+            for name in &names {
+                show(conn, name).await?;
             }
         }
     }

@@ -99,6 +99,20 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<ServerRecord>, sqlx::E
         .collect()
 }
 
+/// How many servers Tandem manages among `allowed` (every one when `None`).
+pub async fn count(
+    conn: &mut AnyConnection,
+    allowed: Option<&[ServerName]>,
+) -> Result<u64, sqlx::Error> {
+    let mut f = super::filter::Filter::default();
+    f.servers("name", allowed);
+    let sql = format!("SELECT COUNT(*) AS n FROM servers{}", f.sql());
+    Ok(f.query(&sql)
+        .fetch_one(conn)
+        .await?
+        .try_get::<i64, _>("n")? as u64)
+}
+
 pub async fn find(
     conn: &mut AnyConnection,
     name: &ServerName,
