@@ -208,7 +208,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                 <div class="filters" role="search" aria-label="Filter relationships">
                     <input
                         name="name"
-                        placeholder="Relationship or server"
+                        placeholder="Name or server"
                         aria-label="Relationship or server name"
                         value=q.name.clone().unwrap_or_default()
                     />
