@@ -530,6 +530,7 @@ async fn the_relationships_view_pages_filters_and_counts_from_what_was_read() {
             .unwrap();
     assert_eq!(names(&second.rows), ["to-dc2", "to-dc3"]);
     assert_eq!(second.rows[0].relationship.scopes, [id("10.3.0.0")]);
+    assert_eq!(second.rows[0].scope_count, 1);
 
     // A name, or part of either server's (any case); one server exactly.
     let by_name =

@@ -142,6 +142,11 @@ pub struct RelationshipRow {
     pub secondary_read_at: Option<String>,
     /// Scopes of the relationship whose Failover Config Sync Status shows an error.
     pub sync_errors: usize,
+    /// How many scopes the relationship holds. In a page of the Failover Relationships view
+    /// `relationship.scopes` lists them only when there are [`SCOPES_LISTED`] or fewer (and is
+    /// empty otherwise); one relationship read on its own lists them all.
+    #[serde(default)]
+    pub scope_count: usize,
     /// What the primary's kind of server offers (its driver's capability flags): Partner Down
     /// by hand; maintenance of a partner; a relationship holding chosen scopes (when false it
     /// holds every scope of both servers, as Kea's HA does).
@@ -719,10 +724,15 @@ impl QueryState for RelationshipQuery {
     }
 }
 
+/// The most scope IDs a page of relationships lists for one relationship (past that, a count).
+pub const SCOPES_LISTED: usize = 4;
+
 /// One page of the Failover Relationships view.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationshipsPage {
+    /// Each with its scope IDs only when it has [`SCOPES_LISTED`] or fewer (see
+    /// [`RelationshipRow::scope_count`]).
     pub rows: Vec<RelationshipRow>,
     /// Relationships matching the filters, on every page.
     pub total: u64,

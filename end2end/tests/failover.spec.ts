@@ -126,12 +126,15 @@ test('several scopes replicated at once from the DHCP Scopes view', async ({ pag
 });
 
 test('Failover Relationships pages and filters in the URL; the Dashboard lists only what is not Normal', async ({ page, tandem }) => {
-  // 25 more relationships between the seed's two servers (no scopes; a server takes part in
-  // 31 at most), through the same call the dialog makes: 26 in all.
+  // 25 more relationships between the seed's two servers (a server takes part in 31 at most),
+  // through the same call the dialog makes: 26 in all. The first holds five scopes, the
+  // others none.
+  const many = ['10.1.0.0', '10.2.0.0', '10.3.0.0', '10.4.0.0', '10.5.0.0'];
+  for (const net of many) addScope(tandem, DHCP1, net);
   for (let i = 0; i < 25; i++) {
     const made = await page.request.post(tandem.url + '/api/create_relationship', {
       headers: { 'content-type': 'application/json', origin: tandem.url },
-      data: { input: { relationship: { name: `r${String(i).padStart(2, '0')}`, primary_server: DHCP1, secondary_server: DC1 }, scopes: [] } },
+      data: { input: { relationship: { name: `r${String(i).padStart(2, '0')}`, primary_server: DHCP1, secondary_server: DC1 }, scopes: i === 0 ? many : [] } },
     });
     expect(made.ok(), await made.text()).toBeTruthy();
   }
@@ -142,6 +145,14 @@ test('Failover Relationships pages and filters in the URL; the Dashboard lists o
   const seed = page.locator(`tr[data-relationship="${DHCP1}-${DC1}"]`);
   await expect(seed.locator('td[data-label="Scopes"] a')).toHaveText('10.0.0.0');
   await expect(seed.locator('td[data-label="Scopes"] a')).toHaveAttribute('href', `/scopes?relationship=${DHCP1}-${DC1}`);
+  // Five scopes are a count; Replicate still replicates every one of them (read first).
+  const r00 = page.locator('tr[data-relationship="r00"]');
+  await expect(r00.locator('td[data-label="Scopes"] a')).toHaveText('5 scopes');
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.5.0.0', '--ip', '10.5.0.100', '--client-id', '00155DA76605');
+  await r00.locator('button', { hasText: 'Replicate' }).click();
+  await expect(page.locator('.run-status')).toHaveText('Replication finished.');
+  await expect(page.locator('.results')).toContainText('5 scope(s) replicated, 0 failed.');
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.5.0.0')).toContain('10.5.0.100');
   // Pages of ten: the pager and the filter are links and a GET form, the page is in the URL.
   await open(page, tandem.url + '/relationships?per_page=10');
   await expect(page.locator('.pager-count')).toHaveText('1–10 of 26');
@@ -166,10 +177,10 @@ test('Failover Relationships pages and filters in the URL; the Dashboard lists o
   await expect(page.locator('#tile-not-normal .count')).toHaveText('26', { timeout: 10_000 });
   await expect(page.locator('#not-normal li')).toHaveCount(20);
   await expect(page.locator('#not-normal li').first()).toContainText('Unreachable');
-  await shoot(page, '23-dashboard-not-normal');
+  await shoot(page, '25-dashboard-not-normal');
   await page.click('a:has-text("All 26 relationships not Normal")');
   await expect(page).toHaveURL(/\/relationships\?filter=not-normal$/);
   await expect(page.locator('.pager-count')).toHaveText('1–26 of 26');
   await expect(page.locator('select[name="filter"]')).toHaveValue('not-normal');
-  await shoot(page, '24-relationships-not-normal');
+  await shoot(page, '26-relationships-not-normal');
 });

@@ -10,8 +10,12 @@ CREATE TABLE failover_states (
     -- Tandem's word for the state (Normal, CommunicationInterrupted, ...) and the server's own.
     state            TEXT NOT NULL,
     raw_state        TEXT NOT NULL,
-    -- JSON: the relationship as this server reports it (with its scopes).
-    relationship     TEXT NOT NULL,
+    -- JSON: the relationship as this server reports it, its scopes left out ("scopes": []).
+    settings         TEXT NOT NULL,
+    -- JSON: its scope IDs, and how many there are (a page of relationships shows a count
+    -- rather than reading every list).
+    scopes           TEXT NOT NULL,
+    scope_count      INTEGER NOT NULL,
     -- 1 on the one row per relationship name whose copy the views show: the primary's when it
     -- reported one, otherwise the first server's by name (kept by each write).
     shown            INTEGER NOT NULL DEFAULT 0,

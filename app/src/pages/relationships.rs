@@ -21,7 +21,7 @@ use leptos_router::components::Form;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
 use tandem_core::views::{RelationshipQuery, RelationshipRow, ServerStatus, read_at_label};
-use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ServerRole};
+use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ScopeId, ServerRole};
 
 fn status_view(status: &ServerStatus) -> (String, String) {
     match status {
@@ -355,12 +355,15 @@ fn RelationshipLine(
     let back = native.back();
     let (p_class, p_text) = status_view(&row.primary_status);
     let (s_class, s_text) = status_view(&row.secondary_status);
-    let scopes = r
+    // A page lists a relationship's scope IDs only when there are few (otherwise a count).
+    let listed = r.scopes.len() == row.scope_count;
+    let scope_list = r
         .scopes
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
+    let scope_count = row.scope_count;
     // Partner Down is offered on the server whose communication is interrupted.
     let interrupted = |s: &ServerStatus| {
         matches!(
@@ -385,7 +388,6 @@ fn RelationshipLine(
     let primary = r.primary_server.to_string();
     let for_edit = r.clone();
     let sync_class = if row.sync_errors > 0 { "not-ok" } else { "" };
-    let scope_list = scopes.clone();
     let per_scope = row.failover_per_scope;
     let maintenance = row
         .maintenance
@@ -396,8 +398,12 @@ fn RelationshipLine(
             ev.prevent_default();
             let question = if !per_scope {
                 format!("Delete relationship {name} from both servers? Their scopes stay on both.")
-            } else if scope_list.is_empty() {
+            } else if scope_count == 0 {
                 format!("Delete relationship {name} from both servers?")
+            } else if !listed {
+                format!(
+                    "Delete relationship {name}? Its {scope_count} scopes are first taken out of failover: deleted on the partner, kept on {primary}."
+                )
             } else {
                 format!(
                     "Delete relationship {name}? Its scopes ({scope_list}) are first taken out of failover: deleted on the partner, kept on {primary}."
@@ -438,7 +444,7 @@ fn RelationshipLine(
                     </small>
                 </span>
             </td>
-            <td data-label="Scopes">{scopes_cell(&r)}</td>
+            <td data-label="Scopes">{scopes_cell(&r, scope_count)}</td>
             <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>
             <td data-label="Actions">
                 {manage
@@ -460,7 +466,7 @@ fn RelationshipLine(
                                 />
                             }
                         });
-                        let (scopes_of, primary2) = (r.scopes.clone(), primary.clone());
+                        let (scopes_of, primary2, name2) = (r.scopes.clone(), primary.clone(), name.clone());
                         view! {
                             <div class="actions">
                                 <a
@@ -480,11 +486,7 @@ fn RelationshipLine(
                                     hidden=vec![("server", primary.clone()), ("name", name.clone())]
                                     back=back.clone()
                                     on_press=Callback::new(move |()| {
-                                        let targets = scopes_of
-                                            .iter()
-                                            .map(|s| ScopeRef { server: primary2.clone(), scope_id: s.to_string() })
-                                            .collect();
-                                        replicate_all(targets, run);
+                                        replicate_relationship(name2.clone(), primary2.clone(), listed.then(|| scopes_of.clone()), run);
                                     })
                                     label="Replicate"
                                     class="small"
@@ -508,29 +510,60 @@ fn RelationshipLine(
     }
 }
 
-/// The most scope IDs a row lists; past that it says how many, linked to DHCP Scopes.
-const SCOPES_LISTED: usize = 4;
-
-/// A relationship's scopes: their IDs when few, otherwise how many; either way a link to the
-/// DHCP Scopes view filtered by the relationship.
-fn scopes_cell(r: &FailoverRelationship) -> AnyView {
-    if r.scopes.is_empty() {
+/// A relationship's scopes: their IDs when the page lists them, otherwise how many; either way
+/// a link to the DHCP Scopes view filtered by the relationship.
+fn scopes_cell(r: &FailoverRelationship, count: usize) -> AnyView {
+    if count == 0 {
         return view! { <span class="muted">"none"</span> }.into_any();
     }
-    let text = if r.scopes.len() <= SCOPES_LISTED {
+    let text = if r.scopes.len() == count {
         r.scopes
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ")
     } else {
-        format!("{} scopes", r.scopes.len())
+        format!("{count} scopes")
     };
     let link = format!(
         "/scopes?relationship={}",
         tandem_core::text::percent_encode(&r.name, "")
     );
-    view! { <a href=link data-scopes=r.scopes.len()>{text}</a> }.into_any()
+    view! { <a href=link data-scopes=count>{text}</a> }.into_any()
+}
+
+/// Replicates every scope of relationship `name` from `primary`, one by one with progress:
+/// the scope IDs as the page listed them, or read first when it showed only a count.
+fn replicate_relationship(
+    name: String,
+    primary: String,
+    listed: Option<Vec<ScopeId>>,
+    run: RwSignal<Option<Run>>,
+) {
+    let targets = move |scopes: Vec<ScopeId>| {
+        scopes
+            .iter()
+            .map(|s| ScopeRef {
+                server: primary.clone(),
+                scope_id: s.to_string(),
+            })
+            .collect()
+    };
+    if let Some(scopes) = listed {
+        replicate_all(targets(scopes), run);
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let failed = |error: String| Run {
+            error: Some(error),
+            ..Run::default()
+        };
+        match get_relationship(name.clone()).await {
+            Ok(Some(r)) => replicate_all(targets(r.relationship.scopes), run),
+            Ok(None) => run.set(Some(failed(format!("relationship {name} is gone")))),
+            Err(e) => run.set(Some(failed(e.to_string()))),
+        }
+    });
 }
 
 /// The fields of the relationship dialog that show their own errors.

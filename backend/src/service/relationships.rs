@@ -854,6 +854,7 @@ fn relationship_row(r: store::failover::StoredRelationship) -> RelationshipRow {
         primary_read_at: r.primary_read_at,
         secondary_read_at: r.secondary_read_at,
         sync_errors: r.sync_errors as usize,
+        scope_count: r.scope_count,
         partner_down: capabilities.is_none_or(|c| c.partner_down),
         maintenance: capabilities.is_some_and(|c| c.maintenance),
         failover_per_scope: capabilities.is_none_or(|c| c.failover_per_scope),

@@ -5,14 +5,16 @@
 
 use super::filter::{Filter, contains};
 use sqlx::{AnyConnection, Row};
-use tandem_core::views::{RelationshipQuery, ServerStatus};
-use tandem_core::{FailoverRelationship, FailoverReport, FailoverState, ServerName};
+use tandem_core::views::{RelationshipQuery, SCOPES_LISTED, ServerStatus};
+use tandem_core::{FailoverRelationship, FailoverReport, FailoverState, ScopeId, ServerName};
 
 /// A relationship as stored, with each server's status in it as last read.
 #[derive(Debug, Clone)]
 pub struct StoredRelationship {
-    /// As the primary reports it (as the secondary does when the primary has no copy).
+    /// As the primary reports it (as the secondary does when the primary has no copy); its
+    /// scopes listed as the read asked ([`Scopes`]).
     pub relationship: FailoverRelationship,
+    pub scope_count: usize,
     pub primary_status: ServerStatus,
     pub secondary_status: ServerStatus,
     pub primary_read_at: Option<String>,
@@ -26,7 +28,7 @@ pub struct StoredRelationship {
 /// One row per relationship name (the copy [`show`] picked), with both servers' reads and
 /// states, and each server's health word (`Unreachable` when it has no state to show).
 const RELATIONSHIPS: &str = "
-  SELECT c.name, c.primary_server, c.secondary_server, c.relationship,
+  SELECT c.name, c.primary_server, c.secondary_server, c.settings, c.scopes, c.scope_count,
     pr.server AS p_read, pr.error AS p_error, pr.read_at AS p_read_at,
     p.state AS p_state, p.raw_state AS p_raw,
     sr.server AS s_read, sr.error AS s_error, sr.read_at AS s_read_at,
@@ -43,6 +45,14 @@ const RELATIONSHIPS: &str = "
   LEFT JOIN failover_states s ON s.server = c.secondary_server AND s.name = c.name
   LEFT JOIN servers ps ON ps.name = c.primary_server
   WHERE c.shown = 1";
+
+/// Which of a relationship's scope IDs a read brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scopes {
+    All,
+    /// Only when there are at most this many (none otherwise): a page shows a count.
+    UpTo(usize),
+}
 
 /// The rows of [`RELATIONSHIPS`] (as `v`) matching `f`, each with its sync errors, by name.
 fn rows_sql(f: &Filter) -> String {
@@ -92,7 +102,8 @@ fn filter(query: &RelationshipQuery, allowed: Option<&[ServerName]>) -> Filter {
 }
 
 /// One page of the relationships the caller reaches (either server in `allowed`), filtered as
-/// asked and ordered by name, with how many match on every page.
+/// asked and ordered by name, with how many match on every page; a relationship's scope IDs
+/// only when it has [`SCOPES_LISTED`] or fewer.
 pub async fn page(
     conn: &mut AnyConnection,
     query: &RelationshipQuery,
@@ -114,7 +125,7 @@ pub async fn page(
     let rows = f.query(&sql).fetch_all(&mut *conn).await?;
     let rows = rows
         .iter()
-        .map(stored)
+        .map(|r| stored(r, Scopes::UpTo(SCOPES_LISTED)))
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok((rows, total))
 }
@@ -129,7 +140,7 @@ pub async fn all(
         .fetch_all(conn)
         .await?
         .iter()
-        .map(stored)
+        .map(|r| stored(r, Scopes::All))
         .collect()
 }
 
@@ -157,10 +168,20 @@ fn decode(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
 }
 
-/// A row of [`RELATIONSHIPS`] as a stored relationship.
-fn stored(row: &sqlx::any::AnyRow) -> Result<StoredRelationship, sqlx::Error> {
-    let relationship: FailoverRelationship =
-        serde_json::from_str(&row.try_get::<String, _>("relationship")?).map_err(decode)?;
+/// A row of [`RELATIONSHIPS`] as a stored relationship, with its scope IDs as `scopes` asks.
+fn stored(row: &sqlx::any::AnyRow, scopes: Scopes) -> Result<StoredRelationship, sqlx::Error> {
+    let mut relationship: FailoverRelationship =
+        serde_json::from_str(&row.try_get::<String, _>("settings")?).map_err(decode)?;
+    let scope_count = row.try_get::<i64, _>("scope_count")? as usize;
+    let wanted = match scopes {
+        Scopes::All => true,
+        Scopes::UpTo(most) => scope_count <= most,
+    };
+    if wanted {
+        relationship.scopes =
+            serde_json::from_str::<Vec<ScopeId>>(&row.try_get::<String, _>("scopes")?)
+                .map_err(decode)?;
+    }
     let side = |prefix: &str, server: &ServerName| -> Result<ServerStatus, sqlx::Error> {
         let read: Option<String> = row.try_get(format!("{prefix}_read").as_str())?;
         let error: Option<String> = row.try_get(format!("{prefix}_error").as_str())?;
@@ -188,6 +209,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredRelationship, sqlx::Error> {
         primary_kind: row.try_get("primary_kind")?,
         sync_errors: row.try_get::<i64, _>("sync_errors").unwrap_or(0) as u64,
         relationship,
+        scope_count,
     })
 }
 
@@ -212,24 +234,42 @@ pub async fn unread(conn: &mut AnyConnection) -> Result<Vec<ServerName>, sqlx::E
     .collect()
 }
 
-/// One relationship as a stored row: name, primary, secondary, state, raw state, JSON.
-type StateRow = (String, String, String, String, String, String);
+/// One relationship as one server reports it, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct StateRow {
+    name: String,
+    primary: String,
+    secondary: String,
+    state: String,
+    raw_state: String,
+    /// JSON, scopes left out.
+    settings: String,
+    /// JSON list of scope IDs, and how many.
+    scopes: String,
+    scope_count: i64,
+}
 
 fn rows_of(reports: &[FailoverReport]) -> Vec<StateRow> {
     let mut rows: Vec<StateRow> = Vec::with_capacity(reports.len());
     for r in reports {
         // A name reported twice counts once (its first copy).
-        if rows.iter().any(|x| x.0 == r.relationship.name) {
+        if rows.iter().any(|x| x.name == r.relationship.name) {
             continue;
         }
-        rows.push((
-            r.relationship.name.clone(),
-            r.relationship.primary_server.to_string(),
-            r.relationship.secondary_server.to_string(),
-            r.state.to_string(),
-            r.raw_state.clone(),
-            serde_json::to_string(&r.relationship).expect("a relationship serializes"),
-        ));
+        let settings = FailoverRelationship {
+            scopes: Vec::new(),
+            ..r.relationship.clone()
+        };
+        rows.push(StateRow {
+            name: r.relationship.name.clone(),
+            primary: r.relationship.primary_server.to_string(),
+            secondary: r.relationship.secondary_server.to_string(),
+            state: r.state.to_string(),
+            raw_state: r.raw_state.clone(),
+            settings: serde_json::to_string(&settings).expect("a relationship serializes"),
+            scopes: serde_json::to_string(&r.relationship.scopes).expect("scope IDs serialize"),
+            scope_count: r.relationship.scopes.len() as i64,
+        });
     }
     rows.sort();
     rows
@@ -270,52 +310,55 @@ pub async fn record(
     };
     if let Ok(reports) = answer {
         let after = rows_of(reports);
-        let stored: Vec<StateRow> = sqlx::query(
-            "SELECT name, primary_server, secondary_server, state, raw_state, relationship
-             FROM failover_states WHERE server = $1 ORDER BY name",
+        let mut stored: Vec<StateRow> = sqlx::query(
+            "SELECT name, primary_server, secondary_server, state, raw_state, settings, scopes,
+               scope_count
+             FROM failover_states WHERE server = $1",
         )
         .bind(server)
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                r.try_get("name")?,
-                r.try_get("primary_server")?,
-                r.try_get("secondary_server")?,
-                r.try_get("state")?,
-                r.try_get("raw_state")?,
-                r.try_get("relationship")?,
-            ))
+            Ok(StateRow {
+                name: r.try_get("name")?,
+                primary: r.try_get("primary_server")?,
+                secondary: r.try_get("secondary_server")?,
+                state: r.try_get("state")?,
+                raw_state: r.try_get("raw_state")?,
+                settings: r.try_get("settings")?,
+                scopes: r.try_get("scopes")?,
+                scope_count: r.try_get("scope_count")?,
+            })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-        // Compared whole (sorted the same way on both sides: by name first, names unique).
-        let mut stored = stored;
+        // Compared whole, both sides sorted the same way (by name first; names unique).
         stored.sort();
         if stored != after {
             changed = true;
-            let mut names: Vec<&String> = stored.iter().chain(&after).map(|r| &r.0).collect();
+            let mut names: Vec<&String> = stored.iter().chain(&after).map(|r| &r.name).collect();
             names.sort();
             names.dedup();
-            let names: Vec<String> = names.into_iter().cloned().collect();
             sqlx::query("DELETE FROM failover_states WHERE server = $1")
                 .bind(server)
                 .execute(&mut *conn)
                 .await?;
-            for (name, primary, secondary, state, raw, json) in &after {
+            for row in &after {
                 sqlx::query(
                     "INSERT INTO failover_states
                        (server, name, primary_server, secondary_server, state, raw_state,
-                        relationship)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        settings, scopes, scope_count)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(server)
-                .bind(name)
-                .bind(primary)
-                .bind(secondary)
-                .bind(state)
-                .bind(raw)
-                .bind(json)
+                .bind(&row.name)
+                .bind(&row.primary)
+                .bind(&row.secondary)
+                .bind(&row.state)
+                .bind(&row.raw_state)
+                .bind(&row.settings)
+                .bind(&row.scopes)
+                .bind(row.scope_count)
                 .execute(&mut *conn)
                 .await?;
             }
