@@ -221,6 +221,19 @@ backend tandem
 CFG
 haproxy -db -f "$pg_data/haproxy.cfg" >"$pg_data/haproxy.log" 2>&1 &
 pid_lb=$!
-sleep 1
+# Both instances answer, and the balancer does, before anything is measured (any HTTP status:
+# /health may say the watch is old while 1 000 servers are read).
+for _ in $(seq 100); do
+  a_ok=$(command curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" || true)
+  b_ok=$(command curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(( port + 1 ))/health" || true)
+  lb_ok=$(command curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$lb_port/health" || true)
+  [ "$a_ok" != 000 ] && [ "$b_ok" != 000 ] && [ "$lb_ok" != 000 ] && break
+  sleep 0.2
+done
+if [ "$a_ok" = 000 ] || [ "$b_ok" = 000 ] || [ "$lb_ok" = 000 ]; then
+  echo "   the balanced layout is not answering (a $a_ok, b $b_ok, haproxy $lb_ok):"
+  tail -n 20 "$pg_data/b.log" "$pg_data/haproxy.log" | sed 's/^/   /'
+  exit 1
+fi
 sustained "two instances behind haproxy, PostgreSQL: list_scopes" "http://127.0.0.1:$lb_port/api/list_scopes" "$data/post.lua"
 sustained "two instances behind haproxy, PostgreSQL: /scopes page" "http://127.0.0.1:$lb_port/scopes" "$data/get.lua"
