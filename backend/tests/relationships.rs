@@ -655,6 +655,21 @@ async fn the_relationships_view_pages_filters_and_counts_from_what_was_read() {
             .await
             .unwrap();
     assert_eq!(names(&seen.rows), ["dc2-dc3", "to-dc3"]);
+    // One relationship by name: only one the user reaches, with every scope ID.
+    let one =
+        w.s.tandem
+            .find_relationship(&dc3_only, "to-dc3")
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(one.relationship.scopes, [id("10.4.0.0")]);
+    assert!(
+        w.s.tandem
+            .find_relationship(&dc3_only, "to-dc2")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let board = w.s.tandem.dashboard(&dc3_only).await.unwrap();
     assert_eq!(
         board

@@ -377,12 +377,27 @@ fn order_pairs<K: Keyword + Default + PartialEq>(
     if descending {
         out.push(("order", "desc".into()));
     }
+    page_pairs(page, out);
+}
+
+/// A list's page as pairs, leaving out the defaults.
+fn page_pairs(page: &Page, out: &mut Vec<(&'static str, String)>) {
     if page.number > 1 {
         out.push(("page", page.number.to_string()));
     }
     if page.size != DEFAULT_PAGE_SIZE {
         out.push(("per_page", page.size.to_string()));
     }
+}
+
+/// Reads one `key=value` pair of a list's page (other keys are left alone).
+fn page_from(key: &str, value: &str, page: &mut Page) {
+    match key {
+        "page" => page.number = value.parse().unwrap_or(1),
+        "per_page" => page.size = value.parse().unwrap_or(DEFAULT_PAGE_SIZE),
+        _ => {}
+    }
+    *page = Page::new(page.number, page.size);
 }
 
 /// Reads one `key=value` pair of a list's order and page (other keys are left alone).
@@ -396,11 +411,8 @@ fn order_from<K: Keyword + Default>(
     match key {
         "sort" => *sort = K::from_word(value).unwrap_or_default(),
         "order" => *descending = value == "desc",
-        "page" => page.number = value.parse().unwrap_or(1),
-        "per_page" => page.size = value.parse().unwrap_or(DEFAULT_PAGE_SIZE),
-        _ => {}
+        other => page_from(other, value, page),
     }
-    *page = Page::new(page.number, page.size);
 }
 
 fn text(value: &str) -> Option<String> {
@@ -698,12 +710,7 @@ impl QueryState for RelationshipQuery {
         if self.not_normal {
             out.push(("filter", "not-normal".into()));
         }
-        if self.page.number > 1 {
-            out.push(("page", self.page.number.to_string()));
-        }
-        if self.page.size != DEFAULT_PAGE_SIZE {
-            out.push(("per_page", self.page.size.to_string()));
-        }
+        page_pairs(&self.page, &mut out);
         out
     }
 
@@ -714,12 +721,9 @@ impl QueryState for RelationshipQuery {
                 "name" => q.name = text(v),
                 "server" => q.server = text(v),
                 "filter" => q.not_normal = v == "not-normal",
-                "page" => q.page.number = v.parse().unwrap_or(1),
-                "per_page" => q.page.size = v.parse().unwrap_or(DEFAULT_PAGE_SIZE),
-                _ => {}
+                other => page_from(other, v, &mut q.page),
             }
         }
-        q.page = Page::new(q.page.number, q.page.size);
         q
     }
 }

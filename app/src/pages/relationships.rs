@@ -364,6 +364,11 @@ fn RelationshipLine(
         .collect::<Vec<_>>()
         .join(", ");
     let scope_count = row.scope_count;
+    let scopes_text = if listed {
+        scope_list.clone()
+    } else {
+        format!("{scope_count} scopes")
+    };
     // Partner Down is offered on the server whose communication is interrupted.
     let interrupted = |s: &ServerStatus| {
         matches!(
@@ -444,7 +449,7 @@ fn RelationshipLine(
                     </small>
                 </span>
             </td>
-            <td data-label="Scopes">{scopes_cell(&r, scope_count)}</td>
+            <td data-label="Scopes">{scopes_cell(&r.name, scopes_text, scope_count)}</td>
             <td data-label="Sync errors" class=sync_class>{row.sync_errors}</td>
             <td data-label="Actions">
                 {manage
@@ -510,24 +515,15 @@ fn RelationshipLine(
     }
 }
 
-/// A relationship's scopes: their IDs when the page lists them, otherwise how many; either way
-/// a link to the DHCP Scopes view filtered by the relationship.
-fn scopes_cell(r: &FailoverRelationship, count: usize) -> AnyView {
+/// A relationship's scopes (`text`: their IDs when the page lists them, otherwise how many),
+/// linked to the DHCP Scopes view filtered by the relationship.
+fn scopes_cell(name: &str, text: String, count: usize) -> AnyView {
     if count == 0 {
         return view! { <span class="muted">"none"</span> }.into_any();
     }
-    let text = if r.scopes.len() == count {
-        r.scopes
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        format!("{count} scopes")
-    };
     let link = format!(
         "/scopes?relationship={}",
-        tandem_core::text::percent_encode(&r.name, "")
+        tandem_core::text::percent_encode(name, "")
     );
     view! { <a href=link data-scopes=count>{text}</a> }.into_any()
 }
@@ -875,7 +871,7 @@ fn RelationshipDialog(
     }
 }
 
-/// The relationship `name` as the list was last read.
+/// The relationship `name`, once read for the dialog the URL asks for.
 fn named_relationship(
     named: Resource<Option<FailoverRelationship>>,
     name: Option<&str>,

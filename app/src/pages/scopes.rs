@@ -656,17 +656,11 @@ fn ConfigureFailoverDialog(
             other => other.to_string(),
         })
     };
-    let here = server.clone();
     let options = move || {
-        let here = here.clone();
         relationships.get().map(|r| {
             r.map(|p| p.rows)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|x| {
-                    x.relationship.primary_server.as_str() == here
-                        || x.relationship.secondary_server.as_str() == here
-                })
                 .map(|x| {
                     let name = x.relationship.name.clone();
                     let chosen = choice.get_untracked() == name;

@@ -75,16 +75,12 @@ impl Tandem {
             .load(std::sync::atomic::Ordering::Relaxed);
         let stale = Duration::from_secs(every * 3 + 60);
         let started = self.monitor.started;
-        let last = match self.store.ping().await {
-            Ok(()) => {
-                async {
-                    let mut conn = self.store.pool().acquire().await?;
-                    store::watch::last(&mut conn).await
-                }
-                .await
-            }
-            Err(e) => Err(e),
-        };
+        let last = async {
+            self.store.ping().await?;
+            let mut conn = self.store.pool().acquire().await?;
+            store::watch::last(&mut conn).await
+        }
+        .await;
         let database = |answer: &Result<_, sqlx::Error>| Check {
             name: "database",
             ok: answer.is_ok(),

@@ -26,9 +26,7 @@ impl Tandem {
         caller: &Caller,
         query: &RelationshipQuery,
     ) -> Result<RelationshipsPage, ServiceError> {
-        self.authorize(caller, Permission::View, None, "view", "")
-            .await?;
-        self.read_unread_failover_states().await?;
+        self.may_list_relationships(caller).await?;
         let page = Page::new(query.page.number, query.page.size);
         let query = RelationshipQuery {
             page,
@@ -51,9 +49,7 @@ impl Tandem {
         &self,
         caller: &Caller,
     ) -> Result<Vec<RelationshipRow>, ServiceError> {
-        self.authorize(caller, Permission::View, None, "view", "")
-            .await?;
-        self.read_unread_failover_states().await?;
+        self.may_list_relationships(caller).await?;
         let mut conn = self.store.pool().acquire().await?;
         let rows = store::failover::all(&mut conn, caller.principal.servers.as_deref()).await?;
         Ok(rows.into_iter().map(relationship_row).collect())
@@ -65,11 +61,18 @@ impl Tandem {
         caller: &Caller,
         name: &str,
     ) -> Result<Option<RelationshipRow>, ServiceError> {
-        Ok(self
-            .all_relationships(caller)
-            .await?
-            .into_iter()
-            .find(|r| r.relationship.name == name))
+        self.may_list_relationships(caller).await?;
+        let mut conn = self.store.pool().acquire().await?;
+        let row =
+            store::failover::named(&mut conn, name, caller.principal.servers.as_deref()).await?;
+        Ok(row.map(relationship_row))
+    }
+
+    /// Checks the caller may view, and has servers never read asked first.
+    async fn may_list_relationships(&self, caller: &Caller) -> Result<(), ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        self.read_unread_failover_states().await
     }
 
     async fn relationships_on(

@@ -144,6 +144,22 @@ pub async fn all(
         .collect()
 }
 
+/// Relationship `name`, if the caller reaches it (either server in `allowed`), with every
+/// scope ID.
+pub async fn named(
+    conn: &mut AnyConnection,
+    name: &str,
+    allowed: Option<&[ServerName]>,
+) -> Result<Option<StoredRelationship>, sqlx::Error> {
+    let mut f = filter(&RelationshipQuery::default(), allowed);
+    f.push("v.name = ?", name.to_string());
+    f.query(&rows_sql(&f))
+        .fetch_optional(conn)
+        .await?
+        .map(|r| stored(&r, Scopes::All))
+        .transpose()
+}
+
 /// How many relationships the caller reaches are in each health ([`HEALTH`]), by word.
 pub async fn by_health(
     conn: &mut AnyConnection,
@@ -207,7 +223,7 @@ fn stored(row: &sqlx::any::AnyRow, scopes: Scopes) -> Result<StoredRelationship,
         primary_read_at: row.try_get("p_read_at")?,
         secondary_read_at: row.try_get("s_read_at")?,
         primary_kind: row.try_get("primary_kind")?,
-        sync_errors: row.try_get::<i64, _>("sync_errors").unwrap_or(0) as u64,
+        sync_errors: row.try_get::<i64, _>("sync_errors")? as u64,
         relationship,
         scope_count,
     })

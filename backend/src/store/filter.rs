@@ -23,19 +23,7 @@ impl Filter {
 
     /// Only the servers in `allowed` (a user's access scope), when there is one.
     pub(crate) fn servers(&mut self, column: &str, allowed: Option<&[ServerName]>) {
-        if let Some(list) = allowed {
-            if list.is_empty() {
-                self.raw("1 = 0");
-                return;
-            }
-            let mut marks = Vec::new();
-            for s in list {
-                self.params.push(s.to_string());
-                marks.push(format!("${}", self.params.len()));
-            }
-            self.clauses
-                .push(format!("{column} IN ({})", marks.join(", ")));
-        }
+        self.servers_either(&[column], allowed);
     }
 
     /// Only rows where any of `columns` names a server in `allowed`, when there is a list.
