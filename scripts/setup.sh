@@ -36,6 +36,22 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# npm's binaryen shrinks the bundle (Debian's wasm-opt breaks hydration: TOOLCHAIN.md). It is
+# kept with the build caches, outside the clone.
+if ! command -v npm >/dev/null; then
+  say "installing node and npm"
+  apt_install nodejs npm
+fi
+tools="${TANDEM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tandem/tools}"
+binaryen_version=132.0.0
+if [ "$(cat "$tools/binaryen/node_modules/binaryen/package.json" 2>/dev/null \
+      | awk -F'"' '/"version"/ { print $4; exit }')" != "$binaryen_version" ]; then
+  say "installing binaryen $binaryen_version from npm into $tools/binaryen"
+  mkdir -p "$tools/binaryen"
+  echo '{"private": true}' >"$tools/binaryen/package.json"
+  (cd "$tools/binaryen" && npm install --no-audit --no-fund --loglevel=error "binaryen@$binaryen_version")
+fi
+
 if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium for the browser tests"
@@ -55,10 +71,6 @@ if [ "${1:-}" = "--test" ]; then
   # Network namespaces for the continuity test.
   if ! command -v ip >/dev/null; then
     apt_install iproute2
-  fi
-  if ! command -v npm >/dev/null; then
-    say "installing node and npm"
-    apt_install nodejs npm
   fi
   # Playwright drives Debian's Chromium; it never downloads a browser of its own.
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

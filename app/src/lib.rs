@@ -11,10 +11,9 @@ pub mod pages;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::SsrMode;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Form, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, SsrMode, path};
 use session::PageContext;
 use tandem_core::access::Permission;
 
@@ -42,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=format!("/{}/tandem.css", options.site_pkg_dir) />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -57,7 +57,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let ctx = PageContext::provide();
     view! {
-        <Stylesheet id="tandem" href="/tandem.css" />
         <Title text="Tandem" />
         <Router>
             <header class="top">
@@ -102,26 +101,68 @@ pub fn App() -> impl IntoView {
                     {move || ctx.progress.get()}
                 </p>
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
-                    <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/scopes") view=pages::scopes::ScopesPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/servers") view=pages::servers::ServersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/servers/:server") view=pages::servers::ServerPropertiesPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/relationships") view=pages::relationships::RelationshipsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/") view={Lazy::<lazy::DashboardPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/scopes") view={Lazy::<lazy::ScopesPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/servers") view={Lazy::<lazy::ServersPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/servers/:server") view={Lazy::<lazy::ServerPropertiesPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/relationships") view={Lazy::<lazy::RelationshipsPage>::new()} ssr=SsrMode::InOrder />
                     // In order: the page arrives whole, readable and usable without JavaScript.
                     <Route
                         path=path!("/servers/:server/scopes/:scope")
-                        view=pages::reservations::ReservationsPage
+                        view={Lazy::<lazy::ReservationsPage>::new()}
                         ssr=SsrMode::InOrder
                     />
-                    <Route path=path!("/events") view=pages::events::EventsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/users") view=pages::users::UsersPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/tokens") view=pages::tokens::TokensPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/api-docs") view=pages::api_docs::ApiDocsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
+                    <Route path=path!("/events") view={Lazy::<lazy::EventsPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/search") view={Lazy::<lazy::SearchPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/users") view={Lazy::<lazy::UsersPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/tokens") view={Lazy::<lazy::TokensPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/api-docs") view={Lazy::<lazy::ApiDocsPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/sign-in") view={Lazy::<lazy::SignInPage>::new()} />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Each page as a lazily loaded route: in the browser its code is a separate piece of the
+/// bundle, fetched when the page is first shown (the server names it in the page's head, so
+/// it downloads alongside the main piece). A page needs only its own code and what it shares.
+mod lazy {
+    use super::pages;
+    use leptos::prelude::*;
+    use leptos_router::{LazyRoute, lazy_route};
+
+    macro_rules! lazy_pages {
+        ($($name:ident => $page:path),* $(,)?) => {$(
+            pub struct $name;
+
+            #[lazy_route]
+            impl LazyRoute for $name {
+                fn data() -> Self {
+                    $name
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    $page().into_any()
+                }
+            }
+        )*};
+    }
+
+    lazy_pages! {
+        DashboardPage => pages::dashboard::DashboardPage,
+        ScopesPage => pages::scopes::ScopesPage,
+        ServersPage => pages::servers::ServersPage,
+        ServerPropertiesPage => pages::servers::ServerPropertiesPage,
+        RelationshipsPage => pages::relationships::RelationshipsPage,
+        ReservationsPage => pages::reservations::ReservationsPage,
+        EventsPage => pages::events::EventsPage,
+        SearchPage => pages::search::SearchPage,
+        UsersPage => pages::users::UsersPage,
+        TokensPage => pages::tokens::TokensPage,
+        ImportPage => pages::import::ImportPage,
+        ApiDocsPage => pages::api_docs::ApiDocsPage,
+        SignInPage => pages::sign_in::SignInPage,
     }
 }

@@ -4,19 +4,53 @@
 
 #![recursion_limit = "256"]
 
+mod dialogs;
 mod typed;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Hydrating sets every field from the page's state, as the server rendered it: what an
-    // impatient user typed meanwhile is read first and given back once the page has settled.
-    let typed = typed::Typed::read();
-    leptos::mount::hydrate_body(app::App);
-    typed::after_settling(move || {
-        typed.give_back();
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async move {
+        // Each page's code is a piece of its own (lazy routes), which the page's head asks the
+        // browser to fetch: hydration starts once they are here.
+        pieces_fetched().await;
+        // Hydrating sets every field from the page's state, as the server rendered it: what an
+        // impatient user typed meanwhile is read first and given back once the page has settled.
+        let typed = typed::Typed::read();
+        let owner = leptos::mount::hydrate_from_async(
+            leptos::prelude::document().body().expect("a body"),
+            app::App,
+        )
+        .await;
+        owner.forget();
+        dialogs::install();
+        typed::after_settling(move || {
+            typed.give_back();
+            if let Some(body) = leptos::prelude::document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        });
     });
+}
+
+/// Waits until every piece of code the page's head preloads has arrived (from the network or
+/// the cache); a piece that fails is fetched again when hydration needs it.
+async fn pieces_fetched() {
+    let document = leptos::prelude::document();
+    let Ok(links) = document.query_selector_all("link[rel=\"preload\"][as=\"fetch\"]") else {
+        return;
+    };
+    let window = leptos::prelude::window();
+    let fetches = js_sys::Array::new();
+    for i in 0..links.length() {
+        if let Some(href) = links
+            .item(i)
+            .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(l).ok())
+            .and_then(|l| l.get_attribute("href"))
+        {
+            fetches.push(&window.fetch_with_str(&href));
+        }
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all_settled(&fetches)).await;
 }

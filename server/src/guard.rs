@@ -14,7 +14,7 @@ use tandem_backend::service::CurrentSession;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/sign-in" | "/api/sign_in" | "/health" | "/metrics" | "/tandem.css" | "/favicon.svg"
+        "/sign-in" | "/api/sign_in" | "/health" | "/metrics" | "/favicon.svg"
     ) || path.starts_with("/pkg/")
 }
 

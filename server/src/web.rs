@@ -158,14 +158,47 @@ impl Application {
 /// The largest request body Tandem reads (2 MiB).
 pub const MAX_BODY: usize = 2 << 20;
 
-/// Leptos's settings, from Tandem's own (no Cargo.toml metadata, no LEPTOS_* variables).
+/// Leptos's settings, from Tandem's own (no Cargo.toml metadata, no LEPTOS_* variables). The
+/// bundle's files are under `pkg/<hash>/` (scripts/build.sh), named by `pkg/current`.
 pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("tandem")
         .site_root(config.site_root.display().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(bundle_dir(&config.site_root))
         .site_addr(config.addr)
         .build()
+}
+
+/// `pkg/<hash>`, the folder of the current build of the browser bundle (plain `pkg` when the
+/// site has not been built: pages then render, without their code).
+fn bundle_dir(site_root: &std::path::Path) -> String {
+    let current = site_root.join("pkg").join("current");
+    match std::fs::read_to_string(&current) {
+        Ok(hash)
+            if !hash.trim().is_empty() && hash.trim().chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            format!("pkg/{}", hash.trim())
+        }
+        _ => {
+            tracing::warn!(file = %current.display(), "no browser bundle: run scripts/build.sh");
+            "pkg".into()
+        }
+    }
+}
+
+/// The bundle's files: their names change with their contents, so a browser keeps them for a
+/// year without asking again; served from the gzip or brotli copy beside each when the
+/// browser accepts it (compressed once, at build time).
+fn bundle_files(site_root: &std::path::Path) -> Router {
+    let files = tower_http::services::ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
 }
 
 /// The whole router: pages, server functions, live refresh, CSV export and static files,
@@ -177,6 +210,7 @@ pub fn router(
     proxies: guard::TrustedProxies,
 ) -> Router {
     let routes = generate_route_list(App);
+    let site_root = options.site_root.clone();
     let flashes = app::api::forms::ssr::Flashes::default();
     let description = api::description_json();
     let drafts = app::api::imports::ssr::ImportDrafts::new(tandem.store().clone());
@@ -219,6 +253,7 @@ pub fn router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(handlers)
+        .nest("/pkg", bundle_files(std::path::Path::new(&*site_root)))
         .nest("/api/v1", api)
         .route_layer(axum::middleware::from_fn(monitor::note_route))
         .layer(axum::middleware::from_fn(guard::run_to_the_end))

@@ -238,7 +238,7 @@ pub fn ConfirmDialog(
         .collect_view();
     view! {
         <div class="dialog-backdrop">
-            <form class="dialog" role="dialog" aria-label=title method="post" action=format!("/forms/{form}")>
+            <form class="dialog" role="dialog" aria-modal="true" aria-label=title method="post" action=format!("/forms/{form}")>
                 <h2>{title}</h2>
                 <p>{question}</p>
                 <input type="hidden" name="mode" value=mode />

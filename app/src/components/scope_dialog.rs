@@ -278,6 +278,7 @@ pub fn ScopeDialog(
             <form
                 class="dialog wide"
                 role="dialog"
+                aria-modal="true"
                 aria-label=title
                 method="post"
                 action="/forms/scope"

@@ -795,6 +795,7 @@ fn RelationshipDialog(
             <form
                 class="dialog relationship"
                 role="dialog"
+                aria-modal="true"
                 aria-label=title
                 method="post"
                 action="/forms/relationship"

@@ -791,6 +791,7 @@ fn ReservationDialog(
             <form
                 class="dialog"
                 role="dialog"
+                aria-modal="true"
                 aria-label=title
                 method="post"
                 action="/forms/reservation"

@@ -716,6 +716,7 @@ fn ConfigureFailoverDialog(
             <form
                 class="dialog configure"
                 role="dialog"
+                aria-modal="true"
                 aria-label="Configure Failover"
                 method="post"
                 action="/forms/scope"

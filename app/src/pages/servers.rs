@@ -398,6 +398,7 @@ fn KeaServerDialog(
             <form
                 class="dialog"
                 role="dialog"
+                aria-modal="true"
                 aria-label="Add Kea Server"
                 method="post"
                 action="/forms/kea"

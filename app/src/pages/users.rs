@@ -319,6 +319,7 @@ fn UserDialog(
             <form
                 class="dialog"
                 role="dialog"
+                aria-modal="true"
                 aria-label=title
                 method="post"
                 action="/forms/user"
@@ -409,6 +410,7 @@ fn PasswordDialog(
             <form
                 class="dialog"
                 role="dialog"
+                aria-modal="true"
                 aria-label="Reset password"
                 method="post"
                 action="/forms/user"

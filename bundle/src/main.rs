@@ -1,0 +1,328 @@
+//! The last steps of the browser bundle, between `cargo build` and the site folder
+//! (`scripts/build.sh` runs them):
+//!
+//! - `split`: cuts the linked WASM at its lazy functions (each page is one, see `app::lazy`):
+//!   the main piece that wasm-bindgen then binds, a piece per page and pieces that pages
+//!   share, the script that loads them, and the manifest that names each page's pieces (the
+//!   server reads it to tell the browser what to fetch alongside the main piece).
+//! - `pack`: moves the finished files under `pkg/<hash of their contents>/`, each with a gzip
+//!   and a brotli copy beside it, so they can be cached for good and served compressed
+//!   without compressing on every request; prints their sizes and fails when a page needs
+//!   more than the limit.
+//! - `sizes`: prints the sizes of what `pack` laid out.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sha2::{Digest, Sha256};
+
+/// The loader script's name: `leptos::HydrationScripts` names it so when files are not
+/// hashed by cargo-leptos (here the folder is what is hashed).
+const LOADER: &str = "__wasm_split.______________________.js";
+/// Which pieces each lazy function needs, by its name; read by `HydrationScripts`.
+const MANIFEST: &str = "__wasm_split_manifest.json";
+/// The main piece, before wasm-bindgen.
+const MAIN: &str = "tandem_split.wasm";
+/// The file in `pkg/` naming the current folder.
+const CURRENT: &str = "current";
+/// The JS and WASM of the main piece, as wasm-bindgen writes them.
+const MAIN_FILES: [&str; 2] = ["tandem.js", "tandem_bg.wasm"];
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let run = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["split", input, dir] => split(Path::new(input), Path::new(dir)),
+        ["pack", dir, pkg] => pack(Path::new(dir), Path::new(pkg), None),
+        ["pack", dir, pkg, "--limit-kib", limit] => match limit.parse() {
+            Ok(limit) => pack(Path::new(dir), Path::new(pkg), Some(limit)),
+            Err(_) => Err(format!("--limit-kib: {limit:?} is not a whole number")),
+        },
+        ["sizes", pkg] => sizes(Path::new(pkg)).map(|report| print!("{report}")),
+        _ => Err("usage: tandem-bundle split <frontend.wasm> <dir>\n       \
+                  tandem-bundle pack <dir> <site/pkg> [--limit-kib N]\n       \
+                  tandem-bundle sizes <site/pkg>"
+            .into()),
+    };
+    match run {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tandem-bundle: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Splits `input` (linked with `--emit-relocs`) into `dir`.
+fn split(input: &Path, dir: &Path) -> Result<()> {
+    let wasm = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let main_out = dir.join(MAIN);
+    let mut options = wasm_split_cli_support::Options::new(&wasm);
+    options.output_dir = dir;
+    options.main_out_path = &main_out;
+    options.main_module = "./tandem.js";
+    let link_name = format!("./{LOADER}");
+    options.link_name = &link_name;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| format!("splitting {}: {e:#}", input.display()))?;
+    // Sorted, so that the same input gives the same file (and the same folder hash).
+    let manifest: BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    write(&dir.join(MANIFEST), text.as_bytes())?;
+    println!(
+        "split into the main piece and {} more ({} lazy functions)",
+        split.split_modules.len(),
+        manifest.len()
+    );
+    Ok(())
+}
+
+/// Moves `dir`'s files (but the unbound main piece) to `pkg/<hash>/`, compressed copies
+/// beside them; points `pkg/current` there and removes what earlier builds left.
+fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() && path.file_name().is_some_and(|n| n != MAIN) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    for needed in MAIN_FILES {
+        if !files
+            .iter()
+            .any(|f| f.file_name().is_some_and(|n| n == needed))
+        {
+            return Err(format!(
+                "{}: no {needed} (run wasm-bindgen first)",
+                dir.display()
+            ));
+        }
+    }
+    let mut hash = Sha256::new();
+    for file in &files {
+        hash.update(name_of(file).as_bytes());
+        hash.update(read(file)?);
+    }
+    let folder: String = hash.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+
+    fs::create_dir_all(pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    let staging = pkg.join(format!(".{folder}.partial"));
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    for file in &files {
+        let data = read(file)?;
+        let target = staging.join(name_of(file));
+        write(&target, &data)?;
+        if compressible(&target) {
+            write(&with_suffix(&target, "gz"), &gzip(&data)?)?;
+            write(&with_suffix(&target, "br"), &brotli(&data)?)?;
+        }
+    }
+    let done = pkg.join(&folder);
+    let _ = fs::remove_dir_all(&done);
+    fs::rename(&staging, &done).map_err(|e| format!("{}: {e}", done.display()))?;
+    write(&pkg.join(CURRENT), folder.as_bytes())?;
+    for entry in fs::read_dir(pkg).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let gone = if path.is_dir() {
+            path != done && fs::remove_dir_all(&path).is_err()
+        } else {
+            name_of(&path) != CURRENT && fs::remove_file(&path).is_err()
+        };
+        if gone {
+            return Err(format!(
+                "{}: could not remove an earlier build",
+                path.display()
+            ));
+        }
+    }
+
+    let report = sizes(pkg)?;
+    print!("{report}");
+    if let Some(limit) = limit_kib
+        && report.heaviest_page_gzip > limit * 1024
+    {
+        return Err(format!(
+            "the heaviest page ({}) needs {} KiB gzip of JS and WASM: over the {limit} KiB limit",
+            report.heaviest_page,
+            report.heaviest_page_gzip / 1024
+        ));
+    }
+    Ok(())
+}
+
+/// What `pack` laid out in `pkg`, file by file and page by page.
+struct Report {
+    /// (name, raw, gzip, brotli) bytes.
+    files: Vec<(String, u64, u64, u64)>,
+    /// Page (lazy function) → gzip bytes of the JS and WASM it needs: the main piece, the
+    /// loader and its own pieces.
+    pages: BTreeMap<String, u64>,
+    heaviest_page: String,
+    heaviest_page_gzip: u64,
+    folder: String,
+}
+
+fn sizes(pkg: &Path) -> Result<Report> {
+    let folder = fs::read_to_string(pkg.join(CURRENT))
+        .map_err(|e| format!("{}: {e} (no packed site)", pkg.join(CURRENT).display()))?
+        .trim()
+        .to_string();
+    let dir = pkg.join(&folder);
+    let mut files = Vec::new();
+    for entry in fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if compressible(&path) {
+            let size = |p: &Path| fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            files.push((
+                name_of(&path),
+                size(&path),
+                size(&with_suffix(&path, "gz")),
+                size(&with_suffix(&path, "br")),
+            ));
+        }
+    }
+    files.sort();
+    let gzip_of = |name: &str| files.iter().find(|f| f.0 == name).map(|f| f.2).unwrap_or(0);
+    let main: u64 = MAIN_FILES.iter().map(|f| gzip_of(f)).sum::<u64>() + gzip_of(LOADER);
+    let manifest: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&read(&dir.join(MANIFEST))?).map_err(|e| e.to_string())?;
+    let mut pages = BTreeMap::new();
+    for (split, pieces) in &manifest {
+        let own: u64 = pieces.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
+        pages.insert(page_name(split), main + own);
+    }
+    let (heaviest_page, heaviest_page_gzip) = pages
+        .iter()
+        .max_by_key(|(_, size)| **size)
+        .map(|(name, size)| (name.clone(), *size))
+        .unwrap_or_else(|| ("(no lazy pages)".into(), main));
+    Ok(Report {
+        files,
+        pages,
+        heaviest_page,
+        heaviest_page_gzip,
+        folder,
+    })
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kib = |b: u64| format!("{:.1}", b as f64 / 1024.0);
+        writeln!(f, "site/pkg/{}/", self.folder)?;
+        writeln!(
+            f,
+            "  {:<44} {:>9} {:>9} {:>9}",
+            "file", "KiB", "gzip", "brotli"
+        )?;
+        for (name, raw, gz, br) in &self.files {
+            writeln!(
+                f,
+                "  {name:<44} {:>9} {:>9} {:>9}",
+                kib(*raw),
+                kib(*gz),
+                kib(*br)
+            )?;
+        }
+        writeln!(
+            f,
+            "  each page, JS and WASM a first visit downloads (KiB gzip):"
+        )?;
+        for (page, size) in &self.pages {
+            writeln!(f, "  {page:<44} {:>9}", kib(*size))?;
+        }
+        writeln!(
+            f,
+            "  heaviest page: {} {} KiB gzip",
+            self.heaviest_page,
+            kib(self.heaviest_page_gzip)
+        )
+    }
+}
+
+/// `__dashboard_page_view_1234…` → `dashboard_page`.
+fn page_name(split: &str) -> String {
+    let name = split.trim_start_matches('_');
+    let name = name.rsplit_once('_').map_or(name, |(head, tail)| {
+        if tail.chars().all(|c| c.is_ascii_digit()) {
+            head
+        } else {
+            name
+        }
+    });
+    name.strip_suffix("_view").unwrap_or(name).to_string()
+}
+
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("js" | "wasm" | "css" | "json")
+    )
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, data: &[u8]) -> Result<()> {
+    fs::write(path, data).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).map_err(|e| e.to_string())?;
+    encoder.finish().map_err(|e| e.to_string())
+}
+
+fn brotli(data: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_names_drop_the_hash_and_the_view_suffix() {
+        assert_eq!(
+            page_name("__dashboard_page_view_12345678901"),
+            "dashboard_page"
+        );
+        assert_eq!(page_name("sign_in_page_view_7"), "sign_in_page");
+        assert_eq!(page_name("helper"), "helper");
+    }
+}
