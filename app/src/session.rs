@@ -65,7 +65,13 @@ fn connect_live(live: RwSignal<u64>, progress: RwSignal<Option<String>>) {
     };
     let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
         progress.set(None);
-        live.update(|n| *n += 1);
+        if HYDRATED.get() {
+            live.update(|n| *n += 1);
+        } else {
+            // The page's own resources are not there yet (its code is still arriving): they
+            // refresh once it has hydrated.
+            PENDING.set(Some(live));
+        }
     });
     let on_progress =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -81,6 +87,22 @@ fn connect_live(live: RwSignal<u64>, progress: RwSignal<Option<String>>) {
     // Both live as long as the page.
     on_change.forget();
     std::mem::forget(source);
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static HYDRATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static PENDING: std::cell::Cell<Option<RwSignal<u64>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Called once the page has hydrated: a change heard before (the stream can open while the
+/// page's piece of code is still arriving) refreshes the page now.
+#[cfg(feature = "hydrate")]
+pub fn hydrated() {
+    HYDRATED.set(true);
+    if let Some(live) = PENDING.take() {
+        live.update(|n| *n += 1);
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]

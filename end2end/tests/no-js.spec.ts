@@ -360,7 +360,7 @@ test('what is typed before the page\'s code arrives is kept when it does', async
   let release = () => {};
   const held = () => {
     const gate = new Promise<void>((r) => { release = r; });
-    return page.route('**/pkg/tandem_bg.wasm', async (route) => { await gate; await route.continue(); });
+    return page.route('**/pkg/*/tandem_bg.wasm', async (route) => { await gate; await route.continue(); });
   };
   const arrives = async () => {
     release();

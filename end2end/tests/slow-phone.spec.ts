@@ -26,6 +26,8 @@ interface Visit {
   bundleBytes: number;
   bundleFiles: number;
   cachedFiles: number;
+  /** Cumulative layout shift while the page loaded and hydrated (0: nothing moved). */
+  layoutShift: number;
 }
 
 /** Watches the bundle's files over CDP: bytes from the network, files from the cache. */
@@ -54,11 +56,22 @@ async function visit(page: Page, url: string, bundle: ReturnType<typeof watchBun
   // Readable: the whole Dashboard is in the server's HTML, before any of its code runs.
   await expect(page.locator('main h1')).toHaveText('Dashboard');
   await expect(page.locator('main')).toContainText('Relationships');
+  const before = await page.evaluate(() => ({
+    hydrated: document.body.dataset.hydrated === 'true',
+    text: document.querySelector('main')!.innerText,
+  }));
+  expect(before.hydrated, 'read before the code had run').toBe(false);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
   const timing = await page.evaluate(() => {
     const paint = performance.getEntriesByName('first-contentful-paint')[0];
-    return { readable: paint ? paint.startTime : NaN, interactive: (window as any).__hydratedAt as number };
+    return {
+      readable: paint ? paint.startTime : NaN,
+      interactive: (window as any).__hydratedAt as number,
+      shift: (window as any).__layoutShift as number,
+    };
   });
+  // No flash: the app took over the page as the server rendered it.
+  expect(await page.locator('main').innerText(), 'the same Dashboard once hydrated').toBe(before.text);
   // Wait for the last piece so that the bytes counted are the whole bundle of the page.
   await page.waitForLoadState('networkidle');
   return {
@@ -67,6 +80,7 @@ async function visit(page: Page, url: string, bundle: ReturnType<typeof watchBun
     bundleBytes: bundle.stats.bytes,
     bundleFiles: bundle.stats.files,
     cachedFiles: bundle.stats.cached,
+    layoutShift: timing.shift,
   };
 }
 
@@ -83,8 +97,14 @@ test('the Dashboard on a slow phone: readable before its code, then interactive;
   await page.click('form.sign-in button[type="submit"]');
   await expect(page.locator('form.sign-in')).toHaveCount(0);
 
-  // When the page's code marks the body hydrated, note the time.
+  // When the page's code marks the body hydrated, note the time; add up layout shifts.
   await page.addInitScript(() => {
+    (window as any).__layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as any[]) {
+        if (!entry.hadRecentInput) (window as any).__layoutShift += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
     new MutationObserver((_, observer) => {
       if (document.body?.dataset.hydrated === 'true') {
         (window as any).__hydratedAt = performance.now();
@@ -112,6 +132,8 @@ test('the Dashboard on a slow phone: readable before its code, then interactive;
   expect(first.bundleFiles, 'the first visit fetched the bundle').toBeGreaterThan(0);
   expect(second.bundleBytes, 'the second visit fetched no code').toBe(0);
   expect(second.cachedFiles, 'the second visit took the bundle from the cache').toBeGreaterThan(0);
+  expect(first.layoutShift, 'nothing moved as the page hydrated').toBe(0);
+  expect(second.layoutShift, 'nothing moved as the page hydrated').toBe(0);
   expect(errors).toEqual([]);
 
   const figures = { profile: { screen: '390x844', ...SLOW_4G, cpuSlowdown: 4 }, first, second };

@@ -24,6 +24,7 @@ pub fn hydrate() {
         )
         .await;
         owner.forget();
+        app::session::hydrated();
         dialogs::install();
         typed::after_settling(move || {
             typed.give_back();
