@@ -44,11 +44,12 @@ test('no serious or critical axe violation on any view, signed in or not', async
     await open(page, tandem.url + view);
     await noSeriousViolations(page, view);
   }
-  const stranger = await browser.newPage();
+  const context = await browser.newContext();
+  const stranger = await context.newPage();
   await stranger.goto(tandem.url + '/sign-in');
   await stranger.waitForSelector('body[data-hydrated="true"]');
   await noSeriousViolations(stranger, '/sign-in');
-  await stranger.close();
+  await context.close();
 });
 
 test('every dialog takes the focus, keeps Tab inside, closes on Escape and gives the focus back; axe finds nothing serious', async ({ page, tandem }) => {
@@ -103,7 +104,8 @@ async function tabTo(page: Page, selector: string, limit = 80) {
 }
 
 test('the seed walk-through with the keyboard alone: a reservation created on the failover scope reaches both partners', async ({ browser, tandem }) => {
-  const page = await browser.newPage();
+  const context = await browser.newContext();
+  const page = await context.newPage();
   await page.goto(tandem.url + '/sign-in');
   await page.waitForSelector('body[data-hydrated="true"]');
   await tabTo(page, '#username');
@@ -136,5 +138,5 @@ test('the seed walk-through with the keyboard alone: a reservation created on th
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.100']);
   // The focus is back on the button that opened the dialog.
   await expect(page.locator('#create-reservation')).toBeFocused();
-  await page.close();
+  await context.close();
 });

@@ -504,6 +504,7 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
             <input
                 type="checkbox"
                 class="checkbox select-scope"
+                aria-label=format!("Select scope {} on {}", key.1, key.0)
                 name="scopes"
                 form="replicate-selected-form"
                 value=format!("{}/{}", key.0, key.1)
