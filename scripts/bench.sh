@@ -49,5 +49,5 @@ for _ in $(seq "$n"); do curl -sf "http://127.0.0.1:$port/scopes" >/dev/null; do
 t1=$(date +%s%N)
 echo "DHCP Scopes page, server-rendered:     $(ms "$t0" "$t1" "$n") ms mean over $n loads"
 
-wasm="$site/pkg/tandem_bg.wasm"
-echo "browser bundle: $(( $(stat -c %s "$wasm") / 1024 )) KiB wasm, $(( $(gzip -9c "$wasm" | wc -c) / 1024 )) KiB gzipped"
+echo "browser bundle (each file, and what each page needs):"
+"$target_dir/release/tandem-bundle" sizes "$site/pkg" | grep -v '^  chunk_'

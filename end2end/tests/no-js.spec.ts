@@ -353,6 +353,28 @@ test('the Dashboard reads and the global search finds with JavaScript off', asyn
   await context.close();
 });
 
+test('the status pages are whole with JavaScript off: Dashboard, a scope\'s status, Failover Relationships, followed by links', async ({ browser, tandem }) => {
+  const { context, page } = await signedIn(browser, tandem.url, false);
+  await page.goto(tandem.url + '/');
+  await expect(page.locator('main h1')).toHaveText('Dashboard');
+  await expect(page.locator('#tile-not-normal .count')).toHaveText('0');
+  await expect(page.locator('#tile-unreachable .count')).toHaveText('0');
+  // Followed by a link (the browser's own navigation): the relationships, with both states.
+  await page.click('header.top nav a[href="/relationships"]');
+  await expect(page.locator('main h1')).toHaveText('Failover Relationships');
+  const pair = page.locator(`tr[data-relationship="${DHCP1}-${DC1}"]`);
+  await expect(pair.locator('[data-status="primary"]')).toHaveText('Normal');
+  await expect(pair.locator('[data-status="secondary"]')).toHaveText('Normal');
+  await expect(pair.locator('td[data-label="Mode"]')).toHaveText('LoadBalance 50%');
+  // A scope's status: drift, failover, its reservation; reached by links from DHCP Scopes.
+  await page.click('header.top nav a[href="/scopes"]');
+  await page.click(`a[href="/servers/${DHCP1}/scopes/10.0.0.0"]`);
+  await expect(page.locator('#drift [data-drift]')).toHaveText('InSync');
+  await expect(page.locator('#scope-server')).toHaveText(DHCP1);
+  await expect(page.locator('tr[data-ip="10.0.0.99"] td[data-label="ClientId"]')).toHaveText('aa-bb-cc-dd-ee-ff');
+  await context.close();
+});
+
 test('what is typed before the page\'s code arrives is kept when it does', async ({ browser, tandem }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
