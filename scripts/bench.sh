@@ -50,4 +50,4 @@ t1=$(date +%s%N)
 echo "DHCP Scopes page, server-rendered:     $(ms "$t0" "$t1" "$n") ms mean over $n loads"
 
 echo "browser bundle (each file, and what each page needs):"
-"$target_dir/release/tandem-bundle" sizes "$site/pkg" | grep -v '^  chunk_'
+"$target_dir/release/tandem-bundle" sizes "$site/pkg"

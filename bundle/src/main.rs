@@ -5,10 +5,11 @@
 //!   the main piece that wasm-bindgen then binds, a piece per page and pieces that pages
 //!   share, the script that loads them, and the manifest that names each page's pieces (the
 //!   server reads it to tell the browser what to fetch alongside the main piece).
-//! - `pack`: moves the finished files under `pkg/<hash of their contents>/`, each with a gzip
-//!   and a brotli copy beside it, so they can be cached for good and served compressed
-//!   without compressing on every request; prints their sizes and fails when a page needs
-//!   more than the limit.
+//! - `pack`: puts each page's pieces into one file (its pack: one download, not dozens), then
+//!   moves the finished files under `pkg/<hash of their contents>/`, each with a gzip and a
+//!   brotli copy beside it, so they can be cached for good and served compressed without
+//!   compressing on every request; prints their sizes and fails when a page needs more than
+//!   the limit.
 //! - `sizes`: prints the sizes of what `pack` laid out.
 
 use std::collections::BTreeMap;
@@ -90,6 +91,7 @@ fn split(input: &Path, dir: &Path) -> Result<()> {
 /// Moves `dir`'s files (but the unbound main piece) to `pkg/<hash>/`, compressed copies
 /// beside them; points `pkg/current` there and removes what earlier builds left.
 fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
+    page_packs(dir)?;
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -165,6 +167,62 @@ fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
     Ok(())
 }
 
+/// Puts each page's pieces into one file, `pack_<page>.wasm`, so that a first visit fetches
+/// the main piece and one pack instead of dozens of pieces (each a round trip on HTTP/1.1):
+/// the manifest then names the pack (the page's head preloads it), and the loader script
+/// takes pieces out of the preloaded packs (`pieces.js`), fetching the rest one by one.
+fn page_packs(dir: &Path) -> Result<()> {
+    let loader_path = dir.join(LOADER);
+    let loader = String::from_utf8(read(&loader_path)?).map_err(|e| e.to_string())?;
+    if loader.contains("__piece(") {
+        return Ok(()); // packed already
+    }
+    let manifest_path = dir.join(MANIFEST);
+    let manifest: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&read(&manifest_path)?).map_err(|e| e.to_string())?;
+    let mut packed = BTreeMap::new();
+    for (split, pieces) in &manifest {
+        let name = format!("pack_{}", page_name(split));
+        let mut pack = Vec::new();
+        pack.extend_from_slice(
+            &u32::try_from(pieces.len())
+                .map_err(|e| e.to_string())?
+                .to_le_bytes(),
+        );
+        for piece in pieces {
+            let data = read(&dir.join(format!("{piece}.wasm")))?;
+            for part in [piece.as_bytes(), &data] {
+                let length = u32::try_from(part.len()).map_err(|e| e.to_string())?;
+                pack.extend_from_slice(&length.to_le_bytes());
+                pack.extend_from_slice(part);
+            }
+        }
+        write(&dir.join(format!("{name}.wasm")), &pack)?;
+        packed.insert(split.clone(), vec![name]);
+    }
+    let text = serde_json::to_string_pretty(&packed).map_err(|e| e.to_string())?;
+    write(&manifest_path, text.as_bytes())?;
+
+    // Every `fetch(new URL("./<piece>.wasm", import.meta.url))` becomes `__piece("<piece>")`.
+    const FETCH: &str = "fetch(new URL(\"./";
+    const REST: &str = ".wasm\", import.meta.url))";
+    let mut out = String::with_capacity(loader.len());
+    let mut rest = loader.as_str();
+    while let Some(at) = rest.find(FETCH) {
+        let after = &rest[at + FETCH.len()..];
+        let end = after
+            .find(REST)
+            .ok_or_else(|| format!("{LOADER}: a fetch of a piece not written as expected"))?;
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("__piece({:?})", &after[..end]));
+        rest = &after[end + REST.len()..];
+    }
+    out.push_str(rest);
+    out.push('\n');
+    out.push_str(include_str!("pieces.js"));
+    write(&loader_path, out.as_bytes())
+}
+
 /// What `pack` laid out in `pkg`, file by file and page by page.
 struct Report {
     /// (name, raw, gzip, brotli) bytes.
@@ -201,6 +259,7 @@ fn sizes(pkg: &Path) -> Result<Report> {
     let main: u64 = MAIN_FILES.iter().map(|f| gzip_of(f)).sum::<u64>() + gzip_of(LOADER);
     let manifest: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&read(&dir.join(MANIFEST))?).map_err(|e| e.to_string())?;
+    // The manifest names each page's pack (see `page_packs`).
     let mut pages = BTreeMap::new();
     for (split, pieces) in &manifest {
         let own: u64 = pieces.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
@@ -229,7 +288,8 @@ impl std::fmt::Display for Report {
             "  {:<44} {:>9} {:>9} {:>9}",
             "file", "KiB", "gzip", "brotli"
         )?;
-        for (name, raw, gz, br) in &self.files {
+        let piece = |name: &str| name.starts_with("chunk_") || name.starts_with("split_");
+        for (name, raw, gz, br) in self.files.iter().filter(|f| !piece(&f.0)) {
             writeln!(
                 f,
                 "  {name:<44} {:>9} {:>9} {:>9}",
@@ -238,6 +298,17 @@ impl std::fmt::Display for Report {
                 kib(*br)
             )?;
         }
+        let pieces: Vec<_> = self.files.iter().filter(|f| piece(&f.0)).collect();
+        let sum =
+            |of: fn(&(String, u64, u64, u64)) -> u64| pieces.iter().map(|f| of(f)).sum::<u64>();
+        writeln!(
+            f,
+            "  {:<44} {:>9} {:>9} {:>9}",
+            format!("{} pieces, each also on its own", pieces.len()),
+            kib(sum(|f| f.1)),
+            kib(sum(|f| f.2)),
+            kib(sum(|f| f.3))
+        )?;
         writeln!(
             f,
             "  each page, JS and WASM a first visit downloads (KiB gzip):"
@@ -315,6 +386,55 @@ fn brotli(data: &[u8]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_pack_holds_its_pieces_and_the_loader_takes_them_from_it() {
+        let dir = std::env::temp_dir().join(format!("tandem-bundle-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let fetch = |name: &str| {
+            format!("const src = fetch(new URL(\"./{name}.wasm\", import.meta.url));\n")
+        };
+        let loader = format!(
+            "import {{ initSync }} from \"./tandem.js\";\n{}{}",
+            fetch("chunk_1"),
+            fetch("split___a_page_view_7")
+        );
+        fs::write(dir.join(LOADER), &loader).unwrap();
+        fs::write(
+            dir.join(MANIFEST),
+            r#"{"__a_page_view_7": ["chunk_1", "split___a_page_view_7"]}"#,
+        )
+        .unwrap();
+        fs::write(dir.join("chunk_1.wasm"), b"one").unwrap();
+        fs::write(dir.join("split___a_page_view_7.wasm"), b"page").unwrap();
+
+        page_packs(&dir).unwrap();
+        let pack = fs::read(dir.join("pack_a_page.wasm")).unwrap();
+        let mut expected = 2u32.to_le_bytes().to_vec();
+        for part in [&b"chunk_1"[..], b"one", b"split___a_page_view_7", b"page"] {
+            expected.extend_from_slice(&(part.len() as u32).to_le_bytes());
+            expected.extend_from_slice(part);
+        }
+        assert_eq!(pack, expected);
+        let manifest = fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        assert!(manifest.contains(r#""pack_a_page""#), "{manifest}");
+        let loader = fs::read_to_string(dir.join(LOADER)).unwrap();
+        assert!(
+            loader.contains(r#"const src = __piece("chunk_1");"#),
+            "{loader}"
+        );
+        assert!(
+            loader.contains(r#"const src = __piece("split___a_page_view_7");"#),
+            "{loader}"
+        );
+        assert!(!loader.contains("fetch(new URL(\"./chunk_1"), "{loader}");
+        assert!(loader.contains("async function __piece(name)"));
+        // Packing twice changes nothing.
+        page_packs(&dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join(LOADER)).unwrap(), loader);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn page_names_drop_the_hash_and_the_view_suffix() {
