@@ -357,7 +357,14 @@ test('the status pages are whole with JavaScript off: Dashboard, a scope\'s stat
   const { context, page } = await signedIn(browser, tandem.url, false);
   await page.goto(tandem.url + '/');
   await expect(page.locator('main h1')).toHaveText('Dashboard');
-  await expect(page.locator('#tile-not-normal .count')).toHaveText('0');
+  // Without the page's code nothing refreshes it: reloaded, as its reader would, until the
+  // freshly started pair has reached Normal.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.locator('#tile-not-normal .count').innerText();
+    }, { timeout: 15_000 })
+    .toBe('0');
   await expect(page.locator('#tile-unreachable .count')).toHaveText('0');
   // Followed by a link (the browser's own navigation): the relationships, with both states.
   await page.click('header.top nav a[href="/relationships"]');

@@ -540,6 +540,7 @@ fn ScopeProperties(
                 <a class="button secondary" href=clear_path>"Clear"</a>
             </div>
         </Form>
+        <div class="table-wrap">
         <table class="grid reservations">
             <thead>
                 <tr>
@@ -551,6 +552,7 @@ fn ScopeProperties(
             </thead>
             <tbody>{lines}</tbody>
         </table>
+        </div>
         <Pager total=view.total page=view.page link />
     }
 }

@@ -75,6 +75,7 @@ pub fn SearchPage() -> impl IntoView {
                                 .collect_view();
                             view! {
                                 {export}
+                                <div class="table-wrap">
                                 <table class="grid hits">
                                     <thead>
                                         <tr>
@@ -89,6 +90,7 @@ pub fn SearchPage() -> impl IntoView {
                                     </thead>
                                     <tbody>{rows}</tbody>
                                 </table>
+                                </div>
                                 {more}
                             }
                                 .into_any()

@@ -147,6 +147,7 @@ pub fn ServersPage() -> impl IntoView {
                             let pager_state = q.clone();
                             let link = Callback::new(move |n: u32| href("/servers", &pager_state, |x| x.page.number = n));
                             view! {
+                                <div class="table-wrap">
                                 <table class="grid servers">
                                     <thead>
                                         <tr>
@@ -161,6 +162,7 @@ pub fn ServersPage() -> impl IntoView {
                                     </thead>
                                     <tbody>{lines}</tbody>
                                 </table>
+                                </div>
                                 <Pager total=page.total page=page.page link />
                             }
                                 .into_any()

@@ -188,6 +188,7 @@ pub fn UsersPage() -> impl IntoView {
                                 })
                                 .collect_view();
                             view! {
+                                <div class="table-wrap">
                                 <table class="grid users">
                                     <thead>
                                         <tr>
@@ -201,6 +202,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </thead>
                                     <tbody>{rows}</tbody>
                                 </table>
+                                </div>
                             }
                                 .into_any()
                         }
