@@ -17,6 +17,9 @@ test('on a phone every destination is in the navigation and no view scrolls side
     await open(page, tandem.url + path);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide, `${path} is ${wide} px wide`).toBeLessThanOrEqual(390);
+    // Every view at 1280 and 390 px, to be looked at.
+    await shoot(page, `72-view${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || '-dashboard'}`);
+    await page.setViewportSize({ width: 390, height: 844 });
   }
   await open(page, tandem.url + '/');
   await shoot(page, '70-phone-navigation');
