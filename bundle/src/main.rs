@@ -3,9 +3,10 @@
 //!
 //! - `split`: cuts the linked WASM at its lazy functions (each page is one, see `app::lazy`):
 //!   the main piece that wasm-bindgen then binds, a piece per page and pieces that pages
-//!   share, the script that loads them, and the manifest that names each page's pieces (the
-//!   server reads it to tell the browser what to fetch alongside the main piece).
-//! - `pack`: puts each page's pieces into one file (its pack: one download, not dozens), then
+//!   share, the script that loads them, and the manifest that names each page's pieces.
+//! - `pack`: puts each page's pieces into one file (its pack: one download, not dozens; the
+//!   manifest then names the pack, and the server reads it to have the page's head preload
+//!   it alongside the main piece), then
 //!   moves the finished files under `pkg/<hash of their contents>/`, each with a gzip and a
 //!   brotli copy beside it, so they can be cached for good and served compressed without
 //!   compressing on every request; prints their sizes and fails when a page needs more than
@@ -228,7 +229,7 @@ struct Report {
     /// (name, raw, gzip, brotli) bytes.
     files: Vec<(String, u64, u64, u64)>,
     /// Page (lazy function) → gzip bytes of the JS and WASM it needs: the main piece, the
-    /// loader and its own pieces.
+    /// loader and its pack.
     pages: BTreeMap<String, u64>,
     heaviest_page: String,
     heaviest_page_gzip: u64,
@@ -261,8 +262,8 @@ fn sizes(pkg: &Path) -> Result<Report> {
         serde_json::from_slice(&read(&dir.join(MANIFEST))?).map_err(|e| e.to_string())?;
     // The manifest names each page's pack (see `page_packs`).
     let mut pages = BTreeMap::new();
-    for (split, pieces) in &manifest {
-        let own: u64 = pieces.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
+    for (split, packs) in &manifest {
+        let own: u64 = packs.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
         pages.insert(page_name(split), main + own);
     }
     let (heaviest_page, heaviest_page_gzip) = pages

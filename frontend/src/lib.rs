@@ -35,11 +35,12 @@ pub fn hydrate() {
     });
 }
 
-/// Waits until every piece of code the page's head preloads has arrived (from the network or
-/// the cache); a piece that fails is fetched again when hydration needs it.
+/// Waits until the page's pack (its pieces of code, which the page's head preloads: see
+/// `tandem-bundle pack`) has arrived, from the network or the cache; the loader then takes
+/// the pieces from the cached pack. One that fails is fetched again when hydration needs it.
 async fn pieces_fetched() {
     let document = leptos::prelude::document();
-    let Ok(links) = document.query_selector_all("link[rel=\"preload\"][as=\"fetch\"]") else {
+    let Ok(links) = document.query_selector_all("link[rel=\"preload\"][href*=\"/pack_\"]") else {
         return;
     };
     let window = leptos::prelude::window();
