@@ -219,14 +219,16 @@ impl Tandem {
     pub async fn check_drift(&self, caller: &Caller) -> Result<bool, ServiceError> {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
-        // Joining a check under way is free; starting one is allowed each user now and then
-        // (an administrator at the machine's own shell is not limited).
+        // The check reads after the click: a run that began reading before it is not joined
+        // (it may have read a server before the change the user wants to see), the next one
+        // is. Joining a run that has not begun is free; starting one is allowed each user now
+        // and then (an administrator at the machine's own shell is not limited).
         // The turns are counted in the database, so that every instance counts the same. A
-        // caller takes a turn, and starts the run, only when none is under way here (one at a
-        // time: those that come meanwhile join the run it starts).
+        // caller takes a turn only when it would start a run (one at a time: those that come
+        // meanwhile join the run it starts).
         let run = {
             let _one_at_a_time = self.flights.drift_turns.lock().await;
-            if !caller.is_local() && !self.flights.drift.in_flight() {
+            if !caller.is_local() && self.flights.drift.fresh_would_start() {
                 let mut tx = self.store.begin_write().await?;
                 let key = format!("drift-check:{}", caller.name());
                 let turn =
@@ -240,7 +242,7 @@ impl Tandem {
                     )));
                 }
             }
-            self.refresh_all_joined()
+            self.refresh_all_joined(true)
         };
         run.await.map_err(ServiceError::Internal)
     }
@@ -249,17 +251,19 @@ impl Tandem {
     /// time whoever asks (the watch, or any number of users checking at once), and tells open
     /// pages if anything changed.
     pub(crate) async fn refresh_all(&self) -> Result<bool, ServiceError> {
-        self.refresh_all_joined()
+        self.refresh_all_joined(false)
             .await
             .map_err(ServiceError::Internal)
     }
 
-    /// [`Self::refresh_all`], joined or started at once.
+    /// [`Self::refresh_all`], joined or started; `fresh`: only a run that begins reading after
+    /// this call is joined.
     fn refresh_all_joined(
         &self,
+        fresh: bool,
     ) -> futures::future::Shared<futures::future::BoxFuture<'static, Result<bool, String>>> {
         let me = self.clone();
-        self.flights.drift.join(move || async move {
+        let read = move || async move {
             // Then every server's failover states: they move without any revision moving.
             let started = std::time::Instant::now();
             let read = match me.refresh(None).await {
@@ -282,7 +286,12 @@ impl Tandem {
                     Err(e.to_string())
                 }
             }
-        })
+        };
+        if fresh {
+            self.flights.drift.join_fresh(read)
+        } else {
+            self.flights.drift.join(read)
+        }
     }
 
     /// The servers that did not answer at their last read (that the caller may see), kept
