@@ -249,6 +249,10 @@ struct Report {
     /// Page (lazy function) → gzip bytes of the JS and WASM it needs: the main piece, the
     /// loader and its pack.
     pages: BTreeMap<String, u64>,
+    /// Code fetched on demand (a dialog's lazy function) → gzip bytes of its pack: what the
+    /// page's head preloads when the server rendered it open; when it opens in the page, only
+    /// the pieces the page did not bring are fetched.
+    on_demand: BTreeMap<String, u64>,
     heaviest_page: String,
     heaviest_page_gzip: u64,
     folder: String,
@@ -278,11 +282,18 @@ fn sizes(pkg: &Path) -> Result<Report> {
     let main: u64 = MAIN_FILES.iter().map(|f| gzip_of(f)).sum::<u64>() + gzip_of(LOADER);
     let manifest: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&read(&dir.join(MANIFEST))?).map_err(|e| e.to_string())?;
-    // The manifest names each page's pack (see `page_packs`).
+    // The manifest names each lazy function's pack (see `page_packs`): a page's (its route's
+    // view, `<name>_page`), or a dialog's.
     let mut pages = BTreeMap::new();
+    let mut on_demand = BTreeMap::new();
     for (split, packs) in &manifest {
         let own: u64 = packs.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
-        pages.insert(page_name(split), main + own);
+        let name = page_name(split);
+        if name.ends_with("_page") {
+            pages.insert(name, main + own);
+        } else {
+            on_demand.insert(name, own);
+        }
     }
     let (heaviest_page, heaviest_page_gzip) = pages
         .iter()
@@ -292,6 +303,7 @@ fn sizes(pkg: &Path) -> Result<Report> {
     Ok(Report {
         files,
         pages,
+        on_demand,
         heaviest_page,
         heaviest_page_gzip,
         folder,
@@ -334,6 +346,15 @@ impl std::fmt::Display for Report {
         )?;
         for (page, size) in &self.pages {
             writeln!(f, "  {page:<44} {:>9}", kib(*size))?;
+        }
+        if !self.on_demand.is_empty() {
+            writeln!(
+                f,
+                "  fetched when first used, at most (KiB gzip; a page brings some of it):"
+            )?;
+            for (name, size) in &self.on_demand {
+                writeln!(f, "  {name:<44} {:>9}", kib(*size))?;
+            }
         }
         writeln!(
             f,

@@ -436,6 +436,23 @@ test('what is typed before the page\'s code arrives is kept when it does', async
   await expect(page.locator('#scope-name')).toHaveText('Contoso HQ');
   await expect(page.locator('#scope-state')).toHaveText('Inactive');
   await expect(page.locator('#exclusions li')).toHaveText(['10.0.0.200-10.0.0.210']);
+
+  // Configure Failover, opened by its link before the code arrived: the dialog's own piece
+  // of code (not part of the page's) is loaded before the dialog is hydrated.
+  tandem.cli(DHCP1, 'scope-add', '--scope', '10.1.0.0', '--start', '10.1.0.10', '--end', '10.1.0.200', '--name', 'lab 10.1.0.0');
+  await page.goto(tandem.url + '/scopes');
+  await page.click('#check-drift');
+  const lab = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.1.0.0"]`);
+  const configure = await lab.locator('a', { hasText: 'Configure Failover' }).getAttribute('href');
+  await held();
+  await page.goto(tandem.url + configure);
+  await page.selectOption('#relationship', 'dhcp1.contoso.com-dc1.contoso.com');
+  await arrives();
+  await expect(page.locator('#relationship')).toHaveValue('dhcp1.contoso.com-dc1.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Failover configured');
+  await expect(page.locator('form.dialog')).toHaveCount(0);
+  expect(tandem.cli(DC1, 'scopes')).toContain('10.1.0.0');
   await context.close();
 });
 

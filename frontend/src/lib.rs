@@ -15,6 +15,8 @@ pub fn hydrate() {
         // Each page's code is a piece of its own (lazy routes), which the page's head asks the
         // browser to fetch: hydration starts once they are here.
         pieces_fetched().await;
+        // Dialogs the server rendered open: their code, loaded before hydrating them.
+        app::components::dialog::preload_rendered().await;
         // Hydrating sets every field from the page's state, as the server rendered it: what an
         // impatient user typed meanwhile is read first and given back once the page has settled.
         let typed = typed::Typed::read();

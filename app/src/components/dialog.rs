@@ -3,7 +3,47 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::future::Future;
 use tandem_core::FieldErrors;
+
+/// A dialog whose code is a piece of the bundle of its own (a `#[lazy]` function's answer):
+/// the page does not carry it; it is fetched when the dialog first opens. When the server
+/// renders the dialog open (a link's URL, or a native post refused), the browser entry loads
+/// the piece before hydrating (see [`preload_rendered`]), so the dialog hydrates at once. Put
+/// it inside a `Transition`.
+#[cfg(feature = "hydrate")]
+pub fn on_demand(dialog: impl Future<Output = AnyView> + 'static) -> impl IntoView {
+    // The piece's loader is not `Send`; nothing in the browser is shared between threads.
+    Suspend::new(send_wrapper::SendWrapper::new(dialog))
+}
+
+/// See above: on the server the lazy function is a plain `async fn`, awaited on any thread.
+#[cfg(not(feature = "hydrate"))]
+pub fn on_demand(dialog: impl Future<Output = AnyView> + Send + 'static) -> impl IntoView {
+    Suspend::new(dialog)
+}
+
+/// Loads the pieces of the dialogs the server rendered open (a link's URL, or a native post
+/// refused): each such dialog names its piece (`data-piece`), and hydration needs its code at
+/// once. Run before hydrating.
+#[cfg(feature = "hydrate")]
+pub async fn preload_rendered() {
+    let Ok(rendered) = document().query_selector_all("[data-piece]") else {
+        return;
+    };
+    for i in 0..rendered.length() {
+        let piece = rendered
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            .and_then(|e| e.get_attribute("data-piece"))
+            .unwrap_or_default();
+        match piece.as_str() {
+            "scope_dialog_piece" => crate::components::scope_dialog::preload().await,
+            "configure_failover_piece" => crate::pages::scopes::preload_configure_failover().await,
+            _ => {}
+        }
+    }
+}
 
 /// `error`, when there is one (none when not given), above the buttons; OK submits the dialog's form and is disabled
 /// while `busy`; Cancel runs `on_cancel`.

@@ -5,7 +5,7 @@
 
 use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
-use crate::components::dialog::{DialogFooter, footer_error, text_field};
+use crate::components::dialog::{DialogFooter, footer_error, on_demand, text_field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -46,8 +46,48 @@ const FIELDS: [&str; 11] = [
     "options",
 ];
 
+/// [`ScopeDialog`], its code fetched when it first opens (see [`on_demand`]).
+pub fn lazy_scope_dialog(
+    mode: ScopeDialogMode,
+    create: ServerAction<CreateScope>,
+    update: ServerAction<UpdateScope>,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    on_demand(scope_dialog_piece(
+        mode,
+        create,
+        update,
+        flash,
+        back,
+        cancel_href,
+        on_close,
+    ))
+}
+
+#[lazy]
+fn scope_dialog_piece(
+    mode: ScopeDialogMode,
+    create: ServerAction<CreateScope>,
+    update: ServerAction<UpdateScope>,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> AnyView {
+    view! { <ScopeDialog mode create update flash back cancel_href on_close /> }.into_any()
+}
+
+/// Loads the dialog's piece (see [`crate::components::dialog::preload_rendered`]).
+#[cfg(feature = "hydrate")]
+pub(crate) async fn preload() {
+    __preload_scope_dialog_piece().await;
+}
+
 #[component]
-pub fn ScopeDialog(
+fn ScopeDialog(
     mode: ScopeDialogMode,
     create: ServerAction<CreateScope>,
     update: ServerAction<UpdateScope>,
@@ -274,7 +314,7 @@ pub fn ScopeDialog(
     let err_exclusions = field_error("exclusions");
     let err_options = field_error("options");
     view! {
-        <div class="dialog-backdrop">
+        <div class="dialog-backdrop" data-piece="scope_dialog_piece">
             <form
                 class="dialog wide"
                 role="dialog"

@@ -11,7 +11,7 @@ use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
+use crate::components::scope_dialog::{ScopeDialogMode, lazy_scope_dialog};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -353,17 +353,15 @@ pub fn ReservationsPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                Some(view! {
-                    <ScopeDialog
-                        mode
-                        create=create_scope
-                        update=update_scope
-                        flash=opened.flash
-                        back
-                        cancel_href
-                        on_close
-                    />
-                })
+                Some(lazy_scope_dialog(
+                    mode,
+                    create_scope,
+                    update_scope,
+                    opened.flash,
+                    back,
+                    cancel_href,
+                    on_close,
+                ))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>

@@ -13,11 +13,11 @@ use crate::api::scopes::{
     list_scopes,
 };
 use crate::components::badges::DriftBadge;
-use crate::components::dialog::DialogFooter;
+use crate::components::dialog::{DialogFooter, on_demand};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
-use crate::components::scope_dialog::{ScopeDialog, ScopeDialogMode};
+use crate::components::scope_dialog::{ScopeDialogMode, lazy_scope_dialog};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -274,7 +274,7 @@ pub fn ScopesPage() -> impl IntoView {
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 if let Some(row) = configure.get() {
                     let (server, scope_id) = (row.server.to_string(), row.scope_id.to_string());
-                    return Some(view! { <ConfigureFailoverDialog server scope_id add create flash=None back cancel_href on_close=close /> });
+                    return Some(on_demand(configure_failover_piece(server, scope_id, add, create, None, back, cancel_href, close)));
                 }
                 let (dialog, target) = native.asked()?;
                 let (server, scope_id) = target?
@@ -282,7 +282,7 @@ pub fn ScopesPage() -> impl IntoView {
                     .map(|(a, b)| (a.to_string(), b.to_string()))?;
                 (dialog == "configure").then(|| {
                     let flash = native.flash("scope");
-                    view! { <ConfigureFailoverDialog server scope_id add create flash back cancel_href on_close=close /> }
+                    on_demand(configure_failover_piece(server, scope_id, add, create, flash, back, cancel_href, close))
                 })
             }}
         </Transition>
@@ -303,9 +303,7 @@ pub fn ScopesPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                Some(view! {
-                    <ScopeDialog mode create=new_scope update=update_scope flash back cancel_href on_close />
-                })
+                Some(lazy_scope_dialog(mode, new_scope, update_scope, flash, back, cancel_href, on_close))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
@@ -601,6 +599,29 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
     }
 }
 
+/// [`ConfigureFailoverDialog`] as a piece of the bundle of its own (see [`on_demand`]).
+#[lazy]
+#[allow(clippy::too_many_arguments)]
+fn configure_failover_piece(
+    server: String,
+    scope_id: String,
+    add: ServerAction<AddScopeToRelationship>,
+    create: ServerAction<CreateRelationship>,
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> AnyView {
+    view! { <ConfigureFailoverDialog server scope_id add create flash back cancel_href on_close /> }
+        .into_any()
+}
+
+/// Loads [`ConfigureFailoverDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
+#[cfg(feature = "hydrate")]
+pub(crate) async fn preload_configure_failover() {
+    __preload_configure_failover_piece().await;
+}
+
 /// Configure failover on a scope: into an existing relationship of its server, or a new one
 /// (this server as primary). Either way the partner gets a whole copy of the scope.
 #[component]
@@ -713,7 +734,7 @@ fn ConfigureFailoverDialog(
     let hot = mode.get_untracked() == "HotStandby";
     let title = format!("Configure failover for {scope_id} on {server}");
     view! {
-        <div class="dialog-backdrop">
+        <div class="dialog-backdrop" data-piece="configure_failover_piece">
             <form
                 class="dialog configure"
                 role="dialog"
