@@ -5,8 +5,9 @@
 #                                  `cargo test`, which builds it with the tests' feature set)
 # The bundle is always the size-tuned one (profile wasm-release): frontend → WASM, cut into a
 # main piece and a piece per page (tandem-bundle split), bound (wasm-bindgen), shrunk (npm's
-# binaryen), then laid out with the style sheet under site/pkg/<hash>/ with gzip and brotli
-# copies (tandem-bundle pack), which fails when a page needs more than the size limit.
+# binaryen), then laid out with the style sheet under site/pkg/<hash>/, the scripts minified
+# (npm's esbuild), with gzip and brotli copies (tandem-bundle pack), which fails when a page
+# needs more than the size limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,8 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
 node scripts/wasm-opt.mjs "$tools/binaryen/node_modules/binaryen" "$work"
 cp style/tandem.css "$work/tandem.css"
 mkdir -p "$site"
-"$bundle" pack "$work" "$site/pkg" --limit-kib "$limit_kib"
+"$bundle" pack "$work" "$site/pkg" --limit-kib "$limit_kib" \
+  --minify-with "$tools/esbuild/node_modules/.bin/esbuild"
 cp -r public/. "$site/"
 if [ $site_only = 1 ]; then
   echo "built: $site/"

@@ -43,14 +43,21 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 tools="${TANDEM_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tandem/tools}"
-binaryen_version=132.0.0
-if [ "$(cat "$tools/binaryen/node_modules/binaryen/package.json" 2>/dev/null \
-      | awk -F'"' '/"version"/ { print $4; exit }')" != "$binaryen_version" ]; then
-  say "installing binaryen $binaryen_version from npm into $tools/binaryen"
-  mkdir -p "$tools/binaryen"
-  echo '{"private": true}' >"$tools/binaryen/package.json"
-  (cd "$tools/binaryen" && npm install --no-audit --no-fund --loglevel=error "binaryen@$binaryen_version")
-fi
+# Installs npm package $1 at version $2 into $tools/$1 (once; again when the version changes).
+npm_tool() {
+  local installed
+  installed=$(awk -F'"' '/"version"/ { print $4; exit }' \
+    "$tools/$1/node_modules/$1/package.json" 2>/dev/null || true)
+  if [ "$installed" != "$2" ]; then
+    say "installing $1 $2 from npm into $tools/$1"
+    mkdir -p "$tools/$1"
+    echo '{"private": true}' >"$tools/$1/package.json"
+    (cd "$tools/$1" && npm install --no-audit --no-fund --loglevel=error "$1@$2")
+  fi
+}
+npm_tool binaryen 132.0.0
+# npm's esbuild minifies the bundle's scripts (the wasm-bindgen glue and the pieces' loader).
+npm_tool esbuild 0.25.12
 
 if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/bin/chromium ]; then

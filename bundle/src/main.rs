@@ -43,14 +43,11 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["split", input, dir] => split(Path::new(input), Path::new(dir)),
-        ["pack", dir, pkg] => pack(Path::new(dir), Path::new(pkg), None),
-        ["pack", dir, pkg, "--limit-kib", limit] => match limit.parse() {
-            Ok(limit) => pack(Path::new(dir), Path::new(pkg), Some(limit)),
-            Err(_) => Err(format!("--limit-kib: {limit:?} is not a whole number")),
-        },
+        ["pack", dir, pkg, options @ ..] => pack_options(options)
+            .and_then(|(limit, minify)| pack(Path::new(dir), Path::new(pkg), limit, minify)),
         ["sizes", pkg] => sizes(Path::new(pkg)).map(|report| print!("{report}")),
         _ => Err("usage: tandem-bundle split <frontend.wasm> <dir>\n       \
-                  tandem-bundle pack <dir> <site/pkg> [--limit-kib N]\n       \
+                  tandem-bundle pack <dir> <site/pkg> [--limit-kib N] [--minify-with <esbuild>]\n       \
                   tandem-bundle sizes <site/pkg>"
             .into()),
     };
@@ -88,10 +85,39 @@ fn split(input: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `pack`'s options: the size limit (KiB gzip) and the minifier (an `esbuild` binary).
+fn pack_options(options: &[&str]) -> Result<(Option<u64>, Option<PathBuf>)> {
+    let (mut limit, mut minify) = (None, None);
+    let mut rest = options;
+    while let [option, value, more @ ..] = rest {
+        match *option {
+            "--limit-kib" => {
+                limit = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--limit-kib: {value:?} is not a whole number"))?,
+                );
+            }
+            "--minify-with" => minify = Some(PathBuf::from(value)),
+            other => return Err(format!("pack: unknown option {other:?}")),
+        }
+        rest = more;
+    }
+    match rest {
+        [] => Ok((limit, minify)),
+        [lone] => Err(format!("pack: {lone:?} needs a value")),
+        _ => unreachable!("options are read in pairs"),
+    }
+}
+
 /// Moves `dir`'s files (but the unbound main piece) to `pkg/<hash>/`, compressed copies
-/// beside them; points `pkg/current` there and removes what earlier builds left.
-fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
+/// beside them; points `pkg/current` there and removes what earlier builds left. With
+/// `minify`, the scripts are minified first (after the loader has been rewritten for packs).
+fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>, minify: Option<PathBuf>) -> Result<()> {
     page_packs(dir)?;
+    if let Some(esbuild) = minify {
+        minify_scripts(dir, &esbuild)?;
+    }
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -186,6 +212,31 @@ fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
     Ok(())
 }
 
+/// Minifies every `.js` file of `dir` in place with esbuild (names inside a module shortened,
+/// exports kept): the glue and the loader are a fifth of their size, some 5 KiB gzip less on
+/// every page.
+fn minify_scripts(dir: &Path, esbuild: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        let out = with_suffix(&path, "min");
+        let status = std::process::Command::new(esbuild)
+            .arg(&path)
+            .arg("--minify")
+            .arg("--log-level=error")
+            .arg(format!("--outfile={}", out.display()))
+            .status()
+            .map_err(|e| format!("{}: {e}", esbuild.display()))?;
+        if !status.success() {
+            return Err(format!("esbuild could not minify {}", path.display()));
+        }
+        fs::rename(&out, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// Puts each page's pieces into one file, `pack_<page>.wasm`, so that a first visit fetches
 /// the main piece and one pack instead of dozens of pieces (each a round trip on HTTP/1.1):
 /// the manifest then names the pack (the page's head preloads it), and the loader script
@@ -193,12 +244,15 @@ fn pack(dir: &Path, pkg: &Path, limit_kib: Option<u64>) -> Result<()> {
 fn page_packs(dir: &Path) -> Result<()> {
     let loader_path = dir.join(LOADER);
     let loader = String::from_utf8(read(&loader_path)?).map_err(|e| e.to_string())?;
-    if loader.contains("__piece(") {
-        return Ok(()); // packed already
-    }
     let manifest_path = dir.join(MANIFEST);
     let manifest: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&read(&manifest_path)?).map_err(|e| e.to_string())?;
+    if manifest
+        .values()
+        .all(|pieces| matches!(pieces.as_slice(), [one] if one.starts_with("pack_")))
+    {
+        return Ok(()); // packed already (the loader may since have been minified)
+    }
     let mut packed = BTreeMap::new();
     for (split, pieces) in &manifest {
         let name = format!("pack_{}", page_name(split));

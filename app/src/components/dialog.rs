@@ -40,6 +40,12 @@ pub async fn preload_rendered() {
         match piece.as_str() {
             "scope_dialog_piece" => crate::components::scope_dialog::preload().await,
             "configure_failover_piece" => crate::pages::scopes::preload_configure_failover().await,
+            "reservation_dialog_piece" => {
+                crate::pages::reservations::preload_reservation_dialog().await;
+            }
+            "relationship_dialog_piece" => {
+                crate::pages::relationships::preload_relationship_dialog().await;
+            }
             _ => {}
         }
     }

@@ -56,7 +56,7 @@ pub fn lazy_scope_dialog(
     cancel_href: String,
     on_close: Callback<()>,
 ) -> impl IntoView {
-    on_demand(scope_dialog_piece(
+    on_demand(scope_dialog_piece(ScopeDialogProps {
         mode,
         create,
         update,
@@ -64,20 +64,12 @@ pub fn lazy_scope_dialog(
         back,
         cancel_href,
         on_close,
-    ))
+    }))
 }
 
 #[lazy]
-fn scope_dialog_piece(
-    mode: ScopeDialogMode,
-    create: ServerAction<CreateScope>,
-    update: ServerAction<UpdateScope>,
-    flash: Option<Flash>,
-    back: String,
-    cancel_href: String,
-    on_close: Callback<()>,
-) -> AnyView {
-    view! { <ScopeDialog mode create update flash back cancel_href on_close /> }.into_any()
+fn scope_dialog_piece(props: ScopeDialogProps) -> AnyView {
+    ScopeDialog(props).into_any()
 }
 
 /// Loads the dialog's piece (see [`crate::components::dialog::preload_rendered`]).

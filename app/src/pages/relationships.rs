@@ -9,7 +9,7 @@ use crate::api::relationships::{
     list_relationships,
 };
 use crate::api::scopes::ScopeRef;
-use crate::components::dialog::DialogFooter;
+use crate::components::dialog::{DialogFooter, on_demand};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
@@ -252,7 +252,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                 let on_close = Callback::new(move |()| close());
                 if let Some(Opened { what: existing, flash }) = dialog.get() {
                     return Some(
-                        view! { <RelationshipDialog existing create update flash back cancel_href on_close /> }
+                        on_demand(relationship_dialog_piece(RelationshipDialogProps { existing, create, update, flash, back, cancel_href, on_close }))
                             .into_any(),
                     );
                 }
@@ -262,11 +262,11 @@ pub fn RelationshipsPage() -> impl IntoView {
                 let flash = native.flash("relationship");
                 match asked.as_str() {
                     "new" => Some(
-                        view! { <RelationshipDialog existing=None create update flash back cancel_href on_close /> }
+                        on_demand(relationship_dialog_piece(RelationshipDialogProps { existing: None, create, update, flash, back, cancel_href, on_close }))
                             .into_any(),
                     ),
                     "edit" => named(&name).map(|r| {
-                        view! { <RelationshipDialog existing=Some(r) create update flash back cancel_href on_close /> }
+                        on_demand(relationship_dialog_piece(RelationshipDialogProps { existing: Some(r), create, update, flash, back, cancel_href, on_close }))
                             .into_any()
                     }),
                     "delete" => named(&name).map(|r| {
@@ -641,6 +641,18 @@ fn maintenance_buttons(
     .into_any()
 }
 
+/// [`RelationshipDialog`] as a piece of the bundle of its own (see [`on_demand`]).
+#[lazy]
+fn relationship_dialog_piece(props: RelationshipDialogProps) -> AnyView {
+    RelationshipDialog(props).into_any()
+}
+
+/// Loads [`RelationshipDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
+#[cfg(feature = "hydrate")]
+pub(crate) async fn preload_relationship_dialog() {
+    __preload_relationship_dialog_piece().await;
+}
+
 /// Create or edit a relationship. Editing keeps the servers and scopes; the shared secret is
 /// write-only (left empty, it stays as it was).
 #[component]
@@ -791,7 +803,7 @@ fn RelationshipDialog(
         "Create Failover Relationship"
     };
     view! {
-        <div class="dialog-backdrop">
+        <div class="dialog-backdrop" data-piece="relationship_dialog_piece">
             <form
                 class="dialog relationship"
                 role="dialog"

@@ -8,7 +8,7 @@ use crate::api::reservations::{
 };
 use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
 use crate::components::badges::DriftBadge;
-use crate::components::dialog::{DialogFooter, text_field, unplaced};
+use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialogMode, lazy_scope_dialog};
@@ -247,20 +247,19 @@ pub fn ReservationsPage() -> impl IntoView {
             {move || {
                 if let Some(opened) = dialog.get() {
                     let (back, cancel_href) = (native.back(), native.cancel_href());
+                    let on_close = Callback::new(move |()| close());
                     return Some(
-                        view! {
-                            <ReservationDialog
-                                target=target.get_untracked()
-                                existing=opened.what
-                                create
-                                edit
-                                flash=opened.flash
-                                back
-                                cancel_href
-                                on_close=Callback::new(move |()| close())
-                            />
-                        }
-                            .into_any(),
+                        on_demand(reservation_dialog_piece(ReservationDialogProps {
+                            target: target.get_untracked(),
+                            existing: opened.what,
+                            create,
+                            edit,
+                            flash: opened.flash,
+                            back,
+                            cancel_href,
+                            on_close,
+                        }))
+                        .into_any(),
                     );
                 }
                 // Asked for by the URL: rendered as read (on the server, and until the page's
@@ -273,11 +272,11 @@ pub fn ReservationsPage() -> impl IntoView {
                 let ip = ip.flatten();
                 match asked.as_deref() {
                     Some("new") => Some(
-                        view! { <ReservationDialog target=target.get() existing=None create edit flash back cancel_href on_close /> }
+                        on_demand(reservation_dialog_piece(ReservationDialogProps { target: target.get(), existing: None, create, edit, flash, back, cancel_href, on_close }))
                             .into_any(),
                     ),
                     Some("edit") => listed(data, ip.as_deref()).map(|r| {
-                        view! { <ReservationDialog target=target.get() existing=Some(r) create edit flash back cancel_href on_close /> }
+                        on_demand(reservation_dialog_piece(ReservationDialogProps { target: target.get(), existing: Some(r), create, edit, flash, back, cancel_href, on_close }))
                             .into_any()
                     }),
                     Some("delete-scope") => {
@@ -635,6 +634,18 @@ fn ReservationLine(
     }
 }
 
+/// [`ReservationDialog`] as a piece of the bundle of its own (see [`on_demand`]).
+#[lazy]
+fn reservation_dialog_piece(props: ReservationDialogProps) -> AnyView {
+    ReservationDialog(props).into_any()
+}
+
+/// Loads [`ReservationDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
+#[cfg(feature = "hydrate")]
+pub(crate) async fn preload_reservation_dialog() {
+    __preload_reservation_dialog_piece().await;
+}
+
 /// The Create DHCP Reservation dialog (IP address, Client ID, Name, Description, Type), and
 /// the same for editing, where the address is fixed. Each refused field shows its error beside
 /// it; nothing is written until all are right. An edit carries the version it was opened at:
@@ -787,7 +798,7 @@ fn ReservationDialog(
     };
     let mode = if is_edit { "edit" } else { "create" };
     view! {
-        <div class="dialog-backdrop">
+        <div class="dialog-backdrop" data-piece="reservation_dialog_piece">
             <form
                 class="dialog"
                 role="dialog"

@@ -274,7 +274,7 @@ pub fn ScopesPage() -> impl IntoView {
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 if let Some(row) = configure.get() {
                     let (server, scope_id) = (row.server.to_string(), row.scope_id.to_string());
-                    return Some(on_demand(configure_failover_piece(server, scope_id, add, create, None, back, cancel_href, close)));
+                    return Some(on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, add, create, flash: None, back, cancel_href, on_close: close })));
                 }
                 let (dialog, target) = native.asked()?;
                 let (server, scope_id) = target?
@@ -282,7 +282,7 @@ pub fn ScopesPage() -> impl IntoView {
                     .map(|(a, b)| (a.to_string(), b.to_string()))?;
                 (dialog == "configure").then(|| {
                     let flash = native.flash("scope");
-                    on_demand(configure_failover_piece(server, scope_id, add, create, flash, back, cancel_href, close))
+                    on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, add, create, flash, back, cancel_href, on_close: close }))
                 })
             }}
         </Transition>
@@ -601,19 +601,8 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
 
 /// [`ConfigureFailoverDialog`] as a piece of the bundle of its own (see [`on_demand`]).
 #[lazy]
-#[allow(clippy::too_many_arguments)]
-fn configure_failover_piece(
-    server: String,
-    scope_id: String,
-    add: ServerAction<AddScopeToRelationship>,
-    create: ServerAction<CreateRelationship>,
-    flash: Option<Flash>,
-    back: String,
-    cancel_href: String,
-    on_close: Callback<()>,
-) -> AnyView {
-    view! { <ConfigureFailoverDialog server scope_id add create flash back cancel_href on_close /> }
-        .into_any()
+fn configure_failover_piece(props: ConfigureFailoverDialogProps) -> AnyView {
+    ConfigureFailoverDialog(props).into_any()
 }
 
 /// Loads [`ConfigureFailoverDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
