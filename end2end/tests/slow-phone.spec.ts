@@ -95,6 +95,14 @@ test('the Dashboard on a slow phone: readable before its code, then interactive;
   await page.fill('#password', ADMIN_PASSWORD);
   await page.click('form.sign-in button[type="submit"]');
   await expect(page.locator('form.sign-in')).toHaveCount(0);
+  // The freshly started pair settles first (Startup, then Normal): a state that changes
+  // between the first paint and hydration would be a true change, not a flash.
+  await expect
+    .poll(async () => {
+      await page.goto(tandem.url + '/');
+      return page.locator('#tile-not-normal .count').innerText();
+    }, { timeout: 15_000 })
+    .toBe('0');
 
   // When the page's code marks the body hydrated, note the time; add up layout shifts.
   await page.addInitScript(() => {
