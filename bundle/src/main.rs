@@ -242,8 +242,6 @@ fn minify_scripts(dir: &Path, esbuild: &Path) -> Result<()> {
 /// the manifest then names the pack (the page's head preloads it), and the loader script
 /// takes pieces out of the preloaded packs (`pieces.js`), fetching the rest one by one.
 fn page_packs(dir: &Path) -> Result<()> {
-    let loader_path = dir.join(LOADER);
-    let loader = String::from_utf8(read(&loader_path)?).map_err(|e| e.to_string())?;
     let manifest_path = dir.join(MANIFEST);
     let manifest: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&read(&manifest_path)?).map_err(|e| e.to_string())?;
@@ -253,6 +251,8 @@ fn page_packs(dir: &Path) -> Result<()> {
     {
         return Ok(()); // packed already (the loader may since have been minified)
     }
+    let loader_path = dir.join(LOADER);
+    let loader = String::from_utf8(read(&loader_path)?).map_err(|e| e.to_string())?;
     let mut packed = BTreeMap::new();
     for (split, pieces) in &manifest {
         let name = format!("pack_{}", page_name(split));

@@ -37,14 +37,19 @@ pub async fn preload_rendered() {
             .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
             .and_then(|e| e.get_attribute("data-piece"))
             .unwrap_or_default();
+        // `#[lazy]` makes `__preload_<function>` beside each function: it loads the piece.
         match piece.as_str() {
-            "scope_dialog_piece" => crate::components::scope_dialog::preload().await,
-            "configure_failover_piece" => crate::pages::scopes::preload_configure_failover().await,
+            "scope_dialog_piece" => {
+                crate::components::scope_dialog::__preload_scope_dialog_piece().await
+            }
+            "configure_failover_piece" => {
+                crate::pages::scopes::__preload_configure_failover_piece().await
+            }
             "reservation_dialog_piece" => {
-                crate::pages::reservations::preload_reservation_dialog().await;
+                crate::pages::reservations::__preload_reservation_dialog_piece().await;
             }
             "relationship_dialog_piece" => {
-                crate::pages::relationships::preload_relationship_dialog().await;
+                crate::pages::relationships::__preload_relationship_dialog_piece().await;
             }
             _ => {}
         }

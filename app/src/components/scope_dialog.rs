@@ -5,7 +5,7 @@
 
 use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
-use crate::components::dialog::{DialogFooter, footer_error, on_demand, text_field};
+use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -46,40 +46,15 @@ const FIELDS: [&str; 11] = [
     "options",
 ];
 
-/// [`ScopeDialog`], its code fetched when it first opens (see [`on_demand`]).
-pub fn lazy_scope_dialog(
-    mode: ScopeDialogMode,
-    create: ServerAction<CreateScope>,
-    update: ServerAction<UpdateScope>,
-    flash: Option<Flash>,
-    back: String,
-    cancel_href: String,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    on_demand(scope_dialog_piece(ScopeDialogProps {
-        mode,
-        create,
-        update,
-        flash,
-        back,
-        cancel_href,
-        on_close,
-    }))
-}
-
+/// [`ScopeDialog`] as a piece of the bundle of its own, fetched when it first opens (see
+/// [`on_demand`](crate::components::dialog::on_demand)).
 #[lazy]
-fn scope_dialog_piece(props: ScopeDialogProps) -> AnyView {
+pub(crate) fn scope_dialog_piece(props: ScopeDialogProps) -> AnyView {
     ScopeDialog(props).into_any()
 }
 
-/// Loads the dialog's piece (see [`crate::components::dialog::preload_rendered`]).
-#[cfg(feature = "hydrate")]
-pub(crate) async fn preload() {
-    __preload_scope_dialog_piece().await;
-}
-
 #[component]
-fn ScopeDialog(
+pub(crate) fn ScopeDialog(
     mode: ScopeDialogMode,
     create: ServerAction<CreateScope>,
     update: ServerAction<UpdateScope>,

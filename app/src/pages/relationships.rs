@@ -643,20 +643,14 @@ fn maintenance_buttons(
 
 /// [`RelationshipDialog`] as a piece of the bundle of its own (see [`on_demand`]).
 #[lazy]
-fn relationship_dialog_piece(props: RelationshipDialogProps) -> AnyView {
+pub(crate) fn relationship_dialog_piece(props: RelationshipDialogProps) -> AnyView {
     RelationshipDialog(props).into_any()
-}
-
-/// Loads [`RelationshipDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
-#[cfg(feature = "hydrate")]
-pub(crate) async fn preload_relationship_dialog() {
-    __preload_relationship_dialog_piece().await;
 }
 
 /// Create or edit a relationship. Editing keeps the servers and scopes; the shared secret is
 /// write-only (left empty, it stays as it was).
 #[component]
-fn RelationshipDialog(
+pub(crate) fn RelationshipDialog(
     existing: Option<FailoverRelationship>,
     create: ServerAction<CreateRelationship>,
     update: ServerAction<UpdateRelationship>,

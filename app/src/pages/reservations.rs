@@ -11,7 +11,7 @@ use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::scope_dialog::{ScopeDialogMode, lazy_scope_dialog};
+use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -352,15 +352,15 @@ pub fn ReservationsPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                Some(lazy_scope_dialog(
+                Some(on_demand(scope_dialog_piece(ScopeDialogProps {
                     mode,
-                    create_scope,
-                    update_scope,
-                    opened.flash,
+                    create: create_scope,
+                    update: update_scope,
+                    flash: opened.flash,
                     back,
                     cancel_href,
                     on_close,
-                ))
+                })))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the scope…"</p> }>
@@ -636,14 +636,8 @@ fn ReservationLine(
 
 /// [`ReservationDialog`] as a piece of the bundle of its own (see [`on_demand`]).
 #[lazy]
-fn reservation_dialog_piece(props: ReservationDialogProps) -> AnyView {
+pub(crate) fn reservation_dialog_piece(props: ReservationDialogProps) -> AnyView {
     ReservationDialog(props).into_any()
-}
-
-/// Loads [`ReservationDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
-#[cfg(feature = "hydrate")]
-pub(crate) async fn preload_reservation_dialog() {
-    __preload_reservation_dialog_piece().await;
 }
 
 /// The Create DHCP Reservation dialog (IP address, Client ID, Name, Description, Type), and
@@ -652,7 +646,7 @@ pub(crate) async fn preload_reservation_dialog() {
 /// if someone changed the reservation since, the dialog shows what it is now instead of
 /// overwriting it.
 #[component]
-fn ReservationDialog(
+pub(crate) fn ReservationDialog(
     target: ScopeRef,
     existing: Option<Reservation>,
     create: ServerAction<CreateReservation>,

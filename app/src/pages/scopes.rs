@@ -17,7 +17,7 @@ use crate::components::dialog::{DialogFooter, on_demand};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
-use crate::components::scope_dialog::{ScopeDialogMode, lazy_scope_dialog};
+use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -303,7 +303,7 @@ pub fn ScopesPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                Some(lazy_scope_dialog(mode, new_scope, update_scope, flash, back, cancel_href, on_close))
+                Some(on_demand(scope_dialog_piece(ScopeDialogProps { mode, create: new_scope, update: update_scope, flash, back, cancel_href, on_close })))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
@@ -601,20 +601,14 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
 
 /// [`ConfigureFailoverDialog`] as a piece of the bundle of its own (see [`on_demand`]).
 #[lazy]
-fn configure_failover_piece(props: ConfigureFailoverDialogProps) -> AnyView {
+pub(crate) fn configure_failover_piece(props: ConfigureFailoverDialogProps) -> AnyView {
     ConfigureFailoverDialog(props).into_any()
-}
-
-/// Loads [`ConfigureFailoverDialog`]'s piece (see [`crate::components::dialog::preload_rendered`]).
-#[cfg(feature = "hydrate")]
-pub(crate) async fn preload_configure_failover() {
-    __preload_configure_failover_piece().await;
 }
 
 /// Configure failover on a scope: into an existing relationship of its server, or a new one
 /// (this server as primary). Either way the partner gets a whole copy of the scope.
 #[component]
-fn ConfigureFailoverDialog(
+pub(crate) fn ConfigureFailoverDialog(
     server: String,
     scope_id: String,
     add: ServerAction<AddScopeToRelationship>,

@@ -45,7 +45,8 @@ impl<T: Clone + Send + Sync + 'static> Flight<T> {
         }
     }
 
-    /// Whether [`Self::join_fresh`] would start a run (rather than join one that has not begun).
+    /// Whether a `fresh` [`Self::join`] would start a run (rather than join one that has not
+    /// begun).
     pub(crate) fn fresh_would_start(&self) -> bool {
         !self
             .current
@@ -55,30 +56,23 @@ impl<T: Clone + Send + Sync + 'static> Flight<T> {
             .is_some_and(Run::fresh)
     }
 
-    /// Joins the run under way, whenever it began, or starts one with `start`: for readers
-    /// that only want a recent answer (the watch). The run goes on on a task of its own, so a
-    /// caller going away does not stall the others.
-    pub(crate) fn join<F>(&self, start: impl FnOnce() -> F) -> Shared<BoxFuture<'static, T>>
+    /// Joins a run, or starts one with `start`; the answer is the returned future's. The run
+    /// goes on on a task of its own, so a caller going away does not stall the others.
+    /// - not `fresh` (the watch, which only wants a recent answer): the run under way, whenever
+    ///   it began;
+    /// - `fresh` ("Check drift now"): only a run that has not begun reading; else one that
+    ///   starts as soon as the run under way ends (the two never read at the same time).
+    pub(crate) fn join<F>(
+        &self,
+        fresh: bool,
+        start: impl FnOnce() -> F,
+    ) -> Shared<BoxFuture<'static, T>>
     where
         F: Future<Output = T> + Send + 'static,
     {
         let mut current = self.current.lock().expect("flight");
         match current.as_ref() {
-            Some(run) if run.under_way() => run.answer.clone(),
-            _ => self.start(&mut current, None, start()),
-        }
-    }
-
-    /// Joins a run that has not begun reading yet, or starts one that reads after everything
-    /// asked before this call: at once when nothing is under way, else as soon as the run under
-    /// way ends (the two never read at the same time).
-    pub(crate) fn join_fresh<F>(&self, start: impl FnOnce() -> F) -> Shared<BoxFuture<'static, T>>
-    where
-        F: Future<Output = T> + Send + 'static,
-    {
-        let mut current = self.current.lock().expect("flight");
-        match current.as_ref() {
-            Some(run) if run.fresh() => run.answer.clone(),
+            Some(run) if run.fresh() || (!fresh && run.under_way()) => run.answer.clone(),
             Some(run) if run.under_way() => {
                 let after = run.answer.clone();
                 self.start(&mut current, Some(after), start())
@@ -164,20 +158,20 @@ mod tests {
         // The watch's read begins and sees the server as it was.
         let (go_watch, watch_waits) = oneshot::channel();
         let (watch_read, watch_has_read) = oneshot::channel();
-        let watch = flight.join(|| read(&server, Some(watch_read), watch_waits));
+        let watch = flight.join(false, || read(&server, Some(watch_read), watch_waits));
         watch_has_read.await.unwrap();
         // A change, then a fresh look while the watch's read is under way: it waits for a
         // read of its own, which every fresh look meanwhile shares.
         server.store(2, Ordering::SeqCst);
         assert!(flight.fresh_would_start());
         let (go_fresh, fresh_waits) = oneshot::channel();
-        let fresh = flight.join_fresh(|| read(&server, None, fresh_waits));
+        let fresh = flight.join(true, || read(&server, None, fresh_waits));
         assert!(!flight.fresh_would_start());
         let (_unused, never) = oneshot::channel();
-        let joined = flight.join_fresh(|| read(&server, None, never));
+        let joined = flight.join(true, || read(&server, None, never));
         // The watch joining now joins the latest run too.
         let (_unused2, never2) = oneshot::channel();
-        let watch_again = flight.join(|| read(&server, None, never2));
+        let watch_again = flight.join(false, || read(&server, None, never2));
         go_watch.send(()).unwrap();
         assert_eq!(watch.await, 1);
         go_fresh.send(()).unwrap();

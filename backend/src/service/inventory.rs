@@ -287,11 +287,7 @@ impl Tandem {
                 }
             }
         };
-        if fresh {
-            self.flights.drift.join_fresh(read)
-        } else {
-            self.flights.drift.join(read)
-        }
+        self.flights.drift.join(fresh, read)
     }
 
     /// The servers that did not answer at their last read (that the caller may see), kept
