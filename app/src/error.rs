@@ -17,7 +17,7 @@ pub enum AppError {
     #[error("{message}")]
     Conflict {
         message: String,
-        current: Option<tandem_core::Reservation>,
+        current: Option<Box<CurrentReservation>>,
     },
     #[error("not allowed: {0}")]
     Forbidden(String),
@@ -34,6 +34,33 @@ pub enum AppError {
     /// Asked again too soon: says when to try again.
     #[error("{0}")]
     TooSoon(String),
+}
+
+/// A reservation as it is now, as a refused stale edit carries it back to the dialog: the
+/// fields the dialog shows, as text, and the version to base the next edit on. (Text only:
+/// every page reads this error, and a whole `Reservation` would bring the code that reads its
+/// options into every page's bundle.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentReservation {
+    pub ip_address: String,
+    pub client_id: String,
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub version: String,
+}
+
+impl From<&tandem_core::Reservation> for CurrentReservation {
+    fn from(r: &tandem_core::Reservation) -> Self {
+        Self {
+            ip_address: r.ip_address.to_string(),
+            client_id: r.client_id.to_string(),
+            name: r.name.clone(),
+            description: r.description.clone(),
+            kind: r.kind.as_str().to_string(),
+            version: r.version(),
+        }
+    }
 }
 
 impl AppError {
@@ -64,7 +91,7 @@ impl From<tandem_backend::ServiceError> for AppError {
             S::NotFound(what) => Self::NotFound(what),
             S::Conflict { message, current } => Self::Conflict {
                 message,
-                current: current.map(|c| *c),
+                current: current.as_deref().map(|c| Box::new(CurrentReservation::from(c))),
             },
             S::Forbidden(message) => Self::Forbidden(message),
             S::Unauthenticated(message) => Self::Unauthenticated(message),

@@ -17,6 +17,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tracing_subscriber::layer::SubscriberExt;
 
 use sha2::{Digest, Sha256};
 
@@ -63,6 +67,15 @@ fn main() -> ExitCode {
 /// Splits `input` (linked with `--emit-relocs`) into `dir`.
 fn split(input: &Path, dir: &Path) -> Result<()> {
     let wasm = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    // The splitter reports through `tracing`. Its warnings all mean the same here: some of the
+    // read-only data it could not place stayed in the main piece, for every page to download
+    // (see `DATA_SLACK` in the frontend crate). So they fail the build.
+    let warnings = Arc::new(AtomicUsize::new(0));
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::filter::LevelFilter::WARN)
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(CountWarnings(Arc::clone(&warnings)));
+    let _guard = tracing::subscriber::set_default(subscriber);
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let main_out = dir.join(MAIN);
     let mut options = wasm_split_cli_support::Options::new(&wasm);
@@ -77,12 +90,31 @@ fn split(input: &Path, dir: &Path) -> Result<()> {
     let manifest: BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     write(&dir.join(MANIFEST), text.as_bytes())?;
+    let warned = warnings.load(Ordering::Relaxed);
+    if warned > 0 {
+        return Err(format!(
+            "splitting {}: the splitter warned {warned} time(s) (above); a page's constants \
+             left in the main piece cost every page",
+            input.display()
+        ));
+    }
     println!(
         "split into the main piece and {} more ({} lazy functions)",
         split.split_modules.len(),
         manifest.len()
     );
     Ok(())
+}
+
+/// Counts the warnings (and worse) that the splitter logs.
+struct CountWarnings(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountWarnings {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if *event.metadata().level() <= tracing::Level::WARN {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// `pack`'s options: the size limit (KiB gzip) and the minifier (an `esbuild` binary).

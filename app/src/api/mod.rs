@@ -1,6 +1,7 @@
 //! Server functions, grouped by resource. Each is thin: who is calling, one call into the
 //! services, the error mapped to [`AppError`](crate::error::AppError).
 
+pub mod calls;
 pub mod events;
 pub mod forms;
 pub mod imports;

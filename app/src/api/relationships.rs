@@ -145,3 +145,13 @@ pub async fn remove_scope_from_failover(target: ScopeRef) -> Result<String, AppE
         .await?
         .to_string())
 }
+
+crate::lazy_calls! {
+    call_add_scope_to_relationship: AddScopeToRelationship;
+    call_create_relationship: CreateRelationship;
+    call_delete_relationship: DeleteRelationship;
+    call_remove_scope_from_failover: RemoveScopeFromFailover;
+    call_set_maintenance: SetMaintenance;
+    call_set_partner_down: SetPartnerDown;
+    call_update_relationship: UpdateRelationship;
+}

@@ -96,3 +96,9 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
         .delete_reservation(&super::ssr::caller()?, &server, scope, ip)
         .await?)
 }
+
+crate::lazy_calls! {
+    call_create_reservation: CreateReservation;
+    call_delete_reservation: DeleteReservation;
+    call_edit_reservation: EditReservation;
+}

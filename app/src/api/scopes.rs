@@ -139,3 +139,13 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
         .await?;
     Ok(())
 }
+
+crate::lazy_calls! {
+    call_check_drift: CheckDrift;
+    call_clear_sync_error: ClearSyncError;
+    call_create_scope: CreateScope;
+    call_delete_scope: DeleteScope;
+    call_replicate_scope: ReplicateScope;
+    call_replicate_scopes: ReplicateScopes;
+    call_update_scope: UpdateScope;
+}

@@ -80,3 +80,8 @@ pub async fn add_kea_server(input: KeaServerInput) -> Result<usize, AppError> {
         )
         .await?)
 }
+
+crate::lazy_calls! {
+    call_add_kea_server: AddKeaServer;
+    call_set_server_online: SetServerOnline;
+}

@@ -72,3 +72,8 @@ pub async fn api_description() -> Result<String, AppError> {
     })?;
     Ok(description.0.to_string())
 }
+
+crate::lazy_calls! {
+    call_create_token: CreateToken;
+    call_revoke_token: RevokeToken;
+}

@@ -119,3 +119,9 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
         .await?;
     Ok(())
 }
+
+crate::lazy_calls! {
+    call_create_user: CreateUser;
+    call_reset_password: ResetPassword;
+    call_update_user: UpdateUser;
+}

@@ -1,7 +1,7 @@
 //! Replication of many scopes, one call per scope, with progress shown as it goes: "3 of 10",
 //! then the per-scope result list. A failed scope does not stop the others.
 
-use crate::api::scopes::{ScopeRef, replicate_scopes};
+use crate::api::scopes::{ReplicateScopes, ScopeRef, call_replicate_scopes};
 use crate::components::results::ScopeResults;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,7 +28,11 @@ pub fn replicate_all(targets: Vec<ScopeRef>, run: RwSignal<Option<Run>>) {
     }));
     spawn_local(async move {
         for target in targets {
-            match replicate_scopes(vec![target]).await {
+            match call_replicate_scopes(ReplicateScopes {
+                targets: vec![target],
+            })
+            .await
+            {
                 Ok(mut one) => run.update(|r| {
                     if let Some(r) = r {
                         r.results.append(&mut one);

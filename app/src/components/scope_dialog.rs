@@ -3,6 +3,7 @@
 //! Each refused field shows its error beside it and nothing is written; an edit names the
 //! version it was opened at, so a scope someone changed meanwhile is not overwritten.
 
+use crate::api::calls::Call;
 use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
@@ -56,8 +57,8 @@ pub(crate) fn scope_dialog_piece(props: ScopeDialogProps) -> AnyView {
 #[component]
 pub(crate) fn ScopeDialog(
     mode: ScopeDialogMode,
-    create: ServerAction<CreateScope>,
-    update: ServerAction<UpdateScope>,
+    create: Call<CreateScope>,
+    update: Call<UpdateScope>,
     /// What the same form, posted natively, left: the values as typed and why refused.
     flash: Option<Flash>,
     /// Where the natively posted form comes back to, and where Cancel goes without JavaScript.

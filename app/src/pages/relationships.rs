@@ -2,6 +2,7 @@
 //! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
 //! set Partner Down; on Kea, put a partner in maintenance and back.
 
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
@@ -102,13 +103,13 @@ fn form_of(r: &FailoverRelationship) -> NewRelationship {
 pub fn RelationshipsPage() -> impl IntoView {
     let ctx = PageContext::get();
     let notice = RwSignal::new(None::<Notice>);
-    let create = ServerAction::<CreateRelationship>::new();
-    let update = ServerAction::<UpdateRelationship>::new();
-    let delete = ServerAction::<DeleteRelationship>::new();
+    let create = action(crate::api::relationships::call_create_relationship);
+    let update = action(crate::api::relationships::call_update_relationship);
+    let delete = action(crate::api::relationships::call_delete_relationship);
     let run = RwSignal::new(None::<Run>);
     let state = use_query_state::<RelationshipQuery>();
-    let partner_down = ServerAction::<SetPartnerDown>::new();
-    let maintain = ServerAction::<SetMaintenance>::new();
+    let partner_down = action(crate::api::relationships::call_set_partner_down);
+    let maintain = action(crate::api::relationships::call_set_maintenance);
     // The Create dialog (`None`) or Edit for a relationship, as opened (on a click, or from the
     // URL once the page's code runs): the list read again never rebuilds it.
     let dialog = RwSignal::new(None::<Opened<Option<FailoverRelationship>>>);
@@ -344,10 +345,10 @@ pub fn RelationshipsPage() -> impl IntoView {
 fn RelationshipLine(
     row: RelationshipRow,
     manage: bool,
-    delete: ServerAction<DeleteRelationship>,
+    delete: Call<DeleteRelationship>,
     run: RwSignal<Option<Run>>,
-    partner_down: ServerAction<SetPartnerDown>,
-    maintain: ServerAction<SetMaintenance>,
+    partner_down: Call<SetPartnerDown>,
+    maintain: Call<SetMaintenance>,
     dialog: RwSignal<Option<Opened<Option<FailoverRelationship>>>>,
     native: NativeDialogs,
 ) -> impl IntoView {
@@ -581,7 +582,7 @@ const SHOWN_AT_FIELD: [&str; 11] = [
 /// otherwise one server can be put in maintenance, its partner serving every client.
 fn maintenance_buttons(
     row: &RelationshipRow,
-    maintain: ServerAction<SetMaintenance>,
+    maintain: Call<SetMaintenance>,
     back: String,
 ) -> AnyView {
     let r = &row.relationship;
@@ -652,8 +653,8 @@ pub(crate) fn relationship_dialog_piece(props: RelationshipDialogProps) -> AnyVi
 #[component]
 pub(crate) fn RelationshipDialog(
     existing: Option<FailoverRelationship>,
-    create: ServerAction<CreateRelationship>,
-    update: ServerAction<UpdateRelationship>,
+    create: Call<CreateRelationship>,
+    update: Call<UpdateRelationship>,
     /// What the same form, posted natively, left (never the shared secret).
     flash: Option<Flash>,
     back: String,

@@ -1,19 +1,20 @@
 //! Reservations of one scope on one server, with the Create DHCP Reservation dialog, delete,
 //! and Replicate Scope.
 
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, list_reservations,
 };
-use crate::api::scopes::{CreateScope, DeleteScope, ReplicateScope, ScopeRef, UpdateScope};
+use crate::api::scopes::{DeleteScope, ReplicateScope, ScopeRef};
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
-use crate::error::AppError;
+use crate::error::{AppError, CurrentReservation};
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -40,13 +41,13 @@ pub fn ReservationsPage() -> impl IntoView {
     let state = use_query_state::<ReservationQuery>();
     let ctx = PageContext::get();
     let notice = RwSignal::new(None::<Notice>);
-    let create = ServerAction::<CreateReservation>::new();
-    let edit = ServerAction::<EditReservation>::new();
-    let delete = ServerAction::<DeleteReservation>::new();
-    let replicate = ServerAction::<ReplicateScope>::new();
-    let create_scope = ServerAction::<CreateScope>::new();
-    let update_scope = ServerAction::<UpdateScope>::new();
-    let delete_scope = ServerAction::<DeleteScope>::new();
+    let create = action(crate::api::reservations::call_create_reservation);
+    let edit = action(crate::api::reservations::call_edit_reservation);
+    let delete = action(crate::api::reservations::call_delete_reservation);
+    let replicate = action(crate::api::scopes::call_replicate_scope);
+    let create_scope = action(crate::api::scopes::call_create_scope);
+    let update_scope = action(crate::api::scopes::call_update_scope);
+    let delete_scope = action(crate::api::scopes::call_delete_scope);
     // The Edit Scope dialog as it opened (on the click, or from the URL once the page's code
     // runs): the scope read again meanwhile never rebuilds it.
     let scope_opened = RwSignal::new(None::<Opened<ScopeAsOpened>>);
@@ -401,7 +402,7 @@ fn option_name(code: u8) -> &'static str {
 fn ScopeProperties(
     view: ReservationsView,
     state: ReservationQuery,
-    delete: ServerAction<DeleteReservation>,
+    delete: Call<DeleteReservation>,
     dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
     native: NativeDialogs,
 ) -> impl IntoView {
@@ -563,7 +564,7 @@ fn ReservationLine(
     target: ScopeRef,
     /// For the links that open a dialog without JavaScript.
     native: NativeDialogs,
-    delete: ServerAction<DeleteReservation>,
+    delete: Call<DeleteReservation>,
     dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
 ) -> impl IntoView {
     let ctx = PageContext::get();
@@ -649,8 +650,8 @@ pub(crate) fn reservation_dialog_piece(props: ReservationDialogProps) -> AnyView
 pub(crate) fn ReservationDialog(
     target: ScopeRef,
     existing: Option<Reservation>,
-    create: ServerAction<CreateReservation>,
-    edit: ServerAction<EditReservation>,
+    create: Call<CreateReservation>,
+    edit: Call<EditReservation>,
     /// What the same form, posted natively, left: the values as typed and why they were
     /// refused (a stale edit: the reservation as it is now).
     flash: Option<Flash>,
@@ -670,35 +671,31 @@ pub(crate) fn ReservationDialog(
     let now = match &flash_error {
         Some(AppError::Conflict {
             current: Some(now), ..
-        }) => Some(now.clone()),
+        }) => Some(CurrentReservation::clone(now)),
         _ => None,
     };
-    let start = now.clone().or(existing);
+    let start = now
+        .clone()
+        .or_else(|| existing.as_ref().map(CurrentReservation::from));
     let typed = flash.filter(|_| now.is_none());
-    let text = |field: &str, f: fn(&Reservation) -> String| {
+    let text = |field: &str, f: fn(&CurrentReservation) -> String| {
         typed
             .as_ref()
             .and_then(|t| t.value(field))
             .unwrap_or_else(|| start.as_ref().map(f).unwrap_or_default())
     };
-    let ip = RwSignal::new(text("ip_address", |r| r.ip_address.to_string()));
-    let client = RwSignal::new(text("client_id", |r| r.client_id.to_string()));
+    let ip = RwSignal::new(text("ip_address", |r| r.ip_address.clone()));
+    let client = RwSignal::new(text("client_id", |r| r.client_id.clone()));
     let name = RwSignal::new(text("name", |r| r.name.clone()));
     let description = RwSignal::new(text("description", |r| r.description.clone()));
-    let kind = RwSignal::new(
-        typed
-            .as_ref()
-            .and_then(|t| t.value("type"))
-            .unwrap_or_else(|| {
-                start
-                    .as_ref()
-                    .map(|r| r.kind)
-                    .unwrap_or_default()
-                    .as_str()
-                    .to_string()
-            }),
-    );
-    let version = RwSignal::new(start.as_ref().map(Reservation::version).unwrap_or_default());
+    let kind =
+        RwSignal::new(typed.as_ref().and_then(|t| t.value("type")).unwrap_or_else(
+            || match &start {
+                Some(r) => r.kind.clone(),
+                None => tandem_core::ReservationType::default().as_str().to_string(),
+            },
+        ));
+    let version = RwSignal::new(start.map(|r| r.version).unwrap_or_default());
     // Errors of this dialog's last submission only (before any, what a native post left).
     let submitted = RwSignal::new(false);
     let flash_error = StoredValue::new(flash_error);
@@ -723,12 +720,13 @@ pub(crate) fn ReservationDialog(
             current: Some(now), ..
         }) = error()
         {
-            ip.set(now.ip_address.to_string());
-            client.set(now.client_id.to_string());
-            name.set(now.name.clone());
-            description.set(now.description.clone());
-            kind.set(now.kind.as_str().to_string());
-            version.set(now.version());
+            let now = *now;
+            ip.set(now.ip_address);
+            client.set(now.client_id);
+            name.set(now.name);
+            description.set(now.description);
+            kind.set(now.kind);
+            version.set(now.version);
         }
     });
     let field_error =

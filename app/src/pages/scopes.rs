@@ -3,14 +3,14 @@
 //! clear sync error, configure failover (into an existing relationship or a new one), remove
 //! failover.
 
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
 use crate::api::scopes::{
-    CheckDrift, ClearSyncError, CreateScope, ReplicateScope, ScopeRef, SyncErrorRef, UpdateScope,
-    list_scopes,
+    CheckDrift, ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes,
 };
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand};
@@ -41,9 +41,9 @@ struct Can {
 /// The page's actions, handed to every row.
 #[derive(Clone, Copy)]
 struct Actions {
-    replicate: ServerAction<ReplicateScope>,
-    clear: ServerAction<ClearSyncError>,
-    remove: ServerAction<RemoveScopeFromFailover>,
+    replicate: Call<ReplicateScope>,
+    clear: Call<ClearSyncError>,
+    remove: Call<RemoveScopeFromFailover>,
     /// The scope whose Configure Failover dialog is open.
     configure: RwSignal<Option<ScopeRow>>,
     /// Scopes ticked for replication, as (server, scope ID).
@@ -55,14 +55,14 @@ struct Actions {
 #[component]
 pub fn ScopesPage() -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
-    let replicate = ServerAction::<ReplicateScope>::new();
-    let clear = ServerAction::<ClearSyncError>::new();
-    let remove = ServerAction::<RemoveScopeFromFailover>::new();
-    let add = ServerAction::<AddScopeToRelationship>::new();
-    let create = ServerAction::<CreateRelationship>::new();
-    let check = ServerAction::<CheckDrift>::new();
-    let new_scope = ServerAction::<CreateScope>::new();
-    let update_scope = ServerAction::<UpdateScope>::new();
+    let replicate = action(crate::api::scopes::call_replicate_scope);
+    let clear = action(crate::api::scopes::call_clear_sync_error);
+    let remove = action(crate::api::relationships::call_remove_scope_from_failover);
+    let add = action(crate::api::relationships::call_add_scope_to_relationship);
+    let create = action(crate::api::relationships::call_create_relationship);
+    let check = action(crate::api::scopes::call_check_drift);
+    let new_scope = action(crate::api::scopes::call_create_scope);
+    let update_scope = action(crate::api::scopes::call_update_scope);
     // The New Scope dialog, as opened (on the click, or from the URL once the page's code runs).
     let creating = RwSignal::new(None::<Opened<()>>);
     let run = RwSignal::new(None::<Run>);
@@ -611,8 +611,8 @@ pub(crate) fn configure_failover_piece(props: ConfigureFailoverDialogProps) -> A
 pub(crate) fn ConfigureFailoverDialog(
     server: String,
     scope_id: String,
-    add: ServerAction<AddScopeToRelationship>,
-    create: ServerAction<CreateRelationship>,
+    add: Call<AddScopeToRelationship>,
+    create: Call<CreateRelationship>,
     /// What the same form, posted natively, left.
     flash: Option<Flash>,
     back: String,

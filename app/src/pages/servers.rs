@@ -1,6 +1,7 @@
 //! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
 //! replication, and taking a built-in server offline and back.
 
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::scopes::{ScopeRef, list_scopes};
 use crate::api::servers::{
@@ -39,7 +40,7 @@ fn status(row: &ServerRow) -> (&'static str, String) {
 pub fn ServersPage() -> impl IntoView {
     let ctx = PageContext::get();
     let state = use_query_state::<ServerQuery>();
-    let add = ServerAction::<AddKeaServer>::new();
+    let add = action(crate::api::servers::call_add_kea_server);
     let adding = RwSignal::new(false);
     let notice = RwSignal::new(None::<Notice>);
     // Add Kea Server asked for by a link (`?dialog=add`), and what its native post left.
@@ -208,7 +209,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let params = use_params_map();
     let name = Memo::new(move |_| params.read().get("server").unwrap_or_default());
     let notice = RwSignal::new(None::<Notice>);
-    let online = ServerAction::<SetServerOnline>::new();
+    let online = action(crate::api::servers::call_set_server_online);
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     let native = NativeDialogs::new("server");
@@ -337,7 +338,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
 /// function in the body of a POST and is never shown again.
 #[component]
 fn KeaServerDialog(
-    add: ServerAction<AddKeaServer>,
+    add: Call<AddKeaServer>,
     /// What the same form, posted natively, left (never the password).
     flash: Option<Flash>,
     back: String,

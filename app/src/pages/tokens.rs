@@ -1,6 +1,7 @@
 //! API Tokens: the signed-in user's tokens for scripts (made, listed, revoked), and everyone's
 //! for an administrator of users. A new token is shown once, right after it is made.
 
+use crate::api::calls::{Call, action};
 use crate::api::tokens::{CreateToken, RevokeToken, TokenForm, list_tokens};
 use crate::components::dialog::text_field;
 use crate::components::native::{NativeDialogs, PostButton};
@@ -18,8 +19,8 @@ pub fn TokensPage() -> impl IntoView {
     let query = use_query_map();
     let everyone = Memo::new(move |_| query.with(|q| q.get("all").as_deref() == Some("1")));
     let native = NativeDialogs::new("id");
-    let create = ServerAction::<CreateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
+    let create = action(crate::api::tokens::call_create_token);
+    let revoke = action(crate::api::tokens::call_revoke_token);
     let notice = RwSignal::new(None::<Notice>);
     let tokens = Resource::new(
         move || {
@@ -209,7 +210,7 @@ fn shown(at: &Option<String>, none: &'static str) -> String {
 fn TokenRow(
     token: ApiToken,
     all: bool,
-    revoke: ServerAction<RevokeToken>,
+    revoke: Call<RevokeToken>,
     native: NativeDialogs,
 ) -> impl IntoView {
     let state = token.state.clone();

@@ -1,6 +1,7 @@
 //! Users and Roles: administrators create users, assign roles (and optionally narrow them to
 //! servers), disable them and reset passwords.
 
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::users::{
     CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
@@ -44,9 +45,9 @@ enum Editing {
 pub fn UsersPage() -> impl IntoView {
     let ctx = PageContext::get();
     let notice = RwSignal::new(None::<Notice>);
-    let create = ServerAction::<CreateUser>::new();
-    let update = ServerAction::<UpdateUser>::new();
-    let reset = ServerAction::<ResetPassword>::new();
+    let create = action(crate::api::users::call_create_user);
+    let update = action(crate::api::users::call_update_user);
+    let reset = action(crate::api::users::call_reset_password);
     // The dialog open, as opened (on a click, or from the URL once the page's code runs): the
     // list read again never rebuilds it.
     let editing = RwSignal::new(None::<Opened<Editing>>);
@@ -222,8 +223,8 @@ fn error_of<T: Clone + Send + Sync + 'static>(
 #[component]
 fn UserDialog(
     editing: Editing,
-    create: ServerAction<CreateUser>,
-    update: ServerAction<UpdateUser>,
+    create: Call<CreateUser>,
+    update: Call<UpdateUser>,
     /// What the same form, posted natively, left: the values as typed (never the password) and
     /// why they were refused.
     flash: Option<Flash>,
@@ -377,7 +378,7 @@ fn UserDialog(
 #[component]
 fn PasswordDialog(
     user: UserView,
-    reset: ServerAction<ResetPassword>,
+    reset: Call<ResetPassword>,
     /// Why the same form, posted natively, was refused (the password is never kept).
     flash: Option<Flash>,
     back: String,
