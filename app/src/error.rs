@@ -91,7 +91,9 @@ impl From<tandem_backend::ServiceError> for AppError {
             S::NotFound(what) => Self::NotFound(what),
             S::Conflict { message, current } => Self::Conflict {
                 message,
-                current: current.as_deref().map(|c| Box::new(CurrentReservation::from(c))),
+                current: current
+                    .as_deref()
+                    .map(|c| Box::new(CurrentReservation::from(c))),
             },
             S::Forbidden(message) => Self::Forbidden(message),
             S::Unauthenticated(message) => Self::Unauthenticated(message),

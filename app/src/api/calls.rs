@@ -1,7 +1,8 @@
 //! The browser's side of calling a server function (the request, and reading the answer) as a
-//! piece of code of its own: a page carries only its actions' state (pending, value, version),
-//! and the code that sends and reads arrives with the first call. The server renders the same
-//! actions without ever running them.
+//! piece of code of its own: a page carries only its actions' state (pending, value, version)
+//! and its lists as the server rendered them, and the code that sends and reads arrives with
+//! the first call (a press, or a list read again). The server runs the function's body
+//! directly.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -37,8 +38,22 @@ where
     Action::new(move |input: &S| call(input.clone()))
 }
 
+/// A call (see [`lazy_calls!`]) as a resource's fetcher: resources are read on the server too,
+/// where their futures must be `Send`.
+#[cfg(feature = "hydrate")]
+pub fn fetch<T>(call: impl Future<Output = T> + 'static) -> impl Future<Output = T> + Send {
+    // As for `action`: the piece's loader is not `Send`, and the browser has one thread.
+    send_wrapper::SendWrapper::new(call)
+}
+
+/// See above: on the server the call is the function's body, run here.
+#[cfg(not(feature = "hydrate"))]
+pub fn fetch<T>(call: impl Future<Output = T> + Send + 'static) -> impl Future<Output = T> + Send {
+    call
+}
+
 /// Declares, for each `name: ServerFnType`, an `async fn name(input)` that calls the server
-/// function from the browser, as a `#[lazy]` piece of its own.
+/// function: from the browser as a `#[lazy]` piece of its own; on the server, its body.
 #[macro_export]
 macro_rules! lazy_calls {
     ($($call:ident: $S:ty;)*) => {
@@ -47,7 +62,10 @@ macro_rules! lazy_calls {
             pub async fn $call(
                 input: $S,
             ) -> Result<<$S as leptos::server_fn::ServerFn>::Output, $crate::error::AppError> {
-                <$S as leptos::server_fn::ServerFn>::run_on_client(input).await
+                #[cfg(feature = "ssr")]
+                return <$S as leptos::server_fn::ServerFn>::run_body(input).await;
+                #[cfg(not(feature = "ssr"))]
+                return <$S as leptos::server_fn::ServerFn>::run_on_client(input).await;
             }
         )*
     };

@@ -50,3 +50,7 @@ pub async fn search_events(query: EventQuery) -> Result<Vec<EventRow>, AppError>
         .search_events(&caller, &query.into(), 500)
         .await?)
 }
+
+crate::lazy_calls! {
+    call_search_events: SearchEvents;
+}

@@ -98,3 +98,7 @@ pub mod ssr {
         }
     }
 }
+
+crate::lazy_calls! {
+    call_form_flash: FormFlash;
+}

@@ -147,6 +147,8 @@ pub async fn remove_scope_from_failover(target: ScopeRef) -> Result<String, AppE
 }
 
 crate::lazy_calls! {
+    call_get_relationship: GetRelationship;
+    call_list_relationships: ListRelationships;
     call_add_scope_to_relationship: AddScopeToRelationship;
     call_create_relationship: CreateRelationship;
     call_delete_relationship: DeleteRelationship;

@@ -98,6 +98,8 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
 }
 
 crate::lazy_calls! {
+    call_list_reservations: ListReservations;
+    call_search_reservations: SearchReservations;
     call_create_reservation: CreateReservation;
     call_delete_reservation: DeleteReservation;
     call_edit_reservation: EditReservation;

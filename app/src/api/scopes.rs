@@ -141,6 +141,7 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
 }
 
 crate::lazy_calls! {
+    call_list_scopes: ListScopes;
     call_check_drift: CheckDrift;
     call_clear_sync_error: ClearSyncError;
     call_create_scope: CreateScope;

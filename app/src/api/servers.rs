@@ -82,6 +82,8 @@ pub async fn add_kea_server(input: KeaServerInput) -> Result<usize, AppError> {
 }
 
 crate::lazy_calls! {
+    call_list_servers: ListServers;
+    call_get_dashboard: GetDashboard;
     call_add_kea_server: AddKeaServer;
     call_set_server_online: SetServerOnline;
 }

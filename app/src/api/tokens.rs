@@ -74,6 +74,7 @@ pub async fn api_description() -> Result<String, AppError> {
 }
 
 crate::lazy_calls! {
+    call_list_tokens: ListTokens;
     call_create_token: CreateToken;
     call_revoke_token: RevokeToken;
 }

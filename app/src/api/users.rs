@@ -121,6 +121,7 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
 }
 
 crate::lazy_calls! {
+    call_list_users: ListUsers;
     call_create_user: CreateUser;
     call_reset_password: ResetPassword;
     call_update_user: UpdateUser;

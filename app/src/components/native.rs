@@ -4,7 +4,8 @@
 //! ([`crate::api::forms`]) — the notice, or the dialog again with what was typed and why it
 //! was refused. With the page's code loaded, the same links and forms are handled in place.
 
-use crate::api::forms::{Flash, form_flash};
+use crate::api::calls::fetch;
+use crate::api::forms::{Flash, FormFlash, call_form_flash};
 use crate::components::notice::{Notice, NoticeBar};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -46,11 +47,13 @@ impl NativeDialogs {
         let location = use_location();
         let flash = Resource::new(
             move || query.with(|q| q.get("flash")),
-            |id| async move {
-                match id {
-                    Some(id) => form_flash(id).await.ok().flatten(),
-                    None => None,
-                }
+            |id| {
+                fetch(async move {
+                    match id {
+                        Some(id) => call_form_flash(FormFlash { id }).await.ok().flatten(),
+                        None => None,
+                    }
+                })
             },
         );
         let here = Memo::new(move |_| {

@@ -1,6 +1,6 @@
 //! Dashboard: the health of every pair at a glance, made for a phone as much as a desk.
 
-use crate::api::servers::get_dashboard;
+use crate::api::calls::fetch;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::views::{Dashboard, ServerStatus, read_at_label};
@@ -16,7 +16,14 @@ fn oldest<'a>(a: Option<&'a str>, b: Option<&'a str>) -> Option<&'a str> {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let ctx = PageContext::get();
-    let data = Resource::new(move || ctx.live.get(), |_| get_dashboard());
+    let data = Resource::new(
+        move || ctx.live.get(),
+        |_| {
+            fetch(crate::api::servers::call_get_dashboard(
+                crate::api::servers::GetDashboard {},
+            ))
+        },
+    );
     view! {
         <h1>"Dashboard"</h1>
         <Transition fallback=|| view! { <p class="muted">"Asking every server…"</p> }>

@@ -1,7 +1,8 @@
 //! Event Catalog: every change made through Tandem, with who, when, what, before and after,
 //! and what became of its replication. Filter, and export as CSV.
 
-use crate::api::events::{EventQuery, search_events};
+use crate::api::calls::fetch;
+use crate::api::events::EventQuery;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::views::EventRow;
@@ -27,7 +28,11 @@ pub fn EventsPage() -> impl IntoView {
     let applied = RwSignal::new(start);
     let events = Resource::new(
         move || (applied.get(), ctx.live.get()),
-        |(query, _)| search_events(query),
+        |(query, _)| {
+            fetch(crate::api::events::call_search_events(
+                crate::api::events::SearchEvents { query },
+            ))
+        },
     );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

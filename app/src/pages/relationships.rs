@@ -2,12 +2,11 @@
 //! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
 //! set Partner Down; on Kea, put a partner in maintenance and back.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::{Call, action, fetch};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
-    CreateRelationship, CreateRelationshipInput, DeleteRelationship, RelationshipRef,
-    SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput, get_relationship,
-    list_relationships,
+    CreateRelationship, CreateRelationshipInput, DeleteRelationship, GetRelationship,
+    RelationshipRef, SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
 };
 use crate::api::scopes::ScopeRef;
 use crate::components::dialog::{DialogFooter, on_demand};
@@ -132,20 +131,28 @@ pub fn RelationshipsPage() -> impl IntoView {
                 state.get(),
             )
         },
-        |(.., q)| list_relationships(q),
+        |(.., query)| {
+            fetch(crate::api::relationships::call_list_relationships(
+                crate::api::relationships::ListRelationships { query },
+            ))
+        },
     );
     // The relationship a dialog asked for by the URL is for (it need not be on this page).
     let named = Resource::new(
         move || native.asked().and_then(|(_, name)| name),
-        |name| async move {
-            match name {
-                Some(name) => get_relationship(name)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|r| r.relationship),
-                None => None,
-            }
+        |name| {
+            fetch(async move {
+                match name {
+                    Some(name) => {
+                        crate::api::relationships::call_get_relationship(GetRelationship { name })
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(|r| r.relationship)
+                    }
+                    None => None,
+                }
+            })
         },
     );
     native.take_into("relationship", dialog, move |asked, name| match asked {
@@ -555,7 +562,11 @@ fn replicate_relationship(
             error: Some(error),
             ..Run::default()
         };
-        match get_relationship(name.clone()).await {
+        match crate::api::relationships::call_get_relationship(GetRelationship {
+            name: name.clone(),
+        })
+        .await
+        {
             Ok(Some(r)) => replicate_all(targets(r.relationship.scopes), run),
             Ok(None) => run.set(Some(failed(format!("relationship {name} is gone")))),
             Err(e) => run.set(Some(failed(e.to_string()))),

@@ -1,11 +1,11 @@
 //! Reservations of one scope on one server, with the Create DHCP Reservation dialog, delete,
 //! and Replicate Scope.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::{Call, action, fetch};
 use crate::api::forms::Flash;
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
-    EditReservation, EditReservationInput, list_reservations,
+    EditReservation, EditReservationInput,
 };
 use crate::api::scopes::{DeleteScope, ReplicateScope, ScopeRef};
 use crate::components::badges::DriftBadge;
@@ -75,7 +75,11 @@ pub fn ReservationsPage() -> impl IntoView {
                 ctx.live.get(),
             )
         },
-        |(t, q, ..)| list_reservations(t, q),
+        |(target, query, ..)| {
+            fetch(crate::api::reservations::call_list_reservations(
+                crate::api::reservations::ListReservations { target, query },
+            ))
+        },
     );
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = create.value().get() {

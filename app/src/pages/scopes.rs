@@ -3,15 +3,13 @@
 //! clear sync error, configure failover (into an existing relationship or a new one), remove
 //! failover.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::{Call, action, fetch};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
-use crate::api::scopes::{
-    CheckDrift, ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef, list_scopes,
-};
+use crate::api::scopes::{CheckDrift, ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef};
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
@@ -98,7 +96,11 @@ pub fn ScopesPage() -> impl IntoView {
                 ctx.live.get(),
             )
         },
-        |(query, ..)| list_scopes(query),
+        |(query, ..)| {
+            fetch(crate::api::scopes::call_list_scopes(
+                crate::api::scopes::ListScopes { query },
+            ))
+        },
     );
     Effect::new(move |_| {
         if let Some(result) = remove.value().get() {

@@ -1,7 +1,7 @@
 //! The global search: a reservation by IP address, MAC address or name, across every scope on
 //! every server the user may see. The query is in the URL (`/search?q=…`).
 
-use crate::api::reservations::search_reservations;
+use crate::api::calls::fetch;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -15,7 +15,11 @@ pub fn SearchPage() -> impl IntoView {
     let text = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let hits = Resource::new(
         move || (text.get(), ctx.live.get()),
-        |(text, _)| search_reservations(text),
+        |(text, _)| {
+            fetch(crate::api::reservations::call_search_reservations(
+                crate::api::reservations::SearchReservations { text },
+            ))
+        },
     );
     view! {
         <h1>"Find a reservation"</h1>

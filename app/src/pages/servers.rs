@@ -1,11 +1,11 @@
 //! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
 //! replication, and taking a built-in server offline and back.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::{Call, action, fetch};
 use crate::api::forms::Flash;
-use crate::api::scopes::{ScopeRef, list_scopes};
+use crate::api::scopes::ScopeRef;
 use crate::api::servers::{
-    AddKeaServer, KeaServerInput, ServerOnline, SetServerOnline, list_servers,
+    AddKeaServer, KeaServerInput, ListServers, ServerOnline, SetServerOnline,
 };
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::components::native::{NativeDialogs, PostButton};
@@ -51,7 +51,11 @@ pub fn ServersPage() -> impl IntoView {
     };
     let servers = Resource::new(
         move || (state.get(), ctx.live.get(), add.version().get()),
-        |(q, ..)| list_servers(q),
+        |(query, ..)| {
+            fetch(crate::api::servers::call_list_servers(
+                crate::api::servers::ListServers { query },
+            ))
+        },
     );
     Effect::new(move |_| {
         if let Some(Ok(scopes)) = add.value().get() {
@@ -180,13 +184,14 @@ async fn failover_scopes_of(server: &str) -> Result<Vec<ScopeRef>, crate::error:
     let mut out = Vec::new();
     let mut number = 1;
     loop {
-        let page = list_scopes(ScopeQuery {
+        let query = ScopeQuery {
             server: Some(server.to_string()),
             sync: None,
             page: Page::new(number, MAX_PAGE_SIZE),
             ..ScopeQuery::default()
-        })
-        .await?;
+        };
+        let page =
+            crate::api::scopes::call_list_scopes(crate::api::scopes::ListScopes { query }).await?;
         out.extend(
             page.rows
                 .iter()
@@ -223,10 +228,13 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             )
         },
         |(name, ..)| {
-            list_servers(ServerQuery {
+            let query = ServerQuery {
                 name: Some(name),
                 ..ServerQuery::default()
-            })
+            };
+            fetch(crate::api::servers::call_list_servers(ListServers {
+                query,
+            }))
         },
     );
     Effect::new(move |_| {

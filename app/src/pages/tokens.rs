@@ -1,8 +1,8 @@
 //! API Tokens: the signed-in user's tokens for scripts (made, listed, revoked), and everyone's
 //! for an administrator of users. A new token is shown once, right after it is made.
 
-use crate::api::calls::{Call, action};
-use crate::api::tokens::{CreateToken, RevokeToken, TokenForm, list_tokens};
+use crate::api::calls::{Call, action, fetch};
+use crate::api::tokens::{CreateToken, RevokeToken, TokenForm};
 use crate::components::dialog::text_field;
 use crate::components::native::{NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
@@ -30,7 +30,11 @@ pub fn TokensPage() -> impl IntoView {
                 revoke.version().get(),
             )
         },
-        |(all, ..)| list_tokens(all),
+        |(everyone, ..)| {
+            fetch(crate::api::tokens::call_list_tokens(
+                crate::api::tokens::ListTokens { everyone },
+            ))
+        },
     );
     // What a native post left: the values as typed and why refused, or the new token.
     let flash = move || native.flash("token");

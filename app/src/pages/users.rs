@@ -1,11 +1,11 @@
 //! Users and Roles: administrators create users, assign roles (and optionally narrow them to
 //! servers), disable them and reset passwords.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::{Call, action, fetch};
 use crate::api::forms::Flash;
 use crate::api::users::{
     CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
-    UserForm, UserView, list_users,
+    UserForm, UserView,
 };
 use crate::components::dialog::DialogFooter;
 use crate::components::native::{NativeDialogs, Opened};
@@ -66,7 +66,11 @@ pub fn UsersPage() -> impl IntoView {
                 ctx.live.get(),
             )
         },
-        |_| list_users(),
+        |_| {
+            fetch(crate::api::users::call_list_users(
+                crate::api::users::ListUsers {},
+            ))
+        },
     );
     native.take_into("user", editing, move |dialog, user| {
         asked_user(users, dialog, user)
