@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 /// `right` its partner's; `None` means that copy lacks the item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind")]
+#[serde(tag = "kind", try_from = "crate::wire::DifferenceWire")]
 pub enum Difference {
     /// The scope exists on one server only.
     ScopeMissing { on: ServerName },
@@ -88,7 +88,7 @@ impl Difference {
 /// The drift indicator of a failover scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "status")]
+#[serde(tag = "status", try_from = "crate::wire::DriftStatusWire")]
 pub enum DriftStatus {
     InSync,
     OutOfSync {

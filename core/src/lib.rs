@@ -15,6 +15,7 @@ pub mod scope_input;
 pub mod text;
 pub mod validate;
 pub mod views;
+mod wire;
 
 pub use error::{FieldError, FieldErrors};
 pub use model::*;

@@ -52,7 +52,7 @@ pub struct ReservationsView {
 /// What became of a change on the partner of a failover scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "outcome")]
+#[serde(tag = "outcome", try_from = "crate::wire::ReplicationOutcomeWire")]
 pub enum ReplicationOutcome {
     /// The scope is not in failover: there is no partner to apply it to.
     NotInFailover,
@@ -191,7 +191,7 @@ impl RelationshipRow {
 /// A server's failover status in one relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "status")]
+#[serde(tag = "status", try_from = "crate::wire::ServerStatusWire")]
 pub enum ServerStatus {
     State {
         state: crate::FailoverState,

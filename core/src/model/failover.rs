@@ -46,7 +46,7 @@ pub enum ServerRole {
 /// How the two servers share the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "mode")]
+#[serde(tag = "mode", try_from = "crate::wire::FailoverModeWire")]
 pub enum FailoverMode {
     LoadBalance {
         load_balance_percent: Percent,
@@ -92,6 +92,7 @@ impl fmt::Display for FailoverState {
 /// is not part of this type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "crate::wire::FailoverRelationshipWire")]
 pub struct FailoverRelationship {
     pub name: String,
     pub primary_server: ServerName,

@@ -31,7 +31,11 @@ impl ScopeState {
 
 /// A typed DHCP option value (router 3, DNS servers 6, domain name 15, or any other code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value")]
+#[serde(
+    tag = "kind",
+    content = "value",
+    try_from = "crate::wire::OptionValueWire"
+)]
 pub enum OptionValue {
     Addresses(Vec<Ipv4Addr>),
     Text(String),
