@@ -67,9 +67,10 @@ fn main() -> ExitCode {
 /// Splits `input` (linked with `--emit-relocs`) into `dir`.
 fn split(input: &Path, dir: &Path) -> Result<()> {
     let wasm = fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
-    // The splitter reports through `tracing`. Its warnings all mean the same here: some of the
-    // read-only data it could not place stayed in the main piece, for every page to download
-    // (see `DATA_SLACK` in the frontend crate). So they fail the build.
+    // The splitter reports through `tracing`, and its warnings are mistakes to mend, so they
+    // fail the build: read-only data it could not place stays in the main piece, for every page
+    // to download (see `DATA_SLACK` in the frontend crate); a lazy function nothing calls is a
+    // piece for nothing.
     let warnings = Arc::new(AtomicUsize::new(0));
     let subscriber = tracing_subscriber::registry()
         .with(tracing_subscriber::filter::LevelFilter::WARN)
@@ -93,8 +94,7 @@ fn split(input: &Path, dir: &Path) -> Result<()> {
     let warned = warnings.load(Ordering::Relaxed);
     if warned > 0 {
         return Err(format!(
-            "splitting {}: the splitter warned {warned} time(s) (above); a page's constants \
-             left in the main piece cost every page",
+            "splitting {}: the splitter warned {warned} time(s), above",
             input.display()
         ));
     }
@@ -287,7 +287,7 @@ fn page_packs(dir: &Path) -> Result<()> {
     let loader = String::from_utf8(read(&loader_path)?).map_err(|e| e.to_string())?;
     let mut packed = BTreeMap::new();
     for (split, pieces) in &manifest {
-        let name = format!("pack_{}", page_name(split));
+        let name = format!("pack_{}", piece_name(split).0);
         let mut pack = Vec::new();
         pack.extend_from_slice(
             &u32::try_from(pieces.len())
@@ -374,8 +374,8 @@ fn sizes(pkg: &Path) -> Result<Report> {
     let mut on_demand = BTreeMap::new();
     for (split, packs) in &manifest {
         let own: u64 = packs.iter().map(|p| gzip_of(&format!("{p}.wasm"))).sum();
-        let name = page_name(split);
-        if name.ends_with("_page") {
+        let (name, page) = piece_name(split);
+        if page {
             pages.insert(name, main + own);
         } else {
             on_demand.insert(name, own);
@@ -451,8 +451,10 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// `__dashboard_page_view_1234…` → `dashboard_page`.
-fn page_name(split: &str) -> String {
+/// A piece's name without its hash, and whether it is a page (a lazy route's view):
+/// `__dashboard_page_view_1234…` → (`dashboard_page`, true); `call_list_scopes_1234…` →
+/// (`call_list_scopes`, false).
+fn piece_name(split: &str) -> (String, bool) {
     let name = split.trim_start_matches('_');
     let name = name.rsplit_once('_').map_or(name, |(head, tail)| {
         if tail.chars().all(|c| c.is_ascii_digit()) {
@@ -461,7 +463,10 @@ fn page_name(split: &str) -> String {
             name
         }
     });
-    name.strip_suffix("_view").unwrap_or(name).to_string()
+    match name.strip_suffix("_view") {
+        Some(page) => (page.to_string(), true),
+        None => (name.to_string(), false),
+    }
 }
 
 fn compressible(path: &Path) -> bool {
@@ -571,13 +576,20 @@ mod tests {
     }
 
     #[test]
-    fn page_names_drop_the_hash_and_the_view_suffix() {
+    fn piece_names_drop_the_hash_and_pages_are_the_routes_views() {
         assert_eq!(
-            page_name("__dashboard_page_view_12345678901"),
-            "dashboard_page"
+            piece_name("__dashboard_page_view_12345678901"),
+            ("dashboard_page".to_string(), true)
         );
-        assert_eq!(page_name("sign_in_page_view_7"), "sign_in_page");
-        assert_eq!(page_name("helper"), "helper");
+        assert_eq!(
+            piece_name("sign_in_page_view_7"),
+            ("sign_in_page".to_string(), true)
+        );
+        assert_eq!(
+            piece_name("call_properties_page_3018853640240633903"),
+            ("call_properties_page".to_string(), false)
+        );
+        assert_eq!(piece_name("helper"), ("helper".to_string(), false));
     }
 
     #[test]
