@@ -53,12 +53,14 @@ pub fn fetch<T>(call: impl Future<Output = T> + Send + 'static) -> impl Future<O
 }
 
 /// Declares, for each `name: ServerFnType`, an `async fn name(input)` that calls the server
-/// function: from the browser as a `#[lazy]` piece of its own; on the server, its body.
+/// function: from the browser as a `#[lazy]` piece of its own; on the server, its body, as a
+/// plain function (a `#[lazy]` one run while rendering a page would have the page's head
+/// preload its piece, and hydration wait for it: code the first visit does not need).
 #[macro_export]
 macro_rules! lazy_calls {
     ($($call:ident: $S:ty;)*) => {
         $(
-            #[leptos::lazy]
+            #[cfg_attr(not(feature = "ssr"), leptos::lazy)]
             pub async fn $call(
                 input: $S,
             ) -> Result<<$S as leptos::server_fn::ServerFn>::Output, $crate::error::AppError> {

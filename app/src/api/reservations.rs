@@ -23,41 +23,6 @@ pub async fn list_reservations(
         .await?)
 }
 
-/// Scope Properties as the page needs it: the scope and this page of its reservations (what
-/// the dialogs open with), and the same as HTML the server rendered for the caller's role (the
-/// facts and differences; the reservations' table and pager), which the page shows as it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PropertiesView {
-    pub view: ReservationsView,
-    pub facts_html: String,
-    pub list_html: String,
-}
-
-/// [`PropertiesView`] of one scope.
-#[server(endpoint = "properties_page", input = server_fn::codec::Json)]
-pub async fn properties_page(
-    target: ScopeRef,
-    #[server(default)] query: ReservationQuery,
-) -> Result<PropertiesView, AppError> {
-    use tandem_core::access::Permission;
-    use tandem_core::{ScopeId, ServerName};
-    let server = super::parse_field("server", ServerName::parse(&target.server))?;
-    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
-    let caller = super::ssr::caller()?;
-    let tandem = super::ssr::tandem()?;
-    let view = tandem
-        .list_reservations(&caller, &server, scope, &query)
-        .await?;
-    let can_edit = caller.principal.role.grants(Permission::EditReservations);
-    let (facts_html, list_html) =
-        crate::pages::reservations::render_properties(&view, &query, can_edit);
-    Ok(PropertiesView {
-        view,
-        facts_html,
-        list_html,
-    })
-}
-
 /// The global search for a reservation by IP, MAC or name, across all scopes.
 #[server(endpoint = "search_reservations")]
 pub async fn search_reservations(text: String) -> Result<Vec<ReservationHit>, AppError> {
@@ -133,7 +98,7 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
 }
 
 crate::lazy_calls! {
-    call_properties_page: PropertiesPage;
+    call_list_reservations: ListReservations;
     call_search_reservations: SearchReservations;
     call_create_reservation: CreateReservation;
     call_delete_reservation: DeleteReservation;
