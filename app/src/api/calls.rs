@@ -1,8 +1,7 @@
 //! The browser's side of calling a server function (the request, and reading the answer) as a
 //! piece of code of its own: a page carries only its actions' state (pending, value, version)
-//! and its lists as the server rendered them, and the code that sends and reads arrives with
-//! the first call (a press, or a list read again). The server runs the function's body
-//! directly.
+//! and the data the server embedded in it, and the code that sends and reads arrives with the
+//! first call (a press, or a list read again). The server runs the function's body directly.
 
 use crate::error::AppError;
 use leptos::prelude::*;
