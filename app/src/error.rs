@@ -38,8 +38,8 @@ pub enum AppError {
 
 /// A reservation as it is now, as a refused stale edit carries it back to the dialog: the
 /// fields the dialog shows, as text, and the version to base the next edit on. (Text only:
-/// every page reads this error, and a whole `Reservation` would bring the code that reads its
-/// options into every page's bundle.)
+/// every page reads this error, and a whole `Reservation` would bring the code that reads and
+/// checks its address, MAC and type into every page's bundle.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentReservation {
     pub ip_address: String,

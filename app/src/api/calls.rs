@@ -13,20 +13,6 @@ pub type Call<S> = Action<S, Result<<S as ServerFn>::Output, AppError>>;
 
 /// The action of server function `S`, dispatched through `call` (a function that
 /// [`lazy_calls!`] declares).
-#[cfg(feature = "hydrate")]
-pub fn action<S, F, Fut>(call: F) -> Call<S>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Send + Sync + 'static,
-    F: Fn(S) -> Fut + 'static,
-    Fut: Future<Output = Result<S::Output, AppError>> + 'static,
-{
-    // The piece's loader is not `Send`; nothing in the browser is shared between threads.
-    Action::new_local(move |input: &S| call(input.clone()))
-}
-
-/// See above: on the server, where actions are rendered but never run.
-#[cfg(not(feature = "hydrate"))]
 pub fn action<S, F, Fut>(call: F) -> Call<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -37,36 +23,41 @@ where
     Action::new(move |input: &S| call(input.clone()))
 }
 
-/// A call (see [`lazy_calls!`]) as a resource's fetcher: resources are read on the server too,
-/// where their futures must be `Send`.
-#[cfg(feature = "hydrate")]
-pub fn fetch<T>(call: impl Future<Output = T> + 'static) -> impl Future<Output = T> + Send {
-    // As for `action`: the piece's loader is not `Send`, and the browser has one thread.
-    send_wrapper::SendWrapper::new(call)
-}
-
-/// See above: on the server the call is the function's body, run here.
-#[cfg(not(feature = "hydrate"))]
-pub fn fetch<T>(call: impl Future<Output = T> + Send + 'static) -> impl Future<Output = T> + Send {
-    call
-}
-
-/// Declares, for each `name: ServerFnType`, an `async fn name(input)` that calls the server
+/// Declares, for each `name: ServerFnType`, a `fn name(input)` whose future calls the server
 /// function: from the browser as a `#[lazy]` piece of its own; on the server, its body, as a
 /// plain function (a `#[lazy]` one run while rendering a page would have the page's head
-/// preload its piece, and hydration wait for it: code the first visit does not need).
+/// preload its piece, and hydration wait for it: code the first visit does not need). The
+/// future is `Send` either way, as actions and resources want: in the browser the piece's
+/// loader is not, and is wrapped (the browser has one thread).
 #[macro_export]
 macro_rules! lazy_calls {
     ($($call:ident: $S:ty;)*) => {
         $(
-            #[cfg_attr(not(feature = "ssr"), leptos::lazy)]
-            pub async fn $call(
+            // The module holds the piece, named like the function that calls it.
+            #[allow(non_snake_case)]
+            mod $call {
+                use super::*;
+
+                #[cfg_attr(not(feature = "ssr"), leptos::lazy)]
+                pub(super) async fn $call(
+                    input: $S,
+                ) -> Result<<$S as leptos::server_fn::ServerFn>::Output, $crate::error::AppError> {
+                    #[cfg(feature = "ssr")]
+                    return <$S as leptos::server_fn::ServerFn>::run_body(input).await;
+                    #[cfg(not(feature = "ssr"))]
+                    return <$S as leptos::server_fn::ServerFn>::run_on_client(input).await;
+                }
+            }
+
+            pub fn $call(
                 input: $S,
-            ) -> Result<<$S as leptos::server_fn::ServerFn>::Output, $crate::error::AppError> {
-                #[cfg(feature = "ssr")]
-                return <$S as leptos::server_fn::ServerFn>::run_body(input).await;
-                #[cfg(not(feature = "ssr"))]
-                return <$S as leptos::server_fn::ServerFn>::run_on_client(input).await;
+            ) -> impl std::future::Future<
+                Output = Result<<$S as leptos::server_fn::ServerFn>::Output, $crate::error::AppError>,
+            > + Send + 'static {
+                #[cfg(feature = "hydrate")]
+                return send_wrapper::SendWrapper::new($call::$call(input));
+                #[cfg(not(feature = "hydrate"))]
+                return $call::$call(input);
             }
         )*
     };

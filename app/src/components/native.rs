@@ -4,7 +4,6 @@
 //! ([`crate::api::forms`]) — the notice, or the dialog again with what was typed and why it
 //! was refused. With the page's code loaded, the same links and forms are handled in place.
 
-use crate::api::calls::fetch;
 use crate::api::forms::{Flash, FormFlash, call_form_flash};
 use crate::components::notice::{Notice, NoticeBar};
 use leptos::prelude::*;
@@ -47,13 +46,11 @@ impl NativeDialogs {
         let location = use_location();
         let flash = Resource::new(
             move || query.with(|q| q.get("flash")),
-            |id| {
-                fetch(async move {
-                    match id {
-                        Some(id) => call_form_flash(FormFlash { id }).await.ok().flatten(),
-                        None => None,
-                    }
-                })
+            |id| async move {
+                match id {
+                    Some(id) => call_form_flash(FormFlash { id }).await.ok().flatten(),
+                    None => None,
+                }
             },
         );
         let here = Memo::new(move |_| {

@@ -1,6 +1,5 @@
 //! Dashboard: the health of every pair at a glance, made for a phone as much as a desk.
 
-use crate::api::calls::fetch;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::views::{Dashboard, ServerStatus, read_at_label};
@@ -18,11 +17,7 @@ pub fn DashboardPage() -> impl IntoView {
     let ctx = PageContext::get();
     let data = Resource::new(
         move || ctx.live.get(),
-        |_| {
-            fetch(crate::api::servers::call_get_dashboard(
-                crate::api::servers::GetDashboard {},
-            ))
-        },
+        |_| crate::api::servers::call_get_dashboard(crate::api::servers::GetDashboard {}),
     );
     view! {
         <h1>"Dashboard"</h1>

@@ -1,7 +1,6 @@
 //! Event Catalog: every change made through Tandem, with who, when, what, before and after,
 //! and what became of its replication. Filter, and export as CSV.
 
-use crate::api::calls::fetch;
 use crate::api::events::EventQuery;
 use crate::session::PageContext;
 use leptos::prelude::*;
@@ -29,9 +28,7 @@ pub fn EventsPage() -> impl IntoView {
     let events = Resource::new(
         move || (applied.get(), ctx.live.get()),
         |(query, _)| {
-            fetch(crate::api::events::call_search_events(
-                crate::api::events::SearchEvents { query },
-            ))
+            crate::api::events::call_search_events(crate::api::events::SearchEvents { query })
         },
     );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

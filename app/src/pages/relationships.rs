@@ -2,7 +2,7 @@
 //! Status, Secondary Server Status, scopes and sync health; create, edit, delete, replicate,
 //! set Partner Down; on Kea, put a partner in maintenance and back.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, GetRelationship,
@@ -132,27 +132,25 @@ pub fn RelationshipsPage() -> impl IntoView {
             )
         },
         |(.., query)| {
-            fetch(crate::api::relationships::call_list_relationships(
+            crate::api::relationships::call_list_relationships(
                 crate::api::relationships::ListRelationships { query },
-            ))
+            )
         },
     );
     // The relationship a dialog asked for by the URL is for (it need not be on this page).
     let named = Resource::new(
         move || native.asked().and_then(|(_, name)| name),
-        |name| {
-            fetch(async move {
-                match name {
-                    Some(name) => {
-                        crate::api::relationships::call_get_relationship(GetRelationship { name })
-                            .await
-                            .ok()
-                            .flatten()
-                            .map(|r| r.relationship)
-                    }
-                    None => None,
+        |name| async move {
+            match name {
+                Some(name) => {
+                    crate::api::relationships::call_get_relationship(GetRelationship { name })
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|r| r.relationship)
                 }
-            })
+                None => None,
+            }
         },
     );
     native.take_into("relationship", dialog, move |asked, name| match asked {

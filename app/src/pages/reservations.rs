@@ -1,7 +1,7 @@
 //! Reservations of one scope on one server, with the Create DHCP Reservation dialog, delete,
 //! and Replicate Scope.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
@@ -76,9 +76,9 @@ pub fn ReservationsPage() -> impl IntoView {
             )
         },
         |(target, query, ..)| {
-            fetch(crate::api::reservations::call_list_reservations(
+            crate::api::reservations::call_list_reservations(
                 crate::api::reservations::ListReservations { target, query },
-            ))
+            )
         },
     );
     Effect::new(move |_| {

@@ -3,7 +3,7 @@
 //! clear sync error, configure failover (into an existing relationship or a new one), remove
 //! failover.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
@@ -97,9 +97,7 @@ pub fn ScopesPage() -> impl IntoView {
             )
         },
         |(query, ..)| {
-            fetch(crate::api::scopes::call_list_scopes(
-                crate::api::scopes::ListScopes { query },
-            ))
+            crate::api::scopes::call_list_scopes(crate::api::scopes::ListScopes { query })
         },
     );
     Effect::new(move |_| {

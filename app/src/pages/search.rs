@@ -1,7 +1,6 @@
 //! The global search: a reservation by IP address, MAC address or name, across every scope on
 //! every server the user may see. The query is in the URL (`/search?q=…`).
 
-use crate::api::calls::fetch;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -16,9 +15,9 @@ pub fn SearchPage() -> impl IntoView {
     let hits = Resource::new(
         move || (text.get(), ctx.live.get()),
         |(text, _)| {
-            fetch(crate::api::reservations::call_search_reservations(
+            crate::api::reservations::call_search_reservations(
                 crate::api::reservations::SearchReservations { text },
-            ))
+            )
         },
     );
     view! {

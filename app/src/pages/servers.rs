@@ -1,7 +1,7 @@
 //! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
 //! replication, and taking a built-in server offline and back.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::scopes::ScopeRef;
 use crate::api::servers::{
@@ -52,9 +52,7 @@ pub fn ServersPage() -> impl IntoView {
     let servers = Resource::new(
         move || (state.get(), ctx.live.get(), add.version().get()),
         |(query, ..)| {
-            fetch(crate::api::servers::call_list_servers(
-                crate::api::servers::ListServers { query },
-            ))
+            crate::api::servers::call_list_servers(crate::api::servers::ListServers { query })
         },
     );
     Effect::new(move |_| {
@@ -232,9 +230,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 name: Some(name),
                 ..ServerQuery::default()
             };
-            fetch(crate::api::servers::call_list_servers(ListServers {
-                query,
-            }))
+            crate::api::servers::call_list_servers(ListServers { query })
         },
     );
     Effect::new(move |_| {

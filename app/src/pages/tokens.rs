@@ -1,7 +1,7 @@
 //! API Tokens: the signed-in user's tokens for scripts (made, listed, revoked), and everyone's
 //! for an administrator of users. A new token is shown once, right after it is made.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::tokens::{CreateToken, RevokeToken, TokenForm};
 use crate::components::dialog::text_field;
 use crate::components::native::{NativeDialogs, PostButton};
@@ -31,9 +31,7 @@ pub fn TokensPage() -> impl IntoView {
             )
         },
         |(everyone, ..)| {
-            fetch(crate::api::tokens::call_list_tokens(
-                crate::api::tokens::ListTokens { everyone },
-            ))
+            crate::api::tokens::call_list_tokens(crate::api::tokens::ListTokens { everyone })
         },
     );
     // What a native post left: the values as typed and why refused, or the new token.

@@ -1,7 +1,7 @@
 //! Users and Roles: administrators create users, assign roles (and optionally narrow them to
 //! servers), disable them and reset passwords.
 
-use crate::api::calls::{Call, action, fetch};
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::users::{
     CreateUser, CreateUserInput, ResetPassword, ResetPasswordInput, UpdateUser, UpdateUserInput,
@@ -66,11 +66,7 @@ pub fn UsersPage() -> impl IntoView {
                 ctx.live.get(),
             )
         },
-        |_| {
-            fetch(crate::api::users::call_list_users(
-                crate::api::users::ListUsers {},
-            ))
-        },
+        |_| crate::api::users::call_list_users(crate::api::users::ListUsers {}),
     );
     native.take_into("user", editing, move |dialog, user| {
         asked_user(users, dialog, user)
