@@ -1,10 +1,32 @@
 // Team use: two people signed in at once see each other's changes live; roles decide what is
 // offered and what the server accepts; edits never silently overwrite; every change lands in
 // the Event Catalog.
-import { test, expect, open, shoot, signIn, ADMIN_PASSWORD } from './fixtures';
+import type { Browser } from '@playwright/test';
+import { test, expect, open, shoot, signIn, ADMIN_PASSWORD, type Tandem } from './fixtures';
 
 const SCOPE_PAGE = '/servers/dhcp1.contoso.com/scopes/10.0.0.0';
 const PASSWORD = 'a long enough password';
+
+/** Bob, a reservations administrator signed in from another browser on Scope Properties, and
+ *  his adding one reservation there at a time (numbered from `from` + 1); `n` is the last one. */
+async function bobOnTheScope(browser: Browser, tandem: Tandem, from: number) {
+  tandem.users('add', 'bob', '--role', 'DhcpReservationsAdministrator', '--password', PASSWORD);
+  const context = await browser.newContext();
+  const bob = await context.newPage();
+  await signIn(bob, tandem.url, 'bob', PASSWORD);
+  await open(bob, tandem.url + SCOPE_PAGE);
+  const state = { n: from };
+  const addsOne = async () => {
+    state.n += 1;
+    await bob.click('#create-reservation');
+    await bob.fill('#ip_address', `10.0.0.${state.n}`);
+    await bob.fill('#client_id', `00155DA76${state.n}`);
+    await bob.click('form.dialog button[type="submit"]');
+    await expect(bob.locator('.notice-done')).toContainText('Reservation created');
+    return state.n;
+  };
+  return { addsOne, close: () => context.close() };
+}
 
 test('two signed-in users see each other\'s changes without a reload', async ({ page, tandem, browser }) => {
   tandem.users('add', 'bob', '--role', 'DhcpReservationsAdministrator', '--password', PASSWORD);
@@ -38,19 +60,9 @@ test('two signed-in users see each other\'s changes without a reload', async ({ 
 });
 
 test('what is typed in an open dialog survives another user\'s change arriving', async ({ page, tandem, browser }) => {
-  tandem.users('add', 'bob', '--role', 'DhcpReservationsAdministrator', '--password', PASSWORD);
-  const bobContext = await browser.newContext();
-  const bob = await bobContext.newPage();
-  await signIn(bob, tandem.url, 'bob', PASSWORD);
-  await open(bob, tandem.url + SCOPE_PAGE);
-  let n = 130;
+  const bob = await bobOnTheScope(browser, tandem, 130);
   const bobAddsOne = async (onAdminsPage = true) => {
-    n += 1;
-    await bob.click('#create-reservation');
-    await bob.fill('#ip_address', `10.0.0.${n}`);
-    await bob.fill('#client_id', `00155DA76${n}`);
-    await bob.click('form.dialog button[type="submit"]');
-    await expect(bob.locator('.notice-done')).toContainText('Reservation created');
+    const n = await bob.addsOne();
     // The admin's page has read the scope again: Bob's row is under the open dialog.
     if (onAdminsPage) await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
   };
@@ -103,7 +115,48 @@ test('what is typed in an open dialog survives another user\'s change arriving',
   await expect(page.locator('#max_client_lead_time_secs')).toHaveValue('1800');
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toBeVisible();
-  await bobContext.close();
+  await bob.close();
+});
+
+test('another user\'s change arriving keeps the ticked boxes, the focus and the sideways scroll of a list', async ({ page, tandem, browser }) => {
+  const bob = await bobOnTheScope(browser, tandem, 160);
+  // Narrow enough for the scopes' table to scroll sideways in its frame.
+  await page.setViewportSize({ width: 900, height: 800 });
+
+  // DHCP Scopes: one box ticked, the other row's Replicate button focused, the frame scrolled.
+  await open(page, tandem.url + '/scopes');
+  const frame = page.locator('.table-wrap');
+  await page.check('input.select-scope[value="dhcp1.contoso.com/10.0.0.0"]');
+  const replicateDc1 = page.locator('tr[data-server="dc1.contoso.com"] button', { hasText: 'Replicate Scope' });
+  await replicateDc1.focus();
+  const scrolled = await frame.evaluate((f) => { f.scrollLeft = 150; return f.scrollLeft; });
+  expect(scrolled, 'the frame scrolls sideways at this width').toBeGreaterThan(0);
+  await bob.addsOne();
+  // The list was drawn again (the counts changed), and nothing the user did was lost.
+  await expect(page.locator('tr[data-server="dhcp1.contoso.com"] .reservation-count')).toHaveText('2');
+  await expect(page.locator('input.select-scope[value="dhcp1.contoso.com/10.0.0.0"]')).toBeChecked();
+  await expect(page.locator('input.select-scope[value="dc1.contoso.com/10.0.0.0"]')).not.toBeChecked();
+  await expect(replicateDc1).toBeFocused();
+  expect(await frame.evaluate((f) => f.scrollLeft)).toBe(scrolled);
+  await expect(page.locator('#replicate-selected')).toBeVisible();
+
+  // Scope Properties: a row's Edit link stays focused while another user's row is added.
+  await open(page, tandem.url + SCOPE_PAGE);
+  const edit99 = page.locator('tr[data-ip="10.0.0.99"] a', { hasText: 'Edit' });
+  await edit99.focus();
+  let n = await bob.addsOne();
+  await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
+  await expect(edit99).toBeFocused();
+  // The Edit dialog opened from it, closed with Escape while another change arrives, gives the
+  // focus back to the same link in the list drawn again.
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[role="dialog"]')).toBeVisible();
+  n = await bob.addsOne();
+  await expect(page.locator(`tr[data-ip="10.0.0.${n}"]`)).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await expect(page.locator('[role="dialog"]')).toHaveCount(0);
+  await expect(edit99).toBeFocused();
+  await bob.close();
 });
 
 test('a read-only user is offered no changes, and the server refuses them anyway', async ({ browser, tandem }) => {

@@ -5,7 +5,9 @@
 //!   element that had focus is remembered;
 //! - Tab and Shift+Tab go round the dialog's own controls, never to the page behind it;
 //! - Escape cancels it, as its Cancel does (a link back, or a button);
-//! - when it closes, focus returns to the remembered element, or, if that is gone, to the
+//! - when it closes, focus returns to the remembered element; if a refresh has drawn that
+//!   part of the page again meanwhile (a live change by anyone), to the control that took its
+//!   place (the same id, the same link, or the same place in the page); failing all, to the
 //!   page's heading.
 
 use std::cell::RefCell;
@@ -22,7 +24,93 @@ const FOCUSABLE: &str = "input:not([type=\"hidden\"]):not([disabled]), select:no
      textarea:not([disabled]), button:not([disabled]), a[href]";
 
 /// The open dialog, and the element that had focus before it opened.
-type Opened = Rc<RefCell<Option<(Element, Option<HtmlElement>)>>>;
+type Opened = Rc<RefCell<Option<(Element, Option<Before>)>>>;
+
+/// The element that had focus before a dialog opened, and how to find its replacement.
+struct Before {
+    element: HtmlElement,
+    trace: Trace,
+}
+
+/// What identifies a control across a redraw of the page part holding it.
+enum Trace {
+    Id(String),
+    /// A link's target and text (several links can share a target: a row's Edit and Delete
+    /// do not, a row's Edit and the next row's do not either).
+    Link(String, String),
+    /// Element-child positions from `body` down.
+    Path(Vec<u32>),
+}
+
+impl Before {
+    fn of(element: HtmlElement) -> Self {
+        let trace = if !element.id().is_empty() {
+            Trace::Id(element.id())
+        } else if let Some(href) = element
+            .get_attribute("href")
+            .filter(|_| element.tag_name() == "A")
+        {
+            Trace::Link(href, element.text_content().unwrap_or_default())
+        } else {
+            Trace::Path(path(&element))
+        };
+        Before { element, trace }
+    }
+
+    /// The element itself if it is still in the page, else its replacement.
+    fn find(self, document: &Document) -> Option<HtmlElement> {
+        if self.element.is_connected() {
+            return Some(self.element);
+        }
+        let found = match self.trace {
+            Trace::Id(id) => document.get_element_by_id(&id),
+            Trace::Link(href, text) => {
+                let links = document.query_selector_all("a[href]").ok()?;
+                (0..links.length())
+                    .filter_map(|i| links.item(i))
+                    .filter_map(|n| n.dyn_into::<Element>().ok())
+                    .find(|a| {
+                        a.get_attribute("href").as_deref() == Some(href.as_str())
+                            && a.text_content().unwrap_or_default() == text
+                    })
+            }
+            Trace::Path(path) => walk(document, &path),
+        };
+        found.and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    }
+}
+
+fn path(element: &Element) -> Vec<u32> {
+    let mut steps = Vec::new();
+    let mut at = element.clone();
+    while let Some(parent) = at.parent_element() {
+        let mut index = 0;
+        let mut sibling = at.previous_element_sibling();
+        while let Some(s) = sibling {
+            index += 1;
+            sibling = s.previous_element_sibling();
+        }
+        steps.push(index);
+        if parent.tag_name() == "BODY" {
+            break;
+        }
+        at = parent;
+    }
+    steps.reverse();
+    steps
+}
+
+fn walk(document: &Document, path: &[u32]) -> Option<Element> {
+    let mut at: Element = document.body()?.into();
+    for &index in path {
+        let mut child = at.first_element_child()?;
+        for _ in 0..index {
+            child = child.next_element_sibling()?;
+        }
+        at = child;
+    }
+    Some(at)
+}
 
 /// Installs the behaviour on the document, for the life of the page.
 pub fn install() {
@@ -75,7 +163,9 @@ fn follow(document: &Document, opened: &Opened) {
             if !active.as_ref().is_some_and(|a| dialog.contains(Some(a))) {
                 focus_first(&dialog);
             }
-            let before = active.and_then(|e| e.dyn_into::<HtmlElement>().ok());
+            let before = active
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                .map(Before::of);
             *opened = Some((dialog, before));
         }
         (Some(dialog), Some((was, _))) if &dialog != was => {
@@ -85,7 +175,7 @@ fn follow(document: &Document, opened: &Opened) {
         }
         (None, Some(_)) => {
             let before = opened.take().and_then(|(_, before)| before);
-            match before.filter(|e| e.is_connected()) {
+            match before.and_then(|b| b.find(document)) {
                 Some(element) => {
                     let _ = element.focus();
                 }

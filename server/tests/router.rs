@@ -395,6 +395,122 @@ async fn a_reservation_created_over_http_is_replicated_and_exported() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_rendered_by_the_server_follow_the_role_and_escape_what_was_typed() {
+    use tandem_backend::Caller;
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = app().await;
+    let admin = Caller::local("router-test");
+    let input = tandem_backend::service::UserInput {
+        username: "reader".into(),
+        display_name: String::new(),
+        role: "User".into(),
+        servers: String::new(),
+        disabled: false,
+    };
+    app.tandem
+        .create_user(&admin, &input, PASSWORD)
+        .await
+        .unwrap();
+    let cookie = app.sign_in().await;
+    let hostile = r#"<img src=x onerror=alert(1)>"#;
+    let reply = app
+        .call(post_json(
+            "/api/create_reservation",
+            &format!(
+                r#"{{"input":{{"target":{{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"}},"reservation":{{"ip_address":"10.0.0.100","client_id":"00-15-5d-a7-66-02","name":"{}","description":"a \"quoted\" & <b>bold</b>"}}}}}}"#,
+                hostile.replace('"', "\\\"")
+            ),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let properties = |cookie: String| {
+        let app = &app;
+        async move {
+            let reply = app
+                .call(post_json(
+                    "/api/properties_page",
+                    r#"{"target":{"server":"dhcp1.contoso.com","scope_id":"10.0.0.0"}}"#,
+                    Some(&cookie),
+                ))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str::<app::api::reservations::PropertiesView>(&reply.body).unwrap()
+        }
+    };
+    let scopes = |cookie: String| {
+        let app = &app;
+        async move {
+            let reply = app
+                .call(post_json("/api/scope_list", "{}", Some(&cookie)))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str::<String>(&reply.body).unwrap()
+        }
+    };
+
+    // What was typed is text in the HTML, never markup.
+    let page = properties(cookie.clone()).await;
+    assert!(
+        page.list_html.contains("data-ip=\"10.0.0.100\""),
+        "{}",
+        page.list_html
+    );
+    assert!(!page.list_html.contains("<img"), "{}", page.list_html);
+    assert!(!page.list_html.contains("<b>"), "{}", page.list_html);
+    assert!(
+        page.list_html
+            .contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{}",
+        page.list_html
+    );
+    assert!(
+        page.list_html.contains("&amp; &lt;b&gt;bold&lt;/b&gt;"),
+        "{}",
+        page.list_html
+    );
+    assert!(page.reservations.iter().any(|r| r.name == hostile));
+    assert_eq!(page.scope.scope_id, "10.0.0.0");
+    // The administrator's rows carry Edit and Delete; the scopes list, Replicate and failover.
+    assert!(page.list_html.contains("data-edit="), "{}", page.list_html);
+    assert!(
+        page.list_html.contains("data-delete="),
+        "{}",
+        page.list_html
+    );
+    let list = scopes(cookie).await;
+    assert!(list.contains("data-scope=\"10.0.0.0\""), "{list}");
+    assert!(list.contains("Replicate Scope"), "{list}");
+    assert!(list.contains("data-remove="), "{list}");
+
+    // A read-only user's rows offer nothing to press.
+    let reader = app.sign_in_as("reader").await;
+    let page = properties(reader.clone()).await;
+    assert!(
+        page.list_html.contains("data-ip=\"10.0.0.100\""),
+        "{}",
+        page.list_html
+    );
+    for action in ["data-edit=", "data-delete=", "<form"] {
+        assert!(
+            !page.list_html.contains(action),
+            "{action}: {}",
+            page.list_html
+        );
+    }
+    let list = scopes(reader).await;
+    assert!(list.contains("data-scope=\"10.0.0.0\""), "{list}");
+    for action in [
+        "Replicate Scope",
+        "data-remove=",
+        "data-configure=",
+        "<form",
+    ] {
+        assert!(!list.contains(action), "{action}: {list}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scopes_are_read_created_edited_and_deleted_over_http() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let app = app().await;

@@ -23,6 +23,46 @@ pub async fn list_reservations(
         .await?)
 }
 
+/// Scope Properties as the page needs it: what its dialogs open with (the scope's properties
+/// as the Edit Scope dialog's fields, with the version read; this page of reservations), and
+/// the rest as HTML the server rendered for the caller's role (the facts and differences; the
+/// reservations' table and pager), which the page shows as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertiesView {
+    pub scope: tandem_core::scope_input::ScopeInput,
+    pub version: String,
+    pub reservations: Vec<tandem_core::Reservation>,
+    pub facts_html: String,
+    pub list_html: String,
+}
+
+/// [`PropertiesView`] of one scope.
+#[server(endpoint = "properties_page", input = server_fn::codec::Json)]
+pub async fn properties_page(
+    target: ScopeRef,
+    #[server(default)] query: ReservationQuery,
+) -> Result<PropertiesView, AppError> {
+    use tandem_core::access::Permission;
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let caller = super::ssr::caller()?;
+    let tandem = super::ssr::tandem()?;
+    let view = tandem
+        .list_reservations(&caller, &server, scope, &query)
+        .await?;
+    let can_edit = caller.principal.role.grants(Permission::EditReservations);
+    let (facts_html, list_html) =
+        crate::pages::reservations::render_properties(&view, &query, can_edit);
+    Ok(PropertiesView {
+        scope: tandem_core::scope_input::ScopeInput::of(&view.scope),
+        version: view.version,
+        reservations: view.reservations,
+        facts_html,
+        list_html,
+    })
+}
+
 /// The global search for a reservation by IP, MAC or name, across all scopes.
 #[server(endpoint = "search_reservations")]
 pub async fn search_reservations(text: String) -> Result<Vec<ReservationHit>, AppError> {
@@ -98,7 +138,7 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
 }
 
 crate::lazy_calls! {
-    call_list_reservations: ListReservations;
+    call_properties_page: PropertiesPage;
     call_search_reservations: SearchReservations;
     call_create_reservation: CreateReservation;
     call_delete_reservation: DeleteReservation;

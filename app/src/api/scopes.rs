@@ -12,6 +12,22 @@ pub async fn list_scopes(#[server(default)] query: ScopeQuery) -> Result<ScopesP
     Ok(super::ssr::tandem()?.list_scopes(&caller, &query).await?)
 }
 
+/// DHCP Scopes' list as the server renders it (rows, sort links, pager), for the user's role:
+/// the page shows this HTML and handles the rows' forms and links in place.
+#[server(endpoint = "scope_list", input = server_fn::codec::Json)]
+pub async fn scope_list(#[server(default)] query: ScopeQuery) -> Result<String, AppError> {
+    use tandem_core::access::Permission;
+    let caller = super::ssr::caller()?;
+    let page = super::ssr::tandem()?.list_scopes(&caller, &query).await?;
+    let role = caller.principal.role;
+    let can = crate::pages::scopes::Can {
+        replicate: role.grants(Permission::ReplicateScope),
+        clear: role.grants(Permission::ClearSyncError),
+        manage: role.grants(Permission::ManageRelationships),
+    };
+    Ok(crate::pages::scopes::render_list(page, query, can))
+}
+
 /// "Check drift now": re-reads the servers whose configuration moved and compares again.
 #[server(endpoint = "check_drift")]
 pub async fn check_drift() -> Result<bool, AppError> {
@@ -141,6 +157,7 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
 }
 
 crate::lazy_calls! {
+    call_scope_list: ScopeList;
     call_list_scopes: ListScopes;
     call_check_drift: CheckDrift;
     call_clear_sync_error: ClearSyncError;

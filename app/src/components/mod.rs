@@ -7,5 +7,6 @@ pub mod notice;
 pub mod progress;
 pub mod results;
 pub mod scope_dialog;
+pub mod server_html;
 pub mod table;
 pub mod user_menu;

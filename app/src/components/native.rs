@@ -135,15 +135,7 @@ impl NativeDialogs {
 
     /// The link that opens `dialog` (for `object`) without JavaScript.
     pub fn href(&self, dialog: &str, object: Option<&str>) -> String {
-        let mut href = format!("{}?dialog={dialog}", self.path.get_untracked());
-        if let Some(object) = object {
-            href += &format!(
-                "&{}={}",
-                self.object_key,
-                tandem_core::text::percent_encode(object, "")
-            );
-        }
-        href
+        dialog_href(&self.path.get_untracked(), self.object_key, dialog, object)
     }
 
     /// The notice a native post left (or why it was refused, when no dialog shows that),
@@ -162,6 +154,115 @@ impl NativeDialogs {
             })?;
             Some(view! { <NoticeBar notice=RwSignal::new(Some(n)) /> })
         }
+    }
+}
+
+/// The link on page `path` that opens `dialog` for `object` (named by the query parameter
+/// `object_key`), as [`NativeDialogs::href`] makes it.
+pub fn dialog_href(path: &str, object_key: &str, dialog: &str, object: Option<&str>) -> String {
+    let mut href = format!("{path}?dialog={dialog}");
+    if let Some(object) = object {
+        href += &format!(
+            "&{object_key}={}",
+            tandem_core::text::percent_encode(object, "")
+        );
+    }
+    href
+}
+
+/// `view` rendered to HTML under an owner of its own: nothing in it is for the page's
+/// hydration. The owner that was current (the page's, when a page is being rendered) is current
+/// again afterwards (a new root makes itself current, with its own arena of signals).
+#[cfg(feature = "ssr")]
+pub fn render_alone<V: IntoView>(view: impl FnOnce() -> V) -> String {
+    let previous = Owner::current();
+    let html = Owner::new_root(None).with(|| view().to_html());
+    if let Some(previous) = previous {
+        previous.set();
+    }
+    html
+}
+
+/// A native form submitted inside HTML the server rendered (a list's rows): its `mode` and a
+/// reader of its fields, to handle it in place. The press's button is disabled meanwhile (the
+/// list is rendered again when the action ends). `None` when it is not such a form.
+#[cfg(feature = "hydrate")]
+pub fn posted(ev: &leptos::ev::SubmitEvent) -> Option<(String, impl Fn(&str) -> String)> {
+    use wasm_bindgen::JsCast;
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    let fields = web_sys::FormData::new_with_form(&form).ok()?;
+    let mode = fields.get("mode").as_string()?;
+    if let Some(button) = ev
+        .submitter()
+        .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+    {
+        button.set_disabled(true);
+    }
+    Some((mode, move |name: &str| {
+        fields.get(name).as_string().unwrap_or_default()
+    }))
+}
+
+/// See above: the server never handles events.
+#[cfg(not(feature = "hydrate"))]
+pub fn posted(_: &leptos::ev::SubmitEvent) -> Option<(String, impl Fn(&str) -> String)> {
+    None::<(String, fn(&str) -> String)>
+}
+
+/// The values of the fields named `name` of the form an event was submitted from (a list's
+/// ticked boxes, which belong to the form wherever they are on the page).
+#[cfg(feature = "hydrate")]
+pub fn posted_values(ev: &leptos::ev::SubmitEvent, name: &str) -> Vec<String> {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+        .map(|fields| {
+            fields
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// See above.
+#[cfg(not(feature = "hydrate"))]
+pub fn posted_values(_: &leptos::ev::SubmitEvent, _: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// The link matching `selector` that a plain click (no modifier key, the main button) inside
+/// server-rendered HTML landed on, to handle it in place; a click that opens a new tab or
+/// window is left to the browser.
+#[cfg(feature = "hydrate")]
+pub fn clicked(ev: &leptos::ev::MouseEvent, selector: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+        return None;
+    }
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(selector)
+        .ok()?
+}
+
+/// See above.
+#[cfg(not(feature = "hydrate"))]
+pub fn clicked(_: &leptos::ev::MouseEvent, _: &str) -> Option<Clicked> {
+    None
+}
+
+/// What [`clicked`] finds on the server: nothing (it has no events).
+#[cfg(not(feature = "hydrate"))]
+pub struct Clicked;
+
+#[cfg(not(feature = "hydrate"))]
+impl Clicked {
+    pub fn get_attribute(&self, _: &str) -> Option<String> {
+        None
     }
 }
 

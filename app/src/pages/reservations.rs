@@ -5,27 +5,34 @@ use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
-    EditReservation, EditReservationInput,
+    EditReservation, EditReservationInput, PropertiesView,
 };
 use crate::api::scopes::{DeleteScope, ReplicateScope, ScopeRef};
+#[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
-use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
+use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton, clicked};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
-use crate::components::table::{Pager, SortHeader, href, use_query_state};
+use crate::components::server_html::ServerHtml;
+use crate::components::table::use_query_state;
+#[cfg(feature = "ssr")]
+use crate::components::table::{Pager, SortHeader, href};
 use crate::error::{AppError, CurrentReservation};
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
+#[cfg(feature = "ssr")]
 use tandem_core::OptionValue;
 use tandem_core::access::Permission;
+#[cfg(feature = "ssr")]
 use tandem_core::drift::DriftStatus;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::ReservationsView;
-use tandem_core::views::{ReservationQuery, ReservationSort};
+use tandem_core::views::ReservationQuery;
+#[cfg(feature = "ssr")]
+use tandem_core::views::{ReservationSort, ReservationsView};
 use tandem_core::{Reservation, ReservationType};
 
 #[component]
@@ -76,11 +83,13 @@ pub fn ReservationsPage() -> impl IntoView {
             )
         },
         |(target, query, ..)| {
-            crate::api::reservations::call_list_reservations(
-                crate::api::reservations::ListReservations { target, query },
+            crate::api::reservations::call_properties_page(
+                crate::api::reservations::PropertiesPage { target, query },
             )
         },
     );
+    let facts = ServerHtml::new(move || data.get().and_then(Result::ok).map(|p| p.facts_html));
+    let list = ServerHtml::new(move || data.get().and_then(Result::ok).map(|p| p.list_html));
     Effect::new(move |_| {
         if let Some(Ok(outcome)) = create.value().get() {
             close();
@@ -131,8 +140,8 @@ pub fn ReservationsPage() -> impl IntoView {
     });
     // Dialogs the URL asks for are taken once the page's code runs (see `Opened`).
     native.take_into("scope", scope_opened, move |dialog, _| {
-        let view = (dialog == "edit-scope").then(|| data.get())??.ok()?;
-        Some(ScopeAsOpened::of(&view))
+        let page = (dialog == "edit-scope").then(|| data.get())??.ok()?;
+        Some(ScopeAsOpened::of(&page))
     });
     native.take_into("reservation", dialog, move |dialog, ip| match dialog {
         "new" => Some(None),
@@ -148,6 +157,39 @@ pub fn ReservationsPage() -> impl IntoView {
         );
         if window().confirm_with_message(&question).unwrap_or(false) {
             delete_scope.dispatch(DeleteScope { target: t });
+        }
+    };
+    // The reservations' rows are the server's HTML: their links are handled here.
+    let on_row_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(link) = clicked(&ev, "a[data-edit], a[data-delete]") else {
+            return;
+        };
+        if let Some(ip) = link.get_attribute("data-edit") {
+            if let Some(r) = data.with_untracked(|d| {
+                let reservations = &d.as_ref()?.as_ref().ok()?.reservations;
+                reservations
+                    .iter()
+                    .find(|r| r.ip_address.to_string() == ip)
+                    .cloned()
+            }) {
+                ev.prevent_default();
+                dialog.set(Some(Opened::new(Some(r))));
+            }
+        } else if let Some(ip) = link.get_attribute("data-delete") {
+            ev.prevent_default();
+            let t = target.get_untracked();
+            let question = format!(
+                "Delete reservation {ip} from {} (and its failover partner)?",
+                t.server
+            );
+            if window().confirm_with_message(&question).unwrap_or(false) {
+                delete.dispatch(DeleteReservation {
+                    input: DeleteReservationInput {
+                        target: t,
+                        ip_address: ip,
+                    },
+                });
+            }
         }
     };
     view! {
@@ -169,8 +211,8 @@ pub fn ReservationsPage() -> impl IntoView {
                     href=move || native.href("edit-scope", None)
                     on:click=move |ev| {
                         ev.prevent_default();
-                        let view = data.get_untracked().and_then(Result::ok);
-                        scope_opened.set(view.map(|v| Opened::new(ScopeAsOpened::of(&v))));
+                        let page = data.get_untracked().and_then(Result::ok);
+                        scope_opened.set(page.map(|p| Opened::new(ScopeAsOpened::of(&p))));
                     }
                 >
                     "Edit Scope…"
@@ -339,9 +381,9 @@ pub fn ReservationsPage() -> impl IntoView {
                     // Asked for by the URL: rendered from the scope as read (on the server, and
                     // until the page's code has taken it, below).
                     None if native.asked().is_some_and(|(d, _)| d == "edit-scope") => {
-                        let view = data.get().and_then(Result::ok)?;
+                        let page = data.get().and_then(Result::ok)?;
                         Opened {
-                            what: ScopeAsOpened::of(&view),
+                            what: ScopeAsOpened::of(&page),
                             flash: native.flash("scope"),
                         }
                     }
@@ -372,7 +414,29 @@ pub fn ReservationsPage() -> impl IntoView {
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(view) => view! { <ScopeProperties view state=state.get() delete dialog native /> }.into_any(),
+                        Ok(page) => {
+                            let q = state.get();
+                            let t = target.get_untracked();
+                            let path = crate::pages::reservations_url(&t.server, &t.scope_id);
+                            view! {
+                                {facts.div("server-facts", &page.facts_html, None, None)}
+                                <h2>"Reservations"</h2>
+                                <Form method="GET" action=path.clone()>
+                                    <div class="filters" role="search" aria-label="Filter reservations">
+                                        <input
+                                            name="filter"
+                                            placeholder="IP, MAC, name or description"
+                                            aria-label="Filter reservations"
+                                            value=q.filter.unwrap_or_default()
+                                        />
+                                        <button type="submit" class="secondary">"Filter"</button>
+                                        <a class="button secondary" href=path>"Clear"</a>
+                                    </div>
+                                </Form>
+                                {list.div("server-list", &page.list_html, None, Some(Callback::new(on_row_click)))}
+                            }
+                            .into_any()
+                        }
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -380,6 +444,7 @@ pub fn ReservationsPage() -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn option_text(value: &OptionValue) -> String {
     match value {
         OptionValue::Addresses(list) => list
@@ -393,6 +458,7 @@ fn option_text(value: &OptionValue) -> String {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn option_name(code: u8) -> &'static str {
     match code {
         3 => "Router",
@@ -402,30 +468,28 @@ fn option_name(code: u8) -> &'static str {
     }
 }
 
+/// Scope Properties as HTML: the facts and differences, then the reservations' table and pager
+/// (their filter is the page's own). The page shows them as they are and handles the rows'
+/// links itself (`on_row_click`), so the browser needs none of the code that renders them.
+#[cfg(feature = "ssr")]
+pub(crate) fn render_properties(
+    view: &ReservationsView,
+    state: &ReservationQuery,
+    can_edit: bool,
+) -> (String, String) {
+    use crate::components::native::render_alone;
+    let (v, s) = (view.clone(), state.clone());
+    let facts = render_alone(move || view! { <ScopeFacts view=v /> });
+    let (v, s2) = (view.clone(), s);
+    let list = render_alone(move || view! { <ReservationList view=v state=s2 can_edit /> });
+    (facts, list)
+}
+
+#[cfg(feature = "ssr")]
 #[component]
-fn ScopeProperties(
-    view: ReservationsView,
-    state: ReservationQuery,
-    delete: Call<DeleteReservation>,
-    dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
-    native: NativeDialogs,
-) -> impl IntoView {
+fn ScopeFacts(view: ReservationsView) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
-    let target = ScopeRef {
-        server: row.server.to_string(),
-        scope_id: row.scope_id.to_string(),
-    };
-    let path = crate::pages::reservations_url(&target.server, &target.scope_id);
-    let scope_id = row.scope_id.to_string();
-    let lines = view
-        .reservations
-        .into_iter()
-        .map(|r| {
-            let in_pool = scope.in_pool(r.ip_address);
-            view! { <ReservationLine r in_pool scope_id=scope_id.clone() target=target.clone() delete dialog native /> }
-        })
-        .collect_view();
     let exclusions = if scope.exclusions.is_empty() {
         view! { <span class="muted">"none"</span> }.into_any()
     } else {
@@ -476,27 +540,7 @@ fn ScopeProperties(
         }
         _ => None,
     };
-    let header = |label: &'static str, sort: ReservationSort| {
-        let current = state.sort == sort;
-        let link = href(&path, &state, |q| {
-            q.descending = current && !q.descending;
-            q.sort = sort;
-            q.page.number = 1;
-        });
-        view! { <SortHeader label href=link current descending=state.descending /> }
-    };
-    let (pager_state, pager_path) = (state.clone(), path.clone());
-    let link = Callback::new(move |n: u32| href(&pager_path, &pager_state, |q| q.page.number = n));
     let lease = scope.lease_duration_secs;
-    let headers = view! {
-        {header("IPAddress", ReservationSort::IpAddress)}
-        <th>"ScopeId"</th>
-        {header("ClientId", ReservationSort::ClientId)}
-        {header("Name", ReservationSort::Name)}
-        {header("Type", ReservationSort::Type)}
-    };
-    let filter_value = state.filter.clone().unwrap_or_default();
-    let (form_path, clear_path) = (path.clone(), path);
     view! {
         <dl class="facts">
             <dt>"Server"</dt>
@@ -529,19 +573,47 @@ fn ScopeProperties(
             </dd>
         </dl>
         {differences}
-        <h2>"Reservations"</h2>
-        <Form method="GET" action=form_path>
-            <div class="filters" role="search" aria-label="Filter reservations">
-                <input
-                    name="filter"
-                    placeholder="IP, MAC, name or description"
-                    aria-label="Filter reservations"
-                    value=filter_value
-                />
-                <button type="submit" class="secondary">"Filter"</button>
-                <a class="button secondary" href=clear_path>"Clear"</a>
-            </div>
-        </Form>
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[component]
+fn ReservationList(
+    view: ReservationsView,
+    state: ReservationQuery,
+    can_edit: bool,
+) -> impl IntoView {
+    let row = view.row;
+    let scope = view.scope;
+    let path = crate::pages::reservations_url(&row.server.to_string(), &row.scope_id.to_string());
+    let scope_id = row.scope_id.to_string();
+    let lines = view
+        .reservations
+        .into_iter()
+        .map(|r| {
+            let in_pool = scope.in_pool(r.ip_address);
+            view! { <ReservationLine r in_pool scope_id=scope_id.clone() path=path.clone() can_edit /> }
+        })
+        .collect_view();
+    let header = |label: &'static str, sort: ReservationSort| {
+        let current = state.sort == sort;
+        let link = href(&path, &state, |q| {
+            q.descending = current && !q.descending;
+            q.sort = sort;
+            q.page.number = 1;
+        });
+        view! { <SortHeader label href=link current descending=state.descending /> }
+    };
+    let (pager_state, pager_path) = (state.clone(), path.clone());
+    let link = Callback::new(move |n: u32| href(&pager_path, &pager_state, |q| q.page.number = n));
+    let headers = view! {
+        {header("IPAddress", ReservationSort::IpAddress)}
+        <th>"ScopeId"</th>
+        {header("ClientId", ReservationSort::ClientId)}
+        {header("Name", ReservationSort::Name)}
+        {header("Type", ReservationSort::Type)}
+    };
+    view! {
         <div class="table-wrap">
         <table class="grid reservations">
             <thead>
@@ -559,43 +631,42 @@ fn ScopeProperties(
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
 fn ReservationLine(
     r: Reservation,
     /// Inside the addresses the scope hands out dynamically (Kea: one of its pools).
     in_pool: bool,
     scope_id: String,
-    target: ScopeRef,
-    /// For the links that open a dialog without JavaScript.
-    native: NativeDialogs,
-    delete: Call<DeleteReservation>,
-    dialog: RwSignal<Option<Opened<Option<Reservation>>>>,
+    /// The page's path, for the links that open a dialog without JavaScript.
+    path: String,
+    can_edit: bool,
 ) -> impl IntoView {
-    let ctx = PageContext::get();
+    use crate::components::native::dialog_href;
     let ip = r.ip_address.to_string();
-    let for_edit = r.clone();
-    let edit_href = native.href("edit", Some(&ip));
-    let delete_href = native.href("delete", Some(&ip));
-    let on_delete = {
-        let ip = ip.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            let sure = window()
-                .confirm_with_message(&format!(
-                    "Delete reservation {ip} from {} (and its failover partner)?",
-                    target.server
-                ))
-                .unwrap_or(false);
-            if sure {
-                delete.dispatch(DeleteReservation {
-                    input: DeleteReservationInput {
-                        target: target.clone(),
-                        ip_address: ip.clone(),
-                    },
-                });
-            }
+    // With the page's code, the links are handled by the page (`on_row_click`).
+    let actions = can_edit.then(|| {
+        view! {
+            <div class="actions">
+                <a
+                    class="button small secondary"
+                    role="button"
+                    href=dialog_href(&path, "ip", "edit", Some(&ip))
+                    data-edit=ip.clone()
+                >
+                    "Edit"
+                </a>
+                <a
+                    class="button small danger"
+                    role="button"
+                    href=dialog_href(&path, "ip", "delete", Some(&ip))
+                    data-delete=ip.clone()
+                >
+                    "Delete"
+                </a>
+            </div>
         }
-    };
+    });
     view! {
         <tr data-ip=ip.clone()>
             <td data-label="IPAddress">{ip.clone()}</td>
@@ -607,34 +678,7 @@ fn ReservationLine(
             <td data-label="Pool" data-in-pool=in_pool.to_string()>
                 {if in_pool { "In pool" } else { "Outside pool" }}
             </td>
-            <td data-label="Actions">
-                <Show when=move || ctx.can(Permission::EditReservations)>
-                    <div class="actions">
-                        <a
-                            class="button small secondary"
-                            role="button"
-                            href=edit_href.clone()
-                            on:click={
-                                let r = for_edit.clone();
-                                move |ev| {
-                                    ev.prevent_default();
-                                    dialog.set(Some(Opened::new(Some(r.clone()))));
-                                }
-                            }
-                        >
-                            "Edit"
-                        </a>
-                        <a
-                            class="button small danger"
-                            role="button"
-                            href=delete_href.clone()
-                            on:click=on_delete.clone()
-                        >
-                            "Delete"
-                        </a>
-                    </div>
-                </Show>
-            </td>
+            <td data-label="Actions">{actions}</td>
         </tr>
     }
 }
@@ -854,17 +898,17 @@ struct ScopeAsOpened {
 }
 
 impl ScopeAsOpened {
-    fn of(view: &ReservationsView) -> Self {
+    fn of(page: &PropertiesView) -> Self {
         Self {
-            version: view.version.clone(),
-            scope: ScopeInput::of(&view.scope),
+            version: page.version.clone(),
+            scope: page.scope.clone(),
         }
     }
 }
 
 /// The reservation at `ip` as the scope was last read.
 fn listed(
-    data: Resource<Result<ReservationsView, AppError>>,
+    data: Resource<Result<PropertiesView, AppError>>,
     ip: Option<&str>,
 ) -> Option<Reservation> {
     let ip = ip?;

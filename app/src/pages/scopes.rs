@@ -10,44 +10,40 @@ use crate::api::relationships::{
     RemoveScopeFromFailover, list_relationships,
 };
 use crate::api::scopes::{CheckDrift, ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef};
+#[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand};
-use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
+#[cfg(feature = "ssr")]
+use crate::components::native::dialog_href;
+use crate::components::native::{
+    ConfirmDialog, NativeDialogs, Opened, PostButton, clicked, posted, posted_values,
+};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
-use crate::components::table::{Pager, SortHeader, href, use_query_state};
+use crate::components::server_html::ServerHtml;
+use crate::components::table::use_query_state;
+#[cfg(feature = "ssr")]
+use crate::components::table::{Pager, SortHeader, href};
 use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use std::collections::BTreeSet;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
 use tandem_core::views::{
-    MAX_PAGE_SIZE, Page, RelationshipQuery, ScopeQuery, ScopeRow, ScopeSort, ScopesPage, SyncFilter,
+    MAX_PAGE_SIZE, Page, RelationshipQuery, ScopeQuery, ScopeSort, SyncFilter,
 };
+#[cfg(feature = "ssr")]
+use tandem_core::views::{ScopeRow, ScopesPage};
 
 /// What the signed-in user's role offers on a row.
+#[cfg(feature = "ssr")]
 #[derive(Clone, Copy)]
-struct Can {
-    replicate: bool,
-    clear: bool,
-    manage: bool,
-}
-
-/// The page's actions, handed to every row.
-#[derive(Clone, Copy)]
-struct Actions {
-    replicate: Call<ReplicateScope>,
-    clear: Call<ClearSyncError>,
-    remove: Call<RemoveScopeFromFailover>,
-    /// The scope whose Configure Failover dialog is open.
-    configure: RwSignal<Option<ScopeRow>>,
-    /// Scopes ticked for replication, as (server, scope ID).
-    selected: RwSignal<BTreeSet<(String, String)>>,
-    /// Dialogs opened by links, and what native posts left.
-    native: NativeDialogs,
+pub(crate) struct Can {
+    pub replicate: bool,
+    pub clear: bool,
+    pub manage: bool,
 }
 
 #[component]
@@ -65,18 +61,10 @@ pub fn ScopesPage() -> impl IntoView {
     let creating = RwSignal::new(None::<Opened<()>>);
     let run = RwSignal::new(None::<Run>);
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
-    let configure = RwSignal::new(None::<ScopeRow>);
-    let selected = RwSignal::new(BTreeSet::<(String, String)>::new());
+    // The scope whose Configure Failover dialog is open, as (server, scope ID).
+    let configure = RwSignal::new(None::<(String, String)>);
     // `?dialog=remove-failover&target=<server>/<scope ID>`, and what native posts left.
     let native = NativeDialogs::new("target");
-    let actions = Actions {
-        replicate,
-        clear,
-        remove,
-        configure,
-        selected,
-        native,
-    };
     let ctx = PageContext::get();
     let state = use_query_state::<ScopeQuery>();
     let scopes = Resource::new(
@@ -96,10 +84,9 @@ pub fn ScopesPage() -> impl IntoView {
                 ctx.live.get(),
             )
         },
-        |(query, ..)| {
-            crate::api::scopes::call_list_scopes(crate::api::scopes::ListScopes { query })
-        },
+        |(query, ..)| crate::api::scopes::call_scope_list(crate::api::scopes::ScopeList { query }),
     );
+    let list = ServerHtml::new(move || scopes.get().and_then(Result::ok));
     Effect::new(move |_| {
         if let Some(result) = remove.value().get() {
             native.dismiss();
@@ -151,14 +138,67 @@ pub fn ScopesPage() -> impl IntoView {
             }));
         }
     });
-    let replicate_selected = move |()| {
-        let targets = selected
-            .get()
-            .into_iter()
-            .map(|(server, scope_id)| ScopeRef { server, scope_id })
+    // The ticked scopes, as `<server>/<scope ID>`.
+    let replicate_selected = move |ticked: Vec<String>| {
+        let targets = ticked
+            .iter()
+            .filter_map(|t| t.split_once('/'))
+            .map(|(server, scope_id)| ScopeRef {
+                server: server.to_string(),
+                scope_id: scope_id.to_string(),
+            })
             .collect();
         replicate_all(targets, run);
-        selected.set(BTreeSet::new());
+    };
+    // The rows are the server's HTML: their forms and links are handled here.
+    let on_row_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some((mode, field)) = posted(&ev) else {
+            return;
+        };
+        match mode.as_str() {
+            "replicate" => {
+                ev.prevent_default();
+                replicate.dispatch(ReplicateScope {
+                    target: ScopeRef {
+                        server: field("server"),
+                        scope_id: field("scope_id"),
+                    },
+                });
+            }
+            "clear-sync-error" => {
+                ev.prevent_default();
+                clear.dispatch(ClearSyncError {
+                    target: SyncErrorRef {
+                        relationship: field("relationship"),
+                        scope_id: field("scope_id"),
+                    },
+                });
+            }
+            _ => {}
+        }
+    };
+    let on_row_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(link) = clicked(&ev, "a[data-configure], a[data-remove]") else {
+            return;
+        };
+        let target = |name: &str| {
+            link.get_attribute(name).and_then(|t| {
+                t.split_once('/')
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+            })
+        };
+        if let Some(scope) = target("data-configure") {
+            ev.prevent_default();
+            configure.set(Some(scope));
+        } else if let Some((server, scope_id)) = target("data-remove") {
+            ev.prevent_default();
+            let question = link.get_attribute("data-question").unwrap_or_default();
+            if window().confirm_with_message(&question).unwrap_or(false) {
+                remove.dispatch(RemoveScopeFromFailover {
+                    target: ScopeRef { server, scope_id },
+                });
+            }
+        }
     };
     Effect::new(move |_| {
         if let Some(result) = replicate.value().get() {
@@ -214,7 +254,7 @@ pub fn ScopesPage() -> impl IntoView {
                 action="/forms/scope"
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    replicate_selected(());
+                    replicate_selected(posted_values(&ev, "scopes"));
                 }
             >
                 <input type="hidden" name="mode" value="replicate-selected" />
@@ -272,8 +312,7 @@ pub fn ScopesPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                if let Some(row) = configure.get() {
-                    let (server, scope_id) = (row.server.to_string(), row.scope_id.to_string());
+                if let Some((server, scope_id)) = configure.get() {
                     return Some(on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, add, create, flash: None, back, cancel_href, on_close: close })));
                 }
                 let (dialog, target) = native.asked()?;
@@ -311,15 +350,10 @@ pub fn ScopesPage() -> impl IntoView {
                 scopes
                     .get()
                     .map(|result| match result {
-                        Ok(page) => {
-                            // Read here, where the Transition tracks it, for every row.
-                            let can = Can {
-                                replicate: ctx.can(Permission::ReplicateScope),
-                                clear: ctx.can(Permission::ClearSyncError),
-                                manage: ctx.can(Permission::ManageRelationships),
-                            };
-                            view! { <ScopesTable page state=state.get() actions can /> }.into_any()
+                        Ok(html) => view! {
+                            {list.div("server-list", &html, Some(Callback::new(on_row_submit)), Some(Callback::new(on_row_click)))}
                         }
+                        .into_any(),
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -375,8 +409,22 @@ fn ScopeFilters(state: Memo<ScopeQuery>) -> impl IntoView {
     }
 }
 
+/// DHCP Scopes' list, as HTML: the rows, their sort links and the pager. The page shows it as
+/// it is and handles the rows' forms and links itself (see `on_row_submit`), so the browser
+/// needs none of the code that renders it.
+#[cfg(feature = "ssr")]
+pub(crate) fn render_list(page: ScopesPage, state: ScopeQuery, can: Can) -> String {
+    crate::components::native::render_alone(move || view! { <ScopesTable page state can /> })
+}
+
+#[cfg(feature = "ssr")]
 #[component]
-fn ScopesTable(page: ScopesPage, state: ScopeQuery, actions: Actions, can: Can) -> impl IntoView {
+fn ScopesTable(page: ScopesPage, state: ScopeQuery, can: Can) -> impl IntoView {
+    // Where a row's form, posted before the page's code runs, comes back to.
+    let back = format!(
+        "/scopes{}",
+        tandem_core::views::QueryState::to_query_string(&state)
+    );
     let unreachable = page
         .unreachable
         .into_iter()
@@ -404,7 +452,7 @@ fn ScopesTable(page: ScopesPage, state: ScopeQuery, actions: Actions, can: Can) 
     let rows = page
         .rows
         .into_iter()
-        .map(|row| view! { <ScopeLine row actions can /> })
+        .map(|row| view! { <ScopeLine row can back=back.clone() /> })
         .collect_view();
     let pager_state = state.clone();
     let link = Callback::new(move |n: u32| href("/scopes", &pager_state, |q| q.page.number = n));
@@ -436,17 +484,11 @@ fn ScopesTable(page: ScopesPage, state: ScopeQuery, actions: Actions, can: Can) 
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
-fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
-    let Actions {
-        replicate,
-        clear,
-        remove,
-        configure,
-        selected,
-        native,
-    } = actions;
-    let back = native.back();
+fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
+    // Pressed once the page's code runs: handled by the page (`on_row_submit`).
+    let press = Callback::new(|()| {});
     let server = row.server.to_string();
     let scope_id = row.scope_id.to_string();
     let href = super::reservations_url(&server, &scope_id);
@@ -455,92 +497,63 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
         scope_id: scope_id.clone(),
     };
     let replicate_button = row.partner.clone().filter(|_| can.replicate).map(|partner| {
-        let target = target.clone();
         view! {
             <PostButton
                 form="scope"
                 mode="replicate"
                 hidden=vec![("server", server.clone()), ("scope_id", scope_id.clone())]
                 back=back.clone()
-                on_press=Callback::new(move |()| {
-                    replicate.dispatch(ReplicateScope { target: target.clone() });
-                })
+                on_press=press
                 label="Replicate Scope"
                 class="small"
                 title=format!("Overwrite {partner}'s copy of this scope with the one on {server}")
-                disabled=replicate.pending()
             />
         }
     });
     let clear_button = match (&row.relationship, &row.sync_error) {
-        (Some(relationship), Some(_)) if can.clear => {
-            let target = SyncErrorRef {
-                relationship: relationship.clone(),
-                scope_id: scope_id.clone(),
-            };
-            Some(view! {
-                <PostButton
-                    form="scope"
-                    mode="clear-sync-error"
-                    hidden=vec![("relationship", relationship.clone()), ("scope_id", scope_id.clone())]
-                    back=back.clone()
-                    on_press=Callback::new(move |()| {
-                        clear.dispatch(ClearSyncError { target: target.clone() });
-                    })
-                    label="Clear Config Sync Error"
-                    class="small secondary"
-                />
-            })
-        }
+        (Some(relationship), Some(_)) if can.clear => Some(view! {
+            <PostButton
+                form="scope"
+                mode="clear-sync-error"
+                hidden=vec![("relationship", relationship.clone()), ("scope_id", scope_id.clone())]
+                back=back.clone()
+                on_press=press
+                label="Clear Config Sync Error"
+                class="small secondary"
+            />
+        }),
         _ => None,
     };
-    let key = (server.clone(), scope_id.clone());
+    // Ticked boxes belong to the toolbar's Replicate Selected form.
     let select = row.partner.is_some().then(|| {
-        let key = key.clone();
-        let key2 = key.clone();
         view! {
             <input
                 type="checkbox"
                 class="checkbox select-scope"
-                aria-label=format!("Select scope {} on {}", key.1, key.0)
+                aria-label=format!("Select scope {scope_id} on {server}")
                 name="scopes"
                 form="replicate-selected-form"
-                value=format!("{}/{}", key.0, key.1)
-                prop:checked=move || selected.with(|s| s.contains(&key))
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    selected.update(|s| {
-                        if on {
-                            s.insert(key2.clone());
-                        } else {
-                            s.remove(&key2);
-                        }
-                    });
-                }
+                value=format!("{server}/{scope_id}")
             />
         }
     });
     let manage = can.manage;
     let failover_button = if row.relationship.is_some() {
         manage.then(|| {
-            let target = target.clone();
             let partner = row.partner.clone().map(|p| p.to_string()).unwrap_or_default();
-            let here = server.clone();
-            let href = native.href("remove-failover", Some(&format!("{here}/{}", target.scope_id)));
+            let target = format!("{server}/{}", target.scope_id);
+            let href = dialog_href("/scopes", "target", "remove-failover", Some(&target));
+            // With the page's code: the browser's own confirmation, then the action.
+            let question = format!(
+                "Remove failover from this scope? It is deleted on {partner} and kept on {server}; the relationship stays."
+            );
             view! {
                 <a
                     class="button small danger"
                     role="button"
                     href=href
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        let question = format!(
-                            "Remove failover from this scope? It is deleted on {partner} and kept on {here}; the relationship stays."
-                        );
-                        if window().confirm_with_message(&question).unwrap_or(false) {
-                            remove.dispatch(RemoveScopeFromFailover { target: target.clone() });
-                        }
-                    }
+                    data-remove=target
+                    data-question=question
                 >
                     "Remove Failover"
                 </a>
@@ -549,20 +562,14 @@ fn ScopeLine(row: ScopeRow, actions: Actions, can: Can) -> impl IntoView {
         })
     } else {
         manage.then(|| {
-            let row = row.clone();
-            let href = native.href(
-                "configure",
-                Some(&format!("{}/{}", row.server, row.scope_id)),
-            );
+            let target = format!("{}/{}", row.server, row.scope_id);
+            let href = dialog_href("/scopes", "target", "configure", Some(&target));
             view! {
                 <a
                     class="button small secondary"
                     role="button"
                     href=href
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        configure.set(Some(row.clone()));
-                    }
+                    data-configure=target
                 >
                     "Configure Failover…"
                 </a>
