@@ -81,6 +81,33 @@ pub struct ChangeOutcome {
     pub replication: ReplicationOutcome,
 }
 
+/// What a manual replication of one scope would do on the partner, from a fresh read of both
+/// copies: shown before it runs, and applied only as shown (see [`ScopePreview::basis`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScopePreview {
+    pub scope_id: ScopeId,
+    pub source: ServerName,
+    pub partner: ServerName,
+    /// What would change on the partner (`left` is the source's copy, `right` the partner's);
+    /// empty when the partner already holds the same scope.
+    pub changes: Vec<crate::drift::Difference>,
+    /// Both copies as read: a replication given it goes ahead only if neither copy has
+    /// changed since.
+    pub basis: String,
+}
+
+impl ScopePreview {
+    /// The basis of a preview of `source` over `copy` (`None`: the partner lacks the scope).
+    pub fn basis_of(source: &crate::Scope, copy: Option<&crate::Scope>) -> String {
+        format!(
+            "{}.{}",
+            source.digest(),
+            copy.map_or_else(|| "absent".to_string(), crate::Scope::digest)
+        )
+    }
+}
+
 /// What a manual replication of one scope did on the partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -183,6 +183,12 @@ pub enum Command {
         scope: Option<String>,
         #[arg(long)]
         relationship: Option<String>,
+        /// Only say what would change on the partner (with a scope), writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// A dry run's basis: replicate only if neither copy has changed since it.
+        #[arg(long)]
+        basis: Option<String>,
     },
     /// Failover relationships through Tandem (Get-DhcpServerv4Failover, -PartnerDown).
     #[command(subcommand)]
@@ -336,6 +342,8 @@ pub enum RemoteCommand {
         server: String,
         scope: Option<String>,
         relationship: Option<String>,
+        dry_run: bool,
+        basis: Option<String>,
     },
     Failover(RemoteFailover),
 }

@@ -27,11 +27,15 @@ async fn run() -> anyhow::Result<()> {
             server,
             scope,
             relationship,
+            dry_run,
+            basis,
         }) => {
             through_api(RemoteCommand::Replicate {
                 server,
                 scope,
                 relationship,
+                dry_run,
+                basis,
             })
             .await
         }

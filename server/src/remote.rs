@@ -11,7 +11,7 @@ use crate::config::{RemoteCommand, RemoteFailover, RemoteReservation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_core::Reservation;
-use tandem_core::views::{RelationshipRow, ReservationsView};
+use tandem_core::views::{RelationshipRow, ReservationsView, ScopePreview};
 
 /// How a remote command ended.
 #[derive(Debug)]
@@ -204,8 +204,15 @@ pub async fn run(
             server,
             scope,
             relationship,
+            dry_run,
+            basis,
         } => {
             let server_part = path_part(&server);
+            if (dry_run || basis.is_some()) && scope.is_none() {
+                return Err(Failure::Usage(
+                    "--dry-run and --basis are for one scope (--scope)".into(),
+                ));
+            }
             let path = match (scope, relationship) {
                 (Some(_), Some(_)) => {
                     return Err(Failure::Usage(
@@ -223,6 +230,18 @@ pub async fn run(
                     path_part(&name)
                 ),
                 (None, None) => format!("/servers/{server_part}/replicate"),
+            };
+            if dry_run {
+                let (value, _) = api.call(Method::GET, &path, None, None).await?;
+                let preview: ScopePreview = decode(value.clone())?;
+                return show(json_output, &value, || {
+                    print_preview(&preview);
+                    Ok(())
+                });
+            }
+            let path = match basis {
+                Some(basis) => format!("{path}?basis={}", path_part(&basis)),
+                None => path,
             };
             // The per-scope results, as JSON either way (they have no seed columns).
             let (value, _) = api.call(Method::POST, &path, None, None).await?;
@@ -465,4 +484,25 @@ async fn reservation(
             })
         }
     }
+}
+
+/// A dry run, in words: what would change on the partner, and the basis to replicate it as
+/// shown.
+fn print_preview(preview: &ScopePreview) {
+    let (source, partner) = (&preview.source, &preview.partner);
+    if preview.changes.is_empty() {
+        println!(
+            "scope {}: {partner} already holds the same copy as {source}; nothing would change",
+            preview.scope_id
+        );
+    } else {
+        println!(
+            "scope {}: replicating from {source} would change {partner}'s copy:",
+            preview.scope_id
+        );
+        for change in &preview.changes {
+            println!("  {}", change.describe(source, partner));
+        }
+    }
+    println!("basis {}", preview.basis);
 }

@@ -581,6 +581,90 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
 }
 
+/// A scope-level replication's dry run says what would change on the partner and writes
+/// nothing; a replication given the dry run's basis goes ahead only if neither copy changed
+/// since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replication_is_previewed_and_applied_only_as_previewed() {
+    use tandem_core::{ScopeId, ServerName};
+    let (app, _, token) = app_with_token("preview").await;
+    let t = Auth::Token(&token);
+    let path = "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate";
+    let scope_id = ScopeId::parse("10.0.0.0").unwrap();
+    let dc1 = app
+        .tandem
+        .driver(&ServerName::parse("dc1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let dhcp1 = app
+        .tandem
+        .driver(&ServerName::parse("dhcp1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    // Behind Tandem's back: dc1's copy renamed.
+    let mut copy = dc1.scope(scope_id).await.unwrap();
+    copy.name = "renamed on dc1".into();
+    dc1.put_scope(&copy).await.unwrap();
+
+    let preview = app.call("GET", path, t, None).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.json);
+    assert_eq!(preview.json["source"], "dhcp1.contoso.com");
+    assert_eq!(preview.json["partner"], "dc1.contoso.com");
+    let changes = preview.json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{}", preview.json);
+    assert_eq!(changes[0]["right"], "renamed on dc1", "{}", preview.json);
+    assert_eq!(dc1.scope(scope_id).await.unwrap().name, "renamed on dc1");
+    assert!(
+        app.events("replicate_scope").await.is_empty(),
+        "a dry run is no change"
+    );
+    let basis = preview.json["basis"].as_str().unwrap().to_string();
+
+    // dc1 changes again after the preview: the replication as previewed is refused.
+    copy.description = "and described on dc1".into();
+    dc1.put_scope(&copy).await.unwrap();
+    let stale = app
+        .call("POST", &format!("{path}?basis={basis}"), t, None)
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
+    assert!(
+        stale.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the preview"),
+        "{}",
+        stale.json
+    );
+    let now = dc1.scope(scope_id).await.unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.description.as_str()),
+        ("renamed on dc1", "and described on dc1")
+    );
+
+    // Previewed again, then applied as shown: dc1 holds dhcp1's copy.
+    let preview = app.call("GET", path, t, None).await;
+    assert_eq!(preview.json["changes"].as_array().unwrap().len(), 2);
+    let basis = preview.json["basis"].as_str().unwrap();
+    let done = app
+        .call("POST", &format!("{path}?basis={basis}"), t, None)
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    assert_eq!(done.json["changes"], preview.json["changes"]);
+    let source = dhcp1.scope(scope_id).await.unwrap();
+    assert_eq!(dc1.scope(scope_id).await.unwrap().digest(), source.digest());
+    let again = app.call("GET", path, t, None).await;
+    assert_eq!(again.json["changes"], json!([]), "{}", again.json);
+
+    // A read-only user may not even preview it.
+    add_user(&app, "reader", "User", false).await;
+    let reader = app.sign_in("reader").await;
+    let (reader_token, _) = app.token(&reader, "reader").await;
+    let refused = app
+        .call("GET", path, Auth::Token(&reader_token), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
+}
+
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {
@@ -597,6 +681,10 @@ async fn every_route_refuses_hostile_input_in_words() {
         ("GET", "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0"),
         (
             "POST",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate",
+        ),
+        (
+            "GET",
             "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate",
         ),
         ("GET", RESERVATIONS),

@@ -157,19 +157,85 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
             .stdout
             .contains("dhcp1.contoso.com-dc1.contoso.com")
     );
+    // A dry run first, with dc1's copy renamed behind Tandem's back: it says what would change
+    // and writes nothing; its basis then replicates only as previewed.
+    let scope_id = tandem_core::ScopeId::parse("10.0.0.0").unwrap();
+    let dc1 = started
+        .tandem
+        .driver(&tandem_core::ServerName::parse("dc1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let mut copy = dc1.scope(scope_id).await.unwrap();
+    copy.name = "renamed on dc1".into();
+    dc1.put_scope(&copy).await.unwrap();
+    let replicate = [
+        "replicate",
+        "--server",
+        "dhcp1.contoso.com",
+        "--scope",
+        "10.0.0.0",
+    ];
+    let dry = tandem(args(
+        &url,
+        &token,
+        &[&replicate[..], &["--dry-run"]].concat(),
+    ))
+    .await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout
+            .contains("replicating from dhcp1.contoso.com would change dc1.contoso.com's copy"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("renamed on dc1"), "{}", dry.stdout);
+    assert_eq!(dc1.scope(scope_id).await.unwrap().name, "renamed on dc1");
+    let basis = dry
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("basis ")
+        .unwrap();
+    let stale = tandem(args(
+        &url,
+        &token,
+        &[&replicate[..], &["--basis", "0.0"]].concat(),
+    ))
+    .await;
+    assert_eq!(stale.code, 1, "{}", stale.stderr);
+    assert!(
+        stale.stderr.contains("changed since the preview"),
+        "{}",
+        stale.stderr
+    );
+    assert_eq!(dc1.scope(scope_id).await.unwrap().name, "renamed on dc1");
     let replicated = tandem(args(
         &url,
         &token,
-        &[
-            "replicate",
-            "--server",
-            "dhcp1.contoso.com",
-            "--scope",
-            "10.0.0.0",
-        ],
+        &[&replicate[..], &["--basis", basis]].concat(),
     ))
     .await;
     assert_eq!(replicated.code, 0, "{}", replicated.stderr);
+    assert_ne!(dc1.scope(scope_id).await.unwrap().name, "renamed on dc1");
+    let nothing = tandem(args(
+        &url,
+        &token,
+        &[&replicate[..], &["--dry-run"]].concat(),
+    ))
+    .await;
+    assert!(
+        nothing.stdout.contains("nothing would change"),
+        "{}",
+        nothing.stdout
+    );
+    let usage = tandem(args(
+        &url,
+        &token,
+        &["replicate", "--server", "dhcp1.contoso.com", "--dry-run"],
+    ))
+    .await;
+    assert_eq!(usage.code, 2, "{}", usage.stderr);
     let removed = tandem(with(&["reservation", "remove", "--ip", "10.0.0.170"])).await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert!(!tandem(partner.clone()).await.stdout.contains("10.0.0.170"));

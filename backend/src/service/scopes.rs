@@ -9,7 +9,9 @@ use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::drift::{Difference, DriftStatus};
 use tandem_core::replication::ReplicationPlan;
-use tandem_core::views::{Page, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow, ScopesPage};
+use tandem_core::views::{
+    Page, ScopePreview, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow, ScopesPage,
+};
 use tandem_core::{FailoverReport, FieldError, Scope, ScopeId, ServerName};
 
 /// What one server answered when asked for its scopes and relationships.
@@ -249,13 +251,46 @@ impl Tandem {
     /// Scope-level replication: overwrites the partner's copy of `scope_id` with the one on
     /// `server` (properties, exclusions, options, reservations; never leases). On success the
     /// scope's Failover Config Sync Status is cleared.
-    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
     pub async fn replicate_scope(
         &self,
         caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
     ) -> Result<ScopeReplication, ServiceError> {
+        self.replicate_scope_as_previewed(caller, server, scope_id, None)
+            .await
+    }
+
+    /// What [`Tandem::replicate_scope`] would write on the partner, from a fresh read of both
+    /// copies; nothing is written. Asks what the replication itself asks: the right to
+    /// replicate, on both servers.
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn preview_scope_replication(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<ScopePreview, ServiceError> {
+        let read = self.read_for_replication(caller, server, scope_id).await?;
+        let plan =
+            ReplicationPlan::new(&read.source, read.partner_name.clone(), read.copy.as_ref());
+        Ok(ScopePreview {
+            scope_id,
+            source: server.clone(),
+            partner: read.partner_name,
+            changes: plan.changes,
+            basis: ScopePreview::basis_of(&read.source, read.copy.as_ref()),
+        })
+    }
+
+    /// Reads a scope and its partner's copy for a replication from `server`, checking the
+    /// caller may replicate on both.
+    async fn read_for_replication(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+    ) -> Result<ReplicationRead, ServiceError> {
         let what = format!("scope {scope_id}");
         self.authorize(
             caller,
@@ -295,10 +330,46 @@ impl Tandem {
             Err(DriverError::NotFound { .. }) => None,
             Err(e) => return Err(e.into()),
         };
+        Ok(ReplicationRead {
+            relationship: partnership.relationship.name.clone(),
+            partner_name,
+            partner,
+            source,
+            copy,
+        })
+    }
+
+    /// [`Tandem::replicate_scope`], going ahead only if both copies are still as `basis` (a
+    /// [`ScopePreview::basis`]) names them: otherwise refused, nothing written, so the caller
+    /// previews again.
+    #[tracing::instrument(skip_all, err, fields(server = %server, scope = %scope_id))]
+    pub async fn replicate_scope_as_previewed(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        basis: Option<&str>,
+    ) -> Result<ScopeReplication, ServiceError> {
+        let what = format!("scope {scope_id}");
+        let ReplicationRead {
+            relationship,
+            partner_name,
+            partner,
+            source,
+            copy,
+        } = self.read_for_replication(caller, server, scope_id).await?;
+        if let Some(basis) = basis
+            && basis != ScopePreview::basis_of(&source, copy.as_ref())
+        {
+            return Err(ServiceError::conflict(format!(
+                "scope {scope_id} on {server} or its copy on {partner_name} changed since the \
+                 preview: nothing was replicated; preview it again"
+            )));
+        }
         let plan = ReplicationPlan::new(&source, partner_name.clone(), copy.as_ref());
         let mut event = self.event(caller, "replicate_scope", "scope", &what, Some(server));
         event.scope_id = Some(scope_id.to_string());
-        event.relationship = Some(partnership.relationship.name.clone());
+        event.relationship = Some(relationship.clone());
         event.partner = Some(partner_name.to_string());
         event.before_json = copy.as_ref().and_then(|c| serde_json::to_string(c).ok());
         event.after_json = serde_json::to_string(&plan.scope).ok();
@@ -331,12 +402,7 @@ impl Tandem {
             other => other.into(),
         })?;
         let mut conn = self.store.pool().acquire().await?;
-        sync_errors::clear(
-            &mut conn,
-            &partnership.relationship.name,
-            &scope_id.to_string(),
-        )
-        .await?;
+        sync_errors::clear(&mut conn, &relationship, &scope_id.to_string()).await?;
         drop(conn);
         self.touched("scope", &[server, &partner_name], Some(scope_id))
             .await;
@@ -382,4 +448,13 @@ impl Tandem {
         self.notify("sync_error", source.as_ref(), Some(scope_id));
         Ok(cleared)
     }
+}
+
+/// A scope and its partner's copy, read for a replication.
+struct ReplicationRead {
+    relationship: String,
+    partner_name: ServerName,
+    partner: Arc<dyn DhcpDriver>,
+    source: Scope,
+    copy: Option<Scope>,
 }

@@ -51,7 +51,10 @@ fn described() -> OpenApiRouter<Tandem> {
             scopes::delete_scope
         ))
         .routes(routes!(scopes::differences))
-        .routes(routes!(scopes::replicate_scope))
+        .routes(routes!(
+            scopes::replicate_scope,
+            scopes::preview_scope_replication
+        ))
         .routes(routes!(scopes::replicate_scopes))
         .routes(routes!(scopes::sync_errors))
         .routes(routes!(scopes::clear_sync_error))

@@ -14,8 +14,8 @@ use tandem_backend::Tandem;
 use tandem_core::drift::DriftStatus;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::views::{
-    ChangeOutcome, Page, ReservationQuery, ScopeQuery, ScopeReplication, ScopeResult, ScopeRow,
-    ScopesPage, SyncFilter,
+    ChangeOutcome, Page, ReservationQuery, ScopePreview, ScopeQuery, ScopeReplication, ScopeResult,
+    ScopeRow, ScopesPage, SyncFilter,
 };
 use tandem_core::{Scope, ScopeId, ServerName};
 
@@ -181,16 +181,55 @@ pub async fn differences(
 /// (never leases); the Config Sync Status is cleared on success.
 #[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/replicate", tag = "scopes",
     params(("server" = String, Path, description = "The server whose copy is kept", example = "dhcp1.contoso.com"),
-        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
+        ReplicateParams),
     responses((status = 200, description = "Replicated: what the partner's copy had",
         body = ScopeReplication)))]
 pub async fn replicate_scope(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, scope)): Path<(String, String)>,
+    ApiQuery(params): ApiQuery<ReplicateParams>,
 ) -> ApiResult<Response> {
     let (server, scope) = target(&server, &scope)?;
-    Ok(Json(tandem.replicate_scope(&caller, &server, scope).await?).into_response())
+    let basis = params.basis.as_deref();
+    Ok(Json(
+        tandem
+            .replicate_scope_as_previewed(&caller, &server, scope, basis)
+            .await?,
+    )
+    .into_response())
+}
+
+/// How a replication goes ahead.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReplicateParams {
+    /// A preview's `basis` (from `GET` on the same path): replicate only if neither copy has
+    /// changed since that preview; otherwise 409 and nothing written.
+    basis: Option<String>,
+}
+
+/// The dry run of a scope-level replication: what `POST` on the same path would change on the
+/// partner, from a fresh read of both copies. Nothing is written.
+#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/replicate", tag = "scopes",
+    params(("server" = String, Path, description = "The server whose copy would be kept", example = "dhcp1.contoso.com"),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
+    responses((status = 200, description = "What would change on the partner, and the basis to replicate it as shown",
+        body = ScopePreview)))]
+pub async fn preview_scope_replication(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (server, scope) = target(&server, &scope)?;
+    Ok(Json(
+        tandem
+            .preview_scope_replication(&caller, &server, scope)
+            .await?,
+    )
+    .into_response())
 }
 
 /// One scope to replicate, from the server named.
