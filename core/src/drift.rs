@@ -85,6 +85,58 @@ impl Difference {
     }
 }
 
+/// A reservation as a preview names it: its client ID and type, then its name and
+/// description when it has them.
+fn in_words(r: &Reservation) -> String {
+    let mut words = format!("{} {}", r.client_id, r.kind);
+    if !r.name.is_empty() {
+        words += &format!(" '{}'", r.name);
+    }
+    if !r.description.is_empty() {
+        words += &format!(" ({})", r.description);
+    }
+    words
+}
+
+impl Difference {
+    /// What a replication from the `left` copy makes of this difference on the partner's copy
+    /// (the `right` one), in words: what is added, removed, or changed from what to what.
+    pub fn as_change(&self) -> String {
+        let value = |v: &Option<String>| v.clone().unwrap_or_default();
+        match self {
+            Self::ScopeMissing { .. } => "the whole scope is copied (the partner has none)".into(),
+            Self::Property {
+                property,
+                left,
+                right,
+            } => format!("{property}: '{right}' becomes '{left}'"),
+            Self::Exclusion { range, left, .. } if *left => format!("exclusion {range} added"),
+            Self::Exclusion { range, .. } => format!("exclusion {range} removed"),
+            Self::OptionValue { code, left, right } => match (left, right) {
+                (Some(l), None) => format!("option {code} added: {l}"),
+                (None, r) => format!("option {code} removed (was {})", value(r)),
+                (Some(l), Some(r)) => format!("option {code}: {r} becomes {l}"),
+            },
+            Self::Reservation {
+                ip_address,
+                left,
+                right,
+            } => match (left, right) {
+                (Some(l), None) => format!("reservation {ip_address} added: {}", in_words(l)),
+                (None, r) => format!(
+                    "reservation {ip_address} removed (was {})",
+                    r.as_ref().map(in_words).unwrap_or_default()
+                ),
+                (Some(l), Some(r)) => format!(
+                    "reservation {ip_address}: {} becomes {}",
+                    in_words(r),
+                    in_words(l)
+                ),
+            },
+        }
+    }
+}
+
 /// The drift indicator of a failover scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -230,6 +282,45 @@ mod tests {
             one(&right, &left).describe(&a, &b),
             "reservation 10.0.0.99 only on dc1.contoso.com"
         );
+    }
+
+    #[test]
+    fn each_difference_says_what_a_replication_does_to_the_partner() {
+        let source = seed_scope();
+        // The partner lacks the reservation: it is added.
+        let mut partner = source.clone();
+        partner.reservations.clear();
+        let added = one(&source, &partner).as_change();
+        assert!(
+            added.starts_with("reservation 10.0.0.99 added: "),
+            "{added}"
+        );
+        // The partner has one the source lacks: it is removed.
+        let removed = one(&partner, &source).as_change();
+        assert!(
+            removed.starts_with("reservation 10.0.0.99 removed ("),
+            "{removed}"
+        );
+        // Changed: from the partner's to the source's.
+        let mut partner = source.clone();
+        partner.reservations[0].name = "old name".into();
+        let changed = one(&source, &partner).as_change();
+        assert!(changed.contains("'old name'"), "{changed}");
+        assert!(
+            changed.find("'old name'")
+                < changed.find(&format!("'{}'", source.reservations[0].name)),
+            "the partner's value comes first: {changed}"
+        );
+        let mut partner = source.clone();
+        partner.name = "Renamed".into();
+        assert_eq!(
+            one(&source, &partner).as_change(),
+            format!("name: 'Renamed' becomes '{}'", source.name)
+        );
+        let absent = Difference::ScopeMissing {
+            on: ServerName::parse("dc1.contoso.com").unwrap(),
+        };
+        assert!(absent.as_change().contains("whole scope"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ const DIALOGS: [string, string][] = [
   ['/servers', '#add-kea-server'],
   [SCOPE, '#create-reservation'],
   [SCOPE, '#edit-scope'],
+  [SCOPE, '#replicate-scope'],
   [SCOPE, 'tr[data-ip="10.0.0.99"] a:has-text("Edit")'],
   ['/relationships', '#create-relationship'],
   ['/users', '#create-user'],

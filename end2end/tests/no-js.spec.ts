@@ -232,6 +232,18 @@ test('scopes are checked for drift, replicated, taken out of failover and delete
   await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140']);
 
+  // From Scope Properties: the dialog previews what will change on the partner, then
+  // replicates exactly that.
+  tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.141', '--client-id', '00155DA76641');
+  await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
+  await page.click('#replicate-scope');
+  await expect(page.locator('#replication-preview li')).toHaveText([/^reservation 10\.0\.0\.141 added: /]);
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140']);
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140', '10.0.0.141']);
+  await page.goto(tandem.url + '/scopes');
+
   // Remove Failover: a confirmation first, then the partner's copy goes.
   await row.locator('a', { hasText: 'Remove Failover' }).click();
   await expect(page.locator('form.dialog')).toContainText('Remove failover from scope 10.0.0.0 on dhcp1.contoso.com');

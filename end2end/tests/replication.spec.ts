@@ -51,7 +51,20 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
 
   await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
   await page.click('#replicate-scope');
+  // The dialog shows what will change on dc1, read now from both servers.
+  const preview = page.locator('#replication-preview li');
+  await expect(preview).toHaveText([/^reservation 10\.0\.0\.100 added: /]);
+  await shoot(page, '02c-replication-preview');
+  // dc1 changes behind Tandem's back after the preview: the replication is refused, nothing
+  // is written, and the dialog shows the new preview.
+  tandem.cli(DC1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.101', '--client-id', '00155DA76603');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('#dialog-error')).toContainText('changed since the preview');
+  await expect(preview).toHaveText([/^reservation 10\.0\.0\.100 added: /, /^reservation 10\.0\.0\.101 removed /]);
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.101']);
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
+  await expect(page.locator('[role="dialog"]')).toHaveCount(0);
   await expect(page.locator('#drift [data-drift]')).toHaveText('InSync');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.100']);
   expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.0.0.0')).toMatch(

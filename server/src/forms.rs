@@ -371,7 +371,14 @@ async fn scope_form(
     }
     let server = parsed(fields, "server", ServerName::parse)?;
     match mode {
-        "replicate" => tandem.replicate_scope(caller, &server, scope).await.map(|r| {
+        "replicate" => {
+            // The basis of the preview the dialog showed: replicated only as shown.
+            let basis = field(fields, "basis");
+            let basis = (!basis.is_empty()).then_some(basis.as_str());
+            tandem
+                .replicate_scope_as_previewed(caller, &server, scope, basis)
+                .await
+                .map(|r| {
             Notice::Done(format!(
                 "Scope {} replicated from {} to {}: {} difference(s) overwritten.",
                 r.scope_id,
@@ -379,7 +386,8 @@ async fn scope_form(
                 r.partner,
                 r.changes.len()
             ))
-        }),
+        })
+        }
         "remove-failover" => tandem
             .remove_scope_from_failover(caller, &server, scope)
             .await

@@ -501,7 +501,7 @@ fn print_preview(preview: &ScopePreview) {
             preview.scope_id
         );
         for change in &preview.changes {
-            println!("  {}", change.describe(source, partner));
+            println!("  {}", change.as_change());
         }
     }
     println!("basis {}", preview.basis);

@@ -42,15 +42,51 @@ pub struct ScopeRef {
     pub scope_id: String,
 }
 
+/// Scope-level replication from `target`'s server; with `basis` (a preview's), only if neither
+/// copy has changed since that preview.
 #[server(endpoint = "replicate_scope", input = server_fn::codec::Json)]
-pub async fn replicate_scope(target: ScopeRef) -> Result<ScopeReplication, AppError> {
+pub async fn replicate_scope(
+    target: ScopeRef,
+    #[server(default)] basis: Option<String>,
+) -> Result<ScopeReplication, AppError> {
     use tandem_core::{ScopeId, ServerName};
     let server = super::parse_field("server", ServerName::parse(&target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .replicate_scope(&super::ssr::caller()?, &server, scope)
+        .replicate_scope_as_previewed(&super::ssr::caller()?, &server, scope, basis.as_deref())
         .await?)
+}
+
+/// What a scope's replication would change on its partner, in words (one line per change:
+/// what is added, removed, or changed from the partner's value to the source's), and the
+/// basis to replicate it as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicationPreview {
+    pub partner: String,
+    pub changes: Vec<String>,
+    pub basis: String,
+}
+
+/// [`ReplicationPreview`] of `target`, read afresh from both servers; nothing is written.
+#[server(endpoint = "preview_replication", input = server_fn::codec::Json)]
+pub async fn preview_replication(target: ScopeRef) -> Result<ReplicationPreview, AppError> {
+    use tandem_core::{ScopeId, ServerName};
+    let server = super::parse_field("server", ServerName::parse(&target.server))?;
+    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
+    let tandem = super::ssr::tandem()?;
+    let preview = tandem
+        .preview_scope_replication(&super::ssr::caller()?, &server, scope)
+        .await?;
+    Ok(ReplicationPreview {
+        changes: preview
+            .changes
+            .iter()
+            .map(tandem_core::drift::Difference::as_change)
+            .collect(),
+        partner: preview.partner.to_string(),
+        basis: preview.basis,
+    })
 }
 
 /// Scope-level replication of several chosen scopes; one failing does not stop the others.
@@ -157,6 +193,7 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
 }
 
 crate::lazy_calls! {
+    call_preview_replication: PreviewReplication;
     call_scope_list: ScopeList;
     call_list_scopes: ListScopes;
     call_check_drift: CheckDrift;

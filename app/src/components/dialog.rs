@@ -48,6 +48,9 @@ pub async fn preload_rendered() {
             "reservation_dialog_piece" => {
                 crate::pages::reservations::__preload_reservation_dialog_piece().await;
             }
+            "replicate_dialog_piece" => {
+                crate::components::replicate_dialog::__preload_replicate_dialog_piece().await;
+            }
             "relationship_dialog_piece" => {
                 crate::pages::relationships::__preload_relationship_dialog_piece().await;
             }

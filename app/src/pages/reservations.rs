@@ -7,12 +7,13 @@ use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, PropertiesView,
 };
-use crate::api::scopes::{DeleteScope, ReplicateScope, ScopeRef};
+use crate::api::scopes::{DeleteScope, ScopeRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
-use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton, clicked};
+use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, clicked};
 use crate::components::notice::{Notice, NoticeBar};
+use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::server_html::ServerHtml;
 use crate::components::table::use_query_state;
@@ -133,8 +134,17 @@ pub fn ReservationsPage() -> impl IntoView {
             }));
         }
     });
+    // The Replicate Scope dialog, as opened (on the click, or from the URL once the page's code
+    // runs): it shows what will change on the partner before anything does.
+    let replicating = RwSignal::new(None::<Opened<()>>);
+    native.take_into("scope", replicating, |dialog, _| {
+        (dialog == "replicate").then_some(())
+    });
     Effect::new(move |_| {
-        if let Some(result) = replicate.value().get() {
+        // A refusal stays in the dialog, with the preview read again.
+        if let Some(result @ Ok(_)) = replicate.value().get() {
+            replicating.set(None);
+            native.dismiss();
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
@@ -269,24 +279,19 @@ pub fn ReservationsPage() -> impl IntoView {
                 "Export CSV"
             </a>
             <Show when=move || ctx.can(Permission::ReplicateScope)>
-                {move || {
-                    let t = target.get();
-                    view! {
-                        <PostButton
-                            form="scope"
-                            mode="replicate"
-                            hidden=vec![("server", t.server.clone()), ("scope_id", t.scope_id.clone())]
-                            back=native.back()
-                            on_press=Callback::new(move |()| {
-                                replicate.dispatch(ReplicateScope { target: target.get_untracked() });
-                            })
-                            label="Replicate Scope"
-                            class="secondary"
-                            id="replicate-scope"
-                            disabled=replicate.pending()
-                        />
+                <a
+                    id="replicate-scope"
+                    class="button secondary"
+                    role="button"
+                    href=move || native.href("replicate", None)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        replicate.value().set(None);
+                        replicating.set(Some(Opened::new(())));
                     }
-                }}
+                >
+                    "Replicate Scope…"
+                </a>
             </Show>
         </div>
         </Transition>
@@ -404,6 +409,30 @@ pub fn ReservationsPage() -> impl IntoView {
                     create: create_scope,
                     update: update_scope,
                     flash: opened.flash,
+                    back,
+                    cancel_href,
+                    on_close,
+                })))
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || {
+                let flash = match replicating.get() {
+                    Some(opened) => opened.flash,
+                    None if native.asked().is_some_and(|(d, _)| d == "replicate") => {
+                        native.flash("scope")
+                    }
+                    None => return None,
+                };
+                let on_close = Callback::new(move |()| {
+                    replicating.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                Some(on_demand(replicate_dialog_piece(ReplicateDialogProps {
+                    target: target.get_untracked(),
+                    replicate,
+                    flash,
                     back,
                     cancel_href,
                     on_close,

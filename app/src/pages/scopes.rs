@@ -163,6 +163,7 @@ pub fn ScopesPage() -> impl IntoView {
                         server: field("server"),
                         scope_id: field("scope_id"),
                     },
+                    basis: None,
                 });
             }
             "clear-sync-error" => {
