@@ -228,7 +228,9 @@ test('scopes are checked for drift, replicated, taken out of failover and delete
   await expect(page.locator('.notice-done')).toContainText('Drift checked');
   const row = page.locator(`tr[data-server="${DHCP1}"][data-scope="10.0.0.0"]`);
   await expect(row.locator('[data-drift]')).toHaveText('OutOfSync');
-  await row.locator('button', { hasText: 'Replicate Scope' }).click();
+  await row.locator('a', { hasText: 'Replicate Scope' }).click();
+  await expect(page.locator('#replication-preview li')).toHaveText([/^reservation 10\.0\.0\.140 added: /]);
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140']);
 

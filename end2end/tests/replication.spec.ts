@@ -145,7 +145,9 @@ test('with the partner offline the change stays, the sync status shows it, repli
   await open(page, tandem.url + '/scopes');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('OutOfSync');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toContainText('unreachable');
-  await scopeRow(page, DHCP1).locator('button', { hasText: 'Replicate Scope' }).click();
+  await scopeRow(page, DHCP1).locator('a', { hasText: 'Replicate Scope' }).click();
+  await expect(page.locator('#replication-preview li')).toHaveText([/^reservation 10\.0\.0\.101 added: /]);
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
   await expect(scopeRow(page, DHCP1).locator('.sync-status')).toHaveText('');
   await expect(scopeRow(page, DHCP1).locator('[data-drift]')).toHaveText('InSync');

@@ -127,7 +127,7 @@ test('another user\'s change arriving keeps the ticked boxes, the focus and the 
   await open(page, tandem.url + '/scopes');
   const frame = page.locator('.table-wrap');
   await page.check('input.select-scope[value="dhcp1.contoso.com/10.0.0.0"]');
-  const replicateDc1 = page.locator('tr[data-server="dc1.contoso.com"] button', { hasText: 'Replicate Scope' });
+  const replicateDc1 = page.locator('tr[data-server="dc1.contoso.com"] a', { hasText: 'Replicate Scope' });
   await replicateDc1.focus();
   const scrolled = await frame.evaluate((f) => { f.scrollLeft = 150; return f.scrollLeft; });
   expect(scrolled, 'the frame scrolls sideways at this width').toBeGreaterThan(0);

@@ -9,7 +9,7 @@ use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
-use crate::api::scopes::{CheckDrift, ClearSyncError, ReplicateScope, ScopeRef, SyncErrorRef};
+use crate::api::scopes::{CheckDrift, ClearSyncError, ScopeRef, SyncErrorRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand};
@@ -20,6 +20,7 @@ use crate::components::native::{
 };
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::server_html::ServerHtml;
 use crate::components::table::use_query_state;
@@ -63,6 +64,8 @@ pub fn ScopesPage() -> impl IntoView {
     let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     // The scope whose Configure Failover dialog is open, as (server, scope ID).
     let configure = RwSignal::new(None::<(String, String)>);
+    // The scope whose Replicate Scope dialog (a preview first) is open, as (server, scope ID).
+    let replicating = RwSignal::new(None::<(String, String)>);
     // `?dialog=remove-failover&target=<server>/<scope ID>`, and what native posts left.
     let native = NativeDialogs::new("target");
     let ctx = PageContext::get();
@@ -155,31 +158,20 @@ pub fn ScopesPage() -> impl IntoView {
         let Some((mode, field)) = posted(&ev) else {
             return;
         };
-        match mode.as_str() {
-            "replicate" => {
-                ev.prevent_default();
-                replicate.dispatch(ReplicateScope {
-                    target: ScopeRef {
-                        server: field("server"),
-                        scope_id: field("scope_id"),
-                    },
-                    basis: None,
-                });
-            }
-            "clear-sync-error" => {
-                ev.prevent_default();
-                clear.dispatch(ClearSyncError {
-                    target: SyncErrorRef {
-                        relationship: field("relationship"),
-                        scope_id: field("scope_id"),
-                    },
-                });
-            }
-            _ => {}
+        // The rows' one form (Replicate Scope is a link: a preview first).
+        if mode == "clear-sync-error" {
+            ev.prevent_default();
+            clear.dispatch(ClearSyncError {
+                target: SyncErrorRef {
+                    relationship: field("relationship"),
+                    scope_id: field("scope_id"),
+                },
+            });
         }
     };
     let on_row_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(link) = clicked(&ev, "a[data-configure], a[data-remove]") else {
+        let Some(link) = clicked(&ev, "a[data-configure], a[data-remove], a[data-replicate]")
+        else {
             return;
         };
         let target = |name: &str| {
@@ -191,6 +183,10 @@ pub fn ScopesPage() -> impl IntoView {
         if let Some(scope) = target("data-configure") {
             ev.prevent_default();
             configure.set(Some(scope));
+        } else if let Some(scope) = target("data-replicate") {
+            ev.prevent_default();
+            replicate.value().set(None);
+            replicating.set(Some(scope));
         } else if let Some((server, scope_id)) = target("data-remove") {
             ev.prevent_default();
             let question = link.get_attribute("data-question").unwrap_or_default();
@@ -202,7 +198,10 @@ pub fn ScopesPage() -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        if let Some(result) = replicate.value().get() {
+        // A refusal stays in the dialog, with the preview read again.
+        if let Some(result @ Ok(_)) = replicate.value().get() {
+            replicating.set(None);
+            native.dismiss();
             notice.set(Some(Notice::from_replication(&result)));
         }
     });
@@ -344,6 +343,27 @@ pub fn ScopesPage() -> impl IntoView {
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 Some(on_demand(scope_dialog_piece(ScopeDialogProps { mode, create: new_scope, update: update_scope, flash, back, cancel_href, on_close })))
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || {
+                let (target, flash) = match replicating.get() {
+                    Some((server, scope_id)) => (ScopeRef { server, scope_id }, None),
+                    None => {
+                        let (dialog, target) = native.asked()?;
+                        let (server, scope_id) = target?.split_once('/').map(|(a, b)| (a.to_string(), b.to_string()))?;
+                        if dialog != "replicate" {
+                            return None;
+                        }
+                        (ScopeRef { server, scope_id }, native.flash("scope"))
+                    }
+                };
+                let on_close = Callback::new(move |()| {
+                    replicating.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                Some(on_demand(replicate_dialog_piece(ReplicateDialogProps { target, replicate, flash, back, cancel_href, on_close })))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>
@@ -497,18 +517,20 @@ fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
         server: server.clone(),
         scope_id: scope_id.clone(),
     };
-    let replicate_button = row.partner.clone().filter(|_| can.replicate).map(|partner| {
+    // A preview first (the dialog), then the replication as previewed.
+    let replicate_link = row.partner.clone().filter(|_| can.replicate).map(|partner| {
+        let target = format!("{server}/{scope_id}");
+        let href = dialog_href("/scopes", "target", "replicate", Some(&target));
         view! {
-            <PostButton
-                form="scope"
-                mode="replicate"
-                hidden=vec![("server", server.clone()), ("scope_id", scope_id.clone())]
-                back=back.clone()
-                on_press=press
-                label="Replicate Scope"
-                class="small"
-                title=format!("Overwrite {partner}'s copy of this scope with the one on {server}")
-            />
+            <a
+                class="button small"
+                role="button"
+                href=href
+                data-replicate=target
+                title=format!("See what would change on {partner}, then overwrite its copy of this scope with the one on {server}")
+            >
+                "Replicate Scope…"
+            </a>
         }
     });
     let clear_button = match (&row.relationship, &row.sync_error) {
@@ -598,7 +620,7 @@ fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
             <td data-label="Actions">
                 <div class="actions">
                     <a class="button small secondary" href=href>"Properties"</a>
-                    {replicate_button}
+                    {replicate_link}
                     {clear_button}
                     {failover_button}
                 </div>
