@@ -241,6 +241,12 @@ test('scopes are checked for drift, replicated, taken out of failover and delete
   await page.click('#replicate-scope');
   await expect(page.locator('#replication-preview li')).toHaveText([/^reservation 10\.0\.0\.141 added: /]);
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140']);
+  // dc1 changes after the preview: refused, nothing written, the dialog again with the new one.
+  tandem.cli(DC1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.142', '--client-id', '00155DA76642');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('#dialog-error')).toContainText('changed since the preview');
+  await expect(page.locator('#replication-preview li')).toHaveText([/^reservation 10\.0\.0\.141 added: /, /^reservation 10\.0\.0\.142 removed /]);
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140', '10.0.0.142']);
   await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('replicated from dhcp1.contoso.com to dc1.contoso.com');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.140', '10.0.0.141']);

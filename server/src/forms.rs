@@ -478,8 +478,17 @@ fn scope_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
     match mode {
         "create-scope" => vec![("dialog", "new-scope".into())],
         "edit-scope" => vec![("dialog", "edit-scope".into())],
-        "configure-failover" => vec![
-            ("dialog", "configure".into()),
+        // Refused as previewed (a copy changed since): the dialog again, with the new preview.
+        "configure-failover" | "replicate" => vec![
+            (
+                "dialog",
+                if mode == "replicate" {
+                    "replicate"
+                } else {
+                    "configure"
+                }
+                .into(),
+            ),
             (
                 "target",
                 format!("{}/{}", field(fields, "server"), field(fields, "scope_id")),
