@@ -11,4 +11,4 @@ pub mod metrics;
 pub mod service;
 pub mod store;
 
-pub use service::{Caller, ServiceError, Tandem};
+pub use service::{Caller, ReplicationTargets, ServiceError, Tandem};

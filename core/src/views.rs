@@ -108,6 +108,58 @@ impl ScopePreview {
     }
 }
 
+/// One scope of a preview of several (Replicate Selected, a relationship's or a server's
+/// replication): what would change, or why it cannot be read now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewRow {
+    pub source: ServerName,
+    pub scope_id: ScopeId,
+    /// `None` when `error` says why the scope could not be previewed (it would fail the same
+    /// way when replicated).
+    pub preview: Option<ScopePreview>,
+    pub error: Option<String>,
+}
+
+/// What a manual replication of several scopes would do, scope by scope, from a fresh read of
+/// every copy; applied only as shown (see [`ReplicationPreview::basis`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplicationPreview {
+    pub scopes: Vec<PreviewRow>,
+    /// Every row as read (which scopes, each one's basis or error): a replication given it
+    /// goes ahead only if none of that has changed since.
+    pub basis: String,
+}
+
+impl ReplicationPreview {
+    pub fn new(scopes: Vec<PreviewRow>) -> Self {
+        use std::fmt::Write;
+        let mut text = String::new();
+        for row in &scopes {
+            let _ = write!(text, "{}/{}=", row.source, row.scope_id);
+            match (&row.preview, &row.error) {
+                (Some(p), _) => text.push_str(&p.basis),
+                (None, e) => {
+                    let _ = write!(text, "!{}", e.as_deref().unwrap_or(""));
+                }
+            }
+            text.push(';');
+        }
+        let basis = format!("{}.{}", scopes.len(), crate::text_digest(&text));
+        Self { scopes, basis }
+    }
+
+    /// How many differences the replication would overwrite, over every scope.
+    pub fn change_count(&self) -> usize {
+        self.scopes
+            .iter()
+            .filter_map(|r| r.preview.as_ref())
+            .map(|p| p.changes.len())
+            .sum()
+    }
+}
+
 /// What a manual replication of one scope did on the partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

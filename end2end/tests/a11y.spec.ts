@@ -23,6 +23,8 @@ const DIALOGS: [string, string][] = [
   [SCOPE, '#create-reservation'],
   [SCOPE, '#edit-scope'],
   [SCOPE, '#replicate-scope'],
+  [`/servers/${DHCP1}`, '#replicate-server'],
+  ['/relationships', `tr[data-relationship="${DHCP1}-${DC1}"] a:has-text("Replicate")`],
   [SCOPE, 'tr[data-ip="10.0.0.99"] a:has-text("Edit")'],
   ['/relationships', '#create-relationship'],
   ['/users', '#create-user'],

@@ -90,6 +90,14 @@ test('server-level replication after outside changes on two scopes', async ({ pa
 
   await open(page, `${tandem.url}/servers/${DHCP1}`);
   await page.click('#replicate-server');
+  // A preview first: each failover scope with what will change on its partner.
+  await expect(page.locator('#replication-preview-summary')).toHaveText('Read now from both copies of 2 scope(s): 2 changes on the partners.');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.0.0.0"] li')).toHaveText([/^reservation 10\.0\.0\.100 added: /]);
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.1.0.0"] li')).toHaveText([/^reservation 10\.1\.0\.100 added: /]);
+  await shoot(page, '24-server-replication-preview');
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('form.dialog')).toHaveCount(0);
   await expect(page.locator('.run-status')).toHaveText('Replication finished.');
   await expect(page.locator('.results')).toContainText('2 scope(s) replicated, 0 failed.');
   await shoot(page, '24-server-replicated');
@@ -114,7 +122,18 @@ test('several scopes replicated at once from the DHCP Scopes view', async ({ pag
     await page.locator(`tr[data-server="${DHCP1}"][data-scope="${net}"] input.select-scope`).check();
   }
   await page.click('#replicate-selected');
+  await expect(page.locator('form.dialog h2')).toHaveText('Replicate 2 selected scope(s)');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.0.0.0"]')).toContainText('Already the same: nothing will change.');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.1.0.0"] li')).toHaveText([/^reservation 10\.1\.0\.100 added: /]);
+  // dc1 changes behind Tandem's back after the preview: refused, nothing written, the new one.
+  tandem.cli(DC1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.150', '--client-id', '00155DA76650');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('#dialog-error')).toContainText('changed since the preview');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.0.0.0"] li')).toHaveText([/^reservation 10\.0\.0\.150 removed /]);
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).not.toContain('10.1.0.100');
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.results')).toContainText('2 scope(s) replicated, 0 failed.');
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
   await expect(page.locator(`tr[data-server="${DC1}"][data-scope="10.1.0.0"] [data-drift]`)).toHaveText('InSync');
 
   // Remove failover from 10.1.0.0 on dhcp1: deleted on dc1, kept on dhcp1.
@@ -149,7 +168,11 @@ test('Failover Relationships pages and filters in the URL; the Dashboard lists o
   const r00 = page.locator('tr[data-relationship="r00"]');
   await expect(r00.locator('td[data-label="Scopes"] a')).toHaveText('5 scopes');
   tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.5.0.0', '--ip', '10.5.0.100', '--client-id', '00155DA76605');
-  await r00.locator('button', { hasText: 'Replicate' }).click();
+  await r00.locator('a', { hasText: 'Replicate' }).click();
+  await expect(page.locator('.scope-preview')).toHaveCount(5);
+  await expect(page.locator('#replication-preview-summary')).toHaveText('Read now from both copies of 5 scope(s): 1 change on the partners.');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.5.0.0"] li')).toHaveText([/^reservation 10\.5\.0\.100 added: /]);
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.run-status')).toHaveText('Replication finished.');
   await expect(page.locator('.results')).toContainText('5 scope(s) replicated, 0 failed.');
   expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.5.0.0')).toContain('10.5.0.100');

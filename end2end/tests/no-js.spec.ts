@@ -158,6 +158,9 @@ test('servers are added, taken offline and back, and replicated, with JavaScript
   tandem.cli(DHCP1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.130', '--client-id', '00155DA76630');
   await page.goto(`${tandem.url}/servers/${DHCP1}`);
   await page.click('#replicate-server');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.0.0.0"] li')).toHaveText([/^reservation 10\.0\.0\.130 added: /]);
+  expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('1 failover scope(s) copied');
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99', '10.0.0.130']);
   await context.close();
@@ -204,8 +207,18 @@ test('relationships are created (refused first), edited, replicated and deleted 
   await expect(page.locator('.notice-done')).toContainText('Relationship lab saved on both servers');
   await expect(lab.locator('td[data-label="Mode"]')).toHaveText('LoadBalance 70%');
 
-  await lab.locator('button', { hasText: 'Replicate' }).click();
+  await lab.locator('a', { hasText: 'Replicate' }).click();
+  await expect(page.locator('form.dialog h2')).toHaveText('Replicate relationship lab from dhcp1.contoso.com');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.1.0.0"]')).toContainText('Already the same');
+  // dc1 changes after the preview: refused, nothing written, the dialog again with the new one.
+  tandem.cli(DC1, 'reservation', 'add', '--scope', '10.1.0.0', '--ip', '10.1.0.160', '--client-id', '00155DA76660');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('#dialog-error')).toContainText('changed since the preview');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.1.0.0"] li')).toHaveText([/^reservation 10\.1\.0\.160 removed /]);
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.160');
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Relationship lab replicated: 1 failover scope(s)');
+  expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).not.toContain('10.1.0.160');
 
   await lab.locator('a', { hasText: 'Delete' }).click();
   await expect(page.locator('form.dialog')).toContainText('Delete relationship lab');
@@ -312,6 +325,11 @@ test('failover is configured on a scope and several scopes are replicated at onc
     await page.locator(`tr[data-server="${DHCP1}"][data-scope="${net}"] input.select-scope`).check();
   }
   await page.click('#replicate-selected');
+  await expect(page.locator('form.dialog h2')).toHaveText('Replicate 2 selected scope(s)');
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.0.0.0"] li')).toHaveText([/^reservation 10\.0\.0\.150 added: /]);
+  await expect(page.locator('.scope-preview[data-scope="dhcp1.contoso.com/10.1.0.0"] li')).toHaveText([/^reservation 10\.1\.0\.150 added: /]);
+  expect(tandem.reservations(DC1)).not.toContain('10.0.0.150');
+  await page.click('form.dialog button[type="submit"]');
   await expect(page.locator('.notice-done')).toContainText('Selected scopes replicated: 2 failover scope(s)');
   expect(tandem.reservations(DC1)).toContain('10.0.0.150');
   expect(tandem.cli(DC1, 'reservation', 'list', '--scope', '10.1.0.0')).toContain('10.1.0.150');

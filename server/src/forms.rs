@@ -106,6 +106,17 @@ pub async fn submit(
     let user = session.principal.user_id;
     let caller = caller(session, &headers);
     let mode = field(&fields, "mode");
+    if form == "scope" && mode == "replicate-selected" {
+        // A preview first: the Replicate dialog for the ticked scopes.
+        let back = back_to(&fields, "/scopes");
+        return match replicate_selected(&pairs) {
+            Ok(targets) => redirect(
+                &back,
+                &[("dialog", "replicate-selected"), ("target", &targets)],
+            ),
+            Err(e) => finish(&flashes, user, &form, &pairs, &back, Err(e), Vec::new()),
+        };
+    }
     let (result, reopen, fallback) = match form.as_str() {
         "reservation" => (
             reservation(&tandem, &caller, &fields, &mode).await,
@@ -285,7 +296,8 @@ async fn kea_form(
 }
 
 /// Server Properties: take a server offline or bring it online (`mode` = `offline` or
-/// `online`), or replicate it (`replicate`: every failover scope, to its partner).
+/// `online`). Replicate Server is the Replicate dialog's (`replicate-previewed` on the scope
+/// form).
 async fn server_form(
     tandem: &Tandem,
     caller: &Caller,
@@ -298,16 +310,13 @@ async fn server_form(
             .set_server_online(caller, &server, mode == "online")
             .await
             .map(|()| Notice::Done("Done: the server's DHCP service state has changed.".into())),
-        "replicate" => {
-            let results = tandem.replicate_server(caller, &server).await?;
-            Ok(replication_notice(&format!("Server {server}"), &results))
-        }
         _ => Err(unknown_mode()),
     }
 }
 
-/// A scope's one-press actions (`mode` = `replicate`, `clear-sync-error`, `remove-failover`,
-/// `delete`), and Check drift now (`check-drift`).
+/// A scope's actions (`mode` = `replicate` as previewed, `clear-sync-error`, `remove-failover`,
+/// `delete`), the Replicate dialog for several scopes, a relationship or a server
+/// (`replicate-previewed`), and Check drift now (`check-drift`).
 async fn scope_form(
     tandem: &Tandem,
     caller: &Caller,
@@ -315,28 +324,8 @@ async fn scope_form(
     pairs: &[(String, String)],
     mode: &str,
 ) -> Result<Notice, ServiceError> {
-    if mode == "replicate-selected" {
-        // Each ticked box is a `scopes` field: `<server>/<scope ID>`.
-        let mut results = Vec::new();
-        for (_, target) in pairs.iter().filter(|(k, _)| k == "scopes") {
-            let (server, scope) = target.split_once('/').unwrap_or((target, ""));
-            let server = ServerName::parse(server)
-                .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
-            let scope = ScopeId::parse(scope)
-                .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
-            let result = tandem.replicate_scope(caller, &server, scope).await;
-            results.push(tandem_core::views::ScopeResult {
-                scope_id: scope,
-                partner: result.as_ref().ok().map(|r| r.partner.clone()),
-                result: result.map(|r| r.changes.len()).map_err(|e| e.to_string()),
-            });
-        }
-        if results.is_empty() {
-            return Err(ServiceError::Validation(
-                FieldError::new("scopes", "tick the scopes to replicate first").into(),
-            ));
-        }
-        return Ok(replication_notice("Selected scopes", &results));
+    if mode == "replicate-previewed" {
+        return replicate_previewed(tandem, caller, fields).await;
     }
     if mode == "create-scope" || mode == "edit-scope" {
         let input = scope_input(fields, pairs);
@@ -473,12 +462,111 @@ fn scope_input(
     }
 }
 
+/// Replicate selected scopes: the ticked boxes (`scopes` fields, `<server>/<scope ID>`) go to
+/// the Replicate dialog, which previews them first.
+fn replicate_selected(pairs: &[(String, String)]) -> Result<String, ServiceError> {
+    let mut targets = Vec::new();
+    for (_, target) in pairs.iter().filter(|(k, _)| k == "scopes") {
+        let (server, scope) = target.split_once('/').unwrap_or((target, ""));
+        let server = ServerName::parse(server)
+            .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
+        let scope = ScopeId::parse(scope)
+            .map_err(|m| ServiceError::Validation(FieldError::new("scopes", m).into()))?;
+        targets.push(format!("{server}/{scope}"));
+    }
+    if targets.is_empty() {
+        return Err(ServiceError::Validation(
+            FieldError::new("scopes", "tick the scopes to replicate first").into(),
+        ));
+    }
+    Ok(targets.join(","))
+}
+
+/// What the Replicate dialog's form names (`kind`, `target`): see [`replicate_previewed`].
+fn replication_targets(fields: &Fields) -> Result<ParsedTargets, ServiceError> {
+    let target = field(fields, "target");
+    let bad = |m: String| ServiceError::Validation(FieldError::new("target", m).into());
+    match field(fields, "kind").as_str() {
+        "scopes" => {
+            let mut list = Vec::new();
+            for t in target.split(',') {
+                let (server, scope) = t.split_once('/').unwrap_or((t, ""));
+                list.push((
+                    ServerName::parse(server).map_err(bad)?,
+                    ScopeId::parse(scope).map_err(bad)?,
+                ));
+            }
+            Ok(ParsedTargets::Scopes(list))
+        }
+        "relationship" => {
+            let (server, name) = target.split_once('/').unwrap_or((&target, ""));
+            Ok(ParsedTargets::Relationship(
+                ServerName::parse(server).map_err(bad)?,
+                name.to_string(),
+            ))
+        }
+        "server" => Ok(ParsedTargets::Server(
+            ServerName::parse(&target).map_err(bad)?,
+        )),
+        other => Err(bad(format!("unknown kind of replication {other:?}"))),
+    }
+}
+
+enum ParsedTargets {
+    Scopes(Vec<(ServerName, ScopeId)>),
+    Relationship(ServerName, String),
+    Server(ServerName),
+}
+
+/// The Replicate dialog posted natively for several scopes, a relationship or a server
+/// (`kind` = `scopes`, `relationship` or `server`; `target` = `<server>/<scope>,…`,
+/// `<server>/<name>` or the server), replicated as the preview whose `basis` it sends showed.
+async fn replicate_previewed(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+) -> Result<Notice, ServiceError> {
+    use tandem_backend::ReplicationTargets as T;
+    let parsed = replication_targets(fields)?;
+    let (targets, what) = match &parsed {
+        ParsedTargets::Scopes(list) => (T::Scopes(list), "Selected scopes".to_string()),
+        ParsedTargets::Relationship(server, name) => (
+            T::Relationship { server, name },
+            format!("Relationship {name}"),
+        ),
+        ParsedTargets::Server(server) => (T::Server(server), format!("Server {server}")),
+    };
+    let basis = field(fields, "basis");
+    let results = tandem
+        .replicate_as_previewed(caller, targets, Some(&basis))
+        .await?;
+    Ok(replication_notice(&what, &results))
+}
+
 /// Which scope dialog a refusal opens again.
 fn scope_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
     match mode {
         "create-scope" => vec![("dialog", "new-scope".into())],
         "edit-scope" => vec![("dialog", "edit-scope".into())],
         // Refused as previewed (a copy changed since): the dialog again, with the new preview.
+        // Refused as previewed: the dialog again, with the new preview.
+        "replicate-previewed" => {
+            let target = field(fields, "target");
+            match field(fields, "kind").as_str() {
+                "scopes" => vec![("dialog", "replicate-selected".into()), ("target", target)],
+                "relationship" => vec![
+                    ("dialog", "replicate".into()),
+                    (
+                        "relationship",
+                        target
+                            .split_once('/')
+                            .map(|(_, n)| n.to_string())
+                            .unwrap_or_default(),
+                    ),
+                ],
+                _ => vec![("dialog", "replicate".into())],
+            }
+        }
         "configure-failover" | "replicate" => vec![
             (
                 "dialog",
@@ -498,9 +586,9 @@ fn scope_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
     }
 }
 
-/// The Create and Edit Failover Relationship dialogs, Delete, Replicate, Set Partner Down and
-/// maintenance (`mode` = `create`, `edit`, `delete`, `replicate`, `partner-down`,
-/// `maintenance-start`, `maintenance-end`).
+/// The Create and Edit Failover Relationship dialogs, Delete, Set Partner Down and
+/// maintenance (`mode` = `create`, `edit`, `delete`, `partner-down`, `maintenance-start`,
+/// `maintenance-end`).
 async fn relationship_form(
     tandem: &Tandem,
     caller: &Caller,
@@ -559,10 +647,6 @@ async fn relationship_form(
                             scopes.len()
                         ))
                     }),
-                "replicate" => {
-                    let results = tandem.replicate_relationship(caller, &server, &name).await?;
-                    Ok(replication_notice(&format!("Relationship {name}"), &results))
-                }
                 "partner-down" => tandem
                     .set_partner_down(caller, &server, &name)
                     .await

@@ -11,7 +11,7 @@ use crate::config::{RemoteCommand, RemoteFailover, RemoteReservation};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_core::Reservation;
-use tandem_core::views::{RelationshipRow, ReservationsView, ScopePreview};
+use tandem_core::views::{RelationshipRow, ReplicationPreview, ReservationsView, ScopePreview};
 
 /// How a remote command ended.
 #[derive(Debug)]
@@ -208,11 +208,7 @@ pub async fn run(
             basis,
         } => {
             let server_part = path_part(&server);
-            if (dry_run || basis.is_some()) && scope.is_none() {
-                return Err(Failure::Usage(
-                    "--dry-run and --basis are for one scope (--scope)".into(),
-                ));
-            }
+            let one_scope = scope.is_some();
             let path = match (scope, relationship) {
                 (Some(_), Some(_)) => {
                     return Err(Failure::Usage(
@@ -233,9 +229,31 @@ pub async fn run(
             };
             if dry_run {
                 let (value, _) = api.call(Method::GET, &path, None, None).await?;
-                let preview: ScopePreview = decode(value.clone())?;
+                if one_scope {
+                    let preview: ScopePreview = decode(value.clone())?;
+                    return show(json_output, &value, || {
+                        print_preview(&preview);
+                        println!("basis {}", preview.basis);
+                        Ok(())
+                    });
+                }
+                let preview: ReplicationPreview = decode(value.clone())?;
                 return show(json_output, &value, || {
-                    print_preview(&preview);
+                    if preview.scopes.is_empty() {
+                        println!("no failover scopes: nothing would change");
+                    }
+                    for row in &preview.scopes {
+                        match (&row.preview, &row.error) {
+                            (Some(p), _) => print_preview(p),
+                            (None, e) => println!(
+                                "scope {} on {}: cannot be replicated now: {}",
+                                row.scope_id,
+                                row.source,
+                                e.as_deref().unwrap_or("")
+                            ),
+                        }
+                    }
+                    println!("basis {}", preview.basis);
                     Ok(())
                 });
             }
@@ -486,8 +504,7 @@ async fn reservation(
     }
 }
 
-/// A dry run, in words: what would change on the partner, and the basis to replicate it as
-/// shown.
+/// One scope's dry run, in words: what would change on the partner.
 fn print_preview(preview: &ScopePreview) {
     let (source, partner) = (&preview.source, &preview.partner);
     if preview.changes.is_empty() {
@@ -504,5 +521,4 @@ fn print_preview(preview: &ScopePreview) {
             println!("  {}", change.as_change());
         }
     }
-    println!("basis {}", preview.basis);
 }

@@ -665,6 +665,152 @@ async fn a_replication_is_previewed_and_applied_only_as_previewed() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
 }
 
+/// A relationship's, a server's and several scopes' replications are previewed scope by scope
+/// and applied only as previewed, all or nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_scopes_are_previewed_and_replicated_only_as_previewed() {
+    use tandem_core::{ScopeId, ServerName};
+    let (app, _, token) = app_with_token("previews").await;
+    let t = Auth::Token(&token);
+    let relationship = "/api/v1/servers/dhcp1.contoso.com/relationships/dhcp1.contoso.com-dc1.contoso.com/replicate";
+    let server = "/api/v1/servers/dhcp1.contoso.com/replicate";
+    let scope_id = ScopeId::parse("10.0.0.0").unwrap();
+    let dc1 = app
+        .tandem
+        .driver(&ServerName::parse("dc1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let mut copy = dc1.scope(scope_id).await.unwrap();
+    copy.name = "renamed on dc1".into();
+    dc1.put_scope(&copy).await.unwrap();
+
+    for path in [relationship, server] {
+        let preview = app.call("GET", path, t, None).await;
+        assert_eq!(preview.status, StatusCode::OK, "{path}: {}", preview.json);
+        let rows = preview.json["scopes"].as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{}", preview.json);
+        assert_eq!(rows[0]["scope_id"], "10.0.0.0");
+        assert_eq!(rows[0]["preview"]["partner"], "dc1.contoso.com");
+        assert_eq!(rows[0]["preview"]["changes"][0]["right"], "renamed on dc1");
+    }
+    let several = json!({"scopes": [
+        {"server": "dhcp1.contoso.com", "scope_id": "10.0.0.0"},
+        {"server": "nowhere.contoso.com", "scope_id": "10.9.0.0"},
+    ]});
+    let preview = app
+        .call(
+            "POST",
+            "/api/v1/replicate/preview",
+            t,
+            Some(&several.to_string()),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.json);
+    let rows = preview.json["scopes"].as_array().unwrap();
+    assert_eq!(rows[0]["preview"]["changes"].as_array().unwrap().len(), 1);
+    assert!(rows[1]["preview"].is_null(), "{}", preview.json);
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("nowhere.contoso.com"),
+        "{}",
+        preview.json
+    );
+    assert!(
+        app.events("replicate_scope").await.is_empty(),
+        "a dry run is no change"
+    );
+
+    // The relationship's preview, then dc1 changes: refused as a whole, nothing written.
+    let basis = app.call("GET", relationship, t, None).await.json["basis"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    copy.description = "and described on dc1".into();
+    dc1.put_scope(&copy).await.unwrap();
+    for (method, path, body) in [
+        ("POST", format!("{relationship}?basis={basis}"), None),
+        ("POST", format!("{server}?basis={basis}"), None),
+        (
+            "POST",
+            "/api/v1/replicate".to_string(),
+            Some(json!({"scopes": several["scopes"], "basis": preview.json["basis"]})),
+        ),
+    ] {
+        let body = body.map(|b| b.to_string());
+        let stale = app.call(method, &path, t, body.as_deref()).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{path}: {}", stale.json);
+        assert!(
+            stale.json["error"]
+                .as_str()
+                .unwrap()
+                .contains("changed since the preview"),
+            "{}",
+            stale.json
+        );
+    }
+    assert!(
+        app.events("replicate_scope").await.is_empty(),
+        "nothing written"
+    );
+    assert_eq!(dc1.scope(scope_id).await.unwrap().name, "renamed on dc1");
+
+    // Previewed again and applied: every scope as shown, each result named.
+    let preview = app.call("GET", relationship, t, None).await;
+    assert_eq!(
+        preview.json["scopes"][0]["preview"]["changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let basis = preview.json["basis"].as_str().unwrap();
+    let done = app
+        .call("POST", &format!("{relationship}?basis={basis}"), t, None)
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.json);
+    assert_eq!(done.json[0]["scope_id"], "10.0.0.0");
+    assert_eq!(done.json[0]["result"]["Ok"], 2, "{}", done.json);
+    assert_eq!(
+        dc1.scope(scope_id).await.unwrap().name,
+        copy_name(&app).await
+    );
+    // The server's basis is of the same copies now equal: nothing left to change.
+    let preview = app.call("GET", server, t, None).await;
+    assert_eq!(preview.json["scopes"][0]["preview"]["changes"], json!([]));
+
+    // Without replicate rights, no preview at any level.
+    add_user(&app, "reader", "User", false).await;
+    let reader = app.sign_in("reader").await;
+    let (reader_token, _) = app.token(&reader, "reader").await;
+    for path in [relationship, server] {
+        let refused = app
+            .call("GET", path, Auth::Token(&reader_token), None)
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.json
+        );
+    }
+}
+
+/// dhcp1's name for the seed scope.
+async fn copy_name(app: &App) -> String {
+    let dhcp1 = app
+        .tandem
+        .driver(&tandem_core::ServerName::parse("dhcp1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    dhcp1
+        .scope(tandem_core::ScopeId::parse("10.0.0.0").unwrap())
+        .await
+        .unwrap()
+        .name
+}
+
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {

@@ -229,13 +229,68 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         "{}",
         nothing.stdout
     );
-    let usage = tandem(args(
+    // A relationship's dry run and a server's: each scope's changes, then one basis.
+    copy.name = "renamed on dc1 again".into();
+    dc1.put_scope(&copy).await.unwrap();
+    let relationship = [
+        "replicate",
+        "--server",
+        "dhcp1.contoso.com",
+        "--relationship",
+        "dhcp1.contoso.com-dc1.contoso.com",
+    ];
+    let server = ["replicate", "--server", "dhcp1.contoso.com"];
+    for command in [&relationship[..], &server[..]] {
+        let dry = tandem(args(&url, &token, &[command, &["--dry-run"]].concat())).await;
+        assert_eq!(dry.code, 0, "{}", dry.stderr);
+        assert!(
+            dry.stdout.contains(
+                "scope 10.0.0.0: replicating from dhcp1.contoso.com would change dc1.contoso.com's copy"
+            ) && dry.stdout.contains("renamed on dc1 again"),
+            "{}",
+            dry.stdout
+        );
+        assert!(dry.stdout.lines().last().unwrap().starts_with("basis "));
+    }
+    assert_eq!(
+        dc1.scope(scope_id).await.unwrap().name,
+        "renamed on dc1 again"
+    );
+    let dry = tandem(args(
         &url,
         &token,
-        &["replicate", "--server", "dhcp1.contoso.com", "--dry-run"],
+        &[&relationship[..], &["--dry-run"]].concat(),
     ))
     .await;
-    assert_eq!(usage.code, 2, "{}", usage.stderr);
+    let basis = dry
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("basis ")
+        .unwrap();
+    let stale = tandem(args(
+        &url,
+        &token,
+        &[&server[..], &["--basis", "1.0"]].concat(),
+    ))
+    .await;
+    assert_eq!(stale.code, 1, "{}", stale.stderr);
+    assert_eq!(
+        dc1.scope(scope_id).await.unwrap().name,
+        "renamed on dc1 again"
+    );
+    let replicated = tandem(args(
+        &url,
+        &token,
+        &[&relationship[..], &["--basis", basis]].concat(),
+    ))
+    .await;
+    assert_eq!(replicated.code, 0, "{}", replicated.stderr);
+    assert_ne!(
+        dc1.scope(scope_id).await.unwrap().name,
+        "renamed on dc1 again"
+    );
     let removed = tandem(with(&["reservation", "remove", "--ip", "10.0.0.170"])).await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert!(!tandem(partner.clone()).await.stdout.contains("10.0.0.170"));

@@ -1219,3 +1219,73 @@ async fn every_server_function_survives_hostile_input_and_writes_nothing() {
         paths.len() - 1
     );
 }
+
+/// The Replicate dialog posted natively (several scopes, a relationship, a server): hostile or
+/// stale fields are refused, the browser sent back to the dialog with why, and nothing is
+/// written; Replicate selected with nothing ticked is refused the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_replicate_dialog_posted_natively_refuses_hostile_or_stale_fields() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let app = app().await;
+    let cookie = app.sign_in().await;
+    let before = written_state(&app).await;
+    let back = "back=%2Fscopes%3Fserver%3Ddhcp1.contoso.com";
+    let bodies = [
+        "mode=replicate-previewed".to_string(),
+        "mode=replicate-previewed&kind=bogus&target=x&basis=1".into(),
+        "mode=replicate-previewed&kind=server&target=%00&basis=x".into(),
+        "mode=replicate-previewed&kind=scopes&target=dhcp1.contoso.com%2F10.0.0.0%2C%2C&basis=1.0"
+            .into(),
+        format!(
+            "mode=replicate-previewed&kind=scopes&target={}&basis=1.0",
+            "dhcp1.contoso.com%2F10.0.0.0%2C".repeat(2000)
+        ),
+        "mode=replicate-previewed&kind=relationship&target=dhcp1.contoso.com%2Fnone&basis=0.0"
+            .into(),
+        // Well formed but stale (no preview had this basis).
+        "mode=replicate-previewed&kind=server&target=dhcp1.contoso.com&basis=1.0000000000000000"
+            .into(),
+        "mode=replicate-previewed&kind=relationship&target=dhcp1.contoso.com%2Fdhcp1.contoso.com-dc1.contoso.com&basis=1.0"
+            .into(),
+        "mode=replicate-selected".into(),
+        "mode=replicate-selected&scopes=x%2Fy".into(),
+    ];
+    for body in &bodies {
+        let mut request = post_form("/forms/scope", &format!("{body}&{back}"));
+        request
+            .headers_mut()
+            .insert(header::COOKIE, cookie.parse().unwrap());
+        let reply = app.call(request).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{body:.200}: {}",
+            reply.body
+        );
+        let location = reply.headers[header::LOCATION].to_str().unwrap();
+        assert!(
+            location.starts_with("/scopes?server=dhcp1.contoso.com") && location.contains("flash="),
+            "{body:.200}: {location}"
+        );
+    }
+    assert_eq!(
+        written_state(&app).await,
+        before,
+        "a refused post wrote something"
+    );
+    // Ticked scopes go to the dialog first: nothing is replicated by the tick alone.
+    let mut request = post_form(
+        "/forms/scope",
+        &format!("mode=replicate-selected&scopes=dhcp1.contoso.com%2F10.0.0.0&{back}"),
+    );
+    request
+        .headers_mut()
+        .insert(header::COOKIE, cookie.parse().unwrap());
+    let reply = app.call(request).await;
+    let location = reply.headers[header::LOCATION].to_str().unwrap();
+    assert_eq!(
+        location,
+        "/scopes?server=dhcp1.contoso.com&dialog=replicate-selected&target=dhcp1.contoso.com%2F10.0.0.0"
+    );
+    assert_eq!(written_state(&app).await, before);
+}

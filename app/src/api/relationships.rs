@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipQuery, RelationshipRow, RelationshipsPage, ScopeResult};
+use tandem_core::views::{RelationshipQuery, RelationshipRow, RelationshipsPage};
 use tandem_core::{FailoverRelationship, FailoverState};
 
 #[cfg(feature = "ssr")]
@@ -88,14 +88,6 @@ pub async fn delete_relationship(target: RelationshipRef) -> Result<Vec<String>,
         .delete_relationship(&caller, &server(&target.server)?, &target.name)
         .await?;
     Ok(scopes.iter().map(ToString::to_string).collect())
-}
-
-#[server(endpoint = "replicate_relationship", input = server_fn::codec::Json)]
-pub async fn replicate_relationship(target: RelationshipRef) -> Result<Vec<ScopeResult>, AppError> {
-    let caller = super::ssr::caller()?;
-    Ok(super::ssr::tandem()?
-        .replicate_relationship(&caller, &server(&target.server)?, &target.name)
-        .await?)
 }
 
 #[server(endpoint = "set_partner_down", input = server_fn::codec::Json)]

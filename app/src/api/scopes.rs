@@ -58,52 +58,171 @@ pub async fn replicate_scope(
         .await?)
 }
 
-/// What a scope's replication would change on its partner, in words (one line per change:
-/// what is added, removed, or changed from the partner's value to the source's), and the
-/// basis to replicate it as shown.
+/// What a Replicate dialog covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReplicationPreview {
+pub enum ReplicateWhat {
+    /// One scope (Replicate Scope…): replicated with [`ReplicateScope`].
+    Scope(ScopeRef),
+    /// The scopes ticked on DHCP Scopes (Replicate selected scopes).
+    Scopes(Vec<ScopeRef>),
+    /// Every scope of relationship `name`, from `server` (its primary).
+    Relationship { server: String, name: String },
+    /// Every failover scope of `server`.
+    Server { server: String },
+}
+
+impl ReplicateWhat {
+    /// The dialog's title.
+    pub fn title(&self) -> String {
+        match self {
+            Self::Scope(t) => format!("Replicate scope {} from {}", t.scope_id, t.server),
+            Self::Scopes(list) => format!("Replicate {} selected scope(s)", list.len()),
+            Self::Relationship { server, name } => {
+                format!("Replicate relationship {name} from {server}")
+            }
+            Self::Server { server } => format!("Replicate server {server}"),
+        }
+    }
+}
+
+/// One scope's preview in words (one line per change: what is added, removed, or changed from
+/// the partner's value to the source's), or why it cannot be replicated now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewWords {
+    pub source: String,
+    pub scope_id: String,
     pub partner: String,
     pub changes: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// What a replication would change on the partners, scope by scope, and the basis to
+/// replicate it as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicationPreview {
+    pub scopes: Vec<PreviewWords>,
     pub basis: String,
 }
 
-/// [`ReplicationPreview`] of `target`, read afresh from both servers; nothing is written.
-#[server(endpoint = "preview_replication", input = server_fn::codec::Json)]
-pub async fn preview_replication(target: ScopeRef) -> Result<ReplicationPreview, AppError> {
-    use tandem_core::{ScopeId, ServerName};
-    let server = super::parse_field("server", ServerName::parse(&target.server))?;
-    let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
-    let tandem = super::ssr::tandem()?;
-    let preview = tandem
-        .preview_scope_replication(&super::ssr::caller()?, &server, scope)
-        .await?;
-    Ok(ReplicationPreview {
-        changes: preview
+#[cfg(feature = "ssr")]
+fn in_words(p: &tandem_core::views::ScopePreview) -> PreviewWords {
+    PreviewWords {
+        source: p.source.to_string(),
+        scope_id: p.scope_id.to_string(),
+        partner: p.partner.to_string(),
+        changes: p
             .changes
             .iter()
             .map(tandem_core::drift::Difference::as_change)
             .collect(),
-        partner: preview.partner.to_string(),
+        error: None,
+    }
+}
+
+/// The scopes, relationship or server a [`ReplicateWhat`] names, checked.
+#[cfg(feature = "ssr")]
+enum Parsed {
+    Scopes(Vec<(tandem_core::ServerName, tandem_core::ScopeId)>),
+    Relationship(tandem_core::ServerName, String),
+    Server(tandem_core::ServerName),
+}
+
+#[cfg(feature = "ssr")]
+impl Parsed {
+    fn of(what: &ReplicateWhat) -> Result<Self, AppError> {
+        use tandem_core::{ScopeId, ServerName};
+        let scope = |t: &ScopeRef| -> Result<_, AppError> {
+            Ok((
+                super::parse_field("server", ServerName::parse(&t.server))?,
+                super::parse_field("scope_id", ScopeId::parse(&t.scope_id))?,
+            ))
+        };
+        Ok(match what {
+            ReplicateWhat::Scope(t) => Self::Scopes(vec![scope(t)?]),
+            ReplicateWhat::Scopes(list) => {
+                if list.len() > 1000 {
+                    return Err(AppError::Validation(
+                        tandem_core::FieldError::new(
+                            "scopes",
+                            format!("{} scopes: at most 1000 at a time", list.len()),
+                        )
+                        .into(),
+                    ));
+                }
+                Self::Scopes(list.iter().map(scope).collect::<Result<_, _>>()?)
+            }
+            ReplicateWhat::Relationship { server, name } => Self::Relationship(
+                super::parse_field("server", ServerName::parse(server))?,
+                name.clone(),
+            ),
+            ReplicateWhat::Server { server } => {
+                Self::Server(super::parse_field("server", ServerName::parse(server))?)
+            }
+        })
+    }
+
+    fn targets(&self) -> tandem_backend::ReplicationTargets<'_> {
+        use tandem_backend::ReplicationTargets as T;
+        match self {
+            Self::Scopes(list) => T::Scopes(list),
+            Self::Relationship(server, name) => T::Relationship { server, name },
+            Self::Server(server) => T::Server(server),
+        }
+    }
+}
+
+/// [`ReplicationPreview`] of `what`, read afresh from every server; nothing is written. For
+/// one scope the basis is that scope's (for [`ReplicateScope`]).
+#[server(endpoint = "preview_replication", input = server_fn::codec::Json)]
+pub async fn preview_replication(what: ReplicateWhat) -> Result<ReplicationPreview, AppError> {
+    let tandem = super::ssr::tandem()?;
+    let caller = super::ssr::caller()?;
+    let parsed = Parsed::of(&what)?;
+    if let (ReplicateWhat::Scope(_), Parsed::Scopes(one)) = (&what, &parsed) {
+        let (server, scope) = &one[0];
+        let preview = tandem
+            .preview_scope_replication(&caller, server, *scope)
+            .await?;
+        return Ok(ReplicationPreview {
+            scopes: vec![in_words(&preview)],
+            basis: preview.basis,
+        });
+    }
+    let preview = tandem
+        .preview_replication(&caller, parsed.targets())
+        .await?;
+    Ok(ReplicationPreview {
+        scopes: preview
+            .scopes
+            .iter()
+            .map(|row| match &row.preview {
+                Some(p) => in_words(p),
+                None => PreviewWords {
+                    source: row.source.to_string(),
+                    scope_id: row.scope_id.to_string(),
+                    partner: String::new(),
+                    changes: Vec::new(),
+                    error: row.error.clone(),
+                },
+            })
+            .collect(),
         basis: preview.basis,
     })
 }
 
-/// Scope-level replication of several chosen scopes; one failing does not stop the others.
-#[server(endpoint = "replicate_scopes", input = server_fn::codec::Json)]
-pub async fn replicate_scopes(
-    targets: Vec<ScopeRef>,
+/// Replicates what `what` names (several scopes, a relationship, a server) as the preview
+/// whose `basis` is given showed it: if any copy changed since, refused, nothing written.
+#[server(endpoint = "replicate_previewed", input = server_fn::codec::Json)]
+pub async fn replicate_previewed(
+    what: ReplicateWhat,
+    basis: String,
 ) -> Result<Vec<tandem_core::views::ScopeResult>, AppError> {
-    use tandem_core::{ScopeId, ServerName};
-    let caller = super::ssr::caller()?;
     let tandem = super::ssr::tandem()?;
-    let mut parsed = Vec::with_capacity(targets.len());
-    for t in targets {
-        let server = super::parse_field("server", ServerName::parse(&t.server))?;
-        let scope = super::parse_field("scope_id", ScopeId::parse(&t.scope_id))?;
-        parsed.push((server, scope));
-    }
-    Ok(tandem.replicate_scopes(&caller, &parsed).await)
+    let caller = super::ssr::caller()?;
+    let parsed = Parsed::of(&what)?;
+    Ok(tandem
+        .replicate_as_previewed(&caller, parsed.targets(), Some(&basis))
+        .await?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,12 +314,11 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
 crate::lazy_calls! {
     call_preview_replication: PreviewReplication;
     call_scope_list: ScopeList;
-    call_list_scopes: ListScopes;
     call_check_drift: CheckDrift;
     call_clear_sync_error: ClearSyncError;
     call_create_scope: CreateScope;
     call_delete_scope: DeleteScope;
     call_replicate_scope: ReplicateScope;
-    call_replicate_scopes: ReplicateScopes;
+    call_replicate_previewed: ReplicatePreviewed;
     call_update_scope: UpdateScope;
 }

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tandem_core::views::{Dashboard, ScopeResult, ServerQuery, ServersPage};
+use tandem_core::views::{Dashboard, ServerQuery, ServersPage};
 
 /// One page of the DHCP Servers view.
 #[server(endpoint = "list_servers", input = server_fn::codec::Json)]
@@ -30,16 +30,6 @@ pub async fn set_server_online(input: ServerOnline) -> Result<(), AppError> {
     let server = super::parse_field("server", tandem_core::ServerName::parse(&input.server))?;
     Ok(super::ssr::tandem()?
         .set_server_online(&caller, &server, input.online)
-        .await?)
-}
-
-/// Server-level replication: every failover scope on the server, to its partners.
-#[server(endpoint = "replicate_server", input = server_fn::codec::Json)]
-pub async fn replicate_server(server: String) -> Result<Vec<ScopeResult>, AppError> {
-    let caller = super::ssr::caller()?;
-    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
-    Ok(super::ssr::tandem()?
-        .replicate_server(&caller, &server)
         .await?)
 }
 

@@ -1,10 +1,8 @@
-//! Replication of many scopes, one call per scope, with progress shown as it goes: "3 of 10",
-//! then the per-scope result list. A failed scope does not stop the others.
+//! What a replication of many scopes did: the per-scope result list (a failed scope does not
+//! stop the others), or while it runs, how far it has gone.
 
-use crate::api::scopes::{ReplicateScopes, ScopeRef, call_replicate_scopes};
 use crate::components::results::ScopeResults;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use tandem_core::views::ScopeResult;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,35 +18,15 @@ impl Run {
     }
 }
 
-/// Replicates `targets` one by one into `run`; `done` ticks at the end (to refresh views).
-pub fn replicate_all(targets: Vec<ScopeRef>, run: RwSignal<Option<Run>>) {
-    run.set(Some(Run {
-        total: targets.len(),
-        ..Run::default()
-    }));
-    spawn_local(async move {
-        for target in targets {
-            match call_replicate_scopes(ReplicateScopes {
-                targets: vec![target],
-            })
-            .await
-            {
-                Ok(mut one) => run.update(|r| {
-                    if let Some(r) = r {
-                        r.results.append(&mut one);
-                    }
-                }),
-                Err(e) => {
-                    run.update(|r| {
-                        if let Some(r) = r {
-                            r.error = Some(e.to_string());
-                        }
-                    });
-                    return;
-                }
-            }
+impl Run {
+    /// A replication that has finished with `results`.
+    pub fn finished(results: Vec<ScopeResult>) -> Self {
+        Self {
+            total: results.len(),
+            results,
+            error: None,
         }
-    });
+    }
 }
 
 #[component]

@@ -8,11 +8,12 @@ use crate::api::relationships::{
     CreateRelationship, CreateRelationshipInput, DeleteRelationship, GetRelationship,
     RelationshipRef, SetMaintenance, SetPartnerDown, UpdateRelationship, UpdateRelationshipInput,
 };
-use crate::api::scopes::ScopeRef;
+use crate::api::scopes::ReplicateWhat;
 use crate::components::dialog::{DialogFooter, on_demand};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::progress::{Run, RunView};
+use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::table::{Pager, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -21,7 +22,7 @@ use leptos_router::components::Form;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::NewRelationship;
 use tandem_core::views::{RelationshipQuery, RelationshipRow, ServerStatus, read_at_label};
-use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ScopeId, ServerRole};
+use tandem_core::{FailoverMode, FailoverRelationship, FailoverState, ServerRole};
 
 fn status_view(status: &ServerStatus) -> (String, String) {
     match status {
@@ -106,6 +107,9 @@ pub fn RelationshipsPage() -> impl IntoView {
     let update = action(crate::api::relationships::call_update_relationship);
     let delete = action(crate::api::relationships::call_delete_relationship);
     let run = RwSignal::new(None::<Run>);
+    let many = action(crate::api::scopes::call_replicate_previewed);
+    // What the Replicate dialog (a preview first) is open for, opened by a click.
+    let replicating = RwSignal::new(None::<ReplicateWhat>);
     let state = use_query_state::<RelationshipQuery>();
     let partner_down = action(crate::api::relationships::call_set_partner_down);
     let maintain = action(crate::api::relationships::call_set_maintenance);
@@ -127,6 +131,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                 delete.version().get(),
                 partner_down.version().get(),
                 maintain.version().get(),
+                many.version().get(),
                 ctx.live.get(),
                 state.get(),
             )
@@ -192,6 +197,14 @@ pub fn RelationshipsPage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        // A refusal stays in the dialog, with the preview read again.
+        if let Some(Ok(results)) = many.value().get() {
+            replicating.set(None);
+            native.dismiss();
+            run.set(Some(Run::finished(results)));
+        }
+    });
+    Effect::new(move |_| {
         if let Some(result) = partner_down.value().get() {
             notice.set(Some(match result {
                 Ok(state) => Notice::Done(format!("Partner Down set: the server is now {state}.")),
@@ -253,6 +266,26 @@ pub fn RelationshipsPage() -> impl IntoView {
         <RunView run />
         <Transition fallback=|| ()>
             {move || {
+                let what = match replicating.get() {
+                    Some(what) => what,
+                    None => {
+                        let (asked, name) = native.asked()?;
+                        let r = (asked == "replicate")
+                            .then(|| named_relationship(named, name.as_deref()))??;
+                        ReplicateWhat::Relationship { server: r.primary_server.to_string(), name: r.name }
+                    }
+                };
+                let flash = native.flash("scope");
+                let on_close = Callback::new(move |()| {
+                    replicating.set(None);
+                    native.dismiss();
+                });
+                let (back, cancel_href) = (native.back(), native.cancel_href());
+                Some(on_demand(replicate_dialog_piece(ReplicateDialogProps { what, replicate: None, many: Some(many), flash, back, cancel_href, on_close })))
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || {
                 let named = |name: &Option<String>| named_relationship(named, name.as_deref());
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 let on_close = Callback::new(move |()| close());
@@ -310,7 +343,7 @@ pub fn RelationshipsPage() -> impl IntoView {
                             let lines = page
                                 .rows
                                 .into_iter()
-                                .map(|row| view! { <RelationshipLine row manage delete run partner_down maintain dialog native /> })
+                                .map(|row| view! { <RelationshipLine row manage delete replicating partner_down maintain dialog native /> })
                                 .collect_view();
                             let pager_state = state.get();
                             let link = Callback::new(move |n: u32| {
@@ -351,7 +384,7 @@ fn RelationshipLine(
     row: RelationshipRow,
     manage: bool,
     delete: Call<DeleteRelationship>,
-    run: RwSignal<Option<Run>>,
+    replicating: RwSignal<Option<ReplicateWhat>>,
     partner_down: Call<SetPartnerDown>,
     maintain: Call<SetMaintenance>,
     dialog: RwSignal<Option<Opened<Option<FailoverRelationship>>>>,
@@ -477,7 +510,7 @@ fn RelationshipLine(
                                 />
                             }
                         });
-                        let (scopes_of, primary2, name2) = (r.scopes.clone(), primary.clone(), name.clone());
+                        let what = ReplicateWhat::Relationship { server: primary.clone(), name: name.clone() };
                         view! {
                             <div class="actions">
                                 <a
@@ -491,18 +524,18 @@ fn RelationshipLine(
                                 >
                                     "Edit"
                                 </a>
-                                <PostButton
-                                    form="relationship"
-                                    mode="replicate"
-                                    hidden=vec![("server", primary.clone()), ("name", name.clone())]
-                                    back=back.clone()
-                                    on_press=Callback::new(move |()| {
-                                        replicate_relationship(name2.clone(), primary2.clone(), listed.then(|| scopes_of.clone()), run);
-                                    })
-                                    label="Replicate"
-                                    class="small"
-                                    title="Overwrite the secondary's copies of every scope with the primary's"
-                                />
+                                <a
+                                    class="button small"
+                                    role="button"
+                                    href=native.href("replicate", Some(&name))
+                                    title="Overwrite the secondary's copies of every scope with the primary's, after a preview"
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        replicating.set(Some(what.clone()));
+                                    }
+                                >
+                                    "Replicate…"
+                                </a>
                                 {down}
                                 {maintenance}
                                 <a
@@ -532,44 +565,6 @@ fn scopes_cell(name: &str, text: String, count: usize) -> AnyView {
         tandem_core::text::percent_encode(name, "")
     );
     view! { <a href=link data-scopes=count>{text}</a> }.into_any()
-}
-
-/// Replicates every scope of relationship `name` from `primary`, one by one with progress:
-/// the scope IDs as the page listed them, or read first when it showed only a count.
-fn replicate_relationship(
-    name: String,
-    primary: String,
-    listed: Option<Vec<ScopeId>>,
-    run: RwSignal<Option<Run>>,
-) {
-    let targets = move |scopes: Vec<ScopeId>| {
-        scopes
-            .iter()
-            .map(|s| ScopeRef {
-                server: primary.clone(),
-                scope_id: s.to_string(),
-            })
-            .collect()
-    };
-    if let Some(scopes) = listed {
-        replicate_all(targets(scopes), run);
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        let failed = |error: String| Run {
-            error: Some(error),
-            ..Run::default()
-        };
-        match crate::api::relationships::call_get_relationship(GetRelationship {
-            name: name.clone(),
-        })
-        .await
-        {
-            Ok(Some(r)) => replicate_all(targets(r.relationship.scopes), run),
-            Ok(None) => run.set(Some(failed(format!("relationship {name} is gone")))),
-            Err(e) => run.set(Some(failed(e.to_string()))),
-        }
-    });
 }
 
 /// The fields of the relationship dialog that show their own errors.

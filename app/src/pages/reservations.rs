@@ -7,7 +7,7 @@ use crate::api::reservations::{
     CreateReservation, CreateReservationInput, DeleteReservation, DeleteReservationInput,
     EditReservation, EditReservationInput, PropertiesView,
 };
-use crate::api::scopes::{DeleteScope, ScopeRef};
+use crate::api::scopes::{DeleteScope, ReplicateWhat, ScopeRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
@@ -430,8 +430,9 @@ pub fn ReservationsPage() -> impl IntoView {
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 Some(on_demand(replicate_dialog_piece(ReplicateDialogProps {
-                    target: target.get_untracked(),
-                    replicate,
+                    what: ReplicateWhat::Scope(target.get_untracked()),
+                    replicate: Some(replicate),
+                    many: None,
                     flash,
                     back,
                     cancel_href,

@@ -9,7 +9,7 @@ use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
     RemoveScopeFromFailover, list_relationships,
 };
-use crate::api::scopes::{CheckDrift, ClearSyncError, ScopeRef, SyncErrorRef};
+use crate::api::scopes::{CheckDrift, ClearSyncError, ReplicateWhat, ScopeRef, SyncErrorRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
 use crate::components::dialog::{DialogFooter, on_demand};
@@ -19,7 +19,7 @@ use crate::components::native::{
     ConfirmDialog, NativeDialogs, Opened, PostButton, clicked, posted, posted_values,
 };
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::progress::{Run, RunView};
 use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::scope_dialog::{ScopeDialogMode, ScopeDialogProps, scope_dialog_piece};
 use crate::components::server_html::ServerHtml;
@@ -38,6 +38,17 @@ use tandem_core::views::{
 #[cfg(feature = "ssr")]
 use tandem_core::views::{ScopeRow, ScopesPage};
 
+/// `<server>/<scope ID>,…` as the scopes it names (a bad entry is left out).
+fn scope_refs(list: &str) -> Vec<ScopeRef> {
+    list.split(',')
+        .filter_map(|t| t.split_once('/'))
+        .map(|(server, scope_id)| ScopeRef {
+            server: server.to_string(),
+            scope_id: scope_id.to_string(),
+        })
+        .collect()
+}
+
 /// What the signed-in user's role offers on a row.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Copy)]
@@ -51,6 +62,7 @@ pub(crate) struct Can {
 pub fn ScopesPage() -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let replicate = action(crate::api::scopes::call_replicate_scope);
+    let many = action(crate::api::scopes::call_replicate_previewed);
     let clear = action(crate::api::scopes::call_clear_sync_error);
     let remove = action(crate::api::relationships::call_remove_scope_from_failover);
     let add = action(crate::api::relationships::call_add_scope_to_relationship);
@@ -61,11 +73,10 @@ pub fn ScopesPage() -> impl IntoView {
     // The New Scope dialog, as opened (on the click, or from the URL once the page's code runs).
     let creating = RwSignal::new(None::<Opened<()>>);
     let run = RwSignal::new(None::<Run>);
-    let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
     // The scope whose Configure Failover dialog is open, as (server, scope ID).
     let configure = RwSignal::new(None::<(String, String)>);
-    // The scope whose Replicate Scope dialog (a preview first) is open, as (server, scope ID).
-    let replicating = RwSignal::new(None::<(String, String)>);
+    // What the Replicate dialog (a preview first) is open for: a scope, or the ticked ones.
+    let replicating = RwSignal::new(None::<ReplicateWhat>);
     // `?dialog=remove-failover&target=<server>/<scope ID>`, and what native posts left.
     let native = NativeDialogs::new("target");
     let ctx = PageContext::get();
@@ -76,6 +87,7 @@ pub fn ScopesPage() -> impl IntoView {
                 state.get(),
                 (
                     replicate.version().get(),
+                    many.version().get(),
                     clear.version().get(),
                     remove.version().get(),
                     add.version().get(),
@@ -83,7 +95,6 @@ pub fn ScopesPage() -> impl IntoView {
                     check.version().get(),
                     new_scope.version().get(),
                 ),
-                running(),
                 ctx.live.get(),
             )
         },
@@ -151,7 +162,9 @@ pub fn ScopesPage() -> impl IntoView {
                 scope_id: scope_id.to_string(),
             })
             .collect();
-        replicate_all(targets, run);
+        replicate.value().set(None);
+        many.value().set(None);
+        replicating.set(Some(ReplicateWhat::Scopes(targets)));
     };
     // The rows are the server's HTML: their forms and links are handled here.
     let on_row_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -183,10 +196,10 @@ pub fn ScopesPage() -> impl IntoView {
         if let Some(scope) = target("data-configure") {
             ev.prevent_default();
             configure.set(Some(scope));
-        } else if let Some(scope) = target("data-replicate") {
+        } else if let Some((server, scope_id)) = target("data-replicate") {
             ev.prevent_default();
             replicate.value().set(None);
-            replicating.set(Some(scope));
+            replicating.set(Some(ReplicateWhat::Scope(ScopeRef { server, scope_id })));
         } else if let Some((server, scope_id)) = target("data-remove") {
             ev.prevent_default();
             let question = link.get_attribute("data-question").unwrap_or_default();
@@ -203,6 +216,13 @@ pub fn ScopesPage() -> impl IntoView {
             replicating.set(None);
             native.dismiss();
             notice.set(Some(Notice::from_replication(&result)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(results)) = many.value().get() {
+            replicating.set(None);
+            native.dismiss();
+            run.set(Some(Run::finished(results)));
         }
     });
     Effect::new(move |_| {
@@ -259,7 +279,7 @@ pub fn ScopesPage() -> impl IntoView {
             >
                 <input type="hidden" name="mode" value="replicate-selected" />
                 <input type="hidden" name="back" value=move || native.back() />
-                <button type="submit" id="replicate-selected" disabled=running>
+                <button type="submit" id="replicate-selected">
                     "Replicate selected scopes"
                 </button>
             </form>
@@ -347,15 +367,17 @@ pub fn ScopesPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| ()>
             {move || {
-                let (target, flash) = match replicating.get() {
-                    Some((server, scope_id)) => (ScopeRef { server, scope_id }, None),
+                let (what, flash) = match replicating.get() {
+                    Some(what) => (what, None),
                     None => {
                         let (dialog, target) = native.asked()?;
-                        let (server, scope_id) = target?.split_once('/').map(|(a, b)| (a.to_string(), b.to_string()))?;
-                        if dialog != "replicate" {
-                            return None;
-                        }
-                        (ScopeRef { server, scope_id }, native.flash("scope"))
+                        let refs = scope_refs(&target?);
+                        let what = match (dialog.as_str(), refs.len()) {
+                            ("replicate", 1) => ReplicateWhat::Scope(refs.into_iter().next()?),
+                            ("replicate-selected", 1..) => ReplicateWhat::Scopes(refs),
+                            _ => return None,
+                        };
+                        (what, native.flash("scope"))
                     }
                 };
                 let on_close = Callback::new(move |()| {
@@ -363,7 +385,7 @@ pub fn ScopesPage() -> impl IntoView {
                     native.dismiss();
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
-                Some(on_demand(replicate_dialog_piece(ReplicateDialogProps { target, replicate, flash, back, cancel_href, on_close })))
+                Some(on_demand(replicate_dialog_piece(ReplicateDialogProps { what, replicate: Some(replicate), many: Some(many), flash, back, cancel_href, on_close })))
             }}
         </Transition>
         <Transition fallback=|| view! { <p class="muted">"Reading the inventory…"</p> }>

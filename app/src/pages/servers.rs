@@ -3,22 +3,23 @@
 
 use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
-use crate::api::scopes::ScopeRef;
+use crate::api::scopes::ReplicateWhat;
 use crate::api::servers::{
     AddKeaServer, KeaServerInput, ListServers, ServerOnline, SetServerOnline,
 };
+use crate::components::dialog::on_demand;
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::components::native::{NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
-use crate::components::progress::{Run, RunView, replicate_all};
+use crate::components::progress::{Run, RunView};
+use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::session::PageContext;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 use tandem_core::access::Permission;
-use tandem_core::views::{MAX_PAGE_SIZE, Page, ScopeQuery, ServerQuery, ServerRow, ServerSort};
+use tandem_core::views::{ServerQuery, ServerRow, ServerSort};
 
 /// The kind of server, as an administrator calls it.
 fn kind_label(kind: &str) -> String {
@@ -177,35 +178,6 @@ pub fn ServersPage() -> impl IntoView {
     }
 }
 
-/// Every failover scope on `server`, page by page (for server-level replication).
-async fn failover_scopes_of(server: &str) -> Result<Vec<ScopeRef>, crate::error::AppError> {
-    let mut out = Vec::new();
-    let mut number = 1;
-    loop {
-        let query = ScopeQuery {
-            server: Some(server.to_string()),
-            sync: None,
-            page: Page::new(number, MAX_PAGE_SIZE),
-            ..ScopeQuery::default()
-        };
-        let page =
-            crate::api::scopes::call_list_scopes(crate::api::scopes::ListScopes { query }).await?;
-        out.extend(
-            page.rows
-                .iter()
-                .filter(|r| r.relationship.is_some())
-                .map(|r| ScopeRef {
-                    server: server.to_string(),
-                    scope_id: r.scope_id.to_string(),
-                }),
-        );
-        if u64::from(number) >= page.page.count(page.total) {
-            return Ok(out);
-        }
-        number += 1;
-    }
-}
-
 #[component]
 pub fn ServerPropertiesPage() -> impl IntoView {
     let ctx = PageContext::get();
@@ -214,14 +186,16 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let notice = RwSignal::new(None::<Notice>);
     let online = action(crate::api::servers::call_set_server_online);
     let run = RwSignal::new(None::<Run>);
-    let running = move || run.with(|r| r.as_ref().is_some_and(Run::running));
+    let many = action(crate::api::scopes::call_replicate_previewed);
+    // The Replicate dialog (a preview first), opened by a click.
+    let replicating = RwSignal::new(false);
     let native = NativeDialogs::new("server");
     let servers = Resource::new(
         move || {
             (
                 name.get(),
                 online.version().get(),
-                running(),
+                many.version().get(),
                 ctx.live.get(),
             )
         },
@@ -241,20 +215,33 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             }));
         }
     });
-    // Server-level replication: every failover scope on this server, one at a time.
-    let replicate_server = move |server: String| {
-        spawn_local(async move {
-            match failover_scopes_of(&server).await {
-                Ok(targets) => replicate_all(targets, run),
-                Err(e) => notice.set(Some(Notice::from_error(&e))),
-            }
-        });
-    };
+    Effect::new(move |_| {
+        // A refusal stays in the dialog, with the preview read again.
+        if let Some(Ok(results)) = many.value().get() {
+            replicating.set(false);
+            native.dismiss();
+            run.set(Some(Run::finished(results)));
+        }
+    });
     view! {
         <p class="crumbs"><a href="/servers">"DHCP Servers"</a>" › "{move || name.get()}</p>
         <h1>"Server Properties"</h1>
         <NoticeBar notice />
         <RunView run />
+        <Transition fallback=|| ()>
+            {move || {
+                let asked = native.asked().is_some_and(|(d, _)| d == "replicate");
+                (replicating.get() || asked).then(|| {
+                    let what = ReplicateWhat::Server { server: name.get() };
+                    let on_close = Callback::new(move |()| {
+                        replicating.set(false);
+                        native.dismiss();
+                    });
+                    let (flash, back, cancel_href) = (native.flash("scope"), native.back(), native.cancel_href());
+                    on_demand(replicate_dialog_piece(ReplicateDialogProps { what, replicate: None, many: Some(many), flash, back, cancel_href, on_close }))
+                })
+            }}
+        </Transition>
         <Transition fallback=|| view! { <p class="muted">"Asking the server…"</p> }>
             {native.notice(notice)}
             {move || {
@@ -287,18 +274,20 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                                     }
                                 });
                                 let replicate_button = can_manage.then(|| {
-                                    let server = server.clone();
                                     view! {
-                                        <PostButton
-                                            form="server"
-                                            mode="replicate"
-                                            hidden=vec![("server", row.name.to_string())]
-                                            back=native.back()
-                                            on_press=Callback::new(move |()| replicate_server(server.clone()))
-                                            label="Replicate Server"
+                                        <a
+                                            class="button"
+                                            role="button"
                                             id="replicate-server"
-                                            disabled=Signal::derive(running)
-                                        />
+                                            href=native.href("replicate", None)
+                                            title="Overwrite the partners' copies of every failover scope with this server's, after a preview"
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                replicating.set(true);
+                                            }
+                                        >
+                                            "Replicate Server…"
+                                        </a>
                                     }
                                 });
                                 view! {

@@ -26,6 +26,7 @@ pub(crate) use auth::{hex, new_token};
 pub use events::EVENT_LIMIT;
 pub use flights::{DRIFT_CHECK_EVERY, FlightCounts};
 pub use health::{Check, Health};
+pub use relationships::ReplicationTargets;
 pub use tokens::{MAX_DAYS as TOKEN_MAX_DAYS, NewToken, TOKEN_PREFIX};
 pub use users::UserInput;
 

@@ -8,9 +8,43 @@ use std::sync::Arc;
 use tandem_core::access::Permission;
 use tandem_core::failover_rules::{NewRelationship, name_taken, relationship_fits};
 use tandem_core::views::{
-    Page, RelationshipQuery, RelationshipRow, RelationshipsPage, ScopeResult,
+    Page, PreviewRow, RelationshipQuery, RelationshipRow, RelationshipsPage, ReplicationPreview,
+    ScopeResult,
 };
 use tandem_core::{FailoverRelationship, FailoverState, FieldError, ScopeId, ServerName};
+
+/// Which scopes a manual replication covers.
+#[derive(Debug, Clone, Copy)]
+pub enum ReplicationTargets<'a> {
+    /// These scopes, each from the server named with it (Replicate Selected).
+    Scopes(&'a [(ServerName, ScopeId)]),
+    /// Every scope of relationship `name`, from `server`.
+    Relationship {
+        server: &'a ServerName,
+        name: &'a str,
+    },
+    /// Every failover scope of the server, across its relationships.
+    Server(&'a ServerName),
+}
+
+/// A scope's line in a replication's results.
+pub(super) fn scope_result(
+    scope_id: ScopeId,
+    done: Result<tandem_core::views::ScopeReplication, ServiceError>,
+) -> ScopeResult {
+    match done {
+        Ok(r) => ScopeResult {
+            scope_id,
+            partner: Some(r.partner),
+            result: Ok(r.changes.len()),
+        },
+        Err(e) => ScopeResult {
+            scope_id,
+            partner: None,
+            result: Err(e.to_string()),
+        },
+    }
+}
 
 fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
     ServiceError::Validation(FieldError::new(field, message).into())
@@ -679,75 +713,141 @@ impl Tandem {
         Ok(if per_scope { r.scopes } else { Vec::new() })
     }
 
-    /// Replicates each of `scopes` from `server`, one after another; a failed scope does not
-    /// stop the others.
-    async fn replicate_each(
+    /// The scopes a manual replication covers, each with the server whose copy is kept,
+    /// after checking the caller may replicate at that level (a scope's own checks come with
+    /// its read).
+    async fn replication_targets(
         &self,
         caller: &Caller,
-        server: &ServerName,
-        scopes: &[ScopeId],
-    ) -> Vec<ScopeResult> {
-        let mut results = Vec::new();
-        for scope in scopes {
-            let result = self.replicate_scope(caller, server, *scope).await;
-            results.push(match result {
-                Ok(r) => ScopeResult {
-                    scope_id: *scope,
-                    partner: Some(r.partner),
-                    result: Ok(r.changes.len()),
-                },
-                Err(e) => ScopeResult {
-                    scope_id: *scope,
+        targets: &ReplicationTargets<'_>,
+    ) -> Result<Vec<(ServerName, ScopeId)>, ServiceError> {
+        match targets {
+            ReplicationTargets::Scopes(list) => Ok(list.to_vec()),
+            ReplicationTargets::Relationship { server, name } => {
+                let what = format!("relationship {name}");
+                self.may_manage_relationships(caller, server, "replicate_relationship", &what)
+                    .await?;
+                let driver = self.driver(server).await?;
+                let r = self.relationship(driver.as_ref(), name).await?;
+                self.partner_for(caller, server, &r, "replicate_relationship", &what)
+                    .await?;
+                Ok(r.scopes.iter().map(|s| ((*server).clone(), *s)).collect())
+            }
+            ReplicationTargets::Server(server) => {
+                self.authorize(
+                    caller,
+                    Permission::ManageServers,
+                    Some(server),
+                    "replicate_server",
+                    &format!("server {server}"),
+                )
+                .await?;
+                let driver = self.driver(server).await?;
+                Ok(self
+                    .relationships_on(driver.as_ref())
+                    .await?
+                    .iter()
+                    .flat_map(|r| r.scopes.iter().map(|s| ((*server).clone(), *s)))
+                    .collect())
+            }
+        }
+    }
+
+    /// What a manual replication of `targets` would change, scope by scope, from a fresh read
+    /// of every copy; nothing is written. A scope that cannot be read (or that the caller may
+    /// not replicate) is a row saying why.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn preview_replication(
+        &self,
+        caller: &Caller,
+        targets: ReplicationTargets<'_>,
+    ) -> Result<ReplicationPreview, ServiceError> {
+        let list = self.replication_targets(caller, &targets).await?;
+        let mut rows = Vec::with_capacity(list.len());
+        for (source, scope_id) in list {
+            let read = self
+                .preview_scope_replication(caller, &source, scope_id)
+                .await;
+            rows.push(PreviewRow {
+                source,
+                scope_id,
+                error: read.as_ref().err().map(ToString::to_string),
+                preview: read.ok(),
+            });
+        }
+        Ok(ReplicationPreview::new(rows))
+    }
+
+    /// Replicates every scope of `targets`, one after another; a failed scope does not stop
+    /// the others. Given the `basis` of a [`Tandem::preview_replication`], it goes ahead only
+    /// if every copy is still as that preview read it (and the same scopes are covered):
+    /// otherwise refused, nothing written, so the caller previews again.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn replicate_as_previewed(
+        &self,
+        caller: &Caller,
+        targets: ReplicationTargets<'_>,
+        basis: Option<&str>,
+    ) -> Result<Vec<ScopeResult>, ServiceError> {
+        let Some(basis) = basis else {
+            let list = self.replication_targets(caller, &targets).await?;
+            return Ok(self.replicate_scopes(caller, &list).await);
+        };
+        let now = self.preview_replication(caller, targets).await?;
+        if now.basis != basis {
+            return Err(ServiceError::conflict(
+                "the scopes or their copies changed since the preview: nothing was replicated; \
+                 preview it again",
+            ));
+        }
+        let mut results = Vec::with_capacity(now.scopes.len());
+        for row in now.scopes {
+            results.push(match row.preview {
+                Some(p) => {
+                    let done = self
+                        .replicate_scope_as_previewed(
+                            caller,
+                            &row.source,
+                            row.scope_id,
+                            Some(&p.basis),
+                        )
+                        .await;
+                    scope_result(row.scope_id, done)
+                }
+                None => ScopeResult {
+                    scope_id: row.scope_id,
                     partner: None,
-                    result: Err(e.to_string()),
+                    result: Err(row.error.unwrap_or_default()),
                 },
             });
         }
-        results
+        Ok(results)
     }
 
     /// Relationship-level replication: every scope of `name`, from `server` to its partner.
-    #[tracing::instrument(skip_all, err)]
     pub async fn replicate_relationship(
         &self,
         caller: &Caller,
         server: &ServerName,
         name: &str,
     ) -> Result<Vec<ScopeResult>, ServiceError> {
-        let what = format!("relationship {name}");
-        self.may_manage_relationships(caller, server, "replicate_relationship", &what)
-            .await?;
-        let driver = self.driver(server).await?;
-        let r = self.relationship(driver.as_ref(), name).await?;
-        self.partner_for(caller, server, &r, "replicate_relationship", &what)
-            .await?;
-        Ok(self.replicate_each(caller, server, &r.scopes).await)
+        self.replicate_as_previewed(
+            caller,
+            ReplicationTargets::Relationship { server, name },
+            None,
+        )
+        .await
     }
 
     /// Server-level replication: every failover scope on `server`, across all its
     /// relationships.
-    #[tracing::instrument(skip_all, err)]
     pub async fn replicate_server(
         &self,
         caller: &Caller,
         server: &ServerName,
     ) -> Result<Vec<ScopeResult>, ServiceError> {
-        self.authorize(
-            caller,
-            Permission::ManageServers,
-            Some(server),
-            "replicate_server",
-            &format!("server {server}"),
-        )
-        .await?;
-        let driver = self.driver(server).await?;
-        let scopes: Vec<ScopeId> = self
-            .relationships_on(driver.as_ref())
-            .await?
-            .iter()
-            .flat_map(|r| r.scopes.clone())
-            .collect();
-        Ok(self.replicate_each(caller, server, &scopes).await)
+        self.replicate_as_previewed(caller, ReplicationTargets::Server(server), None)
+            .await
     }
 
     /// Set Partner Down on `server` for relationship `name`: `server` takes over its partner's

@@ -230,20 +230,8 @@ impl Tandem {
     ) -> Vec<ScopeResult> {
         let mut results = Vec::with_capacity(targets.len());
         for (server, scope_id) in targets {
-            results.push(
-                match self.replicate_scope(caller, server, *scope_id).await {
-                    Ok(r) => ScopeResult {
-                        scope_id: *scope_id,
-                        partner: Some(r.partner),
-                        result: Ok(r.changes.len()),
-                    },
-                    Err(e) => ScopeResult {
-                        scope_id: *scope_id,
-                        partner: None,
-                        result: Err(e.to_string()),
-                    },
-                },
-            );
+            let done = self.replicate_scope(caller, server, *scope_id).await;
+            results.push(super::relationships::scope_result(*scope_id, done));
         }
         results
     }

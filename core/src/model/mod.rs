@@ -12,5 +12,5 @@ pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
 };
 pub use reservation::{MacAddress, Reservation, ReservationType};
-pub use scope::{OptionValue, Scope, ScopeState};
+pub use scope::{OptionValue, Scope, ScopeState, text_digest};
 pub use server::ServerName;

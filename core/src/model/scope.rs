@@ -164,6 +164,13 @@ impl Scope {
     }
 }
 
+/// The FNV-1a digest of `text`, as 16 hex digits: a short name for a longer text.
+pub fn text_digest(text: &str) -> String {
+    let mut hash = Fnv::default();
+    hash.add(text.as_bytes());
+    hash.hex()
+}
+
 /// FNV-1a, fed as text is formatted (no string is built).
 struct Fnv(u64);
 

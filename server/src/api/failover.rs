@@ -2,15 +2,16 @@
 //! failover; Partner Down, maintenance, and relationship-level replication. An action run on a
 //! relationship names the server it is run from, as the cmdlets' `-ComputerName` does.
 
-use super::{ApiCaller, ApiError, ApiResult, Body, created, scope_id, server_name};
+use super::scopes::ReplicateParams;
+use super::{ApiCaller, ApiError, ApiQuery, ApiResult, Body, created, scope_id, server_name};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tandem_backend::Tandem;
+use tandem_backend::{ReplicationTargets, Tandem};
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipRow, ScopeResult};
+use tandem_core::views::{RelationshipRow, ReplicationPreview, ScopeResult};
 use tandem_core::{FailoverRelationship, FailoverState, ScopeId};
 
 /// Every failover relationship, with each server's state in it and its sync errors.
@@ -178,21 +179,48 @@ pub async fn remove_scope(
 }
 
 /// Relationship-level replication: every scope of the relationship, from `server` to its
-/// partner; one failing does not stop the others.
+/// partner; one failing does not stop the others. Given a preview's `basis` (from `GET` on the
+/// same path), only as that preview showed.
 #[utoipa::path(post, path = "/servers/{server}/relationships/{name}/replicate", tag = "failover",
     params(("server" = String, Path, description = "The server whose copies are kept", example = "dhcp1.contoso.com"),
-        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com"),
+        ReplicateParams),
     responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
 pub async fn replicate_relationship(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, name)): Path<(String, String)>,
+    ApiQuery(params): ApiQuery<ReplicateParams>,
 ) -> ApiResult<Response> {
     let server = server_name(&server)?;
+    let targets = ReplicationTargets::Relationship {
+        server: &server,
+        name: &name,
+    };
     let results = tandem
-        .replicate_relationship(&caller, &server, &name)
+        .replicate_as_previewed(&caller, targets, params.basis.as_deref())
         .await?;
     Ok(Json(results).into_response())
+}
+
+/// The dry run of a relationship-level replication: what `POST` on the same path would change
+/// on the partner, scope by scope, from a fresh read of both copies. Nothing is written.
+#[utoipa::path(get, path = "/servers/{server}/relationships/{name}/replicate", tag = "failover",
+    params(("server" = String, Path, description = "The server whose copies would be kept", example = "dhcp1.contoso.com"),
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
+    responses((status = 200, description = "Each scope's changes (or why it cannot be read), and the basis to replicate them as shown",
+        body = ReplicationPreview)))]
+pub async fn preview_relationship_replication(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, name)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let server = server_name(&server)?;
+    let targets = ReplicationTargets::Relationship {
+        server: &server,
+        name: &name,
+    };
+    Ok(Json(tandem.preview_replication(&caller, targets).await?).into_response())
 }
 
 /// Sets Partner Down on `server`: it takes over the whole pool from its failed partner.

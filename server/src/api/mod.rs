@@ -38,7 +38,10 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(servers::list_servers, servers::add_server))
         .routes(routes!(servers::get_server))
-        .routes(routes!(servers::replicate_server))
+        .routes(routes!(
+            servers::replicate_server,
+            servers::preview_server_replication
+        ))
         .routes(routes!(servers::check_drift))
         .routes(routes!(servers::events))
         .routes(routes!(servers::events_csv))
@@ -56,6 +59,7 @@ fn described() -> OpenApiRouter<Tandem> {
             scopes::preview_scope_replication
         ))
         .routes(routes!(scopes::replicate_scopes))
+        .routes(routes!(scopes::preview_scopes_replication))
         .routes(routes!(scopes::sync_errors))
         .routes(routes!(scopes::clear_sync_error))
         .routes(routes!(
@@ -83,7 +87,10 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(failover::delete_relationship))
         .routes(routes!(failover::add_scope))
         .routes(routes!(failover::remove_scope))
-        .routes(routes!(failover::replicate_relationship))
+        .routes(routes!(
+            failover::replicate_relationship,
+            failover::preview_relationship_replication
+        ))
         .routes(routes!(failover::partner_down))
         .routes(routes!(failover::maintenance))
 }

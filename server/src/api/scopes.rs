@@ -10,12 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tandem_backend::Tandem;
+use tandem_backend::{ReplicationTargets, Tandem};
 use tandem_core::drift::DriftStatus;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::views::{
-    ChangeOutcome, Page, ReservationQuery, ScopePreview, ScopeQuery, ScopeReplication, ScopeResult,
-    ScopeRow, ScopesPage, SyncFilter,
+    ChangeOutcome, Page, ReplicationPreview, ReservationQuery, ScopePreview, ScopeQuery,
+    ScopeReplication, ScopeResult, ScopeRow, ScopesPage, SyncFilter,
 };
 use tandem_core::{Scope, ScopeId, ServerName};
 
@@ -208,7 +208,7 @@ pub async fn replicate_scope(
 pub struct ReplicateParams {
     /// A preview's `basis` (from `GET` on the same path): replicate only if neither copy has
     /// changed since that preview; otherwise 409 and nothing written.
-    basis: Option<String>,
+    pub(crate) basis: Option<String>,
 }
 
 /// The dry run of a scope-level replication: what `POST` on the same path would change on the
@@ -245,25 +245,23 @@ pub struct ScopeTarget {
 pub struct ReplicateScopes {
     /// The scopes (at most 1000), each replicated from the server named with it.
     scopes: Vec<ScopeTarget>,
+    /// The `basis` of a preview of the same scopes (`POST /replicate/preview`): replicate only
+    /// if no copy has changed since; otherwise 409 and nothing written.
+    #[serde(default)]
+    basis: Option<String>,
 }
 
-/// Replicates several scopes; one failing does not stop the others.
-#[utoipa::path(post, path = "/replicate", tag = "scopes", request_body = ReplicateScopes,
-    responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
-pub async fn replicate_scopes(
-    State(tandem): State<Tandem>,
-    ApiCaller(caller): ApiCaller,
-    Body(body): Body<ReplicateScopes>,
-) -> ApiResult<Json<Vec<ScopeResult>>> {
-    if body.scopes.len() > 1000 {
+/// The scopes of a [`ReplicateScopes`], each checked; errors name the entry.
+fn scope_targets(scopes: &[ScopeTarget]) -> ApiResult<Vec<(ServerName, ScopeId)>> {
+    if scopes.len() > 1000 {
         return Err(super::ApiError::field(
             "scopes",
-            format!("{} scopes: at most 1000 at a time", body.scopes.len()),
+            format!("{} scopes: at most 1000 at a time", scopes.len()),
         ));
     }
     let mut errors = tandem_core::FieldErrors::default();
-    let mut targets = Vec::with_capacity(body.scopes.len());
-    for (i, t) in body.scopes.iter().enumerate() {
+    let mut targets = Vec::with_capacity(scopes.len());
+    for (i, t) in scopes.iter().enumerate() {
         let server = errors.take(&format!("scopes[{i}].server"), server_name_text(&t.server));
         let scope = errors.take(&format!("scopes[{i}].scope_id"), scope_id_text(&t.scope_id));
         if let (Some(s), Some(id)) = (server, scope) {
@@ -271,7 +269,54 @@ pub async fn replicate_scopes(
         }
     }
     errors.into_result()?;
-    Ok(Json(tandem.replicate_scopes(&caller, &targets).await))
+    Ok(targets)
+}
+
+/// Replicates several scopes; one failing does not stop the others. Given a preview's
+/// `basis`, only as that preview showed.
+#[utoipa::path(post, path = "/replicate", tag = "scopes", request_body = ReplicateScopes,
+    responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
+pub async fn replicate_scopes(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(body): Body<ReplicateScopes>,
+) -> ApiResult<Json<Vec<ScopeResult>>> {
+    let targets = scope_targets(&body.scopes)?;
+    Ok(Json(
+        tandem
+            .replicate_as_previewed(
+                &caller,
+                ReplicationTargets::Scopes(&targets),
+                body.basis.as_deref(),
+            )
+            .await?,
+    ))
+}
+
+/// The scopes of a preview of several.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewScopes {
+    /// The scopes (at most 1000), each to be replicated from the server named with it.
+    scopes: Vec<ScopeTarget>,
+}
+
+/// The dry run of `POST /replicate`: what replicating these scopes would change on each
+/// partner, scope by scope, from a fresh read of every copy. Nothing is written.
+#[utoipa::path(post, path = "/replicate/preview", tag = "scopes", request_body = PreviewScopes,
+    responses((status = 200, description = "Each scope's changes (or why it cannot be read), and the basis to replicate them as shown",
+        body = ReplicationPreview)))]
+pub async fn preview_scopes_replication(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(body): Body<PreviewScopes>,
+) -> ApiResult<Json<ReplicationPreview>> {
+    let targets = scope_targets(&body.scopes)?;
+    Ok(Json(
+        tandem
+            .preview_replication(&caller, ReplicationTargets::Scopes(&targets))
+            .await?,
+    ))
 }
 
 fn server_name_text(text: &str) -> Result<ServerName, String> {

@@ -5,10 +5,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use tandem_backend::Tandem;
 use tandem_backend::driver::ControlAccess;
 use tandem_backend::store::events::EventFilter;
-use tandem_core::views::{EventRow, ScopeResult, ServerQuery, ServerRow, ServersPage};
+use tandem_backend::{ReplicationTargets, Tandem};
+use tandem_core::views::{
+    EventRow, ReplicationPreview, ScopeResult, ServerQuery, ServerRow, ServersPage,
+};
 
 /// The DHCP Servers view's query string.
 #[derive(utoipa::IntoParams)]
@@ -117,17 +119,42 @@ pub async fn add_server(
     ))
 }
 
-/// Server-level replication: every failover scope of the server, to its partners.
+/// Server-level replication: every failover scope of the server, to its partners. Given a
+/// preview's `basis` (from `GET` on the same path), only as that preview showed.
 #[utoipa::path(post, path = "/servers/{server}/replicate", tag = "servers",
-    params(("server" = String, Path, description = "The server whose copies are kept", example = "dhcp1.contoso.com")),
+    params(("server" = String, Path, description = "The server whose copies are kept", example = "dhcp1.contoso.com"),
+        super::scopes::ReplicateParams),
     responses((status = 200, description = "What became of each scope", body = Vec<ScopeResult>)))]
 pub async fn replicate_server(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path(server): Path<String>,
+    ApiQuery(params): ApiQuery<super::scopes::ReplicateParams>,
 ) -> ApiResult<Response> {
     let server = super::server_name(&server)?;
-    Ok(Json(tandem.replicate_server(&caller, &server).await?).into_response())
+    let targets = ReplicationTargets::Server(&server);
+    Ok(Json(
+        tandem
+            .replicate_as_previewed(&caller, targets, params.basis.as_deref())
+            .await?,
+    )
+    .into_response())
+}
+
+/// The dry run of a server-level replication: what `POST` on the same path would change on
+/// the partners, scope by scope, from a fresh read of every copy. Nothing is written.
+#[utoipa::path(get, path = "/servers/{server}/replicate", tag = "servers",
+    params(("server" = String, Path, description = "The server whose copies would be kept", example = "dhcp1.contoso.com")),
+    responses((status = 200, description = "Each scope's changes (or why it cannot be read), and the basis to replicate them as shown",
+        body = ReplicationPreview)))]
+pub async fn preview_server_replication(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Response> {
+    let server = super::server_name(&server)?;
+    let targets = ReplicationTargets::Server(&server);
+    Ok(Json(tandem.preview_replication(&caller, targets).await?).into_response())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
