@@ -187,6 +187,26 @@ pub struct EventRow {
     /// `ok`, `pending` (the change was under way), or why it failed.
     pub outcome: String,
     pub replication: Option<String>,
+    /// The event this change reversed (an undo).
+    #[serde(default)]
+    pub undoes: Option<i64>,
+    /// The completed undo that reversed this change, if any.
+    #[serde(default)]
+    pub undone_by: Option<i64>,
+}
+
+/// The kinds of change the Event Catalog can undo.
+pub const UNDOABLE: [&str; 3] = [
+    "create_reservation",
+    "edit_reservation",
+    "delete_reservation",
+];
+
+impl EventRow {
+    /// Whether an Undo is offered: a completed change of an undoable kind, not undone yet.
+    pub fn undoable(&self) -> bool {
+        self.outcome == "ok" && self.undone_by.is_none() && UNDOABLE.contains(&self.action.as_str())
+    }
 }
 
 /// Sent to every open page when something changed, so that it refreshes without a reload.

@@ -64,7 +64,7 @@ fn back_to(fields: &Fields, fallback: &str) -> String {
             !p.is_empty()
                 && !matches!(
                     key,
-                    "dialog" | "ip" | "user" | "relationship" | "target" | "flash"
+                    "dialog" | "ip" | "user" | "relationship" | "target" | "id" | "flash"
                 )
         })
         .collect();
@@ -147,6 +147,11 @@ pub async fn submit(
             relationship_form(&tandem, &caller, &fields, &mode).await,
             relationship_dialog(&fields, &mode),
             "/relationships",
+        ),
+        "event" => (
+            event_form(&tandem, &caller, &fields, &mode).await,
+            vec![("dialog", "undo".into()), ("id", field(&fields, "id"))],
+            "/events",
         ),
         "token" => {
             let back = back_to(&fields, "/tokens");
@@ -541,6 +546,29 @@ async fn replicate_previewed(
         .replicate_as_previewed(caller, targets, Some(&basis))
         .await?;
     Ok(replication_notice(&what, &results))
+}
+
+/// The Event Catalog: Undo (`mode` = `undo`, `id` = the event).
+async fn event_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    if mode != "undo" {
+        return Err(unknown_mode());
+    }
+    let id = parsed(fields, "id", |t| {
+        t.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{t:?} is not an event ID"))
+    })?;
+    tandem
+        .undo_event(caller, id)
+        .await
+        .map(|o| Notice::from_change("Undone", &o))
 }
 
 /// Which scope dialog a refusal opens again.

@@ -811,6 +811,212 @@ async fn copy_name(app: &App) -> String {
         .name
 }
 
+/// Undo from the Event Catalog: a reservation created, edited or deleted is reversed on both
+/// partners as an event of its own naming the original; a change since, a second undo, a
+/// reader and a bad ID are refused, and nothing is written by a refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_are_undone_on_both_partners_only_while_unchanged() {
+    use tandem_core::validate::NewReservation;
+    use tandem_core::{ScopeId, ServerName};
+    let (app, _, token) = app_with_token("undo").await;
+    let t = Auth::Token(&token);
+    let local = Caller::local("alice");
+    let (dhcp1_name, scope) = (
+        ServerName::parse("dhcp1.contoso.com").unwrap(),
+        ScopeId::parse("10.0.0.0").unwrap(),
+    );
+    let dhcp1 = app.tandem.driver(&dhcp1_name).await.unwrap();
+    let dc1 = app
+        .tandem
+        .driver(&ServerName::parse("dc1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let input = |ip: &str, name: &str| NewReservation {
+        ip_address: ip.into(),
+        client_id: "00-15-5d-a7-66-50".into(),
+        name: name.into(),
+        description: String::new(),
+        kind: String::new(),
+    };
+    let last_event = |action: &'static str| {
+        let app = &app;
+        async move {
+            let rows = app
+                .call("GET", &format!("/api/v1/events?action={action}"), t, None)
+                .await;
+            rows.json[0].clone()
+        }
+    };
+    let on_both = |ip: &'static str| {
+        let (dhcp1, dc1) = (dhcp1.clone(), dc1.clone());
+        async move {
+            let ip = ip.parse().unwrap();
+            (
+                dhcp1.scope(scope).await.unwrap().reservation(ip).cloned(),
+                dc1.scope(scope).await.unwrap().reservation(ip).cloned(),
+            )
+        }
+    };
+
+    // A creation undone: gone from both, recorded as a deletion naming it.
+    app.tandem
+        .create_reservation(&local, &dhcp1_name, scope, &input("10.0.0.150", "lab"))
+        .await
+        .unwrap();
+    let created = last_event("create_reservation").await;
+    let id = created["id"].as_i64().unwrap();
+    let undone = app
+        .call("POST", &format!("/api/v1/events/{id}/undo"), t, None)
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.json);
+    assert_eq!(
+        undone.json["replication"]["partner"], "dc1.contoso.com",
+        "{}",
+        undone.json
+    );
+    assert_eq!(on_both("10.0.0.150").await, (None, None));
+    let undo = last_event("delete_reservation").await;
+    assert_eq!(undo["undoes"], id, "{undo}");
+    assert_eq!(undo["actor"], "admin", "{undo}");
+    let original = app
+        .call("GET", "/api/v1/events?action=create_reservation", t, None)
+        .await;
+    assert_eq!(original.json[0]["undone_by"], undo["id"]);
+    let again = app
+        .call("POST", &format!("/api/v1/events/{id}/undo"), t, None)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
+    assert!(
+        again.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("undone already"),
+        "{}",
+        again.json
+    );
+
+    // The undo undone: the reservation is back on both, as it was.
+    let undo_id = undo["id"].as_i64().unwrap();
+    let back = app
+        .call("POST", &format!("/api/v1/events/{undo_id}/undo"), t, None)
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.json);
+    let (a, b) = on_both("10.0.0.150").await;
+    assert_eq!(a.as_ref().map(|r| r.name.as_str()), Some("lab"));
+    assert_eq!(a, b);
+
+    // An edit undone, but only while the reservation is as the edit left it.
+    let version = a.unwrap().version();
+    app.tandem
+        .edit_reservation(
+            &local,
+            &dhcp1_name,
+            scope,
+            "10.0.0.150".parse().unwrap(),
+            &version,
+            &input("10.0.0.151", "moved"),
+        )
+        .await
+        .unwrap();
+    let edit = last_event("edit_reservation").await["id"].as_i64().unwrap();
+    let mut behind = dhcp1
+        .scope(scope)
+        .await
+        .unwrap()
+        .reservation("10.0.0.151".parse().unwrap())
+        .cloned()
+        .unwrap();
+    behind.name = "renamed behind Tandem's back".into();
+    dhcp1
+        .update_reservation(scope, behind.ip_address, &behind, None)
+        .await
+        .unwrap();
+    let before = dhcp1.scope(scope).await.unwrap().digest();
+    let events_before = app.events("edit_reservation").await.len();
+    let stale = app
+        .call("POST", &format!("/api/v1/events/{edit}/undo"), t, None)
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
+    assert!(
+        stale.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("renamed behind Tandem's back"),
+        "the refusal shows the current value: {}",
+        stale.json
+    );
+    assert_eq!(
+        dhcp1.scope(scope).await.unwrap().digest(),
+        before,
+        "nothing written"
+    );
+    assert_eq!(app.events("edit_reservation").await.len(), events_before);
+    behind.name = "moved".into();
+    dhcp1
+        .update_reservation(scope, behind.ip_address, &behind, None)
+        .await
+        .unwrap();
+    let reverted = app
+        .call("POST", &format!("/api/v1/events/{edit}/undo"), t, None)
+        .await;
+    assert_eq!(reverted.status, StatusCode::OK, "{}", reverted.json);
+    assert_eq!(on_both("10.0.0.151").await, (None, None));
+    let (a, b) = on_both("10.0.0.150").await;
+    assert_eq!(a.as_ref().map(|r| r.name.as_str()), Some("lab"));
+    assert_eq!(a, b);
+
+    // A deletion undone: back on both.
+    app.tandem
+        .delete_reservation(&local, &dhcp1_name, scope, "10.0.0.150".parse().unwrap())
+        .await
+        .unwrap();
+    let deleted = last_event("delete_reservation").await["id"]
+        .as_i64()
+        .unwrap();
+    let restored = app
+        .call("POST", &format!("/api/v1/events/{deleted}/undo"), t, None)
+        .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.json);
+    let (a, b) = on_both("10.0.0.150").await;
+    assert_eq!(a.as_ref().map(|r| r.name.as_str()), Some("lab"));
+    assert_eq!(a, b);
+
+    // Refused: a reader, a bad ID, an unknown event, a kind that cannot be undone.
+    add_user(&app, "reader", "User", false).await;
+    let reader = app.sign_in("reader").await;
+    let (reader_token, _) = app.token(&reader, "reader").await;
+    let created = last_event("create_reservation").await["id"]
+        .as_i64()
+        .unwrap();
+    let refused = app
+        .call(
+            "POST",
+            &format!("/api/v1/events/{created}/undo"),
+            Auth::Token(&reader_token),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.json);
+    for (path, status) in [
+        ("/api/v1/events/abc/undo", StatusCode::BAD_REQUEST),
+        ("/api/v1/events/-1/undo", StatusCode::BAD_REQUEST),
+        ("/api/v1/events/99999999/undo", StatusCode::NOT_FOUND),
+    ] {
+        let reply = app.call("POST", path, t, None).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.json);
+    }
+    let token_made = last_event("create_token").await["id"].as_i64().unwrap();
+    let kind = app
+        .call(
+            "POST",
+            &format!("/api/v1/events/{token_made}/undo"),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(kind.status, StatusCode::BAD_REQUEST, "{}", kind.json);
+}
+
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {
@@ -823,6 +1029,7 @@ async fn every_route_refuses_hostile_input_in_words() {
         ("DELETE", "/api/v1/tokens/x"),
         ("GET", "/api/v1/servers"),
         ("POST", "/api/v1/servers/dhcp1.contoso.com/replicate"),
+        ("POST", "/api/v1/events/1/undo"),
         ("GET", "/api/v1/scopes"),
         ("GET", "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0"),
         (

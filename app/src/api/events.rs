@@ -51,6 +51,15 @@ pub async fn search_events(query: EventQuery) -> Result<Vec<EventRow>, AppError>
         .await?)
 }
 
+/// Undo from the Event Catalog: the inverse of change `id` on both partners, recorded as its
+/// own event; refused with the current value if the object changed since.
+#[server(endpoint = "undo_event", input = server_fn::codec::Json)]
+pub async fn undo_event(id: i64) -> Result<tandem_core::views::ChangeOutcome, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.undo_event(&caller, id).await?)
+}
+
 crate::lazy_calls! {
     call_search_events: SearchEvents;
+    call_undo_event: UndoEvent;
 }

@@ -1,9 +1,14 @@
 //! Event Catalog: every change made through Tandem, with who, when, what, before and after,
-//! and what became of its replication. Filter, and export as CSV.
+//! and what became of its replication. Filter, export as CSV, and undo a change (a
+//! reservation created, edited or deleted) on both partners.
 
-use crate::api::events::EventQuery;
+use crate::api::calls::Call;
+use crate::api::events::{EventQuery, UndoEvent};
+use crate::components::native::{ConfirmDialog, NativeDialogs};
+use crate::components::notice::{Notice, NoticeBar};
 use crate::session::PageContext;
 use leptos::prelude::*;
+use tandem_core::access::Permission;
 use tandem_core::views::EventRow;
 
 #[component]
@@ -25,9 +30,22 @@ pub fn EventsPage() -> impl IntoView {
     let from = RwSignal::new(start.from.clone());
     let to = RwSignal::new(start.to.clone());
     let applied = RwSignal::new(start);
+    let undo = crate::api::calls::action(crate::api::events::call_undo_event);
+    let notice = RwSignal::new(None::<Notice>);
+    // `?dialog=undo&id=…` (the Undo link before the page's code runs), and what its form left.
+    let native = NativeDialogs::new("id");
+    Effect::new(move |_| {
+        if let Some(result) = undo.value().get() {
+            native.dismiss();
+            notice.set(Some(match result {
+                Ok(outcome) => Notice::from_change("Undone", &outcome),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
     let events = Resource::new(
-        move || (applied.get(), ctx.live.get()),
-        |(query, _)| {
+        move || (applied.get(), ctx.live.get(), undo.version().get()),
+        |(query, ..)| {
             crate::api::events::call_search_events(crate::api::events::SearchEvents { query })
         },
     );
@@ -62,6 +80,29 @@ pub fn EventsPage() -> impl IntoView {
     };
     view! {
         <h1>"Event Catalog"</h1>
+        <NoticeBar notice />
+        <Transition fallback=|| ()>
+            {native.notice(notice)}
+            {move || {
+                let (dialog, id) = native.asked()?;
+                let id = id?.parse::<i64>().ok()?;
+                (dialog == "undo").then(|| {
+                    view! {
+                        <ConfirmDialog
+                            form="event"
+                            mode="undo"
+                            hidden=vec![("id", id.to_string())]
+                            title="Undo"
+                            question=undo_question(id)
+                            flash=native.flash("event")
+                            back=native.back()
+                            cancel_href=native.cancel_href()
+                            on_close=Callback::new(move |()| native.dismiss())
+                        />
+                    }
+                })
+            }}
+        </Transition>
         <form class="filters" method="get" action="/events" on:submit=on_submit>
             {input("filter-actor", "actor", "User", actor, "admin")}
             {input("filter-action", "action", "Action", action, "create_reservation")}
@@ -84,7 +125,10 @@ pub fn EventsPage() -> impl IntoView {
                 events
                     .get()
                     .map(|result| match result {
-                        Ok(rows) => view! { <EventsTable rows /> }.into_any(),
+                        Ok(rows) => {
+                            let can_undo = ctx.can(Permission::EditReservations);
+                            view! { <EventsTable rows can_undo undo native /> }.into_any()
+                        }
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -92,24 +136,58 @@ pub fn EventsPage() -> impl IntoView {
     }
 }
 
+/// What the Undo confirmation asks.
+fn undo_question(id: i64) -> String {
+    format!(
+        "Undo event {id}? Its inverse is applied to both partners and recorded as an event of its own; if the reservation has changed since, nothing is done."
+    )
+}
+
 #[component]
-fn EventsTable(rows: Vec<EventRow>) -> impl IntoView {
+fn EventsTable(
+    rows: Vec<EventRow>,
+    can_undo: bool,
+    undo: Call<UndoEvent>,
+    native: NativeDialogs,
+) -> impl IntoView {
     let lines = rows
         .into_iter()
         .map(|e| {
             let outcome_class = if e.outcome == "ok" { "ok" } else { "not-ok" };
             let action = e.action.clone();
+            let id = e.id;
+            let undo_link = (can_undo && e.undoable()).then(|| {
+                view! {
+                    <a
+                        class="button small secondary"
+                        role="button"
+                        data-undo=id
+                        href=native.href("undo", Some(&id.to_string()))
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            if window().confirm_with_message(&undo_question(id)).unwrap_or(false) {
+                                undo.dispatch(UndoEvent { id });
+                            }
+                        }
+                    >
+                        "Undo…"
+                    </a>
+                }
+            });
+            let undoes = e.undoes.map(|n| view! { <small class="muted" data-undoes=n>{format!(" undoes event {n}")}</small> });
+            let undone = e.undone_by.map(|n| view! { <small class="muted" data-undone-by=n>{format!(" undone by event {n}")}</small> });
             view! {
                 <tr data-event=e.id data-action=action>
                     <td data-label="When">{e.at.replace('T', " ")}</td>
                     <td data-label="User">{e.actor}</td>
-                    <td data-label="Action">{e.action}</td>
+                    <td data-label="Action">{e.action}{undoes}{undone}</td>
                     <td data-label="Object">{e.object}</td>
                     <td data-label="Server">{e.server.unwrap_or_default()}</td>
                     <td data-label="Outcome" class=outcome_class>{e.outcome}</td>
                     <td data-label="Replication">{e.replication.unwrap_or_default()}</td>
                     <td data-label="Before" class="json">{e.before.unwrap_or_default()}</td>
                     <td data-label="After" class="json">{e.after.unwrap_or_default()}</td>
+                    <td data-label="Undo">{undo_link}</td>
                 </tr>
             }
         })
@@ -128,6 +206,7 @@ fn EventsTable(rows: Vec<EventRow>) -> impl IntoView {
                         <th>"Replication"</th>
                         <th>"Before"</th>
                         <th>"After"</th>
+                        <th>"Undo"</th>
                     </tr>
                 </thead>
                 <tbody>{lines}</tbody>

@@ -1,9 +1,11 @@
-//! The Event Catalog: search with filters, and export as CSV.
+//! The Event Catalog: search with filters, export as CSV, and undo a change.
 
 use super::{Caller, ServiceError, Tandem};
 use crate::store::events::{self, EventFilter};
 use tandem_core::access::Permission;
-use tandem_core::views::EventRow;
+use tandem_core::validate::NewReservation;
+use tandem_core::views::{ChangeOutcome, EventRow, UNDOABLE};
+use tandem_core::{FieldError, Reservation, ScopeId, ServerName};
 
 /// At most this many rows per search or export.
 pub const EVENT_LIMIT: i64 = 5000;
@@ -67,6 +69,171 @@ pub(crate) fn csv_cell(value: &str) -> String {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
+    }
+}
+
+/// `r` as the input that would create it again.
+fn as_input(r: &Reservation) -> NewReservation {
+    NewReservation {
+        ip_address: r.ip_address.to_string(),
+        client_id: r.client_id.to_string(),
+        name: r.name.clone(),
+        description: r.description.clone(),
+        kind: r.kind.as_str().to_string(),
+    }
+}
+
+/// A reservation in words, for a refusal that shows what it is now.
+fn in_words(r: &Reservation) -> String {
+    let mut words = format!("{} for {}", r.ip_address, r.client_id);
+    if !r.name.is_empty() {
+        words.push_str(&format!(" named {:?}", r.name));
+    }
+    words
+}
+
+/// A recorded reservation (an event's before or after).
+fn recorded(json: Option<&str>, id: i64) -> Result<Reservation, ServiceError> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| ServiceError::conflict(format!("event {id} did not record the reservation")))
+}
+
+impl Tandem {
+    /// Undo from the Event Catalog: applies the inverse of completed change `id` to both
+    /// partners, as the caller (whose role must allow the inverse), recorded as its own event
+    /// naming `id`. Refused with the current value when the object has changed since (never
+    /// a silent overwrite), and when the change did not complete or was undone already.
+    #[tracing::instrument(skip_all, err, fields(event = id))]
+    pub async fn undo_event(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let e = events::get(&mut conn, id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("event {id}")))?;
+        drop(conn);
+        if !UNDOABLE.contains(&e.action.as_str()) {
+            return Err(ServiceError::Validation(
+                FieldError::new(
+                    "id",
+                    format!(
+                        "event {id} ({}) cannot be undone: only reservations created, edited or deleted can",
+                        e.action
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let server = e
+            .server
+            .as_deref()
+            .and_then(|s| ServerName::parse(s).ok())
+            .ok_or_else(|| ServiceError::conflict(format!("event {id} names no server")))?;
+        // Asked before anything is read from the server.
+        self.authorize(
+            caller,
+            Permission::EditReservations,
+            Some(&server),
+            "undo",
+            &format!("event {id}"),
+        )
+        .await?;
+        if e.outcome != "ok" {
+            return Err(ServiceError::conflict(format!(
+                "event {id} did not complete ({}): there is nothing to undo",
+                e.outcome
+            )));
+        }
+        if let Some(by) = e.undone_by {
+            return Err(ServiceError::conflict(format!(
+                "event {id} was undone already, by event {by}"
+            )));
+        }
+        let scope = e
+            .scope_id
+            .as_deref()
+            .and_then(|s| ScopeId::parse(s).ok())
+            .ok_or_else(|| ServiceError::conflict(format!("event {id} names no scope")))?;
+        let driver = self.driver(&server).await?;
+        let now = driver.scope(scope).await?;
+        let changed = |current: &Reservation| ServiceError::Conflict {
+            message: format!(
+                "reservation {} on {server} has changed since event {id}: it is now {}; not undone",
+                current.ip_address,
+                in_words(current)
+            ),
+            current: Some(Box::new(current.clone())),
+        };
+        match e.action.as_str() {
+            "create_reservation" => {
+                let made = recorded(e.after_json.as_deref(), id)?;
+                match now.reservation(made.ip_address) {
+                    None => Err(ServiceError::conflict(format!(
+                        "reservation {} is no longer on {server}: nothing to undo",
+                        made.ip_address
+                    ))),
+                    Some(current) if current.version() != made.version() => Err(changed(current)),
+                    Some(_) => {
+                        self.delete_reservation_undoing(
+                            caller,
+                            &server,
+                            scope,
+                            made.ip_address,
+                            Some(id),
+                        )
+                        .await
+                    }
+                }
+            }
+            "delete_reservation" => {
+                let gone = recorded(e.before_json.as_deref(), id)?;
+                match now.reservation(gone.ip_address) {
+                    Some(current) => Err(ServiceError::Conflict {
+                        message: format!(
+                            "{} is reserved again on {server} since event {id}: it is now {}; not undone",
+                            gone.ip_address,
+                            in_words(current)
+                        ),
+                        current: Some(Box::new(current.clone())),
+                    }),
+                    None => {
+                        self.create_reservation_undoing(
+                            caller,
+                            &server,
+                            scope,
+                            &as_input(&gone),
+                            Some(id),
+                        )
+                        .await
+                    }
+                }
+            }
+            _ => {
+                let before = recorded(e.before_json.as_deref(), id)?;
+                let after = recorded(e.after_json.as_deref(), id)?;
+                match now.reservation(after.ip_address) {
+                    None => Err(ServiceError::conflict(format!(
+                        "reservation {} is no longer on {server}: nothing to undo",
+                        after.ip_address
+                    ))),
+                    Some(current) if current.version() != after.version() => Err(changed(current)),
+                    Some(current) => {
+                        self.edit_reservation_undoing(
+                            caller,
+                            &server,
+                            scope,
+                            after.ip_address,
+                            &current.version(),
+                            &as_input(&before),
+                            Some(id),
+                        )
+                        .await
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -73,6 +73,19 @@ impl Tandem {
         scope_id: ScopeId,
         input: &NewReservation,
     ) -> Result<ChangeOutcome, ServiceError> {
+        self.create_reservation_undoing(caller, server, scope_id, input, None)
+            .await
+    }
+
+    /// [`Tandem::create_reservation`], recorded as reversing event `undoes` when given.
+    pub(crate) async fn create_reservation_undoing(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        input: &NewReservation,
+        undoes: Option<i64>,
+    ) -> Result<ChangeOutcome, ServiceError> {
         let what = format!(
             "reservation {} in scope {scope_id}",
             input.ip_address.trim()
@@ -101,6 +114,7 @@ impl Tandem {
             Some(server),
         );
         event.after_json = serde_json::to_string(&reservation).ok();
+        event.undoes = undoes;
         self.apply_change(
             event,
             &driver,
@@ -127,6 +141,22 @@ impl Tandem {
         ip: Ipv4Addr,
         expected_version: &str,
         input: &NewReservation,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        self.edit_reservation_undoing(caller, server, scope_id, ip, expected_version, input, None)
+            .await
+    }
+
+    /// [`Tandem::edit_reservation`], recorded as reversing event `undoes` when given.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn edit_reservation_undoing(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        ip: Ipv4Addr,
+        expected_version: &str,
+        input: &NewReservation,
+        undoes: Option<i64>,
     ) -> Result<ChangeOutcome, ServiceError> {
         let what = object(ip, scope_id);
         self.authorize(
@@ -165,6 +195,7 @@ impl Tandem {
         );
         event.before_json = serde_json::to_string(&before).ok();
         event.after_json = serde_json::to_string(&new).ok();
+        event.undoes = undoes;
         // The server checks the version again as it writes: two editors racing past the check
         // above cannot both win.
         self.apply_change(
@@ -200,6 +231,19 @@ impl Tandem {
         scope_id: ScopeId,
         ip: Ipv4Addr,
     ) -> Result<ChangeOutcome, ServiceError> {
+        self.delete_reservation_undoing(caller, server, scope_id, ip, None)
+            .await
+    }
+
+    /// [`Tandem::delete_reservation`], recorded as reversing event `undoes` when given.
+    pub(crate) async fn delete_reservation_undoing(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        ip: Ipv4Addr,
+        undoes: Option<i64>,
+    ) -> Result<ChangeOutcome, ServiceError> {
         self.authorize(
             caller,
             Permission::EditReservations,
@@ -231,6 +275,7 @@ impl Tandem {
             Some(server),
         );
         event.before_json = serde_json::to_string(&existing).ok();
+        event.undoes = undoes;
         // A partner that already lacks it is in the state asked for.
         self.apply_change(
             event,

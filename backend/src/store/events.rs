@@ -29,6 +29,8 @@ pub struct NewEvent {
     /// The Tandem instance that made the change (where several share a database: a restart
     /// flags only its own changes left pending).
     pub instance: Option<String>,
+    /// The event this change reverses (an undo from the Event Catalog).
+    pub undoes: Option<i64>,
 }
 
 pub const PENDING: &str = "pending";
@@ -41,8 +43,8 @@ pub async fn record(
     replication: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner, via, instance)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        "INSERT INTO events (at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, request_id, scope_id, relationship, partner, via, instance, undoes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(super::now())
     .bind(&e.actor)
@@ -60,6 +62,7 @@ pub async fn record(
     .bind(&e.partner)
     .bind(&e.via)
     .bind(&e.instance)
+    .bind(e.undoes)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -260,7 +263,8 @@ pub async fn search(
         w.push("at <= ?", f.to.trim().to_string());
     }
     let sql = format!(
-        "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication
+        "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, undoes,
+           (SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by
          FROM events{} ORDER BY id DESC LIMIT {}",
         w.sql(),
         limit.max(0)
@@ -280,7 +284,48 @@ pub async fn search(
                 after: row.try_get("after_json")?,
                 outcome: row.try_get("outcome")?,
                 replication: row.try_get("replication")?,
+                undoes: row.try_get("undoes")?,
+                undone_by: row.try_get("undone_by")?,
             })
         })
         .collect()
+}
+
+/// One recorded change, as an undo needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: i64,
+    pub action: String,
+    pub server: Option<String>,
+    pub scope_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub outcome: String,
+    /// The completed change that already reversed it, if any.
+    pub undone_by: Option<i64>,
+}
+
+/// Event `id`, if it is still recorded.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Recorded>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, action, server, scope_id, before_json, after_json, outcome,
+           (SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by
+         FROM events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(Recorded {
+            id: r.try_get("id")?,
+            action: r.try_get("action")?,
+            server: r.try_get("server")?,
+            scope_id: r.try_get("scope_id")?,
+            before_json: r.try_get("before_json")?,
+            after_json: r.try_get("after_json")?,
+            outcome: r.try_get("outcome")?,
+            undone_by: r.try_get("undone_by")?,
+        })
+    })
+    .transpose()
 }

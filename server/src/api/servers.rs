@@ -9,7 +9,7 @@ use tandem_backend::driver::ControlAccess;
 use tandem_backend::store::events::EventFilter;
 use tandem_backend::{ReplicationTargets, Tandem};
 use tandem_core::views::{
-    EventRow, ReplicationPreview, ScopeResult, ServerQuery, ServerRow, ServersPage,
+    ChangeOutcome, EventRow, ReplicationPreview, ScopeResult, ServerQuery, ServerRow, ServersPage,
 };
 
 /// The DHCP Servers view's query string.
@@ -223,6 +223,27 @@ pub async fn events(
         .unwrap_or(100)
         .clamp(1, tandem_backend::service::EVENT_LIMIT);
     Ok(Json(tandem.search_events(&caller, &q.filter(), limit).await?).into_response())
+}
+
+/// Undo: applies the inverse of completed change `id` (a reservation created, edited or
+/// deleted) to both partners, recorded as its own event naming `id`. 409 with the current
+/// value when the object has changed since, or when the change did not complete or was
+/// undone already.
+#[utoipa::path(post, path = "/events/{id}/undo", tag = "servers",
+    params(("id" = i64, Path, description = "The event to undo", example = 42)),
+    responses((status = 200, description = "Undone: where, and what became of it on the partner", body = ChangeOutcome)))]
+pub async fn undo_event(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::field("id", format!("{id:?} is not an event ID")))?;
+    Ok(Json(tandem.undo_event(&caller, id).await?).into_response())
 }
 
 /// The Event Catalog as CSV (the same filters; `limit` is ignored: up to 5000 rows).

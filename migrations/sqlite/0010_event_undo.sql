@@ -1,0 +1,3 @@
+-- Undo from the Event Catalog: a change that reverses another names the event it undoes.
+ALTER TABLE events ADD COLUMN undoes INTEGER;
+CREATE INDEX events_undoes ON events (undoes);
