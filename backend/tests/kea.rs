@@ -722,6 +722,7 @@ on_every_pair!(
     a_kea_pair_is_read_replicated_to_and_checked_for_drift,
     relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained,
     a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated,
+    changes_on_a_kea_pair_are_previewed_and_undone,
 );
 
 /// Kea 3 with reservations in a hosts database, one per server.
@@ -1995,4 +1996,136 @@ async fn a_kea_server_that_does_not_serve_again_after_a_write_leaves_its_partner
     assert!(pair.reserved(1).await.contains(&"10.0.0.30".to_string()));
     let errors = sync_error_rows(&t).await;
     assert_eq!(errors.total, 0, "{errors:?}");
+}
+
+/// The latest event of kind `action`.
+async fn latest(t: &Tandem, action: &str) -> tandem_core::views::EventRow {
+    let filter = tandem_backend::store::events::EventFilter {
+        action: action.into(),
+        ..Default::default()
+    };
+    t.search_events(&admin(), &filter, 1)
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+/// On a real pair: a replication previewed (stale refused, then applied as shown) and undone;
+/// reservation changes and a scope edit undone on both partners.
+async fn changes_on_a_kea_pair_are_previewed_and_undone(flavor: Flavor) {
+    use tandem_backend::ReplicationTargets;
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let kea2 = ServerName::parse(NAMES[1]).unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let name = "kea1.tandem.test-kea2.tandem.test";
+
+    // A reservation created, then undone: gone from both.
+    t.create_reservation(
+        &admin(),
+        &kea1,
+        scope,
+        &reservation("10.0.0.130", "00155DA76630"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pair.reserved(1).await, ["10.0.0.99", "10.0.0.130"]);
+    let created = latest(&t, "create_reservation").await;
+    let undone = t.undo_event(&admin(), created.id).await.unwrap();
+    assert!(!undone.replication.is_failure(), "{undone:?}");
+    for i in 0..2 {
+        assert_eq!(pair.reserved(i).await, ["10.0.0.99"], "server {i}");
+    }
+    assert_eq!(
+        latest(&t, "delete_reservation").await.undoes,
+        Some(created.id)
+    );
+
+    // The seed reservation deleted, then undone: back on both.
+    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.99".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(pair.reserved(1).await, Vec::<String>::new());
+    let deleted = latest(&t, "delete_reservation").await;
+    t.undo_event(&admin(), deleted.id).await.unwrap();
+    for i in 0..2 {
+        assert_eq!(pair.reserved(i).await, ["10.0.0.99"], "server {i}");
+    }
+
+    // A scope edit undone on both.
+    let driver = t.driver(&kea1).await.unwrap();
+    let before = driver.scope(scope).await.unwrap();
+    let mut input = ScopeInput::of(&before);
+    input.lease_duration_secs = "7200".into();
+    t.update_scope(&admin(), &kea1, scope, &before.properties_version(), &input)
+        .await
+        .unwrap();
+    let edited = latest(&t, "update_scope").await;
+    assert_eq!(
+        config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
+        7200
+    );
+    t.undo_event(&admin(), edited.id).await.unwrap();
+    for url in &pair.urls {
+        assert_eq!(
+            config_get(url).await["subnet4"][0]["valid-lifetime"],
+            before.lease_duration_secs,
+            "{url}"
+        );
+    }
+
+    // kea2 changed behind Tandem's back: previewed, refused once stale, applied as shown,
+    // then undone (kea2 gets its own copy back).
+    let mut config = config_get(&pair.urls[1]).await;
+    let subnet = config["subnet4"][0].as_object_mut().unwrap();
+    subnet.insert("valid-lifetime".into(), json!(3600));
+    subnet.remove("min-valid-lifetime");
+    subnet.remove("max-valid-lifetime");
+    let set = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(set["result"], 0, "{set}");
+    let targets = ReplicationTargets::Relationship {
+        server: &kea1,
+        name,
+    };
+    let preview = t.preview_replication(&admin(), targets).await.unwrap();
+    assert_eq!(preview.scopes.len(), 1);
+    assert_eq!(preview.change_count(), 1, "{preview:?}");
+    let own = t.driver(&kea2).await.unwrap().scope(scope).await.unwrap();
+    let stale = t
+        .replicate_as_previewed(&admin(), targets, Some("1.0000000000000000"))
+        .await
+        .unwrap_err();
+    assert!(
+        stale.to_string().contains("changed since the preview"),
+        "{stale}"
+    );
+    assert_eq!(
+        config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
+        3600
+    );
+    let results = t
+        .replicate_as_previewed(&admin(), targets, Some(&preview.basis))
+        .await
+        .unwrap();
+    assert_eq!(results[0].result, Ok(1), "{results:?}");
+    assert_eq!(
+        config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
+        before.lease_duration_secs
+    );
+    let replicated = latest(&t, "replicate_scope").await;
+    let restored = t.undo_event(&admin(), replicated.id).await.unwrap();
+    assert_eq!(restored.server, kea2);
+    assert_eq!(
+        config_get(&pair.urls[1]).await["subnet4"][0]["valid-lifetime"],
+        3600
+    );
+    let now = t.driver(&kea2).await.unwrap().scope(scope).await.unwrap();
+    assert_eq!(now.digest(), own.digest());
 }

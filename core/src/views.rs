@@ -195,17 +195,24 @@ pub struct EventRow {
     pub undone_by: Option<i64>,
 }
 
-/// The kinds of change the Event Catalog can undo.
-pub const UNDOABLE: [&str; 3] = [
-    "create_reservation",
-    "edit_reservation",
-    "delete_reservation",
-];
+/// What undoing a change of kind `action` asks of the caller's role (its inverse's
+/// permission); `None`: the Event Catalog cannot undo that kind.
+pub fn undo_permission(action: &str) -> Option<crate::access::Permission> {
+    use crate::access::Permission;
+    match action {
+        "create_reservation" | "edit_reservation" | "delete_reservation" => {
+            Some(Permission::EditReservations)
+        }
+        "update_scope" => Some(Permission::EditScopes),
+        "replicate_scope" => Some(Permission::ReplicateScope),
+        _ => None,
+    }
+}
 
 impl EventRow {
     /// Whether an Undo is offered: a completed change of an undoable kind, not undone yet.
     pub fn undoable(&self) -> bool {
-        self.outcome == "ok" && self.undone_by.is_none() && UNDOABLE.contains(&self.action.as_str())
+        self.outcome == "ok" && self.undone_by.is_none() && undo_permission(&self.action).is_some()
     }
 }
 

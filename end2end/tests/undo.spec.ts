@@ -52,6 +52,22 @@ test('a change is undone from the Event Catalog on both partners, and not once i
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.151']);
   expect(tandem.cli(DHCP1, 'reservation', 'list', '--scope', '10.0.0.0')).toContain('00-15-5d-a7-66-99');
   await expect(second.locator('a[data-undo]')).toBeVisible();
+
+  // A replication undone: dc1 gets back the copy it had; dhcp1 is untouched.
+  tandem.cli(DC1, 'reservation', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.160', '--client-id', '00155DA76660');
+  const dc1Before = tandem.reservations(DC1);
+  const replicated = await page.request.post(tandem.url + '/api/replicate_scope', {
+    headers: { 'content-type': 'application/json', origin: tandem.url },
+    data: { target: { server: DHCP1, scope_id: '10.0.0.0' } },
+  });
+  expect(replicated.ok(), await replicated.text()).toBeTruthy();
+  expect(tandem.reservations(DC1)).toEqual(tandem.reservations(DHCP1));
+  await open(page, tandem.url + '/events?action=replicate_scope');
+  page.once('dialog', (d) => d.accept());
+  await page.locator('tr[data-action="replicate_scope"] a[data-undo]').first().click();
+  await expect(page.locator('.notice-done')).toContainText(`Undone on ${DC1}.`);
+  expect(tandem.reservations(DC1)).toEqual(dc1Before);
+  expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.151']);
 });
 
 test('a change is undone from the Event Catalog with JavaScript off', async ({ browser, tandem }) => {

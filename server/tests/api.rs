@@ -1017,6 +1017,138 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
     assert_eq!(kind.status, StatusCode::BAD_REQUEST, "{}", kind.json);
 }
 
+/// Undo of a scope edit (both partners get the properties back) and of a scope replication
+/// (the partner gets back the copy it had), each only while unchanged since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scope_edits_and_replications_are_undone_only_while_unchanged() {
+    use tandem_core::scope_input::ScopeInput;
+    use tandem_core::{ScopeId, ServerName};
+    let (app, _, token) = app_with_token("undo-scopes").await;
+    let t = Auth::Token(&token);
+    let local = Caller::local("alice");
+    let dhcp1_name = ServerName::parse("dhcp1.contoso.com").unwrap();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let dhcp1 = app.tandem.driver(&dhcp1_name).await.unwrap();
+    let dc1 = app
+        .tandem
+        .driver(&ServerName::parse("dc1.contoso.com").unwrap())
+        .await
+        .unwrap();
+    let last = |action: &'static str| {
+        let app = &app;
+        async move {
+            app.call("GET", &format!("/api/v1/events?action={action}"), t, None)
+                .await
+                .json[0]
+                .clone()
+        }
+    };
+    let original = dhcp1.scope(scope).await.unwrap();
+
+    // A scope edit, undone on both partners.
+    let mut input = ScopeInput::of(&original);
+    input.name = "renamed through Tandem".into();
+    app.tandem
+        .update_scope(
+            &local,
+            &dhcp1_name,
+            scope,
+            &original.properties_version(),
+            &input,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        dc1.scope(scope).await.unwrap().name,
+        "renamed through Tandem"
+    );
+    let edit = last("update_scope").await["id"].as_i64().unwrap();
+    let undone = app
+        .call("POST", &format!("/api/v1/events/{edit}/undo"), t, None)
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.json);
+    for server in [&dhcp1, &dc1] {
+        assert_eq!(server.scope(scope).await.unwrap().name, original.name);
+    }
+    assert_eq!(last("update_scope").await["undoes"], edit);
+
+    // Edited again, then changed behind Tandem's back: refused, nothing written.
+    let now = dhcp1.scope(scope).await.unwrap();
+    app.tandem
+        .update_scope(
+            &local,
+            &dhcp1_name,
+            scope,
+            &now.properties_version(),
+            &input,
+        )
+        .await
+        .unwrap();
+    let edit = last("update_scope").await["id"].as_i64().unwrap();
+    let mut behind = dhcp1.scope(scope).await.unwrap();
+    behind.description = "described behind Tandem's back".into();
+    dhcp1.put_scope(&behind).await.unwrap();
+    let stale = app
+        .call("POST", &format!("/api/v1/events/{edit}/undo"), t, None)
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
+    assert!(
+        stale.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("has changed since"),
+        "{}",
+        stale.json
+    );
+    assert_eq!(dhcp1.scope(scope).await.unwrap().digest(), behind.digest());
+
+    // A replication undone: dc1 gets back its own copy; dhcp1 is untouched.
+    let mut own = dc1.scope(scope).await.unwrap();
+    own.name = "dc1's own copy".into();
+    dc1.put_scope(&own).await.unwrap();
+    let own = dc1.scope(scope).await.unwrap();
+    app.tandem
+        .replicate_scope(&local, &dhcp1_name, scope)
+        .await
+        .unwrap();
+    assert_eq!(dc1.scope(scope).await.unwrap().digest(), behind.digest());
+    let replication = last("replicate_scope").await["id"].as_i64().unwrap();
+    let restored = app
+        .call(
+            "POST",
+            &format!("/api/v1/events/{replication}/undo"),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.json);
+    assert_eq!(restored.json["server"], "dc1.contoso.com");
+    assert_eq!(dc1.scope(scope).await.unwrap().digest(), own.digest());
+    assert_eq!(dhcp1.scope(scope).await.unwrap().digest(), behind.digest());
+    let restore = last("restore_scope").await;
+    assert_eq!(restore["undoes"], replication, "{restore}");
+    assert_eq!(restore["outcome"], "ok", "{restore}");
+    // Replicated again, then dc1 changed: the undo is refused, dc1 left as it is.
+    app.tandem
+        .replicate_scope(&local, &dhcp1_name, scope)
+        .await
+        .unwrap();
+    let replication = last("replicate_scope").await["id"].as_i64().unwrap();
+    let mut changed = dc1.scope(scope).await.unwrap();
+    changed.name = "changed on dc1 since".into();
+    dc1.put_scope(&changed).await.unwrap();
+    let stale = app
+        .call(
+            "POST",
+            &format!("/api/v1/events/{replication}/undo"),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
+    assert_eq!(dc1.scope(scope).await.unwrap().name, "changed on dc1 since");
+}
+
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {

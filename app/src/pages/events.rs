@@ -8,8 +8,7 @@ use crate::components::native::{ConfirmDialog, NativeDialogs};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::session::PageContext;
 use leptos::prelude::*;
-use tandem_core::access::Permission;
-use tandem_core::views::EventRow;
+use tandem_core::views::{EventRow, undo_permission};
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
@@ -125,10 +124,7 @@ pub fn EventsPage() -> impl IntoView {
                 events
                     .get()
                     .map(|result| match result {
-                        Ok(rows) => {
-                            let can_undo = ctx.can(Permission::EditReservations);
-                            view! { <EventsTable rows can_undo undo native /> }.into_any()
-                        }
+                        Ok(rows) => view! { <EventsTable rows ctx undo native /> }.into_any(),
                         Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -139,14 +135,14 @@ pub fn EventsPage() -> impl IntoView {
 /// What the Undo confirmation asks.
 fn undo_question(id: i64) -> String {
     format!(
-        "Undo event {id}? Its inverse is applied to both partners and recorded as an event of its own; if the reservation has changed since, nothing is done."
+        "Undo event {id}? Its inverse is applied (to both partners, or for a replication to the partner it wrote) and recorded as an event of its own; if the object has changed since, nothing is done."
     )
 }
 
 #[component]
 fn EventsTable(
     rows: Vec<EventRow>,
-    can_undo: bool,
+    ctx: PageContext,
     undo: Call<UndoEvent>,
     native: NativeDialogs,
 ) -> impl IntoView {
@@ -156,7 +152,9 @@ fn EventsTable(
             let outcome_class = if e.outcome == "ok" { "ok" } else { "not-ok" };
             let action = e.action.clone();
             let id = e.id;
-            let undo_link = (can_undo && e.undoable()).then(|| {
+            // Offered where the user's role may make the inverse change.
+            let may = undo_permission(&e.action).is_some_and(|p| ctx.can(p));
+            let undo_link = (may && e.undoable()).then(|| {
                 view! {
                     <a
                         class="button small secondary"

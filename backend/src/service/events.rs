@@ -3,9 +3,10 @@
 use super::{Caller, ServiceError, Tandem};
 use crate::store::events::{self, EventFilter};
 use tandem_core::access::Permission;
+use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::{ChangeOutcome, EventRow, UNDOABLE};
-use tandem_core::{FieldError, Reservation, ScopeId, ServerName};
+use tandem_core::views::{ChangeOutcome, EventRow, ReplicationOutcome, undo_permission};
+use tandem_core::{FieldError, Reservation, Scope, ScopeId, ServerName};
 
 /// At most this many rows per search or export.
 pub const EVENT_LIMIT: i64 = 5000;
@@ -92,10 +93,13 @@ fn in_words(r: &Reservation) -> String {
     words
 }
 
-/// A recorded reservation (an event's before or after).
-fn recorded(json: Option<&str>, id: i64) -> Result<Reservation, ServiceError> {
+/// What an event recorded (its before or after).
+fn recorded<T: serde::de::DeserializeOwned>(
+    json: Option<&str>,
+    id: i64,
+) -> Result<T, ServiceError> {
     json.and_then(|j| serde_json::from_str(j).ok())
-        .ok_or_else(|| ServiceError::conflict(format!("event {id} did not record the reservation")))
+        .ok_or_else(|| ServiceError::conflict(format!("event {id} did not record what it changed")))
 }
 
 impl Tandem {
@@ -114,18 +118,18 @@ impl Tandem {
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("event {id}")))?;
         drop(conn);
-        if !UNDOABLE.contains(&e.action.as_str()) {
+        let Some(permission) = undo_permission(&e.action) else {
             return Err(ServiceError::Validation(
                 FieldError::new(
                     "id",
                     format!(
-                        "event {id} ({}) cannot be undone: only reservations created, edited or deleted can",
+                        "event {id} ({}) cannot be undone: only reservation changes, scope edits and scope replications can",
                         e.action
                     ),
                 )
                 .into(),
             ));
-        }
+        };
         let server = e
             .server
             .as_deref()
@@ -134,7 +138,7 @@ impl Tandem {
         // Asked before anything is read from the server.
         self.authorize(
             caller,
-            Permission::EditReservations,
+            permission,
             Some(&server),
             "undo",
             &format!("event {id}"),
@@ -156,6 +160,9 @@ impl Tandem {
             .as_deref()
             .and_then(|s| ScopeId::parse(s).ok())
             .ok_or_else(|| ServiceError::conflict(format!("event {id} names no scope")))?;
+        if e.action == "replicate_scope" {
+            return self.undo_replication(caller, &e, &server, scope).await;
+        }
         let driver = self.driver(&server).await?;
         let now = driver.scope(scope).await?;
         let changed = |current: &Reservation| ServiceError::Conflict {
@@ -168,7 +175,7 @@ impl Tandem {
         };
         match e.action.as_str() {
             "create_reservation" => {
-                let made = recorded(e.after_json.as_deref(), id)?;
+                let made: Reservation = recorded(e.after_json.as_deref(), id)?;
                 match now.reservation(made.ip_address) {
                     None => Err(ServiceError::conflict(format!(
                         "reservation {} is no longer on {server}: nothing to undo",
@@ -188,7 +195,7 @@ impl Tandem {
                 }
             }
             "delete_reservation" => {
-                let gone = recorded(e.before_json.as_deref(), id)?;
+                let gone: Reservation = recorded(e.before_json.as_deref(), id)?;
                 match now.reservation(gone.ip_address) {
                     Some(current) => Err(ServiceError::Conflict {
                         message: format!(
@@ -210,9 +217,29 @@ impl Tandem {
                     }
                 }
             }
+            "update_scope" => {
+                let before: Scope = recorded(e.before_json.as_deref(), id)?;
+                let after: Scope = recorded(e.after_json.as_deref(), id)?;
+                let version = now.properties_version();
+                if version != after.properties_version() {
+                    return Err(ServiceError::conflict(format!(
+                        "scope {scope} on {server} has changed since event {id}: it is now {}; not undone",
+                        scope_in_words(&now)
+                    )));
+                }
+                self.update_scope_undoing(
+                    caller,
+                    &server,
+                    scope,
+                    &version,
+                    &ScopeInput::of(&before),
+                    Some(id),
+                )
+                .await
+            }
             _ => {
-                let before = recorded(e.before_json.as_deref(), id)?;
-                let after = recorded(e.after_json.as_deref(), id)?;
+                let before: Reservation = recorded(e.before_json.as_deref(), id)?;
+                let after: Reservation = recorded(e.after_json.as_deref(), id)?;
                 match now.reservation(after.ip_address) {
                     None => Err(ServiceError::conflict(format!(
                         "reservation {} is no longer on {server}: nothing to undo",
@@ -235,6 +262,77 @@ impl Tandem {
             }
         }
     }
+
+    /// Undoes a scope replication: the partner gets back the copy it had before, provided it
+    /// still holds exactly what the replication wrote. The pair then differs as it did.
+    async fn undo_replication(
+        &self,
+        caller: &Caller,
+        e: &events::Recorded,
+        server: &ServerName,
+        scope: ScopeId,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let id = e.id;
+        let partner_name = e
+            .partner
+            .as_deref()
+            .and_then(|s| ServerName::parse(s).ok())
+            .ok_or_else(|| ServiceError::conflict(format!("event {id} names no partner")))?;
+        self.authorize(
+            caller,
+            Permission::ReplicateScope,
+            Some(&partner_name),
+            "undo",
+            &format!("event {id}"),
+        )
+        .await?;
+        let written: Scope = recorded(e.after_json.as_deref(), id)?;
+        let Some(before) = e
+            .before_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<Scope>(j).ok())
+        else {
+            return Err(ServiceError::conflict(format!(
+                "{partner_name} had no copy of scope {scope} before event {id}: there is nothing \
+                 to restore (Remove Failover takes the scope off the partner)"
+            )));
+        };
+        let partner = self.driver(&partner_name).await?;
+        let now = partner.scope(scope).await?;
+        if now.digest() != written.digest() {
+            return Err(ServiceError::conflict(format!(
+                "the copy of scope {scope} on {partner_name} has changed since event {id}: it is \
+                 now {}; not undone",
+                scope_in_words(&now)
+            )));
+        }
+        let what = format!("scope {scope}");
+        let mut event = self.event(caller, "restore_scope", "scope", &what, Some(&partner_name));
+        event.scope_id = Some(scope.to_string());
+        event.undoes = Some(id);
+        event.before_json = serde_json::to_string(&now).ok();
+        event.after_json = serde_json::to_string(&before).ok();
+        let begun = self.begin(&event).await?;
+        let result = partner.put_scope(&before).await;
+        let note = format!("{partner_name}'s copy as before event {id}");
+        self.conclude(begun, result, Some(&note)).await?;
+        self.touched("scope", &[server, &partner_name], Some(scope))
+            .await;
+        Ok(ChangeOutcome {
+            server: partner_name,
+            replication: ReplicationOutcome::NotInFailover,
+        })
+    }
+}
+
+/// A scope in words, for a refusal that shows what it is now.
+fn scope_in_words(s: &Scope) -> String {
+    format!(
+        "{:?}, {} with {} reservation(s)",
+        s.name,
+        s.range,
+        s.reservations.len()
+    )
 }
 
 #[cfg(test)]

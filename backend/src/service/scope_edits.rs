@@ -92,6 +92,20 @@ impl Tandem {
         expected_version: &str,
         input: &ScopeInput,
     ) -> Result<ChangeOutcome, ServiceError> {
+        self.update_scope_undoing(caller, server, scope_id, expected_version, input, None)
+            .await
+    }
+
+    /// [`Tandem::update_scope`], recorded as reversing event `undoes` when given.
+    pub(crate) async fn update_scope_undoing(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        expected_version: &str,
+        input: &ScopeInput,
+        undoes: Option<i64>,
+    ) -> Result<ChangeOutcome, ServiceError> {
         let what = format!("scope {scope_id}");
         self.authorize(
             caller,
@@ -125,6 +139,7 @@ impl Tandem {
         // The edit changes the properties only: the Event Catalog records those.
         event.before_json = serde_json::to_string(&before.properties()).ok();
         event.after_json = serde_json::to_string(&after.properties()).ok();
+        event.undoes = undoes;
         // A partner that lacks the scope gets it with this server's reservations.
         let on_partner = after.clone();
         self.apply_change(

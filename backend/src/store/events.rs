@@ -298,6 +298,7 @@ pub struct Recorded {
     pub action: String,
     pub server: Option<String>,
     pub scope_id: Option<String>,
+    pub partner: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub outcome: String,
@@ -308,7 +309,7 @@ pub struct Recorded {
 /// Event `id`, if it is still recorded.
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Recorded>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, action, server, scope_id, before_json, after_json, outcome,
+        "SELECT id, action, server, scope_id, partner, before_json, after_json, outcome,
            (SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by
          FROM events WHERE id = $1",
     )
@@ -321,6 +322,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Recorded>, 
             action: r.try_get("action")?,
             server: r.try_get("server")?,
             scope_id: r.try_get("scope_id")?,
+            partner: r.try_get("partner")?,
             before_json: r.try_get("before_json")?,
             after_json: r.try_get("after_json")?,
             outcome: r.try_get("outcome")?,

@@ -226,9 +226,9 @@ pub async fn events(
 }
 
 /// Undo: applies the inverse of completed change `id` (a reservation created, edited or
-/// deleted) to both partners, recorded as its own event naming `id`. 409 with the current
-/// value when the object has changed since, or when the change did not complete or was
-/// undone already.
+/// deleted, a scope edit: on both partners; a scope replication: the partner's copy as it
+/// was), recorded as its own event naming `id`. 409 with the current value when the object has
+/// changed since, or when the change did not complete or was undone already.
 #[utoipa::path(post, path = "/events/{id}/undo", tag = "servers",
     params(("id" = i64, Path, description = "The event to undo", example = 42)),
     responses((status = 200, description = "Undone: where, and what became of it on the partner", body = ChangeOutcome)))]
