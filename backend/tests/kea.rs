@@ -1317,18 +1317,7 @@ async fn a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated(flavor
     assert_eq!(sync_errors().await, 0);
 
     // A config-set behind Tandem's back on kea2, undone by relationship-level replication.
-    let mut config = config_get(&pair.urls[1]).await;
-    let subnet = config["subnet4"][0].as_object_mut().unwrap();
-    subnet.insert("valid-lifetime".into(), json!(3600));
-    subnet.remove("min-valid-lifetime");
-    subnet.remove("max-valid-lifetime");
-    let set = kea(
-        &pair.urls[1],
-        "config-set",
-        Some(json!({ "Dhcp4": config })),
-    )
-    .await;
-    assert_eq!(set["result"], 0, "{set}");
+    set_lifetime_behind_tandems_back(&pair.urls[1], 3600).await;
     let results = t
         .replicate_relationship(&admin(), &kea1, name)
         .await
@@ -1998,6 +1987,18 @@ async fn a_kea_server_that_does_not_serve_again_after_a_write_leaves_its_partner
     assert_eq!(errors.total, 0, "{errors:?}");
 }
 
+/// A config-set on the server at `url` that Tandem does not make: the first subnet's lease
+/// time becomes `secs`.
+async fn set_lifetime_behind_tandems_back(url: &str, secs: u32) {
+    let mut config = config_get(url).await;
+    let subnet = config["subnet4"][0].as_object_mut().unwrap();
+    subnet.insert("valid-lifetime".into(), json!(secs));
+    subnet.remove("min-valid-lifetime");
+    subnet.remove("max-valid-lifetime");
+    let set = kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await;
+    assert_eq!(set["result"], 0, "{set}");
+}
+
 /// The latest event of kind `action`.
 async fn latest(t: &Tandem, action: &str) -> tandem_core::views::EventRow {
     let filter = tandem_backend::store::events::EventFilter {
@@ -2078,18 +2079,7 @@ async fn changes_on_a_kea_pair_are_previewed_and_undone(flavor: Flavor) {
 
     // kea2 changed behind Tandem's back: previewed, refused once stale, applied as shown,
     // then undone (kea2 gets its own copy back).
-    let mut config = config_get(&pair.urls[1]).await;
-    let subnet = config["subnet4"][0].as_object_mut().unwrap();
-    subnet.insert("valid-lifetime".into(), json!(3600));
-    subnet.remove("min-valid-lifetime");
-    subnet.remove("max-valid-lifetime");
-    let set = kea(
-        &pair.urls[1],
-        "config-set",
-        Some(json!({ "Dhcp4": config })),
-    )
-    .await;
-    assert_eq!(set["result"], 0, "{set}");
+    set_lifetime_behind_tandems_back(&pair.urls[1], 3600).await;
     let targets = ReplicationTargets::Relationship {
         server: &kea1,
         name,
