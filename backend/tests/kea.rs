@@ -2023,6 +2023,11 @@ async fn changes_on_a_kea_pair_are_previewed_and_undone(flavor: Flavor) {
     let scope = ScopeId::parse("10.0.0.0").unwrap();
     let name = "kea1.tandem.test-kea2.tandem.test";
 
+    // The configuration review finds nothing wrong with a sound pair (no false alarm on Kea).
+    let review = t.review(&admin()).await.unwrap();
+    assert_eq!(review.findings, vec![], "{review:?}");
+    assert_eq!(review.unreadable, vec![], "{review:?}");
+
     // A reservation created, then undone: gone from both.
     t.create_reservation(
         &admin(),

@@ -11,6 +11,7 @@ pub mod model;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod replication;
+pub mod review;
 pub mod scope_input;
 pub mod text;
 pub mod validate;

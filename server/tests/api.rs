@@ -1149,6 +1149,51 @@ async fn scope_edits_and_replications_are_undone_only_while_unchanged() {
     assert_eq!(dc1.scope(scope).await.unwrap().name, "changed on dc1 since");
 }
 
+/// The configuration review: the seed pair is sound; a client reserved at another address on
+/// the partner is found, named and explained; an unreadable server is named, not passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_checks_each_pair_as_a_pair() {
+    use tandem_core::{ScopeId, ServerName};
+    let (app, _, token) = app_with_token("review").await;
+    let t = Auth::Token(&token);
+    let sound = app.call("GET", "/api/v1/review", t, None).await;
+    assert_eq!(sound.status, StatusCode::OK, "{}", sound.json);
+    assert_eq!(sound.json, json!({"findings": [], "unreadable": []}));
+
+    // Behind Tandem's back, dc1 moves the seed client's reservation to another address.
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let dc1_name = ServerName::parse("dc1.contoso.com").unwrap();
+    let dc1 = app.tandem.driver(&dc1_name).await.unwrap();
+    let mut copy = dc1.scope(scope).await.unwrap();
+    copy.reservations[0].ip_address = "10.0.0.98".parse().unwrap();
+    dc1.put_scope(&copy).await.unwrap();
+    let found = app.call("GET", "/api/v1/review", t, None).await;
+    let findings = found.json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{}", found.json);
+    let f = &findings[0];
+    assert_eq!(f["check"], "client-reserved-at-two-addresses");
+    assert_eq!(f["severity"], "Error");
+    assert_eq!(f["scope_id"], "10.0.0.0");
+    let explanation = f["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains("10.0.0.99") && explanation.contains("10.0.0.98"),
+        "{explanation}"
+    );
+
+    // dc1 offline: named as unreadable, and its pair is not checked on half the facts.
+    app.tandem
+        .set_server_online(&Caller::local("test"), &dc1_name, false)
+        .await
+        .unwrap();
+    let half = app.call("GET", "/api/v1/review", t, None).await;
+    assert_eq!(half.json["findings"], json!([]), "{}", half.json);
+    assert_eq!(
+        half.json["unreadable"][0]["server"], "dc1.contoso.com",
+        "{}",
+        half.json
+    );
+}
+
 /// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_refuses_hostile_input_in_words() {

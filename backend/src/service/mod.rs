@@ -15,6 +15,7 @@ mod imports;
 mod inventory;
 mod relationships;
 mod reservations;
+mod review;
 mod scope_edits;
 mod scopes;
 mod servers;

@@ -46,6 +46,7 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(servers::events))
         .routes(routes!(servers::events_csv))
         .routes(routes!(servers::undo_event))
+        .routes(routes!(servers::review))
         .routes(routes!(scopes::list_scopes))
         .routes(routes!(scopes::scopes_csv))
         .routes(routes!(scopes::create_scope))

@@ -225,6 +225,18 @@ pub async fn events(
     Ok(Json(tandem.search_events(&caller, &q.filter(), limit).await?).into_response())
 }
 
+/// Configuration review of every server the caller reaches and of every failover pair as a
+/// pair (a scope in failover on one partner only, relationship parameters that differ, a
+/// client reserved at different addresses on the two partners), read now; errors first.
+#[utoipa::path(get, path = "/review", tag = "servers",
+    responses((status = 200, description = "The findings, and the servers that could not be read", body = tandem_core::review::Review)))]
+pub async fn review(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.review(&caller).await?).into_response())
+}
+
 /// Undo: applies the inverse of completed change `id` (a reservation created, edited or
 /// deleted, a scope edit: on both partners; a scope replication: the partner's copy as it
 /// was), recorded as its own event naming `id`. 409 with the current value when the object has

@@ -1,0 +1,429 @@
+//! Configuration review: named checks over what each server holds, and over each failover
+//! pair as a pair. Every finding names its check, says in one sentence what is wrong and why it
+//! matters, and points at the object it is about.
+
+use crate::{FailoverRelationship, IpRange, Scope, ScopeId, ServerName};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Severity {
+    /// Clients are (or will be) served wrongly, or a partner rejects what the other sends.
+    Error,
+    /// Likely a mistake, or a trap for the next change.
+    Warning,
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Finding {
+    /// The check's name (`overlapping-subnets`, `reservation-outside-scope`, …).
+    pub check: String,
+    pub severity: Severity,
+    /// The server the object is on (for a pair check, the one the relationship is read from).
+    pub server: ServerName,
+    /// The scope it is about, if any.
+    pub scope_id: Option<ScopeId>,
+    /// The object in words (`scope 10.0.0.0`, `reservation 10.0.0.5 in scope 10.0.0.0`,
+    /// `relationship dhcp1-dc1`).
+    pub object: String,
+    /// What is wrong and why it matters, in one sentence.
+    pub explanation: String,
+}
+
+impl Finding {
+    /// Names the finding for good: the same problem on the same object has the same key
+    /// (a dismissal is kept by it).
+    pub fn key(&self) -> String {
+        format!("{}|{}|{}", self.check, self.server, self.object)
+    }
+}
+
+/// A server a review could not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unreadable {
+    pub server: ServerName,
+    pub reason: String,
+}
+
+/// What a review found, errors first, and the servers it could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub findings: Vec<Finding>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+fn subnet_of(s: &Scope) -> IpRange {
+    let mask = if s.prefix_len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(s.prefix_len.min(32)))
+    };
+    let base = u32::from(s.id.addr()) & mask;
+    IpRange::new(Ipv4Addr::from(base), Ipv4Addr::from(base | !mask))
+        .expect("a subnet's first address is never after its last")
+}
+
+fn reservation_object(ip: Ipv4Addr, scope: ScopeId) -> String {
+    format!("reservation {ip} in scope {scope}")
+}
+
+/// The checks on one server's scopes: overlapping subnets, reservations outside their scope or
+/// inside an exclusion, ranges every address of which is reserved or excluded.
+pub fn review_server(server: &ServerName, scopes: &[Scope]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding =
+        |check: &str, severity, scope: ScopeId, object: String, explanation: String| Finding {
+            check: check.into(),
+            severity,
+            server: server.clone(),
+            scope_id: Some(scope),
+            object,
+            explanation,
+        };
+    let mut sorted: Vec<&Scope> = scopes.iter().collect();
+    sorted.sort_by_key(|s| s.id);
+    for (i, a) in sorted.iter().enumerate() {
+        for b in &sorted[i + 1..] {
+            let (sa, sb) = (subnet_of(a), subnet_of(b));
+            if sa.overlaps(sb) {
+                out.push(finding(
+                    "overlapping-subnets",
+                    Severity::Error,
+                    b.id,
+                    format!("scope {}", b.id),
+                    format!(
+                        "Scope {}/{} overlaps scope {}/{} on this server: a client on the shared addresses can be offered a lease from either, with the wrong options.",
+                        b.id, b.prefix_len, a.id, a.prefix_len
+                    ),
+                ));
+            }
+        }
+    }
+    for s in &sorted {
+        let subnet = subnet_of(s);
+        for r in &s.reservations {
+            let object = reservation_object(r.ip_address, s.id);
+            if !subnet.contains(r.ip_address) {
+                out.push(finding(
+                    "reservation-outside-scope",
+                    Severity::Error,
+                    s.id,
+                    object,
+                    format!(
+                        "Reservation {} is outside scope {}/{}: no client of this scope can ever be given it.",
+                        r.ip_address, s.id, s.prefix_len
+                    ),
+                ));
+            } else if let Some(x) = s.exclusions.iter().find(|x| x.contains(r.ip_address)) {
+                out.push(finding(
+                    "reservation-in-exclusion",
+                    Severity::Warning,
+                    s.id,
+                    object,
+                    format!(
+                        "Reservation {} is inside the excluded range {}–{}: the exclusion says the address is kept free, the reservation hands it out.",
+                        r.ip_address,
+                        x.start(),
+                        x.end()
+                    ),
+                ));
+            }
+        }
+        // Every address of the range either excluded or reserved: nothing left for others.
+        let excluded = |ip: Ipv4Addr| s.exclusions.iter().any(|x| x.contains(ip));
+        let reserved_in_range = s
+            .reservations
+            .iter()
+            .filter(|r| s.range.contains(r.ip_address) && !excluded(r.ip_address))
+            .count() as u64;
+        let excluded_in_range: u64 = (u32::from(s.range.start())..=u32::from(s.range.end()))
+            .take(1 << 16)
+            .filter(|n| excluded(Ipv4Addr::from(*n)))
+            .count() as u64;
+        let size = s.range.len();
+        if size <= 1 << 16 && reserved_in_range > 0 && reserved_in_range + excluded_in_range >= size
+        {
+            out.push(finding(
+                "pool-exhausted-by-reservations",
+                Severity::Warning,
+                s.id,
+                format!("scope {}", s.id),
+                format!(
+                    "Every address of scope {}'s range {}–{} is reserved or excluded: a client without a reservation gets no lease.",
+                    s.id,
+                    s.range.start(),
+                    s.range.end()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The checks on a failover pair as a pair, from the relationship as each server reports it
+/// (`None`: that server does not name it) and each server's scopes: a scope in failover on one
+/// partner only, relationship parameters that differ, and a client ID reserved at different
+/// addresses on the two partners.
+pub fn review_pair(
+    (a, a_rel, a_scopes): (&ServerName, Option<&FailoverRelationship>, &[Scope]),
+    (b, b_rel, b_scopes): (&ServerName, Option<&FailoverRelationship>, &[Scope]),
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(rel) = a_rel.or(b_rel) else {
+        return out;
+    };
+    let object = format!("relationship {}", rel.name);
+    let pair_finding =
+        |check: &str, severity, scope: Option<ScopeId>, object: String, explanation: String| {
+            Finding {
+                check: check.into(),
+                severity,
+                server: a.clone(),
+                scope_id: scope,
+                object,
+                explanation,
+            }
+        };
+    let (Some(ra), Some(rb)) = (a_rel, b_rel) else {
+        let (has, lacks) = if a_rel.is_some() { (a, b) } else { (b, a) };
+        out.push(pair_finding(
+            "relationship-on-one-partner",
+            Severity::Error,
+            None,
+            object,
+            format!(
+                "{has} has relationship {} with {lacks}, which does not name it back: nothing {has} sends reaches a partner that expects it.",
+                rel.name
+            ),
+        ));
+        return out;
+    };
+    for (from, on, lacks, missing) in [(a, ra, b, rb), (b, rb, a, ra)] {
+        for scope in on.scopes.iter().filter(|s| !missing.scopes.contains(s)) {
+            out.push(pair_finding(
+                "failover-on-one-partner",
+                Severity::Error,
+                Some(*scope),
+                format!("scope {scope}"),
+                format!(
+                    "Scope {scope} is in relationship {} on {from} but not on {lacks}: {lacks} does not serve it in failover, so its leases are not shared.",
+                    rel.name
+                ),
+            ));
+        }
+    }
+    let mut differences = Vec::new();
+    if ra.mode != rb.mode {
+        differences.push(format!("mode ({} / {})", ra.mode.name(), rb.mode.name()));
+    }
+    if ra.max_client_lead_time_secs != rb.max_client_lead_time_secs {
+        differences.push(format!(
+            "MCLT ({} s / {} s)",
+            ra.max_client_lead_time_secs, rb.max_client_lead_time_secs
+        ));
+    }
+    if ra.auto_state_transition != rb.auto_state_transition
+        || ra.state_switch_interval_secs != rb.state_switch_interval_secs
+    {
+        differences.push("automatic state transition".into());
+    }
+    if ra.enable_auth != rb.enable_auth {
+        differences.push("message authentication".into());
+    }
+    if ra.primary_server != rb.primary_server || ra.secondary_server != rb.secondary_server {
+        differences.push("which server is primary".into());
+    }
+    if !differences.is_empty() {
+        out.push(pair_finding(
+            "relationship-parameters-differ",
+            Severity::Error,
+            None,
+            object,
+            format!(
+                "The two servers disagree on relationship {}'s {}: each acts on its own copy, so they can end up serving the same clients differently.",
+                rel.name,
+                differences.join(", ")
+            ),
+        ));
+    }
+    // A client ID reserved at one address here and another on the partner.
+    let shared: Vec<ScopeId> = ra
+        .scopes
+        .iter()
+        .filter(|s| rb.scopes.contains(s))
+        .copied()
+        .collect();
+    for scope in shared {
+        let (Some(sa), Some(sb)) = (
+            a_scopes.iter().find(|s| s.id == scope),
+            b_scopes.iter().find(|s| s.id == scope),
+        ) else {
+            continue;
+        };
+        let on_b: BTreeMap<_, _> = sb
+            .reservations
+            .iter()
+            .map(|r| (r.client_id, r.ip_address))
+            .collect();
+        for r in &sa.reservations {
+            if let Some(other) = on_b.get(&r.client_id).filter(|ip| **ip != r.ip_address) {
+                out.push(pair_finding(
+                    "client-reserved-at-two-addresses",
+                    Severity::Error,
+                    Some(scope),
+                    reservation_object(r.ip_address, scope),
+                    format!(
+                        "Client {} is reserved at {} on {a} but at {other} on {b}: it gets a different address depending on which partner answers.",
+                        r.client_id, r.ip_address
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MacAddress, Reservation, ReservationType};
+
+    fn server(name: &str) -> ServerName {
+        ServerName::parse(name).unwrap()
+    }
+
+    fn scope(id: &str, prefix: u8, start: &str, end: &str) -> Scope {
+        Scope {
+            id: ScopeId::parse(id).unwrap(),
+            name: id.into(),
+            description: String::new(),
+            range: IpRange::new(start.parse().unwrap(), end.parse().unwrap()).unwrap(),
+            prefix_len: prefix,
+            lease_duration_secs: Scope::DEFAULT_LEASE_SECS,
+            state: Default::default(),
+            exclusions: Vec::new(),
+            options: Default::default(),
+            reservations: Vec::new(),
+        }
+    }
+
+    fn reserve(ip: &str, mac: &str) -> Reservation {
+        Reservation {
+            ip_address: ip.parse().unwrap(),
+            client_id: MacAddress::parse(mac).unwrap(),
+            name: String::new(),
+            description: String::new(),
+            kind: ReservationType::Both,
+        }
+    }
+
+    fn checks(found: &[Finding]) -> Vec<(&str, &str)> {
+        found
+            .iter()
+            .map(|f| (f.check.as_str(), f.object.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_server_has_no_findings() {
+        let mut s = scope("10.0.0.0", 24, "10.0.0.10", "10.0.0.200");
+        s.reservations.push(reserve("10.0.0.99", "00155DA76602"));
+        let other = scope("10.1.0.0", 24, "10.1.0.10", "10.1.0.200");
+        assert_eq!(review_server(&server("a.test"), &[s, other]), vec![]);
+    }
+
+    #[test]
+    fn each_server_check_names_its_object() {
+        let wide = scope("10.0.0.0", 16, "10.0.0.10", "10.0.0.200");
+        let mut inner = scope("10.0.5.0", 24, "10.0.5.10", "10.0.5.12");
+        inner.exclusions.push(
+            IpRange::new("10.0.5.12".parse().unwrap(), "10.0.5.12".parse().unwrap()).unwrap(),
+        );
+        inner.reservations = vec![
+            reserve("10.0.5.10", "00155DA76601"),
+            reserve("10.0.5.11", "00155DA76602"),
+            reserve("10.0.5.12", "00155DA76603"),
+            reserve("10.9.0.1", "00155DA76604"),
+        ];
+        let found = review_server(&server("a.test"), &[inner, wide]);
+        assert_eq!(
+            checks(&found),
+            vec![
+                ("overlapping-subnets", "scope 10.0.5.0"),
+                (
+                    "reservation-in-exclusion",
+                    "reservation 10.0.5.12 in scope 10.0.5.0"
+                ),
+                (
+                    "reservation-outside-scope",
+                    "reservation 10.9.0.1 in scope 10.0.5.0"
+                ),
+                ("pool-exhausted-by-reservations", "scope 10.0.5.0"),
+            ]
+        );
+        assert!(found.iter().all(|f| f.explanation.ends_with('.')));
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(
+            found[1].key(),
+            "reservation-in-exclusion|a.test|reservation 10.0.5.12 in scope 10.0.5.0"
+        );
+    }
+
+    #[test]
+    fn a_pair_is_checked_as_a_pair() {
+        let (a, b) = (server("dhcp1.test"), server("dc1.test"));
+        let shared = ScopeId::parse("10.0.0.0").unwrap();
+        let only_a = ScopeId::parse("10.1.0.0").unwrap();
+        let ra = FailoverRelationship::with_defaults(
+            "p".into(),
+            a.clone(),
+            b.clone(),
+            vec![shared, only_a],
+        );
+        let mut rb = ra.clone();
+        rb.scopes = vec![shared];
+        rb.max_client_lead_time_secs = 60;
+        let mut sa = scope("10.0.0.0", 24, "10.0.0.10", "10.0.0.200");
+        let mut sb = sa.clone();
+        sa.reservations.push(reserve("10.0.0.99", "00155DA76602"));
+        sb.reservations.push(reserve("10.0.0.98", "00155DA76602"));
+        let found = review_pair((&a, Some(&ra), &[sa.clone()]), (&b, Some(&rb), &[sb]));
+        assert_eq!(
+            checks(&found),
+            vec![
+                ("failover-on-one-partner", "scope 10.1.0.0"),
+                ("relationship-parameters-differ", "relationship p"),
+                (
+                    "client-reserved-at-two-addresses",
+                    "reservation 10.0.0.99 in scope 10.0.0.0"
+                ),
+            ]
+        );
+        assert!(
+            found[1].explanation.contains("MCLT (3600 s / 60 s)"),
+            "{}",
+            found[1].explanation
+        );
+        // The same relationship everywhere: nothing.
+        assert_eq!(
+            review_pair(
+                (&a, Some(&ra), &[sa.clone()]),
+                (&b, Some(&ra), &[sa.clone()])
+            ),
+            vec![]
+        );
+        // Named by one server only.
+        let one = review_pair((&a, Some(&ra), &[sa]), (&b, None, &[]));
+        assert_eq!(
+            checks(&one),
+            vec![("relationship-on-one-partner", "relationship p")]
+        );
+    }
+}
