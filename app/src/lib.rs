@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/events") view={Lazy::<lazy::EventsPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/search") view={Lazy::<lazy::SearchPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/review") view={Lazy::<lazy::ReviewPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/users") view={Lazy::<lazy::UsersPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/tokens") view={Lazy::<lazy::TokensPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=SsrMode::InOrder />
@@ -159,6 +160,7 @@ mod lazy {
         ReservationsPage => pages::reservations::ReservationsPage,
         EventsPage => pages::events::EventsPage,
         SearchPage => pages::search::SearchPage,
+        ReviewPage => pages::review::ReviewPage,
         UsersPage => pages::users::UsersPage,
         TokensPage => pages::tokens::TokensPage,
         ImportPage => pages::import::ImportPage,

@@ -71,9 +71,17 @@ pub async fn add_kea_server(input: KeaServerInput) -> Result<usize, AppError> {
         .await?)
 }
 
+/// The configuration review, read now from every server the user reaches.
+#[server(endpoint = "get_review")]
+pub async fn get_review() -> Result<tandem_core::review::Review, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.review(&caller).await?)
+}
+
 crate::lazy_calls! {
     call_list_servers: ListServers;
     call_get_dashboard: GetDashboard;
+    call_get_review: GetReview;
     call_add_kea_server: AddKeaServer;
     call_set_server_online: SetServerOnline;
 }

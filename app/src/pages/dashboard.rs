@@ -30,6 +30,7 @@ pub fn DashboardPage() -> impl IntoView {
                     })
             }}
         </Transition>
+        <p><a id="review-link" href="/review">"Configuration review: each server and each failover pair checked"</a></p>
     }
 }
 

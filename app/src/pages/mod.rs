@@ -6,6 +6,7 @@ pub mod events;
 pub mod import;
 pub mod relationships;
 pub mod reservations;
+pub mod review;
 pub mod scopes;
 pub mod search;
 pub mod servers;
