@@ -183,12 +183,19 @@ pub enum Command {
         scope: Option<String>,
         #[arg(long)]
         relationship: Option<String>,
-        /// Only say what would change on the partner (with a scope), writing nothing.
+        /// Only say what would change on each partner, scope by scope, writing nothing.
         #[arg(long)]
         dry_run: bool,
-        /// A dry run's basis: replicate only if neither copy has changed since it.
+        /// A dry run's basis: replicate only if no copy has changed since it.
         #[arg(long)]
         basis: Option<String>,
+    },
+    /// Undo a change through Tandem, as the Event Catalog's Undo does: its inverse on both
+    /// partners, refused if the object has changed since.
+    Undo {
+        /// The change's event ID (the Event Catalog's, or `GET /api/v1/events`).
+        #[arg(long)]
+        event: i64,
     },
     /// Failover relationships through Tandem (Get-DhcpServerv4Failover, -PartnerDown).
     #[command(subcommand)]
@@ -344,6 +351,9 @@ pub enum RemoteCommand {
         relationship: Option<String>,
         dry_run: bool,
         basis: Option<String>,
+    },
+    Undo {
+        event: i64,
     },
     Failover(RemoteFailover),
 }

@@ -39,6 +39,7 @@ async fn run() -> anyhow::Result<()> {
             })
             .await
         }
+        Some(Command::Undo { event }) => through_api(RemoteCommand::Undo { event }).await,
         Some(Command::Failover(action)) => through_api(RemoteCommand::Failover(action)).await,
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,

@@ -265,6 +265,14 @@ pub async fn run(
             let (value, _) = api.call(Method::POST, &path, None, None).await?;
             show(true, &value, || Ok(()))
         }
+        RemoteCommand::Undo { event } => {
+            let path = format!("/events/{event}/undo");
+            let (value, _) = api.call(Method::POST, &path, None, None).await?;
+            show(json_output, &value, || {
+                println!("undone: {}", outcome_line(&value));
+                Ok(())
+            })
+        }
         RemoteCommand::Failover(RemoteFailover::List) => {
             let (value, _) = api.call(Method::GET, "/relationships", None, None).await?;
             let rows: Vec<RelationshipRow> = decode(value.clone())?;

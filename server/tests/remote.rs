@@ -291,6 +291,35 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         dc1.scope(scope_id).await.unwrap().name,
         "renamed on dc1 again"
     );
+    // That replication undone from the CLI: dc1 has its own copy back; a second time refused.
+    let filter = tandem_backend::store::events::EventFilter {
+        action: "replicate_scope".into(),
+        ..Default::default()
+    };
+    let local = tandem_backend::Caller::local("test");
+    let last = started
+        .tandem
+        .search_events(&local, &filter, 1)
+        .await
+        .unwrap()[0]
+        .id;
+    let last = last.to_string();
+    let undo = ["undo", "--event", last.as_str()];
+    let undone = tandem(args(&url, &token, &undo)).await;
+    assert_eq!(undone.code, 0, "{}", undone.stderr);
+    assert_eq!(
+        undone.stdout.trim(),
+        "undone: done on dc1.contoso.com (not in failover)"
+    );
+    assert_eq!(
+        dc1.scope(scope_id).await.unwrap().name,
+        "renamed on dc1 again"
+    );
+    let again = tandem(args(&url, &token, &undo)).await;
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stderr.contains("undone already"), "{}", again.stderr);
+    let bad = tandem(args(&url, &token, &["undo", "--event", "x"])).await;
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
     let removed = tandem(with(&["reservation", "remove", "--ip", "10.0.0.170"])).await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
     assert!(!tandem(partner.clone()).await.stdout.contains("10.0.0.170"));
