@@ -1,6 +1,6 @@
 //! Event Catalog: every change made through Tandem, with who, when, what, before and after,
 //! and what became of its replication. Filter, export as CSV, and undo a change (a
-//! reservation created, edited or deleted) on both partners.
+//! reservation created, edited or deleted, a scope edit, a scope replication).
 
 use crate::api::calls::Call;
 use crate::api::events::{EventQuery, UndoEvent};

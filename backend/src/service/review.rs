@@ -16,19 +16,20 @@ impl Tandem {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
         let mut conn = self.store.pool().acquire().await?;
-        let servers: Vec<ServerName> = store::servers::list(&mut conn)
+        let servers: Vec<_> = store::servers::list(&mut conn)
             .await?
             .into_iter()
-            .map(|r| r.name)
-            .filter(|name| caller.principal.reaches(name))
+            .filter(|r| caller.principal.reaches(&r.name))
             .collect();
         drop(conn);
         let mut read: BTreeMap<ServerName, (Vec<Scope>, Vec<FailoverRelationship>)> =
             BTreeMap::new();
         let mut unreadable = Vec::new();
         let mut findings = Vec::new();
-        for name in servers {
-            let driver = self.driver(&name).await?;
+        for record in servers {
+            // From the record listed: no second lookup per server.
+            let driver = self.drivers.for_server(&record);
+            let name = record.name;
             let (scopes, relationships) =
                 futures::join!(driver.scopes_to_check(), driver.relationships());
             match (scopes, relationships) {

@@ -264,7 +264,7 @@ pub async fn search(
     }
     let sql = format!(
         "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, undoes,
-           (SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by
+           {UNDONE_BY}
          FROM events{} ORDER BY id DESC LIMIT {}",
         w.sql(),
         limit.max(0)
@@ -291,6 +291,10 @@ pub async fn search(
         .collect()
 }
 
+/// The completed change that reversed an event, as a column of a query on `events`.
+const UNDONE_BY: &str =
+    "(SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by";
+
 /// One recorded change, as an undo needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -308,14 +312,11 @@ pub struct Recorded {
 
 /// Event `id`, if it is still recorded.
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Recorded>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, action, server, scope_id, partner, before_json, after_json, outcome,
-           (SELECT MAX(u.id) FROM events u WHERE u.undoes = events.id AND u.outcome = 'ok') AS undone_by
-         FROM events WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    let sql = format!(
+        "SELECT id, action, server, scope_id, partner, before_json, after_json, outcome, {UNDONE_BY}
+         FROM events WHERE id = $1"
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.map(|r| {
         Ok(Recorded {
             id: r.try_get("id")?,
