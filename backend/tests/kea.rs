@@ -79,12 +79,20 @@ impl Flavor {
     }
 }
 
+/// A port nothing listens on, below the kernel's ephemeral range (32768 and up): a port the
+/// kernel hands out could be taken, before Kea binds it, by an outgoing connection of a pair
+/// running alongside (HA heartbeats), which made a test fail now and then.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let offset = (std::process::id() % 600) * 20;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = u16::try_from(20_000 + (offset + n) % 12_000).expect("below 32 000");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A Kea pair: each server in its own folder (with its control agent on Kea 2.2).
