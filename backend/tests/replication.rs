@@ -206,6 +206,8 @@ async fn replication_never_touches_leases() {
         ip_address: "10.0.0.20".parse().unwrap(),
         client_id: MacAddress::parse("0a0b0c0d0e0f").unwrap(),
         expires: "2030-01-01T00:00:00Z".into(),
+        hostname: "pc20".into(),
+        declined: false,
     };
     let dc1 = pair
         .started

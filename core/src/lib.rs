@@ -14,6 +14,7 @@ pub mod replication;
 pub mod review;
 pub mod scope_input;
 pub mod text;
+pub mod usage;
 pub mod validate;
 pub mod views;
 mod wire;

@@ -23,6 +23,9 @@ pub struct ScopeRow {
     pub sync_error: Option<String>,
     /// Drift between this copy and the partner's; `None` when not in failover.
     pub drift: Option<DriftStatus>,
+    /// How full the scope is on this server; `None` until the server has told.
+    #[serde(default)]
+    pub usage: Option<crate::usage::ScopeUsage>,
 }
 
 /// A server the scopes view could not read, named with the reason.
@@ -47,6 +50,9 @@ pub struct ReservationsView {
     /// Reservations matching the filter, on every page.
     pub total: u64,
     pub page: Page,
+    /// How full the partner's copy is (`row.usage` is this server's).
+    #[serde(default)]
+    pub partner_usage: Option<crate::usage::ScopeUsage>,
 }
 
 /// What became of a change on the partner of a failover scope.
@@ -357,6 +363,9 @@ pub struct Dashboard {
     pub sync_errors: Vec<ScopeRow>,
     pub sync_errors_total: usize,
     pub failover_scopes: usize,
+    /// The fullest scopes, fullest first (at most ten).
+    #[serde(default)]
+    pub fullest: Vec<ScopeRow>,
 }
 
 /// An enum whose values are keywords, as a URL spells them: `ALL`, `as_str` and `parse`.
@@ -566,6 +575,7 @@ keywords! {
         Reservations => "reservations",
         Relationship => "relationship",
         Sync => "sync",
+        Usage => "usage",
     }
 }
 
@@ -583,9 +593,24 @@ pub struct ScopeQuery {
     /// Exact relationship name.
     pub relationship: Option<String>,
     pub sync: Option<SyncFilter>,
+    /// Only scopes more than this percentage full (1 to 99).
+    pub usage_over: Option<u8>,
     pub sort: ScopeSort,
     pub descending: bool,
     pub page: Page,
+}
+
+impl ScopeQuery {
+    /// Reads the "over N %" filter: a whole percentage from 1 to 99 (anything else, none).
+    pub fn usage_over_from(value: &str) -> Option<u8> {
+        value
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|p| (1..=99).contains(p))
+    }
 }
 
 impl QueryState for ScopeQuery {
@@ -607,6 +632,9 @@ impl QueryState for ScopeQuery {
         if let Some(s) = self.sync {
             out.push(("sync", s.as_str().into()));
         }
+        if let Some(p) = self.usage_over {
+            out.push(("usage_over", p.to_string()));
+        }
         order_pairs(self.sort, self.descending, &self.page, &mut out);
         out
     }
@@ -621,6 +649,7 @@ impl QueryState for ScopeQuery {
                 "state" => q.state = crate::ScopeState::parse(v),
                 "relationship" => q.relationship = text(v),
                 "sync" => q.sync = SyncFilter::parse(v),
+                "usage_over" => q.usage_over = Self::usage_over_from(v),
                 // The Dashboard's links of before.
                 "filter" => {
                     q.sync = match v {

@@ -1638,3 +1638,172 @@ async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_them() {
+    use tandem_backend::builtin::Lease;
+    use tandem_core::{MacAddress, ScopeId};
+    let (app, _, token) = app_with_token("leases").await;
+    let t = Auth::Token(&token);
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let lease = |last: u8, host: &str, hours: i64| Lease {
+        scope_id: scope,
+        ip_address: [10, 0, 0, last].into(),
+        client_id: MacAddress::parse(&format!("02-00-00-00-00-{last:02x}")).unwrap(),
+        expires: (chrono::Utc::now() + chrono::Duration::hours(hours)).to_rfc3339(),
+        hostname: host.into(),
+        declined: false,
+    };
+    // dhcp1 holds three leases: two active (one of them the seed's reserved 10.0.0.99), one
+    // expired; dc1 holds one of them too (the failover protocol carries it).
+    let dhcp1 = app
+        ._builtin
+        .iter()
+        .find(|b| b.name.as_str() == "dhcp1.contoso.com")
+        .unwrap();
+    let dc1 = app
+        ._builtin
+        .iter()
+        .find(|b| b.name.as_str() == "dc1.contoso.com")
+        .unwrap();
+    for l in [
+        lease(10, "pc10.contoso.com", 8),
+        lease(99, "", 8),
+        lease(11, "old", -1),
+    ] {
+        dhcp1.server.change(|c| c.add_lease(l)).await.unwrap();
+    }
+    dc1.server
+        .change(|c| c.add_lease(lease(10, "pc10.contoso.com", 8)))
+        .await
+        .unwrap();
+    // Hostile or malformed leases are refused by the server, field by field.
+    let mut bad = lease(12, "a b", 1);
+    bad.expires = "tomorrow".into();
+    let refused = dhcp1.server.change(|c| c.add_lease(bad)).await.unwrap_err();
+    let refused = format!("{refused:?}");
+    assert!(
+        refused.contains("hostname") && refused.contains("expires"),
+        "{refused}"
+    );
+
+    // The watch's pass (here: "Check drift now") reads the figures into the inventory.
+    app.tandem
+        .check_drift(&Caller::local("test"))
+        .await
+        .unwrap();
+    let page = app
+        .call("GET", "/api/v1/scopes?sort=usage&order=desc", t, None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+    let usage_of = |server: &str| {
+        page.json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["server"] == server)
+            .unwrap()["usage"]
+            .clone()
+    };
+    // 254 addresses: .10 and .99 leased (the reservation's own lease counted once), .11's
+    // lease expired.
+    assert_eq!(
+        usage_of("dhcp1.contoso.com"),
+        json!({"total": 254, "in_use": 2, "reserved": 0, "free": 252})
+    );
+    // dc1: .10 leased, the reservation .99 without a lease there.
+    assert_eq!(
+        usage_of("dc1.contoso.com"),
+        json!({"total": 254, "in_use": 1, "reserved": 1, "free": 252})
+    );
+    // Over 0.x %: both are under 1 %, so "over 1 %" finds none; a fuller scope is found.
+    let over = app
+        .call("GET", "/api/v1/scopes?usage_over=1", t, None)
+        .await;
+    assert_eq!(over.json["total"], 0, "{}", over.json);
+    for last in 20..=30 {
+        dhcp1
+            .server
+            .change(|c| c.add_lease(lease(last, "", 8)))
+            .await
+            .unwrap();
+    }
+    app.tandem
+        .check_drift(&Caller::local("test"))
+        .await
+        .unwrap();
+    // 13 of 254: 5.1 %.
+    let over = app
+        .call("GET", "/api/v1/scopes?usage_over=6", t, None)
+        .await;
+    assert_eq!(over.json["total"], 0, "{}", over.json);
+    let over = app
+        .call("GET", "/api/v1/scopes?usage_over=5", t, None)
+        .await;
+    assert_eq!(over.json["total"], 1, "{}", over.json);
+    assert_eq!(over.json["rows"][0]["server"], "dhcp1.contoso.com");
+    assert_eq!(over.json["rows"][0]["usage"]["in_use"], 13);
+    // The Dashboard's fullest scopes, fullest first.
+    let dashboard = app.tandem.dashboard(&Caller::local("test")).await.unwrap();
+    let fullest: Vec<&str> = dashboard
+        .fullest
+        .iter()
+        .map(|r| r.server.as_str())
+        .collect();
+    assert_eq!(fullest, ["dhcp1.contoso.com", "dc1.contoso.com"]);
+
+    // Scope Properties: this server's figure, read now, and the partner's beside it.
+    let view = app
+        .call(
+            "GET",
+            "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0/reservations",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.json);
+    assert_eq!(view.json["row"]["usage"]["in_use"], 1, "{}", view.json);
+    assert_eq!(view.json["partner_usage"]["in_use"], 13, "{}", view.json);
+
+    // The lease search, by address, MAC (any spelling) and host name (any case).
+    let find = async |q: &str| {
+        app.call("GET", &format!("/api/v1/leases?q={q}"), t, None)
+            .await
+    };
+    let by_ip = find("10.0.0.10").await;
+    assert_eq!(by_ip.status, StatusCode::OK, "{}", by_ip.json);
+    assert_eq!(by_ip.json["searched"], 2);
+    let holders: Vec<&str> = by_ip.json["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["server"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders, ["dc1.contoso.com", "dhcp1.contoso.com"]);
+    assert_eq!(by_ip.json["leases"][0]["state"], "active");
+    assert_eq!(by_ip.json["leases"][0]["hostname"], "pc10.contoso.com");
+    assert_eq!(by_ip.json["leases"][0]["scope_id"], "10.0.0.0");
+    let by_mac = find("02:00:00:00:00:0B").await;
+    assert_eq!(by_mac.json["leases"][0]["ip_address"], "10.0.0.11");
+    assert_eq!(by_mac.json["leases"][0]["state"], "expired");
+    let by_name = find("PC10.Contoso.com").await;
+    assert_eq!(by_name.json["leases"].as_array().unwrap().len(), 2);
+    assert_eq!(find("10.0.0.200").await.json["leases"], json!([]));
+    // Not something to search for: a field-level error, nothing asked of the servers.
+    let bad = find("%3Cscript%3E").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.json);
+    assert_eq!(bad.json["fields"][0]["field"], "q", "{}", bad.json);
+
+    // dc1 offline: named, not waited for; dhcp1's lease still found.
+    app.tandem
+        .set_server_online(
+            &Caller::local("test"),
+            &tandem_core::ServerName::parse("dc1.contoso.com").unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let half = find("10.0.0.10").await;
+    assert_eq!(half.json["leases"].as_array().unwrap().len(), 1);
+    assert_eq!(half.json["unanswered"][0]["server"], "dc1.contoso.com");
+}

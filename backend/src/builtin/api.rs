@@ -198,6 +198,8 @@ pub fn router(server: Arc<BuiltinServer>, secret: &str, addr: std::net::SocketAd
             delete(remove_reservation).put(update_reservation),
         )
         .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
+        .route("/v1/leases", get(find_leases))
+        .route("/v1/usage", get(usage))
         .route("/v1/failover", get(failover).post(add_relationship))
         .route(
             "/v1/failover/{name}",
@@ -370,6 +372,31 @@ async fn add_lease(
     s.change(|c| c.add_lease(lease))
         .await
         .map(|_| StatusCode::CREATED)
+}
+
+/// Each scope's figures: addresses in use, reserved and free.
+async fn usage(
+    State(s): Shared,
+) -> Result<Json<Vec<(ScopeId, tandem_core::usage::ScopeUsage)>>, Failure> {
+    let now = chrono::Utc::now();
+    s.read(|c| Ok(c.usage(now))).await.map(Json)
+}
+
+#[derive(serde::Deserialize)]
+struct LeaseSearch {
+    #[serde(default)]
+    q: String,
+}
+
+/// The leases matching `q`: an IP address, a MAC address or a host name.
+async fn find_leases(
+    State(s): Shared,
+    axum::extract::Query(search): axum::extract::Query<LeaseSearch>,
+) -> Result<Json<Vec<tandem_core::usage::LeaseHit>>, Failure> {
+    let query = tandem_core::usage::LeaseQuery::parse(&search.q)
+        .map_err(|m| Failure::Invalid(FieldError::new("q", m).into()))?;
+    let now = chrono::Utc::now();
+    s.read(|c| Ok(c.find_leases(&query, now))).await.map(Json)
 }
 
 async fn failover(State(s): Shared) -> Result<Json<Vec<tandem_core::FailoverReport>>, Failure> {

@@ -263,6 +263,32 @@ impl DhcpDriver for BuiltinDriver {
         self.get("/v1/failover", "failover relationships").await
     }
 
+    async fn usage(
+        &self,
+        scopes: &[Scope],
+    ) -> Result<Vec<(ScopeId, tandem_core::usage::ScopeUsage)>, DriverError> {
+        // The server counts every scope it holds; those asked for are kept.
+        let all: Vec<(ScopeId, tandem_core::usage::ScopeUsage)> =
+            self.get("/v1/usage", "the scopes' figures").await?;
+        Ok(all
+            .into_iter()
+            .filter(|(id, _)| scopes.iter().any(|s| s.id == *id))
+            .collect())
+    }
+
+    async fn find_leases(
+        &self,
+        query: &tandem_core::usage::LeaseQuery,
+    ) -> Result<Vec<tandem_core::usage::LeaseHit>, DriverError> {
+        let text = match query {
+            tandem_core::usage::LeaseQuery::Ip(ip) => ip.to_string(),
+            tandem_core::usage::LeaseQuery::Mac(mac) => mac.to_string(),
+            tandem_core::usage::LeaseQuery::Hostname(h) => h.clone(),
+        };
+        self.get(&format!("/v1/leases?q={}", urlencode(&text)), "leases")
+            .await
+    }
+
     async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
         self.call(
             Method::POST,

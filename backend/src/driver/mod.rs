@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
+use tandem_core::usage::{LeaseHit, LeaseQuery, ScopeUsage};
 pub use tandem_core::validate::Placement;
 use tandem_core::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, FieldErrors, Reservation,
@@ -217,6 +218,23 @@ pub trait DhcpDriver: Send + Sync {
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError>;
     /// Stops or starts the server's DHCP service (`service_control` capability).
     async fn set_service_running(&self, running: bool) -> Result<(), DriverError>;
+    /// How full each scope in `scopes` (as this server holds them) is, from the leases the
+    /// server keeps.
+    async fn usage(&self, scopes: &[Scope]) -> Result<Vec<(ScopeId, ScopeUsage)>, DriverError> {
+        let _ = scopes;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "reading leases".into(),
+        })
+    }
+    /// The leases this server holds that match `query`.
+    async fn find_leases(&self, query: &LeaseQuery) -> Result<Vec<LeaseHit>, DriverError> {
+        let _ = query;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "reading leases".into(),
+        })
+    }
     /// How this server is written, in an administrator's words (Server Properties); `None`
     /// when there is nothing to say beyond its kind.
     async fn write_method(&self) -> Option<String> {

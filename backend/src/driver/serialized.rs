@@ -159,6 +159,18 @@ impl DhcpDriver for Serialized {
     async fn write_method(&self) -> Option<String> {
         self.inner.write_method().await
     }
+    async fn usage(
+        &self,
+        scopes: &[Scope],
+    ) -> Result<Vec<(ScopeId, tandem_core::usage::ScopeUsage)>, DriverError> {
+        self.inner.usage(scopes).await
+    }
+    async fn find_leases(
+        &self,
+        query: &tandem_core::usage::LeaseQuery,
+    ) -> Result<Vec<tandem_core::usage::LeaseHit>, DriverError> {
+        self.inner.find_leases(query).await
+    }
     async fn shared_hosts(&self) -> Option<String> {
         self.inner.shared_hosts().await
     }

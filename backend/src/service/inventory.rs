@@ -266,8 +266,12 @@ impl Tandem {
         let read = move || async move {
             // Then every server's failover states: they move without any revision moving.
             let started = std::time::Instant::now();
+            // Then how full each scope is: leases move without anything else moving.
             let read = match me.refresh(None).await {
-                Ok(changed) => me.read_failover_states(None).await.map(|s| changed | s),
+                Ok(changed) => match me.read_failover_states(None).await {
+                    Ok(s) => me.read_usage(None).await.map(|u| changed | s | u),
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             if read.is_ok() {

@@ -13,6 +13,7 @@ mod flights;
 mod health;
 mod imports;
 mod inventory;
+mod leases;
 mod relationships;
 mod reservations;
 mod review;

@@ -25,8 +25,10 @@ impl Tandem {
     ) -> Result<ReservationsView, ServiceError> {
         self.authorize(caller, Permission::View, Some(server), "view", "")
             .await?;
-        let (row, mut scope) = self.scope_row(server, scope_id).await?;
+        let (mut row, mut scope) = self.scope_row(server, scope_id).await?;
         let version = scope.properties_version();
+        let (usage, partner_usage) = self.usage_beside(&row, &scope).await?;
+        row.usage = usage;
         let query = ReservationQuery {
             page: Page::new(query.page.number, query.page.size),
             ..query.clone()
@@ -40,6 +42,7 @@ impl Tandem {
             reservations,
             total,
             page: query.page,
+            partner_usage,
         })
     }
 

@@ -217,6 +217,7 @@ impl Tandem {
             drift: partner.as_ref().map(|p| drift_of(&scope, p, &copy)),
             partner,
             sync_error,
+            usage: None,
         };
         Ok((row, scope))
     }

@@ -7,7 +7,8 @@ use crate::store::{self, inventory};
 use tandem_core::ServerName;
 use tandem_core::access::Permission;
 use tandem_core::views::{
-    Dashboard, Page, RelationshipQuery, ScopeQuery, ServerQuery, ServerRow, ServersPage, SyncFilter,
+    Dashboard, Page, RelationshipQuery, ScopeQuery, ScopeSort, ServerQuery, ServerRow, ServersPage,
+    SyncFilter,
 };
 
 impl Tandem {
@@ -252,7 +253,22 @@ impl Tandem {
             inventory::scopes(&mut conn, &first(SyncFilter::Drift), allowed).await?;
         let (sync_errors, _) =
             inventory::scopes(&mut conn, &first(SyncFilter::Error), allowed).await?;
+        // The ten fullest scopes (only those whose figures are known).
+        let (mut fullest, _) = inventory::scopes_counted(
+            &mut conn,
+            &ScopeQuery {
+                sort: ScopeSort::Usage,
+                descending: true,
+                page: Page::new(1, FULLEST_ROWS),
+                ..ScopeQuery::default()
+            },
+            allowed,
+            Some(0),
+        )
+        .await?;
+        fullest.retain(|r| r.usage.is_some());
         let dashboard = Dashboard {
+            fullest,
             servers,
             unreachable_servers: self.unreachable_servers(&mut conn, allowed).await?,
             relationships_by_state: by_state,
@@ -272,6 +288,8 @@ impl Tandem {
 
 /// Scopes the Dashboard lists under each problem (the tile links to all of them).
 const DASHBOARD_ROWS: u32 = 20;
+/// The fullest scopes the Dashboard lists.
+const FULLEST_ROWS: u32 = 10;
 
 /// What is wrong with a control channel's address and access, field by field: an address
 /// Tandem can use, credentials only in their own fields (never in the URL) and only both

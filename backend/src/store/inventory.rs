@@ -8,6 +8,7 @@ use super::filter::{Filter, contains};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use tandem_core::drift::DriftStatus;
+use tandem_core::usage::ScopeUsage;
 use tandem_core::views::{
     ReservationHit, SEARCH_LIMIT, ScopeQuery, ScopeRow, ScopeSort, ServerQuery, ServerSort,
     SyncFilter, UnreachableServer,
@@ -453,7 +454,7 @@ async fn recompute_sync(
 const SCOPE_COLUMNS: &str = "s.server, s.scope_id, s.name, s.start_ip, s.end_ip, s.prefix_len,
     s.state, s.reservations, s.relationship, s.partner, s.sync, e.error AS sync_error,
     e.at AS sync_error_at, o.unreachable AS own_unreachable, p.unreachable AS partner_unreachable,
-    p.server AS partner_known";
+    p.server AS partner_known, s.usage_total, s.usage_in_use, s.usage_reserved, s.usage_free";
 
 const SCOPE_JOINS_AFTER: &str = "
     LEFT JOIN scope_sync_errors e ON e.relationship = s.relationship AND e.scope_id = s.scope_id
@@ -494,6 +495,7 @@ fn scope_row(r: &sqlx::any::AnyRow) -> Result<ScopeRow, sqlx::Error> {
     };
     let error: Option<String> = r.try_get("sync_error")?;
     let at: Option<String> = r.try_get("sync_error_at")?;
+    let usage = usage_in(r)?;
     Ok(ScopeRow {
         server,
         scope_id: ScopeId::parse(&r.try_get::<String, _>("scope_id")?).map_err(decode)?,
@@ -507,6 +509,7 @@ fn scope_row(r: &sqlx::any::AnyRow) -> Result<ScopeRow, sqlx::Error> {
         sync_error: error
             .map(|e| format!("{e} (since {})", at.unwrap_or_default().replace('T', " "))),
         drift,
+        usage,
     })
 }
 
@@ -554,6 +557,13 @@ pub async fn scopes_counted(
         Some(SyncFilter::NotInFailover) => f.raw("s.sync = ''"),
         Some(SyncFilter::Error) => f.raw("e.error IS NOT NULL"),
     }
+    if let Some(over) = q.usage_over {
+        // A whole percentage from 1 to 99 (a number, never text from the request).
+        f.raw(&format!(
+            "s.usage_permille > {}",
+            u64::from(over.min(99)) * 10
+        ));
+    }
     let count_joins = if q.sync == Some(SyncFilter::Error) {
         " FROM inventory_scopes s LEFT JOIN scope_sync_errors e
             ON e.relationship = s.relationship AND e.scope_id = s.scope_id"
@@ -589,6 +599,8 @@ pub async fn scopes_counted(
             format!("{t}relationship {dir} {nulls}, {}", qualify(&then, t))
         }
         ScopeSort::Sync => format!("{t}sync {dir}, {}", qualify(&then, t)),
+        // Scopes whose figures are not known yet come last either way.
+        ScopeSort::Usage => format!("{t}usage_permille {dir} NULLS LAST, {}", qualify(&then, t)),
     };
     let sql = format!(
         "SELECT {SCOPE_COLUMNS} FROM (SELECT s.server AS k_server, s.scope_id AS k_scope{count_joins}{where_sql}
@@ -796,4 +808,136 @@ pub async fn search_reservations(
             })
         })
         .collect()
+}
+
+/// Records how full each scope of `server` is (`figures`), or why they could not be read
+/// (`unread`: the old figures stay). Returns whether anything the views show changed.
+pub async fn record_usage(
+    conn: &mut AnyConnection,
+    server: &ServerName,
+    figures: &[(ScopeId, ScopeUsage)],
+    unread: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE inventory_servers SET usage_unread = $2 WHERE server = $1")
+        .bind(server.as_str())
+        .bind(unread)
+        .execute(&mut *conn)
+        .await?;
+    if unread.is_some() {
+        return Ok(false);
+    }
+    let rows = sqlx::query(
+        "SELECT scope_id, usage_total, usage_in_use, usage_reserved, usage_free
+         FROM inventory_scopes WHERE server = $1",
+    )
+    .bind(server.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut held: HashMap<String, [Option<i64>; 4]> = HashMap::new();
+    for r in &rows {
+        held.insert(
+            r.try_get("scope_id")?,
+            [
+                r.try_get("usage_total")?,
+                r.try_get("usage_in_use")?,
+                r.try_get("usage_reserved")?,
+                r.try_get("usage_free")?,
+            ],
+        );
+    }
+    let mut changed = false;
+    for (scope, u) in figures {
+        let id = scope.to_string();
+        let now = [u.total, u.in_use, u.reserved, u.free].map(|n| Some(n as i64));
+        match held.get(&id) {
+            // A scope the inventory does not hold (yet): its row comes with the next read.
+            None => continue,
+            Some(h) if *h == now => continue,
+            Some(_) => {}
+        }
+        sqlx::query(
+            "UPDATE inventory_scopes SET usage_total = $3, usage_in_use = $4,
+               usage_reserved = $5, usage_free = $6, usage_permille = $7
+             WHERE server = $1 AND scope_id = $2",
+        )
+        .bind(server.as_str())
+        .bind(&id)
+        .bind(u.total as i64)
+        .bind(u.in_use as i64)
+        .bind(u.reserved as i64)
+        .bind(u.free as i64)
+        .bind(u.permille() as i64)
+        .execute(&mut *conn)
+        .await?;
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// Why each server's figures could not be read at its last look, by server.
+pub async fn usage_unread(
+    conn: &mut AnyConnection,
+    allowed: Option<&[ServerName]>,
+) -> Result<Vec<UnreachableServer>, sqlx::Error> {
+    let mut f = Filter::default();
+    f.servers("server", allowed);
+    f.raw("usage_unread IS NOT NULL");
+    let sql = format!(
+        "SELECT server, usage_unread FROM inventory_servers{} ORDER BY server",
+        f.sql()
+    );
+    let rows = f.query(&sql).fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnreachableServer {
+                server: ServerName::parse(&r.try_get::<String, _>("server")?)
+                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                reason: r.try_get("usage_unread")?,
+            })
+        })
+        .collect()
+}
+
+/// The figures the inventory holds for one scope on one server.
+pub async fn usage_of(
+    conn: &mut AnyConnection,
+    server: &ServerName,
+    scope: ScopeId,
+) -> Result<Option<ScopeUsage>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT usage_total, usage_in_use, usage_reserved, usage_free FROM inventory_scopes
+         WHERE server = $1 AND scope_id = $2",
+    )
+    .bind(server.as_str())
+    .bind(scope.to_string())
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some(r) => usage_in(&r),
+        None => Ok(None),
+    }
+}
+
+/// A row's figures (`usage_total`, `usage_in_use`, `usage_reserved`, `usage_free`), when
+/// they have been read.
+fn usage_in(r: &sqlx::any::AnyRow) -> Result<Option<ScopeUsage>, sqlx::Error> {
+    let figure = |c: &str| -> Result<Option<u64>, sqlx::Error> {
+        Ok(r.try_get::<Option<i64>, _>(c)?.map(|n| n.max(0) as u64))
+    };
+    Ok(
+        match (
+            figure("usage_total")?,
+            figure("usage_in_use")?,
+            figure("usage_reserved")?,
+            figure("usage_free")?,
+        ) {
+            (Some(total), Some(in_use), Some(reserved), Some(free)) => Some(ScopeUsage {
+                total,
+                in_use,
+                reserved,
+                free,
+            }),
+            _ => None,
+        },
+    )
 }

@@ -77,6 +77,7 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(reservations::preview_import))
         .routes(routes!(reservations::apply_import))
         .routes(routes!(reservations::search))
+        .routes(routes!(reservations::find_leases))
         .routes(routes!(reservations::search_csv))
         .routes(routes!(
             failover::list_relationships,

@@ -201,6 +201,28 @@ pub async fn search(
     Ok(Json(tandem.search_reservations(&caller, &q.q).await?).into_response())
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LeaseSearchQuery {
+    /// An IP address, a MAC address in any spelling, or a host name (exact, any case).
+    q: String,
+}
+
+/// Searches the leases of every server the caller may see (asked at once, each within 5 s,
+/// the whole within 10 s): each lease with its state, expiry and the server holding it (both
+/// partners of a pair usually do); the servers that could not be searched are named.
+#[utoipa::path(get, path = "/leases", tag = "reservations", params(LeaseSearchQuery),
+    responses((status = 200, description = "The leases found",
+        body = tandem_core::usage::LeaseSearch)))]
+pub async fn find_leases(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<LeaseSearchQuery>,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.find_leases(&caller, &q.q).await?).into_response())
+}
+
 /// A search's hits as CSV: `Server,ScopeId,IPAddress,Name,ClientId,Description,Type`.
 #[utoipa::path(get, path = "/search.csv", tag = "reservations", params(SearchQuery),
     responses((status = 200, description = "The hits as CSV", content_type = "text/csv",

@@ -36,7 +36,10 @@ pub struct ScopeListParams {
     relationship: Option<String>,
     /// `drift`, `out-of-sync`, `unknown`, `in-sync`, `sync-error` or `not-in-failover`.
     sync: Option<String>,
-    /// `scope` (default), `server`, `name`, `state`, `reservations`, `relationship` or `sync`.
+    /// Only scopes more than this percentage full (1 to 99): addresses in use or reserved.
+    usage_over: Option<u8>,
+    /// `scope` (default), `server`, `name`, `state`, `reservations`, `relationship`, `sync`
+    /// or `usage` (how full; scopes not read yet last).
     sort: Option<String>,
     /// `asc` (default) or `desc`.
     order: Option<String>,

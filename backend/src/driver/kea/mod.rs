@@ -18,6 +18,7 @@
 //! Tandem must be its HA peer name.
 
 pub mod ha;
+mod leases;
 pub mod mapping;
 pub mod offer;
 mod transport;
@@ -720,6 +721,20 @@ impl DhcpDriver for KeaDriver {
 
     async fn write_method(&self) -> Option<String> {
         self.describe_writes().await.ok()
+    }
+
+    async fn usage(
+        &self,
+        scopes: &[Scope],
+    ) -> Result<Vec<(ScopeId, tandem_core::usage::ScopeUsage)>, DriverError> {
+        self.read_usage(scopes).await
+    }
+
+    async fn find_leases(
+        &self,
+        query: &tandem_core::usage::LeaseQuery,
+    ) -> Result<Vec<tandem_core::usage::LeaseHit>, DriverError> {
+        self.search_leases(query).await
     }
 
     async fn shared_hosts(&self) -> Option<String> {
