@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                                         <A href="/scopes">"DHCP Scopes"</A>
                                         <A href="/relationships">"Failover Relationships"</A>
                                         <A href="/events">"Event Catalog"</A>
+                                        <A href="/leases">"Leases"</A>
                                         {user
                                             .role
                                             .grants(Permission::ManageUsers)
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view={Lazy::<lazy::EventsPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/search") view={Lazy::<lazy::SearchPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/review") view={Lazy::<lazy::ReviewPage>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/leases") view={Lazy::<lazy::LeasesPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/users") view={Lazy::<lazy::UsersPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/tokens") view={Lazy::<lazy::TokensPage>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=SsrMode::InOrder />
@@ -161,6 +163,7 @@ mod lazy {
         EventsPage => pages::events::EventsPage,
         SearchPage => pages::search::SearchPage,
         ReviewPage => pages::review::ReviewPage,
+        LeasesPage => pages::leases::LeasesPage,
         UsersPage => pages::users::UsersPage,
         TokensPage => pages::tokens::TokensPage,
         ImportPage => pages::import::ImportPage,

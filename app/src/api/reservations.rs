@@ -72,6 +72,21 @@ pub async fn search_reservations(text: String) -> Result<Vec<ReservationHit>, Ap
         .await?)
 }
 
+/// The lease search by IP, MAC or host name on every server the user may see; `None` before
+/// anything is asked.
+#[server(endpoint = "find_leases")]
+pub async fn find_leases(
+    text: String,
+) -> Result<Option<tandem_core::usage::LeaseSearch>, AppError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let caller = super::ssr::caller()?;
+    Ok(Some(
+        super::ssr::tandem()?.find_leases(&caller, &text).await?,
+    ))
+}
+
 /// The Create DHCP Reservation dialog, submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateReservationInput {
@@ -140,6 +155,7 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
 crate::lazy_calls! {
     call_properties_page: PropertiesPage;
     call_search_reservations: SearchReservations;
+    call_find_leases: FindLeases;
     call_create_reservation: CreateReservation;
     call_delete_reservation: DeleteReservation;
     call_edit_reservation: EditReservation;

@@ -35,3 +35,21 @@ pub fn DriftBadge(
     }
     .into_any()
 }
+
+/// How full a scope is: the percentage in words and a meter (low under 80 %, high from 90 %),
+/// with the counts on hover. A dash until the server has told.
+#[component]
+pub fn UsageMeter(usage: Option<tandem_core::usage::ScopeUsage>) -> impl IntoView {
+    let Some(u) = usage else {
+        return view! { <span class="muted" title="not read yet">"—"</span> }.into_any();
+    };
+    let percent = u.percent_text();
+    view! {
+        <span class="usage" title=u.summary() data-permille=u.permille().to_string()>
+            <meter min="0" max="1000" low="800" high="900" optimum="0" value=u.permille().to_string() aria-hidden="true"></meter>
+            " "
+            <span class="usage-text">{percent}</span>
+        </span>
+    }
+    .into_any()
+}

@@ -1,5 +1,6 @@
 //! Dashboard: the health of every pair at a glance, made for a phone as much as a desk.
 
+use crate::components::badges::UsageMeter;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use tandem_core::views::{Dashboard, ServerStatus, read_at_label};
@@ -114,6 +115,24 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             }
         }))
         .collect_view();
+    let fullest = d
+        .fullest
+        .iter()
+        .map(|r| {
+            view! {
+                <li data-server=r.server.to_string() data-scope=r.scope_id.to_string()>
+                    <a href=format!("/servers/{}/scopes/{}", r.server, r.scope_id)>
+                        {format!("{} on {}", r.scope_id, r.server)}
+                    </a>
+                    " "
+                    <UsageMeter usage=r.usage />
+                </li>
+            }
+        })
+        .collect_view();
+    let none_read = d.fullest.is_empty().then(|| {
+        view! { <p class="muted">"No scope's figures have been read yet."</p> }
+    });
     view! {
         <div class="tiles">
             {tile("tile-unreachable", "unreachable servers", d.unreachable_servers.len(), !d.unreachable_servers.is_empty(), "/servers?status=unreachable")}
@@ -140,6 +159,12 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             <h2>"Needs attention"</h2>
             <ul class="plain" id="problems">{problems}</ul>
             <p class="muted">{format!("{} servers, {} failover scopes.", d.servers, d.failover_scopes)}</p>
+        </section>
+        <section class="panel">
+            <h2>"Fullest scopes"</h2>
+            <ol class="plain" id="fullest">{fullest}</ol>
+            {none_read}
+            <p><a href="/scopes?sort=usage&order=desc">"Every scope by how full it is"</a></p>
         </section>
     }
 }

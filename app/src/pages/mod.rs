@@ -4,6 +4,7 @@ pub mod api_docs;
 pub mod dashboard;
 pub mod events;
 pub mod import;
+pub mod leases;
 pub mod relationships;
 pub mod reservations;
 pub mod review;

@@ -10,6 +10,8 @@ use crate::api::reservations::{
 use crate::api::scopes::{DeleteScope, ReplicateWhat, ScopeRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
+#[cfg(feature = "ssr")]
+use crate::components::badges::UsageMeter;
 use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, clicked};
 use crate::components::notice::{Notice, NoticeBar};
@@ -601,6 +603,22 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
             <dd id="drift">
                 <DriftBadge drift=row.drift.clone() server=row.server.clone() partner=row.partner.clone() />
             </dd>
+            <dt>"Addresses"</dt>
+            <dd id="scope-usage">
+                <UsageMeter usage=row.usage />
+                " "
+                <span class="muted">{row.usage.map(|u| u.summary()).unwrap_or_else(|| "not read".into())}</span>
+            </dd>
+            {row.partner.clone().map(|partner| {
+                view! {
+                    <dt>{format!("On {partner}")}</dt>
+                    <dd id="partner-usage">
+                        <UsageMeter usage=view.partner_usage />
+                        " "
+                        <span class="muted">{view.partner_usage.map(|u| u.summary()).unwrap_or_else(|| "not read".into())}</span>
+                    </dd>
+                }
+            })}
         </dl>
         {differences}
     }

@@ -12,6 +12,8 @@ use crate::api::relationships::{
 use crate::api::scopes::{CheckDrift, ClearSyncError, ReplicateWhat, ScopeRef, SyncErrorRef};
 #[cfg(feature = "ssr")]
 use crate::components::badges::DriftBadge;
+#[cfg(feature = "ssr")]
+use crate::components::badges::UsageMeter;
 use crate::components::dialog::{DialogFooter, on_demand};
 #[cfg(feature = "ssr")]
 use crate::components::native::dialog_href;
@@ -442,6 +444,20 @@ fn ScopeFilters(state: Memo<ScopeQuery>) -> impl IntoView {
                         <option value="" selected=sync_value.is_empty()>"Any sync status"</option>
                         {sync_options}
                     </select>
+                    <label class="inline-field">
+                        "Over "
+                        <input
+                            name="usage_over"
+                            type="number"
+                            min="1"
+                            max="99"
+                            inputmode="numeric"
+                            class="narrow"
+                            aria-label="Only scopes more than this percentage full"
+                            value=q.usage_over.map(|p| p.to_string()).unwrap_or_default()
+                        />
+                        " % full"
+                    </label>
                     {sort}
                     {order}
                     <button type="submit" id="apply-filters" class="secondary">"Filter"</button>
@@ -513,6 +529,7 @@ fn ScopesTable(page: ScopesPage, state: ScopeQuery, can: Can) -> impl IntoView {
                     <th>"Subnet Mask"</th>
                     {header("State", ScopeSort::State)}
                     {header("Reservations", ScopeSort::Reservations)}
+                    {header("Usage", ScopeSort::Usage)}
                     {header("Failover Relationship Name", ScopeSort::Relationship)}
                     <th>"Failover Config Sync Status"</th>
                     {header("Drift", ScopeSort::Sync)}
@@ -634,6 +651,7 @@ fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
             <td data-label="Subnet Mask">{row.subnet_mask.clone()}</td>
             <td data-label="State">{row.state.as_str()}</td>
             <td data-label="Reservations" class="reservation-count">{row.reservations}</td>
+            <td data-label="Usage" class="usage-cell"><UsageMeter usage=row.usage /></td>
             <td data-label="Failover Relationship Name">{row.relationship.clone().unwrap_or_default()}</td>
             <td data-label="Failover Config Sync Status" class="sync-status">{row.sync_error.clone().unwrap_or_default()}</td>
             <td data-label="Drift">
