@@ -60,13 +60,14 @@ impl ScopeUsage {
         (self.total - self.free) * 1000 / self.total
     }
 
-    /// The percentage not free, as a person reads it: "45 %", "0.4 %", "100 %".
+    /// The percentage not free, to a tenth (never rounded up: "over 11 %" finds 11.8 %, never
+    /// a scope shown as 12 % that is not): "45 %", "11.8 %", "0.4 %", "100 %".
     pub fn percent_text(&self) -> String {
         let p = self.permille();
-        if p < 100 && !p.is_multiple_of(10) {
-            format!("{}.{} %", p / 10, p % 10)
-        } else {
+        if p.is_multiple_of(10) {
             format!("{} %", p / 10)
+        } else {
+            format!("{}.{} %", p / 10, p % 10)
         }
     }
 
@@ -299,6 +300,7 @@ mod tests {
         assert_eq!(u.percent_text(), "100 %");
         assert_eq!(ScopeUsage::from_counts(0, 0, 0).permille(), 0);
         assert_eq!(ScopeUsage::from_counts(200, 90, 0).percent_text(), "45 %");
+        assert_eq!(ScopeUsage::from_counts(254, 29, 1).percent_text(), "11.8 %");
     }
 
     #[test]

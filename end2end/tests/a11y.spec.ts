@@ -13,7 +13,7 @@ const SCOPE = `/servers/${DHCP1}/scopes/10.0.0.0`;
 
 const VIEWS = [
   '/', '/servers', `/servers/${DHCP1}`, '/scopes', SCOPE, '/relationships', '/events', '/users',
-  '/tokens', '/import', '/search?q=10.0', '/api-docs', '/review',
+  '/tokens', '/import', '/search?q=10.0', '/api-docs', '/review', '/leases?q=10.0.0.99',
 ];
 
 /** The dialogs: the page, and what opens it. */

@@ -13,7 +13,7 @@ test('on a phone every destination is in the navigation and no view scrolls side
     expect(box!.x, await link.innerText()).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width, await link.innerText()).toBeLessThanOrEqual(390);
   }
-  for (const path of ['/', '/servers', '/scopes', '/servers/dhcp1.contoso.com', '/servers/dhcp1.contoso.com/scopes/10.0.0.0', '/relationships', '/events', '/users', '/tokens', '/import', '/search?q=10.0', '/review']) {
+  for (const path of ['/', '/servers', '/scopes', '/servers/dhcp1.contoso.com', '/servers/dhcp1.contoso.com/scopes/10.0.0.0', '/relationships', '/events', '/users', '/tokens', '/import', '/search?q=10.0', '/review', '/leases?q=10.0.0.99']) {
     await open(page, tandem.url + path);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide, `${path} is ${wide} px wide`).toBeLessThanOrEqual(390);

@@ -2,7 +2,7 @@
 //! seed's columns. It reads the server's own file for its address and goes straight to it,
 //! bypassing Tandem: nothing done here is replicated.
 
-use crate::config::{ReservationAction, ServerAction, ServerCommand};
+use crate::config::{LeaseAction, ReservationAction, ServerAction, ServerCommand};
 use anyhow::Context;
 use std::path::Path;
 use tandem_backend::bootstrap::builtin_dir;
@@ -95,6 +95,59 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
             let scope = parse("--scope", ScopeId::parse(&scope))?;
             let ip = parse("--ip", parse_ipv4(&ip))?;
             driver.remove_reservation(scope, ip).await?;
+        }
+        ServerAction::Lease(LeaseAction::Find { q }) => {
+            let query = parse("--q", tandem_core::usage::LeaseQuery::parse(&q))?;
+            let rows: Vec<Vec<String>> = driver
+                .find_leases(&query)
+                .await?
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        l.ip_address.to_string(),
+                        l.scope_id.map(|s| s.to_string()).unwrap_or_default(),
+                        l.mac,
+                        l.hostname,
+                        l.state.label().to_string(),
+                        l.expires,
+                    ]
+                })
+                .collect();
+            if rows.is_empty() {
+                eprintln!("no lease matches");
+            } else {
+                table(
+                    &[
+                        "IPAddress",
+                        "ScopeId",
+                        "ClientId",
+                        "HostName",
+                        "AddressState",
+                        "LeaseExpiryTime",
+                    ],
+                    &rows,
+                );
+            }
+        }
+        ServerAction::Lease(LeaseAction::Add {
+            scope,
+            ip,
+            client_id,
+            hostname,
+            hours,
+            declined,
+        }) => {
+            let lease = tandem_backend::builtin::Lease {
+                scope_id: parse("--scope", ScopeId::parse(&scope))?,
+                ip_address: parse("--ip", parse_ipv4(&ip))?,
+                client_id: parse("--client-id", tandem_core::MacAddress::parse(&client_id))?,
+                expires: (chrono::Utc::now()
+                    + chrono::Duration::hours(hours.clamp(-87_600, 87_600)))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                hostname,
+                declined,
+            };
+            driver.add_lease(&lease).await?;
         }
         ServerAction::Scopes => {
             let rows: Vec<Vec<String>> = driver

@@ -286,6 +286,11 @@ pub enum ServerAction {
     /// Reservations in a scope (Get-/Add-/Remove-DhcpServerv4Reservation).
     #[command(subcommand)]
     Reservation(ReservationAction),
+    /// Leases the server holds (Get-/Add-DhcpServerv4Lease): the built-in server hands out
+    /// none by itself, so that its figures and the lease search can be seen, leases are given
+    /// to it here.
+    #[command(subcommand)]
+    Lease(LeaseAction),
     /// The scopes on the server (Get-DhcpServerv4Scope).
     Scopes,
     /// Add a scope (Add-DhcpServerv4Scope).
@@ -311,6 +316,32 @@ pub enum ServerAction {
     Stop,
     /// Start the server's DHCP service again.
     Start,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeaseAction {
+    /// The leases matching an IP address, a MAC address or a host name.
+    Find {
+        #[arg(long)]
+        q: String,
+    },
+    Add {
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        ip: String,
+        /// The client's MAC address.
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, default_value = "")]
+        hostname: String,
+        /// Hours until it expires (negative: expired that long ago).
+        #[arg(long, default_value_t = 8, allow_hyphen_values = true)]
+        hours: i64,
+        /// The client declined the address.
+        #[arg(long)]
+        declined: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

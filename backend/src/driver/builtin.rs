@@ -128,6 +128,18 @@ impl BuiltinDriver {
             .map(drop)
     }
 
+    /// Gives the server a lease (the native API's own; never replicated).
+    pub async fn add_lease(&self, lease: &crate::builtin::Lease) -> Result<(), DriverError> {
+        self.call(
+            Method::POST,
+            &format!("/v1/scopes/{}/leases", lease.scope_id),
+            Some(lease),
+            &format!("scope {}", lease.scope_id),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, DriverError> {
         self.call(Method::GET, path, None::<&()>, what)
             .await?

@@ -1,0 +1,106 @@
+// Leases and utilization: the seed pair's leases fill DHCP Scopes' Usage column (sorted, and
+// filtered "over N % full"), Scope Properties (with the partner's figure beside it) and the
+// Dashboard's fullest scopes; Find a lease finds a lease on the partner holding it. The same
+// pages whole with JavaScript off.
+import { test, expect, open, shoot, ADMIN_PASSWORD } from './fixtures';
+
+const DHCP1 = 'dhcp1.contoso.com';
+const DC1 = 'dc1.contoso.com';
+
+test('leases are counted per scope and found on the partner holding them', async ({ page, tandem }) => {
+  // Behind Tandem's back (the servers' own CLI): 30 leases on dhcp1, one of them also on dc1,
+  // one expired, one declined.
+  for (let i = 10; i < 40; i++) {
+    const mac = `02-00-00-00-00-${i.toString(16).padStart(2, '0')}`;
+    const extra = i === 38 ? ['--hours', '-2'] : i === 39 ? ['--declined'] : [];
+    tandem.cli(DHCP1, 'lease', 'add', '--scope', '10.0.0.0', '--ip', `10.0.0.${i}`, '--client-id', mac, '--hostname', `pc${i}.contoso.com`, ...extra);
+  }
+  tandem.cli(DC1, 'lease', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.10', '--client-id', '02-00-00-00-00-0a', '--hostname', 'pc10.contoso.com');
+  // A lease the server refuses: the CLI says which field, nothing added.
+  expect(() => tandem.cli(DHCP1, 'lease', 'add', '--scope', '10.0.0.0', '--ip', '10.0.1.5', '--client-id', '02-00-00-00-00-99')).toThrow(/ip_address/);
+
+  // The watch reads the figures; "Check drift now" runs its pass at once.
+  await open(page, tandem.url + '/scopes');
+  await page.click('#check-drift');
+  const usage = (server: string) => page.locator(`tr[data-server="${server}"] td[data-label="Usage"] .usage-text`);
+  // dhcp1: 29 of 254 in use (one expired), the reservation's address free of a lease: 30 not free.
+  await expect(usage(DHCP1)).toHaveText('11.8 %');
+  await expect(usage(DC1)).toHaveText('0.7 %');
+  await expect(page.locator(`tr[data-server="${DHCP1}"] .usage`)).toHaveAttribute('title', '29 in use, 1 reserved, 224 free of 254');
+
+  // Sorted by usage, fullest first; then only those over 5 % full.
+  await page.click('th a.sort:has-text("Usage")');
+  await expect(page).toHaveURL(/sort=usage/);
+  await page.click('th a.sort:has-text("Usage")');
+  await expect(page).toHaveURL(/sort=usage&order=desc/);
+  await expect(page.locator('table.scopes tbody tr').first()).toHaveAttribute('data-server', DHCP1);
+  await page.fill('input[name="usage_over"]', '5');
+  await page.click('#apply-filters');
+  await expect(page).toHaveURL(/usage_over=5/);
+  await expect(page.locator('table.scopes tbody tr')).toHaveCount(1);
+  await shoot(page, '42-scopes-usage');
+
+  // Scope Properties: this server's figures and the partner's beside them.
+  await open(page, tandem.url + `/servers/${DC1}/scopes/10.0.0.0`);
+  await expect(page.locator('#scope-usage')).toContainText('1 in use, 1 reserved, 252 free of 254');
+  await expect(page.locator('#partner-usage')).toContainText('29 in use, 1 reserved, 224 free of 254');
+  await shoot(page, '43-properties-usage');
+
+  // The Dashboard's fullest scopes, fullest first, each linked to its scope.
+  await open(page, tandem.url + '/');
+  const fullest = page.locator('#fullest li');
+  await expect(fullest).toHaveCount(2);
+  await expect(fullest.first()).toHaveAttribute('data-server', DHCP1);
+  await expect(fullest.first().locator('.usage-text')).toHaveText('11.8 %');
+  await shoot(page, '44-dashboard-fullest');
+
+  // Find a lease: from the navigation, by address (both partners hold it), by MAC, by name.
+  await page.click('header nav a[href="/leases"]');
+  await expect(page).toHaveURL(/\/leases$/);
+  await page.fill('#lease-text', '10.0.0.10');
+  await page.press('#lease-text', 'Enter');
+  await expect(page).toHaveURL(/\/leases\?q=10\.0\.0\.10/);
+  await expect(page.locator('#lease-summary')).toHaveText('2 lease(s) for address 10.0.0.10 on the 2 server(s) searched.');
+  const rows = page.locator('table.leases tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute('data-server', DC1);
+  await expect(rows.nth(1)).toHaveAttribute('data-server', DHCP1);
+  await expect(rows.nth(0).locator('td[data-label="Host name"]')).toHaveText('pc10.contoso.com');
+  await expect(rows.nth(0).locator('[data-state]')).toHaveText('active');
+  await shoot(page, '45-leases');
+  await rows.nth(0).locator('td[data-label="Scope"] a').click();
+  await expect(page).toHaveURL(new RegExp(`/servers/${DC1}/scopes/10\\.0\\.0\\.0$`));
+
+  await open(page, tandem.url + '/leases?q=02:00:00:00:00:26');
+  await expect(page.locator('table.leases tbody tr [data-state]')).toHaveText('expired');
+  await open(page, tandem.url + '/leases?q=PC39.contoso.com');
+  await expect(page.locator('table.leases tbody tr [data-state]')).toHaveText('declined');
+  // Not something to search for: said, nothing searched.
+  await page.fill('#lease-text', 'no such <host>');
+  await page.press('#lease-text', 'Enter');
+  await expect(page.locator('#lease-error')).toContainText('not an IP address, a MAC address');
+
+  // dc1 offline: named as not searched; dhcp1's lease still found.
+  tandem.cli(DC1, 'stop');
+  await open(page, tandem.url + '/leases?q=10.0.0.10');
+  await expect(page.locator(`[data-unanswered="${DC1}"]`)).toContainText('was not searched');
+  await expect(page.locator('table.leases tbody tr')).toHaveCount(1);
+  tandem.cli(DC1, 'start');
+
+  // With JavaScript off: the search and the figures, whole.
+  const context = await page.context().browser()!.newContext({ javaScriptEnabled: false });
+  const off = await context.newPage();
+  await off.goto(tandem.url + '/sign-in');
+  await off.fill('#username', 'admin');
+  await off.fill('#password', ADMIN_PASSWORD);
+  await off.click('form.sign-in button[type="submit"]');
+  await expect(off.locator('form.sign-in')).toHaveCount(0);
+  await off.goto(tandem.url + '/leases');
+  await off.fill('#lease-text', 'aa-bb-cc-dd-ee-ff');
+  await off.press('#lease-text', 'Enter');
+  await expect(off.locator('#lease-summary')).toHaveText('No lease for MAC address aa-bb-cc-dd-ee-ff on the 2 server(s) searched.');
+  await off.goto(tandem.url + '/scopes?usage_over=10');
+  await expect(off.locator('table.scopes tbody tr')).toHaveCount(1);
+  await expect(off.locator('td[data-label="Usage"] .usage-text')).toHaveText('11.8 %');
+  await context.close();
+});
