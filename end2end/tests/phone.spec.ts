@@ -6,7 +6,7 @@ test('on a phone every destination is in the navigation and no view scrolls side
   await page.setViewportSize({ width: 390, height: 844 });
   await open(page, tandem.url + '/');
   const links = page.locator('header.top nav a');
-  await expect(links).toHaveCount(6);
+  await expect(links).toHaveCount(7);
   for (const link of await links.all()) {
     const box = await link.boundingBox();
     expect(box, await link.innerText()).not.toBeNull();
