@@ -735,6 +735,7 @@ on_every_pair!(
     a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated,
     changes_on_a_kea_pair_are_previewed_and_undone,
     leases_on_a_kea_pair_are_counted_and_found,
+    the_review_checks_a_kea_pair_as_a_pair,
 );
 
 /// Kea 3 with reservations in a hosts database, one per server.
@@ -2257,4 +2258,50 @@ async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
     let none = t.find_leases(&admin(), "10.0.0.200").await.unwrap();
     assert_eq!(none.leases, vec![]);
     assert_eq!(none.unanswered, vec![]);
+}
+
+/// On a real pair: a sound pair reviews clean (both clocks read and compared, the same subnet
+/// IDs, the hooks Tandem needs); a subnet ID changed on one partner behind Tandem's back is
+/// found, named on the scope, explained.
+async fn the_review_checks_a_kea_pair_as_a_pair(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let review = t.review_now(&admin()).await.unwrap();
+    assert_eq!(review.findings, vec![], "{review:?}");
+    assert_eq!(review.unreadable, vec![], "{review:?}");
+    // What the review compared: each server's clock (from its HA heartbeat), subnet IDs, hooks.
+    use tandem_backend::driver::DhcpDriver;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let facts = t.driver(&kea1).await.unwrap().review_facts().await.unwrap();
+    let clock = facts.clock_secs.expect("the clock read from ha-heartbeat");
+    assert!(
+        (clock - chrono::Utc::now().timestamp()).abs() < 30,
+        "{clock}"
+    );
+    assert_eq!(
+        facts.native_ids.get(&ScopeId::parse("10.0.0.0").unwrap()),
+        Some(&1)
+    );
+    assert_eq!(facts.missing_hooks, vec![]);
+
+    let mut config = config_get(&pair.urls[1]).await;
+    config["subnet4"][0]["id"] = json!(7);
+    let set = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(set["result"], 0, "{set}");
+    let review = t.review_now(&admin()).await.unwrap();
+    let checks: Vec<&str> = review.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(checks, ["subnet-id-differs"], "{review:?}");
+    let f = &review.findings[0];
+    assert_eq!(f.scope_id, Some(ScopeId::parse("10.0.0.0").unwrap()));
+    assert!(
+        f.explanation.contains("subnet 1") && f.explanation.contains("subnet 7"),
+        "{}",
+        f.explanation
+    );
 }

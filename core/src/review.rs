@@ -52,11 +52,147 @@ pub struct Unreadable {
 }
 
 /// What a review found, errors first, and the servers it could not read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
+    /// The findings not dismissed.
     pub findings: Vec<Finding>,
     pub unreadable: Vec<Unreadable>,
+    /// Findings dismissed for their object, with who dismissed them and when.
+    #[serde(default)]
+    pub dismissed: Vec<Dismissed>,
+    /// When the servers were read for it (RFC 3339).
+    #[serde(default)]
+    pub reviewed_at: Option<String>,
+}
+
+impl Review {
+    /// Errors and warnings not dismissed.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        (errors, self.findings.len() - errors)
+    }
+}
+
+/// A finding dismissed for its object: kept out of the counts until it is restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dismissed {
+    pub finding: Finding,
+    pub by: String,
+    pub at: String,
+}
+
+/// Who may dismiss a finding: a role that may change its object.
+pub fn dismiss_permission(check: &str) -> crate::access::Permission {
+    use crate::access::Permission;
+    match check {
+        "reservation-outside-scope"
+        | "reservation-in-exclusion"
+        | "client-reserved-at-two-addresses" => Permission::EditReservations,
+        "overlapping-subnets" | "pool-exhausted-by-reservations" => Permission::EditScopes,
+        "relationship-on-one-partner"
+        | "failover-on-one-partner"
+        | "relationship-parameters-differ" => Permission::ManageRelationships,
+        // The server's own configuration or machine: hooks, subnet IDs, its clock.
+        _ => Permission::ManageServers,
+    }
+}
+
+/// What a review knows of a server beyond its scopes and relationships, where the server can
+/// say (Kea): its own ID for each scope, the hooks it lacks, its clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerFacts {
+    /// The server's own subnet ID of each scope (Kea's `id`).
+    pub native_ids: BTreeMap<ScopeId, u64>,
+    /// Hook libraries it does not load that Tandem or its partner needs, each with what goes
+    /// wrong without it and how much that matters.
+    pub missing_hooks: Vec<MissingHook>,
+    /// Its clock, in seconds since 1970, as read for this review.
+    pub clock_secs: Option<i64>,
+    /// How far apart its clock and its partner's may be before its failover stops, where the
+    /// product has such a limit of its own (Kea's HA: 60 s).
+    pub clock_limit_secs: Option<u64>,
+}
+
+/// A hook library a server does not load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingHook {
+    /// The check's name (`kea-without-lease-cmds`, …).
+    pub check: String,
+    pub library: String,
+    pub severity: Severity,
+    /// What goes wrong without it, completing "… does not load {library}: ".
+    pub consequence: String,
+}
+
+/// The checks on what a server says of itself: hook libraries it lacks.
+pub fn review_facts(server: &ServerName, facts: &ServerFacts) -> Vec<Finding> {
+    facts
+        .missing_hooks
+        .iter()
+        .map(|m| Finding {
+            check: m.check.clone(),
+            severity: m.severity,
+            server: server.clone(),
+            scope_id: None,
+            object: format!("server {server}"),
+            explanation: format!("{server} does not load {}: {}.", m.library, m.consequence),
+        })
+        .collect()
+}
+
+/// The pair checks on what each partner says of itself: a scope the two know by different
+/// subnet IDs (Kea's HA rejects the partner's lease updates for it), and clocks further apart
+/// than the relationship's MCLT allows.
+pub fn review_pair_facts(
+    (a, a_facts): (&ServerName, &ServerFacts),
+    (b, b_facts): (&ServerName, &ServerFacts),
+    rel: &FailoverRelationship,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for scope in rel.scopes.iter() {
+        if let (Some(ia), Some(ib)) = (a_facts.native_ids.get(scope), b_facts.native_ids.get(scope))
+            && ia != ib
+        {
+            out.push(Finding {
+                check: "subnet-id-differs".into(),
+                severity: Severity::Error,
+                server: a.clone(),
+                scope_id: Some(*scope),
+                object: format!("scope {scope}"),
+                explanation: format!(
+                    "{a} knows scope {scope} as subnet {ia} and {b} as subnet {ib}: each rejects the other's lease updates for it, and HA can stop in the terminated state."
+                ),
+            });
+        }
+    }
+    if let (Some(ca), Some(cb)) = (a_facts.clock_secs, b_facts.clock_secs) {
+        let skew = ca.abs_diff(cb);
+        let mclt = u64::from(rel.max_client_lead_time_secs);
+        let allowed = [a_facts.clock_limit_secs, b_facts.clock_limit_secs]
+            .into_iter()
+            .flatten()
+            .fold(mclt, u64::min);
+        if skew > allowed {
+            out.push(Finding {
+                check: "clock-skew-beyond-mclt".into(),
+                severity: Severity::Error,
+                server: a.clone(),
+                scope_id: None,
+                object: format!("relationship {}", rel.name),
+                explanation: format!(
+                    "The clocks of {a} and {b} are {skew} s apart, more than the {allowed} s relationship {} allows (its MCLT, or the server's own limit): lease times one grants are wrong on the other, and failover can stop.",
+                    rel.name
+                ),
+            });
+        }
+    }
+    out
 }
 
 fn subnet_of(s: &Scope) -> IpRange {
@@ -424,6 +560,74 @@ mod tests {
         assert_eq!(
             checks(&one),
             vec![("relationship-on-one-partner", "relationship p")]
+        );
+    }
+
+    #[test]
+    fn what_a_server_says_of_itself_is_checked_alone_and_as_a_pair() {
+        let (a, b) = (server("kea1.test"), server("kea2.test"));
+        let scope = ScopeId::parse("10.0.0.0").unwrap();
+        let rel =
+            FailoverRelationship::with_defaults("p".into(), a.clone(), b.clone(), vec![scope]);
+        let facts = |id: u64, clock: i64| ServerFacts {
+            native_ids: [(scope, id)].into_iter().collect(),
+            missing_hooks: vec![],
+            clock_secs: Some(clock),
+            clock_limit_secs: Some(60),
+        };
+        // Sound: the same ID, clocks 2 s apart.
+        assert_eq!(
+            review_pair_facts((&a, &facts(1, 1000)), (&b, &facts(1, 1002)), &rel),
+            vec![]
+        );
+        // Another ID on the partner; clocks 61 s apart: past Kea's own limit, under the MCLT.
+        let found = review_pair_facts((&a, &facts(1, 1000)), (&b, &facts(7, 1061)), &rel);
+        let checks: Vec<&str> = found.iter().map(|f| f.check.as_str()).collect();
+        assert_eq!(checks, ["subnet-id-differs", "clock-skew-beyond-mclt"]);
+        assert!(
+            found[0].explanation.contains("subnet 1") && found[0].explanation.contains("subnet 7")
+        );
+        assert!(
+            found[1].explanation.contains("61 s apart"),
+            "{}",
+            found[1].explanation
+        );
+        // Without a limit of the product's own, the MCLT (1 h by default) is the bound.
+        let loose = |clock| ServerFacts {
+            clock_limit_secs: None,
+            ..facts(1, clock)
+        };
+        assert_eq!(
+            review_pair_facts((&a, &loose(0)), (&b, &loose(3600)), &rel),
+            vec![]
+        );
+        assert_eq!(
+            review_pair_facts((&a, &loose(0)), (&b, &loose(3601)), &rel).len(),
+            1
+        );
+
+        let missing = ServerFacts {
+            missing_hooks: vec![MissingHook {
+                check: "kea-without-lease-cmds".into(),
+                library: "libdhcp_lease_cmds.so".into(),
+                severity: Severity::Error,
+                consequence: "Tandem cannot read its leases".into(),
+            }],
+            ..ServerFacts::default()
+        };
+        let found = review_facts(&a, &missing);
+        assert_eq!(found[0].object, "server kea1.test");
+        assert_eq!(
+            found[0].explanation,
+            "kea1.test does not load libdhcp_lease_cmds.so: Tandem cannot read its leases."
+        );
+        assert_eq!(
+            dismiss_permission("client-reserved-at-two-addresses"),
+            crate::access::Permission::EditReservations
+        );
+        assert_eq!(
+            dismiss_permission("kea-without-lease-cmds"),
+            crate::access::Permission::ManageServers
         );
     }
 }

@@ -366,6 +366,10 @@ pub struct Dashboard {
     /// The fullest scopes, fullest first (at most ten).
     #[serde(default)]
     pub fullest: Vec<ScopeRow>,
+    /// The last configuration review's errors and warnings not dismissed (`None`: no review
+    /// yet).
+    #[serde(default)]
+    pub review: Option<(usize, usize)>,
 }
 
 /// An enum whose values are keywords, as a URL spells them: `ALL`, `as_str` and `parse`.

@@ -153,6 +153,11 @@ pub async fn submit(
             vec![("dialog", "undo".into()), ("id", field(&fields, "id"))],
             "/events",
         ),
+        "review" => (
+            review_form(&tandem, &caller, &fields, &mode).await,
+            Vec::new(),
+            "/review",
+        ),
         "token" => {
             let back = back_to(&fields, "/tokens");
             let result = token_form(&tandem, &caller, &fields, &mode).await;
@@ -569,6 +574,34 @@ async fn event_form(
         .undo_event(caller, id)
         .await
         .map(|o| Notice::from_change("Undone", &o))
+}
+
+/// The Configuration Review's buttons: Review now, Dismiss and Restore a finding (`mode` =
+/// `review-now`, `dismiss` or `restore`, with the finding's `key`).
+async fn review_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let key = field(fields, "key");
+    match mode {
+        "review-now" => tandem.review_now(caller).await.map(|r| {
+            let (errors, warnings) = r.counts();
+            Notice::Done(format!(
+                "Reviewed every server again: {errors} error(s), {warnings} warning(s)."
+            ))
+        }),
+        "dismiss" => tandem
+            .dismiss_finding(caller, &key, true)
+            .await
+            .map(|()| Notice::Done("Finding dismissed.".into())),
+        "restore" => tandem
+            .dismiss_finding(caller, &key, false)
+            .await
+            .map(|()| Notice::Done("Finding restored.".into())),
+        _ => Err(unknown_mode()),
+    }
 }
 
 /// Which scope dialog a refusal opens again.

@@ -78,10 +78,28 @@ pub async fn get_review() -> Result<tandem_core::review::Review, AppError> {
     Ok(super::ssr::tandem()?.review(&caller).await?)
 }
 
+/// "Review now": every server read and checked again.
+#[server(endpoint = "review_now")]
+pub async fn review_now() -> Result<tandem_core::review::Review, AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?.review_now(&caller).await?)
+}
+
+/// Dismisses a finding for its object (`dismiss`), or restores it.
+#[server(endpoint = "dismiss_finding")]
+pub async fn dismiss_finding(key: String, dismiss: bool) -> Result<(), AppError> {
+    let caller = super::ssr::caller()?;
+    Ok(super::ssr::tandem()?
+        .dismiss_finding(&caller, &key, dismiss)
+        .await?)
+}
+
 crate::lazy_calls! {
     call_list_servers: ListServers;
     call_get_dashboard: GetDashboard;
     call_get_review: GetReview;
+    call_review_now: ReviewNow;
+    call_dismiss_finding: DismissFinding;
     call_add_kea_server: AddKeaServer;
     call_set_server_online: SetServerOnline;
 }

@@ -130,6 +130,8 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             }
         })
         .collect_view();
+    let (review_errors, review_warnings) = d.review.unwrap_or_default();
+    let findings = review_errors + review_warnings;
     let none_read = d.fullest.is_empty().then(|| {
         view! { <p class="muted">"No scope's figures have been read yet."</p> }
     });
@@ -139,6 +141,7 @@ fn Tiles(d: Dashboard) -> impl IntoView {
             {tile("tile-not-normal", "relationships not Normal", not_normal, not_normal > 0, "/relationships?filter=not-normal")}
             {tile("tile-out-of-sync", "failover scopes not InSync", d.out_of_sync_total, d.out_of_sync_total > 0, "/scopes?sync=drift")}
             {tile("tile-sync-errors", "config sync errors", d.sync_errors_total, d.sync_errors_total > 0, "/scopes?sync=sync-error")}
+            {tile("tile-review", "configuration findings", findings, review_errors > 0, "/review")}
         </div>
         <section class="panel">
             <h2>"Relationships by state"</h2>

@@ -235,6 +235,11 @@ pub trait DhcpDriver: Send + Sync {
             what: "reading leases".into(),
         })
     }
+    /// What the server says of itself for the configuration review (its own scope IDs, the
+    /// hooks it lacks, its clock); nothing where it has nothing to say.
+    async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
+        Ok(Default::default())
+    }
     /// How this server is written, in an administrator's words (Server Properties); `None`
     /// when there is nothing to say beyond its kind.
     async fn write_method(&self) -> Option<String> {

@@ -165,6 +165,9 @@ impl DhcpDriver for Serialized {
     ) -> Result<Vec<(ScopeId, tandem_core::usage::ScopeUsage)>, DriverError> {
         self.inner.usage(scopes).await
     }
+    async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
+        self.inner.review_facts().await
+    }
     async fn find_leases(
         &self,
         query: &tandem_core::usage::LeaseQuery,

@@ -278,6 +278,12 @@ impl Tandem {
                 me.metrics.drift_pass(started.elapsed());
                 me.pass_finished().await;
             }
+            // Then the configuration review, when something changed or it is due.
+            if let Ok(changed) = &read
+                && let Err(e) = me.review_if_due(*changed).await
+            {
+                tracing::warn!(error = %e, "the configuration review failed");
+            }
             match read {
                 Ok(changed) => {
                     if changed {

@@ -182,6 +182,8 @@ struct Flights {
     drift_turns: tokio::sync::Mutex<()>,
     /// Reads of servers' failover states (by the watch, a check, or after a change).
     failover_reads: std::sync::atomic::AtomicU64,
+    /// The configuration review of every server (by the watch, or "Review now").
+    review: flights::Flight<Result<tandem_core::review::Review, String>>,
 }
 
 /// A failover scope's relationship and its partner, as the server reports them.
@@ -232,6 +234,7 @@ impl Tandem {
                 drift: flights::Flight::new(),
                 drift_turns: tokio::sync::Mutex::new(()),
                 failover_reads: Default::default(),
+                review: flights::Flight::new(),
             }),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             instance: this_instance().into(),

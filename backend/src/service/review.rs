@@ -1,51 +1,89 @@
-//! Configuration review, on demand: each server the caller reaches is read (its scopes and its
-//! failover relationships) and checked, then each failover pair is checked as a pair. A
-//! server that cannot be read is named with the reason, never taken for sound.
+//! Configuration review: every server is read (its scopes, its failover relationships, and
+//! what it says of itself: its own scope IDs, the hooks it lacks, its clock) and checked, then
+//! each failover pair is checked as a pair. The drift watch runs it when a pass found a change
+//! (and at least every few minutes), "Review now" on demand; the last review is kept in the
+//! database, so that the page and the Dashboard's count read it rather than every server. A
+//! finding can be dismissed for its object by a role that may change that object; a server
+//! that cannot be read is named with the reason, never taken for sound.
 
 use super::{Caller, ServiceError, Tandem};
 use crate::store;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 use tandem_core::access::Permission;
-use tandem_core::review::{Review, Unreadable, review_pair, review_server};
+use tandem_core::review::{
+    Dismissed, Review, ServerFacts, Unreadable, dismiss_permission, review_facts, review_pair,
+    review_pair_facts, review_server,
+};
 use tandem_core::{FailoverRelationship, Scope, ServerName};
 
+/// The watch reviews again at least this often, changes or not (clocks and hooks move without
+/// any configuration moving).
+pub(crate) const REVIEW_EVERY: Duration = Duration::from_secs(300);
+
+/// What one server gave a review.
+type Read = (Vec<Scope>, Vec<FailoverRelationship>, ServerFacts);
+
 impl Tandem {
-    /// Reviews the configuration of every server the caller reaches, and every pair of them.
-    #[tracing::instrument(skip_all, err)]
-    pub async fn review(&self, caller: &Caller) -> Result<Review, ServiceError> {
-        self.authorize(caller, Permission::View, None, "view", "")
-            .await?;
+    /// Reviews every managed server and every pair of them, now, and keeps the result; one run
+    /// at a time, shared by whoever asks meanwhile.
+    pub(crate) async fn review_all(&self) -> Result<Review, ServiceError> {
+        let me = self.clone();
+        self.flights
+            .review
+            .join(true, move || async move {
+                me.review_read().await.map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(ServiceError::Internal)
+    }
+
+    async fn review_read(&self) -> Result<Review, ServiceError> {
         let mut conn = self.store.pool().acquire().await?;
-        let servers: Vec<_> = store::servers::list(&mut conn)
-            .await?
-            .into_iter()
-            .filter(|r| caller.principal.reaches(&r.name))
-            .collect();
+        let servers = store::servers::list(&mut conn).await?;
         drop(conn);
-        let mut read: BTreeMap<ServerName, (Vec<Scope>, Vec<FailoverRelationship>)> =
-            BTreeMap::new();
-        let mut unreadable = Vec::new();
-        let mut findings = Vec::new();
-        for record in servers {
+        let reads = servers.into_iter().map(|record| {
             // From the record listed: no second lookup per server.
             let driver = self.drivers.for_server(&record);
-            let name = record.name;
-            let (scopes, relationships) =
-                futures::join!(driver.scopes_to_check(), driver.relationships());
-            match (scopes, relationships) {
-                (Ok(scopes), Ok(relationships)) => {
-                    findings.extend(review_server(&name, &scopes));
-                    read.insert(name, (scopes, relationships));
+            async move {
+                let (scopes, relationships, facts) = futures::join!(
+                    driver.scopes_to_check(),
+                    driver.relationships(),
+                    driver.review_facts()
+                );
+                let read = match (scopes, relationships, facts) {
+                    (Ok(s), Ok(r), Ok(f)) => Ok((s, r, f)),
+                    (Err(e), ..) | (_, Err(e), _) | (.., Err(e)) => Err(e.to_string()),
+                };
+                (record.name, read)
+            }
+        });
+        let answers: Vec<(ServerName, Result<Read, String>)> =
+            futures::StreamExt::collect(futures::StreamExt::buffer_unordered(
+                futures::stream::iter(reads),
+                super::inventory::READS_IN_FLIGHT,
+            ))
+            .await;
+        let mut read: BTreeMap<ServerName, Read> = BTreeMap::new();
+        let mut unreadable = Vec::new();
+        let mut findings = Vec::new();
+        for (name, answer) in answers {
+            match answer {
+                Ok(r) => {
+                    findings.extend(review_server(&name, &r.0));
+                    findings.extend(review_facts(&name, &r.2));
+                    read.insert(name, r);
                 }
-                (Err(e), _) | (_, Err(e)) => unreadable.push(Unreadable {
+                Err(reason) => unreadable.push(Unreadable {
                     server: name,
-                    reason: e.to_string(),
+                    reason,
                 }),
             }
         }
+        unreadable.sort_by(|a, b| a.server.cmp(&b.server));
         // Each pair once, by relationship name and its two servers, both read.
         let mut seen = BTreeSet::new();
-        for (name, (_, relationships)) in &read {
+        for (name, (scopes, relationships, facts)) in &read {
             for r in relationships {
                 let Some(partner) = r.partner_of(name) else {
                     continue;
@@ -55,24 +93,179 @@ impl Tandem {
                 if !seen.insert((r.name.clone(), pair)) {
                     continue;
                 }
-                let Some((partner_scopes, partner_relationships)) = read.get(partner) else {
+                let Some((partner_scopes, partner_relationships, partner_facts)) =
+                    read.get(partner)
+                else {
                     continue;
                 };
-                let (scopes, _) = &read[name];
                 let theirs = partner_relationships.iter().find(|p| p.name == r.name);
                 findings.extend(review_pair(
                     (name, Some(r), scopes),
                     (partner, theirs, partner_scopes),
                 ));
+                if theirs.is_some() {
+                    findings.extend(review_pair_facts(
+                        (name, facts),
+                        (partner, partner_facts),
+                        r,
+                    ));
+                }
             }
         }
         findings.sort_by(|a, b| {
             (a.severity, &a.server, &a.object, &a.check)
                 .cmp(&(b.severity, &b.server, &b.object, &b.check))
         });
-        Ok(Review {
+        let review = Review {
             findings,
             unreadable,
-        })
+            dismissed: Vec::new(),
+            reviewed_at: Some(store::now()),
+        };
+        let json =
+            serde_json::to_string(&review).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut tx = self.store.begin_write().await?;
+        store::review::save(
+            &mut tx,
+            &json,
+            review.reviewed_at.as_deref().unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.cache.changed();
+        Ok(review)
+    }
+
+    /// The watch's part: reviews again when its pass found a change, when there is no review
+    /// yet, or when the last one is older than [`REVIEW_EVERY`]. Returns whether it ran.
+    pub(crate) async fn review_if_due(&self, changed: bool) -> Result<bool, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let last = store::review::last(&mut conn).await?;
+        drop(conn);
+        let stale = last.as_ref().is_none_or(|(_, at)| {
+            chrono::DateTime::parse_from_rfc3339(at).is_ok_and(|at| {
+                chrono::Utc::now().signed_duration_since(at)
+                    > chrono::Duration::from_std(REVIEW_EVERY).unwrap_or_default()
+            })
+        });
+        if !(changed || stale) {
+            return Ok(false);
+        }
+        self.review_all().await?;
+        self.notify("review", None, None);
+        Ok(true)
+    }
+
+    /// The last review as the caller may see it (the servers it reaches), dismissed findings
+    /// apart; reviewed now when there is none yet.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn review(&self, caller: &Caller) -> Result<Review, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        let mut conn = self.store.pool().acquire().await?;
+        let last = store::review::last(&mut conn).await?;
+        drop(conn);
+        let review = match last {
+            Some((json, _)) => serde_json::from_str(&json)
+                .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?,
+            None => self.review_all().await?,
+        };
+        self.as_seen_by(caller, review).await
+    }
+
+    /// "Review now": every server read and checked again, then [`Self::review`].
+    #[tracing::instrument(skip_all, err)]
+    pub async fn review_now(&self, caller: &Caller) -> Result<Review, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        let review = self.review_all().await?;
+        self.notify("review", None, None);
+        self.as_seen_by(caller, review).await
+    }
+
+    /// `review` with only what the caller reaches, and its dismissed findings apart.
+    pub(crate) async fn as_seen_by(
+        &self,
+        caller: &Caller,
+        review: Review,
+    ) -> Result<Review, ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let dismissals = store::review::dismissals(&mut conn).await?;
+        let mut out = Review {
+            reviewed_at: review.reviewed_at,
+            ..Review::default()
+        };
+        for f in review.findings {
+            if !caller.principal.reaches(&f.server) {
+                continue;
+            }
+            match dismissals.get(&f.key()) {
+                Some((by, at)) => out.dismissed.push(Dismissed {
+                    finding: f,
+                    by: by.clone(),
+                    at: at.clone(),
+                }),
+                None => out.findings.push(f),
+            }
+        }
+        out.unreadable = review
+            .unreadable
+            .into_iter()
+            .filter(|u| caller.principal.reaches(&u.server))
+            .collect();
+        Ok(out)
+    }
+
+    /// Dismisses the finding `key` of the last review for its object (`dismiss`), or restores
+    /// it; by a role that may change that object, on its server. Recorded as an event.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn dismiss_finding(
+        &self,
+        caller: &Caller,
+        key: &str,
+        dismiss: bool,
+    ) -> Result<(), ServiceError> {
+        let mut conn = self.store.pool().acquire().await?;
+        let last = store::review::last(&mut conn).await?;
+        drop(conn);
+        let review: Review = match last {
+            Some((json, _)) => serde_json::from_str(&json)
+                .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?,
+            None => Review::default(),
+        };
+        let Some(finding) = review.findings.into_iter().find(|f| f.key() == key) else {
+            return Err(ServiceError::NotFound(
+                "that finding (the last review did not find it)".into(),
+            ));
+        };
+        let action = if dismiss {
+            "dismiss_finding"
+        } else {
+            "restore_finding"
+        };
+        let what = format!(
+            "{} on {} ({})",
+            finding.object, finding.server, finding.check
+        );
+        self.authorize(
+            caller,
+            dismiss_permission(&finding.check),
+            Some(&finding.server),
+            action,
+            &what,
+        )
+        .await?;
+        let mut tx = self.store.begin_write().await?;
+        if dismiss {
+            store::review::dismiss(&mut tx, key, caller.name()).await?;
+        } else {
+            store::review::restore(&mut tx, key).await?;
+        }
+        let event = self.event(caller, action, "finding", &what, Some(&finding.server));
+        store::events::record(&mut tx, &event, "ok", None).await?;
+        tx.commit().await?;
+        self.cache.changed();
+        self.notify("review", Some(&finding.server), None);
+        Ok(())
     }
 }

@@ -267,7 +267,16 @@ impl Tandem {
         )
         .await?;
         fullest.retain(|r| r.usage.is_some());
+        let review = match store::review::last(&mut conn).await? {
+            Some((json, _)) => {
+                let kept = serde_json::from_str(&json)
+                    .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?;
+                Some(self.as_seen_by(caller, kept).await?.counts())
+            }
+            None => None,
+        };
         let dashboard = Dashboard {
+            review,
             fullest,
             servers,
             unreachable_servers: self.unreachable_servers(&mut conn, allowed).await?,

@@ -9,6 +9,7 @@ pub mod failover;
 mod filter;
 pub mod inventory;
 pub mod limits;
+pub mod review;
 pub mod servers;
 pub mod sessions;
 pub mod sync_errors;

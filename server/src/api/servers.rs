@@ -225,9 +225,9 @@ pub async fn events(
     Ok(Json(tandem.search_events(&caller, &q.filter(), limit).await?).into_response())
 }
 
-/// Configuration review of every server the caller reaches and of every failover pair as a
-/// pair (a scope in failover on one partner only, relationship parameters that differ, a
-/// client reserved at different addresses on the two partners), read now; errors first.
+/// The last configuration review (run by the drift watch when anything changed, and every
+/// few minutes) of every server the caller reaches and of every failover pair as a pair:
+/// findings errors first, those dismissed apart, and the servers that could not be read.
 #[utoipa::path(get, path = "/review", tag = "servers",
     responses((status = 200, description = "The findings, and the servers that could not be read", body = tandem_core::review::Review)))]
 pub async fn review(
@@ -235,6 +235,52 @@ pub async fn review(
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<Response> {
     Ok(Json(tandem.review(&caller).await?).into_response())
+}
+
+/// Reviews every server again now (one run at a time: a request meanwhile shares it).
+#[utoipa::path(post, path = "/review", tag = "servers",
+    responses((status = 200, description = "The new review", body = tandem_core::review::Review)))]
+pub async fn review_now(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Response> {
+    Ok(Json(tandem.review_now(&caller).await?).into_response())
+}
+
+/// A finding of the last review, by its key.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingKey {
+    /// The finding's key: `check|server|object`, as the review gives it.
+    #[schema(
+        example = "client-reserved-at-two-addresses|dc1.contoso.com|reservation 10.0.0.98 in scope 10.0.0.0"
+    )]
+    key: String,
+}
+
+/// Dismisses a finding for its object: it leaves the counts until restored. Allowed to a role
+/// that may change the object (reservations, scopes, relationships or the server itself).
+#[utoipa::path(post, path = "/review/dismiss", tag = "servers", request_body = FindingKey,
+    responses((status = 204, description = "Dismissed")))]
+pub async fn dismiss_finding(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(input): Body<FindingKey>,
+) -> ApiResult<Response> {
+    tandem.dismiss_finding(&caller, &input.key, true).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// Restores a dismissed finding.
+#[utoipa::path(post, path = "/review/restore", tag = "servers", request_body = FindingKey,
+    responses((status = 204, description = "Restored")))]
+pub async fn restore_finding(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Body(input): Body<FindingKey>,
+) -> ApiResult<Response> {
+    tandem.dismiss_finding(&caller, &input.key, false).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
 
 /// Undo: applies the inverse of completed change `id` (a reservation created, edited or

@@ -17,6 +17,7 @@
 //! Failover is Kea's HA hook: both servers of a pair serve every subnet. This server's name in
 //! Tandem must be its HA peer name.
 
+mod facts;
 pub mod ha;
 mod leases;
 pub mod mapping;
@@ -735,6 +736,10 @@ impl DhcpDriver for KeaDriver {
         query: &tandem_core::usage::LeaseQuery,
     ) -> Result<Vec<tandem_core::usage::LeaseHit>, DriverError> {
         self.search_leases(query).await
+    }
+
+    async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
+        self.read_facts().await
     }
 
     async fn shared_hosts(&self) -> Option<String> {
