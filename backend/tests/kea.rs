@@ -2271,7 +2271,6 @@ async fn the_review_checks_a_kea_pair_as_a_pair(flavor: Flavor) {
     assert_eq!(review.findings, vec![], "{review:?}");
     assert_eq!(review.unreadable, vec![], "{review:?}");
     // What the review compared: each server's clock (from its HA heartbeat), subnet IDs, hooks.
-    use tandem_backend::driver::DhcpDriver;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let facts = t.driver(&kea1).await.unwrap().review_facts().await.unwrap();
     let clock = facts.clock_secs.expect("the clock read from ha-heartbeat");
