@@ -32,10 +32,13 @@ pub fn ReviewPage() -> impl IntoView {
             }));
         }
     });
+    // Whether the last press dismissed (or restored), for its notice.
+    let dismissing = RwSignal::new(true);
     Effect::new(move |_| {
         if let Some(result) = dismiss.value().get() {
             notice.set(Some(match result {
-                Ok(()) => Notice::Done("Done.".into()),
+                Ok(()) if dismissing.get_untracked() => Notice::Done("Finding dismissed.".into()),
+                Ok(()) => Notice::Done("Finding restored.".into()),
                 Err(e) => Notice::from_error(&e),
             }));
         }
@@ -48,6 +51,7 @@ pub fn ReviewPage() -> impl IntoView {
         now.dispatch(ReviewNow {});
     });
     let press = Callback::new(move |(key, on): (String, bool)| {
+        dismissing.set(on);
         dismiss.dispatch(DismissFinding { key, dismiss: on });
     });
     view! {
@@ -57,7 +61,9 @@ pub fn ReviewPage() -> impl IntoView {
         <p class="muted">
             "Each server's scopes and hooks, and each failover pair as a pair: reviewed by the watch whenever anything changes, and every few minutes."
         </p>
-        <p class="toolbar">
+        // A div: a form may not sit in a paragraph (the parser would close it, and hydration
+        // would not find what the server drew).
+        <div class="toolbar">
             <PostButton
                 form="review"
                 mode="review-now"
@@ -69,7 +75,7 @@ pub fn ReviewPage() -> impl IntoView {
                 id="review-now"
                 disabled=now.pending()
             />
-        </p>
+        </div>
         <Transition fallback=|| view! { <p class="muted">"Reading the last review…"</p> }>
             {move || {
                 review
@@ -141,7 +147,7 @@ fn Findings(r: Review, ctx: PageContext, press: Callback<(String, bool)>) -> imp
     let reviewed = r.reviewed_at.as_deref().map(|at| {
         view! {
             <small class="muted read-at" id="reviewed-at" title=at.to_string()>
-                {format!(" Reviewed {}.", at.replace('T', " "))}
+                {format!(" Reviewed {} UTC.", at.get(..19).unwrap_or(at).replace('T', " "))}
             </small>
         }
     });
