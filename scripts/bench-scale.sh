@@ -110,9 +110,20 @@ page "DHCP Servers, by scopes" "/servers?sort=scopes&order=desc&page=3"
 call "list_servers, first page" list_servers '{"query":{}}'
 page "Scope Properties + reservations" "/servers/$some_server/scopes/$some_scope"
 call "list_reservations" list_reservations "{\"target\":{\"server\":\"$some_server\",\"scope_id\":\"$some_scope\"},\"query\":{}}"
+page "DHCP Scopes, by usage, fullest first" "/scopes?sort=usage&order=desc"
+page "DHCP Scopes, over 50 % full" "/scopes?usage_over=50"
 page "Search, by name" "/search?q=host-4242-"
 form "search_reservations, by IP" search_reservations 'text=10.1.2.13'
 form "search_reservations, by MAC" search_reservations 'text=02-00-00-01-02-03'
+
+echo "== asked of every server: a lease search, and the configuration review ($(( n / 10 )) requests each)"
+for _ in $(seq $(( n / 10 ))); do
+  curl -o /dev/null -w '%{time_total}\n' -X POST "$api/find_leases" -d 'text=10.1.2.13'
+done | stats "find_leases (every server asked, by IP)"
+for _ in $(seq $(( n / 10 ))); do
+  curl -o /dev/null -w '%{time_total}\n' -X POST "$api/review_now" -d ''
+done | stats "review_now (every server read and checked)"
+page "Configuration Review (the kept review)" "/review"
 
 echo "== every pair's failover state, from the inventory the drift watch keeps"
 page "Dashboard" "/"

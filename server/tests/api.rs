@@ -1281,6 +1281,451 @@ async fn the_review_checks_each_pair_as_a_pair() {
     );
 }
 
+/// Hostile input on every route: no panic, no 5xx, and every refusal a JSON body saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_refuses_hostile_input_in_words() {
+    let (app, _, token) = app_with_token("fuzz").await;
+    let t = Auth::Token(&token);
+    let routes = [
+        ("GET", "/api/v1/me"),
+        ("GET", "/api/v1/tokens"),
+        ("POST", "/api/v1/tokens"),
+        ("DELETE", "/api/v1/tokens/x"),
+        ("GET", "/api/v1/servers"),
+        ("POST", "/api/v1/servers/dhcp1.contoso.com/replicate"),
+        ("POST", "/api/v1/events/1/undo"),
+        ("GET", "/api/v1/scopes"),
+        ("GET", "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0"),
+        (
+            "POST",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate",
+        ),
+        (
+            "GET",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/replicate",
+        ),
+        ("GET", RESERVATIONS),
+        ("POST", RESERVATIONS),
+        (
+            "GET",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.99",
+        ),
+        (
+            "PUT",
+            "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.99",
+        ),
+        ("GET", "/api/v1/relationships"),
+        (
+            "POST",
+            "/api/v1/servers/dhcp1.contoso.com/relationships/none/replicate",
+        ),
+        (
+            "POST",
+            "/api/v1/servers/dhcp1.contoso.com/relationships/none/partner-down",
+        ),
+        (
+            "DELETE",
+            "/api/v1/relationships/none/scopes/10.0.0.0/sync-error",
+        ),
+        ("GET", "/api/v1/search"),
+        ("GET", "/api/v1/events"),
+    ];
+    let long = "9".repeat(5000);
+    let queries = [
+        String::new(),
+        "?page=-1&per_page=999999999999&sort=%00&order=sideways".to_string(),
+        format!("?q={long}&limit={long}&all=maybe&filter=%FF%FE"),
+        "?all=true&q=10.0.0.99&limit=abc".to_string(),
+    ];
+    let bodies = [
+        None,
+        Some("{"),
+        Some("[]"),
+        Some("null"),
+        Some(r#"{"name":123,"ip_address":{"a":1},"client_id":[],"type":"Alien"}"#),
+        Some(r#"{"name":"\u0000","expires_in_days":4294967296}"#),
+    ];
+    let mut sent = 0;
+    for (method, path) in routes {
+        for q in &queries {
+            for body in bodies {
+                let reply = app.call(method, &format!("{path}{q}"), t, body).await;
+                sent += 1;
+                assert!(
+                    reply.status.as_u16() < 500,
+                    "{method} {path}{q} {body:?}: {} {}",
+                    reply.status,
+                    reply.json
+                );
+                if !reply.status.is_success() {
+                    assert!(
+                        reply.json["error"].is_string(),
+                        "{method} {path}{q} {body:?}: {} {}",
+                        reply.status,
+                        reply.json
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("hostile API requests sent: {sent}");
+    // Nothing was written: the seed's one reservation, no token but the fuzzer's.
+    let listed = app.call("GET", RESERVATIONS, t, None).await;
+    assert_eq!(listed.json["total"], 1, "{}", listed.json);
+    let tokens = app.call("GET", "/api/v1/tokens", t, None).await;
+    assert_eq!(tokens.json.as_array().unwrap().len(), 1, "{}", tokens.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scopes_and_reservations_export_as_csv_with_the_filters_in_force() {
+    let (app, _, token) = app_with_token("export").await;
+    let t = Auth::Token(&token);
+    // A /22 scope with 600 reservations: more than one page of the largest size (500), and
+    // one that a spreadsheet would read as a formula.
+    let big = "/api/v1/servers/dhcp1.contoso.com/scopes/10.8.0.0/reservations";
+    app.tandem
+        .create_scope(
+            &Caller::local("test"),
+            &tandem_core::ServerName::parse("dhcp1.contoso.com").unwrap(),
+            &tandem_core::scope_input::ScopeInput {
+                scope_id: "10.8.0.0".into(),
+                subnet_mask: "/22".into(),
+                name: "lab".into(),
+                start: "10.8.0.1".into(),
+                end: "10.8.3.254".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for i in 0..600u32 {
+        let ip = format!("10.8.{}.{}", i / 250, 1 + i % 250);
+        let mac = format!("00155D{i:06X}");
+        let name = if i == 7 {
+            "=HYPERLINK(\"x\")".to_string()
+        } else {
+            format!("host {i}")
+        };
+        let body = json!({ "ip_address": ip, "client_id": mac, "name": name }).to_string();
+        let made = app.call("POST", big, t, Some(&body)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{ip}: {}", made.json);
+    }
+    let request = |path: &str| {
+        Request::get(path)
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let text = |path: &str| {
+        let r = request(path);
+        async {
+            let response = app.router.clone().oneshot(r).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(
+                response.headers()[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/csv")
+            );
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let all = text(&format!("{big}.csv")).await;
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines[0], "ScopeId,IPAddress,Name,ClientId,Description,Type");
+    assert_eq!(lines.len(), 1 + 600);
+    assert!(lines[1].starts_with("10.8.0.0,10.8."), "{}", lines[1]);
+    assert!(
+        all.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "formula defused and quoted"
+    );
+    // The filter in force.
+    let filtered = text(&format!("{big}.csv?filter=host%2059")).await;
+    assert_eq!(
+        filtered.lines().count(),
+        1 + 11,
+        "host 59 and host 590-599: {filtered}"
+    );
+    // The scopes list, filtered like the view.
+    let scopes = text("/api/v1/scopes.csv?server=dhcp1.contoso.com&sort=name").await;
+    let rows: Vec<&str> = scopes.lines().collect();
+    assert_eq!(rows.len(), 3, "{scopes}");
+    assert!(
+        rows[2].starts_with("dhcp1.contoso.com,10.8.0.0,lab,10.8.0.1,10.8.3.254,"),
+        "{scopes}"
+    );
+    assert!(rows[2].contains(",600,"), "{scopes}");
+}
+
+/// Every annotated handler, counted in the API's sources.
+fn annotated_handlers() -> usize {
+    [
+        include_str!("../src/api/account.rs"),
+        include_str!("../src/api/servers.rs"),
+        include_str!("../src/api/scopes.rs"),
+        include_str!("../src/api/reservations.rs"),
+        include_str!("../src/api/failover.rs"),
+    ]
+    .iter()
+    .map(|s| s.matches("#[utoipa::path(").count())
+    .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_description_names_every_route_and_every_route_answers() {
+    let (app, _, token) = app_with_token("describe").await;
+    // Served to anyone: the description is not a secret.
+    let reply = app
+        .call("GET", "/api/v1/openapi.json", Auth::None, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let api = reply.json;
+    assert_eq!(api["openapi"], "3.1.0");
+    assert_eq!(api["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        api["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    // Every route is added to the router with its annotation (`routes!`), and nothing else
+    // is routed but the description itself: so every handler written is described...
+    let source = include_str!("../src/api/mod.rs");
+    assert_eq!(
+        source.matches(".route(").count(),
+        1,
+        "only /openapi.json is routed outside routes!()"
+    );
+    let mut operations = Vec::new();
+    for (path, item) in api["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(
+                op["responses"]["401"].is_object() && op["responses"]["400"].is_object(),
+                "{method} {path} names its refusals"
+            );
+            assert!(op["tags"][0].is_string(), "{method} {path} has a tag");
+            operations.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    assert_eq!(operations.len(), annotated_handlers());
+    assert!(operations.len() >= 38, "{} operations", operations.len());
+
+    // ...and every described route is answered by its handler (never the router's "no such
+    // route" or 405). Names that do not exist keep it harmless: nothing is changed.
+    for (method, path) in &operations {
+        let concrete = path
+            .replace("{server}", "nosuch.example.com")
+            .replace("{scope}", "10.99.0.0")
+            .replace("{ip}", "10.99.0.9")
+            .replace("{name}", "no-such-relationship")
+            .replace("{id}", "999999");
+        let body = (method == "POST" || method == "PUT").then_some("{}");
+        let reply = app
+            .call(
+                method,
+                &format!("/api/v1{concrete}"),
+                Auth::Token(&token),
+                body,
+            )
+            .await;
+        assert_ne!(
+            reply.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_ne!(
+            reply.json["error"], "no such API route",
+            "{method} {path} is routed"
+        );
+        assert!(
+            reply.status.is_success() || reply.json["error"].is_string(),
+            "{method} {path}: {} {}",
+            reply.status,
+            reply.json
+        );
+    }
+    // A path that is not described is not routed.
+    let reply = app
+        .call("GET", "/api/v1/not-a-route", Auth::Token(&token), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.json["error"], "no such API route");
+}
+
+impl App {
+    /// Posts `body` as a file of `content_type` with a token.
+    async fn post_file(&self, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The reservations `server` holds in the seed's scope, as `ip name` lines.
+    async fn held(&self, server: &str) -> Vec<String> {
+        let view = self
+            .tandem
+            .list_reservations(
+                &Caller::local("test"),
+                &tandem_core::ServerName::parse(server).unwrap(),
+                tandem_core::ScopeId::parse("10.0.0.0").unwrap(),
+                &tandem_core::views::ReservationQuery::default(),
+            )
+            .await
+            .unwrap();
+        view.reservations
+            .iter()
+            .map(|r| format!("{} {} {}", r.ip_address, r.client_id, r.name))
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
+    let (app, _, token) = app_with_token("import").await;
+    let preview = "/api/v1/servers/dhcp1.contoso.com/reservations/import-preview";
+    let apply = "/api/v1/servers/dhcp1.contoso.com/reservations/import";
+    let before = app.held("dhcp1.contoso.com").await;
+    assert_eq!(before, app.held("dc1.contoso.com").await);
+    let seed = before[0].clone(); // "10.0.0.99 <mac> <name>"
+    let seed_mac = seed.split(' ').nth(1).unwrap().to_string();
+    // The seed's reservation renamed, two new ones (MACs in two spellings), and refusals.
+    let file = format!(
+        "\u{feff}scopeid,ipaddress,name,clientid,description,type\r\n\
+         10.0.0.0,10.0.0.99,renamed,{seed_mac},,Both\r\n\
+         10.0.0.0,10.0.0.120,printer,00:15:5d:00:01:20,\"2nd floor, east\",\r\n\
+         10.0.0.0,10.0.0.121,scanner,0015.5d00.0121,,Dhcp\r\n\
+         10.0.0.0,10.0.0.121,again,00-15-5d-00-01-22,,\r\n\
+         10.0.0.0,10.1.0.5,outside,00-15-5d-00-01-23,,\r\n\
+         10.0.0.0,10.0.0.124,badmac,00-15-5d-00-01,,\r\n\
+         10.5.0.0,10.5.0.1,noscope,00-15-5d-00-01-25,,\r\n"
+    );
+    let reply = app
+        .post_file(preview, &token, "text/csv", file.clone().into_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    let counts = &reply.json["counts"];
+    assert_eq!(
+        (
+            &counts["add"],
+            &counts["change"],
+            &counts["unchanged"],
+            &counts["refused"]
+        ),
+        (&json!(2), &json!(1), &json!(0), &json!(4)),
+        "{}",
+        reply.json
+    );
+    let rows = reply.json["rows"].as_array().unwrap();
+    let said = |i: usize| {
+        (
+            rows[i]["action"].as_str().unwrap(),
+            rows[i]["reason"].as_str().unwrap_or(""),
+        )
+    };
+    assert_eq!(said(0).0, "Change");
+    assert!(said(0).1.contains("→ 'renamed'"), "{:?}", said(0));
+    assert!(said(3).1.contains("also on line 4"), "{:?}", said(3));
+    assert!(said(4).1.contains("outside scope"), "{:?}", said(4));
+    assert!(said(5).1.starts_with("ClientId:"), "{:?}", said(5));
+    assert!(
+        said(6)
+            .1
+            .contains("scope 10.5.0.0 is not on dhcp1.contoso.com"),
+        "{:?}",
+        said(6)
+    );
+    // A preview writes nothing.
+    assert_eq!(app.held("dhcp1.contoso.com").await, before);
+
+    let reply = app
+        .post_file(apply, &token, "text/csv", file.into_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+    assert_eq!(reply.json["applied"], true);
+    assert_eq!(reply.json["counts"]["failed"], 0);
+    let rows = reply.json["rows"].as_array().unwrap();
+    assert_eq!(rows[1]["applied"], true);
+    assert_eq!(rows[4]["applied"], Value::Null);
+    assert_eq!(
+        reply.json["replication"][0],
+        "scope 10.0.0.0: replicated to dc1.contoso.com"
+    );
+    let after = app.held("dhcp1.contoso.com").await;
+    assert_eq!(
+        after,
+        [
+            format!("10.0.0.99 {seed_mac} renamed"),
+            "10.0.0.120 00-15-5d-00-01-20 printer".to_string(),
+            "10.0.0.121 00-15-5d-00-01-21 scanner".to_string(),
+        ]
+    );
+    assert_eq!(app.held("dc1.contoso.com").await, after, "both partners");
+    let events = app.events("import_reservations").await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].1, "ok");
+    assert_eq!(events[0].2.as_deref(), Some("API token import"));
+
+    // Applied again: every row that was done is now unchanged.
+    let again = "ScopeId,IPAddress,Name,ClientId\n10.0.0.0,10.0.0.120,printer,00155d000120\n";
+    let reply = app.post_file(apply, &token, "text/csv", again.into()).await;
+    assert_eq!(reply.json["counts"]["unchanged"], 1, "{}", reply.json);
+    assert_eq!(
+        app.events("import_reservations").await.len(),
+        1,
+        "nothing to write, nothing recorded"
+    );
+
+    // A file that cannot be read: 4xx naming what is wrong, nothing written.
+    for (content_type, body, status, words) in [
+        ("text/csv", vec![0xFF, 0xFE, b'S', 0], 400, "UTF-16"),
+        (
+            "text/csv",
+            b"ScopeId,IPAddress,Name\n10.0.0.0,10.0.0.130,x\n".to_vec(),
+            400,
+            "lacks ClientId",
+        ),
+        (
+            "text/csv",
+            b"ScopeId,IPAddress,ClientId\n10.0.0.0,\xe9,x\n".to_vec(),
+            400,
+            "not UTF-8",
+        ),
+        ("application/json", b"{}".to_vec(), 415, "text/csv"),
+    ] {
+        let reply = app.post_file(apply, &token, content_type, body).await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.json);
+        let text = reply.json.to_string();
+        assert!(text.contains(words), "{text}");
+        if status == 400 {
+            assert_eq!(reply.json["fields"][0]["field"], "file");
+        }
+    }
+    assert_eq!(app.held("dhcp1.contoso.com").await, after);
+    // A read-only user may not import, nor preview.
+    add_user(&app, "reader", "User", false).await;
+    let reader = app.sign_in("reader").await;
+    let (reader_token, _) = app.token(&reader, "reader").await;
+    let reply = app
+        .post_file(preview, &reader_token, "text/csv", again.into())
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_them() {
     use tandem_backend::builtin::Lease;

@@ -264,12 +264,16 @@ impl Tandem {
     ) -> futures::future::Shared<futures::future::BoxFuture<'static, Result<bool, String>>> {
         let me = self.clone();
         let read = move || async move {
-            // Then every server's failover states: they move without any revision moving.
             let started = std::time::Instant::now();
-            // Then how full each scope is: leases move without anything else moving.
+            // The servers whose revision moved; then every server's failover states (they move
+            // without any revision moving); then how full each scope is (leases move without
+            // anything else moving).
             let read = match me.refresh(None).await {
-                Ok(changed) => match me.read_failover_states(None).await {
-                    Ok(s) => me.read_usage(None).await.map(|u| changed | s | u),
+                Ok(configuration) => match me.read_failover_states(None).await {
+                    Ok(states) => me
+                        .read_usage(None)
+                        .await
+                        .map(|usage| (configuration, configuration | states | usage)),
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
@@ -278,14 +282,15 @@ impl Tandem {
                 me.metrics.drift_pass(started.elapsed());
                 me.pass_finished().await;
             }
-            // Then the configuration review, when something changed or it is due.
-            if let Ok(changed) = &read
-                && let Err(e) = me.review_if_due(*changed).await
+            // Then the configuration review, when a configuration changed or it is due (states
+            // and leases alone change nothing it checks).
+            if let Ok((configuration, _)) = &read
+                && let Err(e) = me.review_if_due(*configuration).await
             {
                 tracing::warn!(error = %e, "the configuration review failed");
             }
             match read {
-                Ok(changed) => {
+                Ok((_, changed)) => {
                     if changed {
                         me.notify("drift", None, None);
                     }

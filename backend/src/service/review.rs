@@ -164,13 +164,17 @@ impl Tandem {
             .await?;
         let mut conn = self.store.pool().acquire().await?;
         let last = store::review::last(&mut conn).await?;
-        drop(conn);
         let review = match last {
             Some((json, _)) => serde_json::from_str(&json)
                 .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?,
-            None => self.review_all().await?,
+            None => {
+                drop(conn);
+                let review = self.review_all().await?;
+                conn = self.store.pool().acquire().await?;
+                review
+            }
         };
-        self.as_seen_by(caller, review).await
+        Self::as_seen_by(&mut conn, caller, review).await
     }
 
     /// "Review now": every server read and checked again, then [`Self::review`].
@@ -180,17 +184,18 @@ impl Tandem {
             .await?;
         let review = self.review_all().await?;
         self.notify("review", None, None);
-        self.as_seen_by(caller, review).await
+        let mut conn = self.store.pool().acquire().await?;
+        Self::as_seen_by(&mut conn, caller, review).await
     }
 
-    /// `review` with only what the caller reaches, and its dismissed findings apart.
+    /// `review` with only what the caller reaches, and its dismissed findings apart (on the
+    /// caller's connection: one holding a connection never waits for a second).
     pub(crate) async fn as_seen_by(
-        &self,
+        conn: &mut sqlx::AnyConnection,
         caller: &Caller,
         review: Review,
     ) -> Result<Review, ServiceError> {
-        let mut conn = self.store.pool().acquire().await?;
-        let dismissals = store::review::dismissals(&mut conn).await?;
+        let dismissals = store::review::dismissals(conn).await?;
         let mut out = Review {
             reviewed_at: review.reviewed_at,
             ..Review::default()

@@ -271,7 +271,7 @@ impl Tandem {
             Some((json, _)) => {
                 let kept = serde_json::from_str(&json)
                     .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?;
-                Some(self.as_seen_by(caller, kept).await?.counts())
+                Some(Self::as_seen_by(&mut conn, caller, kept).await?.counts())
             }
             None => None,
         };
