@@ -7,13 +7,15 @@
 //! that cannot be read is named with the reason, never taken for sound.
 
 use super::{Caller, ServiceError, Tandem};
+use crate::driver::DhcpDriver;
 use crate::store;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 use tandem_core::access::Permission;
 use tandem_core::review::{
-    Dismissed, Review, ServerFacts, Unreadable, dismiss_permission, review_facts, review_pair,
-    review_pair_facts, review_server,
+    Dismissed, Finding, Review, ServerFacts, Unreadable, dismiss_permission, review_facts,
+    review_pair, review_pair_facts, review_server,
 };
 use tandem_core::{FailoverRelationship, Scope, ServerName};
 
@@ -42,76 +44,35 @@ impl Tandem {
         let mut conn = self.store.pool().acquire().await?;
         let servers = store::servers::list(&mut conn).await?;
         drop(conn);
-        let reads = servers.into_iter().map(|record| {
+        // First each server's relationships (small): the groups of servers they link. Then
+        // each group is read whole and checked, a few groups at a time, so that only those
+        // groups' scopes are held at once (a pair's at a time, at 1 000 servers).
+        let asks = servers.into_iter().map(|record| {
             // From the record listed: no second lookup per server.
             let driver = self.drivers.for_server(&record);
             async move {
-                let (scopes, relationships, facts) = futures::join!(
-                    driver.scopes_to_check(),
-                    driver.relationships(),
-                    driver.review_facts()
-                );
-                let read = match (scopes, relationships, facts) {
-                    (Ok(s), Ok(r), Ok(f)) => Ok((s, r, f)),
-                    (Err(e), ..) | (_, Err(e), _) | (.., Err(e)) => Err(e.to_string()),
-                };
-                (record.name, read)
+                let relationships = driver.relationships().await.map_err(|e| e.to_string());
+                (record.name, driver, relationships)
             }
         });
-        let answers: Vec<(ServerName, Result<Read, String>)> =
+        let listed: Vec<Listed> =
             futures::StreamExt::collect(futures::StreamExt::buffer_unordered(
-                futures::stream::iter(reads),
+                futures::stream::iter(asks),
                 super::inventory::READS_IN_FLIGHT,
             ))
             .await;
-        let mut read: BTreeMap<ServerName, Read> = BTreeMap::new();
-        let mut unreadable = Vec::new();
+        let mut groups = linked_groups(listed);
         let mut findings = Vec::new();
-        for (name, answer) in answers {
-            match answer {
-                Ok(r) => {
-                    findings.extend(review_server(&name, &r.0));
-                    findings.extend(review_facts(&name, &r.2));
-                    read.insert(name, r);
-                }
-                Err(reason) => unreadable.push(Unreadable {
-                    server: name,
-                    reason,
-                }),
+        let mut unreadable = Vec::new();
+        while !groups.is_empty() {
+            let batch: Vec<Vec<Listed>> =
+                groups.drain(..groups.len().min(GROUPS_IN_FLIGHT)).collect();
+            for (f, u) in futures::future::join_all(batch.into_iter().map(review_group)).await {
+                findings.extend(f);
+                unreadable.extend(u);
             }
         }
         unreadable.sort_by(|a, b| a.server.cmp(&b.server));
-        // Each pair once, by relationship name and its two servers, both read.
-        let mut seen = BTreeSet::new();
-        for (name, (scopes, relationships, facts)) in &read {
-            for r in relationships {
-                let Some(partner) = r.partner_of(name) else {
-                    continue;
-                };
-                let mut pair = [name.clone(), partner.clone()];
-                pair.sort();
-                if !seen.insert((r.name.clone(), pair)) {
-                    continue;
-                }
-                let Some((partner_scopes, partner_relationships, partner_facts)) =
-                    read.get(partner)
-                else {
-                    continue;
-                };
-                let theirs = partner_relationships.iter().find(|p| p.name == r.name);
-                findings.extend(review_pair(
-                    (name, Some(r), scopes),
-                    (partner, theirs, partner_scopes),
-                ));
-                if theirs.is_some() {
-                    findings.extend(review_pair_facts(
-                        (name, facts),
-                        (partner, partner_facts),
-                        r,
-                    ));
-                }
-            }
-        }
         findings.sort_by(|a, b| {
             (a.severity, &a.server, &a.object, &a.check)
                 .cmp(&(b.severity, &b.server, &b.object, &b.check))
@@ -272,5 +233,170 @@ impl Tandem {
         self.cache.changed();
         self.notify("review", Some(&finding.server), None);
         Ok(())
+    }
+}
+
+/// Groups of servers read and checked together, at once.
+const GROUPS_IN_FLIGHT: usize = 8;
+
+/// A server, its driver, and its relationships as it reports them.
+type Listed = (
+    ServerName,
+    Arc<dyn DhcpDriver>,
+    Result<Vec<FailoverRelationship>, String>,
+);
+
+/// The servers linked by relationships (directly or through others), each group whole; a
+/// server in no relationship is a group of its own.
+fn linked_groups(listed: Vec<Listed>) -> Vec<Vec<Listed>> {
+    let index: BTreeMap<ServerName, usize> = listed
+        .iter()
+        .enumerate()
+        .map(|(i, (name, ..))| (name.clone(), i))
+        .collect();
+    let mut group: Vec<usize> = (0..listed.len()).collect();
+    fn root(group: &mut [usize], mut i: usize) -> usize {
+        while group[i] != i {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        i
+    }
+    for (i, (name, _, relationships)) in listed.iter().enumerate() {
+        for r in relationships.iter().flatten() {
+            if let Some(j) = r.partner_of(name).and_then(|p| index.get(p)) {
+                let (a, b) = (root(&mut group, i), root(&mut group, *j));
+                group[a] = b;
+            }
+        }
+    }
+    let mut by_root: BTreeMap<usize, Vec<Listed>> = BTreeMap::new();
+    let roots: Vec<usize> = (0..listed.len()).map(|i| root(&mut group, i)).collect();
+    for (l, r) in listed.into_iter().zip(roots) {
+        by_root.entry(r).or_default().push(l);
+    }
+    by_root.into_values().collect()
+}
+
+/// Reads one group's servers whole and checks each, then each pair in it.
+async fn review_group(group: Vec<Listed>) -> (Vec<Finding>, Vec<Unreadable>) {
+    let reads = group
+        .into_iter()
+        .map(|(name, driver, relationships)| async move {
+            let read = match relationships {
+                Err(e) => Err(e),
+                Ok(r) => {
+                    let (scopes, facts) =
+                        futures::join!(driver.scopes_to_check(), driver.review_facts());
+                    match (scopes, facts) {
+                        (Ok(s), Ok(f)) => Ok((s, r, f)),
+                        (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                    }
+                }
+            };
+            (name, read)
+        });
+    let answers: Vec<(ServerName, Result<Read, String>)> = futures::future::join_all(reads).await;
+    let mut read: BTreeMap<ServerName, Read> = BTreeMap::new();
+    let mut unreadable = Vec::new();
+    let mut findings = Vec::new();
+    for (name, answer) in answers {
+        match answer {
+            Ok(r) => {
+                findings.extend(review_server(&name, &r.0));
+                findings.extend(review_facts(&name, &r.2));
+                read.insert(name, r);
+            }
+            Err(reason) => unreadable.push(Unreadable {
+                server: name,
+                reason,
+            }),
+        }
+    }
+    // Each pair once, by relationship name and its two servers, both read.
+    let mut seen = BTreeSet::new();
+    for (name, (scopes, relationships, facts)) in &read {
+        for r in relationships {
+            let Some(partner) = r.partner_of(name) else {
+                continue;
+            };
+            let mut pair = [name.clone(), partner.clone()];
+            pair.sort();
+            if !seen.insert((r.name.clone(), pair)) {
+                continue;
+            }
+            let Some((partner_scopes, partner_relationships, partner_facts)) = read.get(partner)
+            else {
+                continue;
+            };
+            let theirs = partner_relationships.iter().find(|p| p.name == r.name);
+            findings.extend(review_pair(
+                (name, Some(r), scopes),
+                (partner, theirs, partner_scopes),
+            ));
+            if theirs.is_some() {
+                findings.extend(review_pair_facts(
+                    (name, facts),
+                    (partner, partner_facts),
+                    r,
+                ));
+            }
+        }
+    }
+    (findings, unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_are_grouped_by_the_relationships_linking_them() {
+        let name = |n: &str| ServerName::parse(n).unwrap();
+        let rel = |a: &str, b: &str| {
+            FailoverRelationship::with_defaults(format!("{a}-{b}"), name(a), name(b), vec![])
+        };
+        let listed = |n: &str, rels: Vec<FailoverRelationship>| -> Listed {
+            let driver: Arc<dyn DhcpDriver> = Arc::new(crate::driver::BuiltinDriver::new(
+                name(n),
+                "http://127.0.0.1:9".into(),
+                reqwest::Client::new(),
+                None,
+            ));
+            (name(n), driver, Ok(rels))
+        };
+        let groups = linked_groups(vec![
+            listed("a.test", vec![rel("a.test", "b.test")]),
+            listed("c.test", vec![]),
+            listed("b.test", vec![rel("a.test", "b.test")]),
+            // A server with two partners links them into one group; one a partner names
+            // without being managed is left out.
+            listed(
+                "d.test",
+                vec![rel("d.test", "e.test"), rel("d.test", "f.test")],
+            ),
+            listed(
+                "e.test",
+                vec![rel("d.test", "e.test"), rel("e.test", "x.test")],
+            ),
+            listed("f.test", vec![]),
+        ]);
+        let mut names: Vec<Vec<String>> = groups
+            .iter()
+            .map(|g| {
+                let mut n: Vec<String> = g.iter().map(|(s, ..)| s.to_string()).collect();
+                n.sort();
+                n
+            })
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                vec!["a.test", "b.test"],
+                vec!["c.test"],
+                vec!["d.test", "e.test", "f.test"]
+            ]
+        );
     }
 }
