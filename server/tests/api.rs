@@ -1830,6 +1830,33 @@ async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_the
     assert_eq!(over.json["total"], 1, "{}", over.json);
     assert_eq!(over.json["rows"][0]["server"], "dhcp1.contoso.com");
     assert_eq!(over.json["rows"][0]["usage"]["in_use"], 13);
+    // The CSV export carries the figures.
+    let request = axum::http::Request::builder()
+        .uri("/api/v1/scopes.csv?server=dhcp1.contoso.com")
+        .header("host", "tandem.test")
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with(",InUse,Reserved,Free,Addresses,PercentNotFree"),
+        "{text}"
+    );
+    assert!(
+        text.lines().nth(1).unwrap().ends_with(",13,0,241,254,5.1"),
+        "{text}"
+    );
     // The Dashboard's fullest scopes, fullest first.
     let dashboard = app.tandem.dashboard(&Caller::local("test")).await.unwrap();
     let fullest: Vec<&str> = dashboard

@@ -21,7 +21,8 @@ impl Tandem {
     ) -> Result<String, ServiceError> {
         let mut out = String::from(
             "Server,ScopeId,Name,StartRange,EndRange,SubnetMask,State,Reservations,\
-             FailoverRelationshipName,Partner,FailoverConfigSyncStatus,Drift\r\n",
+             FailoverRelationshipName,Partner,FailoverConfigSyncStatus,Drift,\
+             InUse,Reserved,Free,Addresses,PercentNotFree\r\n",
         );
         let mut number = 1;
         loop {
@@ -52,7 +53,20 @@ impl Tandem {
                             .as_ref()
                             .map(|d| format!("{d:?}"))
                             .unwrap_or_default(),
-                    ],
+                    ]
+                    .into_iter()
+                    // The figures, blank until the server has told.
+                    .chain(match r.usage {
+                        Some(u) => [
+                            u.in_use.to_string(),
+                            u.reserved.to_string(),
+                            u.free.to_string(),
+                            u.total.to_string(),
+                            format!("{}.{}", u.permille() / 10, u.permille() % 10),
+                        ],
+                        None => Default::default(),
+                    })
+                    .collect::<Vec<_>>(),
                 );
             }
             if page.rows.is_empty() || u64::from(number) >= page.page.count(page.total) {
