@@ -2152,6 +2152,16 @@ async fn add_lease(url: &str, ip: &str, mac: &str, hostname: &str, state: u8) {
     assert_eq!(added["result"], 0, "{added}");
 }
 
+/// The figures of the scope on server `i` in a page of the scopes list: (total, in use,
+/// reserved, free).
+fn figures(page: &tandem_core::views::ScopesPage, i: usize) -> Option<(u64, u64, u64, u64)> {
+    page.rows
+        .iter()
+        .find(|r| r.server.as_str() == NAMES[i])
+        .and_then(|r| r.usage)
+        .map(|u| (u.total, u.in_use, u.reserved, u.free))
+}
+
 /// On a real pair: each scope's figures (stat_cmds on Kea 2.2, lease_cmds alone on Kea 3),
 /// the partner's beside them on Scope Properties, and the lease search across both servers.
 async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
@@ -2186,15 +2196,8 @@ async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
         .list_scopes(&admin(), &ScopeQuery::default())
         .await
         .unwrap();
-    let usage = |i: usize| {
-        page.rows
-            .iter()
-            .find(|r| r.server.as_str() == NAMES[i])
-            .and_then(|r| r.usage)
-            .map(|u| (u.total, u.in_use, u.reserved, u.free))
-    };
-    assert_eq!(usage(0), Some((254, 3, 0, 251)), "{page:?}");
-    assert_eq!(usage(1), Some((254, 1, 1, 252)), "{page:?}");
+    assert_eq!(figures(&page, 0), Some((254, 3, 0, 251)), "{page:?}");
+    assert_eq!(figures(&page, 1), Some((254, 1, 1, 252)), "{page:?}");
 
     // Scope Properties on kea2: its own figure and kea1's beside it, read now.
     let view = t
@@ -2213,20 +2216,13 @@ async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
         .list_scopes(&admin(), &ScopeQuery::default())
         .await
         .unwrap();
-    let usage = |i: usize| {
-        page.rows
-            .iter()
-            .find(|r| r.server.as_str() == NAMES[i])
-            .and_then(|r| r.usage)
-            .map(|u| (u.total, u.in_use, u.reserved, u.free))
-    };
-    assert_eq!(usage(0), Some((254, 3, 0, 251)), "{page:?}");
+    assert_eq!(figures(&page, 0), Some((254, 3, 0, 251)), "{page:?}");
     // Kea 2.2 deletes by config-set, which restarts HA: kea2 then synchronizes its leases
     // from kea1 and holds all three (Kea 3 deletes with reservation-del, nothing restarts).
     let synced = flavor == Flavor::Kea22;
     let kea2_in_use = if synced { 3 } else { 1 };
     assert_eq!(
-        usage(1),
+        figures(&page, 1),
         Some((254, kea2_in_use, 0, 254 - kea2_in_use)),
         "{page:?}"
     );

@@ -63,11 +63,16 @@ impl ScopeUsage {
     /// The percentage not free, to a tenth (never rounded up: "over 11 %" finds 11.8 %, never
     /// a scope shown as 12 % that is not): "45 %", "11.8 %", "0.4 %", "100 %".
     pub fn percent_text(&self) -> String {
+        format!("{} %", self.percent())
+    }
+
+    /// The percentage not free as a number to a tenth, without its sign: "45", "11.8".
+    pub fn percent(&self) -> String {
         let p = self.permille();
         if p.is_multiple_of(10) {
-            format!("{} %", p / 10)
+            format!("{}", p / 10)
         } else {
-            format!("{}.{} %", p / 10, p % 10)
+            format!("{}.{}", p / 10, p % 10)
         }
     }
 

@@ -586,20 +586,17 @@ async fn review_form(
 ) -> Result<Notice, ServiceError> {
     let key = field(fields, "key");
     match mode {
-        "review-now" => tandem.review_now(caller).await.map(|r| {
-            let (errors, warnings) = r.counts();
-            Notice::Done(format!(
-                "Reviewed every server again: {errors} error(s), {warnings} warning(s)."
-            ))
-        }),
-        "dismiss" => tandem
-            .dismiss_finding(caller, &key, true)
+        "review-now" => tandem
+            .review_now(caller)
             .await
-            .map(|()| Notice::Done("Finding dismissed.".into())),
-        "restore" => tandem
-            .dismiss_finding(caller, &key, false)
-            .await
-            .map(|()| Notice::Done("Finding restored.".into())),
+            .map(|r| Notice::from_review(&r)),
+        "dismiss" | "restore" => {
+            let dismiss = mode == "dismiss";
+            tandem
+                .dismiss_finding(caller, &key, dismiss)
+                .await
+                .map(|()| Notice::finding(dismiss))
+        }
         _ => Err(unknown_mode()),
     }
 }

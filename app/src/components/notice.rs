@@ -16,6 +16,23 @@ impl Notice {
         Self::Failed(e.to_string())
     }
 
+    /// What "Review now" found.
+    pub fn from_review(r: &tandem_core::review::Review) -> Self {
+        let (errors, warnings) = r.counts();
+        Self::Done(format!(
+            "Reviewed every server again: {errors} error(s), {warnings} warning(s)."
+        ))
+    }
+
+    /// A finding dismissed for its object (`dismissed`), or restored.
+    pub fn finding(dismissed: bool) -> Self {
+        Self::Done(if dismissed {
+            "Finding dismissed.".into()
+        } else {
+            "Finding restored.".into()
+        })
+    }
+
     /// What a manual scope replication did, or why it failed.
     pub fn from_replication(result: &Result<ScopeReplication, AppError>) -> Self {
         match result {

@@ -22,12 +22,7 @@ pub fn ReviewPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(result) = now.value().get() {
             notice.set(Some(match result {
-                Ok(r) => {
-                    let (errors, warnings) = r.counts();
-                    Notice::Done(format!(
-                        "Reviewed every server again: {errors} error(s), {warnings} warning(s)."
-                    ))
-                }
+                Ok(r) => Notice::from_review(&r),
                 Err(e) => Notice::from_error(&e),
             }));
         }
@@ -37,8 +32,7 @@ pub fn ReviewPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(result) = dismiss.value().get() {
             notice.set(Some(match result {
-                Ok(()) if dismissing.get_untracked() => Notice::Done("Finding dismissed.".into()),
-                Ok(()) => Notice::Done("Finding restored.".into()),
+                Ok(()) => Notice::finding(dismissing.get_untracked()),
                 Err(e) => Notice::from_error(&e),
             }));
         }

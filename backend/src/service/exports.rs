@@ -62,7 +62,7 @@ impl Tandem {
                             u.reserved.to_string(),
                             u.free.to_string(),
                             u.total.to_string(),
-                            format!("{}.{}", u.permille() / 10, u.permille() % 10),
+                            u.percent(),
                         ],
                         None => Default::default(),
                     })

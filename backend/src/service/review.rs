@@ -124,10 +124,8 @@ impl Tandem {
         self.authorize(caller, Permission::View, None, "view", "")
             .await?;
         let mut conn = self.store.pool().acquire().await?;
-        let last = store::review::last(&mut conn).await?;
-        let review = match last {
-            Some((json, _)) => serde_json::from_str(&json)
-                .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?,
+        let review = match Self::kept_review(&mut conn).await? {
+            Some(review) => review,
             None => {
                 drop(conn);
                 let review = self.review_all().await?;
@@ -147,6 +145,19 @@ impl Tandem {
         self.notify("review", None, None);
         let mut conn = self.store.pool().acquire().await?;
         Self::as_seen_by(&mut conn, caller, review).await
+    }
+
+    /// The last review kept, if there is one.
+    pub(crate) async fn kept_review(
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Option<Review>, ServiceError> {
+        store::review::last(conn)
+            .await?
+            .map(|(json, _)| {
+                serde_json::from_str(&json)
+                    .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))
+            })
+            .transpose()
     }
 
     /// `review` with only what the caller reaches, and its dismissed findings apart (on the
@@ -192,13 +203,8 @@ impl Tandem {
         dismiss: bool,
     ) -> Result<(), ServiceError> {
         let mut conn = self.store.pool().acquire().await?;
-        let last = store::review::last(&mut conn).await?;
+        let review = Self::kept_review(&mut conn).await?.unwrap_or_default();
         drop(conn);
-        let review: Review = match last {
-            Some((json, _)) => serde_json::from_str(&json)
-                .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?,
-            None => Review::default(),
-        };
         let Some(finding) = review.findings.into_iter().find(|f| f.key() == key) else {
             return Err(ServiceError::NotFound(
                 "that finding (the last review did not find it)".into(),

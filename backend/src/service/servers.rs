@@ -267,12 +267,8 @@ impl Tandem {
         )
         .await?;
         fullest.retain(|r| r.usage.is_some());
-        let review = match store::review::last(&mut conn).await? {
-            Some((json, _)) => {
-                let kept = serde_json::from_str(&json)
-                    .map_err(|e| ServiceError::Internal(format!("the kept review: {e}")))?;
-                Some(Self::as_seen_by(&mut conn, caller, kept).await?.counts())
-            }
+        let review = match Self::kept_review(&mut conn).await? {
+            Some(kept) => Some(Self::as_seen_by(&mut conn, caller, kept).await?.counts()),
             None => None,
         };
         let dashboard = Dashboard {

@@ -874,30 +874,6 @@ pub async fn record_usage(
     Ok(changed)
 }
 
-/// Why each server's figures could not be read at its last look, by server.
-pub async fn usage_unread(
-    conn: &mut AnyConnection,
-    allowed: Option<&[ServerName]>,
-) -> Result<Vec<UnreachableServer>, sqlx::Error> {
-    let mut f = Filter::default();
-    f.servers("server", allowed);
-    f.raw("usage_unread IS NOT NULL");
-    let sql = format!(
-        "SELECT server, usage_unread FROM inventory_servers{} ORDER BY server",
-        f.sql()
-    );
-    let rows = f.query(&sql).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnreachableServer {
-                server: ServerName::parse(&r.try_get::<String, _>("server")?)
-                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
-                reason: r.try_get("usage_unread")?,
-            })
-        })
-        .collect()
-}
-
 /// The figures the inventory holds for one scope on one server.
 pub async fn usage_of(
     conn: &mut AnyConnection,
