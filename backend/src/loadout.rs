@@ -105,6 +105,7 @@ pub fn scope(g: usize, reservations: usize) -> Scope {
                 kind: ReservationType::Both,
             })
             .collect(),
+        kept: None,
     }
 }
 

@@ -483,6 +483,7 @@ async fn a_scope_whose_reservations_did_not_change_keeps_their_rows_as_they_are(
                     kind: ReservationType::Both,
                 })
                 .collect(),
+            kept: None,
         };
         let record = |scope: tandem_core::Scope| {
             let (store, server) = (&store, &server);

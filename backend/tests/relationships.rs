@@ -43,6 +43,7 @@ fn scope(net: &str) -> Scope {
         exclusions: vec![],
         options: Default::default(),
         reservations: vec![],
+        kept: None,
     }
 }
 

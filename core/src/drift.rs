@@ -35,6 +35,13 @@ pub enum Difference {
         left: Option<Reservation>,
         right: Option<Reservation>,
     },
+    /// A setting the server holds beyond Tandem's model ([`crate::Kept`]): a pool's class, an
+    /// option's flag, the relay, a reservation's boot file… `None`: that copy lacks it.
+    Setting {
+        setting: String,
+        left: Option<String>,
+        right: Option<String>,
+    },
 }
 
 fn describe(r: &Option<Reservation>) -> String {
@@ -65,6 +72,15 @@ impl Difference {
             }
             Self::OptionValue { code, left, right } => format!(
                 "option {code}: {} on {left_server}, {} on {right_server}",
+                left.as_deref().unwrap_or("unset"),
+                right.as_deref().unwrap_or("unset")
+            ),
+            Self::Setting {
+                setting,
+                left,
+                right,
+            } => format!(
+                "{setting}: {} on {left_server}, {} on {right_server}",
                 left.as_deref().unwrap_or("unset"),
                 right.as_deref().unwrap_or("unset")
             ),
@@ -116,6 +132,15 @@ impl Difference {
                 (Some(l), None) => format!("option {code} added: {l}"),
                 (None, r) => format!("option {code} removed (was {})", value(r)),
                 (Some(l), Some(r)) => format!("option {code}: {r} becomes {l}"),
+            },
+            Self::Setting {
+                setting,
+                left,
+                right,
+            } => match (left, right) {
+                (Some(l), None) => format!("{setting} added: {l}"),
+                (None, r) => format!("{setting} removed (was {})", value(r)),
+                (Some(l), Some(r)) => format!("{setting}: {r} becomes {l}"),
             },
             Self::Reservation {
                 ip_address,
@@ -248,6 +273,23 @@ pub fn differences(left: &Scope, right: &Scope) -> Vec<Difference> {
                 left: l.cloned(),
                 right: r.cloned(),
             });
+        }
+    }
+
+    // What each server holds beyond the model: compared only where both copies say (a scope
+    // from a form says nothing of it).
+    if let (Some(l), Some(r)) = (&left.kept, &right.kept) {
+        let (l, r) = (l.flat(), r.flat());
+        let places: BTreeSet<&String> = l.keys().chain(r.keys()).collect();
+        for place in places {
+            let (a, b) = (l.get(place), r.get(place));
+            if a != b {
+                out.push(Difference::Setting {
+                    setting: place.clone(),
+                    left: a.map(|v| v.to_string()),
+                    right: b.map(|v| v.to_string()),
+                });
+            }
         }
     }
     out

@@ -497,6 +497,7 @@ mod tests {
             exclusions: Vec::new(),
             options: Default::default(),
             reservations: Vec::new(),
+            kept: None,
         };
         s.reservations = held
             .iter()

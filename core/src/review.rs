@@ -117,6 +117,10 @@ pub struct ServerFacts {
     /// How far apart its clock and its partner's may be before its failover stops, where the
     /// product has such a limit of its own (Kea's HA: 60 s).
     pub clock_limit_secs: Option<u64>,
+    /// The subnets it holds that Tandem cannot read (`10.9.0.0/31`), each with why: they are
+    /// left as the server has them and shown nowhere else.
+    #[serde(default)]
+    pub unreadable_subnets: Vec<(String, String)>,
 }
 
 /// A hook library a server does not load.
@@ -130,20 +134,28 @@ pub struct MissingHook {
     pub consequence: String,
 }
 
-/// The checks on what a server says of itself: hook libraries it lacks.
+/// The checks on what a server says of itself: hook libraries it lacks, subnets Tandem cannot
+/// read.
 pub fn review_facts(server: &ServerName, facts: &ServerFacts) -> Vec<Finding> {
-    facts
-        .missing_hooks
-        .iter()
-        .map(|m| Finding {
-            check: m.check.clone(),
-            severity: m.severity,
-            server: server.clone(),
-            scope_id: None,
-            object: format!("server {server}"),
-            explanation: format!("{server} does not load {}: {}.", m.library, m.consequence),
-        })
-        .collect()
+    let hooks = facts.missing_hooks.iter().map(|m| Finding {
+        check: m.check.clone(),
+        severity: m.severity,
+        server: server.clone(),
+        scope_id: None,
+        object: format!("server {server}"),
+        explanation: format!("{server} does not load {}: {}.", m.library, m.consequence),
+    });
+    let unreadable = facts.unreadable_subnets.iter().map(|(subnet, why)| Finding {
+        check: "subnet-unreadable".into(),
+        severity: Severity::Warning,
+        server: server.clone(),
+        scope_id: None,
+        object: format!("subnet {subnet}"),
+        explanation: format!(
+            "Tandem cannot read subnet {subnet} on {server} ({why}): it is left exactly as the server has it, and is not shown as a scope."
+        ),
+    });
+    hooks.chain(unreadable).collect()
 }
 
 /// The pair checks on what each partner says of itself: a scope the two know by different
@@ -447,6 +459,7 @@ mod tests {
             exclusions: Vec::new(),
             options: Default::default(),
             reservations: Vec::new(),
+            kept: None,
         }
     }
 
@@ -574,6 +587,7 @@ mod tests {
             missing_hooks: vec![],
             clock_secs: Some(clock),
             clock_limit_secs: Some(60),
+            unreadable_subnets: Vec::new(),
         };
         // Sound: the same ID, clocks 2 s apart.
         assert_eq!(

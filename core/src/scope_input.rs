@@ -189,6 +189,7 @@ impl ScopeInput {
             exclusions,
             options,
             reservations,
+            kept: None,
         };
         scope.sort_reservations();
         if let Err(more) = crate::validate::scope_is_consistent_on(placement, &scope) {

@@ -264,6 +264,7 @@ mod tests {
                     kind: ReservationType::Both,
                 })
                 .collect(),
+            kept: None,
         }
     }
 

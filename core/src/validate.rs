@@ -329,6 +329,7 @@ pub(crate) mod tests {
                 description: "A1".into(),
                 kind: ReservationType::Both,
             }],
+            kept: None,
         }
     }
 

@@ -27,6 +27,7 @@ enum DifferenceKind {
     Exclusion,
     OptionValue,
     Reservation,
+    Setting,
 }
 
 /// A `left` or `right` of a [`Difference`]: its type depends on the kind, which may come later.
@@ -107,6 +108,7 @@ pub(crate) struct DifferenceWire {
     kind: DifferenceKind,
     on: Option<ServerName>,
     property: Option<String>,
+    setting: Option<String>,
     range: Option<IpRange>,
     code: Option<u8>,
     ip_address: Option<Ipv4Addr>,
@@ -142,6 +144,11 @@ impl TryFrom<DifferenceWire> for Difference {
                 ip_address: required(w.ip_address, "Reservation", "ip_address")?,
                 left: w.left.reservation("Reservation", "left")?,
                 right: w.right.reservation("Reservation", "right")?,
+            },
+            DifferenceKind::Setting => Self::Setting {
+                setting: required(w.setting, "Setting", "setting")?,
+                left: w.left.optional_text("Setting", "left")?,
+                right: w.right.optional_text("Setting", "right")?,
             },
         })
     }
@@ -463,6 +470,11 @@ mod tests {
             Difference::Reservation {
                 ip_address: "10.0.0.5".parse().unwrap(),
                 left: Some(reservation()),
+                right: None,
+            },
+            Difference::Setting {
+                setting: "pool 10.0.0.1-10.0.0.9".into(),
+                left: Some(r#"{"client-class":"printers"}"#.into()),
                 right: None,
             },
         ] {

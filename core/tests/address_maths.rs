@@ -19,6 +19,7 @@ fn scope(net: u32, prefix: u8, start: u32, end: u32, exclusions: Vec<IpRange>) -
         exclusions,
         options: Default::default(),
         reservations: vec![],
+        kept: None,
     }
 }
 

@@ -253,6 +253,7 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
                 exclusions: vec![],
                 options: Default::default(),
                 reservations: vec![],
+                kept: None,
             };
             tandem_core::validate::scope_is_consistent(&new).map_err(|e| anyhow::anyhow!("{e}"))?;
             driver.put_scope(&new).await?;

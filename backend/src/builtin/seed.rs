@@ -28,6 +28,7 @@ pub fn seed_scope() -> Scope {
             description: "A1".into(),
             kind: ReservationType::Both,
         }],
+        kept: None,
     }
 }
 

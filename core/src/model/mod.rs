@@ -3,6 +3,7 @@
 
 pub(crate) mod address;
 mod failover;
+mod kept;
 mod reservation;
 mod scope;
 mod server;
@@ -11,6 +12,7 @@ pub use address::{IpRange, ScopeId, parse_ipv4};
 pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
 };
+pub use kept::Kept;
 pub use reservation::{MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState, text_digest};
 pub use server::ServerName;

@@ -1,6 +1,6 @@
 //! Scopes: an IPv4 subnet a server leases from, with its exclusions, options and reservations.
 
-use super::{IpRange, Reservation, ScopeId};
+use super::{IpRange, Kept, Reservation, ScopeId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -67,6 +67,12 @@ pub struct Scope {
     pub options: BTreeMap<u8, OptionValue>,
     #[serde(default)]
     pub reservations: Vec<Reservation>,
+    /// What the server holds beyond this model, as it holds it (Kea's pool classes, option
+    /// flags, relay, host boot fields…): `None` in a scope made from a form or the API, which
+    /// says nothing of it, so a write keeps what the server has; `Some` in a scope read from a
+    /// server, which a replication makes the partner's copy hold too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<Kept>,
 }
 
 impl Scope {
@@ -131,6 +137,7 @@ impl Scope {
             exclusions: self.exclusions.clone(),
             options: self.options.clone(),
             reservations: Vec::new(),
+            kept: self.kept.as_ref().map(Kept::without_hosts),
         }
     }
 
@@ -142,6 +149,8 @@ impl Scope {
         canonical.exclusions.sort();
         canonical.exclusions.dedup();
         canonical.sort_reservations();
+        // Nothing kept and nothing said of it compare the same.
+        canonical.kept = canonical.kept.filter(|k| !k.is_empty());
         canonical.version()
     }
 

@@ -67,6 +67,7 @@ impl KeaDriver {
             missing_hooks: missing,
             clock_secs,
             clock_limit_secs: Some(KEA_MAX_CLOCK_SKEW_SECS),
+            unreadable_subnets: snapshot.unreadable.clone(),
         })
     }
 }

@@ -97,8 +97,55 @@ pub fn range_of(pools: &[IpRange]) -> Option<(IpRange, Vec<IpRange>)> {
     ))
 }
 
+/// Where a subnet sits: in a shared network or not, and the configuration's global values it
+/// inherits from.
+#[derive(Clone, Copy, Default)]
+pub struct Within<'a> {
+    pub network: Option<&'a Value>,
+    pub global: Option<&'a Value>,
+}
+
+impl<'a> Within<'a> {
+    /// A value the subnet inherits: its shared network's, else the configuration's.
+    fn inherited(&self, key: &str) -> Option<&'a Value> {
+        self.network
+            .and_then(|n| n.get(key))
+            .or_else(|| self.global.and_then(|g| g.get(key)))
+    }
+}
+
+/// Kea's `valid-lifetime` when nothing sets one.
+const KEA_DEFAULT_LIFETIME: u64 = 7200;
+
+/// Tandem's own keys in a subnet's `user-context`.
+pub(super) const TANDEM_SUBNET_KEYS: [&str; 7] = [
+    "name",
+    "description",
+    "state",
+    "option-kinds",
+    "range",
+    "exclusions",
+    "pools",
+];
+/// Tandem's own keys in a host's `user-context`.
+pub(super) const TANDEM_HOST_KEYS: [&str; 2] = ["description", "type"];
+/// The subnet keys Tandem's model holds (the rest is kept as the server has it).
+const MODELED_SUBNET_KEYS: [&str; 8] = [
+    "id",
+    "subnet",
+    "pools",
+    "option-data",
+    "valid-lifetime",
+    "reservations",
+    "user-context",
+    "shared-network-name",
+];
+/// How Kea identifies a host's client, in the order Kea checks them.
+pub(super) const IDENTIFIERS: [&str; 5] =
+    ["hw-address", "duid", "circuit-id", "client-id", "flex-id"];
+
 /// A field of an entry's `user-context`.
-fn context<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+pub(super) fn context<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     v.get("user-context").and_then(|c| c.get(key))
 }
 
@@ -106,8 +153,34 @@ fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     context(v, key).and_then(Value::as_str)
 }
 
+/// A value as the settings Tandem keeps compare it: its JSON text with empty strings, lists
+/// and objects left out (Kea writes every unset field as one), `None` when nothing is left.
+pub fn canonical(v: &Value) -> Option<String> {
+    pruned(v).map(|p| p.to_string())
+}
+
+fn pruned(v: &Value) -> Option<Value> {
+    match v {
+        Value::String(s) if s.is_empty() => None,
+        Value::Array(a) if a.is_empty() => None,
+        Value::Array(a) => Some(Value::Array(
+            a.iter()
+                .map(|x| pruned(x).unwrap_or_else(|| x.clone()))
+                .collect(),
+        )),
+        Value::Object(o) => {
+            let kept: serde_json::Map<String, Value> = o
+                .iter()
+                .filter_map(|(k, x)| Some((k.clone(), pruned(x)?)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        other => Some(other.clone()),
+    }
+}
+
 /// An option's value, from its `data` and the kind Tandem recorded (or the code's own type).
-fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionValue {
+pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionValue {
     let addresses = || {
         data.split(',')
             .map(|s| s.trim().parse::<Ipv4Addr>())
@@ -133,7 +206,7 @@ fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionValue {
     }
 }
 
-fn option_kind(v: &OptionValue) -> &'static str {
+pub(super) fn option_kind(v: &OptionValue) -> &'static str {
     match v {
         OptionValue::Addresses(_) => "Addresses",
         OptionValue::Text(_) => "Text",
@@ -142,7 +215,7 @@ fn option_kind(v: &OptionValue) -> &'static str {
     }
 }
 
-fn option_data(v: &OptionValue) -> String {
+pub(super) fn option_data(v: &OptionValue) -> String {
     match v {
         OptionValue::Addresses(list) => list
             .iter()
@@ -155,7 +228,102 @@ fn option_data(v: &OptionValue) -> String {
     }
 }
 
-/// Reads one `subnet4` entry as a scope.
+/// The code of an `option-data` entry Tandem shows and edits: a standard-space (`dhcp4`)
+/// option given by code or by a standard name, its data text that Kea parses (`csv-format`).
+/// Any other entry (a vendor space, a custom definition's name, raw hex) is kept untouched.
+pub(super) fn option_code(entry: &Value) -> Option<u8> {
+    let space = entry
+        .get("space")
+        .and_then(Value::as_str)
+        .unwrap_or("dhcp4");
+    if space != "dhcp4"
+        || entry.get("csv-format") == Some(&Value::Bool(false))
+        || entry.get("data").is_some_and(|d| !d.is_string())
+    {
+        return None;
+    }
+    let by_name = entry
+        .get("name")
+        .and_then(Value::as_str)
+        .map(super::option_names::code_of);
+    let code = match (entry.get("code").and_then(Value::as_u64), by_name) {
+        (Some(code), Some(Some(named))) if code != u64::from(named) => return None,
+        (Some(code), _) => u8::try_from(code).ok()?,
+        (None, Some(named)) => named?,
+        (None, None) => return None,
+    };
+    (1..=254).contains(&code).then_some(code)
+}
+
+/// An option entry's own flags worth keeping (`always-send`, `never-send`, `client-classes`…),
+/// each with its value: what is not its identity (code, name, space) or its data, and not
+/// Kea's default.
+pub(super) fn option_flags(entry: &Value) -> BTreeMap<String, String> {
+    let Some(map) = entry.as_object() else {
+        return BTreeMap::new();
+    };
+    map.iter()
+        .filter(|(k, v)| match k.as_str() {
+            "code" | "name" | "space" | "data" => false,
+            "always-send" | "never-send" => v != &&Value::Bool(false),
+            "csv-format" => v != &&Value::Bool(true),
+            _ => true,
+        })
+        .filter_map(|(k, v)| Some((k.clone(), canonical(v)?)))
+        .collect()
+}
+
+/// Where an option Tandem does not show is kept: `option-data <space>/<code or name>`.
+fn opaque_option_place(entry: &Value) -> String {
+    let space = entry
+        .get("space")
+        .and_then(Value::as_str)
+        .unwrap_or("dhcp4");
+    let id = entry
+        .get("code")
+        .map(ToString::to_string)
+        .or_else(|| {
+            entry
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "?".into());
+    format!("option-data {space}/{id}")
+}
+
+/// The options of an `option-data` list that Tandem shows, each with the index of its entry;
+/// the rest are [`opaque_options`].
+pub(super) fn shown_options(list: &[Value]) -> BTreeMap<u8, usize> {
+    let mut shown = BTreeMap::new();
+    for (i, entry) in list.iter().enumerate() {
+        if let Some(code) = option_code(entry) {
+            shown.entry(code).or_insert(i);
+        }
+    }
+    shown
+}
+
+/// The options Tandem does not show, by place (`option-data vendor-4491/2`), whole.
+pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, &Value)> {
+    let shown: Vec<usize> = shown_options(list).into_values().collect();
+    let mut out: Vec<(String, &Value)> = Vec::new();
+    for (_, entry) in list.iter().enumerate().filter(|(i, _)| !shown.contains(i)) {
+        let base = opaque_option_place(entry);
+        let n = out
+            .iter()
+            .filter(|(p, _)| p.split(" #").next() == Some(&base))
+            .count();
+        let place = if n == 0 {
+            base
+        } else {
+            format!("{base} #{}", n + 1)
+        };
+        out.push((place, entry));
+    }
+    out
+}
+
 /// A subnet's `subnet` (`10.0.0.0/24`) as its prefix text, network and length text.
 fn prefix_of(subnet: &Value) -> Result<(&str, &str, &str), Unreadable> {
     let prefix = subnet
@@ -173,7 +341,46 @@ pub fn id_of(subnet: &Value) -> Result<ScopeId, Unreadable> {
     Ok(ScopeId::from_addr(ip(prefix_of(subnet)?.1)?))
 }
 
-pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
+/// The pool entries of a subnet as its scope has them: Kea's `pools`, or for a scope Tandem
+/// made inactive, the pools it keeps aside in the subnet's context until it is active again.
+pub(super) fn pool_entries(subnet: &Value) -> &[Value] {
+    let key = if text(subnet, "state") == Some("Inactive") {
+        context(subnet, "pools")
+    } else {
+        subnet.get("pools")
+    };
+    key.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// The ranges of pool entries.
+pub(super) fn pool_ranges(entries: &[Value]) -> Result<Vec<IpRange>, Unreadable> {
+    entries
+        .iter()
+        .map(|p| {
+            p.get("pool")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Unreadable("a pool without 'pool'".into()))
+                .and_then(pool_range)
+        })
+        .collect()
+}
+
+/// A pool's own settings (all but its range), as kept: `None` for a plain pool.
+pub(super) fn pool_settings(entry: &Value) -> Option<String> {
+    let mut settings = entry.as_object()?.clone();
+    settings.remove("pool");
+    canonical(&Value::Object(settings))
+}
+
+/// Every address of a subnet but its network and broadcast addresses.
+fn hosts_of(id: ScopeId, prefix_len: u8) -> IpRange {
+    let mask = u32::MAX << (32 - u32::from(prefix_len));
+    let net = u32::from(id.addr()) & mask;
+    span(u64::from(net) + 1, u64::from(net | !mask) - 1)
+}
+
+/// Reads one subnet entry as a scope, with what Tandem keeps but does not model.
+pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
     let (prefix, net, len) = prefix_of(subnet)?;
     let id = ScopeId::from_addr(ip(net)?);
     let prefix_len: u8 = len
@@ -182,20 +389,12 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         .filter(|l| (1..=30).contains(l))
         .ok_or_else(|| Unreadable(format!("subnet {prefix}: Tandem manages /1 to /30")))?;
     let inactive = text(subnet, "state") == Some("Inactive");
-    let pools = subnet
-        .get("pools")
-        .and_then(Value::as_array)
-        .map(|p| {
-            p.iter()
-                .filter_map(|x| x.get("pool").and_then(Value::as_str))
-                .map(pool_range)
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?
-        .unwrap_or_default();
-    // An inactive scope has no pools in Kea; its range waits in the user context.
-    let (range, exclusions) = match (inactive, text(subnet, "range")) {
-        (true, Some(r)) => {
+    let pools = pool_ranges(pool_entries(subnet))
+        .map_err(|e| Unreadable(format!("subnet {prefix}: {}", e.0)))?;
+    let (range, exclusions) = match (inactive, range_of(&pools)) {
+        (_, Some(found)) => found,
+        // Made inactive by an earlier Tandem, which kept the range in words.
+        (true, None) if text(subnet, "range").is_some() => {
             let exclusions = context(subnet, "exclusions")
                 .and_then(Value::as_array)
                 .map(|list| {
@@ -206,70 +405,119 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
                 })
                 .transpose()?
                 .unwrap_or_default();
-            (pool_range(r)?, exclusions)
+            (
+                pool_range(text(subnet, "range").unwrap_or_default())?,
+                exclusions,
+            )
         }
-        _ => range_of(&pools).ok_or_else(|| Unreadable(format!("subnet {prefix} has no pool")))?,
+        // No pool: the subnet serves its reservations only, as a Windows scope whose whole
+        // range is excluded does.
+        (_, None) => {
+            let whole = hosts_of(id, prefix_len);
+            (whole, vec![whole])
+        }
     };
-    let kinds = context(subnet, "option-kinds").and_then(Value::as_object);
-    let mut options = BTreeMap::new();
-    for o in subnet
-        .get("option-data")
-        .and_then(Value::as_array)
+    let mut kept = tandem_core::Kept::default();
+    let setting = |kept: &mut tandem_core::Kept, place: String, v: &Value| {
+        if let Some(text) = canonical(v) {
+            kept.settings.insert(place, text);
+        }
+    };
+    for (key, value) in subnet.as_object().into_iter().flatten() {
+        if !MODELED_SUBNET_KEYS.contains(&key.as_str()) {
+            setting(&mut kept, key.clone(), value);
+        }
+    }
+    for (key, value) in subnet
+        .get("user-context")
+        .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        let Some(code) = o
-            .get("code")
-            .and_then(Value::as_u64)
-            .and_then(|c| u8::try_from(c).ok())
-        else {
-            continue;
-        };
-        let data = o.get("data").and_then(Value::as_str).unwrap_or_default();
+        if !TANDEM_SUBNET_KEYS.contains(&key.as_str()) {
+            setting(&mut kept, format!("user-context {key}"), value);
+        }
+    }
+    for entry in pool_entries(subnet) {
+        if let (Some(settings), Some(Ok(range))) = (
+            pool_settings(entry),
+            entry.get("pool").and_then(Value::as_str).map(pool_range),
+        ) {
+            kept.settings.insert(format!("pool {range}"), settings);
+        }
+    }
+    if let Some(network) = within.network {
+        for (key, value) in network.as_object().into_iter().flatten() {
+            match key.as_str() {
+                "subnet4" => {}
+                "name" => setting(&mut kept, tandem_core::Kept::SHARED_NETWORK.into(), value),
+                _ => setting(&mut kept, format!("shared-network {key}"), value),
+            }
+        }
+    }
+    let kinds = context(subnet, "option-kinds").and_then(Value::as_object);
+    let list = subnet
+        .get("option-data")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let mut options = BTreeMap::new();
+    for (code, i) in shown_options(list) {
+        let entry = &list[i];
+        let data = entry
+            .get("data")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let kind = kinds
             .and_then(|k| k.get(&code.to_string()))
             .and_then(Value::as_str);
         options.insert(code, option_value(code, data, kind));
+        for (flag, value) in option_flags(entry) {
+            kept.settings.insert(format!("option {code} {flag}"), value);
+        }
+    }
+    for (place, entry) in opaque_options(list) {
+        if let Some(text) = canonical(entry) {
+            kept.settings.insert(place, text);
+        }
     }
     let mut reservations = Vec::new();
-    for r in subnet
+    for host in subnet
         .get("reservations")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        // Only reservations by hardware address are Tandem's to show and edit.
-        let (Some(addr), Some(hw)) = (
-            r.get("ip-address").and_then(Value::as_str),
-            r.get("hw-address").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        reservations.push(Reservation {
-            ip_address: ip(addr)?,
-            client_id: MacAddress::parse(hw).map_err(Unreadable)?,
-            name: r
-                .get("hostname")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            description: text(r, "description").unwrap_or_default().to_string(),
-            kind: text(r, "type")
-                .and_then(|t| ReservationType::parse(t).ok())
-                .unwrap_or_default(),
-        });
+        match reservation_of(host) {
+            Some(r) => {
+                let extras = host_extras(host);
+                if !extras.is_empty() {
+                    kept.hosts.insert(r.ip_address, extras);
+                }
+                reservations.push(r);
+            }
+            None => {
+                let mut whole = host.clone();
+                if let Some(map) = whole.as_object_mut() {
+                    map.remove("subnet-id");
+                }
+                if let Some(text) = canonical(&whole) {
+                    kept.other_hosts.insert(host_place(host), text);
+                }
+            }
+        }
     }
+    let lifetime = subnet
+        .get("valid-lifetime")
+        .or_else(|| within.inherited("valid-lifetime"))
+        .and_then(Value::as_u64)
+        .unwrap_or(KEA_DEFAULT_LIFETIME);
     let mut scope = Scope {
         id,
         name: text(subnet, "name").unwrap_or(prefix).to_string(),
         description: text(subnet, "description").unwrap_or_default().to_string(),
         range,
         prefix_len,
-        lease_duration_secs: subnet
-            .get("valid-lifetime")
-            .and_then(Value::as_u64)
-            .and_then(|v| u32::try_from(v).ok())
-            .unwrap_or(Scope::DEFAULT_LEASE_SECS),
+        lease_duration_secs: u32::try_from(lifetime).unwrap_or(u32::MAX),
         state: if inactive {
             ScopeState::Inactive
         } else {
@@ -278,106 +526,97 @@ pub fn scope_of(subnet: &Value) -> Result<Scope, Unreadable> {
         exclusions,
         options,
         reservations,
+        kept: Some(kept),
     };
     scope.sort_reservations();
     Ok(scope)
 }
 
-/// A reservation as a Kea host (by hardware address; description and type in its context).
-pub fn host_of(r: &Reservation) -> Value {
-    json!({
-        "ip-address": r.ip_address.to_string(),
-        "hw-address": r.client_id.to_string().replace('-', ":"),
-        "hostname": r.name,
-        "user-context": { "description": r.description, "type": r.kind.as_str() },
+/// A host as a reservation Tandem shows: one with an address, identified by its MAC.
+pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
+    if IDENTIFIERS[1..].iter().any(|k| host.get(*k).is_some()) {
+        return None;
+    }
+    let addr = host.get("ip-address")?.as_str()?;
+    let hw = host.get("hw-address")?.as_str()?;
+    Some(Reservation {
+        ip_address: addr.trim().parse().ok()?,
+        client_id: MacAddress::parse(hw).ok()?,
+        name: host
+            .get("hostname")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        description: text(host, "description").unwrap_or_default().to_string(),
+        kind: text(host, "type")
+            .and_then(|t| ReservationType::parse(t).ok())
+            .unwrap_or_default(),
     })
 }
 
-/// Writes `scope` as a `subnet4` entry, over `existing` (what Kea holds now, if anything) so
-/// that what Tandem does not manage is kept. `id` is Kea's subnet ID to use for a new subnet.
-pub fn subnet_of(scope: &Scope, existing: Option<&Value>, id: u64) -> Value {
-    let mut subnet = existing
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    subnet.entry("id").or_insert_with(|| json!(id));
-    subnet.insert(
-        "subnet".into(),
-        json!(format!("{}/{}", scope.id, scope.prefix_len)),
-    );
-    let pools: Vec<Value> = if scope.state == ScopeState::Inactive {
-        Vec::new()
-    } else {
-        pools_of(scope.range, &scope.exclusions)
-            .into_iter()
-            .map(|p| json!({ "pool": format!("{}-{}", p.start(), p.end()) }))
-            .collect()
-    };
-    subnet.insert("pools".into(), Value::Array(pools));
-    subnet.insert("valid-lifetime".into(), json!(scope.lease_duration_secs));
-    // Bounds Kea may have filled in from an earlier lifetime would refuse the new one.
-    subnet.remove("min-valid-lifetime");
-    subnet.remove("max-valid-lifetime");
-    subnet.insert(
-        "option-data".into(),
-        Value::Array(
-            scope
-                .options
-                .iter()
-                .map(|(code, v)| json!({ "code": code, "space": "dhcp4", "data": option_data(v) }))
-                .collect(),
-        ),
-    );
-    // Reservations Tandem cannot show (by client-id, DUID…) stay as they were.
-    let mut reservations: Vec<Value> = subnet
-        .get("reservations")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|r| r.get("hw-address").is_none())
-        .cloned()
-        .collect();
-    reservations.extend(scope.reservations.iter().map(host_of));
-    subnet.insert("reservations".into(), Value::Array(reservations));
-    let mut ctx = subnet
-        .get("user-context")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    ctx.insert("name".into(), json!(scope.name));
-    ctx.insert("description".into(), json!(scope.description));
-    ctx.insert("state".into(), json!(scope.state.as_str()));
-    ctx.insert(
-        "option-kinds".into(),
-        Value::Object(
-            scope
-                .options
-                .iter()
-                .map(|(c, v)| (c.to_string(), json!(option_kind(v))))
-                .collect(),
-        ),
-    );
-    if scope.state == ScopeState::Inactive {
-        ctx.insert(
-            "range".into(),
-            json!(format!("{}-{}", scope.range.start(), scope.range.end())),
-        );
-        ctx.insert(
-            "exclusions".into(),
-            json!(
-                scope
-                    .exclusions
-                    .iter()
-                    .map(|e| format!("{}-{}", e.start(), e.end()))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    } else {
-        ctx.remove("range");
-        ctx.remove("exclusions");
+/// What a host holds beyond the reservation Tandem shows: its boot fields, classes, options,
+/// the operator's own context (each not at Kea's default).
+pub(super) fn host_extras(host: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (key, value) in host.as_object().into_iter().flatten() {
+        match key.as_str() {
+            "ip-address" | "hw-address" | "hostname" | "subnet-id" => {}
+            "next-server" if value == "0.0.0.0" => {}
+            "user-context" => {
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    if !TANDEM_HOST_KEYS.contains(&k.as_str())
+                        && let Some(text) = canonical(v)
+                    {
+                        out.insert(format!("user-context {k}"), text);
+                    }
+                }
+            }
+            _ => {
+                if let Some(text) = canonical(value) {
+                    out.insert(key.clone(), text);
+                }
+            }
+        }
     }
-    subnet.insert("user-context".into(), Value::Object(ctx));
-    Value::Object(subnet)
+    out
+}
+
+/// Where a host Tandem does not show is kept: by its identifier (`client-id 01:aa:…`).
+pub(super) fn host_place(host: &Value) -> String {
+    IDENTIFIERS
+        .iter()
+        .find_map(|k| Some(format!("{k} {}", host.get(*k)?.as_str()?)))
+        .unwrap_or_else(|| {
+            format!(
+                "host {}",
+                host.get("ip-address")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+            )
+        })
+}
+
+/// A new reservation as a Kea host: its address, MAC and name, and Tandem's description and
+/// type only where they say something (not the defaults).
+pub fn host_of(r: &Reservation) -> Value {
+    let mut host = json!({
+        "ip-address": r.ip_address.to_string(),
+        "hw-address": r.client_id.to_colon_string(),
+    });
+    if !r.name.is_empty() {
+        host["hostname"] = json!(r.name);
+    }
+    let mut ctx = serde_json::Map::new();
+    if !r.description.is_empty() {
+        ctx.insert("description".into(), json!(r.description));
+    }
+    if r.kind != ReservationType::Both {
+        ctx.insert("type".into(), json!(r.kind.as_str()));
+    }
+    if !ctx.is_empty() {
+        host["user-context"] = Value::Object(ctx);
+    }
+    host
 }
 
 #[cfg(test)]
@@ -388,39 +627,14 @@ mod tests {
         IpRange::new(a.parse().unwrap(), b.parse().unwrap()).unwrap()
     }
 
-    fn scope() -> Scope {
-        Scope {
-            id: ScopeId::parse("10.0.0.0").unwrap(),
-            name: "Contoso".into(),
-            description: "HQ".into(),
-            range: range("10.0.0.1", "10.0.0.254"),
-            prefix_len: 24,
-            lease_duration_secs: 3600,
-            state: ScopeState::Active,
-            exclusions: vec![
-                range("10.0.0.10", "10.0.0.19"),
-                range("10.0.0.200", "10.0.0.210"),
-            ],
-            options: [
-                (3, OptionValue::Addresses(vec!["10.0.0.1".parse().unwrap()])),
-                (15, OptionValue::Text("contoso.com".into())),
-                (51, OptionValue::Number(7200)),
-            ]
-            .into(),
-            reservations: vec![Reservation {
-                ip_address: "10.0.0.99".parse().unwrap(),
-                client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap(),
-                name: "test".into(),
-                description: "A1".into(),
-                kind: ReservationType::Both,
-            }],
-        }
-    }
-
     #[test]
     fn exclusions_become_gaps_between_pools_and_back() {
-        let s = scope();
-        let pools = pools_of(s.range, &s.exclusions);
+        let whole = range("10.0.0.1", "10.0.0.254");
+        let exclusions = vec![
+            range("10.0.0.10", "10.0.0.19"),
+            range("10.0.0.200", "10.0.0.210"),
+        ];
+        let pools = pools_of(whole, &exclusions);
         assert_eq!(
             pools,
             [
@@ -429,7 +643,7 @@ mod tests {
                 range("10.0.0.211", "10.0.0.254")
             ]
         );
-        assert_eq!(range_of(&pools), Some((s.range, s.exclusions.clone())));
+        assert_eq!(range_of(&pools), Some((whole, exclusions)));
         assert_eq!(
             pool_range("10.0.0.0/25").unwrap(),
             range("10.0.0.0", "10.0.0.127")
@@ -441,43 +655,101 @@ mod tests {
     }
 
     #[test]
-    fn a_scope_survives_the_trip_through_kea_json() {
-        let s = scope();
-        let subnet = subnet_of(&s, None, 7);
-        assert_eq!(subnet["id"], 7);
-        assert_eq!(subnet["subnet"], "10.0.0.0/24");
-        assert_eq!(subnet["reservations"][0]["hw-address"], "aa:bb:cc:dd:ee:ff");
-        assert_eq!(scope_of(&subnet).unwrap(), s);
-        let inactive = Scope {
-            state: ScopeState::Inactive,
-            ..s.clone()
+    fn what_the_model_leaves_out_is_read_as_kept_settings() {
+        let network = json!({ "name": "floor-1", "relay": { "ip-addresses": ["10.9.0.1"] },
+            "valid-lifetime": 5000, "subnet4": [] });
+        let global = json!({ "valid-lifetime": 7000 });
+        let subnet = json!({
+            "id": 3, "subnet": "10.0.0.0/24", "4o6-interface": "",
+            "pools": [ { "pool": "10.0.0.10 - 10.0.0.99", "option-data": [] },
+                       { "pool": "10.0.0.100-10.0.0.149", "client-class": "printers" } ],
+            "option-data": [
+                { "name": "domain-name", "data": "example.org", "always-send": true },
+                { "code": 6, "data": "10.0.0.53", "csv-format": true, "never-send": false },
+                { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" },
+                { "name": "my-opt", "data": "hi" }
+            ],
+            "user-context": { "site": "HQ", "description": "main" },
+            "reservations": [
+                { "ip-address": "10.0.0.5", "hw-address": "AA:BB:CC:DD:EE:01",
+                  "boot-file-name": "pxelinux.0", "next-server": "0.0.0.0", "option-data": [] },
+                { "ip-address": "10.0.0.6", "client-id": "01:aa:bb:cc:dd:ee:02" }
+            ]
+        });
+        let within = Within {
+            network: Some(&network),
+            global: Some(&global),
         };
-        let subnet = subnet_of(&inactive, None, 7);
-        assert_eq!(subnet["pools"], json!([]));
-        assert_eq!(scope_of(&subnet).unwrap(), inactive);
+        let s = scope_of(&subnet, within).unwrap();
+        assert_eq!(s.range, range("10.0.0.10", "10.0.0.149"));
+        assert!(s.exclusions.is_empty());
+        assert_eq!(s.lease_duration_secs, 5000, "inherited from the network");
+        assert_eq!(s.description, "main");
+        assert_eq!(s.options[&15], OptionValue::Text("example.org".into()));
+        assert_eq!(s.options.len(), 2);
+        assert_eq!(s.reservations.len(), 1);
+        let kept = s.kept.unwrap();
+        let flat = kept.flat();
+        assert_eq!(
+            flat["pool 10.0.0.100-10.0.0.149"],
+            r#"{"client-class":"printers"}"#
+        );
+        assert!(
+            !flat.contains_key("pool 10.0.0.10-10.0.0.99"),
+            "a plain pool is the range"
+        );
+        assert_eq!(flat["option 15 always-send"], "true");
+        assert!(
+            !flat.keys().any(|k| k.starts_with("option 6")),
+            "defaults are not kept"
+        );
+        assert!(flat.contains_key("option-data vendor-4491/2"));
+        assert!(flat.contains_key("option-data dhcp4/my-opt"));
+        assert_eq!(flat["user-context site"], r#""HQ""#);
+        assert_eq!(
+            flat["reservation 10.0.0.5 boot-file-name"],
+            r#""pxelinux.0""#
+        );
+        assert!(!flat.contains_key("reservation 10.0.0.5 next-server"));
+        assert!(flat.contains_key("reservation by client-id 01:aa:bb:cc:dd:ee:02"));
+        assert_eq!(flat["shared-network"], r#""floor-1""#);
+        assert_eq!(kept.shared_network(), Some("floor-1"));
+        assert!(flat.contains_key("shared-network relay"));
+        assert!(
+            !flat.contains_key("4o6-interface"),
+            "empty values are Kea's defaults"
+        );
     }
 
     #[test]
-    fn what_tandem_does_not_manage_is_kept() {
-        let kea = json!({
-            "id": 3, "subnet": "10.0.0.0/24", "pools": [{ "pool": "10.0.0.1 - 10.0.0.254" }],
-            "valid-lifetime": 4000, "min-valid-lifetime": 4000, "max-valid-lifetime": 4000,
-            "relay": { "ip-addresses": [] },
-            "reservations": [
-                { "ip-address": "10.0.0.5", "client-id": "01:02:03" },
-                { "ip-address": "10.0.0.6", "hw-address": "00:11:22:33:44:55", "hostname": "printer" }
-            ]
-        });
-        let s = scope_of(&kea).unwrap();
-        assert_eq!(s.name, "10.0.0.0/24");
-        assert_eq!(s.lease_duration_secs, 4000);
-        assert_eq!(s.reservations.len(), 1);
-        let back = subnet_of(&s, Some(&kea), 99);
-        assert_eq!(back["id"], 3, "Kea's subnet ID is kept");
-        assert_eq!(back["relay"], kea["relay"]);
-        assert!(back.get("min-valid-lifetime").is_none());
-        let kept: Vec<&Value> = back["reservations"].as_array().unwrap().iter().collect();
-        assert_eq!(kept.len(), 2);
-        assert_eq!(kept[0]["client-id"], "01:02:03");
+    fn a_subnet_without_pools_serves_its_reservations_only() {
+        let subnet = json!({ "id": 1, "subnet": "192.0.2.0/24", "valid-lifetime": 600 });
+        let s = scope_of(&subnet, Within::default()).unwrap();
+        assert_eq!(s.range, range("192.0.2.1", "192.0.2.254"));
+        assert_eq!(s.exclusions, vec![s.range]);
+        assert_eq!(s.state, ScopeState::Active);
+        let bad = json!({ "id": 2, "subnet": "192.0.2.0/32" });
+        assert!(
+            scope_of(&bad, Within::default())
+                .unwrap_err()
+                .0
+                .contains("/1 to /30")
+        );
+    }
+
+    #[test]
+    fn new_hosts_carry_only_what_says_something() {
+        let r = Reservation {
+            ip_address: "10.0.0.9".parse().unwrap(),
+            client_id: MacAddress::parse("00155DA76602").unwrap(),
+            name: String::new(),
+            description: String::new(),
+            kind: ReservationType::Both,
+        };
+        assert_eq!(
+            host_of(&r),
+            json!({ "ip-address": "10.0.0.9", "hw-address": "00:15:5d:a7:66:02" })
+        );
+        assert_eq!(reservation_of(&host_of(&r)), Some(r));
     }
 }

@@ -22,6 +22,9 @@ pub mod ha;
 mod leases;
 pub mod mapping;
 pub mod offer;
+mod option_names;
+mod patch;
+mod subnets;
 mod transport;
 mod writes;
 
@@ -74,23 +77,17 @@ pub(crate) struct Snapshot {
     /// reservations that are in the configuration itself (by Kea's subnet ID); the rest of the
     /// scope's reservations came from the database.
     in_config: HashMap<u64, HashSet<Ipv4Addr>>,
+    /// The subnets Tandem cannot read (by their `subnet`), each with why: left as they are,
+    /// failing nothing else.
+    unreadable: Vec<(String, String)>,
 }
 
 impl Snapshot {
-    fn of(config: &Value, hash: Option<String>, server: &ServerName) -> Result<Self, DriverError> {
-        let protocol = |detail: String| DriverError::Protocol {
-            server: server.clone(),
-            detail,
-        };
-        let subnets = KeaDriver::subnets(config);
-        let mut scopes = Vec::with_capacity(subnets.len());
+    fn of(config: &Value, hash: Option<String>, _server: &ServerName) -> Result<Self, DriverError> {
+        let (read, unreadable) = subnets::read(config);
+        let mut scopes = Vec::with_capacity(read.len());
         let mut ids = HashMap::new();
-        for subnet in subnets {
-            let scope = mapping::scope_of(subnet).map_err(|e| protocol(e.0))?;
-            let id = subnet
-                .get("id")
-                .and_then(Value::as_u64)
-                .ok_or_else(|| protocol(format!("subnet {} has no id", scope.id)))?;
+        for (_, scope, id) in read {
             ids.insert(scope.id, id);
             scopes.push(scope);
         }
@@ -103,14 +100,15 @@ impl Snapshot {
             relationship,
             ha_name: ha::this_server_name(config),
             in_config: HashMap::new(),
+            unreadable,
         })
     }
 
     /// The addresses of the reservations each subnet of `config` holds itself.
     fn config_reservations(config: &Value) -> HashMap<u64, HashSet<Ipv4Addr>> {
-        KeaDriver::subnets(config)
-            .iter()
-            .filter_map(|subnet| {
+        subnets::all(config)
+            .into_iter()
+            .filter_map(|(_, _, subnet)| {
                 let id = subnet.get("id").and_then(Value::as_u64)?;
                 let ips = subnet
                     .get("reservations")
@@ -456,22 +454,20 @@ impl KeaDriver {
                 "from": args["next"]["from"],
             });
         }
-        if let Some(subnets) = config.get_mut("subnet4").and_then(Value::as_array_mut) {
-            for subnet in subnets {
-                let Some(hosts) = subnet
-                    .get("id")
-                    .and_then(Value::as_u64)
-                    .and_then(|id| by_subnet.remove(&id))
-                else {
-                    continue;
-                };
-                if !subnet.get("reservations").is_some_and(Value::is_array) {
-                    subnet["reservations"] = json!([]);
-                }
-                let list = subnet["reservations"].as_array_mut().expect("an array");
-                list.extend(hosts);
+        subnets::each_mut(config, |subnet| {
+            let Some(hosts) = subnet
+                .get("id")
+                .and_then(Value::as_u64)
+                .and_then(|id| by_subnet.remove(&id))
+            else {
+                return;
+            };
+            if !subnet.get("reservations").is_some_and(Value::is_array) {
+                subnet["reservations"] = json!([]);
             }
-        }
+            let list = subnet["reservations"].as_array_mut().expect("an array");
+            list.extend(hosts);
+        });
         Ok(())
     }
 
@@ -491,13 +487,6 @@ impl KeaDriver {
             }
         }
         self.read_whole().await
-    }
-
-    fn subnets(config: &Value) -> &[Value] {
-        config
-            .get("subnet4")
-            .and_then(Value::as_array)
-            .map_or(&[], Vec::as_slice)
     }
 
     /// The read-modify-write of the whole configuration (`config-set`): `change` edits the
@@ -562,41 +551,17 @@ impl KeaDriver {
         change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
     ) -> Result<T, DriverError> {
         self.modify_config_held(|config| {
-            let mut scopes = KeaDriver::subnets(config)
-                .iter()
-                .map(|s| mapping::scope_of(s).map_err(|e| self.protocol(e.0)))
-                .collect::<Result<Vec<_>, _>>()?;
-            // Each subnet read once: Kea's entries moved out by the IDs just read.
-            let old = match config.get_mut("subnet4").map(Value::take) {
-                Some(Value::Array(old)) => old,
-                _ => Vec::new(),
-            };
-            let mut next_id = old
-                .iter()
-                .filter_map(|s| s.get("id").and_then(Value::as_u64))
-                .max()
-                .unwrap_or(0)
-                + 1;
-            let existing: HashMap<ScopeId, Value> = scopes.iter().map(|s| s.id).zip(old).collect();
+            let (read, _) = subnets::read(config);
+            let before: Vec<(subnets::Location, Scope)> =
+                read.into_iter().map(|(l, s, _)| (l, s)).collect();
+            let mut scopes: Vec<Scope> = before.iter().map(|(_, s)| s.clone()).collect();
             let (out, touched) = change(&mut scopes)?;
-            let mut subnets = Vec::new();
-            for scope in &scopes {
-                let old = existing.get(&scope.id);
-                if touched.contains(&scope.id) {
-                    tandem_core::validate::scope_fits_on(Placement::InSubnet, &scopes, scope)
-                        .map_err(|errors| DriverError::Rejected {
-                            server: self.name.clone(),
-                            errors,
-                        })?;
-                    subnets.push(mapping::subnet_of(scope, old, next_id));
-                    if old.is_none() {
-                        next_id += 1;
-                    }
-                } else if let Some(old) = old {
-                    subnets.push(old.clone());
-                }
+            for scope in scopes.iter().filter(|s| touched.contains(&s.id)) {
+                tandem_core::validate::scope_fits_on(Placement::InSubnet, &scopes, scope)
+                    .map_err(|errors| self.rejected(errors))?;
             }
-            config["subnet4"] = Value::Array(subnets);
+            subnets::rewrite(config, &before, &scopes, &touched)
+                .map_err(|errors| self.rejected(errors))?;
             Ok(out)
         })
         .await

@@ -10,13 +10,14 @@
 //! commands is all-or-nothing as far as Kea lets it be: a refused command undoes the ones
 //! before it, and the error names the server and the command.
 
+use super::mapping::Within;
 use super::offer::Hosts;
-use super::{DriverError, KeaDriver, Placement, Snapshot, mapping, write_lock};
+use super::{DriverError, KeaDriver, Placement, Snapshot, mapping, patch, write_lock};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use tandem_core::validate::{reservation_fits_on, scope_fits_on};
-use tandem_core::{Reservation, Scope, ScopeId};
+use tandem_core::{Kept, Reservation, Scope, ScopeId};
 
 /// One change to one reservation.
 pub(crate) enum HostChange {
@@ -41,7 +42,7 @@ pub(crate) enum ScopeWrite<'a> {
 }
 
 impl KeaDriver {
-    fn rejected(&self, errors: tandem_core::FieldErrors) -> DriverError {
+    pub(super) fn rejected(&self, errors: tandem_core::FieldErrors) -> DriverError {
         DriverError::Rejected {
             server: self.name.clone(),
             errors,
@@ -115,6 +116,8 @@ impl KeaDriver {
         let next = self.changed(scope, &change)?;
         let subnet = snapshot.ids[&id];
         let hosts = &snapshot.hosts;
+        // What the written host holds beyond Tandem's model, for what is kept of the server.
+        let mut extras: Option<std::collections::BTreeMap<String, String>> = None;
         let command = match &change {
             HostChange::Add(r) => {
                 self.host_add(subnet, r, hosts).await?;
@@ -125,12 +128,16 @@ impl KeaDriver {
                     .reservation(*ip)
                     .expect("checked by changed()")
                     .clone();
+                // The host as Kea holds it, with only what the edit names changed.
+                let held = self.host_entry(subnet, *ip).await?;
+                let patched = patch::host(&held, &current, new, None);
+                extras = Some(mapping::host_extras(&patched));
                 if current.client_id == new.client_id {
                     // Kea finds the host by its identifier; the address may change.
                     self.command(
                         "reservation-update",
                         Some(json!({
-                            "reservation": host_of(subnet, new),
+                            "reservation": with_subnet(subnet, patched),
                             "operation-target": hosts.target(),
                         })),
                     )
@@ -138,10 +145,10 @@ impl KeaDriver {
                     "reservation-update"
                 } else {
                     // Another client: the old host goes, the new one comes; should Kea refuse
-                    // the new one, the old one is put back.
+                    // the new one, the old one is put back as it was.
                     self.host_del(subnet, *ip, hosts).await?;
-                    if let Err(e) = self.host_add(subnet, new, hosts).await {
-                        if let Err(back) = self.host_add(subnet, &current, hosts).await {
+                    if let Err(e) = self.host_put(subnet, patched, hosts).await {
+                        if let Err(back) = self.host_put(subnet, held, hosts).await {
                             tracing::error!(server = %self.name, error = %back, "reservation {ip} not put back");
                         }
                         return Err(e);
@@ -169,6 +176,23 @@ impl KeaDriver {
             before_digest: scope.digest(),
             ips,
         });
+        let mut next = next;
+        if let Some(kept) = next.kept.as_mut() {
+            match &change {
+                HostChange::Add(r) => {
+                    kept.hosts.remove(&r.ip_address);
+                }
+                HostChange::Update { ip, new, .. } => {
+                    kept.hosts.remove(ip);
+                    if let Some(e) = extras.filter(|e| !e.is_empty()) {
+                        kept.hosts.insert(new.ip_address, e);
+                    }
+                }
+                HostChange::Remove(ip) => {
+                    kept.hosts.remove(ip);
+                }
+            }
+        }
         self.after_write(&snapshot, id, Some(next), None).await
     }
 
@@ -188,7 +212,14 @@ impl KeaDriver {
         let existing = snapshot.scope(scope.id);
         let scope = &self.as_written(scope, existing, how)?;
         let new_prefix = existing.is_some_and(|e| e.prefix_len != scope.prefix_len);
-        if !offer.subnet_commands() || !offer.host_commands() || new_prefix {
+        // Subnet commands never move a subnet between shared networks nor change a network's
+        // own settings: a copy that asks for that goes by config-set.
+        let network_moves = match (&scope.kept, existing.and_then(|e| e.kept.as_ref())) {
+            (Some(want), Some(have)) => network_places(want) != network_places(have),
+            (Some(want), None) => network_places(want).len() > 1,
+            _ => false,
+        };
+        if !offer.subnet_commands() || !offer.host_commands() || new_prefix || network_moves {
             let scope = scope.clone();
             return self
                 .modify_held(|scopes| {
@@ -211,21 +242,49 @@ impl KeaDriver {
             }
             None => (snapshot.next_id(), None),
         };
-        let mut entry = mapping::subnet_of(scope, before.as_ref().map(|(_, raw)| raw), subnet_id);
+        let base = match &before {
+            Some((_, raw)) => raw.clone(),
+            // A new subnet: its lifetime said, never left to what it would inherit.
+            None => json!({
+                "id": subnet_id,
+                "subnet": format!("{}/{}", scope.id, scope.prefix_len),
+                "valid-lifetime": scope.lease_duration_secs,
+            }),
+        };
+        let mut entry =
+            patch::subnet(&base, Within::default(), scope, false).map_err(|e| self.rejected(e))?;
         if let Some(map) = entry.as_object_mut() {
             // Reservations go by the host commands, never inside a subnet command.
             map.remove("reservations");
+            map.remove("shared-network-name");
         }
         let hosts = &snapshot.hosts;
         let old: &[Reservation] = before.as_ref().map_or(&[], |(e, _)| &e.reservations);
+        let old_kept = before.as_ref().and_then(|(e, _)| e.kept.as_ref());
+        // What each reservation holds beyond the model: a copy's own, else the server's.
+        let extras_of = |kept: Option<&Kept>, ip: &Ipv4Addr| {
+            kept.and_then(|k| k.hosts.get(ip))
+                .cloned()
+                .unwrap_or_default()
+        };
         // One pass each way, by address (scopes hold thousands of reservations).
         let by_ip = |list: &[Reservation]| -> HashMap<Ipv4Addr, Reservation> {
             list.iter().map(|r| (r.ip_address, r.clone())).collect()
         };
         let (old_by_ip, new_by_ip) = (by_ip(old), by_ip(&scope.reservations));
-        let differs = |r: &Reservation, other: &HashMap<Ipv4Addr, Reservation>| {
-            other.get(&r.ip_address) != Some(r)
+        let extras_differ = |r: &Reservation| {
+            scope.kept.is_some()
+                && extras_of(scope.kept.as_ref(), &r.ip_address)
+                    != extras_of(old_kept, &r.ip_address)
         };
+        let differs = |r: &Reservation, other: &HashMap<Ipv4Addr, Reservation>| {
+            other.get(&r.ip_address) != Some(r) || extras_differ(r)
+        };
+        let network = scope
+            .kept
+            .as_ref()
+            .and_then(Kept::shared_network)
+            .filter(|_| before.is_none());
         let mut done = Done::default();
         let applied = async {
             let (command, args) = match &before {
@@ -234,16 +293,37 @@ impl KeaDriver {
             };
             self.command(command, Some(args)).await?;
             done.subnet = true;
+            if let Some(name) = network {
+                self.command(
+                    "network4-subnet-add",
+                    Some(json!({ "name": name, "id": subnet_id })),
+                )
+                .await?;
+            }
             // Every reservation that differs goes, then every one that differs comes: an
-            // address or a client may move between them.
+            // address or a client may move between them. Each comes back as the server held
+            // it, with only what changed changed (a copy's settings where the write is one).
+            let mut held: HashMap<Ipv4Addr, Value> = HashMap::new();
             for r in old.iter().filter(|r| differs(r, &new_by_ip)) {
+                if scope.kept.is_none() && new_by_ip.contains_key(&r.ip_address) {
+                    held.insert(
+                        r.ip_address,
+                        self.host_entry(subnet_id, r.ip_address).await?,
+                    );
+                }
                 self.host_del(subnet_id, r.ip_address, hosts).await?;
                 done.removed.push(r.clone());
             }
             for r in scope.reservations.iter().filter(|r| differs(r, &old_by_ip)) {
-                self.host_add(subnet_id, r, hosts).await?;
+                let host = match (held.get(&r.ip_address), old_by_ip.get(&r.ip_address)) {
+                    (Some(raw), Some(was)) => patch::host(raw, was, r, None),
+                    _ => patch::full_host(r, scope.kept.as_ref()),
+                };
+                self.host_put(subnet_id, host, hosts).await?;
                 done.added.push(r.ip_address);
             }
+            self.replace_other_hosts(subnet_id, old_kept, scope.kept.as_ref(), hosts)
+                .await?;
             Ok::<_, DriverError>(())
         }
         .await;
@@ -258,8 +338,46 @@ impl KeaDriver {
             "subnet4-add"
         })
         .await?;
-        self.after_write(&snapshot, scope.id, Some(scope.clone()), Some(subnet_id))
+        let held = held_after(&entry, scope, old_kept);
+        self.after_write(&snapshot, scope.id, Some(held), Some(subnet_id))
             .await
+    }
+
+    /// A replicated copy's reservations that Tandem does not show (by client-id, circuit-id…):
+    /// the partner's made the source's, each removed by its identifier and added whole.
+    async fn replace_other_hosts(
+        &self,
+        subnet: u64,
+        have: Option<&Kept>,
+        want: Option<&Kept>,
+        hosts: &Hosts,
+    ) -> Result<(), DriverError> {
+        let (Some(want), Some(have)) = (want, have) else {
+            return Ok(());
+        };
+        for (place, text) in &have.other_hosts {
+            if want.other_hosts.get(place) == Some(text) {
+                continue;
+            }
+            let Some((kind, id)) = place.split_once(' ') else {
+                continue;
+            };
+            if mapping::IDENTIFIERS.contains(&kind) {
+                self.command(
+                    "reservation-del",
+                    Some(json!({ "subnet-id": subnet, "identifier-type": kind,
+                        "identifier": id, "operation-target": hosts.target() })),
+                )
+                .await?;
+            }
+        }
+        for (place, text) in &want.other_hosts {
+            if have.other_hosts.get(place) != Some(text) {
+                let host = serde_json::from_str(text).unwrap_or(Value::Null);
+                self.host_put(subnet, host, hosts).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The scope a write gives the server, from what it asks (`how`) and what the server
@@ -323,10 +441,12 @@ impl KeaDriver {
             .map_err(|e| self.rejected(e))?;
         let subnet_id = snapshot.ids[&scope.id];
         let raw = self.subnet_entry(subnet_id).await?;
-        // Kea's entry for the subnet without reservations (they stay Kea's).
-        let mut entry = mapping::subnet_of(&scope.properties(), Some(&raw), subnet_id);
+        // Kea's entry for the subnet, patched, without reservations (they stay Kea's).
+        let mut entry = patch::subnet(&raw, Within::default(), &scope.properties(), false)
+            .map_err(|e| self.rejected(e))?;
         if let Some(map) = entry.as_object_mut() {
             map.remove("reservations");
+            map.remove("shared-network-name");
         }
         self.command("subnet4-update", Some(json!({ "subnet4": [entry] })))
             .await?;
@@ -337,7 +457,8 @@ impl KeaDriver {
             before_digest: current.digest(),
             ips: Vec::new(),
         });
-        self.after_write(&snapshot, scope.id, Some(kept), Some(subnet_id))
+        let held = held_after(&entry, &kept, current.kept.as_ref());
+        self.after_write(&snapshot, scope.id, Some(held), Some(subnet_id))
             .await
     }
 
@@ -365,14 +486,24 @@ impl KeaDriver {
             .command("reservation-get-all", Some(json!({ "subnet-id": subnet })))
             .await?;
         for host in all["hosts"].as_array().into_iter().flatten() {
-            let Some(ip) = host
+            match host
                 .get("ip-address")
                 .and_then(Value::as_str)
                 .and_then(|a| a.parse().ok())
-            else {
-                continue;
-            };
-            self.host_del(subnet, ip, &snapshot.hosts).await?;
+            {
+                Some(ip) => self.host_del(subnet, ip, &snapshot.hosts).await?,
+                None => {
+                    let place = mapping::host_place(host);
+                    if let Some((kind, id)) = place.split_once(' ') {
+                        self.command(
+                            "reservation-del",
+                            Some(json!({ "subnet-id": subnet, "identifier-type": kind,
+                                "identifier": id, "operation-target": snapshot.hosts.target() })),
+                        )
+                        .await?;
+                    }
+                }
+            }
         }
         self.command("subnet4-del", Some(json!({ "id": subnet })))
             .await?;
@@ -397,12 +528,34 @@ impl KeaDriver {
         r: &Reservation,
         hosts: &Hosts,
     ) -> Result<(), DriverError> {
+        self.host_put(subnet, mapping::host_of(r), hosts).await
+    }
+
+    /// Adds a host entry as given (`reservation-add`).
+    async fn host_put(&self, subnet: u64, host: Value, hosts: &Hosts) -> Result<(), DriverError> {
         self.command(
             "reservation-add",
-            Some(json!({ "reservation": host_of(subnet, r), "operation-target": hosts.target() })),
+            Some(json!({ "reservation": with_subnet(subnet, host), "operation-target": hosts.target() })),
         )
         .await
         .map(drop)
+    }
+
+    /// The host reserved at `ip` in a subnet, as Kea holds it (`reservation-get`).
+    async fn host_entry(&self, subnet: u64, ip: Ipv4Addr) -> Result<Value, DriverError> {
+        let answer = self
+            .exchange(
+                "reservation-get",
+                Some(json!({ "subnet-id": subnet, "ip-address": ip.to_string() })),
+            )
+            .await?;
+        if answer.result == super::transport::RESULT_EMPTY {
+            return Err(DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("reservation {ip} (reservation-get: {})", answer.text),
+            });
+        }
+        self.accepted("reservation-get", answer)
     }
 
     async fn host_del(&self, subnet: u64, ip: Ipv4Addr, hosts: &Hosts) -> Result<(), DriverError> {
@@ -491,9 +644,45 @@ struct Done {
     added: Vec<Ipv4Addr>,
 }
 
-/// A reservation as a host command's `reservation`.
-fn host_of(subnet: u64, r: &Reservation) -> Value {
-    let mut host = mapping::host_of(r);
+/// A host entry as a host command's `reservation`: in subnet `subnet`.
+fn with_subnet(subnet: u64, mut host: Value) -> Value {
     host["subnet-id"] = json!(subnet);
     host
+}
+
+/// The places a kept copy names for its shared network: its name and its own settings.
+fn network_places(kept: &Kept) -> Vec<(&String, &String)> {
+    kept.settings
+        .iter()
+        .filter(|(p, _)| p.as_str() == Kept::SHARED_NETWORK || p.starts_with("shared-network "))
+        .collect()
+}
+
+/// The scope a subnet command left the server holding: read from the entry it sent, with the
+/// reservations `written` has, what is kept of them (the copy's own, else as `before` had
+/// them), and the shared network as before (a subnet command never moves it).
+fn held_after(entry: &Value, written: &Scope, before: Option<&Kept>) -> Scope {
+    let mut scope = match mapping::scope_of(entry, Within::default()) {
+        Ok(s) => s,
+        Err(_) => return written.clone(),
+    };
+    scope.reservations = written.reservations.clone();
+    let source = written.kept.as_ref().or(before);
+    let kept = scope.kept.get_or_insert_with(Kept::default);
+    if let Some(k) = source {
+        kept.hosts = k
+            .hosts
+            .iter()
+            .filter(|(ip, _)| written.reservation(**ip).is_some())
+            .map(|(ip, e)| (*ip, e.clone()))
+            .collect();
+        kept.other_hosts = k.other_hosts.clone();
+    }
+    let network = written.kept.as_ref().or(before);
+    if let Some(k) = network {
+        for (p, v) in network_places(k) {
+            kept.settings.insert(p.clone(), v.clone());
+        }
+    }
+    scope
 }

@@ -1,0 +1,740 @@
+//! Writes as patches (DESIGN.md §3): a subnet or host entry as Kea holds it at that moment,
+//! with only what the edit names changed. What Tandem's model leaves out (a pool's class and
+//! options, an option's `always-send`, lifetime bounds, a host's boot fields, keys Tandem has
+//! never heard of) stays exactly as it was, unless the write is a replication, whose scope
+//! carries the source's copy of it ([`Scope::kept`]) for the partner to hold too.
+//!
+//! An edit that would break a kept setting is refused on its field: a range that would leave a
+//! pool with a class or options of its own without addresses, two such pools that would merge
+//! into one, a lease duration outside the subnet's own bounds, an option Tandem would add
+//! beside one the server holds in a form Tandem does not edit.
+
+use super::mapping::{self, Within, option_code, option_data, option_value};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::net::Ipv4Addr;
+use tandem_core::{
+    FieldError, FieldErrors, IpRange, Kept, Reservation, ReservationType, Scope, ScopeState,
+};
+
+fn refuse(field: &str, message: String) -> FieldErrors {
+    FieldError::new(field, message).into()
+}
+
+/// An entry's `user-context` after a patch: as it was where the patch left it so; gone where
+/// the patch emptied it (Tandem's keys were all it held).
+fn set_context(out: &mut Map<String, Value>, raw: &Value, ctx: Map<String, Value>) {
+    if raw.get("user-context").and_then(Value::as_object) == Some(&ctx) {
+        return;
+    }
+    if ctx.is_empty() {
+        out.remove("user-context");
+    } else {
+        out.insert("user-context".into(), Value::Object(ctx));
+    }
+}
+
+/// A kept value back as JSON (it was written from JSON).
+fn parsed(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+/// The subnet entry that makes the server hold `desired`, patched over `raw` (the server's
+/// entry now, where it sits `within`). With `with_hosts` the entry's `reservations` are
+/// patched too (a `config-set`); without, they are left to the host commands.
+pub(super) fn subnet(
+    raw: &Value,
+    within: Within,
+    desired: &Scope,
+    with_hosts: bool,
+) -> Result<Value, FieldErrors> {
+    let current = mapping::scope_of(raw, within).map_err(|e| refuse("scope_id", e.0))?;
+    let mut out = raw.as_object().cloned().unwrap_or_default();
+    let mut ctx = out
+        .get("user-context")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if current.prefix_len != desired.prefix_len {
+        out.insert(
+            "subnet".into(),
+            json!(format!("{}/{}", desired.id, desired.prefix_len)),
+        );
+    }
+    if desired.name != current.name {
+        ctx.insert("name".into(), json!(desired.name));
+    }
+    if desired.description != current.description {
+        if desired.description.is_empty() {
+            ctx.remove("description");
+        } else {
+            ctx.insert("description".into(), json!(desired.description));
+        }
+    }
+    if desired.lease_duration_secs != current.lease_duration_secs {
+        lifetime(&mut out, within, &current, desired)?;
+    }
+    pools(raw, &mut out, &mut ctx, &current, desired)?;
+    options(raw, &mut out, &mut ctx, &current, desired)?;
+    if let (Some(want), Some(have)) = (&desired.kept, &current.kept) {
+        settings(&mut out, &mut ctx, have, want);
+    }
+    if with_hosts {
+        let list = raw
+            .get("reservations")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(next) = hosts(list, &current, desired) {
+            out.insert("reservations".into(), Value::Array(next));
+        }
+    }
+    set_context(&mut out, raw, ctx);
+    Ok(Value::Object(out))
+}
+
+/// A new lease duration, within the subnet's own bounds. A bound equal to the old duration
+/// (Kea writes `min-` and `max-valid-lifetime` as the lifetime itself where none was given)
+/// follows the duration; any other is kept, and a duration outside it refused.
+fn lifetime(
+    out: &mut Map<String, Value>,
+    within: Within,
+    current: &Scope,
+    desired: &Scope,
+) -> Result<(), FieldErrors> {
+    let (old, new) = (
+        u64::from(current.lease_duration_secs),
+        u64::from(desired.lease_duration_secs),
+    );
+    for (key, outside) in [
+        (
+            "min-valid-lifetime",
+            (|new, bound| new < bound) as fn(u64, u64) -> bool,
+        ),
+        ("max-valid-lifetime", |new, bound| new > bound),
+    ] {
+        let bound = out
+            .get(key)
+            .or_else(|| within.network.and_then(|n| n.get(key)))
+            .or_else(|| within.global.and_then(|g| g.get(key)))
+            .and_then(Value::as_u64);
+        match bound {
+            Some(b) if b == old => {
+                out.insert(key.into(), json!(new));
+            }
+            Some(b) if outside(new, b) => {
+                return Err(refuse(
+                    "lease_duration_secs",
+                    format!(
+                        "{new} s is outside this subnet's {key} of {b} s on the server: give a duration within its bounds, or change the bound on the server first"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    out.insert("valid-lifetime".into(), json!(new));
+    Ok(())
+}
+
+/// The pools with settings of their own that a kept copy names, by range.
+fn pool_settings(kept: &Kept) -> Vec<(IpRange, String)> {
+    kept.settings
+        .iter()
+        .filter_map(|(place, v)| {
+            let range = mapping::pool_range(place.strip_prefix("pool ")?).ok()?;
+            Some((range, v.clone()))
+        })
+        .collect()
+}
+
+fn sorted(list: &[IpRange]) -> Vec<IpRange> {
+    let mut list = list.to_vec();
+    list.sort();
+    list.dedup();
+    list
+}
+
+/// The field an address-coverage change came from, for an error on it.
+fn coverage_field(current: &Scope, desired: &Scope) -> &'static str {
+    if sorted(&current.exclusions) != sorted(&desired.exclusions) {
+        "exclusions"
+    } else if current.range.start() != desired.range.start() {
+        "start"
+    } else if current.range.end() != desired.range.end() {
+        "end"
+    } else {
+        "state"
+    }
+}
+
+fn pools(
+    raw: &Value,
+    out: &mut Map<String, Value>,
+    ctx: &mut Map<String, Value>,
+    current: &Scope,
+    desired: &Scope,
+) -> Result<(), FieldErrors> {
+    let moved = desired.range != current.range
+        || sorted(&desired.exclusions) != sorted(&current.exclusions)
+        || desired.state != current.state;
+    let wanted = desired.kept.as_ref().map(pool_settings);
+    let differ = wanted
+        .as_ref()
+        .is_some_and(|w| current.kept.as_ref().map(pool_settings).as_ref() != Some(w));
+    if !moved && !differ {
+        return Ok(());
+    }
+    let old = mapping::pool_entries(raw).to_vec();
+    let coverage = mapping::pools_of(desired.range, &desired.exclusions);
+    let entries = match &wanted {
+        Some(settings) => pools_as(&coverage, settings, &old),
+        None => repool(&old, &coverage, coverage_field(current, desired))?,
+    };
+    for key in ["range", "exclusions"] {
+        ctx.remove(key);
+    }
+    match desired.state {
+        ScopeState::Active => {
+            out.insert("pools".into(), Value::Array(entries));
+            ctx.remove("pools");
+            ctx.remove("state");
+        }
+        // Kea has no inactive subnet: it keeps no pool, and the pools wait in the context.
+        ScopeState::Inactive => {
+            out.insert("pools".into(), json!([]));
+            ctx.insert("pools".into(), Value::Array(entries));
+            ctx.insert("state".into(), json!("Inactive"));
+        }
+    }
+    Ok(())
+}
+
+fn bounds(r: IpRange) -> (u64, u64) {
+    (
+        u64::from(u32::from(r.start())),
+        u64::from(u32::from(r.end())),
+    )
+}
+
+fn range(a: u64, b: u64) -> IpRange {
+    IpRange::new((a as u32).into(), (b as u32).into()).expect("a <= b")
+}
+
+/// A pool entry for `r`: `entry` itself where it already covers exactly `r`, else a copy of it
+/// over `r`.
+fn entry_over(entry: &Value, r: IpRange) -> Value {
+    let same = entry
+        .get("pool")
+        .and_then(Value::as_str)
+        .and_then(|p| mapping::pool_range(p).ok())
+        == Some(r);
+    if same {
+        return entry.clone();
+    }
+    let mut e = entry.clone();
+    e["pool"] = json!(format!("{}-{}", r.start(), r.end()));
+    e
+}
+
+/// The pools that cover `coverage`, made from the server's pools (`old`): each pool keeps its
+/// settings on the addresses it still covers (split in pieces where an exclusion now cuts
+/// it); new addresses join the pool next to them, or a new plain pool; two pools that new
+/// addresses would join are one pool only if their settings are the same.
+fn repool(old: &[Value], coverage: &[IpRange], field: &str) -> Result<Vec<Value>, FieldErrors> {
+    struct Piece {
+        start: u64,
+        end: u64,
+        from: Option<usize>,
+    }
+    let ranges: Vec<(u64, u64)> = old
+        .iter()
+        .filter_map(|e| e.get("pool").and_then(Value::as_str))
+        .filter_map(|p| mapping::pool_range(p).ok())
+        .map(bounds)
+        .collect();
+    let settings: Vec<Option<String>> = old.iter().map(mapping::pool_settings).collect();
+    let mut pieces = Vec::new();
+    for (i, &(s, e)) in ranges.iter().enumerate() {
+        let before = pieces.len();
+        for c in coverage.iter().map(|c| bounds(*c)) {
+            let (a, b) = (s.max(c.0), e.min(c.1));
+            if a <= b {
+                pieces.push(Piece {
+                    start: a,
+                    end: b,
+                    from: Some(i),
+                });
+            }
+        }
+        if pieces.len() == before
+            && let Some(own) = &settings[i]
+        {
+            return Err(refuse(
+                field,
+                format!(
+                    "pool {} has settings of its own on the server ({own}) and would be left with no address: keep part of it in the range, or change it on the server first",
+                    range(s, e)
+                ),
+            ));
+        }
+    }
+    pieces.sort_by_key(|p| p.start);
+    // The addresses no old pool covers, in order.
+    let mut uncovered = Vec::new();
+    for c in coverage.iter().map(|c| bounds(*c)) {
+        let mut next = c.0;
+        // The gaps between the old pools inside this stretch, in order.
+        let mut inside: Vec<(u64, u64)> = ranges
+            .iter()
+            .copied()
+            .filter(|(s, e)| *e >= c.0 && *s <= c.1)
+            .collect();
+        inside.sort();
+        for (s, e) in inside {
+            if s > next {
+                uncovered.push((next, s - 1));
+            }
+            next = next.max(e + 1);
+        }
+        if next <= c.1 {
+            uncovered.push((next, c.1));
+        }
+        for (a, b) in uncovered.drain(..) {
+            let left = pieces.iter().position(|p| p.end + 1 == a);
+            let right = pieces.iter().position(|p| p.start == b + 1);
+            let own = |p: &Piece| p.from.and_then(|i| settings[i].clone());
+            match (left, right) {
+                (None, None) => pieces.push(Piece {
+                    start: a,
+                    end: b,
+                    from: None,
+                }),
+                (Some(l), None) => pieces[l].end = b,
+                (None, Some(r)) => pieces[r].start = a,
+                (Some(l), Some(r)) if own(&pieces[l]) == own(&pieces[r]) => {
+                    pieces[l].end = pieces[r].end;
+                    pieces.remove(r);
+                }
+                (Some(l), Some(r)) => {
+                    let say = |p: &Piece| match own(p) {
+                        Some(s) => format!("pool {} ({s})", range(p.start, p.end)),
+                        None => format!("pool {} (no settings of its own)", range(p.start, p.end)),
+                    };
+                    return Err(refuse(
+                        field,
+                        format!(
+                            "{} and {} would become one pool, and their settings on the server differ: keep the addresses between them excluded, or make their settings the same on the server first",
+                            say(&pieces[l]),
+                            say(&pieces[r])
+                        ),
+                    ));
+                }
+            }
+            pieces.sort_by_key(|p| p.start);
+        }
+    }
+    Ok(pieces
+        .iter()
+        .map(|p| {
+            let r = range(p.start, p.end);
+            match p.from {
+                Some(i) => entry_over(&old[i], r),
+                None => json!({ "pool": format!("{}-{}", r.start(), r.end()) }),
+            }
+        })
+        .collect())
+}
+
+/// The pools of a replicated copy: `coverage` cut where the source has pools with settings of
+/// their own (`settings`), each such pool as the source has it; the partner's own entries are
+/// used where they already say the same.
+fn pools_as(coverage: &[IpRange], settings: &[(IpRange, String)], old: &[Value]) -> Vec<Value> {
+    let mut sorted = settings.to_vec();
+    sorted.sort();
+    let same_as_old = |r: IpRange, s: Option<&String>| {
+        old.iter()
+            .find(|e| {
+                e.get("pool")
+                    .and_then(Value::as_str)
+                    .and_then(|p| mapping::pool_range(p).ok())
+                    == Some(r)
+                    && mapping::pool_settings(e).as_ref() == s
+            })
+            .cloned()
+    };
+    let plain = |a: u64, b: u64| {
+        let r = range(a, b);
+        same_as_old(r, None)
+            .unwrap_or_else(|| json!({ "pool": format!("{}-{}", r.start(), r.end()) }))
+    };
+    let mut out = Vec::new();
+    for c in coverage.iter().map(|c| bounds(*c)) {
+        let mut next = c.0;
+        for (r, s) in sorted.iter().filter(|(r, _)| {
+            let (a, b) = bounds(*r);
+            a >= c.0 && b <= c.1
+        }) {
+            let (a, b) = bounds(*r);
+            if a < next {
+                continue;
+            }
+            if a > next {
+                out.push(plain(next, a - 1));
+            }
+            out.push(same_as_old(*r, Some(s)).unwrap_or_else(|| {
+                let mut e = parsed(s);
+                e["pool"] = json!(format!("{}-{}", r.start(), r.end()));
+                e
+            }));
+            next = b + 1;
+        }
+        if next <= c.1 {
+            out.push(plain(next, c.1));
+        }
+    }
+    out
+}
+
+/// The `option-data` entry flags a kept copy names for option `code`.
+fn flags_of(kept: &Kept, code: u8) -> BTreeMap<String, String> {
+    let prefix = format!("option {code} ");
+    kept.settings
+        .iter()
+        .filter_map(|(p, v)| Some((p.strip_prefix(&prefix)?.to_string(), v.clone())))
+        .collect()
+}
+
+/// The options Tandem does not show that a kept copy names (`option-data …`), by place.
+fn opaque_of(kept: &Kept) -> BTreeMap<&str, &str> {
+    kept.settings
+        .iter()
+        .filter(|(p, _)| p.starts_with("option-data "))
+        .map(|(p, v)| (p.as_str(), v.as_str()))
+        .collect()
+}
+
+fn options(
+    raw: &Value,
+    out: &mut Map<String, Value>,
+    ctx: &mut Map<String, Value>,
+    current: &Scope,
+    desired: &Scope,
+) -> Result<(), FieldErrors> {
+    let list = raw
+        .get("option-data")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let shown = mapping::shown_options(&list);
+    let mut next: Vec<Option<Value>> = list.iter().cloned().map(Some).collect();
+    let mut added = Vec::new();
+    let mut kinds = ctx
+        .get("option-kinds")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let kinds_before = kinds.clone();
+    let codes: BTreeSet<u8> = current
+        .options
+        .keys()
+        .chain(desired.options.keys())
+        .copied()
+        .collect();
+    for code in codes {
+        let (have, want) = (current.options.get(&code), desired.options.get(&code));
+        if have != want {
+            match (shown.get(&code), want) {
+                (Some(&i), Some(v)) => {
+                    if let Some(entry) = next[i].as_mut() {
+                        entry["data"] = json!(option_data(v));
+                    }
+                }
+                (Some(&i), None) => next[i] = None,
+                (None, Some(v)) => {
+                    // The same option, held in a form Tandem does not edit, would be doubled.
+                    if let Some(other) = list.iter().find(|e| {
+                        option_code(e).is_none()
+                            && e.get("space").and_then(Value::as_str).unwrap_or("dhcp4") == "dhcp4"
+                            && e.get("code").and_then(Value::as_u64) == Some(u64::from(code))
+                    }) {
+                        return Err(refuse(
+                            "options",
+                            format!(
+                                "option {code} is set on the server in a form Tandem does not edit ({other}): change it there"
+                            ),
+                        ));
+                    }
+                    added.push(json!({ "code": code, "data": option_data(v) }));
+                }
+                (None, None) => {}
+            }
+            match want {
+                Some(v) if option_value(code, &option_data(v), None) != *v => {
+                    kinds.insert(code.to_string(), json!(mapping::option_kind(v)));
+                }
+                _ => {
+                    kinds.remove(&code.to_string());
+                }
+            }
+        }
+    }
+    // A replication makes the partner's flags and unshown options the source's.
+    if let (Some(want), Some(have)) = (&desired.kept, &current.kept) {
+        for (&code, &i) in &shown {
+            let (w, h) = (flags_of(want, code), flags_of(have, code));
+            if w != h
+                && desired.options.contains_key(&code)
+                && let Some(entry) = next[i].as_mut().and_then(Value::as_object_mut)
+            {
+                set_flags(entry, &h, &w);
+            }
+        }
+        for entry in &mut added {
+            let code = entry["code"].as_u64().unwrap_or(0) as u8;
+            if let Some(map) = entry.as_object_mut() {
+                set_flags(map, &BTreeMap::new(), &flags_of(want, code));
+            }
+        }
+        let (w, h) = (opaque_of(want), opaque_of(have));
+        if w != h {
+            let unshown: HashMap<String, usize> = mapping::opaque_options(&list)
+                .into_iter()
+                .filter_map(|(place, e)| {
+                    let i = list.iter().position(|x| std::ptr::eq(x, e))?;
+                    Some((place, i))
+                })
+                .collect();
+            for (place, &i) in &unshown {
+                if w.get(place.as_str()) != h.get(place.as_str()) {
+                    next[i] = None;
+                }
+            }
+            for (place, text) in &w {
+                if h.get(place) != Some(text) {
+                    added.push(parsed(text));
+                }
+            }
+        }
+    }
+    if next.iter().any(Option::is_none)
+        || !added.is_empty()
+        || next.iter().flatten().ne(list.iter())
+    {
+        let mut entries: Vec<Value> = next.into_iter().flatten().collect();
+        entries.extend(added);
+        out.insert("option-data".into(), Value::Array(entries));
+    }
+    if kinds != kinds_before {
+        if kinds.is_empty() {
+            ctx.remove("option-kinds");
+        } else {
+            ctx.insert("option-kinds".into(), Value::Object(kinds));
+        }
+    }
+    Ok(())
+}
+
+/// Makes an entry's flags `want` where they were `have` (Kea's defaults aside).
+fn set_flags(
+    entry: &mut Map<String, Value>,
+    have: &BTreeMap<String, String>,
+    want: &BTreeMap<String, String>,
+) {
+    for key in have.keys().filter(|k| !want.contains_key(*k)) {
+        entry.remove(key);
+    }
+    for (key, text) in want {
+        if have.get(key) != Some(text) {
+            entry.insert(key.clone(), parsed(text));
+        }
+    }
+}
+
+/// Whether a place is one of the subnet's own keys (not a pool's, an option's, a host's or its
+/// shared network's).
+fn subnet_key(place: &str) -> Option<&str> {
+    (!place.contains(' ') && place != Kept::SHARED_NETWORK).then_some(place)
+}
+
+/// A replication's subnet-level settings: the partner's made the source's, key by key.
+fn settings(out: &mut Map<String, Value>, ctx: &mut Map<String, Value>, have: &Kept, want: &Kept) {
+    let places: BTreeSet<&String> = have.settings.keys().chain(want.settings.keys()).collect();
+    for place in places {
+        let (h, w) = (have.settings.get(place), want.settings.get(place));
+        if h == w {
+            continue;
+        }
+        let (target, key) = match place.strip_prefix("user-context ") {
+            Some(k) => (&mut *ctx, k),
+            None => match subnet_key(place) {
+                Some(k) => (&mut *out, k),
+                None => continue,
+            },
+        };
+        match w {
+            Some(text) => {
+                target.insert(key.to_string(), parsed(text));
+            }
+            None => {
+                target.remove(key);
+            }
+        }
+    }
+}
+
+/// A reservation's entry: `host` as the server holds it (`was` read from it), made `new`, its
+/// other fields kept; with `extras`, those made the given ones (a replication).
+pub(super) fn host(
+    host: &Value,
+    was: &Reservation,
+    new: &Reservation,
+    extras: Option<&BTreeMap<String, String>>,
+) -> Value {
+    let mut out = host.as_object().cloned().unwrap_or_default();
+    if was.ip_address != new.ip_address {
+        out.insert("ip-address".into(), json!(new.ip_address.to_string()));
+    }
+    if was.client_id != new.client_id {
+        out.insert("hw-address".into(), json!(new.client_id.to_colon_string()));
+    }
+    if was.name != new.name {
+        out.insert("hostname".into(), json!(new.name));
+    }
+    let mut ctx = out
+        .get("user-context")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if was.description != new.description {
+        if new.description.is_empty() {
+            ctx.remove("description");
+        } else {
+            ctx.insert("description".into(), json!(new.description));
+        }
+    }
+    if was.kind != new.kind {
+        if new.kind == ReservationType::Both {
+            ctx.remove("type");
+        } else {
+            ctx.insert("type".into(), json!(new.kind.as_str()));
+        }
+    }
+    if let Some(want) = extras {
+        let have = mapping::host_extras(host);
+        let keys: BTreeSet<&String> = have.keys().chain(want.keys()).collect();
+        for key in keys {
+            let (h, w) = (have.get(key), want.get(key));
+            if h == w {
+                continue;
+            }
+            let (target, k) = match key.strip_prefix("user-context ") {
+                Some(k) => (&mut ctx, k),
+                None => (&mut out, key.as_str()),
+            };
+            match w {
+                Some(text) => {
+                    target.insert(k.to_string(), parsed(text));
+                }
+                None => {
+                    target.remove(k);
+                }
+            }
+        }
+    }
+    set_context(&mut out, host, ctx);
+    Value::Object(out)
+}
+
+/// A reservation whole, with the settings a kept copy names for it (a replication's host
+/// command, which writes the host whole).
+pub(super) fn full_host(r: &Reservation, kept: Option<&Kept>) -> Value {
+    let new = mapping::host_of(r);
+    match kept.and_then(|k| k.hosts.get(&r.ip_address)) {
+        Some(extras) => host(&new, r, r, Some(extras)),
+        None => new,
+    }
+}
+
+/// The subnet's reservations patched: each of `desired` on the entry that held it (by
+/// address, else by client), new ones added, those it no longer has removed; `None` when
+/// nothing changes.
+fn hosts(list: &[Value], current: &Scope, desired: &Scope) -> Option<Vec<Value>> {
+    let shown: Vec<Option<Reservation>> = list.iter().map(mapping::reservation_of).collect();
+    let mut by_ip: HashMap<Ipv4Addr, usize> = HashMap::new();
+    for (i, r) in shown.iter().enumerate() {
+        if let Some(r) = r {
+            by_ip.entry(r.ip_address).or_insert(i);
+        }
+    }
+    let mut next: Vec<Option<Value>> = list.iter().cloned().map(Some).collect();
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut placed: Vec<Option<usize>> = desired
+        .reservations
+        .iter()
+        .map(|r| {
+            let i = *by_ip.get(&r.ip_address)?;
+            used.insert(i);
+            Some(i)
+        })
+        .collect();
+    for (slot, r) in placed.iter_mut().zip(&desired.reservations) {
+        if slot.is_none() {
+            *slot = shown.iter().enumerate().position(|(i, s)| {
+                !used.contains(&i) && s.as_ref().is_some_and(|s| s.client_id == r.client_id)
+            });
+            if let Some(i) = slot {
+                used.insert(*i);
+            }
+        }
+    }
+    let extras = |kept: &Option<Kept>, ip: Ipv4Addr| {
+        kept.as_ref()
+            .map(|k| k.hosts.get(&ip).cloned().unwrap_or_default())
+    };
+    let mut added = Vec::new();
+    for (slot, r) in placed.iter().zip(&desired.reservations) {
+        let want = extras(&desired.kept, r.ip_address);
+        match slot {
+            Some(i) => {
+                let was = shown[*i].as_ref().expect("a shown reservation");
+                let have = mapping::host_extras(&list[*i]);
+                if was != r || want.as_ref().is_some_and(|w| *w != have) {
+                    next[*i] = Some(host(&list[*i], was, r, want.as_ref()));
+                }
+            }
+            None => added.push(full_host(r, desired.kept.as_ref())),
+        }
+    }
+    for (i, s) in shown.iter().enumerate() {
+        if s.is_some() && !used.contains(&i) {
+            next[i] = None;
+        }
+    }
+    // The reservations Tandem does not show: a replication makes them the source's.
+    if let (Some(want), Some(have)) = (&desired.kept, &current.kept)
+        && want.other_hosts != have.other_hosts
+    {
+        for (i, entry) in list.iter().enumerate().filter(|(i, _)| shown[*i].is_none()) {
+            let place = mapping::host_place(entry);
+            if want.other_hosts.get(&place) != have.other_hosts.get(&place) {
+                next[i] = None;
+            }
+        }
+        for (place, text) in &want.other_hosts {
+            if have.other_hosts.get(place) != Some(text) {
+                added.push(parsed(text));
+            }
+        }
+    }
+    let unchanged = added.is_empty() && next.iter().zip(list).all(|(n, o)| n.as_ref() == Some(o));
+    if unchanged {
+        return None;
+    }
+    let mut out: Vec<Value> = next.into_iter().flatten().collect();
+    out.extend(added);
+    Some(out)
+}
+
+#[cfg(test)]
+#[path = "patch_tests.rs"]
+mod tests;

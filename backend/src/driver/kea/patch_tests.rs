@@ -1,0 +1,274 @@
+//! The patches, on Kea entries written the way operators write them.
+
+use super::*;
+use tandem_core::{MacAddress, OptionValue};
+
+fn read(raw: &Value) -> Scope {
+    mapping::scope_of(raw, Within::default()).unwrap()
+}
+
+/// An edit: the scope as read, changed, saying nothing of what the model leaves out.
+fn edit(raw: &Value, change: impl FnOnce(&mut Scope)) -> Result<Value, FieldErrors> {
+    let mut s = read(raw);
+    s.kept = None;
+    change(&mut s);
+    subnet(raw, Within::default(), &s, true)
+}
+
+fn ip_range(a: &str, b: &str) -> IpRange {
+    IpRange::new(a.parse().unwrap(), b.parse().unwrap()).unwrap()
+}
+
+/// The keys of `after` that differ from `before`'s, with their new values.
+fn changed(before: &Value, after: &Value) -> Vec<String> {
+    let (b, a) = (before.as_object().unwrap(), after.as_object().unwrap());
+    let mut keys: Vec<String> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .chain(b.keys().filter(|k| !a.contains_key(*k)).cloned())
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn operator_subnet() -> Value {
+    json!({
+        "id": 1, "subnet": "10.0.0.0/24", "valid-lifetime": 3600,
+        "min-valid-lifetime": 1800, "max-valid-lifetime": 3600,
+        "relay": { "ip-addresses": ["10.0.0.1"] },
+        "pools": [
+            { "pool": "10.0.0.10 - 10.0.0.99",
+              "option-data": [ { "name": "domain-name-servers", "data": "10.0.0.53" } ] },
+            { "pool": "10.0.0.100-10.0.0.149", "client-class": "printers" }
+        ],
+        "option-data": [
+            { "name": "domain-name", "data": "example.org", "always-send": true },
+            { "name": "routers", "data": "10.0.0.1" }
+        ],
+        "reservations": [
+            { "hw-address": "aa:bb:cc:dd:ee:01", "ip-address": "10.0.0.5", "hostname": "pxe",
+              "next-server": "10.0.0.2", "boot-file-name": "pxelinux.0",
+              "client-classes": ["printers"],
+              "option-data": [ { "name": "domain-name-servers", "data": "10.0.0.54" } ],
+              "user-context": { "owner": "ops" } },
+            { "client-id": "01:aa:bb:cc:dd:ee:02", "ip-address": "10.0.0.6" }
+        ]
+    })
+}
+
+#[test]
+fn a_description_edit_changes_the_user_context_alone() {
+    let raw = operator_subnet();
+    let after = edit(&raw, |s| s.description = "Head office".into()).unwrap();
+    assert_eq!(changed(&raw, &after), ["user-context"]);
+    assert_eq!(
+        after["user-context"],
+        json!({ "description": "Head office" })
+    );
+    let back = edit(&after, |s| s.description.clear()).unwrap();
+    assert_eq!(back, raw, "emptied again, the context Tandem added goes");
+}
+
+#[test]
+fn an_unchanged_scope_is_written_back_byte_for_byte() {
+    let raw = operator_subnet();
+    assert_eq!(edit(&raw, |_| {}).unwrap(), raw);
+    let mut replicated = read(&raw);
+    replicated.kept = read(&raw).kept;
+    assert_eq!(
+        subnet(&raw, Within::default(), &replicated, true).unwrap(),
+        raw
+    );
+}
+
+#[test]
+fn a_lease_duration_moves_the_bound_that_followed_it_and_respects_the_other() {
+    let raw = operator_subnet();
+    let after = edit(&raw, |s| s.lease_duration_secs = 7200).unwrap();
+    assert_eq!(after["valid-lifetime"], 7200);
+    assert_eq!(
+        after["max-valid-lifetime"], 7200,
+        "it was the lifetime itself"
+    );
+    assert_eq!(after["min-valid-lifetime"], 1800, "kept");
+    let refused = edit(&raw, |s| s.lease_duration_secs = 600).unwrap_err();
+    assert_eq!(refused.0[0].field, "lease_duration_secs");
+    assert!(
+        refused.0[0].message.contains("min-valid-lifetime of 1800"),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn pools_keep_their_own_settings_through_range_and_exclusion_changes() {
+    let raw = operator_subnet();
+    // An exclusion cutting the first pool: both pieces keep its DNS option.
+    let after = edit(&raw, |s| {
+        s.exclusions.push(ip_range("10.0.0.50", "10.0.0.59"))
+    })
+    .unwrap();
+    assert_eq!(changed(&raw, &after), ["pools"]);
+    let pools = after["pools"].as_array().unwrap();
+    assert_eq!(pools.len(), 3);
+    assert_eq!(pools[0]["pool"], "10.0.0.10-10.0.0.49");
+    assert_eq!(pools[1]["pool"], "10.0.0.60-10.0.0.99");
+    assert_eq!(pools[0]["option-data"], raw["pools"][0]["option-data"]);
+    assert_eq!(pools[1]["option-data"], raw["pools"][0]["option-data"]);
+    assert_eq!(pools[2], raw["pools"][1], "the printers' pool untouched");
+    // And removed again: the two pieces are one pool as before.
+    let back = edit(&after, |s| s.exclusions.clear()).unwrap();
+    assert_eq!(back["pools"][0]["pool"], "10.0.0.10-10.0.0.99");
+    assert_eq!(back["pools"].as_array().unwrap().len(), 2);
+    // The range grown at its end: the printers' pool takes the new addresses.
+    let grown = edit(&raw, |s| s.range = ip_range("10.0.0.10", "10.0.0.160")).unwrap();
+    assert_eq!(grown["pools"][1]["pool"], "10.0.0.100-10.0.0.160");
+    assert_eq!(grown["pools"][1]["client-class"], "printers");
+    assert_eq!(grown["pools"][0], raw["pools"][0]);
+}
+
+#[test]
+fn pools_with_different_settings_are_never_merged_nor_emptied() {
+    let mut raw = operator_subnet();
+    raw["pools"][1]["pool"] = json!("10.0.0.110-10.0.0.149");
+    let s = read(&raw);
+    assert_eq!(s.exclusions, vec![ip_range("10.0.0.100", "10.0.0.109")]);
+    let merged = edit(&raw, |s| s.exclusions.clear()).unwrap_err();
+    assert_eq!(merged.0[0].field, "exclusions");
+    assert!(
+        merged.0[0].message.contains("would become one pool"),
+        "{merged:?}"
+    );
+    let emptied = edit(&raw, |s| s.range = ip_range("10.0.0.10", "10.0.0.99")).unwrap_err();
+    assert_eq!(emptied.0[0].field, "end");
+    assert!(emptied.0[0].message.contains("printers"), "{emptied:?}");
+}
+
+#[test]
+fn options_keep_their_flags_and_names() {
+    let raw = operator_subnet();
+    let after = edit(&raw, |s| {
+        s.options
+            .insert(15, OptionValue::Text("example.net".into()));
+        s.options.insert(
+            42,
+            OptionValue::Addresses(vec!["10.0.0.3".parse().unwrap()]),
+        );
+        s.options.remove(&3);
+    })
+    .unwrap();
+    assert_eq!(changed(&raw, &after), ["option-data"]);
+    assert_eq!(
+        after["option-data"],
+        json!([
+            { "name": "domain-name", "data": "example.net", "always-send": true },
+            { "code": 42, "data": "10.0.0.3" }
+        ])
+    );
+}
+
+#[test]
+fn an_option_held_in_a_form_tandem_does_not_edit_is_not_doubled() {
+    let mut raw = operator_subnet();
+    raw["option-data"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "code": 43, "data": "0104C0A80001", "csv-format": false }));
+    let s = read(&raw);
+    assert!(!s.options.contains_key(&43));
+    let refused = edit(&raw, |s| {
+        s.options.insert(43, OptionValue::Text("x".into()));
+    })
+    .unwrap_err();
+    assert_eq!(refused.0[0].field, "options");
+    assert_eq!(edit(&raw, |_| {}).unwrap(), raw, "and kept as it is");
+}
+
+#[test]
+fn a_reservation_edit_keeps_the_hosts_other_fields() {
+    let raw = operator_subnet();
+    let after = edit(&raw, |s| {
+        let r = &mut s.reservations[0];
+        r.name = "pxe-2".into();
+        r.description = "lab".into();
+    })
+    .unwrap();
+    assert_eq!(changed(&raw, &after), ["reservations"]);
+    let host = &after["reservations"][0];
+    assert_eq!(host["hostname"], "pxe-2");
+    assert_eq!(host["boot-file-name"], "pxelinux.0");
+    assert_eq!(host["next-server"], "10.0.0.2");
+    assert_eq!(host["client-classes"], json!(["printers"]));
+    assert_eq!(host["option-data"], raw["reservations"][0]["option-data"]);
+    assert_eq!(
+        host["user-context"],
+        json!({ "owner": "ops", "description": "lab" })
+    );
+    assert_eq!(
+        after["reservations"][1], raw["reservations"][1],
+        "client-id host kept"
+    );
+    // Moved to another address, the same host moves.
+    let moved = edit(&raw, |s| {
+        s.reservations[0].ip_address = "10.0.0.7".parse().unwrap()
+    })
+    .unwrap();
+    assert_eq!(moved["reservations"][0]["ip-address"], "10.0.0.7");
+    assert_eq!(moved["reservations"][0]["boot-file-name"], "pxelinux.0");
+    // A new one carries what it says, and no empty context.
+    let added = edit(&raw, |s| {
+        s.reservations.push(tandem_core::Reservation {
+            ip_address: "10.0.0.8".parse().unwrap(),
+            client_id: MacAddress::parse("001122334455").unwrap(),
+            name: String::new(),
+            description: String::new(),
+            kind: ReservationType::Both,
+        })
+    })
+    .unwrap();
+    assert_eq!(
+        added["reservations"][2],
+        json!({ "ip-address": "10.0.0.8", "hw-address": "00:11:22:33:44:55" })
+    );
+}
+
+#[test]
+fn a_replication_makes_the_partners_kept_settings_the_sources() {
+    let source = operator_subnet();
+    let mut partner = operator_subnet();
+    partner["id"] = json!(7);
+    partner["pools"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("client-class");
+    partner["relay"] = json!({ "ip-addresses": ["10.0.0.254"] });
+    partner["reservations"][0]["boot-file-name"] = json!("old.efi");
+    partner["reservations"][1]["client-id"] = json!("01:aa:bb:cc:dd:ee:03");
+    partner["option-data"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("always-send");
+    let copy = read(&source);
+    let after = subnet(&partner, Within::default(), &copy, true).unwrap();
+    assert_eq!(after["id"], 7, "the partner's subnet ID stays");
+    let mut expected = source.clone();
+    expected["id"] = json!(7);
+    assert_eq!(read(&after), read(&expected));
+    assert_eq!(after["pools"][1]["client-class"], "printers");
+    assert_eq!(after["relay"], source["relay"]);
+    assert_eq!(after["reservations"][0]["boot-file-name"], "pxelinux.0");
+    assert_eq!(after["option-data"][0]["always-send"], true);
+}
+
+#[test]
+fn an_inactive_scope_keeps_its_pools_aside_until_active_again() {
+    let raw = operator_subnet();
+    let off = edit(&raw, |s| s.state = ScopeState::Inactive).unwrap();
+    assert_eq!(off["pools"], json!([]));
+    assert_eq!(off["user-context"]["pools"], raw["pools"]);
+    let s = read(&off);
+    assert_eq!(s.state, ScopeState::Inactive);
+    assert_eq!(s.range, read(&raw).range);
+    let on = edit(&off, |s| s.state = ScopeState::Active).unwrap();
+    assert_eq!(on, raw);
+}
