@@ -3,7 +3,8 @@
 # registries alone (rustup's wasm target, crates.io, Debian, npm). Safe to run again.
 #   scripts/setup.sh          what `make run` needs
 #   scripts/setup.sh --test   plus what `make test` needs (Chromium, Playwright, haproxy, Kea 2.2,
-#                             perfdhcp; the Kea 3 root is scripts/kea3-root.sh's)
+#                             perfdhcp, Kea's example configurations; the Kea 3 root is
+#                             scripts/kea3-root.sh's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,6 +70,11 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -x /usr/sbin/kea-dhcp4 ] || [ ! -x /usr/sbin/kea-ctrl-agent ] || [ ! -x /usr/sbin/perfdhcp ]; then
     say "installing ISC Kea 2.2 (kea-dhcp4-server, kea-ctrl-agent, kea-admin) for the Kea tests"
     apt_install kea-dhcp4-server kea-ctrl-agent kea-admin
+  fi
+  # Kea's own example configurations, the corpus of the fidelity suite (backend/tests/kea_fidelity.rs).
+  if [ ! -f /usr/share/doc/kea/examples/kea4/single-subnet.json ]; then
+    say "installing kea-doc (Kea's example configurations) for the fidelity suite"
+    apt_install kea-doc
   fi
   # The load balancer in front of two instances in the cluster test (end2end/cluster.spec.ts).
   if [ ! -x /usr/sbin/haproxy ]; then

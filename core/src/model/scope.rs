@@ -106,13 +106,48 @@ impl Scope {
             .expect("a subnet's network address is never above its broadcast")
     }
 
-    /// A tag that changes whenever anything in the scope does (properties, exclusions,
-    /// options, reservations): an edit names the version it was based on.
+    /// A tag that changes whenever anything Tandem edits in the scope does (properties,
+    /// exclusions, options, reservations): an edit names the version it was based on. What
+    /// the server keeps beyond the model ([`Scope::kept`]) is not part of it: no edit writes
+    /// it, so a change to it never makes an edit stale (drift's [`Scope::digest`] covers it).
     pub fn version(&self) -> String {
-        use std::fmt::Write;
         let mut hash = Fnv::default();
-        write!(hash, "{self:?}").expect("hashing never fails");
+        self.write_model(&mut hash);
         hash.hex()
+    }
+
+    /// Writes every field of the model, not what is kept beside it.
+    fn write_model(&self, out: &mut impl std::fmt::Write) {
+        let Scope {
+            id,
+            name,
+            description,
+            range,
+            prefix_len,
+            lease_duration_secs,
+            state,
+            exclusions,
+            options,
+            reservations,
+            kept: _,
+        } = self;
+        write!(
+            out,
+            "{:?}",
+            (
+                id,
+                name,
+                description,
+                range,
+                prefix_len,
+                lease_duration_secs,
+                state,
+                exclusions,
+                options,
+                reservations
+            )
+        )
+        .expect("hashing never fails");
     }
 
     /// A tag that changes whenever the scope's properties, exclusions or options do, and not
@@ -149,9 +184,15 @@ impl Scope {
         canonical.exclusions.sort();
         canonical.exclusions.dedup();
         canonical.sort_reservations();
+        use std::fmt::Write;
+        let mut hash = Fnv::default();
+        canonical.write_model(&mut hash);
+        let kept = canonical.kept.take().filter(|k| !k.is_empty());
         // Nothing kept and nothing said of it compare the same.
-        canonical.kept = canonical.kept.filter(|k| !k.is_empty());
-        canonical.version()
+        if let Some(kept) = kept {
+            write!(hash, "{kept:?}").expect("hashing never fails");
+        }
+        hash.hex()
     }
 
     /// The digest of the reservations alone, in address order: equal for two copies exactly

@@ -423,8 +423,17 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
             kept.settings.insert(place, text);
         }
     };
+    let lifetime = subnet
+        .get("valid-lifetime")
+        .or_else(|| within.inherited("valid-lifetime"))
+        .and_then(Value::as_u64)
+        .unwrap_or(KEA_DEFAULT_LIFETIME);
     for (key, value) in subnet.as_object().into_iter().flatten() {
-        if !MODELED_SUBNET_KEYS.contains(&key.as_str()) {
+        // A bound equal to the lifetime says nothing more (Kea writes one where none was
+        // given), and a patch moves it with the lifetime.
+        let follows = matches!(key.as_str(), "min-valid-lifetime" | "max-valid-lifetime")
+            && value.as_u64() == Some(lifetime);
+        if !MODELED_SUBNET_KEYS.contains(&key.as_str()) && !follows {
             setting(&mut kept, key.clone(), value);
         }
     }
@@ -506,11 +515,6 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
             }
         }
     }
-    let lifetime = subnet
-        .get("valid-lifetime")
-        .or_else(|| within.inherited("valid-lifetime"))
-        .and_then(Value::as_u64)
-        .unwrap_or(KEA_DEFAULT_LIFETIME);
     let mut scope = Scope {
         id,
         name: text(subnet, "name").unwrap_or(prefix).to_string(),

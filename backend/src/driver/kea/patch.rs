@@ -62,7 +62,12 @@ pub(super) fn subnet(
         );
     }
     if desired.name != current.name {
-        ctx.insert("name".into(), json!(desired.name));
+        // A scope without a name of its own is called by its prefix: named so, it has none.
+        if raw.get("subnet").and_then(Value::as_str) == Some(desired.name.as_str()) {
+            ctx.remove("name");
+        } else {
+            ctx.insert("name".into(), json!(desired.name));
+        }
     }
     if desired.description != current.description {
         if desired.description.is_empty() {

@@ -1,0 +1,1293 @@
+//! Fidelity on real Kea configurations: every change Tandem makes on a Kea pair changes exactly
+//! what it names, on both partners, and nothing else (DESIGN.md §3).
+//!
+//! Each configuration is loaded into a real pair (Kea 2.2, written by `config-set`; Kea 3.0,
+//! written by its host and subnet commands), Tandem reads it, and every operation is performed
+//! on a scope of it: a reservation created, edited and deleted, a reservation of the file
+//! renamed, each scope property edited, an exclusion added and removed, an option added,
+//! edited and removed, the scope made inactive and active, replications at scope, relationship
+//! and server level, a CSV import, an undo. After each, both partners' `config-get` is compared
+//! with before, key by key: the difference must be exactly the requested change.
+//!
+//! The configurations are Kea's own shipped examples (Debian's `kea-doc`,
+//! `examples/kea4/*.json`), each prepared for a loopback pair (HA and command hooks, control
+//! sockets, leases in memory, no interfaces, no databases that do not run here), and one
+//! written as an operator writes Kea. A file Kea refuses is reported with Kea's words, and the
+//! test fails unless that file is listed below with the reason.
+
+#[path = "support/kea_pair.rs"]
+mod kea_pair;
+mod support;
+
+use kea_pair::*;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tandem_backend::{Caller, Tandem};
+use tandem_core::drift::DriftStatus;
+use tandem_core::scope_input::{OptionInput, ScopeInput};
+use tandem_core::validate::NewReservation;
+use tandem_core::views::{Page, ScopeQuery, ScopeRow};
+use tandem_core::{ScopeId, ServerName};
+
+const EXAMPLES: &str = "/usr/share/doc/kea/examples/kea4";
+
+/// Example files that are not a DHCPv4 server's configuration a pair can run, with why.
+const NOT_A_PAIR: &[(&str, &str)] = &[
+    (
+        "config-backend.json",
+        "its subnets live in a MySQL configuration backend, which does not run here",
+    ),
+    (
+        "ha-load-balancing-primary.json",
+        "an HA configuration itself: the pair's own HA hook takes its place, which leaves single-subnet.json",
+    ),
+];
+
+fn admin() -> Caller {
+    Caller::local("fidelity")
+}
+
+/// Kea's configuration text as JSON: its comments (`//`, `/* */`, `#`) taken out and its
+/// numbers written as JSON writes them (`.5` is `0.5`).
+fn kea_json(text: &str) -> Value {
+    let bytes: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            out.push(c);
+            if c == '\\' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1]);
+                i += 2;
+                continue;
+            }
+            in_string = c != '"';
+            i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        match (c, next) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) | ('#', _) => {
+                while i < bytes.len() && bytes[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            ('/', Some('*')) => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == '*' && bytes[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 2;
+                continue;
+            }
+            ('.', Some(d))
+                if d.is_ascii_digit() && !out.ends_with(|p: char| p.is_ascii_digit()) =>
+            {
+                out.push_str("0.");
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON once comments are out: {e}"))
+}
+
+/// A key naming an element of a list, so that a list compares element by element whatever
+/// their order: a subnet by its prefix, a pool by its range, a host by its identifier, an
+/// option by its space and code…
+fn element_key(list: &str, item: &Value, index: usize) -> String {
+    let text = |k: &str| {
+        item.get(k).map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+    };
+    let key = match list {
+        "subnet4" => text("subnet"),
+        "shared-networks" | "client-classes" | "option-def" if item.is_object() => text("name")
+            .map(|n| format!("{}{n}", text("space").map(|s| s + "/").unwrap_or_default())),
+        "pools" => text("pool").map(|p| p.replace(' ', "")),
+        "reservations" => ["hw-address", "duid", "circuit-id", "client-id", "flex-id"]
+            .iter()
+            .find_map(|k| Some(format!("{k}={}", text(k)?.to_lowercase().replace(':', "")))),
+        "option-data" => Some(format!(
+            "{}/{}",
+            text("space").unwrap_or_else(|| "dhcp4".into()),
+            text("code").or_else(|| text("name")).unwrap_or_default()
+        )),
+        "hooks-libraries" => text("library"),
+        _ => None,
+    };
+    key.unwrap_or_else(|| index.to_string())
+}
+
+/// A configuration as its leaves, each by its path.
+fn flat(config: &Value) -> BTreeMap<String, String> {
+    fn walk(path: &str, list: &str, v: &Value, out: &mut BTreeMap<String, String>) {
+        match v {
+            Value::Object(map) if !map.is_empty() => {
+                for (k, x) in map {
+                    walk(&format!("{path}/{k}"), k, x, out);
+                }
+            }
+            // An empty list or map is as good as none (Kea writes both): no leaf.
+            Value::Object(map) if map.is_empty() => {}
+            Value::Array(items) if items.is_empty() => {}
+            Value::Array(items) => {
+                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                for (i, item) in items.iter().enumerate() {
+                    let mut key = element_key(list, item, i);
+                    let n = seen.entry(key.clone()).or_default();
+                    *n += 1;
+                    if *n > 1 {
+                        key = format!("{key}#{n}");
+                    }
+                    walk(&format!("{path}[{key}]"), list, item, out);
+                }
+            }
+            other => {
+                out.insert(path.to_string(), other.to_string());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk("", "", config, &mut out);
+    out
+}
+
+/// The paths at which two configurations differ.
+fn changed(before: &Value, after: &Value) -> Vec<String> {
+    let (b, a) = (flat(before), flat(after));
+    let mut out: Vec<String> = b
+        .iter()
+        .filter(|(k, v)| a.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .chain(a.keys().filter(|k| !b.contains_key(*k)).cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The configurations of both partners, read now.
+async fn both(pair: &Pair) -> [Value; 2] {
+    let (a, b) = tokio::join!(config_get(&pair.urls[0]), config_get(&pair.urls[1]));
+    [a, b]
+}
+
+/// What one operation was expected to change.
+struct Expect<'a> {
+    /// Every changed path must start with one of these.
+    allowed: Vec<String>,
+    /// And each of these must have changed.
+    required: Vec<String>,
+    what: &'a str,
+}
+
+/// Fidelity failures, collected so that one run reports them all.
+#[derive(Default, Clone)]
+struct Report(Arc<Mutex<Vec<String>>>);
+
+impl Report {
+    fn fail(&self, message: String) {
+        eprintln!("FIDELITY: {message}");
+        self.0.lock().unwrap().push(message);
+    }
+
+    fn check(&self, label: &str, before: &[Value; 2], after: &[Value; 2], expect: &Expect<'_>) {
+        for server in 0..2 {
+            let diff = changed(&before[server], &after[server]);
+            let stray: Vec<&String> = diff
+                .iter()
+                .filter(|p| !expect.allowed.iter().any(|a| p.starts_with(a.as_str())))
+                .collect();
+            if !stray.is_empty() {
+                self.fail(format!(
+                    "{label}: {} changed on kea{} what it did not name: {stray:?}",
+                    expect.what,
+                    server + 1
+                ));
+            }
+            for r in &expect.required {
+                if !diff.iter().any(|p| p.starts_with(r.as_str())) {
+                    self.fail(format!(
+                        "{label}: {} did not change {r} on kea{} (changed: {diff:?})",
+                        expect.what,
+                        server + 1
+                    ));
+                }
+            }
+        }
+    }
+
+    fn same(&self, label: &str, what: &str, before: &[Value; 2], after: &[Value; 2]) {
+        self.check(
+            label,
+            before,
+            after,
+            &Expect {
+                allowed: Vec::new(),
+                required: Vec::new(),
+                what,
+            },
+        );
+    }
+}
+
+/// The Dhcp4 configuration of server `me` of `pair` for `example`: the example's own, with the
+/// pair's control sockets, hooks (HA among them), lease file and loggers in place of its own,
+/// no interfaces (loopback tests), and no database that does not run here.
+fn prepared(example: &Value, running: &Value, flavor: Flavor) -> Value {
+    let mut config = example.clone();
+    let map = config.as_object_mut().unwrap();
+    for key in [
+        "control-socket",
+        "control-sockets",
+        "hooks-libraries",
+        "lease-database",
+        "loggers",
+        // HA's own listeners (Kea 3) need the pair's threads.
+        "multi-threading",
+    ] {
+        map.remove(key);
+        if let Some(v) = running.get(key) {
+            map.insert(key.into(), v.clone());
+        }
+    }
+    for key in [
+        "hosts-database",
+        "hosts-databases",
+        "config-control",
+        "dhcp4o6-port",
+    ] {
+        map.remove(key);
+    }
+    map.insert("interfaces-config".into(), json!({ "interfaces": [] }));
+    // The DHCP-DDNS client on loopback, on a port of its own choosing (two servers share
+    // this machine).
+    if let Some(ddns) = map.get_mut("dhcp-ddns").and_then(Value::as_object_mut) {
+        for key in ["server-ip", "sender-ip"] {
+            if ddns.contains_key(key) {
+                ddns.insert(key.into(), json!("127.0.0.1"));
+            }
+        }
+        ddns.insert("sender-port".into(), json!(0));
+    }
+    // Interfaces named per subnet or network: none here.
+    let strip = |v: &mut Value| {
+        if let Some(m) = v.as_object_mut() {
+            m.remove("interface");
+        }
+    };
+    for s in map
+        .get_mut("subnet4")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        strip(s);
+    }
+    for n in map
+        .get_mut("shared-networks")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        strip(n);
+        for s in n
+            .get_mut("subnet4")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            strip(s);
+        }
+    }
+    // HA's heartbeat quicker than the pair's own: every config-set restarts HA, and a
+    // corpus of files written through config-set waits on it a hundred times.
+    for hook in config["hooks-libraries"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(ha) = hook.pointer_mut("/parameters/high-availability/0") {
+            ha["heartbeat-delay"] = json!(250);
+            ha["max-response-delay"] = json!(1000);
+            ha["max-ack-delay"] = json!(1000);
+        }
+    }
+    config = comments_in_context(config);
+    if flavor.kea3() {
+        config = for_kea3(config);
+    }
+    config
+}
+
+/// `comment` in the user context, as Kea's own file parser puts it (its control channel does
+/// not).
+fn comments_in_context(mut config: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(c) = map.remove("comment") {
+                    let ctx = map.entry("user-context").or_insert_with(|| json!({}));
+                    ctx["comment"] = c;
+                }
+                for (k, x) in map.iter_mut() {
+                    if k != "user-context" {
+                        walk(x);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut config);
+    config
+}
+
+/// A Kea 2.2 example as Kea 3 takes it: every subnet with an ID (Kea 3 requires one; Kea 2.2
+/// numbered them itself), Kea 3's names for what Kea 2.2 called required classes and DDNS
+/// conflict resolution, a relay's addresses as a list.
+fn for_kea3(config: Value) -> Value {
+    fn walk(v: &mut Value, next_id: &mut u64) {
+        match v {
+            Value::Object(map) => {
+                // Kea 2.2's single relay address.
+                if let Some(relay) = map.get_mut("relay").and_then(Value::as_object_mut)
+                    && let Some(one) = relay.remove("ip-address")
+                {
+                    relay.insert("ip-addresses".into(), json!([one]));
+                }
+                if let Some(Value::Bool(on)) = map.remove("ddns-use-conflict-resolution") {
+                    let mode = if on {
+                        "check-with-dhcid"
+                    } else {
+                        "no-check-with-dhcid"
+                    };
+                    map.insert("ddns-conflict-resolution-mode".into(), json!(mode));
+                }
+                if let Some(list) = map.get_mut("subnet4").and_then(Value::as_array_mut) {
+                    for subnet in list {
+                        if subnet.get("id").is_none() {
+                            subnet["id"] = json!(*next_id);
+                            *next_id += 1;
+                        }
+                    }
+                }
+                for (k, x) in map.iter_mut() {
+                    if k != "user-context" {
+                        walk(x, next_id);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|x| walk(x, next_id)),
+            _ => {}
+        }
+    }
+    let text = serde_json::to_string(&config)
+        .unwrap()
+        .replace(
+            "\"require-client-classes\"",
+            "\"evaluate-additional-classes\"",
+        )
+        .replace("\"only-if-required\"", "\"only-in-additional-list\"");
+    let mut config: Value = serde_json::from_str(&text).unwrap();
+    // Numbered above any ID the file gives.
+    let mut next_id = 1000;
+    walk(&mut config, &mut next_id);
+    config
+}
+
+/// Loads `example` into both servers of `pair` (config-test, then config-set and config-write)
+/// and waits until HA serves again on both; Kea's words when it refuses (the servers then
+/// reload their own files: a refused configuration can leave HA's listener hung).
+async fn load(pair: &Pair, example: &Value, running: &[Value; 2]) -> Result<(), String> {
+    let configs: Vec<Value> = (0..2)
+        .map(|i| json!({ "Dhcp4": prepared(example, &running[i], pair.flavor) }))
+        .collect();
+    let mut refused = None;
+    for (url, config) in pair.urls.iter().zip(&configs) {
+        let answer = kea(url, "config-test", Some(config.clone())).await;
+        if answer["result"] != 0 {
+            refused = Some(answer["text"].as_str().unwrap_or_default().to_string());
+            break;
+        }
+    }
+    if refused.is_none() {
+        for (url, config) in pair.urls.iter().zip(&configs) {
+            let answer = kea(url, "config-set", Some(config.clone())).await;
+            if answer["result"] != 0 {
+                refused = Some(answer["text"].as_str().unwrap_or_default().to_string());
+                break;
+            }
+            kea(url, "config-write", None).await;
+        }
+    }
+    if refused.is_some() {
+        for url in &pair.urls {
+            kea(url, "config-reload", None).await;
+        }
+    }
+    for i in 0..2 {
+        pair.wait_state(i, "load-balancing").await;
+    }
+    refused.map_or(Ok(()), Err)
+}
+
+/// The path of a subnet in a configuration's flat form: `/subnet4[P]` or
+/// `/shared-networks[N]/subnet4[P]`.
+fn subnet_path(config: &Value, prefix: &str) -> String {
+    let needle = format!("/subnet4[{prefix}]");
+    flat(config)
+        .keys()
+        .find_map(|k| k.find(&needle).map(|at| k[..at + needle.len()].to_string()))
+        .unwrap_or_else(|| panic!("no subnet {prefix} in the configuration"))
+}
+
+/// The subnet entry of a configuration at `prefix`, wherever it sits.
+fn subnet_of<'a>(config: &'a Value, prefix: &str) -> &'a Value {
+    let top = config["subnet4"].as_array().into_iter().flatten();
+    let nested = config["shared-networks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|n| n["subnet4"].as_array().into_iter().flatten());
+    top.chain(nested)
+        .find(|s| s["subnet"] == prefix)
+        .unwrap_or_else(|| panic!("no subnet {prefix}"))
+}
+
+/// A scope's row on kea1 as DHCP Scopes lists it (drift read now).
+async fn row(t: &Tandem, kea1: &ServerName, scope: ScopeId) -> ScopeRow {
+    t.check_drift(&admin()).await.unwrap();
+    let page = t
+        .list_scopes(
+            &admin(),
+            &ScopeQuery {
+                server: Some(kea1.to_string()),
+                page: Page {
+                    number: 1,
+                    size: 200,
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    page.rows
+        .into_iter()
+        .find(|r| r.scope_id == scope)
+        .expect("the scope listed")
+}
+
+/// Every operation on one scope of the configuration loaded in `pair`, each checked on both
+/// partners.
+async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let held = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+    let prefix = format!("{}/{}", held.id, held.prefix_len);
+    let start = both(pair).await;
+    let sp = subnet_path(&start[0], &prefix);
+    let say = |what: &str| format!("{label} {prefix} {what}");
+
+    // Read and in sync: the pair holds the same file.
+    let listed = row(&t, &kea1, scope).await;
+    if listed.drift != Some(DriftStatus::InSync) {
+        report.fail(format!(
+            "{}: not in sync as loaded: {:?}",
+            say("drift"),
+            listed.drift
+        ));
+    }
+
+    // A manual replication of a copy in sync changes nothing on either partner.
+    t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    report.same(
+        label,
+        "replicating the scope in sync",
+        &start,
+        &both(pair).await,
+    );
+
+    // A reservation created, edited, deleted.
+    // An address of the range (of the pool where there is one) that nobody holds.
+    let free = (u32::from(held.range.start())..=u32::from(held.range.end()))
+        .map(std::net::Ipv4Addr::from)
+        .filter(|ip| held.reservation(*ip).is_none())
+        .find(|ip| held.in_pool(*ip) || !held.in_pool(held.range.start()))
+        .expect("a free address in the range");
+    let mac = "02:00:5e:10:00:01";
+    let host = format!("{sp}/reservations[hw-address=02005e100001]");
+    let created = t
+        .create_reservation(
+            &admin(),
+            &kea1,
+            scope,
+            &NewReservation {
+                ip_address: free.to_string(),
+                client_id: mac.into(),
+                name: "fidelity".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    match created {
+        Err(e) => report.fail(format!("{}: {e:?}", say("create reservation"))),
+        Ok(_) => {
+            let now = both(pair).await;
+            let expect = Expect {
+                allowed: vec![host.clone()],
+                required: vec![host.clone()],
+                what: "creating a reservation",
+            };
+            report.check(label, &start, &now, &expect);
+            let r = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+            let version = r.reservation(free).unwrap().version();
+            t.edit_reservation(
+                &admin(),
+                &kea1,
+                scope,
+                free,
+                &version,
+                &NewReservation {
+                    ip_address: free.to_string(),
+                    client_id: mac.into(),
+                    name: "fidelity-renamed".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            let edited = both(pair).await;
+            let expect = Expect {
+                allowed: vec![format!("{host}/hostname")],
+                required: vec![format!("{host}/hostname")],
+                what: "renaming a reservation",
+            };
+            report.check(label, &now, &edited, &expect);
+            t.delete_reservation(&admin(), &kea1, scope, free)
+                .await
+                .unwrap();
+            report.same(
+                label,
+                "creating, editing and deleting a reservation",
+                &start,
+                &both(pair).await,
+            );
+        }
+    }
+
+    // A reservation of the file renamed, then named back: its other fields untouched.
+    if let Some(r) = held.reservations.first() {
+        let mut input = NewReservation {
+            ip_address: r.ip_address.to_string(),
+            client_id: r.client_id.to_string(),
+            name: "fidelity-other".into(),
+            description: r.description.clone(),
+            kind: r.kind.as_str().into(),
+        };
+        t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &r.version(), &input)
+            .await
+            .unwrap();
+        let renamed = both(pair).await;
+        let path = format!(
+            "{sp}/reservations[hw-address={}]/hostname",
+            r.client_id.to_string().replace('-', "")
+        );
+        let expect = Expect {
+            allowed: vec![path.clone()],
+            required: vec![path],
+            what: "renaming a reservation of the file",
+        };
+        report.check(label, &start, &renamed, &expect);
+        let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+        let version = now.reservation(r.ip_address).unwrap().version();
+        input.name = r.name.clone();
+        t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &version, &input)
+            .await
+            .unwrap();
+        let back = both(pair).await;
+        // A host without a name had none; named back to nothing, it has an empty one.
+        let left: Vec<String> = (0..2)
+            .flat_map(|i| changed(&start[i], &back[i]))
+            .filter(|p| !(r.name.is_empty() && p.ends_with("/hostname")))
+            .collect();
+        if !left.is_empty() {
+            report.fail(format!(
+                "{}: named back, still changed: {left:?}",
+                say("reservation")
+            ));
+        }
+    }
+
+    // Each scope property, edited then put back.
+    let edit = |change: Box<dyn FnOnce(&mut ScopeInput) + Send>| {
+        let t = &t;
+        let kea1 = &kea1;
+        async move {
+            let now = t.get_scope(&admin(), kea1, scope).await.unwrap();
+            let mut input = ScopeInput::of(&now);
+            change(&mut input);
+            t.update_scope(&admin(), kea1, scope, &now.properties_version(), &input)
+                .await
+        }
+    };
+    let original = ScopeInput::of(&held);
+    type Change = Box<dyn FnOnce(&mut ScopeInput) + Send>;
+    let lifetime: u32 = held.lease_duration_secs;
+    let first_pool = held.range;
+    let a = u32::from(first_pool.start());
+    let room = (a + 1..=a + 2).all(|x| held.in_pool(x.into()));
+    let mut cases: Vec<(&str, Change, Vec<String>)> = vec![
+        (
+            "description",
+            Box::new(|i: &mut ScopeInput| i.description = "fidelity check".into()),
+            vec![format!("{sp}/user-context/description")],
+        ),
+        (
+            "name",
+            Box::new(|i: &mut ScopeInput| i.name = "Fidelity".into()),
+            vec![format!("{sp}/user-context/name")],
+        ),
+        (
+            "lease duration",
+            Box::new(move |i: &mut ScopeInput| i.lease_duration_secs = (lifetime + 60).to_string()),
+            vec![format!("{sp}/valid-lifetime")],
+        ),
+        (
+            "an exclusion",
+            Box::new(move |i: &mut ScopeInput| {
+                let a = u32::from(first_pool.start());
+                let cut = format!(
+                    "{}-{}",
+                    std::net::Ipv4Addr::from(a + 1),
+                    std::net::Ipv4Addr::from(a + 2)
+                );
+                i.exclusions = if i.exclusions.trim().is_empty() {
+                    cut
+                } else {
+                    format!("{}, {cut}", i.exclusions)
+                };
+            }),
+            vec![format!("{sp}/pools")],
+        ),
+        (
+            "state",
+            Box::new(|i: &mut ScopeInput| i.state = "Inactive".into()),
+            vec![format!("{sp}/user-context/state")],
+        ),
+    ];
+    if !room {
+        // A pool too small to cut: no exclusion to add inside it.
+        cases.retain(|(what, _, _)| *what != "an exclusion");
+    }
+    for (what, change, required) in cases {
+        let before = both(pair).await;
+        if let Err(e) = edit(change).await {
+            // Refused (a bound, a pool with settings): nothing written on either.
+            report.same(
+                label,
+                &format!("a refused {what} edit ({e:?})"),
+                &before,
+                &both(pair).await,
+            );
+            continue;
+        }
+        let after = both(pair).await;
+        let mut allowed = required.clone();
+        if what == "lease duration" {
+            allowed.push(format!("{sp}/min-valid-lifetime"));
+            allowed.push(format!("{sp}/max-valid-lifetime"));
+        }
+        if what == "state" {
+            allowed.push(format!("{sp}/user-context/pools"));
+            allowed.push(format!("{sp}/pools"));
+        }
+        let expect = Expect {
+            allowed,
+            required,
+            what: &format!("editing the scope's {what}"),
+        };
+        report.check(label, &before, &after, &expect);
+        let back = original.clone();
+        if let Err(e) = edit(Box::new(move |i: &mut ScopeInput| *i = back)).await {
+            report.fail(format!("{}: {e:?}", say(&format!("{what} put back"))));
+        }
+        report.same(
+            label,
+            &format!("editing the scope's {what} and back"),
+            &start,
+            &both(pair).await,
+        );
+    }
+
+    // An option added, edited, removed.
+    let code = [42u8, 69, 70, 71, 72, 73, 74]
+        .into_iter()
+        .find(|c| {
+            !flat(&start[0])
+                .keys()
+                .any(|k| k.starts_with(&format!("{sp}/option-data[dhcp4/{c}]")))
+        })
+        .unwrap();
+    let option = format!("{sp}/option-data[dhcp4/{code}]");
+    for (value, what) in [
+        ("10.99.0.1", "adding an option"),
+        ("10.99.0.2", "editing an option"),
+    ] {
+        let before = both(pair).await;
+        let v = value.to_string();
+        edit(Box::new(move |i: &mut ScopeInput| {
+            i.options.retain(|o| o.code != code.to_string());
+            i.options.push(OptionInput {
+                code: code.to_string(),
+                kind: "Addresses".into(),
+                value: v,
+            });
+        }))
+        .await
+        .unwrap();
+        let expect = Expect {
+            allowed: vec![option.clone()],
+            required: vec![option.clone()],
+            what,
+        };
+        report.check(label, &before, &both(pair).await, &expect);
+    }
+    let back = original.clone();
+    edit(Box::new(move |i: &mut ScopeInput| *i = back))
+        .await
+        .unwrap();
+    report.same(
+        label,
+        "adding, editing and removing an option",
+        &start,
+        &both(pair).await,
+    );
+
+    // Replications of a relationship and a server in sync change nothing.
+    let relationship = format!("{}-{}", NAMES[0], NAMES[1]);
+    t.replicate_relationship(&admin(), &kea1, &relationship)
+        .await
+        .unwrap();
+    t.replicate_server(&admin(), &kea1).await.unwrap();
+    report.same(
+        label,
+        "replicating the relationship and the server in sync",
+        &start,
+        &both(pair).await,
+    );
+
+    // A CSV import adds its row, and nothing else.
+    let csv = format!(
+        "ScopeId,IPAddress,Name,ClientId,Description,Type\n{},{free},imported,02-00-5e-10-00-77,,Both\n",
+        held.id
+    );
+    let report_rows = t
+        .apply_import(&admin(), &kea1, csv.as_bytes())
+        .await
+        .unwrap();
+    if report_rows.rows.iter().any(|r| r.applied != Some(true)) {
+        report.fail(format!("{}: {report_rows:?}", say("import")));
+    }
+    let imported = format!("{sp}/reservations[hw-address=02005e100077]");
+    let expect = Expect {
+        allowed: vec![imported.clone()],
+        required: vec![imported],
+        what: "importing a CSV row",
+    };
+    report.check(label, &start, &both(pair).await, &expect);
+    t.delete_reservation(&admin(), &kea1, scope, free)
+        .await
+        .unwrap();
+
+    // An edit undone.
+    edit(Box::new(|i: &mut ScopeInput| {
+        i.description = "to be undone".into()
+    }))
+    .await
+    .unwrap();
+    let filter = tandem_backend::store::events::EventFilter {
+        action: "update_scope".into(),
+        ..Default::default()
+    };
+    let event = t
+        .search_events(&admin(), &filter, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    t.undo_event(&admin(), event.id).await.unwrap();
+    report.same(label, "an edit undone", &start, &both(pair).await);
+
+    // A change behind Tandem's back on kea2 (its relay), found as drift and replicated away:
+    // kea2's subnet is kea1's again.
+    let mut config = both(pair).await[1].clone();
+    set_subnet(&mut config, &prefix, |s| {
+        s["relay"] = json!({ "ip-addresses": ["192.0.2.254"] })
+    });
+    let answer = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(answer["result"], 0, "{answer}");
+    pair.wait_state(1, "load-balancing").await;
+    let drift = row(&t, &kea1, scope).await.drift;
+    if !matches!(drift, Some(DriftStatus::OutOfSync { .. })) {
+        report.fail(format!("{}: relay changed, drift {drift:?}", say("drift")));
+    }
+    let preview = t
+        .preview_scope_replication(&admin(), &kea1, scope)
+        .await
+        .unwrap();
+    let words: Vec<String> = preview.changes.iter().map(|d| d.as_change()).collect();
+    if !words.iter().any(|w| w.starts_with("relay")) {
+        report.fail(format!("{}: the relay not named: {words:?}", say("drift")));
+    }
+    t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    let after = both(pair).await;
+    let (a, b) = (
+        strip_id(subnet_of(&after[0], &prefix)),
+        strip_id(subnet_of(&after[1], &prefix)),
+    );
+    if a != b {
+        report.fail(format!(
+            "{}: kea2's subnet differs from kea1's after replication: {:?}",
+            say("replication"),
+            changed(&a, &b)
+        ));
+    }
+    report.same(
+        label,
+        "replication (kea1 untouched)",
+        &[start[0].clone(), after[1].clone()],
+        &[after[0].clone(), after[1].clone()],
+    );
+}
+
+fn strip_id(subnet: &Value) -> Value {
+    let mut s = subnet.clone();
+    s.as_object_mut().unwrap().remove("id");
+    s
+}
+
+/// Changes the subnet at `prefix` of a configuration, wherever it sits.
+fn set_subnet(config: &mut Value, prefix: &str, change: impl FnOnce(&mut Value)) {
+    let mut change = Some(change);
+    let mut visit = |list: &mut Value| {
+        for s in list.as_array_mut().into_iter().flatten() {
+            if s["subnet"] == prefix
+                && let Some(c) = change.take()
+            {
+                c(s);
+            }
+        }
+    };
+    visit(&mut config["subnet4"]);
+    for n in config["shared-networks"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        visit(&mut n["subnet4"]);
+    }
+}
+
+/// The scope an example is exercised on: one in a shared network if it has one, else one
+/// with a pool, else its first.
+fn chosen(scopes: &[tandem_core::Scope]) -> Option<ScopeId> {
+    let active = |s: &&tandem_core::Scope| s.state == tandem_core::ScopeState::Active;
+    let pooled = |s: &&tandem_core::Scope| active(s) && s.in_pool(s.range.start());
+    scopes
+        .iter()
+        .filter(pooled)
+        .find(|s| s.kept.as_ref().and_then(|k| k.shared_network()).is_some())
+        .or_else(|| scopes.iter().find(pooled))
+        .or_else(|| scopes.iter().find(active))
+        .map(|s| s.id)
+}
+
+/// Kea's examples on pairs of `flavor`, `pairs` pairs at a time, each taking the next file.
+async fn examples(flavor: Flavor, pairs: usize) {
+    let mut files: Vec<_> = std::fs::read_dir(EXAMPLES)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "Kea's examples: {files:?}");
+    let queue = Arc::new(Mutex::new(VecDeque::from(files)));
+    let report = Report::default();
+    let refused = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
+    let started = Instant::now();
+    let workers = (0..pairs).map(|_| {
+        let (queue, report, refused) = (queue.clone(), report.clone(), refused.clone());
+        async move {
+            let pair = Pair::start(flavor).await;
+            let running = both(&pair).await;
+            loop {
+                let Some(path) = queue.lock().unwrap().pop_front() else {
+                    break;
+                };
+                let file = path.file_name().unwrap().to_string_lossy().to_string();
+                // TANDEM_FIDELITY_ONLY=a.json,b.json: those files alone (a run by hand).
+                if let Ok(only) = std::env::var("TANDEM_FIDELITY_ONLY")
+                    && !only.split(',').any(|f| f == file)
+                {
+                    continue;
+                }
+                if let Some((_, why)) = NOT_A_PAIR.iter().find(|(f, _)| *f == file) {
+                    eprintln!("fidelity {flavor:?}: {file} not loaded: {why}");
+                    continue;
+                }
+                let example = kea_json(&std::fs::read_to_string(&path).unwrap());
+                let Some(dhcp4) = example.get("Dhcp4") else {
+                    continue;
+                };
+                let took = Instant::now();
+                if let Err(words) = load(&pair, dhcp4, &running).await {
+                    eprintln!("fidelity {flavor:?}: Kea refused {file}: {words}");
+                    refused.lock().unwrap().push((file, words));
+                    continue;
+                }
+                let db = tempfile::tempdir().unwrap();
+                let t = pair.tandem(db.path()).await;
+                let kea1 = ServerName::parse(NAMES[0]).unwrap();
+                let scopes = t
+                    .list_scopes(
+                        &admin(),
+                        &ScopeQuery {
+                            server: Some(kea1.to_string()),
+                            page: Page {
+                                number: 1,
+                                size: 200,
+                            },
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                let caller = admin();
+                let read: Vec<tandem_core::Scope> = futures::future::join_all(
+                    scopes
+                        .rows
+                        .iter()
+                        .map(|r| t.get_scope(&caller, &kea1, r.scope_id)),
+                )
+                .await
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+                match chosen(&read) {
+                    Some(scope) => {
+                        exercise(&pair, &format!("{flavor:?} {file}"), scope, &report).await
+                    }
+                    None => eprintln!(
+                        "fidelity {flavor:?}: {file} has no scope with a pool to change; read only"
+                    ),
+                }
+                eprintln!("fidelity {flavor:?}: {file} in {:?}", took.elapsed());
+            }
+        }
+    });
+    futures::future::join_all(workers).await;
+    eprintln!(
+        "fidelity {flavor:?}: every example in {:?}",
+        started.elapsed()
+    );
+    let refused = refused.lock().unwrap().clone();
+    let failures = report.0.lock().unwrap().clone();
+    assert!(
+        failures.is_empty(),
+        "{} fidelity failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        refused.is_empty(),
+        "Kea refused examples once prepared for a pair: {refused:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn keas_own_examples_on_kea_2_2_change_only_what_tandem_names() {
+    if Flavor::Kea22.available() && examples_installed() {
+        examples(Flavor::Kea22, 3).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn keas_own_examples_on_kea_3_0_change_only_what_tandem_names() {
+    if Flavor::Kea3.available() && examples_installed() {
+        examples(Flavor::Kea3, 1).await;
+    }
+}
+
+fn examples_installed() -> bool {
+    let here = Path::new(EXAMPLES).join("single-subnet.json").exists();
+    if !here {
+        support::skipped(
+            "Kea's example configurations",
+            "Debian's kea-doc is not installed; `scripts/setup.sh --test` installs it",
+        );
+    }
+    here
+}
+
+/// A configuration written the way operators write Kea: options by name with `always-send`, a
+/// custom option definition, client classes, pools with their own options and class, lifetime
+/// bounds, a relay, hosts with boot fields, classes and options of their own, reservations by
+/// client-id and circuit-id, a shared network of two subnets, a server-wide reservation, and a
+/// subnet Tandem cannot show (a /31).
+fn operators_configuration(flavor: Flavor) -> Value {
+    let printers = if flavor.kea3() {
+        json!({ "client-classes": ["printers"] })
+    } else {
+        json!({ "client-class": "printers" })
+    };
+    let mut pool = json!({ "pool": "10.0.0.100 - 10.0.0.149" });
+    for (k, v) in printers.as_object().unwrap() {
+        pool[k] = v.clone();
+    }
+    json!({
+        "valid-lifetime": 4000,
+        "host-reservation-identifiers": ["hw-address", "client-id", "circuit-id", "duid"],
+        "option-def": [ { "name": "site-code", "code": 224, "type": "string" } ],
+        "client-classes": [
+            { "name": "printers", "test": "substring(option[60].hex,0,4) == 'HPJD'" },
+            { "name": "voip", "test": "substring(option[60].hex,0,6) == 'Aastra'" }
+        ],
+        "option-data": [ { "name": "domain-name-servers", "data": "192.0.2.53" } ],
+        "reservations": [ { "hw-address": "aa:bb:cc:00:00:99", "hostname": "everywhere" } ],
+        "subnet4": [
+            {
+                "id": 1, "subnet": "10.0.0.0/24",
+                "valid-lifetime": 3600, "min-valid-lifetime": 1800, "max-valid-lifetime": 7200,
+                "relay": { "ip-addresses": ["10.0.0.1"] },
+                "user-context": { "site": "HQ" },
+                "option-data": [
+                    { "name": "routers", "data": "10.0.0.1" },
+                    { "name": "domain-name", "data": "example.org", "always-send": true },
+                    { "name": "site-code", "data": "HQ" }
+                ],
+                "pools": [
+                    { "pool": "10.0.0.10 - 10.0.0.99",
+                      "option-data": [ { "name": "domain-name-servers", "data": "10.0.0.53" } ] },
+                    pool
+                ],
+                "reservations": [
+                    { "hw-address": "aa:bb:cc:dd:ee:01", "ip-address": "10.0.0.5",
+                      "hostname": "pxe-client", "next-server": "10.0.0.2",
+                      "boot-file-name": "pxelinux.0", "client-classes": ["voip"],
+                      "option-data": [ { "name": "domain-name-servers", "data": "10.0.0.54" } ] },
+                    { "client-id": "01:aa:bb:cc:dd:ee:02", "ip-address": "10.0.0.6",
+                      "hostname": "by-client-id" },
+                    { "circuit-id": "'port-7'", "ip-address": "10.0.0.7" }
+                ]
+            },
+            { "id": 99, "subnet": "10.9.9.0/31" }
+        ],
+        "shared-networks": [ {
+            "name": "floor-2",
+            "relay": { "ip-addresses": ["10.2.0.1"] },
+            "option-data": [ { "name": "domain-name", "data": "floor2.example.org" } ],
+            "subnet4": [
+                { "id": 21, "subnet": "10.2.0.0/24", "pools": [ { "pool": "10.2.0.10-10.2.0.200" } ] },
+                { "id": 22, "subnet": "10.2.1.0/24", "pools": [ { "pool": "10.2.1.10-10.2.1.200" } ] }
+            ]
+        } ]
+    })
+}
+
+async fn an_operators_configuration(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let running = both(&pair).await;
+    let config = operators_configuration(flavor);
+    load(&pair, &config, &running).await.unwrap();
+    let report = Report::default();
+    let label = format!("{flavor:?} operator's configuration");
+    let hq = ScopeId::parse("10.0.0.0").unwrap();
+    let floor2 = ScopeId::parse("10.2.0.0").unwrap();
+
+    // Read: the shared network's subnets are scopes, named with their network; the /31 is not
+    // a scope, and fails nothing.
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let listed = t
+        .list_scopes(&admin(), &ScopeQuery::default())
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = listed
+        .rows
+        .iter()
+        .filter(|r| r.server == kea1)
+        .map(|r| r.scope_id.to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["10.0.0.0", "10.2.0.0", "10.2.1.0"], "{listed:?}");
+    let held = t.get_scope(&admin(), &kea1, floor2).await.unwrap();
+    assert_eq!(
+        held.kept.as_ref().unwrap().shared_network(),
+        Some("floor-2")
+    );
+    let review = t.review_now(&admin()).await.unwrap();
+    assert!(
+        review
+            .findings
+            .iter()
+            .any(|f| f.check == "subnet-unreadable" && f.object == "subnet 10.9.9.0/31"),
+        "{review:?}"
+    );
+
+    // The three ordinary edits of the issue, then everything kept on both partners.
+    let start = both(&pair).await;
+    t.create_reservation(
+        &admin(),
+        &kea1,
+        hq,
+        &NewReservation {
+            ip_address: "10.0.0.50".into(),
+            client_id: "00155DA76650".into(),
+            name: "laptop".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let scope = t.get_scope(&admin(), &kea1, hq).await.unwrap();
+    let pxe = scope.reservation("10.0.0.5".parse().unwrap()).unwrap();
+    t.edit_reservation(
+        &admin(),
+        &kea1,
+        hq,
+        pxe.ip_address,
+        &pxe.version(),
+        &NewReservation {
+            ip_address: "10.0.0.5".into(),
+            client_id: pxe.client_id.to_string(),
+            name: "pxe-renamed".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut input = ScopeInput::of(&scope);
+    input.description = "Head office".into();
+    t.update_scope(&admin(), &kea1, hq, &scope.properties_version(), &input)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    for (i, config) in after.iter().enumerate() {
+        let s = subnet_of(config, "10.0.0.0/24");
+        let on = format!("kea{}", i + 1);
+        assert_eq!(s["pools"][0]["option-data"][0]["data"], "10.0.0.53", "{on}");
+        let class = &s["pools"][1][if flavor.kea3() {
+            "client-classes"
+        } else {
+            "client-class"
+        }];
+        assert!(class.to_string().contains("printers"), "{on}: {s}");
+        assert_eq!(s["min-valid-lifetime"], 1800, "{on}");
+        assert_eq!(s["max-valid-lifetime"], 7200, "{on}");
+        let domain = s["option-data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "domain-name")
+            .unwrap();
+        assert_eq!(domain["always-send"], true, "{on}");
+        let host = s["reservations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["ip-address"] == "10.0.0.5")
+            .unwrap();
+        assert_eq!(host["hostname"], "pxe-renamed", "{on}");
+        assert_eq!(host["next-server"], "10.0.0.2", "{on}");
+        assert_eq!(host["boot-file-name"], "pxelinux.0", "{on}");
+        assert_eq!(host["client-classes"], json!(["voip"]), "{on}");
+        assert_eq!(host["option-data"][0]["data"], "10.0.0.54", "{on}");
+        assert_eq!(s["user-context"]["site"], "HQ", "{on}");
+    }
+    let expect = Expect {
+        allowed: vec![
+            "/subnet4[10.0.0.0/24]/reservations[hw-address=00155da76650]".into(),
+            "/subnet4[10.0.0.0/24]/reservations[hw-address=aabbccddee01]/hostname".into(),
+            "/subnet4[10.0.0.0/24]/user-context/description".into(),
+        ],
+        required: Vec::new(),
+        what: "three ordinary edits",
+    };
+    report.check(&label, &start, &after, &expect);
+
+    // Edits that would break a kept setting are refused on their field, nothing written.
+    let before = both(&pair).await;
+    let scope = t.get_scope(&admin(), &kea1, hq).await.unwrap();
+    for (field, change) in [
+        (
+            "end",
+            (|i: &mut ScopeInput| i.end = "10.0.0.99".into()) as fn(&mut ScopeInput),
+        ),
+        ("lease_duration_secs", |i| {
+            i.lease_duration_secs = "600".into()
+        }),
+    ] {
+        let mut input = ScopeInput::of(&scope);
+        change(&mut input);
+        let refused = t
+            .update_scope(&admin(), &kea1, hq, &scope.properties_version(), &input)
+            .await
+            .unwrap_err();
+        let text = format!("{refused:?}");
+        assert!(text.contains(field), "{field}: {text}");
+        report.same(
+            &label,
+            &format!("a refused edit of {field}"),
+            &before,
+            &both(&pair).await,
+        );
+    }
+
+    // Then every operation, on the rich subnet and on one in the shared network.
+    exercise(&pair, &label, hq, &report).await;
+    exercise(&pair, &label, floor2, &report).await;
+    let failures = report.0.lock().unwrap().clone();
+    assert!(
+        failures.is_empty(),
+        "{} fidelity failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn an_operators_configuration_on_kea_2_2_keeps_everything_tandem_does_not_change() {
+    if Flavor::Kea22.available() {
+        an_operators_configuration(Flavor::Kea22).await;
+    }
+}
+
+#[tokio::test]
+async fn an_operators_configuration_on_kea_3_0_keeps_everything_tandem_does_not_change() {
+    if Flavor::Kea3.available() {
+        an_operators_configuration(Flavor::Kea3).await;
+    }
+}
