@@ -180,9 +180,45 @@ fn changed(before: &Value, after: &Value) -> Vec<String> {
     out
 }
 
-/// The configurations of both partners, read now.
+/// The configurations of both partners, read now; where reservations live in a hosts
+/// database too, each subnet's are all of them (`reservation-get-all`: the file's and the
+/// database's), so that a change to either shows.
 async fn both(pair: &Pair) -> [Value; 2] {
-    let (a, b) = tokio::join!(config_get(&pair.urls[0]), config_get(&pair.urls[1]));
+    let read = |url: String| async move {
+        let mut config = config_get(&url).await;
+        if pair.flavor.database() {
+            let mut ids = Vec::new();
+            let top = config["subnet4"].as_array().into_iter().flatten();
+            let nested = config["shared-networks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|n| n["subnet4"].as_array().into_iter().flatten());
+            for s in top.chain(nested) {
+                ids.push((s["subnet"].as_str().unwrap().to_string(), s["id"].clone()));
+            }
+            for (prefix, id) in ids {
+                let all = kea(
+                    &url,
+                    "reservation-get-all",
+                    Some(json!({ "subnet-id": id })),
+                )
+                .await;
+                let mut hosts = all["arguments"]["hosts"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                for h in &mut hosts {
+                    h.as_object_mut().unwrap().remove("subnet-id");
+                }
+                set_subnet(&mut config, &prefix, |s| {
+                    s["reservations"] = Value::Array(hosts)
+                });
+            }
+        }
+        config
+    };
+    let (a, b) = tokio::join!(read(pair.urls[0].clone()), read(pair.urls[1].clone()));
     [a, b]
 }
 
@@ -272,6 +308,10 @@ fn prepared(example: &Value, running: &Value, flavor: Flavor) -> Value {
         "dhcp4o6-port",
     ] {
         map.remove(key);
+    }
+    // The pair's own hosts database, where it has one.
+    if let Some(db) = running.get("hosts-database") {
+        map.insert("hosts-database".into(), db.clone());
     }
     map.insert("interfaces-config".into(), json!({ "interfaces": [] }));
     // The DHCP-DDNS client on loopback, on a port of its own choosing (two servers share
@@ -1266,6 +1306,97 @@ async fn an_operators_configuration(flavor: Flavor) {
         );
     }
 
+    // DHCP Scopes filtered by shared network.
+    let in_floor2 = t
+        .list_scopes(
+            &admin(),
+            &ScopeQuery {
+                server: Some(kea1.to_string()),
+                shared_network: Some("floor-2".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let names: Vec<(String, Option<String>)> = in_floor2
+        .rows
+        .iter()
+        .map(|r| (r.scope_id.to_string(), r.shared_network.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("10.2.0.0".to_string(), Some("floor-2".to_string())),
+            ("10.2.1.0".to_string(), Some("floor-2".to_string()))
+        ]
+    );
+
+    // A new scope created in the shared network, on both partners; one in a network the
+    // servers lack, or overlapping a subnet of it, refused on its field with nothing written.
+    let new_scope = |id: &str, start: &str, end: &str, network: &str| ScopeInput {
+        scope_id: id.into(),
+        subnet_mask: "255.255.255.0".into(),
+        name: "Floor 2 guests".into(),
+        start: start.into(),
+        end: end.into(),
+        lease_duration_secs: "3600".into(),
+        shared_network: network.into(),
+        ..Default::default()
+    };
+    let before = both(&pair).await;
+    for (input, field) in [
+        (
+            new_scope("10.2.3.0", "10.2.3.10", "10.2.3.99", "nowhere"),
+            "shared_network",
+        ),
+        (
+            ScopeInput {
+                subnet_mask: "/23".into(),
+                ..new_scope("10.2.0.0", "10.2.0.10", "10.2.1.99", "floor-2")
+            },
+            "scope_id",
+        ),
+        (
+            new_scope("10.2.3.0", "10.2.3.10", "10.2.3.99", "floor \"2\""),
+            "shared_network",
+        ),
+    ] {
+        let refused = t.create_scope(&admin(), &kea1, &input).await.unwrap_err();
+        let text = format!("{refused:?}");
+        assert!(text.contains(field), "{field}: {text}");
+        report.same(
+            &label,
+            &format!("a refused new scope ({field})"),
+            &before,
+            &both(&pair).await,
+        );
+    }
+    t.create_scope(
+        &admin(),
+        &kea1,
+        &new_scope("10.2.2.0", "10.2.2.10", "10.2.2.99", "floor-2"),
+    )
+    .await
+    .unwrap();
+    let created = both(&pair).await;
+    let path = "/shared-networks[floor-2]/subnet4[10.2.2.0/24]".to_string();
+    let expect = Expect {
+        allowed: vec![path.clone()],
+        required: vec![path],
+        what: "a new scope in a shared network",
+    };
+    report.check(&label, &before, &created, &expect);
+    let held = t
+        .get_scope(&admin(), &kea1, ScopeId::parse("10.2.2.0").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        held.kept.as_ref().unwrap().shared_network(),
+        Some("floor-2")
+    );
+    t.delete_scope(&admin(), &kea1, held.id).await.unwrap();
+    report.same(&label, "a new scope deleted", &before, &both(&pair).await);
+
     // Then every operation, on the rich subnet and on one in the shared network.
     exercise(&pair, &label, hq, &report).await;
     exercise(&pair, &label, floor2, &report).await;
@@ -1289,5 +1420,14 @@ async fn an_operators_configuration_on_kea_2_2_keeps_everything_tandem_does_not_
 async fn an_operators_configuration_on_kea_3_0_keeps_everything_tandem_does_not_change() {
     if Flavor::Kea3.available() {
         an_operators_configuration(Flavor::Kea3).await;
+    }
+}
+
+/// Kea 3 with its reservations in a PostgreSQL hosts database (one per server): Tandem's new
+/// reservations go to the database, the file's stay in the file, and each keeps what it holds.
+#[tokio::test]
+async fn an_operators_configuration_on_kea_3_0_with_a_hosts_database_keeps_everything() {
+    if Flavor::Kea3Db.available() {
+        an_operators_configuration(Flavor::Kea3Db).await;
     }
 }

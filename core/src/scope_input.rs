@@ -41,6 +41,10 @@ pub struct ScopeInput {
     pub exclusions: String,
     #[serde(default)]
     pub options: Vec<OptionInput>,
+    /// The shared network (Windows: superscope) a new scope is created in, by name, on a server
+    /// that has them (Kea); empty for none. An edit never moves a scope: it ignores this.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shared_network: String,
 }
 
 fn prefix_of(mask: &str) -> Result<u8, String> {
@@ -178,6 +182,17 @@ impl ScopeInput {
         else {
             return Err(errors);
         };
+        let network = self.shared_network.trim();
+        if network.chars().count() > 128
+            || network
+                .chars()
+                .any(|c| c.is_control() || c == '"' || c == '\\')
+        {
+            errors.push(
+                "shared_network",
+                "a shared network's name is up to 128 characters, without quotes, backslashes or control characters",
+            );
+        }
         let mut scope = Scope {
             id,
             name: self.name.trim().to_string(),
@@ -208,6 +223,12 @@ impl ScopeInput {
             start: scope.range.start().to_string(),
             end: scope.range.end().to_string(),
             lease_duration_secs: scope.lease_duration_secs.to_string(),
+            shared_network: scope
+                .kept
+                .as_ref()
+                .and_then(crate::Kept::shared_network)
+                .unwrap_or_default()
+                .to_string(),
             state: format!("{:?}", scope.state),
             exclusions: scope
                 .exclusions

@@ -26,6 +26,9 @@ pub struct ScopeRow {
     /// How full the scope is on this server; `None` until the server has told.
     #[serde(default)]
     pub usage: Option<crate::usage::ScopeUsage>,
+    /// The shared network (Windows: superscope) the scope sits in on this server, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_network: Option<String>,
 }
 
 /// A server the scopes view could not read, named with the reason.
@@ -599,6 +602,8 @@ pub struct ScopeQuery {
     pub sync: Option<SyncFilter>,
     /// Only scopes more than this percentage full (1 to 99).
     pub usage_over: Option<u8>,
+    /// Exact shared network (superscope) name.
+    pub shared_network: Option<String>,
     pub sort: ScopeSort,
     pub descending: bool,
     pub page: Page,
@@ -639,6 +644,9 @@ impl QueryState for ScopeQuery {
         if let Some(p) = self.usage_over {
             out.push(("usage_over", p.to_string()));
         }
+        if let Some(n) = &self.shared_network {
+            out.push(("shared_network", n.clone()));
+        }
         order_pairs(self.sort, self.descending, &self.page, &mut out);
         out
     }
@@ -654,6 +662,7 @@ impl QueryState for ScopeQuery {
                 "relationship" => q.relationship = text(v),
                 "sync" => q.sync = SyncFilter::parse(v),
                 "usage_over" => q.usage_over = Self::usage_over_from(v),
+                "shared_network" => q.shared_network = text(v),
                 // The Dashboard's links of before.
                 "filter" => {
                     q.sync = match v {

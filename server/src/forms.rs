@@ -468,6 +468,7 @@ fn scope_input(
         lease_duration_secs: field(fields, "lease_duration_secs"),
         state: field(fields, "state"),
         exclusions: field(fields, "exclusions"),
+        shared_network: field(fields, "shared_network"),
         options,
     }
 }

@@ -1850,11 +1850,11 @@ async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_the
         text.lines()
             .next()
             .unwrap()
-            .ends_with(",InUse,Reserved,Free,Addresses,PercentNotFree"),
+            .ends_with(",InUse,Reserved,Free,Addresses,PercentNotFree,SharedNetwork"),
         "{text}"
     );
     assert!(
-        text.lines().nth(1).unwrap().ends_with(",13,0,241,254,5.1"),
+        text.lines().nth(1).unwrap().ends_with(",13,0,241,254,5.1,"),
         "{text}"
     );
     // The Dashboard's fullest scopes, fullest first.

@@ -33,7 +33,7 @@ fn shown_at(field: &str) -> &str {
     }
 }
 
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "server",
     "scope_id",
     "subnet_mask",
@@ -45,6 +45,7 @@ const FIELDS: [&str; 11] = [
     "state",
     "exclusions",
     "options",
+    "shared_network",
 ];
 
 /// [`ScopeDialog`] as a piece of the bundle of its own, fetched when it first opens (see
@@ -95,6 +96,7 @@ pub(crate) fn ScopeDialog(
             lease_duration_secs: one("lease_duration_secs"),
             state: one("state"),
             exclusions: one("exclusions"),
+            shared_network: one("shared_network"),
             options: all("option_code")
                 .into_iter()
                 .zip(all("option_kind"))
@@ -122,6 +124,7 @@ pub(crate) fn ScopeDialog(
         start.state.clone()
     });
     let exclusions = RwSignal::new(start.exclusions.clone());
+    let shared_network = RwSignal::new(start.shared_network.clone());
     let options = RwSignal::new(
         start
             .options
@@ -172,6 +175,7 @@ pub(crate) fn ScopeDialog(
             state: state.get(),
             exclusions: exclusions.get(),
             options: options.get().iter().map(|o| o.get()).collect(),
+            shared_network: shared_network.get(),
         };
         match &mode_for_submit {
             ScopeDialogMode::Create { .. } => {
@@ -305,6 +309,13 @@ pub(crate) fn ScopeDialog(
                     {field("start", "Start IP address", first, "10.0.1.10", false)}
                     {field("end", "End IP address", last, "10.0.1.200", false)}
                     {field("lease_duration_secs", "Lease duration (seconds)", lease, "691200 (8 days)", false)}
+                    {field(
+                        "shared_network",
+                        "Shared network (superscope)",
+                        shared_network,
+                        "none; on Kea, an existing shared network's name",
+                        is_edit,
+                    )}
                     <label for="state">"State"</label>
                     <select
                         id="state"

@@ -573,6 +573,25 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
         _ => None,
     };
     let lease = scope.lease_duration_secs;
+    let kept = scope.kept.clone().unwrap_or_default();
+    let shared_network = kept
+        .shared_network()
+        .map(str::to_string)
+        .unwrap_or_else(|| "none".into());
+    // What the server holds beyond what Tandem edits: shown, and kept as it is by every write.
+    let kept_settings = (!kept.is_empty()).then(|| {
+        let items = kept
+            .flat()
+            .into_iter()
+            .map(|(place, value)| view! { <dt>{place}</dt> <dd><code>{value.to_string()}</code></dd> })
+            .collect_view();
+        view! {
+            <details class="kept-settings" id="kept-settings">
+                <summary>{format!("Kept as the server holds it: {} settings Tandem does not edit", kept.flat().len())}</summary>
+                <dl class="facts">{items}</dl>
+            </details>
+        }
+    });
     view! {
         <dl class="facts">
             <dt>"Server"</dt>
@@ -587,6 +606,12 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
             <dd id="scope-range">{format!("{} – {}", scope.range.start(), scope.range.end())}</dd>
             <dt>"Subnet mask"</dt>
             <dd>{scope.subnet_mask().to_string()}</dd>
+            <dt>
+                <abbr title="A Kea shared network: several subnets on one link, what Windows calls a superscope">
+                    "Shared network"
+                </abbr>
+            </dt>
+            <dd id="scope-shared-network">{shared_network}</dd>
             <dt>"Lease duration"</dt>
             <dd id="scope-lease">{format!("{lease} s ({})", tandem_core::text::duration(lease))}</dd>
             <dt>"State"</dt>
@@ -620,6 +645,7 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
                 }
             })}
         </dl>
+        {kept_settings}
         {differences}
     }
 }

@@ -440,6 +440,13 @@ fn ScopeFilters(state: Memo<ScopeQuery>) -> impl IntoView {
                         <option value="inactive" selected=state_value == "inactive">"Inactive"</option>
                     </select>
                     <input name="relationship" placeholder="Relationship" aria-label="Relationship" value=text(&q.relationship) />
+                    <input
+                        name="shared_network"
+                        placeholder="Shared network"
+                        aria-label="Shared network (Windows: superscope)"
+                        title="A Kea shared network: several subnets on one link, what Windows calls a superscope"
+                        value=text(&q.shared_network)
+                    />
                     <select name="sync" aria-label="Sync status">
                         <option value="" selected=sync_value.is_empty()>"Any sync status"</option>
                         {sync_options}
@@ -527,6 +534,11 @@ fn ScopesTable(page: ScopesPage, state: ScopeQuery, can: Can) -> impl IntoView {
                     {header("Name", ScopeSort::Name)}
                     <th>"Range"</th>
                     <th>"Subnet Mask"</th>
+                    <th>
+                        <abbr title="A Kea shared network: several subnets on one link, what Windows calls a superscope">
+                            "Shared Network"
+                        </abbr>
+                    </th>
                     {header("State", ScopeSort::State)}
                     {header("Reservations", ScopeSort::Reservations)}
                     {header("Usage", ScopeSort::Usage)}
@@ -639,6 +651,15 @@ fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
             .into_any()
         })
     };
+    // The network's other scopes are one click away.
+    let shared_network = row.shared_network.clone().map(|name| {
+        let link = crate::components::table::href(
+            "/scopes",
+            &ScopeQuery::default(),
+            |q: &mut ScopeQuery| q.shared_network = Some(name.clone()),
+        );
+        view! { <a href=link>{name}</a> }
+    });
     view! {
         <tr data-server=row.server.to_string() data-scope=scope_id.clone()>
             <td data-label="Select">{select}</td>
@@ -649,6 +670,7 @@ fn ScopeLine(row: ScopeRow, can: Can, back: String) -> impl IntoView {
             <td data-label="Name">{row.name.clone()}</td>
             <td data-label="Range">{format!("{} – {}", row.range.start(), row.range.end())}</td>
             <td data-label="Subnet Mask">{row.subnet_mask.clone()}</td>
+            <td data-label="Shared Network" class="shared-network">{shared_network}</td>
             <td data-label="State">{row.state.as_str()}</td>
             <td data-label="Reservations" class="reservation-count">{row.reservations}</td>
             <td data-label="Usage" class="usage-cell"><UsageMeter usage=row.usage /></td>

@@ -164,6 +164,7 @@ impl BuiltinDriver {
         standby_reserve: true,
         message_auth: true,
         placement: super::Placement::InRange,
+        shared_networks: false,
     };
 }
 

@@ -48,6 +48,8 @@ pub struct Capabilities {
     pub message_auth: bool,
     /// Where a reservation's address may be in its scope.
     pub placement: Placement,
+    /// Scopes may sit in a shared network (Kea; Windows: a superscope).
+    pub shared_networks: bool,
 }
 
 impl Capabilities {

@@ -22,7 +22,7 @@ impl Tandem {
         let mut out = String::from(
             "Server,ScopeId,Name,StartRange,EndRange,SubnetMask,State,Reservations,\
              FailoverRelationshipName,Partner,FailoverConfigSyncStatus,Drift,\
-             InUse,Reserved,Free,Addresses,PercentNotFree\r\n",
+             InUse,Reserved,Free,Addresses,PercentNotFree,SharedNetwork\r\n",
         );
         let mut number = 1;
         loop {
@@ -66,6 +66,7 @@ impl Tandem {
                         ],
                         None => Default::default(),
                     })
+                    .chain([r.shared_network.clone().unwrap_or_default()])
                     .collect::<Vec<_>>(),
                 );
             }

@@ -35,6 +35,10 @@ impl Tandem {
         };
         let (reservations, total) = query.apply(&scope.reservations);
         scope.reservations.clear();
+        // What is kept of each reservation stays with the reservations, not the scope's facts.
+        if let Some(kept) = scope.kept.as_mut() {
+            kept.hosts.clear();
+        }
         Ok(ReservationsView {
             row,
             scope,

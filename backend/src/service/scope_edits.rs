@@ -43,7 +43,20 @@ impl Tandem {
         .await?;
         let driver = self.driver(server).await?;
         let placement = driver.capabilities().placement;
-        let scope = input.parse_on(placement, Vec::new())?;
+        let mut scope = input.parse_on(placement, Vec::new())?;
+        let network = input.shared_network.trim();
+        if !network.is_empty() {
+            if !driver.capabilities().shared_networks {
+                return Err(ServiceError::Validation(
+                    FieldError::new(
+                        "shared_network",
+                        format!("{server} has no shared networks (superscopes): leave this empty"),
+                    )
+                    .into(),
+                ));
+            }
+            scope.kept = Some(tandem_core::Kept::in_network(network));
+        }
         let existing = driver.scopes().await?;
         if existing.iter().any(|s| s.id == scope.id) {
             return Err(ServiceError::Validation(

@@ -218,6 +218,11 @@ impl Tandem {
             partner,
             sync_error,
             usage: None,
+            shared_network: scope
+                .kept
+                .as_ref()
+                .and_then(tandem_core::Kept::shared_network)
+                .map(str::to_string),
         };
         Ok((row, scope))
     }

@@ -279,11 +279,18 @@ async fn write_scope(
             .bind(scope.digest())
             .bind(i64::from(u32::from(scope.id.addr())))
             .bind(reservations_digest.clone())
+            .bind(
+                scope
+                    .kept
+                    .as_ref()
+                    .and_then(tandem_core::Kept::shared_network)
+                    .map(str::to_string),
+            )
     };
     let updated = bind(
         "UPDATE inventory_scopes SET name = $3, name_key = $4, start_ip = $5, end_ip = $6,
            prefix_len = $7, state = $8, reservations = $9, relationship = $10, partner = $11,
-           digest = $12, reservations_digest = $14
+           digest = $12, reservations_digest = $14, shared_network = $15
          WHERE server = $1 AND scope_id = $2 AND scope_key = $13",
     )
     .execute(&mut *conn)
@@ -293,8 +300,8 @@ async fn write_scope(
         bind(
             "INSERT INTO inventory_scopes (server, scope_id, name, name_key, start_ip, end_ip,
                prefix_len, state, reservations, relationship, partner, digest, scope_key, sync,
-               reservations_digest)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14)",
+               reservations_digest, shared_network)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14, $15)",
         )
         .execute(&mut *conn)
         .await?;
@@ -454,7 +461,8 @@ async fn recompute_sync(
 const SCOPE_COLUMNS: &str = "s.server, s.scope_id, s.name, s.start_ip, s.end_ip, s.prefix_len,
     s.state, s.reservations, s.relationship, s.partner, s.sync, e.error AS sync_error,
     e.at AS sync_error_at, o.unreachable AS own_unreachable, p.unreachable AS partner_unreachable,
-    p.server AS partner_known, s.usage_total, s.usage_in_use, s.usage_reserved, s.usage_free";
+    p.server AS partner_known, s.usage_total, s.usage_in_use, s.usage_reserved, s.usage_free,
+    s.shared_network";
 
 const SCOPE_JOINS_AFTER: &str = "
     LEFT JOIN scope_sync_errors e ON e.relationship = s.relationship AND e.scope_id = s.scope_id
@@ -510,6 +518,7 @@ fn scope_row(r: &sqlx::any::AnyRow) -> Result<ScopeRow, sqlx::Error> {
             .map(|e| format!("{e} (since {})", at.unwrap_or_default().replace('T', " "))),
         drift,
         usage,
+        shared_network: r.try_get("shared_network")?,
     })
 }
 
@@ -547,6 +556,9 @@ pub async fn scopes_counted(
     }
     if let Some(relationship) = &q.relationship {
         f.push("s.relationship = ?", relationship.clone());
+    }
+    if let Some(network) = &q.shared_network {
+        f.push("s.shared_network = ?", network.clone());
     }
     match q.sync {
         None => {}

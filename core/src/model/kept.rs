@@ -45,6 +45,16 @@ impl Kept {
     /// The place of the shared network's name.
     pub const SHARED_NETWORK: &'static str = "shared-network";
 
+    /// What a new scope asks of its server's shared network: to be in the one named `name`
+    /// (no quote or backslash in it), nothing else said.
+    pub fn in_network(name: &str) -> Kept {
+        let mut kept = Kept::default();
+        // As Kea's JSON writes it (a name holds no quote or backslash: see ScopeInput).
+        let quoted = format!("\"{name}\"");
+        kept.settings.insert(Self::SHARED_NETWORK.into(), quoted);
+        kept
+    }
+
     pub fn is_empty(&self) -> bool {
         self.settings.is_empty() && self.hosts.is_empty() && self.other_hosts.is_empty()
     }

@@ -38,6 +38,8 @@ pub struct ScopeListParams {
     sync: Option<String>,
     /// Only scopes more than this percentage full (1 to 99): addresses in use or reserved.
     usage_over: Option<u8>,
+    /// Only the scopes of this shared network (Windows: superscope), by its exact name.
+    shared_network: Option<String>,
     /// `scope` (default), `server`, `name`, `state`, `reservations`, `relationship`, `sync`
     /// or `usage` (how full; scopes not read yet last).
     sort: Option<String>,

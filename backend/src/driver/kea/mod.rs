@@ -656,6 +656,7 @@ impl KeaDriver {
         standby_reserve: false,
         message_auth: false,
         placement: Placement::InSubnet,
+        shared_networks: true,
     };
 }
 

@@ -8,7 +8,7 @@ use super::mapping::{self, Within};
 use super::patch;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use tandem_core::{FieldErrors, Kept, Scope, ScopeId};
+use tandem_core::{FieldError, FieldErrors, Kept, Scope, ScopeId};
 
 /// Where a subnet sits in a configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,9 +158,33 @@ pub(super) fn rewrite(
                 (base, None)
             }
         };
-        // Where the subnet is to sit: where it is, unless a copy names another network.
+        // Where the subnet is to sit: where it is, unless a copy names another network; a
+        // network the server lacks is made from a replicated copy's settings, and refused to a
+        // new scope that only names it.
         let target = match &wanted_network {
-            Some(Some(name)) => network_index(config, name).or(network),
+            Some(Some(name)) => match network_index(config, name) {
+                Some(n) => Some(n),
+                None if scope
+                    .kept
+                    .as_ref()
+                    .is_some_and(|k| !network_settings(k).is_empty()) =>
+                {
+                    let list = &mut config["shared-networks"];
+                    if !list.is_array() {
+                        *list = json!([]);
+                    }
+                    let list = list.as_array_mut().expect("an array");
+                    list.push(json!({ "name": name, "subnet4": [] }));
+                    Some(list.len() - 1)
+                }
+                None => {
+                    return Err(FieldError::new(
+                        "shared_network",
+                        format!("the server has no shared network '{name}'"),
+                    )
+                    .into());
+                }
+            },
             Some(None) => None,
             None => network,
         };

@@ -285,6 +285,20 @@ impl KeaDriver {
             .as_ref()
             .and_then(Kept::shared_network)
             .filter(|_| before.is_none());
+        if let Some(name) = network {
+            let answer = self
+                .exchange("network4-get", Some(json!({ "name": name })))
+                .await?;
+            if answer.result != 0 {
+                return Err(self.rejected(
+                    tandem_core::FieldError::new(
+                        "shared_network",
+                        format!("{} has no shared network '{name}'", self.name),
+                    )
+                    .into(),
+                ));
+            }
+        }
         let mut done = Done::default();
         let applied = async {
             let (command, args) = match &before {
