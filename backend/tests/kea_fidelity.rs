@@ -655,10 +655,29 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
             what: "renaming a reservation of the file",
         };
         report.check(label, &start, &renamed, &expect);
+        // Moved to a free address: only its address changes.
         let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
         let version = now.reservation(r.ip_address).unwrap().version();
-        input.name = r.name.clone();
+        input.ip_address = free.to_string();
         t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &version, &input)
+            .await
+            .unwrap();
+        let moved = both(pair).await;
+        let path = format!(
+            "{sp}/reservations[hw-address={}]/ip-address",
+            r.client_id.to_string().replace('-', "")
+        );
+        let expect = Expect {
+            allowed: vec![path.clone()],
+            required: vec![path],
+            what: "moving a reservation of the file",
+        };
+        report.check(label, &renamed, &moved, &expect);
+        let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+        let version = now.reservation(free).unwrap().version();
+        input.name = r.name.clone();
+        input.ip_address = r.ip_address.to_string();
+        t.edit_reservation(&admin(), &kea1, scope, free, &version, &input)
             .await
             .unwrap();
         let back = both(pair).await;

@@ -61,6 +61,19 @@ async fn a_scope_is_created_and_overlaps_are_refused_by_field() {
     assert!(
         matches!(refused, Err(ServiceError::Validation(e)) if e.get("scope_id").unwrap().contains("overlaps scope 10.0.0.0"))
     );
+    // A built-in server has no shared networks (superscopes): refused on the field.
+    let in_network = ScopeInput {
+        scope_id: "10.2.0.0".into(),
+        start: "10.2.0.10".into(),
+        end: "10.2.0.20".into(),
+        shared_network: "floor-2".into(),
+        ..lab()
+    };
+    let refused = s.tandem.create_scope(&admin(), &dhcp1, &in_network).await;
+    assert!(
+        matches!(&refused, Err(ServiceError::Validation(e)) if e.get("shared_network").unwrap().contains("no shared networks")),
+        "{refused:?}"
+    );
     assert_eq!(d.scopes().await.unwrap().len(), 2);
 }
 

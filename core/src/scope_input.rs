@@ -267,6 +267,32 @@ impl ScopeInput {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_shared_networks_name_is_plain_text() {
+        for bad in [
+            "floor \"2\"",
+            "back\\slash",
+            "line\nbreak",
+            &"x".repeat(129),
+        ] {
+            let i = ScopeInput {
+                shared_network: bad.to_string(),
+                ..input()
+            };
+            let e = i.parse(Vec::new()).unwrap_err();
+            assert!(e.get("shared_network").is_some(), "{bad}: {e:?}");
+        }
+        let i = ScopeInput {
+            shared_network: " floor-2 ".into(),
+            ..input()
+        };
+        assert!(i.parse(Vec::new()).is_ok());
+        assert_eq!(
+            ScopeInput::of(&i.parse(Vec::new()).unwrap()).shared_network,
+            ""
+        );
+    }
+
     fn input() -> ScopeInput {
         ScopeInput {
             scope_id: "10.1.0.0".into(),

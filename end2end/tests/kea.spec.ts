@@ -2,7 +2,9 @@
 // (refused by field first), the write method each server offers shown on Server Properties,
 // the HA relationship read and shown raw and mapped, a LoadBalancePercent Kea cannot express
 // refused, a partner put in maintenance and back, and a reservation made in the portal (outside
-// the pool, as Kea recommends) found on both Kea servers by asking each one directly.
+// the pool, as Kea recommends) found on both Kea servers by asking each one directly; a shared
+// network added behind Tandem's back listed with its name (1280 and 390 px), and a
+// reservation made in its scope found in the network on both servers.
 import { test, expect, open, shoot } from './fixtures';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,14 +25,27 @@ const VERSIONS = [
   },
 ];
 
-async function configGet(url: string) {
+async function command(url: string, name: string, args?: unknown) {
   const answer = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ command: 'config-get', service: ['dhcp4'] }),
+    body: JSON.stringify({ command: name, service: ['dhcp4'], ...(args ? { arguments: args } : {}) }),
   });
   const [first] = await answer.json();
-  return first.arguments.Dhcp4;
+  return first;
+}
+
+async function configGet(url: string) {
+  return (await command(url, 'config-get')).arguments.Dhcp4;
+}
+
+/** Waits until both servers serve again (HA restarts on a config-set). */
+async function serving(urls: string[]) {
+  for (const url of urls) {
+    await expect
+      .poll(async () => (await command(url, 'ha-heartbeat'))?.arguments?.state, { timeout: 30_000 })
+      .toBe('load-balancing');
+  }
 }
 
 for (const { version, port, present, writes } of VERSIONS) {
@@ -40,7 +55,7 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     test.skip();
     return;
   }
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const URLS = [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${port + 1}/`];
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-kea-'));
   const env = {
@@ -140,6 +155,53 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
       const config = await configGet(url);
       expect(config.subnet4[0]['user-context'].name).toBe('Badge readers');
       expect(config.subnet4[0].reservations.map((r) => r['ip-address'])).toContain('192.168.50.30');
+    }
+
+    // A shared network (Windows: a superscope) put on both servers behind Tandem's back, as
+    // an operator writes Kea: its subnet is a scope like any other, named with its network.
+    for (const url of URLS) {
+      const config = await configGet(url);
+      config['shared-networks'] = [{
+        name: 'floor-2',
+        relay: { 'ip-addresses': ['10.2.0.1'] },
+        subnet4: [{ id: 21, subnet: '10.2.0.0/24', pools: [{ pool: '10.2.0.10-10.2.0.200' }] }],
+      }];
+      expect((await command(url, 'config-set', { Dhcp4: config })).result).toBe(0);
+      await command(url, 'config-write');
+    }
+    await serving(URLS);
+    const listed = page.locator(`tr[data-server="${NAMES[0]}"][data-scope="10.2.0.0"]`);
+    await expect
+      .poll(async () => {
+        await open(page, `${tandem.url}/scopes?shared_network=floor-2`);
+        return listed.count();
+      }, { timeout: 30_000 })
+      .toBe(1);
+    await expect(page.locator('tbody tr')).toHaveCount(2);
+    await expect(listed.locator('td[data-label="Shared Network"]')).toHaveText('floor-2');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(listed.locator('td[data-label="Shared Network"]')).toBeVisible();
+    await expect(listed.locator('td[data-label="Shared Network"]')).toHaveText('floor-2');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shoot(page, `47-kea-${version}-shared-network`);
+
+    // A reservation made in the shared network's scope: on both servers, in the network, its
+    // relay and the network kept.
+    await open(page, `${tandem.url}/servers/${NAMES[0]}/scopes/10.2.0.0`);
+    await expect(page.locator('#scope-shared-network')).toHaveText('floor-2');
+    await page.click('#create-reservation');
+    await page.fill('#ip_address', '10.2.0.30');
+    await page.fill('#client_id', '52-54-00-aa-bb-dd');
+    await page.fill('#name', 'floor-2-printer');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText(`replicated to ${NAMES[1]}`);
+    await shoot(page, `48-kea-${version}-shared-network-properties`);
+    for (const url of URLS) {
+      const config = await configGet(url);
+      const network = config['shared-networks'].find((n) => n.name === 'floor-2');
+      expect(network.relay['ip-addresses']).toEqual(['10.2.0.1']);
+      const subnet = network.subnet4.find((s) => s.subnet === '10.2.0.0/24');
+      expect(subnet.reservations.map((r) => r['ip-address'])).toContain('10.2.0.30');
     }
   } finally {
     execFileSync(SCRIPT, ['stop', data], { env, stdio: 'inherit' });

@@ -304,11 +304,12 @@ pub(super) fn shown_options(list: &[Value]) -> BTreeMap<u8, usize> {
     shown
 }
 
-/// The options Tandem does not show, by place (`option-data vendor-4491/2`), whole.
-pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, &Value)> {
+/// The options Tandem does not show, each by its place (`option-data vendor-4491/2`) and the
+/// index of its entry.
+pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, usize)> {
     let shown: Vec<usize> = shown_options(list).into_values().collect();
-    let mut out: Vec<(String, &Value)> = Vec::new();
-    for (_, entry) in list.iter().enumerate().filter(|(i, _)| !shown.contains(i)) {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (i, entry) in list.iter().enumerate().filter(|(i, _)| !shown.contains(i)) {
         let base = opaque_option_place(entry);
         let n = out
             .iter()
@@ -319,7 +320,7 @@ pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, &Value)> {
         } else {
             format!("{base} #{}", n + 1)
         };
-        out.push((place, entry));
+        out.push((place, i));
     }
     out
 }
@@ -484,8 +485,8 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
             kept.settings.insert(format!("option {code} {flag}"), value);
         }
     }
-    for (place, entry) in opaque_options(list) {
-        if let Some(text) = canonical(entry) {
+    for (place, i) in opaque_options(list) {
+        if let Some(text) = canonical(&list[i]) {
             kept.settings.insert(place, text);
         }
     }

@@ -502,14 +502,7 @@ fn options(
         }
         let (w, h) = (opaque_of(want), opaque_of(have));
         if w != h {
-            let unshown: HashMap<String, usize> = mapping::opaque_options(&list)
-                .into_iter()
-                .filter_map(|(place, e)| {
-                    let i = list.iter().position(|x| std::ptr::eq(x, e))?;
-                    Some((place, i))
-                })
-                .collect();
-            for (place, &i) in &unshown {
+            for (place, i) in mapping::opaque_options(&list) {
                 if w.get(place.as_str()) != h.get(place.as_str()) {
                     next[i] = None;
                 }

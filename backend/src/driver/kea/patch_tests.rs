@@ -272,3 +272,20 @@ fn an_inactive_scope_keeps_its_pools_aside_until_active_again() {
     let on = edit(&off, |s| s.state = ScopeState::Active).unwrap();
     assert_eq!(on, raw);
 }
+
+#[test]
+fn a_reservation_moved_with_what_is_kept_of_it_keeps_its_fields() {
+    let raw = operator_subnet();
+    let mut s = read(&raw);
+    let from: Ipv4Addr = "10.0.0.5".parse().unwrap();
+    let to: Ipv4Addr = "10.0.0.9".parse().unwrap();
+    s.reservations[0].ip_address = to;
+    let kept = s.kept.as_mut().unwrap();
+    let extras = kept.hosts.remove(&from).unwrap();
+    kept.hosts.insert(to, extras);
+    let after = subnet(&raw, Within::default(), &s, true).unwrap();
+    assert_eq!(changed(&raw, &after), ["reservations"]);
+    let host = &after["reservations"][0];
+    assert_eq!(host["ip-address"], "10.0.0.9");
+    assert_eq!(host["boot-file-name"], "pxelinux.0", "{after}");
+}

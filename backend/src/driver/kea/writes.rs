@@ -75,10 +75,19 @@ impl KeaDriver {
                     .map_err(|e| self.rejected(e))?;
                 next.reservations.retain(|x| x.ip_address != *ip);
                 next.reservations.push(new.clone());
+                // What the host holds beyond the model moves with it to its new address.
+                if let Some(kept) = next.kept.as_mut()
+                    && let Some(extras) = kept.hosts.remove(ip)
+                {
+                    kept.hosts.insert(new.ip_address, extras);
+                }
             }
             HostChange::Remove(ip) => {
                 scope.reservation(*ip).ok_or_else(|| missing(*ip))?;
                 next.reservations.retain(|x| x.ip_address != *ip);
+                if let Some(kept) = next.kept.as_mut() {
+                    kept.hosts.remove(ip);
+                }
             }
         }
         next.sort_reservations();
