@@ -231,6 +231,25 @@ struct Expect<'a> {
     what: &'a str,
 }
 
+impl<'a> Expect<'a> {
+    /// The change at `path`, and nothing else.
+    fn exactly(path: String, what: &'a str) -> Self {
+        Self {
+            allowed: vec![path.clone()],
+            required: vec![path],
+            what,
+        }
+    }
+}
+
+/// The path of the host of `client` (a MAC) in the subnet at `sp`.
+fn host_path(sp: &str, client: &tandem_core::MacAddress) -> String {
+    format!(
+        "{sp}/reservations[hw-address={}]",
+        client.to_string().replace('-', "")
+    )
+}
+
 /// Fidelity failures, collected so that one run reports them all.
 #[derive(Default, Clone)]
 struct Report(Arc<Mutex<Vec<String>>>);
@@ -325,35 +344,11 @@ fn prepared(example: &Value, running: &Value, flavor: Flavor) -> Value {
         ddns.insert("sender-port".into(), json!(0));
     }
     // Interfaces named per subnet or network: none here.
-    let strip = |v: &mut Value| {
+    each_subnet_or_network(&mut config, &mut |v| {
         if let Some(m) = v.as_object_mut() {
             m.remove("interface");
         }
-    };
-    for s in map
-        .get_mut("subnet4")
-        .and_then(Value::as_array_mut)
-        .into_iter()
-        .flatten()
-    {
-        strip(s);
-    }
-    for n in map
-        .get_mut("shared-networks")
-        .and_then(Value::as_array_mut)
-        .into_iter()
-        .flatten()
-    {
-        strip(n);
-        for s in n
-            .get_mut("subnet4")
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-        {
-            strip(s);
-        }
-    }
+    });
     // HA's heartbeat quicker than the pair's own: every config-set restarts HA, and a
     // corpus of files written through config-set waits on it a hundred times.
     for hook in config["hooks-libraries"]
@@ -510,24 +505,25 @@ fn subnet_of<'a>(config: &'a Value, prefix: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no subnet {prefix}"))
 }
 
+/// The scopes DHCP Scopes lists on `server` (one page of 200).
+async fn listed_on(t: &Tandem, server: &ServerName) -> tandem_core::views::ScopesPage {
+    let query = ScopeQuery {
+        server: Some(server.to_string()),
+        page: Page {
+            number: 1,
+            size: 200,
+        },
+        ..Default::default()
+    };
+    t.list_scopes(&admin(), &query).await.unwrap()
+}
+
 /// A scope's row on kea1 as DHCP Scopes lists it (drift read now).
 async fn row(t: &Tandem, kea1: &ServerName, scope: ScopeId) -> ScopeRow {
     t.check_drift(&admin()).await.unwrap();
-    let page = t
-        .list_scopes(
-            &admin(),
-            &ScopeQuery {
-                server: Some(kea1.to_string()),
-                page: Page {
-                    number: 1,
-                    size: 200,
-                },
-                ..Default::default()
-            },
-        )
+    listed_on(t, kea1)
         .await
-        .unwrap();
-    page.rows
+        .rows
         .into_iter()
         .find(|r| r.scope_id == scope)
         .expect("the scope listed")
@@ -645,15 +641,8 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
             .await
             .unwrap();
         let renamed = both(pair).await;
-        let path = format!(
-            "{sp}/reservations[hw-address={}]/hostname",
-            r.client_id.to_string().replace('-', "")
-        );
-        let expect = Expect {
-            allowed: vec![path.clone()],
-            required: vec![path],
-            what: "renaming a reservation of the file",
-        };
+        let path = format!("{}/hostname", host_path(&sp, &r.client_id));
+        let expect = Expect::exactly(path, "renaming a reservation of the file");
         report.check(label, &start, &renamed, &expect);
         // Moved to a free address: only its address changes.
         let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
@@ -663,15 +652,8 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
             .await
             .unwrap();
         let moved = both(pair).await;
-        let path = format!(
-            "{sp}/reservations[hw-address={}]/ip-address",
-            r.client_id.to_string().replace('-', "")
-        );
-        let expect = Expect {
-            allowed: vec![path.clone()],
-            required: vec![path],
-            what: "moving a reservation of the file",
-        };
+        let path = format!("{}/ip-address", host_path(&sp, &r.client_id));
+        let expect = Expect::exactly(path, "moving a reservation of the file");
         report.check(label, &renamed, &moved, &expect);
         let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
         let version = now.reservation(free).unwrap().version();
@@ -865,11 +847,7 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
         report.fail(format!("{}: {report_rows:?}", say("import")));
     }
     let imported = format!("{sp}/reservations[hw-address=02005e100077]");
-    let expect = Expect {
-        allowed: vec![imported.clone()],
-        required: vec![imported],
-        what: "importing a CSV row",
-    };
+    let expect = Expect::exactly(imported, "importing a CSV row");
     report.check(label, &start, &both(pair).await, &expect);
     t.delete_reservation(&admin(), &kea1, scope, free)
         .await
@@ -946,26 +924,34 @@ fn strip_id(subnet: &Value) -> Value {
     s
 }
 
-/// Changes the subnet at `prefix` of a configuration, wherever it sits.
-fn set_subnet(config: &mut Value, prefix: &str, change: impl FnOnce(&mut Value)) {
-    let mut change = Some(change);
-    let mut visit = |list: &mut Value| {
-        for s in list.as_array_mut().into_iter().flatten() {
-            if s["subnet"] == prefix
-                && let Some(c) = change.take()
-            {
-                c(s);
-            }
-        }
-    };
-    visit(&mut config["subnet4"]);
-    for n in config["shared-networks"]
-        .as_array_mut()
+/// Calls `f` on each subnet of a configuration and each shared network, wherever they sit.
+fn each_subnet_or_network(config: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    if let Some(subnets) = config.get_mut("subnet4").and_then(Value::as_array_mut) {
+        subnets.iter_mut().for_each(&mut *f);
+    }
+    for n in config
+        .get_mut("shared-networks")
+        .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
     {
-        visit(&mut n["subnet4"]);
+        if let Some(subnets) = n.get_mut("subnet4").and_then(Value::as_array_mut) {
+            subnets.iter_mut().for_each(&mut *f);
+        }
+        f(n);
     }
+}
+
+/// Changes the subnet at `prefix` of a configuration, wherever it sits.
+fn set_subnet(config: &mut Value, prefix: &str, change: impl FnOnce(&mut Value)) {
+    let mut change = Some(change);
+    each_subnet_or_network(config, &mut |s| {
+        if s.get("subnet").is_some_and(|p| p == prefix)
+            && let Some(c) = change.take()
+        {
+            c(s);
+        }
+    });
 }
 
 /// The scope an example is exercised on: one in a shared network if it has one, else one
@@ -1029,20 +1015,7 @@ async fn examples(flavor: Flavor, pairs: usize) {
                 let db = tempfile::tempdir().unwrap();
                 let t = pair.tandem(db.path()).await;
                 let kea1 = ServerName::parse(NAMES[0]).unwrap();
-                let scopes = t
-                    .list_scopes(
-                        &admin(),
-                        &ScopeQuery {
-                            server: Some(kea1.to_string()),
-                            page: Page {
-                                number: 1,
-                                size: 200,
-                            },
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
+                let scopes = listed_on(&t, &kea1).await;
                 let caller = admin();
                 let read: Vec<tandem_core::Scope> = futures::future::join_all(
                     scopes
@@ -1399,11 +1372,7 @@ async fn an_operators_configuration(flavor: Flavor) {
     .unwrap();
     let created = both(&pair).await;
     let path = "/shared-networks[floor-2]/subnet4[10.2.2.0/24]".to_string();
-    let expect = Expect {
-        allowed: vec![path.clone()],
-        required: vec![path],
-        what: "a new scope in a shared network",
-    };
+    let expect = Expect::exactly(path, "a new scope in a shared network");
     report.check(&label, &before, &created, &expect);
     let held = t
         .get_scope(&admin(), &kea1, ScopeId::parse("10.2.2.0").unwrap())

@@ -34,6 +34,16 @@ fn set_context(out: &mut Map<String, Value>, raw: &Value, ctx: Map<String, Value
     }
 }
 
+/// Tandem's key `key` in a `user-context`: `value`, or no key at all where the value is the
+/// default (Tandem says nothing where it has nothing to say).
+fn say_or_drop(ctx: &mut Map<String, Value>, key: &str, value: &str, default: &str) {
+    if value == default {
+        ctx.remove(key);
+    } else {
+        ctx.insert(key.into(), json!(value));
+    }
+}
+
 /// A kept value back as JSON (it was written from JSON).
 fn parsed(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
@@ -70,11 +80,7 @@ pub(super) fn subnet(
         }
     }
     if desired.description != current.description {
-        if desired.description.is_empty() {
-            ctx.remove("description");
-        } else {
-            ctx.insert("description".into(), json!(desired.description));
-        }
+        say_or_drop(&mut ctx, "description", &desired.description, "");
     }
     if desired.lease_duration_secs != current.lease_duration_secs {
         lifetime(&mut out, within, &current, desired)?;
@@ -604,18 +610,11 @@ pub(super) fn host(
         .cloned()
         .unwrap_or_default();
     if was.description != new.description {
-        if new.description.is_empty() {
-            ctx.remove("description");
-        } else {
-            ctx.insert("description".into(), json!(new.description));
-        }
+        say_or_drop(&mut ctx, "description", &new.description, "");
     }
     if was.kind != new.kind {
-        if new.kind == ReservationType::Both {
-            ctx.remove("type");
-        } else {
-            ctx.insert("type".into(), json!(new.kind.as_str()));
-        }
+        let default = ReservationType::Both.as_str();
+        say_or_drop(&mut ctx, "type", new.kind.as_str(), default);
     }
     if let Some(want) = extras {
         let have = mapping::host_extras(host);
