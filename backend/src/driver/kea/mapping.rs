@@ -5,12 +5,11 @@
 //! type in their `user-context`). What Tandem cannot represent (reservations by client-id, other
 //! subnet parameters) is kept as it was when Tandem writes a subnet back.
 
+use super::options::{opaque_options, option_flags, option_value, shown_options};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use tandem_core::{
-    IpRange, MacAddress, OptionValue, Reservation, ReservationType, Scope, ScopeId, ScopeState,
-};
+use tandem_core::{IpRange, MacAddress, Reservation, ReservationType, Scope, ScopeId, ScopeState};
 
 /// A subnet Tandem cannot read, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,152 +176,6 @@ fn pruned(v: &Value) -> Option<Value> {
         }
         other => Some(other.clone()),
     }
-}
-
-/// An option's value, from its `data` and the kind Tandem recorded (or the code's own type).
-pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionValue {
-    let addresses = || {
-        data.split(',')
-            .map(|s| s.trim().parse::<Ipv4Addr>())
-            .collect::<Result<Vec<_>, _>>()
-            .ok()
-            .filter(|v| !v.is_empty())
-    };
-    match (code, kind) {
-        (3 | 6, _) | (_, Some("Addresses")) => addresses()
-            .map(OptionValue::Addresses)
-            .unwrap_or_else(|| OptionValue::Text(data.into())),
-        (15, _) | (_, Some("Text")) => OptionValue::Text(data.into()),
-        (_, Some("Number")) => data
-            .trim()
-            .parse()
-            .map(OptionValue::Number)
-            .unwrap_or_else(|_| OptionValue::Text(data.into())),
-        (_, Some("Flag")) => OptionValue::Flag(matches!(data.trim(), "true" | "1")),
-        _ => addresses()
-            .map(OptionValue::Addresses)
-            .or_else(|| data.trim().parse().ok().map(OptionValue::Number))
-            .unwrap_or_else(|| OptionValue::Text(data.into())),
-    }
-}
-
-pub(super) fn option_kind(v: &OptionValue) -> &'static str {
-    match v {
-        OptionValue::Addresses(_) => "Addresses",
-        OptionValue::Text(_) => "Text",
-        OptionValue::Number(_) => "Number",
-        OptionValue::Flag(_) => "Flag",
-    }
-}
-
-pub(super) fn option_data(v: &OptionValue) -> String {
-    match v {
-        OptionValue::Addresses(list) => list
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        OptionValue::Text(t) => t.clone(),
-        OptionValue::Number(n) => n.to_string(),
-        OptionValue::Flag(f) => f.to_string(),
-    }
-}
-
-/// The code of an `option-data` entry Tandem shows and edits: a standard-space (`dhcp4`)
-/// option given by code or by a standard name, its data text that Kea parses (`csv-format`).
-/// Any other entry (a vendor space, a custom definition's name, raw hex) is kept untouched.
-pub(super) fn option_code(entry: &Value) -> Option<u8> {
-    let space = entry
-        .get("space")
-        .and_then(Value::as_str)
-        .unwrap_or("dhcp4");
-    if space != "dhcp4"
-        || entry.get("csv-format") == Some(&Value::Bool(false))
-        || entry.get("data").is_some_and(|d| !d.is_string())
-    {
-        return None;
-    }
-    let by_name = entry
-        .get("name")
-        .and_then(Value::as_str)
-        .map(super::option_names::code_of);
-    let code = match (entry.get("code").and_then(Value::as_u64), by_name) {
-        (Some(code), Some(Some(named))) if code != u64::from(named) => return None,
-        (Some(code), _) => u8::try_from(code).ok()?,
-        (None, Some(named)) => named?,
-        (None, None) => return None,
-    };
-    (1..=254).contains(&code).then_some(code)
-}
-
-/// An option entry's own flags worth keeping (`always-send`, `never-send`, `client-classes`…),
-/// each with its value: what is not its identity (code, name, space) or its data, and not
-/// Kea's default.
-pub(super) fn option_flags(entry: &Value) -> BTreeMap<String, String> {
-    let Some(map) = entry.as_object() else {
-        return BTreeMap::new();
-    };
-    map.iter()
-        .filter(|(k, v)| match k.as_str() {
-            "code" | "name" | "space" | "data" => false,
-            "always-send" | "never-send" => v != &&Value::Bool(false),
-            "csv-format" => v != &&Value::Bool(true),
-            _ => true,
-        })
-        .filter_map(|(k, v)| Some((k.clone(), canonical(v)?)))
-        .collect()
-}
-
-/// Where an option Tandem does not show is kept: `option-data <space>/<code or name>`.
-fn opaque_option_place(entry: &Value) -> String {
-    let space = entry
-        .get("space")
-        .and_then(Value::as_str)
-        .unwrap_or("dhcp4");
-    let id = entry
-        .get("code")
-        .map(ToString::to_string)
-        .or_else(|| {
-            entry
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "?".into());
-    format!("option-data {space}/{id}")
-}
-
-/// The options of an `option-data` list that Tandem shows, each with the index of its entry;
-/// the rest are [`opaque_options`].
-pub(super) fn shown_options(list: &[Value]) -> BTreeMap<u8, usize> {
-    let mut shown = BTreeMap::new();
-    for (i, entry) in list.iter().enumerate() {
-        if let Some(code) = option_code(entry) {
-            shown.entry(code).or_insert(i);
-        }
-    }
-    shown
-}
-
-/// The options Tandem does not show, each by its place (`option-data vendor-4491/2`) and the
-/// index of its entry.
-pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, usize)> {
-    let shown: Vec<usize> = shown_options(list).into_values().collect();
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for (i, entry) in list.iter().enumerate().filter(|(i, _)| !shown.contains(i)) {
-        let base = opaque_option_place(entry);
-        let n = out
-            .iter()
-            .filter(|(p, _)| p.split(" #").next() == Some(&base))
-            .count();
-        let place = if n == 0 {
-            base
-        } else {
-            format!("{base} #{}", n + 1)
-        };
-        out.push((place, i));
-    }
-    out
 }
 
 /// A subnet's `subnet` (`10.0.0.0/24`) as its prefix text, network and length text.
@@ -627,6 +480,7 @@ pub fn host_of(r: &Reservation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tandem_core::OptionValue;
 
     fn range(a: &str, b: &str) -> IpRange {
         IpRange::new(a.parse().unwrap(), b.parse().unwrap()).unwrap()

@@ -19,11 +19,13 @@
 
 mod facts;
 pub mod ha;
+mod host_commands;
 mod leases;
 pub mod mapping;
 pub mod offer;
-mod option_names;
+mod options;
 mod patch;
+mod pools;
 mod subnets;
 mod transport;
 mod writes;

@@ -1,7 +1,7 @@
 //! The patches, on Kea entries written the way operators write them.
 
 use super::*;
-use tandem_core::{MacAddress, OptionValue};
+use tandem_core::{IpRange, MacAddress, OptionValue, ScopeState};
 
 fn read(raw: &Value) -> Scope {
     mapping::scope_of(raw, Within::default()).unwrap()
