@@ -478,16 +478,7 @@ pub fn ReservationsPage() -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 fn option_text(value: &OptionValue) -> String {
-    match value {
-        OptionValue::Addresses(list) => list
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        OptionValue::Text(t) => t.clone(),
-        OptionValue::Number(n) => n.to_string(),
-        OptionValue::Flag(f) => f.to_string(),
-    }
+    value.text()
 }
 
 #[cfg(feature = "ssr")]

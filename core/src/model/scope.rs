@@ -43,6 +43,22 @@ pub enum OptionValue {
     Flag(bool),
 }
 
+impl OptionValue {
+    /// The value as text, as a server takes it and a page shows it (`10.0.0.1, 10.0.0.2`).
+    pub fn text(&self) -> String {
+        match self {
+            Self::Addresses(list) => list
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Self::Text(t) => t.clone(),
+            Self::Number(n) => n.to_string(),
+            Self::Flag(f) => f.to_string(),
+        }
+    }
+}
+
 /// A scope's whole configuration on one server. Leases are not part of it: the failover
 /// protocol carries them, and replication never touches them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -174,16 +174,7 @@ pub(super) fn option_kind(v: &OptionValue) -> &'static str {
 }
 
 pub(super) fn option_data(v: &OptionValue) -> String {
-    match v {
-        OptionValue::Addresses(list) => list
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        OptionValue::Text(t) => t.clone(),
-        OptionValue::Number(n) => n.to_string(),
-        OptionValue::Flag(f) => f.to_string(),
-    }
+    v.text()
 }
 
 /// The code of an `option-data` entry Tandem shows and edits: a standard-space (`dhcp4`)
