@@ -44,6 +44,9 @@ pub enum AppError {
 pub struct CurrentReservation {
     pub ip_address: String,
     pub client_id: String,
+    /// Kea's name of the identifier's type (`hw-address`: a MAC address).
+    #[serde(default)]
+    pub identifier_type: String,
     pub name: String,
     pub description: String,
     pub kind: String,
@@ -55,6 +58,7 @@ impl From<&tandem_core::Reservation> for CurrentReservation {
         Self {
             ip_address: r.ip_address.to_string(),
             client_id: r.client_id.to_string(),
+            identifier_type: r.client_id.kind().as_str().to_string(),
             name: r.name.clone(),
             description: r.description.clone(),
             kind: r.kind.as_str().to_string(),

@@ -99,7 +99,8 @@ pub fn scope(g: usize, reservations: usize) -> Scope {
                     g32 & 0xff,
                     i
                 ))
-                .expect("a valid MAC"),
+                .expect("a valid MAC")
+                .into(),
                 name: format!("host-{g}-{i}"),
                 description: String::new(),
                 kind: ReservationType::Both,

@@ -319,7 +319,7 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
             scope,
             &Reservation {
                 ip_address: "10.0.3.201".parse().unwrap(),
-                client_id: MacAddress::parse("001122334466").unwrap(),
+                client_id: MacAddress::parse("001122334466").unwrap().into(),
                 name: String::new(),
                 description: String::new(),
                 kind: ReservationType::Both,
@@ -477,7 +477,7 @@ async fn a_scope_whose_reservations_did_not_change_keeps_their_rows_as_they_are(
             reservations: (20..23)
                 .map(|n| Reservation {
                     ip_address: format!("10.9.0.{n}").parse().unwrap(),
-                    client_id: MacAddress::parse(&format!("00155DA790{n}")).unwrap(),
+                    client_id: MacAddress::parse(&format!("00155DA790{n}")).unwrap().into(),
                     name: format!("host{n}"),
                     description: String::new(),
                     kind: ReservationType::Both,

@@ -11,6 +11,7 @@
 //! says so loudly and is skipped (`make test` prepares them all).
 
 #[path = "support/kea_pair.rs"]
+#[macro_use]
 mod kea_pair;
 mod support;
 
@@ -23,34 +24,13 @@ use std::time::Duration;
 use tandem_backend::driver::ControlAccess;
 use tandem_backend::store::Store;
 use tandem_backend::store::servers::{self, ServerKind};
-use tandem_backend::{Caller, ServiceError, Tandem};
+use tandem_backend::{Caller, Tandem};
 use tandem_core::drift::DriftStatus;
 use tandem_core::failover_rules::NewRelationship;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
 use tandem_core::views::{ReplicationOutcome, ScopeQuery, ServerStatus, SyncFilter};
 use tandem_core::{ScopeId, ServerName};
-
-/// Runs a test on each kind of pair, as tests of their own.
-macro_rules! on_every_pair {
-    ($($test:ident),* $(,)?) => {$(
-        mod $test {
-            use super::Flavor;
-            #[tokio::test]
-            async fn kea_2_2() {
-                if Flavor::Kea22.available() {
-                    super::$test(Flavor::Kea22).await;
-                }
-            }
-            #[tokio::test]
-            async fn kea_3_0() {
-                if Flavor::Kea3.available() {
-                    super::$test(Flavor::Kea3).await;
-                }
-            }
-        }
-    )*};
-}
 
 /// A Tandem with no server yet, on a fresh database in `dir`.
 async fn empty_tandem(dir: &Path) -> Tandem {
@@ -78,7 +58,7 @@ fn admin() -> Caller {
     Caller::local("kea-test")
 }
 
-on_every_pair!(
+on_pairs!([kea_2_2: Kea22, kea_3_0: Kea3]
     a_kea_pair_is_read_replicated_to_and_checked_for_drift,
     relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained,
     a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated,
@@ -402,17 +382,6 @@ async fn sync_error_rows(t: &Tandem) -> tandem_core::views::ScopesPage {
     )
     .await
     .unwrap()
-}
-
-/// The field a refusal names, with its message.
-fn refused(e: ServiceError) -> (String, String) {
-    match e {
-        ServiceError::Validation(errors) => {
-            let first = errors.0.first().unwrap().clone();
-            (first.field, first.message)
-        }
-        other => panic!("not a field-level refusal: {other}"),
-    }
 }
 
 /// The HA hook's parameters in a configuration, if it is loaded.

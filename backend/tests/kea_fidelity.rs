@@ -243,10 +243,11 @@ impl<'a> Expect<'a> {
 }
 
 /// The path of the host of `client` (a MAC) in the subnet at `sp`.
-fn host_path(sp: &str, client: &tandem_core::MacAddress) -> String {
+fn host_path(sp: &str, client: &tandem_core::ClientId) -> String {
     format!(
-        "{sp}/reservations[hw-address={}]",
-        client.to_string().replace('-', "")
+        "{sp}/reservations[{}={}]",
+        client.kind(),
+        client.to_colon_string().replace(':', "")
     )
 }
 
@@ -633,6 +634,7 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
         let mut input = NewReservation {
             ip_address: r.ip_address.to_string(),
             client_id: r.client_id.to_string(),
+            identifier_type: r.client_id.kind().to_string(),
             name: "fidelity-other".into(),
             description: r.description.clone(),
             kind: r.kind.as_str().into(),

@@ -143,7 +143,7 @@ async fn the_inventory_changes_and_the_audit_work_on_postgres() {
             scope,
             &Reservation {
                 ip_address: "10.0.3.201".parse().unwrap(),
-                client_id: MacAddress::parse("001122334466").unwrap(),
+                client_id: MacAddress::parse("001122334466").unwrap().into(),
                 name: String::new(),
                 description: String::new(),
                 kind: ReservationType::Both,

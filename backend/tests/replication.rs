@@ -87,7 +87,7 @@ impl Pair {
 fn reservation(ip: &str, mac: &str) -> Reservation {
     Reservation {
         ip_address: ip.parse().unwrap(),
-        client_id: MacAddress::parse(mac).unwrap(),
+        client_id: MacAddress::parse(mac).unwrap().into(),
         name: String::new(),
         description: String::new(),
         kind: ReservationType::Both,

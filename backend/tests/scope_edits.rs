@@ -85,7 +85,7 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
     // The partner has a reservation of its own (drift).
     let extra = Reservation {
         ip_address: "10.0.0.150".parse().unwrap(),
-        client_id: MacAddress::parse("001122334455").unwrap(),
+        client_id: MacAddress::parse("001122334455").unwrap().into(),
         name: String::new(),
         description: String::new(),
         kind: ReservationType::Both,
@@ -103,7 +103,7 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
     // only, so it is not stale, and dhcp1 keeps the reservation.
     let meanwhile = Reservation {
         ip_address: "10.0.0.151".parse().unwrap(),
-        client_id: MacAddress::parse("001122334456").unwrap(),
+        client_id: MacAddress::parse("001122334456").unwrap().into(),
         ..extra.clone()
     };
     d1.add_reservation(id, &meanwhile).await.unwrap();

@@ -404,7 +404,7 @@ mod tests {
             (|r: &mut Reservation| r.name = "other".into()) as fn(&mut Reservation),
             |r| r.description = "B2".into(),
             |r| r.kind = ReservationType::Dhcp,
-            |r| r.client_id = MacAddress::parse("001122334455").unwrap(),
+            |r| r.client_id = MacAddress::parse("001122334455").unwrap().into(),
         ] {
             let mut right = left.clone();
             change(&mut right.reservations[0]);

@@ -14,13 +14,15 @@ use std::net::Ipv4Addr;
 pub const MAX_ROWS: usize = 20_000;
 
 /// The columns read, as the CSV names them; `ScopeId`, `IPAddress` and `ClientId` must be there.
-pub const COLUMNS: [&str; 6] = [
+/// `IdentifierType` is Tandem's (Windows has none): without it, a ClientId is a MAC address.
+pub const COLUMNS: [&str; 7] = [
     "ScopeId",
     "IPAddress",
     "Name",
     "ClientId",
     "Description",
     "Type",
+    "IdentifierType",
 ];
 const REQUIRED: [&str; 3] = ["ScopeId", "IPAddress", "ClientId"];
 
@@ -188,6 +190,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
             input: NewReservation {
                 ip_address: cell("IPAddress"),
                 client_id: cell("ClientId"),
+                identifier_type: cell("IdentifierType"),
                 name: cell("Name"),
                 description: cell("Description"),
                 kind: cell("Type"),
@@ -229,6 +232,9 @@ pub struct ImportRow {
     pub scope_id: String,
     pub ip_address: String,
     pub client_id: String,
+    /// As the file gives it (empty without the column: a MAC address).
+    #[serde(default)]
+    pub identifier_type: String,
     pub name: String,
     pub description: String,
     #[serde(rename = "type")]
@@ -258,6 +264,7 @@ fn column(field: &str) -> &str {
     match field {
         "ip_address" => "IPAddress",
         "client_id" => "ClientId",
+        "identifier_type" => "IdentifierType",
         "name" => "Name",
         "description" => "Description",
         "type" => "Type",
@@ -271,7 +278,8 @@ fn changes(before: &Reservation, after: &Reservation) -> String {
     if before.client_id != after.client_id {
         out.push(format!(
             "ClientId {} → {}",
-            before.client_id, after.client_id
+            before.client_id.described(),
+            after.client_id.described()
         ));
     }
     if before.name != after.name {
@@ -300,7 +308,7 @@ type Held<'a> = HashMap<
     ScopeId,
     (
         HashMap<Ipv4Addr, &'a Reservation>,
-        HashMap<crate::MacAddress, Ipv4Addr>,
+        HashMap<&'a crate::ClientId, Ipv4Addr>,
     ),
 >;
 
@@ -322,13 +330,13 @@ pub fn plan(
             let by_mac = s
                 .reservations
                 .iter()
-                .map(|r| (r.client_id, r.ip_address))
+                .map(|r| (&r.client_id, r.ip_address))
                 .collect();
             (id, (by_ip, by_mac))
         })
         .collect();
     let mut seen_ip: HashMap<(ScopeId, Ipv4Addr), usize> = HashMap::new();
-    let mut seen_mac: HashMap<(ScopeId, crate::MacAddress), usize> = HashMap::new();
+    let mut seen_mac: HashMap<(ScopeId, crate::ClientId), usize> = HashMap::new();
     let mut writes = Writes::new();
     let mut rows = Vec::with_capacity(lines.len());
     for l in lines {
@@ -337,6 +345,7 @@ pub fn plan(
             scope_id: l.scope_id.clone(),
             ip_address: l.input.ip_address.clone(),
             client_id: l.input.client_id.clone(),
+            identifier_type: l.input.identifier_type.clone(),
             name: l.input.name.clone(),
             description: l.input.description.clone(),
             kind: l.input.kind.clone(),
@@ -367,7 +376,7 @@ fn plan_row(
     held: &Held,
     placement: Placement,
     seen_ip: &mut HashMap<(ScopeId, Ipv4Addr), usize>,
-    seen_mac: &mut HashMap<(ScopeId, crate::MacAddress), usize>,
+    seen_mac: &mut HashMap<(ScopeId, crate::ClientId), usize>,
 ) -> Result<Planned, String> {
     if let Some(why) = &l.unreadable {
         return Err(why.clone());
@@ -392,14 +401,14 @@ fn plan_row(
             new.ip_address
         ));
     }
-    if let Some(first) = seen_mac.get(&(scope_id, new.client_id)) {
+    if let Some(first) = seen_mac.get(&(scope_id, new.client_id.clone())) {
         return Err(format!(
             "ClientId {} is also on line {first} of the file",
-            new.client_id
+            new.client_id.described()
         ));
     }
     seen_ip.insert((scope_id, new.ip_address), l.line);
-    seen_mac.insert((scope_id, new.client_id), l.line);
+    seen_mac.insert((scope_id, new.client_id.clone()), l.line);
     if let Some(why) = placement.refusal(scope, new.ip_address) {
         return Err(why);
     }
@@ -421,7 +430,7 @@ fn plan_row(
     {
         return Err(format!(
             "ClientId {} is already reserved in scope {scope_id}, for {owner}",
-            new.client_id
+            new.client_id.described()
         ));
     }
     Ok(match by_ip.get(&new.ip_address) {
@@ -503,7 +512,7 @@ mod tests {
             .iter()
             .map(|(ip, mac, name)| Reservation {
                 ip_address: ip.parse().unwrap(),
-                client_id: crate::MacAddress::parse(mac).unwrap(),
+                client_id: crate::MacAddress::parse(mac).unwrap().into(),
                 name: (*name).into(),
                 description: String::new(),
                 kind: Default::default(),

@@ -53,7 +53,7 @@ mod tests {
         let mut source = seed_scope();
         source.reservations.push(Reservation {
             ip_address: "10.0.0.100".parse().unwrap(),
-            client_id: MacAddress::parse("00155DA76602").unwrap(),
+            client_id: MacAddress::parse("00155DA76602").unwrap().into(),
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
@@ -62,7 +62,7 @@ mod tests {
         copy.reservations[0].name = "renamed on the partner".into();
         copy.reservations.push(Reservation {
             ip_address: "10.0.0.150".parse().unwrap(),
-            client_id: MacAddress::parse("001122334455").unwrap(),
+            client_id: MacAddress::parse("001122334455").unwrap().into(),
             name: "partner only".into(),
             description: String::new(),
             kind: ReservationType::Dhcp,

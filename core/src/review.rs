@@ -93,7 +93,8 @@ pub fn dismiss_permission(check: &str) -> crate::access::Permission {
     match check {
         "reservation-outside-scope"
         | "reservation-in-exclusion"
-        | "client-reserved-at-two-addresses" => Permission::EditReservations,
+        | "client-reserved-at-two-addresses"
+        | "client-reserved-by-two-identifiers" => Permission::EditReservations,
         "overlapping-subnets" | "pool-exhausted-by-reservations" => Permission::EditScopes,
         "relationship-on-one-partner"
         | "failover-on-one-partner"
@@ -284,6 +285,33 @@ pub fn review_server(server: &ServerName, scopes: &[Scope]) -> Vec<Finding> {
                 ));
             }
         }
+        // One client by two identifiers (its MAC, and a client ID or DUID made of it): which
+        // reservation it gets depends on what it sends and on the server's identifier order.
+        let mut by_hardware: BTreeMap<crate::MacAddress, &crate::Reservation> = BTreeMap::new();
+        for r in &s.reservations {
+            let Some(mac) = r.client_id.hardware() else {
+                continue;
+            };
+            match by_hardware.get(&mac) {
+                Some(first) if first.client_id != r.client_id => out.push(finding(
+                    "client-reserved-by-two-identifiers",
+                    Severity::Warning,
+                    s.id,
+                    reservation_object(r.ip_address, s.id),
+                    format!(
+                        "Reservations {} ({}) and {} ({}) are for one client, MAC {mac}: which it gets depends on what the client sends and on the order the server checks identifiers in.",
+                        first.ip_address,
+                        first.client_id.described(),
+                        r.ip_address,
+                        r.client_id.described()
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    by_hardware.insert(mac, r);
+                }
+            }
+        }
         // Every address of the range either excluded or reserved: nothing left for others.
         let excluded = |ip: Ipv4Addr| s.exclusions.iter().any(|x| x.contains(ip));
         let reserved_in_range = s
@@ -418,7 +446,7 @@ pub fn review_pair(
         let on_b: BTreeMap<_, _> = sb
             .reservations
             .iter()
-            .map(|r| (r.client_id, r.ip_address))
+            .map(|r| (&r.client_id, r.ip_address))
             .collect();
         for r in &sa.reservations {
             if let Some(other) = on_b.get(&r.client_id).filter(|ip| **ip != r.ip_address) {
@@ -429,7 +457,7 @@ pub fn review_pair(
                     reservation_object(r.ip_address, scope),
                     format!(
                         "Client {} is reserved at {} on {a} but at {other} on {b}: it gets a different address depending on which partner answers.",
-                        r.client_id, r.ip_address
+                        r.client_id.described(), r.ip_address
                     ),
                 ));
             }
@@ -466,7 +494,7 @@ mod tests {
     fn reserve(ip: &str, mac: &str) -> Reservation {
         Reservation {
             ip_address: ip.parse().unwrap(),
-            client_id: MacAddress::parse(mac).unwrap(),
+            client_id: MacAddress::parse(mac).unwrap().into(),
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
@@ -522,6 +550,52 @@ mod tests {
         assert_eq!(
             found[1].key(),
             "reservation-in-exclusion|a.test|reservation 10.0.5.12 in scope 10.0.5.0"
+        );
+    }
+
+    #[test]
+    fn one_client_reserved_by_two_identifiers_is_found() {
+        let mut s = scope("10.0.0.0", 24, "10.0.0.10", "10.0.0.200");
+        let by = |ip: &str, kind: crate::IdentifierType, id: &str| Reservation {
+            client_id: crate::ClientId::parse(kind, id).unwrap(),
+            ..reserve(ip, "00155DA76602")
+        };
+        s.reservations = vec![
+            reserve("10.0.0.5", "00155DA76602"),
+            by(
+                "10.0.0.6",
+                crate::IdentifierType::ClientId,
+                "01:00:15:5d:a7:66:02",
+            ),
+            // Another client's client ID, and a flex ID of the same bytes: not the same client.
+            by(
+                "10.0.0.7",
+                crate::IdentifierType::ClientId,
+                "01:00:15:5d:a7:66:03",
+            ),
+            by(
+                "10.0.0.8",
+                crate::IdentifierType::FlexId,
+                "00:15:5d:a7:66:02",
+            ),
+        ];
+        let found = review_server(&server("a.test"), &[s]);
+        assert_eq!(
+            checks(&found),
+            vec![(
+                "client-reserved-by-two-identifiers",
+                "reservation 10.0.0.6 in scope 10.0.0.0"
+            )]
+        );
+        assert!(
+            found[0]
+                .explanation
+                .contains("client-id 01:00:15:5d:a7:66:02")
+        );
+        assert!(
+            found[0]
+                .explanation
+                .contains("10.0.0.5 (00-15-5d-a7-66-02)")
         );
     }
 

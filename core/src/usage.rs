@@ -258,7 +258,9 @@ mod tests {
                 .iter()
                 .map(|last| Reservation {
                     ip_address: [10, 0, 0, *last].into(),
-                    client_id: MacAddress::parse(&format!("aa-bb-cc-dd-ee-{last:02x}")).unwrap(),
+                    client_id: MacAddress::parse(&format!("aa-bb-cc-dd-ee-{last:02x}"))
+                        .unwrap()
+                        .into(),
                     name: String::new(),
                     description: String::new(),
                     kind: ReservationType::Both,

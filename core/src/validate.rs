@@ -2,7 +2,9 @@
 //! the portal (to refuse bad input before anything is written) and the drivers.
 
 use crate::model::address::parse_ipv4;
-use crate::{FieldError, FieldErrors, MacAddress, Reservation, ReservationType, Scope};
+use crate::{
+    ClientId, FieldError, FieldErrors, IdentifierType, Reservation, ReservationType, Scope,
+};
 use serde::{Deserialize, Serialize};
 
 /// The Create DHCP Reservation dialog as typed: strings, parsed by [`NewReservation::parse`].
@@ -12,6 +14,10 @@ use serde::{Deserialize, Serialize};
 pub struct NewReservation {
     pub ip_address: String,
     pub client_id: String,
+    /// `hw-address` (the default: a MAC address), `client-id`, `duid`, `circuit-id` or
+    /// `flex-id`.
+    #[serde(default)]
+    pub identifier_type: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
@@ -27,7 +33,16 @@ impl NewReservation {
     pub fn parse(&self) -> Result<Reservation, FieldErrors> {
         let mut errors = FieldErrors::default();
         let ip = errors.take("ip_address", parse_ipv4(&self.ip_address));
-        let mac = errors.take("client_id", MacAddress::parse(&self.client_id));
+        let identifier = errors.take(
+            "identifier_type",
+            IdentifierType::parse(&self.identifier_type),
+        );
+        // The identifier is read by its type's rules (a MAC's when the type is unreadable: the
+        // type's error says what is wrong).
+        let mac = errors.take(
+            "client_id",
+            ClientId::parse(identifier.unwrap_or_default(), &self.client_id),
+        );
         let kind = errors.take("type", ReservationType::parse(&self.kind));
         let name = self.name.trim().to_string();
         let description = self.description.trim().to_string();
@@ -158,7 +173,9 @@ fn address_refusal(
             "ip_address",
             format!(
                 "{} is already reserved in scope {} for {}",
-                new.ip_address, scope.id, taken.client_id
+                new.ip_address,
+                scope.id,
+                taken.client_id.described()
             ),
         )
     })
@@ -169,7 +186,9 @@ fn client_refusal(scope: &Scope, new: &Reservation, taken: &Reservation) -> Fiel
         "client_id",
         format!(
             "client {} already has a reservation in scope {} ({})",
-            new.client_id, scope.id, taken.ip_address
+            new.client_id.described(),
+            scope.id,
+            taken.ip_address
         ),
     )
 }
@@ -252,7 +271,7 @@ pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(),
     }
     // Each reservation against those before it, in one pass (scopes hold thousands).
     let mut addresses: std::collections::HashMap<_, &Reservation> = Default::default();
-    let mut clients: std::collections::HashMap<MacAddress, &Reservation> = Default::default();
+    let mut clients: std::collections::HashMap<&ClientId, &Reservation> = Default::default();
     for r in &scope.reservations {
         for (what, text) in [("name", &r.name), ("description", &r.description)] {
             if let Some(why) = control(&format!("reservation {}'s {what}", r.ip_address), text) {
@@ -271,7 +290,7 @@ pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(),
             errors.0.push(e);
         }
         addresses.entry(r.ip_address).or_insert(r);
-        clients.entry(r.client_id).or_insert(r);
+        clients.entry(&r.client_id).or_insert(r);
     }
     errors.into_result()
 }
@@ -307,7 +326,7 @@ pub fn scope_fits_on(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{IpRange, ScopeId, ScopeState};
+    use crate::{IpRange, MacAddress, ScopeId, ScopeState};
 
     /// The seed's scope: 10.0.0.0/24 with reservation 10.0.0.99 for aa-bb-cc-dd-ee-ff.
     pub(crate) fn seed_scope() -> Scope {
@@ -324,7 +343,7 @@ pub(crate) mod tests {
             options: Default::default(),
             reservations: vec![Reservation {
                 ip_address: "10.0.0.99".parse().unwrap(),
-                client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap(),
+                client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap().into(),
                 name: "test".into(),
                 description: "A1".into(),
                 kind: ReservationType::Both,
@@ -354,15 +373,50 @@ pub(crate) mod tests {
         let errors = NewReservation {
             ip_address: "10.0.0.300".into(),
             client_id: "zz".into(),
+            identifier_type: "remote-id".into(),
             name: "x".repeat(300),
             description: String::new(),
             kind: "Dns".into(),
         }
         .parse()
         .unwrap_err();
-        for field in ["ip_address", "client_id", "name", "type"] {
+        for field in ["ip_address", "client_id", "identifier_type", "name", "type"] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
         }
+    }
+
+    #[test]
+    fn an_identifier_is_read_by_its_type_and_a_client_is_its_type_and_bytes() {
+        let typed = |ip: &str, kind: &str, id: &str| NewReservation {
+            identifier_type: kind.into(),
+            ..input(ip, id)
+        };
+        let r = typed("10.0.0.100", "client-id", "01:aa:bb:cc:dd:ee:ff")
+            .parse()
+            .unwrap();
+        assert_eq!(r.client_id.kind(), crate::IdentifierType::ClientId);
+        // The seed holds aa-bb-cc-dd-ee-ff as a MAC: the same bytes as a flex ID are
+        // another client.
+        let flex = typed("10.0.0.100", "flex-id", "aa:bb:cc:dd:ee:ff")
+            .parse()
+            .unwrap();
+        reservation_fits(&seed_scope(), &flex).unwrap();
+        // A client identifier of one byte is refused on its field, by its own rule.
+        let e = typed("10.0.0.100", "client-id", "01").parse().unwrap_err();
+        assert!(
+            e.get("client_id").unwrap().contains("2 to 255 bytes"),
+            "{e}"
+        );
+        // Quoted text is a flex ID's, never a MAC's.
+        assert!(typed("10.0.0.100", "", "'text'").parse().is_err());
+        assert_eq!(
+            typed("10.0.0.100", "flex-id", "'text'")
+                .parse()
+                .unwrap()
+                .client_id
+                .to_string(),
+            "74:65:78:74"
+        );
     }
 
     #[test]

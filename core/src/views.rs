@@ -805,8 +805,14 @@ impl ReservationQuery {
             .filter(|r| match &needle {
                 None => true,
                 Some(n) => {
+                    // A client ID with any separators: aa-bb, aa:bb, aabb.
+                    let bare = n.replace([':', '-'], "");
                     r.ip_address.to_string().contains(n.as_str())
-                        || r.client_id.to_string().to_lowercase().contains(n.as_str())
+                        || (!bare.is_empty()
+                            && r.client_id
+                                .to_colon_string()
+                                .replace(':', "")
+                                .contains(&bare))
                         || r.name.to_lowercase().contains(n.as_str())
                         || r.description.to_lowercase().contains(n.as_str())
                 }
@@ -814,7 +820,9 @@ impl ReservationQuery {
             .collect();
         match self.sort {
             ReservationSort::IpAddress => hits.sort_by_key(|r| r.ip_address),
-            ReservationSort::ClientId => hits.sort_by_key(|r| (r.client_id, r.ip_address)),
+            ReservationSort::ClientId => {
+                hits.sort_by(|a, b| (&a.client_id, a.ip_address).cmp(&(&b.client_id, b.ip_address)))
+            }
             ReservationSort::Name => hits.sort_by_key(|r| (r.name.to_lowercase(), r.ip_address)),
             ReservationSort::Type => hits.sort_by_key(|r| (r.kind.as_str(), r.ip_address)),
         }

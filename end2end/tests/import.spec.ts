@@ -69,7 +69,7 @@ test('a reservations CSV is previewed, then applied to both partners', async ({ 
   await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
   const href = await page.locator('#export-reservations').getAttribute('href');
   const csv = await (await page.request.get(tandem.url + href)).text();
-  expect(csv.split('\r\n')[0]).toBe('ScopeId,IPAddress,Name,ClientId,Description,Type');
+  expect(csv.split('\r\n')[0]).toBe('ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType');
   expect(csv).toContain('10.0.0.0,10.0.0.131,scanner,00-15-5d-00-01-31,,Dhcp');
   const scopes = await page.request.get(tandem.url + (await (async () => {
     await open(page, `${tandem.url}/scopes`);

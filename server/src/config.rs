@@ -357,6 +357,9 @@ pub enum ReservationAction {
         ip: String,
         #[arg(long)]
         client_id: String,
+        /// hw-address (the default: a MAC address), client-id, duid, circuit-id or flex-id.
+        #[arg(long, default_value = "hw-address")]
+        identifier_type: String,
         #[arg(long, default_value = "")]
         name: String,
         #[arg(long, default_value = "")]
@@ -408,6 +411,9 @@ pub enum RemoteReservation {
         ip: String,
         #[arg(long)]
         client_id: String,
+        /// hw-address (the default: a MAC address), client-id, duid, circuit-id or flex-id.
+        #[arg(long, default_value = "hw-address")]
+        identifier_type: String,
         #[arg(long, default_value = "")]
         name: String,
         #[arg(long, default_value = "")]
@@ -425,6 +431,9 @@ pub enum RemoteReservation {
         ip: String,
         #[arg(long)]
         client_id: Option<String>,
+        /// The type of --client-id (given alone, the client ID is read again by it).
+        #[arg(long)]
+        identifier_type: Option<String>,
         #[arg(long)]
         name: Option<String>,
         #[arg(long)]

@@ -183,6 +183,7 @@ async fn reservation(
     let reservation = NewReservation {
         ip_address: field(fields, "ip_address"),
         client_id: field(fields, "client_id"),
+        identifier_type: field(fields, "identifier_type"),
         name: field(fields, "name"),
         description: field(fields, "description"),
         kind: field(fields, "type"),

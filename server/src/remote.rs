@@ -349,13 +349,14 @@ async fn reservation(
             scope,
             ip,
             client_id,
+            identifier_type,
             name,
             description,
             kind,
         } => {
             let body = json!({
-                "ip_address": ip, "client_id": client_id, "name": name,
-                "description": description, "type": kind,
+                "ip_address": ip, "client_id": client_id, "identifier_type": identifier_type,
+                "name": name, "description": description, "type": kind,
             });
             let (value, _) = api
                 .call(
@@ -375,6 +376,7 @@ async fn reservation(
             scope,
             ip,
             client_id,
+            identifier_type,
             name,
             description,
             kind,
@@ -385,6 +387,8 @@ async fn reservation(
             let body = json!({
                 "ip_address": ip,
                 "client_id": client_id.unwrap_or_else(|| current.client_id.to_string()),
+                "identifier_type": identifier_type
+                    .unwrap_or_else(|| current.client_id.kind().to_string()),
                 "name": name.unwrap_or(current.name),
                 "description": description.unwrap_or(current.description),
                 "type": kind.unwrap_or_else(|| current.kind.to_string()),

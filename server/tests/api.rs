@@ -834,6 +834,7 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
     let input = |ip: &str, name: &str| NewReservation {
         ip_address: ip.into(),
         client_id: "00-15-5d-a7-66-50".into(),
+        identifier_type: String::new(),
         name: name.into(),
         description: String::new(),
         kind: String::new(),
@@ -1434,7 +1435,10 @@ async fn scopes_and_reservations_export_as_csv_with_the_filters_in_force() {
     };
     let all = text(&format!("{big}.csv")).await;
     let lines: Vec<&str> = all.lines().collect();
-    assert_eq!(lines[0], "ScopeId,IPAddress,Name,ClientId,Description,Type");
+    assert_eq!(
+        lines[0],
+        "ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType"
+    );
     assert_eq!(lines.len(), 1 + 600);
     assert!(lines[1].starts_with("10.8.0.0,10.8."), "{}", lines[1]);
     assert!(

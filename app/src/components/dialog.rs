@@ -128,6 +128,41 @@ pub fn text_field(
     }
 }
 
+/// A labelled choice of a dialog, with its error beside it: `choices` are (value, label), and
+/// the one whose value is `value`'s (else the first) is chosen when the page is made, so the
+/// form posts it without the page's code too.
+pub fn select_field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    choices: Vec<(&'static str, String)>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let now = value.get_untracked();
+    let known = choices.iter().any(|(v, _)| *v == now);
+    let options = choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, (v, text))| {
+            let chosen = v == now || (!known && i == 0);
+            view! { <option value=v selected=chosen>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for=id>{label}</label>
+        <select
+            id=id
+            name=id
+            prop:value=move || value.get()
+            on:change=move |ev| value.set(event_target_value(&ev))
+            class:invalid=move || error.with(Option::is_some)
+        >
+            {options}
+        </select>
+        <span class="field-error" data-error-for=id>{move || error.get()}</span>
+    }
+}
+
 /// The refusals no field of a form shows (`placed` says which fields do), as one line.
 pub fn unplaced(errors: &FieldErrors, placed: impl Fn(&str) -> bool) -> Option<String> {
     let other: Vec<String> = errors

@@ -6,7 +6,7 @@
 use crate::api::calls::Call;
 use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
-use crate::components::dialog::{DialogFooter, footer_error, text_field};
+use crate::components::dialog::{DialogFooter, footer_error, select_field, text_field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::scope_input::{OptionInput, ScopeInput};
@@ -281,8 +281,6 @@ pub(crate) fn ScopeDialog(
     } else {
         "New Scope"
     };
-    let inactive = state.get_untracked() == "Inactive";
-    let err_state = field_error("state");
     let err_exclusions = field_error("exclusions");
     let err_options = field_error("options");
     view! {
@@ -316,17 +314,13 @@ pub(crate) fn ScopeDialog(
                         "none; on Kea, an existing shared network's name",
                         is_edit,
                     )}
-                    <label for="state">"State"</label>
-                    <select
-                        id="state"
-                        name="state"
-                        prop:value=move || state.get()
-                        on:change=move |ev| state.set(event_target_value(&ev))
-                    >
-                        <option value="Active" selected=!inactive>"Active"</option>
-                        <option value="Inactive" selected=inactive>"Inactive"</option>
-                    </select>
-                    <span class="field-error" data-error-for="state">{err_state}</span>
+                    {select_field(
+                        "state",
+                        "State",
+                        state,
+                        vec![("Active", "Active".into()), ("Inactive", "Inactive".into())],
+                        Signal::derive(field_error("state")),
+                    )}
                     <label for="exclusions">"Exclusion ranges"</label>
                     <textarea
                         id="exclusions"

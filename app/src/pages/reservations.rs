@@ -12,7 +12,7 @@ use crate::api::scopes::{DeleteScope, ReplicateWhat, ScopeRef};
 use crate::components::badges::DriftBadge;
 #[cfg(feature = "ssr")]
 use crate::components::badges::UsageMeter;
-use crate::components::dialog::{DialogFooter, on_demand, text_field, unplaced};
+use crate::components::dialog::{DialogFooter, on_demand, select_field, text_field, unplaced};
 use crate::components::native::{ConfirmDialog, NativeDialogs, Opened, clicked};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
@@ -36,7 +36,7 @@ use tandem_core::validate::NewReservation;
 use tandem_core::views::ReservationQuery;
 #[cfg(feature = "ssr")]
 use tandem_core::views::{ReservationSort, ReservationsView};
-use tandem_core::{Reservation, ReservationType};
+use tandem_core::{IdentifierType, Reservation, ReservationType};
 
 #[component]
 pub fn ReservationsPage() -> impl IntoView {
@@ -675,6 +675,7 @@ fn ReservationList(
         {header("IPAddress", ReservationSort::IpAddress)}
         <th>"ScopeId"</th>
         {header("ClientId", ReservationSort::ClientId)}
+        <th title="How the reservation names its client: by MAC address (hw-address), client identifier, DUID, circuit ID or flex ID">"IdentifierType"</th>
         {header("Name", ReservationSort::Name)}
         {header("Type", ReservationSort::Type)}
     };
@@ -737,6 +738,9 @@ fn ReservationLine(
             <td data-label="IPAddress">{ip.clone()}</td>
             <td data-label="ScopeId">{scope_id}</td>
             <td data-label="ClientId">{r.client_id.to_string()}</td>
+            <td data-label="IdentifierType" data-identifier=r.client_id.kind().as_str() title=r.client_id.kind().as_str()>
+                {r.client_id.kind().label()}
+            </td>
             <td data-label="Name">{r.name}</td>
             <td data-label="Type">{r.kind.to_string()}</td>
             <td data-label="Description">{r.description}</td>
@@ -799,6 +803,7 @@ pub(crate) fn ReservationDialog(
     };
     let ip = RwSignal::new(text("ip_address", |r| r.ip_address.clone()));
     let client = RwSignal::new(text("client_id", |r| r.client_id.clone()));
+    let identifier = RwSignal::new(text("identifier_type", |r| r.identifier_type.clone()));
     let name = RwSignal::new(text("name", |r| r.name.clone()));
     let description = RwSignal::new(text("description", |r| r.description.clone()));
     let kind =
@@ -836,6 +841,7 @@ pub(crate) fn ReservationDialog(
             let now = *now;
             ip.set(now.ip_address);
             client.set(now.client_id);
+            identifier.set(now.identifier_type);
             name.set(now.name);
             description.set(now.description);
             kind.set(now.kind);
@@ -847,7 +853,8 @@ pub(crate) fn ReservationDialog(
     let general_error = move || {
         error().and_then(|e| match e {
             AppError::Validation(errors) => unplaced(&errors, |f| {
-                ["ip_address", "client_id", "name", "description", "type"].contains(&f)
+                ["ip_address", "identifier_type", "client_id", "name", "description", "type"]
+                    .contains(&f)
             }),
             AppError::Conflict { message, current: Some(_) } => Some(format!(
                 "{message}. The form now shows its current values; make your change again and press OK."
@@ -861,6 +868,7 @@ pub(crate) fn ReservationDialog(
         let reservation = NewReservation {
             ip_address: ip.get(),
             client_id: client.get(),
+            identifier_type: identifier.get(),
             name: name.get(),
             description: description.get(),
             kind: kind.get(),
@@ -922,27 +930,26 @@ pub(crate) fn ReservationDialog(
                 <input type="hidden" name="version" prop:value=move || version.get() value=version.get_untracked() />
                 <div class="form-grid">
                     {field("ip_address", "IP address", ip, "10.0.0.100")}
-                    {field("client_id", "Client ID (MAC)", client, "00-15-5d-a7-66-02")}
+                    {select_field(
+                        "identifier_type",
+                        "Identifier type",
+                        identifier,
+                        IdentifierType::ALL
+                            .iter()
+                            .map(|t| (t.as_str(), format!("{} ({})", t.label(), t.as_str())))
+                            .collect(),
+                        Signal::derive(field_error("identifier_type")),
+                    )}
+                    {field("client_id", "Client ID", client, "00-15-5d-a7-66-02")}
                     {field("name", "Name", name, "")}
                     {field("description", "Description", description, "")}
-                    <label for="type">"Type"</label>
-                    <select
-                        id="type"
-                        name="type"
-                        prop:value=move || kind.get()
-                        on:change=move |ev| kind.set(event_target_value(&ev))
-                    >
-                        {ReservationType::ALL
-                            .iter()
-                            .map(|t| {
-                                let chosen = kind.get_untracked() == t.as_str();
-                                view! { <option value=t.as_str() selected=chosen>{t.as_str()}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                    <span class="field-error" data-error-for="type">
-                        {field_error("type")}
-                    </span>
+                    {select_field(
+                        "type",
+                        "Type",
+                        kind,
+                        ReservationType::ALL.iter().map(|t| (t.as_str(), t.as_str().to_string())).collect(),
+                        Signal::derive(field_error("type")),
+                    )}
                 </div>
                 <DialogFooter
                     error=Signal::derive(general_error)

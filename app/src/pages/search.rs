@@ -66,7 +66,7 @@ pub fn SearchPage() -> impl IntoView {
                                     view! {
                                         <tr data-ip=r.ip_address.to_string() data-server=h.server.to_string()>
                                             <td data-label="IPAddress">{r.ip_address.to_string()}</td>
-                                            <td data-label="ClientId">{r.client_id.to_string()}</td>
+                                            <td data-label="ClientId">{r.client_id.described()}</td>
                                             <td data-label="Name">{r.name}</td>
                                             <td data-label="Server">{h.server.to_string()}</td>
                                             <td data-label="Scope"><a href=href>{h.scope_id.to_string()}</a></td>

@@ -23,7 +23,9 @@ pub fn seed_scope() -> Scope {
         options: Default::default(),
         reservations: vec![Reservation {
             ip_address: [10, 0, 0, 99].into(),
-            client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").expect("literal"),
+            client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff")
+                .expect("literal")
+                .into(),
             name: "test".into(),
             description: "A1".into(),
             kind: ReservationType::Both,

@@ -78,6 +78,7 @@ fn as_input(r: &Reservation) -> NewReservation {
     NewReservation {
         ip_address: r.ip_address.to_string(),
         client_id: r.client_id.to_string(),
+        identifier_type: r.client_id.kind().as_str().to_string(),
         name: r.name.clone(),
         description: r.description.clone(),
         kind: r.kind.as_str().to_string(),
@@ -86,7 +87,7 @@ fn as_input(r: &Reservation) -> NewReservation {
 
 /// A reservation in words, for a refusal that shows what it is now.
 fn in_words(r: &Reservation) -> String {
-    let mut words = format!("{} for {}", r.ip_address, r.client_id);
+    let mut words = format!("{} for {}", r.ip_address, r.client_id.described());
     if !r.name.is_empty() {
         words.push_str(&format!(" named {:?}", r.name));
     }

@@ -87,7 +87,8 @@ impl Tandem {
         scope_id: ScopeId,
         query: &ReservationQuery,
     ) -> Result<String, ServiceError> {
-        let mut out = String::from("ScopeId,IPAddress,Name,ClientId,Description,Type\r\n");
+        let mut out =
+            String::from("ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType\r\n");
         let mut number = 1;
         loop {
             let q = ReservationQuery {
@@ -105,6 +106,7 @@ impl Tandem {
                         r.client_id.to_string(),
                         r.description.clone(),
                         r.kind.to_string(),
+                        r.client_id.kind().to_string(),
                     ],
                 );
             }
@@ -121,7 +123,9 @@ impl Tandem {
     /// A global search's hits as CSV: where each reservation lives, then its columns.
     pub async fn export_search(&self, caller: &Caller, text: &str) -> Result<String, ServiceError> {
         let hits = self.search_reservations(caller, text).await?;
-        let mut out = String::from("Server,ScopeId,IPAddress,Name,ClientId,Description,Type\r\n");
+        let mut out = String::from(
+            "Server,ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType\r\n",
+        );
         for h in hits {
             let r = &h.reservation;
             push_line(
@@ -134,6 +138,7 @@ impl Tandem {
                     r.client_id.to_string(),
                     r.description.clone(),
                     r.kind.to_string(),
+                    r.client_id.kind().to_string(),
                 ],
             );
         }

@@ -14,8 +14,8 @@ use tandem_core::views::{
     SyncFilter, UnreachableServer,
 };
 use tandem_core::{
-    FailoverReport, IpRange, MacAddress, Reservation, ReservationType, Scope, ScopeId, ScopeState,
-    ServerName,
+    ClientId, FailoverReport, IdentifierType, IpRange, MacAddress, Reservation, ReservationType,
+    Scope, ScopeId, ScopeState, ServerName,
 };
 
 /// What one server answered when it was read whole.
@@ -324,20 +324,21 @@ async fn write_scope(
     }
     // Reservations: only those that differ from what the inventory holds are rewritten.
     let held = sqlx::query(
-        "SELECT ip_key, client_id, name, description, kind FROM inventory_reservations
-         WHERE server = $1 AND scope_id = $2",
+        "SELECT ip_key, client_id, identifier_type, name, description, kind
+         FROM inventory_reservations WHERE server = $1 AND scope_id = $2",
     )
     .bind(server.as_str())
     .bind(&id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut held: HashMap<i64, (String, String, String, String)> = held
+    let mut held: HashMap<i64, (String, String, String, String, String)> = held
         .iter()
         .map(|r| {
             Ok((
                 r.try_get("ip_key")?,
                 (
                     r.try_get("client_id")?,
+                    r.try_get("identifier_type")?,
                     r.try_get("name")?,
                     r.try_get("description")?,
                     r.try_get("kind")?,
@@ -350,6 +351,7 @@ async fn write_scope(
         let key = i64::from(u32::from(r.ip_address));
         let now = (
             r.client_id.to_string(),
+            r.client_id.kind().as_str().to_string(),
             r.name.clone(),
             r.description.clone(),
             r.kind.as_str().to_string(),
@@ -378,13 +380,13 @@ async fn insert_reservations(
     for chunk in fresh.chunks(BATCH) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let marks: Vec<String> = (1..=9).map(|k| format!("${}", i * 9 + k)).collect();
+                let marks: Vec<String> = (1..=10).map(|k| format!("${}", i * 10 + k)).collect();
                 format!("({})", marks.join(", "))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO inventory_reservations (server, scope_id, ip, ip_key, client_id, name,
-               name_key, description, kind) VALUES {}",
+            "INSERT INTO inventory_reservations (server, scope_id, ip, ip_key, client_id,
+               identifier_type, name, name_key, description, kind) VALUES {}",
             values.join(", ")
         );
         let mut q = sqlx::query(&sql);
@@ -395,6 +397,7 @@ async fn insert_reservations(
                 .bind(r.ip_address.to_string())
                 .bind(i64::from(u32::from(r.ip_address)))
                 .bind(r.client_id.to_string())
+                .bind(r.client_id.kind().as_str())
                 .bind(&r.name)
                 .bind(r.name.to_lowercase())
                 .bind(&r.description)
@@ -767,10 +770,12 @@ pub async fn search_reservations(
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    // A MAC address is matched in Tandem's own spelling (aa-bb-…), however it was typed.
+    // A MAC address is matched in Tandem's own spelling (aa-bb-…), however it was typed; the
+    // other identifiers in Kea's (01:aa:…).
     let mac = MacAddress::parse(text)
         .map(|m| m.to_string())
         .unwrap_or_else(|_| text.to_lowercase().replace(':', "-"));
+    let colons = text.to_lowercase().replace('-', ":");
     let lower = text.to_lowercase();
     let upper = |s: &str| format!("{s}\u{10FFFF}");
     let mut f = Filter::default();
@@ -784,20 +789,22 @@ pub async fn search_reservations(
     let base = f.params.len();
     let branch = |col: &str, i: usize| {
         format!(
-            "SELECT server, scope_id, ip, ip_key, client_id, name, description, kind
+            "SELECT server, scope_id, ip, ip_key, client_id, identifier_type, name, description,
+               kind
              FROM inventory_reservations{scope_sql}{and}{col} >= ${} AND {col} < ${}",
             base + i * 2 + 1,
             base + i * 2 + 2
         )
     };
     let sql = format!(
-        "{} UNION {} UNION {} ORDER BY ip_key, server LIMIT {SEARCH_LIMIT}",
+        "{} UNION {} UNION {} UNION {} ORDER BY ip_key, server LIMIT {SEARCH_LIMIT}",
         branch("ip", 0),
         branch("client_id", 1),
-        branch("name_key", 2)
+        branch("name_key", 2),
+        branch("client_id", 3)
     );
     let mut q = f.query(&sql);
-    for p in [text.to_string(), mac, lower] {
+    for p in [text.to_string(), mac, lower, colons] {
         q = q.bind(p.clone()).bind(upper(&p));
     }
     let rows = q.fetch_all(conn).await?;
@@ -810,8 +817,12 @@ pub async fn search_reservations(
                 reservation: Reservation {
                     ip_address: tandem_core::model::parse_ipv4(&r.try_get::<String, _>("ip")?)
                         .map_err(decode)?,
-                    client_id: MacAddress::parse(&r.try_get::<String, _>("client_id")?)
-                        .map_err(decode)?,
+                    client_id: ClientId::parse(
+                        IdentifierType::parse(&r.try_get::<String, _>("identifier_type")?)
+                            .map_err(decode)?,
+                        &r.try_get::<String, _>("client_id")?,
+                    )
+                    .map_err(decode)?,
                     name: r.try_get("name")?,
                     description: r.try_get("description")?,
                     kind: ReservationType::parse(&r.try_get::<String, _>("kind")?)

@@ -16,10 +16,49 @@ use tandem_backend::store::Store;
 use tandem_backend::store::servers::{self, ServerKind};
 use tandem_core::ServerName;
 
+/// Runs each test on each kind of pair named (`[kea_2_2: Kea22, …] test, …`), as tests of
+/// their own: `test::kea_2_2`. A kind this machine cannot run is skipped, loudly.
+#[allow(unused_macros)]
+macro_rules! on_pairs {
+    ($flavors:tt $($test:ident),* $(,)?) => { $( on_pairs!(@one $flavors $test); )* };
+    (@one [$($name:ident: $flavor:ident),*] $test:ident) => {
+        mod $test {
+            use super::Flavor;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if Flavor::$flavor.available() {
+                        super::$test(Flavor::$flavor).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// The field a refusal names, with its message.
+pub fn refused(e: tandem_backend::ServiceError) -> (String, String) {
+    match e {
+        tandem_backend::ServiceError::Validation(errors) => {
+            let first = errors.0.first().unwrap().clone();
+            (first.field, first.message)
+        }
+        other => panic!("not a field-level refusal: {other}"),
+    }
+}
+
 pub const KEA: &str = "/usr/sbin/kea-dhcp4";
 pub const AGENT: &str = "/usr/sbin/kea-ctrl-agent";
 pub const HOOKS: &str = "/usr/lib/x86_64-linux-gnu/kea/hooks";
 pub const NAMES: [&str; 2] = ["kea1.tandem.test", "kea2.tandem.test"];
+
+/// The pair's two servers by their names in Tandem.
+pub fn server_names() -> (ServerName, ServerName) {
+    (
+        ServerName::parse(NAMES[0]).unwrap(),
+        ServerName::parse(NAMES[1]).unwrap(),
+    )
+}
 
 /// The kinds of pair the tests run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

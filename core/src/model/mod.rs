@@ -2,6 +2,7 @@
 //! one, it is valid.
 
 pub(crate) mod address;
+mod client_id;
 mod failover;
 mod kept;
 mod reservation;
@@ -9,6 +10,7 @@ mod scope;
 mod server;
 
 pub use address::{IpRange, ScopeId, parse_ipv4};
+pub use client_id::{ClientId, IdentifierType};
 pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
 };

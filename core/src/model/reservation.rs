@@ -1,5 +1,7 @@
 //! Reservations: an IP address kept in a scope for one client.
 
+use super::ClientId;
+use super::IdentifierType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -121,18 +123,84 @@ impl fmt::Display for ReservationType {
 }
 
 /// A reservation as a server holds it (the seed's columns, less the scope ID that holds it).
+///
+/// In JSON its client is two fields: `client_id`, the identifier as text, and
+/// `identifier_type` (`hw-address` when absent: a MAC address, as Windows has it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "ReservationWire", into = "ReservationWire")]
 pub struct Reservation {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Ipv4))]
     pub ip_address: Ipv4Addr,
-    pub client_id: MacAddress,
-    #[serde(default)]
+    pub client_id: ClientId,
     pub name: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default, rename = "type")]
     pub kind: ReservationType,
+}
+
+/// A reservation as JSON has it, its client's type beside the identifier.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub(crate) struct ReservationWire {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Ipv4))]
+    ip_address: Ipv4Addr,
+    /// The client's identifier: a MAC address (`00-15-5d-a7-66-02`), or hex digits
+    /// (`01:00:15:5d:a7:66:02`) or text in single quotes for the other types.
+    client_id: String,
+    #[serde(default)]
+    identifier_type: IdentifierType,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default, rename = "type")]
+    kind: ReservationType,
+}
+
+impl TryFrom<ReservationWire> for Reservation {
+    type Error = String;
+    fn try_from(w: ReservationWire) -> Result<Self, String> {
+        Ok(Self {
+            ip_address: w.ip_address,
+            client_id: ClientId::parse(w.identifier_type, &w.client_id)?,
+            name: w.name,
+            description: w.description,
+            kind: w.kind,
+        })
+    }
+}
+
+impl From<Reservation> for ReservationWire {
+    fn from(r: Reservation) -> Self {
+        Self {
+            ip_address: r.ip_address,
+            client_id: r.client_id.to_string(),
+            identifier_type: r.client_id.kind(),
+            name: r.name,
+            description: r.description,
+            kind: r.kind,
+        }
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Reservation {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <ReservationWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Reservation {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Reservation".into()
+    }
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ReservationWire as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl Reservation {
@@ -143,7 +211,7 @@ impl Reservation {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let fields = [
             self.ip_address.to_string(),
-            self.client_id.to_string(),
+            self.client_id.described(),
             self.name.clone(),
             self.description.clone(),
             self.kind.as_str().to_string(),
@@ -170,7 +238,7 @@ mod tests {
     fn a_version_changes_with_every_field_and_only_then() {
         let r = Reservation {
             ip_address: [10, 0, 0, 99].into(),
-            client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap(),
+            client_id: MacAddress::parse("aa-bb-cc-dd-ee-ff").unwrap().into(),
             name: "test".into(),
             description: "A1".into(),
             kind: ReservationType::Both,
@@ -187,7 +255,11 @@ mod tests {
             (|r: &mut Reservation| r.name = "x".into()) as fn(&mut Reservation),
             |r| r.description = "x".into(),
             |r| r.kind = ReservationType::Dhcp,
-            |r| r.client_id = MacAddress::parse("001122334455").unwrap(),
+            |r| r.client_id = MacAddress::parse("001122334455").unwrap().into(),
+            |r| {
+                r.client_id =
+                    ClientId::parse(IdentifierType::ClientId, &r.client_id.to_string()).unwrap()
+            },
         ] {
             let mut changed = r.clone();
             change(&mut changed);

@@ -9,7 +9,9 @@ use super::options::{opaque_options, option_flags, option_value, shown_options};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use tandem_core::{IpRange, MacAddress, Reservation, ReservationType, Scope, ScopeId, ScopeState};
+use tandem_core::{
+    ClientId, IdentifierType, IpRange, Reservation, ReservationType, Scope, ScopeId, ScopeState,
+};
 
 /// A subnet Tandem cannot read, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,16 +392,23 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
     Ok(scope)
 }
 
-/// A host as a reservation Tandem shows: one with an address, identified by its MAC.
-pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
-    if IDENTIFIERS[1..].iter().any(|k| host.get(*k).is_some()) {
+/// A host's client: its one identifier, read by its type's rules (`None` for a host with none,
+/// several, or one Tandem cannot read).
+pub(super) fn client_of(host: &Value) -> Option<ClientId> {
+    let mut found = IDENTIFIERS.iter().filter_map(|k| Some((*k, host.get(*k)?)));
+    let (key, value) = found.next()?;
+    if found.next().is_some() {
         return None;
     }
+    ClientId::parse(IdentifierType::parse(key).ok()?, value.as_str()?).ok()
+}
+
+/// A host as a reservation Tandem shows: one with an address, by any identifier.
+pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
     let addr = host.get("ip-address")?.as_str()?;
-    let hw = host.get("hw-address")?.as_str()?;
     Some(Reservation {
         ip_address: addr.trim().parse().ok()?,
-        client_id: MacAddress::parse(hw).ok()?,
+        client_id: client_of(host)?,
         name: host
             .get("hostname")
             .and_then(Value::as_str)
@@ -418,7 +427,8 @@ pub(super) fn host_extras(host: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for (key, value) in host.as_object().into_iter().flatten() {
         match key.as_str() {
-            "ip-address" | "hw-address" | "hostname" | "subnet-id" => {}
+            "ip-address" | "hostname" | "subnet-id" => {}
+            k if IDENTIFIERS.contains(&k) => {}
             "next-server" if value == "0.0.0.0" => {}
             "user-context" => {
                 for (k, v) in value.as_object().into_iter().flatten() {
@@ -454,13 +464,11 @@ pub(super) fn host_place(host: &Value) -> String {
         })
 }
 
-/// A new reservation as a Kea host: its address, MAC and name, and Tandem's description and
-/// type only where they say something (not the defaults).
+/// A new reservation as a Kea host: its address, identifier and name, and Tandem's description
+/// and type only where they say something (not the defaults).
 pub fn host_of(r: &Reservation) -> Value {
-    let mut host = json!({
-        "ip-address": r.ip_address.to_string(),
-        "hw-address": r.client_id.to_colon_string(),
-    });
+    let mut host = json!({ "ip-address": r.ip_address.to_string() });
+    host[r.client_id.kind().as_str()] = json!(r.client_id.to_colon_string());
     if !r.name.is_empty() {
         host["hostname"] = json!(r.name);
     }
@@ -600,7 +608,9 @@ mod tests {
     fn new_hosts_carry_only_what_says_something() {
         let r = Reservation {
             ip_address: "10.0.0.9".parse().unwrap(),
-            client_id: MacAddress::parse("00155DA76602").unwrap(),
+            client_id: tandem_core::MacAddress::parse("00155DA76602")
+                .unwrap()
+                .into(),
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,

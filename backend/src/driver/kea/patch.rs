@@ -339,7 +339,13 @@ pub(super) fn host(
         out.insert("ip-address".into(), json!(new.ip_address.to_string()));
     }
     if was.client_id != new.client_id {
-        out.insert("hw-address".into(), json!(new.client_id.to_colon_string()));
+        for key in mapping::IDENTIFIERS {
+            out.remove(key);
+        }
+        out.insert(
+            new.client_id.kind().as_str().into(),
+            json!(new.client_id.to_colon_string()),
+        );
     }
     if was.name != new.name {
         out.insert("hostname".into(), json!(new.name));

@@ -219,7 +219,7 @@ fn a_reservation_edit_keeps_the_hosts_other_fields() {
     let added = edit(&raw, |s| {
         s.reservations.push(tandem_core::Reservation {
             ip_address: "10.0.0.8".parse().unwrap(),
-            client_id: MacAddress::parse("001122334455").unwrap(),
+            client_id: MacAddress::parse("001122334455").unwrap().into(),
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,

@@ -1,0 +1,254 @@
+//! Reservations by every identifier Kea reserves by (`hw-address`, `client-id`, `duid`,
+//! `circuit-id`, `flex-id`) on real Kea pairs: created through Tandem on one partner and found
+//! on both, asked of Kea directly; edited to another type; refused by field when the
+//! identifier breaks its type's rules, with nothing written; one made behind Tandem's back
+//! found as drift and replicated away.
+
+#[path = "support/kea_pair.rs"]
+#[macro_use]
+mod kea_pair;
+mod support;
+
+use kea_pair::*;
+
+use serde_json::{Value, json};
+use tandem_backend::Caller;
+use tandem_core::drift::DriftStatus;
+use tandem_core::validate::NewReservation;
+use tandem_core::views::{ReplicationOutcome, ScopeQuery};
+use tandem_core::{IdentifierType, ScopeId};
+
+on_pairs!(
+    [kea_2_2: Kea22, kea_3_0: Kea3, kea_3_0_with_hosts_databases: Kea3Db]
+    reservations_by_every_identifier_reach_both_partners
+);
+
+fn admin() -> Caller {
+    Caller::local("kea-test")
+}
+
+/// Every host of subnet 1 on server `i`, asked of Kea directly: by its host commands on Kea 3
+/// (wherever it keeps them), in its configuration on Kea 2.2.
+async fn hosts(pair: &Pair, i: usize) -> Vec<Value> {
+    let url = &pair.urls[i];
+    if pair.flavor.kea3() {
+        let all = kea(url, "reservation-get-all", Some(json!({ "subnet-id": 1 }))).await;
+        all["arguments"]["hosts"].as_array().unwrap().clone()
+    } else {
+        let config = config_get(url).await;
+        config["subnet4"][0]["reservations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The host at `ip` on server `i` as (identifier type, identifier as lower-case hex), however
+/// Kea spells it.
+async fn identifier_at(pair: &Pair, i: usize, ip: &str) -> Option<(String, String)> {
+    let all = hosts(pair, i).await;
+    let host = all.iter().find(|h| h["ip-address"] == ip)?;
+    ["hw-address", "client-id", "duid", "circuit-id", "flex-id"]
+        .iter()
+        .find_map(|k| {
+            let v = host.get(*k)?.as_str()?;
+            Some((k.to_string(), v.to_lowercase().replace([':', '-'], "")))
+        })
+}
+
+/// Each scope's drift on both servers, checked afresh.
+async fn drift_now(t: &tandem_backend::Tandem) -> Vec<Option<DriftStatus>> {
+    t.check_drift(&admin()).await.unwrap();
+    let view = t.list_scopes(&admin(), &ScopeQuery::default()).await;
+    view.unwrap().rows.into_iter().map(|r| r.drift).collect()
+}
+
+async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, kea2) = server_names();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let typed = |ip: &str, kind: &str, id: &str, name: &str| NewReservation {
+        ip_address: ip.into(),
+        client_id: id.into(),
+        identifier_type: kind.into(),
+        name: name.into(),
+        ..Default::default()
+    };
+
+    // One of each type, created on kea1: on both partners, by that identifier.
+    let made = [
+        (
+            "10.0.0.201",
+            "client-id",
+            "01:0a:0b:0c:0d:0e:0f",
+            "010a0b0c0d0e0f",
+        ),
+        (
+            "10.0.0.202",
+            "duid",
+            "00:03:00:01:0a:0b:0c:0d:0e:10",
+            "000300010a0b0c0d0e10",
+        ),
+        (
+            "10.0.0.203",
+            "circuit-id",
+            "'ge-0/0/1.100'",
+            "67652d302f302f312e313030",
+        ),
+        ("10.0.0.204", "flex-id", "'s0mEVaLue'", "73306d4556614c7565"),
+    ];
+    for (ip, kind, id, _) in made {
+        let outcome = t
+            .create_reservation(&admin(), &kea1, scope, &typed(ip, kind, id, kind))
+            .await
+            .unwrap_or_else(|e| panic!("{flavor:?} {kind}: {e}"));
+        assert_eq!(
+            outcome.replication,
+            ReplicationOutcome::Replicated {
+                partner: kea2.clone()
+            },
+            "{kind}"
+        );
+    }
+    for i in 0..2 {
+        for (ip, kind, _, hex) in made {
+            assert_eq!(
+                identifier_at(&pair, i, ip).await,
+                Some((kind.to_string(), hex.to_string())),
+                "{flavor:?} server {i} {ip}"
+            );
+        }
+    }
+    // Read back through Tandem with their types, on both.
+    for server in [&kea1, &kea2] {
+        let held = t.get_scope(&admin(), server, scope).await.unwrap();
+        for (ip, kind, _, _) in made {
+            let r = held.reservation(ip.parse().unwrap()).unwrap();
+            assert_eq!(r.client_id.kind(), IdentifierType::parse(kind).unwrap());
+            assert_eq!(r.name, kind);
+        }
+    }
+    // Every identifier is found by the global search, typed as Kea or Windows writes it.
+    t.check_drift(&admin()).await.unwrap();
+    for text in ["01:0a:0b:0c", "01-0A-0B-0C", "67:65:2d"] {
+        let hits = t.search_reservations(&admin(), text).await.unwrap();
+        assert!(
+            hits.len() == 2
+                && hits
+                    .iter()
+                    .all(|h| h.reservation.client_id.kind() != IdentifierType::HwAddress),
+            "{text}: {hits:?}"
+        );
+    }
+
+    // Edited to another type: the old identifier gone, the new one there, on both; the
+    // reservation's name untouched.
+    let held = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+    let r = held.reservation("10.0.0.201".parse().unwrap()).unwrap();
+    t.edit_reservation(
+        &admin(),
+        &kea1,
+        scope,
+        r.ip_address,
+        &r.version(),
+        &typed("10.0.0.201", "flex-id", "'badge-0042'", "client-id"),
+    )
+    .await
+    .unwrap();
+    for i in 0..2 {
+        assert_eq!(
+            identifier_at(&pair, i, "10.0.0.201").await,
+            Some(("flex-id".into(), "62616467652d30303432".into())),
+            "{flavor:?} server {i}"
+        );
+    }
+    let names: Vec<String> = hosts(&pair, 1)
+        .await
+        .iter()
+        .filter(|h| h["ip-address"] == "10.0.0.201")
+        .map(|h| h["hostname"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(names, ["client-id"]);
+
+    // Bad identifiers are refused on their field, by their own type's rule; nothing written.
+    let before = [hosts(&pair, 0).await, hosts(&pair, 1).await];
+    for (kind, id, field, says) in [
+        ("client-id", "01", "client_id", "2 to 255 bytes"),
+        ("duid", "01:02", "client_id", "3 to 130 bytes"),
+        ("circuit-id", "'tab\there'", "client_id", "printable ASCII"),
+        ("flex-id", "01:002", "client_id", "not a flex ID"),
+        (
+            "hw-address",
+            "'s0mEVaLue'",
+            "client_id",
+            "not a MAC address",
+        ),
+        (
+            "remote-id",
+            "01:02:03",
+            "identifier_type",
+            "not an identifier type",
+        ),
+        // Another reservation's client, by the same type and bytes however written.
+        (
+            "duid",
+            "00-03-00-01-0A-0B-0C-0D-0E-10",
+            "client_id",
+            "already has a reservation",
+        ),
+    ] {
+        let (f, message) = refused(
+            t.create_reservation(&admin(), &kea1, scope, &typed("10.0.0.210", kind, id, ""))
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(f, field, "{kind} {id}: {message}");
+        assert!(message.contains(says), "{kind} {id}: {message}");
+    }
+    assert_eq!([hosts(&pair, 0).await, hosts(&pair, 1).await], before);
+
+    // A reservation by DUID added on kea2 behind Tandem's back: drift, then kea1's copy
+    // replicated over it.
+    pair.add_outside(
+        1,
+        json!({ "ip-address": "10.0.0.220", "duid": "00:03:00:01:aa:bb:cc:dd:ee:01" }),
+    )
+    .await;
+    let rows = drift_now(&t).await;
+    assert!(
+        rows.iter()
+            .all(|d| matches!(d, Some(DriftStatus::OutOfSync { .. }))),
+        "{rows:?}"
+    );
+    let seen = t.get_scope(&admin(), &kea2, scope).await.unwrap();
+    let outside = seen.reservation("10.0.0.220".parse().unwrap()).unwrap();
+    assert_eq!(outside.client_id.kind(), IdentifierType::Duid);
+    assert_eq!(
+        outside.client_id.to_string(),
+        "00:03:00:01:aa:bb:cc:dd:ee:01"
+    );
+    t.replicate_scope(&admin(), &kea1, scope).await.unwrap();
+    assert_eq!(identifier_at(&pair, 1, "10.0.0.220").await, None);
+    for (ip, _, _, _) in &made[1..] {
+        assert_eq!(
+            identifier_at(&pair, 1, ip).await,
+            identifier_at(&pair, 0, ip).await,
+            "{ip}"
+        );
+    }
+    let rows = drift_now(&t).await;
+    assert!(
+        rows.iter().all(|d| *d == Some(DriftStatus::InSync)),
+        "{rows:?}"
+    );
+
+    // Deleted through Tandem: gone from both, by whatever identifier it had.
+    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.203".parse().unwrap())
+        .await
+        .unwrap();
+    for i in 0..2 {
+        assert_eq!(identifier_at(&pair, i, "10.0.0.203").await, None);
+    }
+}
