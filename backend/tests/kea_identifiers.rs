@@ -56,17 +56,29 @@ async fn identifier_at(pair: &Pair, i: usize, ip: &str) -> Option<(String, Strin
         })
 }
 
-/// Each scope's drift on both servers, checked afresh.
-async fn drift_now(t: &tandem_backend::Tandem) -> Vec<Option<DriftStatus>> {
+/// Checks drift afresh: every scope on both servers in sync, or every one out of sync.
+async fn assert_drift(t: &tandem_backend::Tandem, in_sync: bool) {
     t.check_drift(&admin()).await.unwrap();
     let view = t.list_scopes(&admin(), &ScopeQuery::default()).await;
-    view.unwrap().rows.into_iter().map(|r| r.drift).collect()
+    let rows: Vec<_> = view.unwrap().rows.into_iter().map(|r| r.drift).collect();
+    let fits = |d: &Option<DriftStatus>| match d {
+        Some(DriftStatus::InSync) => in_sync,
+        Some(DriftStatus::OutOfSync { .. }) => !in_sync,
+        _ => false,
+    };
+    assert!(rows.iter().all(fits), "in sync: {in_sync}; {rows:?}");
 }
 
-async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
+/// A pair of `flavor` and a Tandem managing it (on a database in the folder returned).
+async fn started(flavor: Flavor) -> (Pair, tempfile::TempDir, tandem_backend::Tandem) {
     let pair = Pair::start(flavor).await;
     let db = tempfile::tempdir().unwrap();
     let t = pair.tandem(db.path()).await;
+    (pair, db, t)
+}
+
+async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
+    let (pair, _db, t) = started(flavor).await;
     let (kea1, kea2) = server_names();
     let scope = ScopeId::parse("10.0.0.0").unwrap();
     let typed = |ip: &str, kind: &str, id: &str, name: &str| NewReservation {
@@ -216,12 +228,7 @@ async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
         json!({ "ip-address": "10.0.0.220", "duid": "00:03:00:01:aa:bb:cc:dd:ee:01" }),
     )
     .await;
-    let rows = drift_now(&t).await;
-    assert!(
-        rows.iter()
-            .all(|d| matches!(d, Some(DriftStatus::OutOfSync { .. }))),
-        "{rows:?}"
-    );
+    assert_drift(&t, false).await;
     let seen = t.get_scope(&admin(), &kea2, scope).await.unwrap();
     let outside = seen.reservation("10.0.0.220".parse().unwrap()).unwrap();
     assert_eq!(outside.client_id.kind(), IdentifierType::Duid);
@@ -238,11 +245,7 @@ async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
             "{ip}"
         );
     }
-    let rows = drift_now(&t).await;
-    assert!(
-        rows.iter().all(|d| *d == Some(DriftStatus::InSync)),
-        "{rows:?}"
-    );
+    assert_drift(&t, true).await;
 
     // Deleted through Tandem: gone from both, by whatever identifier it had.
     t.delete_reservation(&admin(), &kea1, scope, "10.0.0.203".parse().unwrap())

@@ -37,12 +37,10 @@ impl NewReservation {
             "identifier_type",
             IdentifierType::parse(&self.identifier_type),
         );
-        // The identifier is read by its type's rules (a MAC's when the type is unreadable: the
-        // type's error says what is wrong).
-        let mac = errors.take(
-            "client_id",
-            ClientId::parse(identifier.unwrap_or_default(), &self.client_id),
-        );
+        // The identifier is read by its type's rules (not at all when the type is unreadable:
+        // the type's error says what is wrong).
+        let mac = identifier
+            .and_then(|kind| errors.take("client_id", ClientId::parse(kind, &self.client_id)));
         let kind = errors.take("type", ReservationType::parse(&self.kind));
         let name = self.name.trim().to_string();
         let description = self.description.trim().to_string();
@@ -380,7 +378,7 @@ pub(crate) mod tests {
         }
         .parse()
         .unwrap_err();
-        for field in ["ip_address", "client_id", "identifier_type", "name", "type"] {
+        for field in ["ip_address", "identifier_type", "name", "type"] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
         }
     }

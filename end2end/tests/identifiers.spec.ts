@@ -8,15 +8,18 @@ import type { Page } from '@playwright/test';
 const DHCP1 = 'dhcp1.contoso.com';
 const DC1 = 'dc1.contoso.com';
 
-/** `reservation list` on one server: each line's IPAddress, ClientId and IdentifierType. */
+/** `reservation list` on one server: each line's IPAddress, ClientId and IdentifierType,
+ * read by the header's columns (a cell may be empty). */
 function listed(tandem: { cli: (...a: string[]) => string }, server: string): string[] {
-  return tandem
-    .cli(server, 'reservation', 'list', '--scope', '10.0.0.0')
-    .split('\n')
-    .slice(2)
-    .map((line) => line.split(/\s+/).slice(0, 4))
-    .filter((cells) => cells[0])
-    .map(([ip, , client, kind]) => `${ip} ${client} ${kind}`);
+  const [header, , ...lines] = tandem.cli(server, 'reservation', 'list', '--scope', '10.0.0.0').split('\n');
+  const cell = (line: string, column: string) => {
+    const start = header.indexOf(column);
+    const next = header.slice(start).search(/\s\S/);
+    return line.slice(start, next < 0 ? undefined : start + next + 1).trim();
+  };
+  return lines
+    .filter((line) => line.trim())
+    .map((line) => `${cell(line, 'IPAddress')} ${cell(line, 'ClientId')} ${cell(line, 'IdentifierType')}`);
 }
 
 async function createBy(page: Page, ip: string, kind: string, id: string, name: string) {

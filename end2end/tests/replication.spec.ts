@@ -15,7 +15,7 @@ test('the seed replication example, end to end', async ({ page, tandem }) => {
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99']);
   expect(tandem.reservations(DC1)).toEqual(['10.0.0.99']);
   expect(tandem.cli(DHCP1, 'reservation', 'list', '--scope', '10.0.0.0')).toMatch(
-    /IPAddress\s+ScopeId\s+ClientId\s+Name\s+Type\s+Description\n-+.*\n10\.0\.0\.99\s+10\.0\.0\.0\s+aa-bb-cc-dd-ee-ff\s+test\s+Both\s+A1/,
+    /IPAddress\s+ScopeId\s+ClientId\s+Name\s+Type\s+Description\s+IdentifierType\n-+.*\n10\.0\.0\.99\s+10\.0\.0\.0\s+aa-bb-cc-dd-ee-ff\s+test\s+Both\s+A1/,
   );
   await open(page, tandem.url + '/scopes');
   for (const server of [DHCP1, DC1]) {

@@ -13,28 +13,43 @@ use tandem_core::{Scope, ScopeId, ServerName, parse_ipv4};
 
 const WIDTH: usize = 20;
 
-fn line(cells: &[&str]) -> String {
+fn line(cells: &[&str], widths: &[usize]) -> String {
     cells
         .iter()
-        .map(|c| format!("{c:<WIDTH$}"))
+        .zip(widths)
+        .map(|(c, w)| format!("{c:<w$}"))
         .collect::<Vec<_>>()
         .join(" ")
         .trim_end()
         .to_string()
 }
 
-/// Rows under headers in the seed's PowerShell column layout.
+/// Rows under headers in the seed's PowerShell column layout; a column holding a longer cell
+/// (a DUID, a circuit ID) is widened to it, so that every column stays aligned.
 pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) {
-    println!("{}", line(headers));
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .chain([WIDTH])
+                .max()
+                .unwrap_or(WIDTH)
+        })
+        .collect();
+    println!("{}", line(headers, &widths));
     let dashes: Vec<String> = headers.iter().map(|h| "-".repeat(h.len())).collect();
     println!(
         "{}",
-        line(&dashes.iter().map(String::as_str).collect::<Vec<_>>())
+        line(
+            &dashes.iter().map(String::as_str).collect::<Vec<_>>(),
+            &widths
+        )
     );
     for row in rows {
         println!(
             "{}",
-            line(&row.iter().map(String::as_str).collect::<Vec<_>>())
+            line(&row.iter().map(String::as_str).collect::<Vec<_>>(), &widths)
         );
     }
 }
@@ -283,10 +298,10 @@ pub(crate) fn reservation_table(scope_id: &str, list: &[tandem_core::Reservation
                 r.ip_address.to_string(),
                 scope_id.to_string(),
                 r.client_id.to_string(),
-                r.client_id.kind().to_string(),
                 r.name.clone(),
                 r.kind.to_string(),
                 r.description.clone(),
+                r.client_id.kind().to_string(),
             ]
         })
         .collect();
@@ -295,10 +310,10 @@ pub(crate) fn reservation_table(scope_id: &str, list: &[tandem_core::Reservation
             "IPAddress",
             "ScopeId",
             "ClientId",
-            "IdentifierType",
             "Name",
             "Type",
             "Description",
+            "IdentifierType",
         ],
         &rows,
     );

@@ -135,19 +135,11 @@ pub fn select_field(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    choices: Vec<(&'static str, String)>,
+    choices: &'static [(&'static str, &'static str)],
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let now = value.get_untracked();
     let known = choices.iter().any(|(v, _)| *v == now);
-    let options = choices
-        .into_iter()
-        .enumerate()
-        .map(|(i, (v, text))| {
-            let chosen = v == now || (!known && i == 0);
-            view! { <option value=v selected=chosen>{text}</option> }
-        })
-        .collect_view();
     view! {
         <label for=id>{label}</label>
         <select
@@ -157,7 +149,14 @@ pub fn select_field(
             on:change=move |ev| value.set(event_target_value(&ev))
             class:invalid=move || error.with(Option::is_some)
         >
-            {options}
+            {choices
+                .iter()
+                .enumerate()
+                .map(|(i, (v, text))| {
+                    let chosen = *v == now || (!known && i == 0);
+                    view! { <option value=*v selected=chosen>{*text}</option> }
+                })
+                .collect_view()}
         </select>
         <span class="field-error" data-error-for=id>{move || error.get()}</span>
     }

@@ -318,7 +318,7 @@ pub(crate) fn ScopeDialog(
                         "state",
                         "State",
                         state,
-                        vec![("Active", "Active".into()), ("Inactive", "Inactive".into())],
+                        &[("Active", "Active"), ("Inactive", "Inactive")],
                         Signal::derive(field_error("state")),
                     )}
                     <label for="exclusions">"Exclusion ranges"</label>

@@ -28,6 +28,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 #[cfg(feature = "ssr")]
 use tandem_core::OptionValue;
+use tandem_core::Reservation;
 use tandem_core::access::Permission;
 #[cfg(feature = "ssr")]
 use tandem_core::drift::DriftStatus;
@@ -36,7 +37,6 @@ use tandem_core::validate::NewReservation;
 use tandem_core::views::ReservationQuery;
 #[cfg(feature = "ssr")]
 use tandem_core::views::{ReservationSort, ReservationsView};
-use tandem_core::{IdentifierType, Reservation, ReservationType};
 
 #[component]
 pub fn ReservationsPage() -> impl IntoView {
@@ -934,10 +934,7 @@ pub(crate) fn ReservationDialog(
                         "identifier_type",
                         "Identifier type",
                         identifier,
-                        IdentifierType::ALL
-                            .iter()
-                            .map(|t| (t.as_str(), format!("{} ({})", t.label(), t.as_str())))
-                            .collect(),
+                        &IDENTIFIER_CHOICES,
                         Signal::derive(field_error("identifier_type")),
                     )}
                     {field("client_id", "Client ID", client, "00-15-5d-a7-66-02")}
@@ -947,7 +944,7 @@ pub(crate) fn ReservationDialog(
                         "type",
                         "Type",
                         kind,
-                        ReservationType::ALL.iter().map(|t| (t.as_str(), t.as_str().to_string())).collect(),
+                        &RESERVATION_TYPES,
                         Signal::derive(field_error("type")),
                     )}
                 </div>
@@ -961,6 +958,19 @@ pub(crate) fn ReservationDialog(
         </div>
     }
 }
+
+/// The identifier types as the dialog offers them: Kea's name, and what a page calls it.
+const IDENTIFIER_CHOICES: [(&str, &str); 5] = [
+    ("hw-address", "MAC address (hw-address)"),
+    ("client-id", "Client identifier (client-id)"),
+    ("duid", "DUID (duid)"),
+    ("circuit-id", "Circuit ID (circuit-id)"),
+    ("flex-id", "Flex ID (flex-id)"),
+];
+
+/// The reservation types as the dialog offers them.
+const RESERVATION_TYPES: [(&str, &str); 3] =
+    [("Dhcp", "Dhcp"), ("Bootp", "Bootp"), ("Both", "Both")];
 
 /// The scope as the Edit Scope dialog opened on it: its version then, and its properties.
 #[derive(Debug, Clone, PartialEq)]
@@ -989,4 +999,24 @@ fn listed(
         .reservations
         .into_iter()
         .find(|r| r.ip_address.to_string() == ip)
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_core::{IdentifierType, ReservationType};
+
+    #[test]
+    fn the_dialog_offers_every_identifier_type_and_reservation_type() {
+        let offered: Vec<&str> = super::IDENTIFIER_CHOICES.iter().map(|c| c.0).collect();
+        let all: Vec<&str> = IdentifierType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(offered, all);
+        for (kind, label) in super::IDENTIFIER_CHOICES {
+            let kind = IdentifierType::parse(kind).unwrap();
+            assert_eq!(label, format!("{} ({kind})", kind.label()));
+        }
+        assert_eq!(
+            super::RESERVATION_TYPES.map(|c| c.0),
+            ReservationType::ALL.map(ReservationType::as_str)
+        );
+    }
 }
