@@ -540,7 +540,8 @@ mod tests {
             "reservations": [
                 { "ip-address": "10.0.0.5", "hw-address": "AA:BB:CC:DD:EE:01",
                   "boot-file-name": "pxelinux.0", "next-server": "0.0.0.0", "option-data": [] },
-                { "ip-address": "10.0.0.6", "client-id": "01:aa:bb:cc:dd:ee:02" }
+                { "ip-address": "10.0.0.6", "client-id": "01:aa:bb:cc:dd:ee:02" },
+                { "client-id": "01:aa:bb:cc:dd:ee:03", "hostname": "no-address" }
             ]
         });
         let within = Within {
@@ -554,7 +555,12 @@ mod tests {
         assert_eq!(s.description, "main");
         assert_eq!(s.options[&15], OptionValue::Text("example.org".into()));
         assert_eq!(s.options.len(), 2);
-        assert_eq!(s.reservations.len(), 1);
+        // By MAC and by client identifier; the one without an address is kept whole.
+        assert_eq!(s.reservations.len(), 2);
+        assert_eq!(
+            s.reservations[1].client_id.described(),
+            "client-id 01:aa:bb:cc:dd:ee:02"
+        );
         let kept = s.kept.unwrap();
         let flat = kept.flat();
         assert_eq!(
@@ -578,7 +584,8 @@ mod tests {
             r#""pxelinux.0""#
         );
         assert!(!flat.contains_key("reservation 10.0.0.5 next-server"));
-        assert!(flat.contains_key("reservation by client-id 01:aa:bb:cc:dd:ee:02"));
+        assert!(flat.contains_key("reservation by client-id 01:aa:bb:cc:dd:ee:03"));
+        assert!(!flat.keys().any(|k| k.contains("01:aa:bb:cc:dd:ee:02")));
         assert_eq!(flat["shared-network"], r#""floor-1""#);
         assert_eq!(kept.shared_network(), Some("floor-1"));
         assert!(flat.contains_key("shared-network relay"));
@@ -620,5 +627,28 @@ mod tests {
             json!({ "ip-address": "10.0.0.9", "hw-address": "00:15:5d:a7:66:02" })
         );
         assert_eq!(reservation_of(&host_of(&r)), Some(r));
+    }
+
+    #[test]
+    fn a_hosts_identifier_is_read_as_kea_writes_it() {
+        // As Kea 3's reservation-get answers: hex without separators, in capitals.
+        let host = json!({ "ip-address": "10.0.0.9", "client-id": "010A0B0C0D0E0F",
+            "hostname": "", "next-server": "0.0.0.0", "boot-file-name": "/dev/null" });
+        let r = reservation_of(&host).unwrap();
+        assert_eq!(r.client_id.described(), "client-id 01:0a:0b:0c:0d:0e:0f");
+        // Its other fields are kept settings; the identifier is not.
+        let extras = host_extras(&host);
+        assert_eq!(extras.keys().collect::<Vec<_>>(), ["boot-file-name"]);
+        // Written back: the same reservation, under its own type's key.
+        let written = host_of(&r);
+        assert_eq!(written["client-id"], "01:0a:0b:0c:0d:0e:0f");
+        assert_eq!(reservation_of(&written), Some(r));
+        // Two identifiers, or one its type's rules refuse: not shown (kept whole by the scope).
+        for other in [
+            json!({ "ip-address": "10.0.0.9", "duid": "01:02:03", "flex-id": "01" }),
+            json!({ "ip-address": "10.0.0.9", "duid": "01" }),
+        ] {
+            assert_eq!(reservation_of(&other), None, "{other}");
+        }
     }
 }
