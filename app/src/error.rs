@@ -50,6 +50,15 @@ pub struct CurrentReservation {
     pub name: String,
     pub description: String,
     pub kind: String,
+    /// Its own settings, as the dialog shows them (classes comma-separated).
+    #[serde(default)]
+    pub next_server: String,
+    #[serde(default)]
+    pub server_hostname: String,
+    #[serde(default)]
+    pub boot_file_name: String,
+    #[serde(default)]
+    pub client_classes: String,
     pub version: String,
 }
 
@@ -62,6 +71,14 @@ impl From<&tandem_core::Reservation> for CurrentReservation {
             name: r.name.clone(),
             description: r.description.clone(),
             kind: r.kind.as_str().to_string(),
+            next_server: r
+                .settings
+                .next_server
+                .map(|ip| ip.to_string())
+                .unwrap_or_default(),
+            server_hostname: r.settings.server_hostname.clone(),
+            boot_file_name: r.settings.boot_file_name.clone(),
+            client_classes: r.settings.client_classes.join(", "),
             version: r.version(),
         }
     }

@@ -104,6 +104,7 @@ pub fn scope(g: usize, reservations: usize) -> Scope {
                 name: format!("host-{g}-{i}"),
                 description: String::new(),
                 kind: ReservationType::Both,
+                settings: Default::default(),
             })
             .collect(),
         kept: None,

@@ -323,6 +323,7 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
                 name: String::new(),
                 description: String::new(),
                 kind: ReservationType::Both,
+                settings: Default::default(),
             },
         )
         .await
@@ -481,6 +482,7 @@ async fn a_scope_whose_reservations_did_not_change_keeps_their_rows_as_they_are(
                     name: format!("host{n}"),
                     description: String::new(),
                     kind: ReservationType::Both,
+                    settings: Default::default(),
                 })
                 .collect(),
             kept: None,

@@ -638,6 +638,7 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
             name: "fidelity-other".into(),
             description: r.description.clone(),
             kind: r.kind.as_str().into(),
+            ..NewReservation::default()
         };
         t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &r.version(), &input)
             .await

@@ -1,8 +1,8 @@
-//! Reservations by every identifier Kea reserves by (`hw-address`, `client-id`, `duid`,
-//! `circuit-id`, `flex-id`) on real Kea pairs: created through Tandem on one partner and found
-//! on both, asked of Kea directly; edited to another type; refused by field when the
-//! identifier breaks its type's rules, with nothing written; one made behind Tandem's back
-//! found as drift and replicated away.
+//! Reservations as real Kea pairs hold them, beyond an address and a MAC: by every identifier
+//! Kea reserves by (`hw-address`, `client-id`, `duid`, `circuit-id`, `flex-id`), and with their
+//! own boot fields and client classes. Each created through Tandem on one partner and found on
+//! both, asked of Kea directly; edited; refused by field when it breaks its rules, with nothing
+//! written; one made behind Tandem's back found as drift and replicated.
 
 #[path = "support/kea_pair.rs"]
 #[macro_use]
@@ -20,7 +20,8 @@ use tandem_core::{IdentifierType, ScopeId};
 
 on_pairs!(
     [kea_2_2: Kea22, kea_3_0: Kea3, kea_3_0_with_hosts_databases: Kea3Db]
-    reservations_by_every_identifier_reach_both_partners
+    reservations_by_every_identifier_reach_both_partners,
+    a_reservations_boot_fields_and_classes_reach_both_partners
 );
 
 fn admin() -> Caller {
@@ -254,4 +255,165 @@ async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
     for i in 0..2 {
         assert_eq!(identifier_at(&pair, i, "10.0.0.203").await, None);
     }
+}
+
+/// The host at `ip` on server `i`, as Kea holds it.
+async fn host_at(pair: &Pair, i: usize, ip: &str) -> Option<Value> {
+    hosts(pair, i)
+        .await
+        .into_iter()
+        .find(|h| h["ip-address"] == ip)
+}
+
+/// A host's boot fields and classes, Kea's defaults (absent, empty, 0.0.0.0) as `None`.
+fn boot_of(host: &Value) -> [Option<String>; 4] {
+    [
+        "next-server",
+        "server-hostname",
+        "boot-file-name",
+        "client-classes",
+    ]
+    .map(|k| match host.get(k) {
+        Some(Value::String(s)) if s.is_empty() || s == "0.0.0.0" => None,
+        Some(Value::Array(a)) if a.is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    })
+}
+
+async fn a_reservations_boot_fields_and_classes_reach_both_partners(flavor: Flavor) {
+    let (pair, _db, t) = started(flavor).await;
+    let (kea1, kea2) = server_names();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let pxe = NewReservation {
+        ip_address: "10.0.0.160".into(),
+        client_id: "00-15-5d-a7-66-60".into(),
+        name: "pxe-client".into(),
+        next_server: Some("10.0.0.5".into()),
+        server_hostname: Some("boot.contoso.com".into()),
+        boot_file_name: Some("pxelinux.0".into()),
+        client_classes: Some(vec!["pxe".into(), "floor-2".into()]),
+        ..Default::default()
+    };
+    t.create_reservation(&admin(), &kea1, scope, &pxe)
+        .await
+        .unwrap();
+    let want = [
+        Some("10.0.0.5".to_string()),
+        Some("boot.contoso.com".into()),
+        Some("pxelinux.0".into()),
+        Some(r#"["pxe","floor-2"]"#.into()),
+    ];
+    for i in 0..2 {
+        let host = host_at(&pair, i, "10.0.0.160").await.unwrap();
+        assert_eq!(boot_of(&host), want, "{flavor:?} server {i}: {host}");
+    }
+    // Read back through Tandem as the reservation's own settings, not as kept settings.
+    let held = t.get_scope(&admin(), &kea2, scope).await.unwrap();
+    let r = held.reservation("10.0.0.160".parse().unwrap()).unwrap();
+    assert_eq!(r.settings.boot_file_name, "pxelinux.0");
+    assert_eq!(r.settings.client_classes, ["pxe", "floor-2"]);
+    let kept = held.kept.clone().unwrap_or_default();
+    assert!(
+        !kept
+            .flat()
+            .keys()
+            .any(|k| k.starts_with("reservation 10.0.0.160")),
+        "{kept:?}"
+    );
+
+    // An edit that names none of them (the API's, the CLI's) keeps them all, on both.
+    let rename = NewReservation {
+        ip_address: "10.0.0.160".into(),
+        client_id: "00-15-5d-a7-66-60".into(),
+        name: "pxe-renamed".into(),
+        ..Default::default()
+    };
+    t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &r.version(), &rename)
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let host = host_at(&pair, i, "10.0.0.160").await.unwrap();
+        assert_eq!(boot_of(&host), want, "{flavor:?} server {i}: {host}");
+        assert_eq!(host["hostname"], "pxe-renamed");
+    }
+    // One emptied: only it goes.
+    let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+    let version = now.reservation(r.ip_address).unwrap().version();
+    let cleared = NewReservation {
+        boot_file_name: Some(String::new()),
+        ..rename.clone()
+    };
+    t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &version, &cleared)
+        .await
+        .unwrap();
+    let mut less = want.clone();
+    less[2] = None;
+    for i in 0..2 {
+        let host = host_at(&pair, i, "10.0.0.160").await.unwrap();
+        assert_eq!(boot_of(&host), less, "{flavor:?} server {i}: {host}");
+    }
+
+    // Refused on its field, nothing written on either partner.
+    let before = [hosts(&pair, 0).await, hosts(&pair, 1).await];
+    for (bad, field) in [
+        (
+            NewReservation {
+                server_hostname: Some("h".repeat(64)),
+                ..pxe.clone()
+            },
+            "server_hostname",
+        ),
+        (
+            NewReservation {
+                next_server: Some("10.0.0.256".into()),
+                ..pxe.clone()
+            },
+            "next_server",
+        ),
+        (
+            NewReservation {
+                client_classes: Some(vec!["a\u{0}b".into()]),
+                ..pxe.clone()
+            },
+            "client_classes",
+        ),
+    ] {
+        let bad = NewReservation {
+            ip_address: "10.0.0.161".into(),
+            client_id: "00-15-5d-a7-66-61".into(),
+            ..bad
+        };
+        let (f, message) = refused(
+            t.create_reservation(&admin(), &kea1, scope, &bad)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(f, field, "{message}");
+    }
+    assert_eq!([hosts(&pair, 0).await, hosts(&pair, 1).await], before);
+
+    // A boot file set on kea2 behind Tandem's back: drift naming the reservation; kea2's copy
+    // replicated to kea1 brings it.
+    pair.add_outside(
+        1,
+        json!({ "ip-address": "10.0.0.170", "hw-address": "00:15:5d:a7:66:70",
+            "boot-file-name": "ipxe.efi", "client-classes": ["uefi"] }),
+    )
+    .await;
+    assert_drift(&t, false).await;
+    t.replicate_scope(&admin(), &kea2, scope).await.unwrap();
+    let host = host_at(&pair, 0, "10.0.0.170").await.unwrap();
+    assert_eq!(
+        boot_of(&host),
+        [
+            None,
+            None,
+            Some("ipxe.efi".into()),
+            Some(r#"["uefi"]"#.into())
+        ],
+        "{host}"
+    );
+    assert_drift(&t, true).await;
 }

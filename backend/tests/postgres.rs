@@ -147,6 +147,7 @@ async fn the_inventory_changes_and_the_audit_work_on_postgres() {
                 name: String::new(),
                 description: String::new(),
                 kind: ReservationType::Both,
+                settings: Default::default(),
             },
         )
         .await

@@ -91,6 +91,7 @@ fn reservation(ip: &str, mac: &str) -> Reservation {
         name: String::new(),
         description: String::new(),
         kind: ReservationType::Both,
+        settings: Default::default(),
     }
 }
 

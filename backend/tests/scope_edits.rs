@@ -89,6 +89,7 @@ async fn an_edit_of_a_failover_scope_reaches_the_partner_which_keeps_its_reserva
         name: String::new(),
         description: String::new(),
         kind: ReservationType::Both,
+        settings: Default::default(),
     };
     s.tandem
         .driver(&dc1)

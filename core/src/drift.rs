@@ -10,6 +10,9 @@ use std::net::Ipv4Addr;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", try_from = "crate::wire::DifferenceWire")]
+// A reservation with its settings is the largest variant; a comparison lists a handful of
+// differences, each built once, so the space is not worth a box at every match.
+#[allow(clippy::large_enum_variant)]
 pub enum Difference {
     /// The scope exists on one server only.
     ScopeMissing { on: ServerName },
@@ -46,10 +49,18 @@ pub enum Difference {
 
 fn describe(r: &Option<Reservation>) -> String {
     match r {
-        Some(r) => format!(
-            "{} {} '{}' {} '{}'",
-            r.ip_address, r.client_id, r.name, r.kind, r.description
-        ),
+        Some(r) => {
+            let mut words = format!(
+                "{} {} '{}' {} '{}'",
+                r.ip_address,
+                r.client_id.described(),
+                r.name,
+                r.kind,
+                r.description
+            );
+            words += &settings_in_words(&r.settings);
+            words
+        }
         None => "absent".into(),
     }
 }
@@ -104,14 +115,24 @@ impl Difference {
 /// A reservation as a preview names it: its client ID and type, then its name and
 /// description when it has them.
 fn in_words(r: &Reservation) -> String {
-    let mut words = format!("{} {}", r.client_id, r.kind);
+    let mut words = format!("{} {}", r.client_id.described(), r.kind);
     if !r.name.is_empty() {
         words += &format!(" '{}'", r.name);
     }
     if !r.description.is_empty() {
         words += &format!(" ({})", r.description);
     }
+    words += &settings_in_words(&r.settings);
     words
+}
+
+/// A reservation's own settings as a difference names them (` with next-server 10.0.0.5`),
+/// nothing when it has none.
+fn settings_in_words(s: &crate::HostSettings) -> String {
+    match s.words() {
+        w if w.is_empty() => w,
+        w => format!(" with {w}"),
+    }
 }
 
 impl Difference {

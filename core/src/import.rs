@@ -194,6 +194,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
                 name: cell("Name"),
                 description: cell("Description"),
                 kind: cell("Type"),
+                ..NewReservation::default()
             },
             unreadable,
             absent,
@@ -414,6 +415,8 @@ fn plan_row(
     }
     let (by_ip, by_mac) = &held[&scope_id];
     if let Some(before) = by_ip.get(&new.ip_address) {
+        // The file names no boot settings or classes: the reservation keeps its own.
+        l.input.keep_unsaid(&mut new, before);
         // A column the file lacks leaves the reservation's own value.
         if l.absent.name {
             new.name = before.name.clone();
@@ -516,6 +519,7 @@ mod tests {
                 name: (*name).into(),
                 description: String::new(),
                 kind: Default::default(),
+                settings: Default::default(),
             })
             .collect();
         s

@@ -57,6 +57,7 @@ mod tests {
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         });
         let mut copy = seed_scope();
         copy.reservations[0].name = "renamed on the partner".into();
@@ -66,6 +67,7 @@ mod tests {
             name: "partner only".into(),
             description: String::new(),
             kind: ReservationType::Dhcp,
+            settings: Default::default(),
         });
         let plan = ReplicationPlan::new(&source, partner(), Some(&copy));
         assert_eq!(plan.scope, source);

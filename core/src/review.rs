@@ -498,6 +498,7 @@ mod tests {
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         }
     }
 

@@ -264,6 +264,7 @@ mod tests {
                     name: String::new(),
                     description: String::new(),
                     kind: ReservationType::Both,
+                    settings: Default::default(),
                 })
                 .collect(),
             kept: None,

@@ -24,9 +24,33 @@ pub struct NewReservation {
     pub description: String,
     #[serde(default, rename = "type")]
     pub kind: String,
+    /// The server the client boots from (`next-server`): an IPv4 address, or empty for none.
+    /// Each of the reservation's own settings may be left out: an edit then keeps what the
+    /// reservation has, a new one has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_server: Option<String>,
+    /// Its name (`server-hostname`), at most 63 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_hostname: Option<String>,
+    /// The file the client boots (`boot-file-name`), at most 127 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_file_name: Option<String>,
+    /// The client classes the reservation puts its client in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_classes: Option<Vec<String>>,
 }
 
 const MAX_TEXT: usize = 255;
+
+/// Client classes as a form types them: names split on commas and line breaks, trimmed, empty
+/// ones dropped.
+pub fn class_list(text: &str) -> Vec<String> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 
 impl NewReservation {
     /// Parses every field, collecting every error with the field it belongs to.
@@ -57,6 +81,34 @@ impl NewReservation {
         } else if let Some(why) = crate::text::control_character("a description", &description) {
             errors.push("description", why);
         }
+        let next_server = match self.next_server.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => errors.take("next_server", parse_ipv4(text)),
+        };
+        let settings = crate::HostSettings {
+            next_server,
+            server_hostname: self
+                .server_hostname
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .into(),
+            boot_file_name: self
+                .boot_file_name
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .into(),
+            client_classes: self
+                .client_classes
+                .iter()
+                .flatten()
+                .map(|c| c.trim().to_string())
+                .collect(),
+        };
+        for (field, why) in settings.refusals() {
+            errors.push(field, why);
+        }
         match (ip, mac, kind) {
             (Some(ip_address), Some(client_id), Some(kind)) if errors.is_empty() => {
                 Ok(Reservation {
@@ -65,9 +117,28 @@ impl NewReservation {
                     name,
                     description,
                     kind,
+                    settings,
                 })
             }
             _ => Err(errors),
+        }
+    }
+
+    /// `new` (this input parsed) with each setting this input leaves out taken from
+    /// `before`, the reservation it edits: what an edit does not name, it keeps.
+    pub fn keep_unsaid(&self, new: &mut Reservation, before: &Reservation) {
+        let (mine, old) = (&mut new.settings, &before.settings);
+        if self.next_server.is_none() {
+            mine.next_server = old.next_server;
+        }
+        if self.server_hostname.is_none() {
+            mine.server_hostname = old.server_hostname.clone();
+        }
+        if self.boot_file_name.is_none() {
+            mine.boot_file_name = old.boot_file_name.clone();
+        }
+        if self.client_classes.is_none() {
+            mine.client_classes = old.client_classes.clone();
         }
     }
 }
@@ -345,6 +416,7 @@ pub(crate) mod tests {
                 name: "test".into(),
                 description: "A1".into(),
                 kind: ReservationType::Both,
+                settings: Default::default(),
             }],
             kept: None,
         }
@@ -375,11 +447,105 @@ pub(crate) mod tests {
             name: "x".repeat(300),
             description: String::new(),
             kind: "Dns".into(),
+            next_server: Some("10.0.0".into()),
+            server_hostname: Some("h".repeat(64)),
+            boot_file_name: Some("boot\u{7}".into()),
+            client_classes: Some(vec!["a,b".into()]),
         }
         .parse()
         .unwrap_err();
-        for field in ["ip_address", "identifier_type", "name", "type"] {
+        for field in [
+            "ip_address",
+            "identifier_type",
+            "name",
+            "type",
+            "next_server",
+            "server_hostname",
+            "boot_file_name",
+            "client_classes",
+        ] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
+        }
+    }
+
+    #[test]
+    fn a_reservations_own_settings_are_checked_and_an_edit_keeps_what_it_leaves_out() {
+        let full = NewReservation {
+            next_server: Some(" 10.0.0.5 ".into()),
+            server_hostname: Some("boot.contoso.com".into()),
+            boot_file_name: Some("pxelinux.0".into()),
+            client_classes: Some(class_list("printers, floor-2\nfloor-2b")),
+            ..input("10.0.0.100", "00155DA76602")
+        };
+        let before = full.parse().unwrap();
+        assert_eq!(before.settings.next_server, Some([10, 0, 0, 5].into()));
+        assert_eq!(
+            before.settings.client_classes,
+            ["printers", "floor-2", "floor-2b"]
+        );
+        // Left out: kept on an edit. Given empty: cleared.
+        let rename = NewReservation {
+            name: "renamed".into(),
+            boot_file_name: Some(String::new()),
+            ..input("10.0.0.100", "00155DA76602")
+        };
+        let mut after = rename.parse().unwrap();
+        assert!(after.settings.client_classes.is_empty());
+        rename.keep_unsaid(&mut after, &before);
+        assert_eq!(
+            after.settings.client_classes,
+            before.settings.client_classes
+        );
+        assert_eq!(after.settings.server_hostname, "boot.contoso.com");
+        assert_eq!(after.settings.boot_file_name, "");
+        for (bad, field, says) in [
+            (
+                NewReservation {
+                    next_server: Some("0.0.0.0".into()),
+                    ..full.clone()
+                },
+                "next_server",
+                "not 0.0.0.0",
+            ),
+            (
+                NewReservation {
+                    boot_file_name: Some("f".repeat(128)),
+                    ..full.clone()
+                },
+                "boot_file_name",
+                "at most 127 bytes",
+            ),
+            // Bytes, not characters: 32 two-byte characters are 64 bytes.
+            (
+                NewReservation {
+                    server_hostname: Some("\u{e9}".repeat(32)),
+                    ..full.clone()
+                },
+                "server_hostname",
+                "at most 63 bytes",
+            ),
+            (
+                NewReservation {
+                    client_classes: Some(vec!["a".into(), "a".into()]),
+                    ..full.clone()
+                },
+                "client_classes",
+                "named twice",
+            ),
+            (
+                NewReservation {
+                    client_classes: Some(vec![" ".into()]),
+                    ..full.clone()
+                },
+                "client_classes",
+                "has a name",
+            ),
+        ] {
+            let e = bad.parse().unwrap_err();
+            assert!(
+                e.get(field).is_some_and(|m| m.contains(says)),
+                "{field}: {e}"
+            );
         }
     }
 

@@ -80,6 +80,25 @@ test('reservations by client ID, DUID, circuit ID and flex ID are made and edite
   }
   await shoot(page, '50-identifier-types');
 
+  // Its own boot settings and classes, edited in the same dialog: refused first, then on both.
+  await page.click('tr[data-ip="10.0.0.122"] a:has-text("Edit")');
+  await page.fill('#next_server', '10.0.0.300');
+  await page.fill('#boot_file_name', 'pxelinux.0');
+  await page.fill('#client_classes', 'pxe, floor-2');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('[data-error-for="next_server"]')).toContainText('10.0.0.300');
+  await page.fill('#next_server', '10.0.0.5');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('Reservation saved');
+  const settings = 'next-server 10.0.0.5, boot-file-name pxelinux.0, client-classes [pxe, floor-2]';
+  await expect(page.locator('tr[data-ip="10.0.0.122"] [data-label="Settings"]')).toHaveText(settings);
+  await open(page, `${tandem.url}/servers/${DC1}/scopes/10.0.0.0`);
+  await expect(page.locator('tr[data-ip="10.0.0.122"] [data-label="Settings"]')).toHaveText(settings);
+  await page.click('tr[data-ip="10.0.0.122"] a:has-text("Edit")');
+  await expect(page.locator('#client_classes')).toHaveValue('pxe, floor-2');
+  await shoot(page, '52-reservation-settings');
+  await page.click('form.dialog a:has-text("Cancel")');
+
   // Found by the global search, as Kea writes it or as Windows does.
   await open(page, `${tandem.url}/search?q=00-03-00-01`);
   await expect(page.locator('td[data-label="ClientId"]').first()).toHaveText('duid 00:03:00:01:00:15:5d:a7:66:22');

@@ -95,6 +95,7 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
             name,
             description,
             kind,
+            settings,
         }) => {
             let scope = parse("--scope", ScopeId::parse(&scope))?;
             let input = NewReservation {
@@ -104,6 +105,12 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
                 name,
                 description,
                 kind,
+                next_server: settings.next_server,
+                server_hostname: settings.server_hostname,
+                boot_file_name: settings.boot_file_name,
+                client_classes: settings
+                    .client_classes
+                    .map(|c| tandem_core::validate::class_list(&c)),
             };
             let r = input.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             driver.add_reservation(scope, &r).await?;

@@ -344,6 +344,47 @@ pub enum LeaseAction {
     },
 }
 
+/// A reservation's own settings, each left as it is (or none, for a new one) when not given;
+/// an empty value clears it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct HostSettingsArgs {
+    /// The server the client boots from (next-server).
+    #[arg(long)]
+    pub next_server: Option<String>,
+    /// That server's name (server-hostname).
+    #[arg(long)]
+    pub server_hostname: Option<String>,
+    /// The file the client boots (boot-file-name).
+    #[arg(long)]
+    pub boot_file_name: Option<String>,
+    /// The client classes the reservation puts its client in, comma-separated.
+    #[arg(long)]
+    pub client_classes: Option<String>,
+}
+
+impl HostSettingsArgs {
+    /// The settings as the API and `NewReservation` take them (those not given left out).
+    pub fn json(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut out = serde_json::Map::new();
+        for (key, value) in [
+            ("next_server", &self.next_server),
+            ("server_hostname", &self.server_hostname),
+            ("boot_file_name", &self.boot_file_name),
+        ] {
+            if let Some(v) = value {
+                out.insert(key.into(), serde_json::json!(v));
+            }
+        }
+        if let Some(classes) = &self.client_classes {
+            let list = tandem_core::validate::class_list(classes);
+            out.insert("client_classes".into(), serde_json::json!(list));
+        }
+        out
+    }
+}
+
+// Parsed once per run: the size of its largest command does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum ReservationAction {
     List {
@@ -366,6 +407,8 @@ pub enum ReservationAction {
         description: String,
         #[arg(long = "type", default_value = "Both")]
         kind: String,
+        #[command(flatten)]
+        settings: HostSettingsArgs,
     },
     Remove {
         #[arg(long)]
@@ -392,6 +435,8 @@ pub enum RemoteCommand {
     Failover(RemoteFailover),
 }
 
+// Parsed once per run: the size of its largest command does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum RemoteReservation {
     /// Get-DhcpServerv4Reservation.
@@ -420,6 +465,8 @@ pub enum RemoteReservation {
         description: String,
         #[arg(long = "type", default_value = "Both")]
         kind: String,
+        #[command(flatten)]
+        settings: HostSettingsArgs,
     },
     /// Set-DhcpServerv4Reservation: what is not given stays as it is.
     Set {
@@ -440,6 +487,8 @@ pub enum RemoteReservation {
         description: Option<String>,
         #[arg(long = "type")]
         kind: Option<String>,
+        #[command(flatten)]
+        settings: HostSettingsArgs,
     },
     /// Remove-DhcpServerv4Reservation.
     Remove {

@@ -187,6 +187,13 @@ async fn reservation(
         name: field(fields, "name"),
         description: field(fields, "description"),
         kind: field(fields, "type"),
+        // The dialog has these fields; a form without one leaves the setting as it is.
+        next_server: fields.get("next_server").cloned(),
+        server_hostname: fields.get("server_hostname").cloned(),
+        boot_file_name: fields.get("boot_file_name").cloned(),
+        client_classes: fields
+            .get("client_classes")
+            .map(|text| tandem_core::validate::class_list(text)),
     };
     match mode {
         "create" => tandem

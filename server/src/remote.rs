@@ -353,11 +353,15 @@ async fn reservation(
             name,
             description,
             kind,
+            settings,
         } => {
-            let body = json!({
+            let mut body = json!({
                 "ip_address": ip, "client_id": client_id, "identifier_type": identifier_type,
                 "name": name, "description": description, "type": kind,
             });
+            body.as_object_mut()
+                .expect("an object")
+                .extend(settings.json());
             let (value, _) = api
                 .call(
                     Method::POST,
@@ -380,11 +384,12 @@ async fn reservation(
             name,
             description,
             kind,
+            settings,
         } => {
             let path = format!("{}/{}", reservations_path(&server, &scope), path_part(&ip));
             let (current, etag) = api.call(Method::GET, &path, None, None).await?;
             let current: Reservation = decode(current)?;
-            let body = json!({
+            let mut body = json!({
                 "ip_address": ip,
                 "client_id": client_id.unwrap_or_else(|| current.client_id.to_string()),
                 "identifier_type": identifier_type
@@ -393,6 +398,10 @@ async fn reservation(
                 "description": description.unwrap_or(current.description),
                 "type": kind.unwrap_or_else(|| current.kind.to_string()),
             });
+            // Settings not given are left out: the reservation keeps its own.
+            body.as_object_mut()
+                .expect("an object")
+                .extend(settings.json());
             let (value, _) = api
                 .call(Method::PUT, &path, Some(body), etag.as_deref())
                 .await?;

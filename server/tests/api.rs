@@ -581,6 +581,88 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
 }
 
+/// A reservation by another identifier, with its own boot fields and classes, through the REST
+/// API: made on both partners; an edit that names no setting keeps them; each bad value is
+/// refused on its field (422) with nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reservations_carry_their_identifier_type_and_their_own_settings() {
+    let (app, _, token) = app_with_token("ci").await;
+    let t = Auth::Token(&token);
+    let body = json!({
+        "ip_address": "10.0.0.170", "client_id": "01-00-15-5D-A7-66-70",
+        "identifier_type": "client-id", "name": "pxe",
+        "next_server": "10.0.0.5", "boot_file_name": "pxelinux.0",
+        "client_classes": ["pxe", "floor-2"],
+    });
+    let made = app
+        .call("POST", RESERVATIONS, t, Some(&body.to_string()))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    let one = format!("{RESERVATIONS}/10.0.0.170");
+    let partner = "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.170";
+    for path in [one.as_str(), partner] {
+        let read = app.call("GET", path, t, None).await;
+        assert_eq!(read.json["identifier_type"], "client-id", "{}", read.json);
+        assert_eq!(read.json["client_id"], "01:00:15:5d:a7:66:70");
+        assert_eq!(read.json["next_server"], "10.0.0.5");
+        assert_eq!(read.json["boot_file_name"], "pxelinux.0");
+        assert_eq!(read.json["client_classes"], json!(["pxe", "floor-2"]));
+    }
+    // A PUT naming no setting (an older client's) keeps them.
+    let etag = app.call("GET", &one, t, None).await.headers[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let rename = json!({ "ip_address": "10.0.0.170", "client_id": "01:00:15:5d:a7:66:70",
+        "identifier_type": "client-id", "name": "pxe-2" });
+    let request = Request::put(one.as_str())
+        .header("host", "tandem.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::IF_MATCH, etag)
+        .body(Body::from(rename.to_string()))
+        .unwrap();
+    assert_eq!(
+        app.router.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let read = app.call("GET", partner, t, None).await;
+    assert_eq!(read.json["name"], "pxe-2");
+    assert_eq!(read.json["boot_file_name"], "pxelinux.0", "{}", read.json);
+    assert_eq!(read.json["client_classes"], json!(["pxe", "floor-2"]));
+    // Hostile values: each refused on its field, nothing made.
+    for (field, value) in [
+        ("identifier_type", json!("remote-id")),
+        ("client_id", json!("'\u{1}'")),
+        ("next_server", json!("boot.contoso.com")),
+        ("server_hostname", json!("x".repeat(64))),
+        ("boot_file_name", json!("a\nb")),
+        ("client_classes", json!(["a", "a"])),
+    ] {
+        let mut bad = json!({ "ip_address": "10.0.0.171", "client_id": "01:00:15:5d:a7:66:71",
+            "identifier_type": "client-id" });
+        bad[field] = value;
+        let refused = app
+            .call("POST", RESERVATIONS, t, Some(&bad.to_string()))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{field}: {}",
+            refused.json
+        );
+        assert!(
+            refused.json.to_string().contains(field),
+            "{field}: {}",
+            refused.json
+        );
+    }
+    let gone = app
+        .call("GET", &format!("{RESERVATIONS}/10.0.0.171"), t, None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
 /// A scope-level replication's dry run says what would change on the partner and writes
 /// nothing; a replication given the dry run's basis goes ahead only if neither copy changed
 /// since.
@@ -834,10 +916,8 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
     let input = |ip: &str, name: &str| NewReservation {
         ip_address: ip.into(),
         client_id: "00-15-5d-a7-66-50".into(),
-        identifier_type: String::new(),
         name: name.into(),
-        description: String::new(),
-        kind: String::new(),
+        ..NewReservation::default()
     };
     let last_event = |action: &'static str| {
         let app = &app;

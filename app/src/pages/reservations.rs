@@ -686,6 +686,7 @@ fn ReservationList(
                 <tr>
                     {headers}
                     <th>"Description"</th>
+                    <th title="The reservation's own settings: where its client boots from, and the client classes it puts it in">"Settings"</th>
                     <th title="Inside the addresses the scope hands out (Kea: its pools), or reserved outside them">"Pool"</th>
                     <th>"Actions"</th>
                 </tr>
@@ -744,6 +745,7 @@ fn ReservationLine(
             <td data-label="Name">{r.name}</td>
             <td data-label="Type">{r.kind.to_string()}</td>
             <td data-label="Description">{r.description}</td>
+            <td data-label="Settings" class="settings">{r.settings.words()}</td>
             <td data-label="Pool" data-in-pool=in_pool.to_string()>
                 {if in_pool { "In pool" } else { "Outside pool" }}
             </td>
@@ -806,6 +808,10 @@ pub(crate) fn ReservationDialog(
     let identifier = RwSignal::new(text("identifier_type", |r| r.identifier_type.clone()));
     let name = RwSignal::new(text("name", |r| r.name.clone()));
     let description = RwSignal::new(text("description", |r| r.description.clone()));
+    let next_server = RwSignal::new(text("next_server", |r| r.next_server.clone()));
+    let server_hostname = RwSignal::new(text("server_hostname", |r| r.server_hostname.clone()));
+    let boot_file_name = RwSignal::new(text("boot_file_name", |r| r.boot_file_name.clone()));
+    let classes = RwSignal::new(text("client_classes", |r| r.client_classes.clone()));
     let kind =
         RwSignal::new(typed.as_ref().and_then(|t| t.value("type")).unwrap_or_else(
             || match &start {
@@ -845,6 +851,10 @@ pub(crate) fn ReservationDialog(
             name.set(now.name);
             description.set(now.description);
             kind.set(now.kind);
+            next_server.set(now.next_server);
+            server_hostname.set(now.server_hostname);
+            boot_file_name.set(now.boot_file_name);
+            classes.set(now.client_classes);
             version.set(now.version);
         }
     });
@@ -853,8 +863,7 @@ pub(crate) fn ReservationDialog(
     let general_error = move || {
         error().and_then(|e| match e {
             AppError::Validation(errors) => unplaced(&errors, |f| {
-                ["ip_address", "identifier_type", "client_id", "name", "description", "type"]
-                    .contains(&f)
+                FIELDS.contains(&f)
             }),
             AppError::Conflict { message, current: Some(_) } => Some(format!(
                 "{message}. The form now shows its current values; make your change again and press OK."
@@ -872,6 +881,10 @@ pub(crate) fn ReservationDialog(
             name: name.get(),
             description: description.get(),
             kind: kind.get(),
+            next_server: Some(next_server.get()),
+            server_hostname: Some(server_hostname.get()),
+            boot_file_name: Some(boot_file_name.get()),
+            client_classes: Some(tandem_core::validate::class_list(&classes.get())),
         };
         if is_edit {
             edit.dispatch(EditReservation {
@@ -947,6 +960,10 @@ pub(crate) fn ReservationDialog(
                         &RESERVATION_TYPES,
                         Signal::derive(field_error("type")),
                     )}
+                    {field("next_server", "Next server (boot)", next_server, "none, or 10.0.0.5")}
+                    {field("server_hostname", "Boot server host name", server_hostname, "none")}
+                    {field("boot_file_name", "Boot file name", boot_file_name, "none, or pxelinux.0")}
+                    {field("client_classes", "Client classes", classes, "none, or printers, floor-2")}
                 </div>
                 <DialogFooter
                     error=Signal::derive(general_error)
@@ -966,6 +983,20 @@ const IDENTIFIER_CHOICES: [(&str, &str); 5] = [
     ("duid", "DUID (duid)"),
     ("circuit-id", "Circuit ID (circuit-id)"),
     ("flex-id", "Flex ID (flex-id)"),
+];
+
+/// The dialog's fields, each showing its own refusal.
+const FIELDS: [&str; 10] = [
+    "ip_address",
+    "identifier_type",
+    "client_id",
+    "name",
+    "description",
+    "type",
+    "next_server",
+    "server_hostname",
+    "boot_file_name",
+    "client_classes",
 ];
 
 /// The reservation types as the dialog offers them.

@@ -29,6 +29,7 @@ pub fn seed_scope() -> Scope {
             name: "test".into(),
             description: "A1".into(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         }],
         kept: None,
     }

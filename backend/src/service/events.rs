@@ -82,6 +82,15 @@ fn as_input(r: &Reservation) -> NewReservation {
         name: r.name.clone(),
         description: r.description.clone(),
         kind: r.kind.as_str().to_string(),
+        next_server: Some(
+            r.settings
+                .next_server
+                .map(|ip| ip.to_string())
+                .unwrap_or_default(),
+        ),
+        server_hostname: Some(r.settings.server_hostname.clone()),
+        boot_file_name: Some(r.settings.boot_file_name.clone()),
+        client_classes: Some(r.settings.client_classes.clone()),
     }
 }
 

@@ -174,12 +174,13 @@ impl Tandem {
             &what,
         )
         .await?;
-        let new = input.parse()?;
+        let mut new = input.parse()?;
         let driver = self.driver(server).await?;
         let scope = driver.scope_to_check(scope_id).await?;
         let before = scope.reservation(ip).cloned().ok_or_else(|| {
             ServiceError::NotFound(format!("reservation {ip} in scope {scope_id} on {server}"))
         })?;
+        input.keep_unsaid(&mut new, &before);
         if before.version() != expected_version {
             return Err(ServiceError::Conflict {
                 message: format!(

@@ -827,6 +827,7 @@ pub async fn search_reservations(
                     description: r.try_get("description")?,
                     kind: ReservationType::parse(&r.try_get::<String, _>("kind")?)
                         .map_err(decode)?,
+                    settings: Default::default(),
                 },
             })
         })

@@ -15,6 +15,6 @@ pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
 };
 pub use kept::Kept;
-pub use reservation::{MacAddress, Reservation, ReservationType};
+pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState, text_digest};
 pub use server::ServerName;

@@ -134,6 +134,128 @@ pub struct Reservation {
     pub name: String,
     pub description: String,
     pub kind: ReservationType,
+    /// What the reservation sets for its client beyond its address.
+    pub settings: HostSettings,
+}
+
+/// A reservation's own settings for its client: where it boots from (the DHCP header's
+/// `siaddr`, `sname` and `file`: Kea's `next-server`, `server-hostname`, `boot-file-name`) and
+/// the client classes it puts it in (Kea's `client-classes`). Empty: none, the scope's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct HostSettings {
+    pub next_server: Option<Ipv4Addr>,
+    pub server_hostname: String,
+    pub boot_file_name: String,
+    pub client_classes: Vec<String>,
+}
+
+impl HostSettings {
+    /// The longest server host name: the DHCP header's `sname` is 64 bytes, ending in NUL.
+    pub const MAX_SERVER_HOSTNAME: usize = 63;
+    /// The longest boot file name: the header's `file` is 128 bytes, ending in NUL.
+    pub const MAX_BOOT_FILE_NAME: usize = 127;
+    /// The longest class name, and the most classes one reservation names.
+    pub const MAX_CLASS_NAME: usize = 128;
+    pub const MAX_CLASSES: usize = 32;
+
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The settings in a few words, by Kea's names (`next-server 10.0.0.5, boot-file-name
+    /// pxelinux.0, client-classes [pxe, floor-2]`); empty when there are none.
+    pub fn words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(ip) = self.next_server {
+            parts.push(format!("next-server {ip}"));
+        }
+        for (key, text) in [
+            ("server-hostname", &self.server_hostname),
+            ("boot-file-name", &self.boot_file_name),
+        ] {
+            if !text.is_empty() {
+                parts.push(format!("{key} {text}"));
+            }
+        }
+        if !self.client_classes.is_empty() {
+            parts.push(format!(
+                "client-classes [{}]",
+                self.client_classes.join(", ")
+            ));
+        }
+        parts.join(", ")
+    }
+
+    /// Each setting that breaks its rule, by its field's name.
+    pub fn refusals(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self
+            .next_server
+            .is_some_and(|ip| ip.is_unspecified() || ip.is_broadcast())
+        {
+            out.push((
+                "next_server",
+                "the next server is a host's address: not 0.0.0.0 or 255.255.255.255".into(),
+            ));
+        }
+        for (field, text, max) in [
+            (
+                "server_hostname",
+                &self.server_hostname,
+                Self::MAX_SERVER_HOSTNAME,
+            ),
+            (
+                "boot_file_name",
+                &self.boot_file_name,
+                Self::MAX_BOOT_FILE_NAME,
+            ),
+        ] {
+            let what = field.replace('_', " ");
+            if text.len() > max {
+                out.push((
+                    field,
+                    format!("a {what} is at most {max} bytes (the DHCP header's room)"),
+                ));
+            } else if let Some(why) = crate::text::control_character(&format!("a {what}"), text) {
+                out.push((field, why));
+            }
+        }
+        if self.client_classes.len() > Self::MAX_CLASSES {
+            out.push((
+                "client_classes",
+                format!(
+                    "a reservation names at most {} client classes",
+                    Self::MAX_CLASSES
+                ),
+            ));
+        }
+        for (i, class) in self.client_classes.iter().enumerate() {
+            let why = if class.trim().is_empty() {
+                Some("a client class has a name".to_string())
+            } else if class.trim() != class {
+                Some(format!(
+                    "client class '{class}' begins or ends with a space"
+                ))
+            } else if class.chars().count() > Self::MAX_CLASS_NAME {
+                Some(format!(
+                    "a client class name is at most {} characters",
+                    Self::MAX_CLASS_NAME
+                ))
+            } else if class.contains(',') {
+                Some(format!(
+                    "client class '{class}' holds a comma: the list is split on commas"
+                ))
+            } else if self.client_classes[..i].contains(class) {
+                Some(format!("client class '{class}' is named twice"))
+            } else {
+                crate::text::control_character("a client class", class)
+            };
+            if let Some(why) = why {
+                out.push(("client_classes", why));
+            }
+        }
+        out
+    }
 }
 
 /// A reservation as JSON has it, its client's type beside the identifier.
@@ -153,17 +275,40 @@ pub(crate) struct ReservationWire {
     description: String,
     #[serde(default, rename = "type")]
     kind: ReservationType,
+    /// The server the client boots from (Kea's `next-server`; the DHCP header's `siaddr`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Ipv4))]
+    next_server: Option<Ipv4Addr>,
+    /// Its name (Kea's `server-hostname`; `sname`), at most 63 bytes.
+    #[serde(default)]
+    server_hostname: String,
+    /// The file it boots (Kea's `boot-file-name`; `file`), at most 127 bytes.
+    #[serde(default)]
+    boot_file_name: String,
+    /// The client classes the reservation puts its client in.
+    #[serde(default)]
+    client_classes: Vec<String>,
 }
 
 impl TryFrom<ReservationWire> for Reservation {
     type Error = String;
     fn try_from(w: ReservationWire) -> Result<Self, String> {
+        let settings = HostSettings {
+            next_server: w.next_server,
+            server_hostname: w.server_hostname,
+            boot_file_name: w.boot_file_name,
+            client_classes: w.client_classes,
+        };
+        if let Some((field, why)) = settings.refusals().into_iter().next() {
+            return Err(format!("{field}: {why}"));
+        }
         Ok(Self {
             ip_address: w.ip_address,
             client_id: ClientId::parse(w.identifier_type, &w.client_id)?,
             name: w.name,
             description: w.description,
             kind: w.kind,
+            settings,
         })
     }
 }
@@ -177,6 +322,10 @@ impl From<Reservation> for ReservationWire {
             name: r.name,
             description: r.description,
             kind: r.kind,
+            next_server: r.settings.next_server,
+            server_hostname: r.settings.server_hostname,
+            boot_file_name: r.settings.boot_file_name,
+            client_classes: r.settings.client_classes,
         }
     }
 }
@@ -209,13 +358,17 @@ impl Reservation {
     pub fn version(&self) -> String {
         // FNV-1a over length-prefixed fields: stable across builds and targets.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let fields = [
+        let mut fields = vec![
             self.ip_address.to_string(),
             self.client_id.described(),
             self.name.clone(),
             self.description.clone(),
             self.kind.as_str().to_string(),
         ];
+        // Without settings, the version a reservation has always had.
+        if !self.settings.is_empty() {
+            fields.push(format!("{:?}", self.settings));
+        }
         for field in &fields {
             for byte in (field.len() as u64)
                 .to_le_bytes()
@@ -242,6 +395,7 @@ mod tests {
             name: "test".into(),
             description: "A1".into(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         };
         assert_eq!(r.version(), r.clone().version());
         let mut names = r.clone();

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use tandem_core::{
-    ClientId, IdentifierType, IpRange, Reservation, ReservationType, Scope, ScopeId, ScopeState,
+    ClientId, HostSettings, IdentifierType, IpRange, Reservation, ReservationType, Scope, ScopeId,
+    ScopeState,
 };
 
 /// A subnet Tandem cannot read, with why.
@@ -403,9 +404,14 @@ pub(super) fn client_of(host: &Value) -> Option<ClientId> {
     ClientId::parse(IdentifierType::parse(key).ok()?, value.as_str()?).ok()
 }
 
-/// A host as a reservation Tandem shows: one with an address, by any identifier.
+/// A host as a reservation Tandem shows: one with an address, by any identifier, with settings
+/// Tandem's rules accept (one with a class name holding a comma, say, is kept whole instead).
 pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
     let addr = host.get("ip-address")?.as_str()?;
+    let settings = host_settings(host);
+    if !settings.refusals().is_empty() {
+        return None;
+    }
     Some(Reservation {
         ip_address: addr.trim().parse().ok()?,
         client_id: client_of(host)?,
@@ -418,8 +424,45 @@ pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
         kind: text(host, "type")
             .and_then(|t| ReservationType::parse(t).ok())
             .unwrap_or_default(),
+        settings,
     })
 }
+
+/// The host's own settings Tandem shows: its boot fields and classes (Kea's defaults, an
+/// empty text or `next-server` 0.0.0.0, are none).
+fn host_settings(host: &Value) -> HostSettings {
+    let text = |key: &str| {
+        host.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    HostSettings {
+        next_server: host
+            .get("next-server")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<Ipv4Addr>().ok())
+            .filter(|ip| !ip.is_unspecified()),
+        server_hostname: text("server-hostname"),
+        boot_file_name: text("boot-file-name"),
+        client_classes: host
+            .get("client-classes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// The keys of a host that Tandem's model holds.
+pub(super) const HOST_SETTING_KEYS: [&str; 4] = [
+    "next-server",
+    "server-hostname",
+    "boot-file-name",
+    "client-classes",
+];
 
 /// What a host holds beyond the reservation Tandem shows: its boot fields, classes, options,
 /// the operator's own context (each not at Kea's default).
@@ -428,8 +471,7 @@ pub(super) fn host_extras(host: &Value) -> BTreeMap<String, String> {
     for (key, value) in host.as_object().into_iter().flatten() {
         match key.as_str() {
             "ip-address" | "hostname" | "subnet-id" => {}
-            k if IDENTIFIERS.contains(&k) => {}
-            "next-server" if value == "0.0.0.0" => {}
+            k if IDENTIFIERS.contains(&k) || HOST_SETTING_KEYS.contains(&k) => {}
             "user-context" => {
                 for (k, v) in value.as_object().into_iter().flatten() {
                     if !TANDEM_HOST_KEYS.contains(&k.as_str())
@@ -472,6 +514,9 @@ pub fn host_of(r: &Reservation) -> Value {
     if !r.name.is_empty() {
         host["hostname"] = json!(r.name);
     }
+    if let Some(map) = host.as_object_mut() {
+        set_host_settings(map, &HostSettings::default(), &r.settings);
+    }
     let mut ctx = serde_json::Map::new();
     if !r.description.is_empty() {
         ctx.insert("description".into(), json!(r.description));
@@ -483,6 +528,45 @@ pub fn host_of(r: &Reservation) -> Value {
         host["user-context"] = Value::Object(ctx);
     }
     host
+}
+
+/// Makes a host's settings `want` where they were `have`: each that changed written, or
+/// removed when emptied (Kea's default), the others left as the host has them.
+pub(super) fn set_host_settings(
+    host: &mut serde_json::Map<String, Value>,
+    have: &HostSettings,
+    want: &HostSettings,
+) {
+    let mut put = |key: &str, value: Option<Value>| match value {
+        Some(v) => {
+            host.insert(key.into(), v);
+        }
+        None => {
+            host.remove(key);
+        }
+    };
+    if have.next_server != want.next_server {
+        put(
+            "next-server",
+            want.next_server.map(|ip| json!(ip.to_string())),
+        );
+    }
+    for (key, h, w) in [
+        (
+            "server-hostname",
+            &have.server_hostname,
+            &want.server_hostname,
+        ),
+        ("boot-file-name", &have.boot_file_name, &want.boot_file_name),
+    ] {
+        if h != w {
+            put(key, (!w.is_empty()).then(|| json!(w)));
+        }
+    }
+    if have.client_classes != want.client_classes {
+        let list = &want.client_classes;
+        put("client-classes", (!list.is_empty()).then(|| json!(list)));
+    }
 }
 
 #[cfg(test)]
@@ -539,7 +623,8 @@ mod tests {
             "user-context": { "site": "HQ", "description": "main" },
             "reservations": [
                 { "ip-address": "10.0.0.5", "hw-address": "AA:BB:CC:DD:EE:01",
-                  "boot-file-name": "pxelinux.0", "next-server": "0.0.0.0", "option-data": [] },
+                  "boot-file-name": "pxelinux.0", "next-server": "0.0.0.0",
+                  "option-data": [ { "code": 66, "data": "tftp" } ] },
                 { "ip-address": "10.0.0.6", "client-id": "01:aa:bb:cc:dd:ee:02" },
                 { "client-id": "01:aa:bb:cc:dd:ee:03", "hostname": "no-address" }
             ]
@@ -557,10 +642,7 @@ mod tests {
         assert_eq!(s.options.len(), 2);
         // By MAC and by client identifier; the one without an address is kept whole.
         assert_eq!(s.reservations.len(), 2);
-        assert_eq!(
-            s.reservations[1].client_id.described(),
-            "client-id 01:aa:bb:cc:dd:ee:02"
-        );
+        assert_eq!(s.reservations[0].settings.boot_file_name, "pxelinux.0");
         let kept = s.kept.unwrap();
         let flat = kept.flat();
         assert_eq!(
@@ -580,12 +662,12 @@ mod tests {
         assert!(flat.contains_key("option-data dhcp4/my-opt"));
         assert_eq!(flat["user-context site"], r#""HQ""#);
         assert_eq!(
-            flat["reservation 10.0.0.5 boot-file-name"],
-            r#""pxelinux.0""#
+            flat["reservation 10.0.0.5 option-data"],
+            r#"[{"code":66,"data":"tftp"}]"#
         );
+        assert!(!flat.contains_key("reservation 10.0.0.5 boot-file-name"));
         assert!(!flat.contains_key("reservation 10.0.0.5 next-server"));
         assert!(flat.contains_key("reservation by client-id 01:aa:bb:cc:dd:ee:03"));
-        assert!(!flat.keys().any(|k| k.contains("01:aa:bb:cc:dd:ee:02")));
         assert_eq!(flat["shared-network"], r#""floor-1""#);
         assert_eq!(kept.shared_network(), Some("floor-1"));
         assert!(flat.contains_key("shared-network relay"));
@@ -621,6 +703,7 @@ mod tests {
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         };
         assert_eq!(
             host_of(&r),
@@ -630,23 +713,25 @@ mod tests {
     }
 
     #[test]
-    fn a_hosts_identifier_is_read_as_kea_writes_it() {
-        // As Kea 3's reservation-get answers: hex without separators, in capitals.
+    fn a_hosts_identifier_and_boot_settings_are_read_as_kea_writes_them() {
+        // As Kea 3's reservation-get answers: hex without separators, every field present.
         let host = json!({ "ip-address": "10.0.0.9", "client-id": "010A0B0C0D0E0F",
-            "hostname": "", "next-server": "0.0.0.0", "boot-file-name": "/dev/null" });
+            "hostname": "", "next-server": "0.0.0.0", "server-hostname": "hal9000",
+            "boot-file-name": "/dev/null", "client-classes": ["pxe"], "option-data": [] });
         let r = reservation_of(&host).unwrap();
         assert_eq!(r.client_id.described(), "client-id 01:0a:0b:0c:0d:0e:0f");
-        // Its other fields are kept settings; the identifier is not.
-        let extras = host_extras(&host);
-        assert_eq!(extras.keys().collect::<Vec<_>>(), ["boot-file-name"]);
-        // Written back: the same reservation, under its own type's key.
-        let written = host_of(&r);
-        assert_eq!(written["client-id"], "01:0a:0b:0c:0d:0e:0f");
-        assert_eq!(reservation_of(&written), Some(r));
-        // Two identifiers, or one its type's rules refuse: not shown (kept whole by the scope).
+        assert_eq!(r.settings.next_server, None);
+        assert_eq!(r.settings.server_hostname, "hal9000");
+        assert_eq!(r.settings.client_classes, ["pxe"]);
+        assert!(host_extras(&host).is_empty(), "{:?}", host_extras(&host));
+        // Written back whole: the same reservation.
+        assert_eq!(reservation_of(&host_of(&r)), Some(r));
+        // Two identifiers, an unreadable one, or a class name Tandem's rules refuse: not
+        // shown (kept whole by the scope).
         for other in [
             json!({ "ip-address": "10.0.0.9", "duid": "01:02:03", "flex-id": "01" }),
             json!({ "ip-address": "10.0.0.9", "duid": "01" }),
+            json!({ "ip-address": "10.0.0.9", "flex-id": "01", "client-classes": ["a,b"] }),
         ] {
             assert_eq!(reservation_of(&other), None, "{other}");
         }

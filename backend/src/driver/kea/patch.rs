@@ -350,6 +350,7 @@ pub(super) fn host(
     if was.name != new.name {
         out.insert("hostname".into(), json!(new.name));
     }
+    mapping::set_host_settings(&mut out, &was.settings, &new.settings);
     let mut ctx = out
         .get("user-context")
         .and_then(Value::as_object)

@@ -223,6 +223,7 @@ fn a_reservation_edit_keeps_the_hosts_other_fields() {
             name: String::new(),
             description: String::new(),
             kind: ReservationType::Both,
+            settings: Default::default(),
         })
     })
     .unwrap();
