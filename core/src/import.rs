@@ -625,6 +625,77 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_identifier_type_column_reads_each_client_id_by_its_type_and_settings_stay() {
+        let mut s = scope(
+            "10.0.0.0",
+            "10.0.0.1",
+            "10.0.0.200",
+            &[("10.0.0.5", "00-00-00-00-00-05", "five")],
+        );
+        s.reservations[0].settings.boot_file_name = "pxelinux.0".into();
+        let mut scopes = BTreeMap::new();
+        scopes.insert(ScopeId::parse("10.0.0.0").unwrap(), Ok(s));
+        // Tandem's export: IdentifierType last, any case of Kea's names.
+        let text = "ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType\n\
+            10.0.0.0,10.0.0.5,five-renamed,00-00-00-00-00-05,,,hw-address\n\
+            10.0.0.0,10.0.0.6,laptop,01-00-15-5d-a7-66-06,,,Client-ID\n\
+            10.0.0.0,10.0.0.7,desk,00:03:00:01:00:15:5d:a7:66:07,,,duid\n\
+            10.0.0.0,10.0.0.8,port,'ge-0/0/8',,,circuit-id\n\
+            10.0.0.0,10.0.0.9,odd,01-02,,,remote-id\n\
+            10.0.0.0,10.0.0.10,short,01,,,client-id\n";
+        let (rows, writes) = plan(
+            &read_csv(text.as_bytes()).unwrap(),
+            &scopes,
+            Placement::InRange,
+        );
+        use ImportAction::*;
+        let actions: Vec<_> = rows.iter().map(|r| r.action).collect();
+        assert_eq!(actions, [Change, Add, Add, Add, Refused, Refused]);
+        assert!(
+            rows[4]
+                .reason
+                .as_deref()
+                .unwrap()
+                .starts_with("IdentifierType: ")
+        );
+        assert!(
+            rows[5]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("2 to 255 bytes")
+        );
+        let w = &writes[&ScopeId::parse("10.0.0.0").unwrap()];
+        let kinds: Vec<String> = w.iter().map(|(_, r)| r.client_id.described()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "00-00-00-00-00-05",
+                "client-id 01:00:15:5d:a7:66:06",
+                "duid 00:03:00:01:00:15:5d:a7:66:07",
+                "circuit-id 67:65:2d:30:2f:30:2f:38"
+            ]
+        );
+        // The file names no boot settings: the changed reservation keeps its own.
+        assert_eq!(w[0].1.settings.boot_file_name, "pxelinux.0");
+        // Without the column, a ClientId is a MAC, as Windows writes it.
+        let windows = "ScopeId,IPAddress,ClientId\n10.0.0.0,10.0.0.6,01-00-15-5d-a7-66-06\n";
+        let (rows, _) = plan(
+            &read_csv(windows.as_bytes()).unwrap(),
+            &scopes,
+            Placement::InRange,
+        );
+        assert_eq!(rows[0].action, Refused);
+        assert!(
+            rows[0]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("not a MAC address")
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn no_file_makes_the_reader_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
