@@ -83,6 +83,10 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         "00155DA76670",
         "--name",
         "cli-made",
+        "--boot-file-name",
+        "pxelinux.0",
+        "--client-classes",
+        "pxe, floor-2",
     ]))
     .await;
     assert_eq!(added.code, 0, "{}", added.stderr);
@@ -132,8 +136,45 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         .unwrap()
         .clone();
     assert_eq!(found["name"], "renamed");
-    // The client ID was not given: it stayed.
+    // The client ID was not given: it stayed; so did the boot settings and classes.
     assert_eq!(found["client_id"], "00-15-5d-a7-66-70");
+    assert_eq!(found["boot_file_name"], "pxelinux.0");
+    assert_eq!(
+        found["client_classes"],
+        serde_json::json!(["pxe", "floor-2"])
+    );
+
+    // By another identifier: the type given, or kept by a set that gives only the value.
+    let by_id = tandem(with(&[
+        "reservation",
+        "add",
+        "--ip",
+        "10.0.0.171",
+        "--identifier-type",
+        "client-id",
+        "--client-id",
+        "01-00-15-5D-A7-66-71",
+    ]))
+    .await;
+    assert_eq!(by_id.code, 0, "{}", by_id.stderr);
+    let moved = tandem(with(&[
+        "reservation",
+        "set",
+        "--ip",
+        "10.0.0.171",
+        "--client-id",
+        "01:00:15:5d:a7:66:72",
+    ]))
+    .await;
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    let listed = tandem(partner.clone()).await;
+    assert!(
+        listed.stdout.lines().any(|l| l.starts_with("10.0.0.171")
+            && l.contains("01:00:15:5d:a7:66:72")
+            && l.trim_end().ends_with("client-id")),
+        "{}",
+        listed.stdout
+    );
 
     // Refused: exit 1, each field's reason on stderr, nothing written.
     let refused = tandem(with(&[
