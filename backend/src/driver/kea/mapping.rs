@@ -6,13 +6,14 @@
 //! subnet parameters) is kept as it was when Tandem writes a subnet back.
 
 use super::options::{opaque_options, option_flags, option_value, shown_options};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use tandem_core::{
-    ClientId, HostSettings, IdentifierType, IpRange, Reservation, ReservationType, Scope, ScopeId,
-    ScopeState,
-};
+use tandem_core::{IpRange, Scope, ScopeId, ScopeState};
+
+mod hosts;
+pub use hosts::host_of;
+pub(super) use hosts::{host_extras, host_place, reservation_of, set_host_settings};
 
 /// A subnet Tandem cannot read, with why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,186 +394,12 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
     Ok(scope)
 }
 
-/// A host's client: its one identifier, read by its type's rules (`None` for a host with none,
-/// several, or one Tandem cannot read).
-pub(super) fn client_of(host: &Value) -> Option<ClientId> {
-    let mut found = IDENTIFIERS.iter().filter_map(|k| Some((*k, host.get(*k)?)));
-    let (key, value) = found.next()?;
-    if found.next().is_some() {
-        return None;
-    }
-    ClientId::parse(IdentifierType::parse(key).ok()?, value.as_str()?).ok()
-}
-
-/// A host as a reservation Tandem shows: one with an address, by any identifier, with settings
-/// Tandem's rules accept (one with a class name holding a comma, say, is kept whole instead).
-pub(super) fn reservation_of(host: &Value) -> Option<Reservation> {
-    let addr = host.get("ip-address")?.as_str()?;
-    let settings = host_settings(host);
-    if !settings.refusals().is_empty() {
-        return None;
-    }
-    Some(Reservation {
-        ip_address: addr.trim().parse().ok()?,
-        client_id: client_of(host)?,
-        name: host
-            .get("hostname")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        description: text(host, "description").unwrap_or_default().to_string(),
-        kind: text(host, "type")
-            .and_then(|t| ReservationType::parse(t).ok())
-            .unwrap_or_default(),
-        settings,
-    })
-}
-
-/// The host's own settings Tandem shows: its boot fields and classes (Kea's defaults, an
-/// empty text or `next-server` 0.0.0.0, are none).
-fn host_settings(host: &Value) -> HostSettings {
-    let text = |key: &str| {
-        host.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    HostSettings {
-        next_server: host
-            .get("next-server")
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse::<Ipv4Addr>().ok())
-            .filter(|ip| !ip.is_unspecified()),
-        server_hostname: text("server-hostname"),
-        boot_file_name: text("boot-file-name"),
-        client_classes: host
-            .get("client-classes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-    }
-}
-
-/// The keys of a host that Tandem's model holds.
-pub(super) const HOST_SETTING_KEYS: [&str; 4] = [
-    "next-server",
-    "server-hostname",
-    "boot-file-name",
-    "client-classes",
-];
-
-/// What a host holds beyond the reservation Tandem shows: its boot fields, classes, options,
-/// the operator's own context (each not at Kea's default).
-pub(super) fn host_extras(host: &Value) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (key, value) in host.as_object().into_iter().flatten() {
-        match key.as_str() {
-            "ip-address" | "hostname" | "subnet-id" => {}
-            k if IDENTIFIERS.contains(&k) || HOST_SETTING_KEYS.contains(&k) => {}
-            "user-context" => {
-                for (k, v) in value.as_object().into_iter().flatten() {
-                    if !TANDEM_HOST_KEYS.contains(&k.as_str())
-                        && let Some(text) = canonical(v)
-                    {
-                        out.insert(format!("user-context {k}"), text);
-                    }
-                }
-            }
-            _ => {
-                if let Some(text) = canonical(value) {
-                    out.insert(key.clone(), text);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Where a host Tandem does not show is kept: by its identifier (`client-id 01:aa:…`).
-pub(super) fn host_place(host: &Value) -> String {
-    IDENTIFIERS
-        .iter()
-        .find_map(|k| Some(format!("{k} {}", host.get(*k)?.as_str()?)))
-        .unwrap_or_else(|| {
-            format!(
-                "host {}",
-                host.get("ip-address")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-            )
-        })
-}
-
-/// A new reservation as a Kea host: its address, identifier and name, and Tandem's description
-/// and type only where they say something (not the defaults).
-pub fn host_of(r: &Reservation) -> Value {
-    let mut host = json!({ "ip-address": r.ip_address.to_string() });
-    host[r.client_id.kind().as_str()] = json!(r.client_id.to_colon_string());
-    if !r.name.is_empty() {
-        host["hostname"] = json!(r.name);
-    }
-    if let Some(map) = host.as_object_mut() {
-        set_host_settings(map, &HostSettings::default(), &r.settings);
-    }
-    let mut ctx = serde_json::Map::new();
-    if !r.description.is_empty() {
-        ctx.insert("description".into(), json!(r.description));
-    }
-    if r.kind != ReservationType::Both {
-        ctx.insert("type".into(), json!(r.kind.as_str()));
-    }
-    if !ctx.is_empty() {
-        host["user-context"] = Value::Object(ctx);
-    }
-    host
-}
-
-/// Makes a host's settings `want` where they were `have`: each that changed written, or
-/// removed when emptied (Kea's default), the others left as the host has them.
-pub(super) fn set_host_settings(
-    host: &mut serde_json::Map<String, Value>,
-    have: &HostSettings,
-    want: &HostSettings,
-) {
-    let mut put = |key: &str, value: Option<Value>| match value {
-        Some(v) => {
-            host.insert(key.into(), v);
-        }
-        None => {
-            host.remove(key);
-        }
-    };
-    if have.next_server != want.next_server {
-        put(
-            "next-server",
-            want.next_server.map(|ip| json!(ip.to_string())),
-        );
-    }
-    for (key, h, w) in [
-        (
-            "server-hostname",
-            &have.server_hostname,
-            &want.server_hostname,
-        ),
-        ("boot-file-name", &have.boot_file_name, &want.boot_file_name),
-    ] {
-        if h != w {
-            put(key, (!w.is_empty()).then(|| json!(w)));
-        }
-    }
-    if have.client_classes != want.client_classes {
-        let list = &want.client_classes;
-        put("client-classes", (!list.is_empty()).then(|| json!(list)));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use tandem_core::OptionValue;
+    use tandem_core::{Reservation, ReservationType};
 
     fn range(a: &str, b: &str) -> IpRange {
         IpRange::new(a.parse().unwrap(), b.parse().unwrap()).unwrap()
