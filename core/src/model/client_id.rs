@@ -209,9 +209,7 @@ impl ClientId {
     /// The MAC address, when this is one (a hardware address of 6 bytes).
     pub fn mac(&self) -> Option<MacAddress> {
         match (self.kind, <[u8; 6]>::try_from(self.bytes.as_slice())) {
-            (IdentifierType::HwAddress, Ok(octets)) => {
-                MacAddress::parse(&hex_with(&octets, "")).ok()
-            }
+            (IdentifierType::HwAddress, Ok(octets)) => Some(MacAddress::from_octets(octets)),
             _ => None,
         }
     }
@@ -238,7 +236,7 @@ impl ClientId {
             (IdentifierType::Duid, d) => of_duid(d),
             _ => None,
         }?;
-        MacAddress::parse(&hex_with(mac, "")).ok()
+        <[u8; 6]>::try_from(mac).ok().map(MacAddress::from_octets)
     }
 
     /// As Kea writes it: colon-separated hex digits.

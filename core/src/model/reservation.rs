@@ -49,6 +49,10 @@ impl MacAddress {
         Ok(Self(bytes))
     }
 
+    pub fn from_octets(octets: [u8; 6]) -> Self {
+        Self(octets)
+    }
+
     pub fn octets(self) -> [u8; 6] {
         self.0
     }
