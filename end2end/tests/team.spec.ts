@@ -109,7 +109,7 @@ test('what is typed in an open dialog survives another user\'s change arriving',
   const relationship = 'dhcp1.contoso.com-dc1.contoso.com';
   await open(page, `${tandem.url}/relationships?dialog=edit&relationship=${relationship}`);
   await page.fill('#max_client_lead_time_secs', '1800');
-  reread = page.waitForResponse((r) => r.url().includes('/api/list_relationships'));
+  reread = page.waitForResponse((r) => r.url().includes('/api/relationship_list'));
   await bobAddsOne(false);
   await reread;
   await expect(page.locator('#max_client_lead_time_secs')).toHaveValue('1800');

@@ -27,6 +27,26 @@ pub async fn list_relationships(query: RelationshipQuery) -> Result<Relationship
         .await?)
 }
 
+/// Failover Relationships' list as the server renders it (rows and pager), for the user's
+/// role: the page shows this HTML and handles the rows' forms and links in place.
+#[server(endpoint = "relationship_list", input = server_fn::codec::Json)]
+pub async fn relationship_list(
+    #[server(default)] query: RelationshipQuery,
+) -> Result<String, AppError> {
+    use tandem_core::access::Permission;
+    let caller = super::ssr::caller()?;
+    let page = super::ssr::tandem()?
+        .list_relationships(&caller, &query)
+        .await?;
+    let manage = caller
+        .principal
+        .role
+        .grants(Permission::ManageRelationships);
+    Ok(crate::pages::relationships::render_list(
+        page, query, manage,
+    ))
+}
+
 /// One relationship by name (`None` when there is none the caller reaches).
 #[server(endpoint = "get_relationship")]
 pub async fn get_relationship(name: String) -> Result<Option<RelationshipRow>, AppError> {
@@ -140,7 +160,7 @@ pub async fn remove_scope_from_failover(target: ScopeRef) -> Result<String, AppE
 
 crate::lazy_calls! {
     call_get_relationship: GetRelationship;
-    call_list_relationships: ListRelationships;
+    call_relationship_list: RelationshipList;
     call_add_scope_to_relationship: AddScopeToRelationship;
     call_create_relationship: CreateRelationship;
     call_delete_relationship: DeleteRelationship;

@@ -52,7 +52,7 @@ pub async fn preload_rendered() {
                 crate::components::replicate_dialog::__preload_replicate_dialog_piece().await;
             }
             "relationship_dialog_piece" => {
-                crate::pages::relationships::__preload_relationship_dialog_piece().await;
+                crate::components::relationship_dialog::__preload_relationship_dialog_piece().await;
             }
             _ => {}
         }

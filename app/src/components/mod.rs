@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod native;
 pub mod notice;
 pub mod progress;
+pub mod relationship_dialog;
 pub mod replicate_dialog;
 pub mod results;
 pub mod scope_dialog;
