@@ -59,6 +59,9 @@ pub struct CurrentReservation {
     pub boot_file_name: String,
     #[serde(default)]
     pub client_classes: String,
+    /// Its own option values, as the dialog's rows show them.
+    #[serde(default)]
+    pub options: Vec<tandem_core::scope_input::OptionInput>,
     pub version: String,
 }
 
@@ -79,6 +82,7 @@ impl From<&tandem_core::Reservation> for CurrentReservation {
             server_hostname: r.settings.server_hostname.clone(),
             boot_file_name: r.settings.boot_file_name.clone(),
             client_classes: r.settings.client_classes.join(", "),
+            options: tandem_core::scope_input::option_inputs(&r.settings.options),
             version: r.version(),
         }
     }

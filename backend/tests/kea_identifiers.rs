@@ -1,6 +1,6 @@
 //! Reservations as real Kea pairs hold them, beyond an address and a MAC: by every identifier
 //! Kea reserves by (`hw-address`, `client-id`, `duid`, `circuit-id`, `flex-id`), and with their
-//! own boot fields and client classes. Each created through Tandem on one partner and found on
+//! own boot fields, client classes and option values. Each created through Tandem on one partner and found on
 //! both, asked of Kea directly; edited; refused by field when it breaks its rules, with nothing
 //! written; one made behind Tandem's back found as drift and replicated.
 
@@ -21,7 +21,8 @@ use tandem_core::{IdentifierType, ScopeId};
 on_pairs!(
     [kea_2_2: Kea22, kea_3_0: Kea3, kea_3_0_with_hosts_databases: Kea3Db]
     reservations_by_every_identifier_reach_both_partners,
-    a_reservations_boot_fields_and_classes_reach_both_partners
+    a_reservations_boot_fields_and_classes_reach_both_partners,
+    a_reservations_own_options_reach_both_partners
 );
 
 fn admin() -> Caller {
@@ -414,6 +415,197 @@ async fn a_reservations_boot_fields_and_classes_reach_both_partners(flavor: Flav
             Some(r#"["uefi"]"#.into())
         ],
         "{host}"
+    );
+    assert_drift(&t, true).await;
+}
+
+/// The option data of the host at `ip` on server `i`, by option code or name, as Kea holds it.
+async fn options_at(pair: &Pair, i: usize, ip: &str) -> Vec<(String, String, bool)> {
+    let host = host_at(pair, i, ip).await.unwrap_or_default();
+    let mut out: Vec<(String, String, bool)> = host["option-data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            let code = match o.get("code") {
+                Some(c) => c.to_string(),
+                None => o["name"].as_str().unwrap_or_default().to_string(),
+            };
+            let data = o["data"].as_str().unwrap_or_default().to_string();
+            (code, data, o["always-send"] == true)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The host at `ip` on server `i` changed behind Tandem's back by `change`: by its host
+/// commands on Kea 3, by a config-set on Kea 2.2.
+async fn change_outside(pair: &Pair, i: usize, ip: &str, change: impl Fn(&mut Value)) {
+    let url = &pair.urls[i];
+    let answer = if pair.flavor.kea3() {
+        let mut host = host_at(pair, i, ip).await.unwrap();
+        change(&mut host);
+        host["subnet-id"] = json!(1);
+        let target = if pair.flavor.database() {
+            "database"
+        } else {
+            "memory"
+        };
+        kea(
+            url,
+            "reservation-update",
+            Some(json!({ "reservation": host, "operation-target": target })),
+        )
+        .await
+    } else {
+        let mut config = config_get(url).await;
+        for host in config["subnet4"][0]["reservations"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .filter(|h| h["ip-address"] == ip)
+        {
+            change(host);
+        }
+        kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await
+    };
+    assert_eq!(answer["result"], 0, "{answer}");
+}
+
+async fn a_reservations_own_options_reach_both_partners(flavor: Flavor) {
+    use tandem_core::scope_input::OptionInput;
+    let (pair, _db, t) = started(flavor).await;
+    let (kea1, kea2) = server_names();
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let option = |code: &str, kind: &str, value: &str| OptionInput {
+        code: code.into(),
+        kind: kind.into(),
+        value: value.into(),
+    };
+    let ip = "10.0.0.180";
+    let phone = NewReservation {
+        ip_address: ip.into(),
+        client_id: "00-15-5d-a7-66-80".into(),
+        name: "desk-phone".into(),
+        options: Some(vec![
+            option("3", "Addresses", "10.0.0.254"),
+            option("66", "Text", "tftp.contoso.com"),
+            // A comma in a text value is the value's, not a list's.
+            option("67", "Text", "phones/boot,v2.cfg"),
+            option("23", "Number", "64"),
+        ]),
+        ..Default::default()
+    };
+    t.create_reservation(&admin(), &kea1, scope, &phone)
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let held = options_at(&pair, i, ip).await;
+        assert_eq!(held.len(), 4, "{flavor:?} server {i}: {held:?}");
+        assert!(
+            held.contains(&("3".into(), "10.0.0.254".into(), false)),
+            "{held:?}"
+        );
+        assert!(
+            held.contains(&("23".into(), "64".into(), false)),
+            "{held:?}"
+        );
+    }
+    // Read back through Tandem, on both, as the reservation's own options (the comma too).
+    for server in [&kea1, &kea2] {
+        let held = t.get_scope(&admin(), server, scope).await.unwrap();
+        let r = held.reservation(ip.parse().unwrap()).unwrap();
+        let texts: Vec<(u8, String)> = r
+            .settings
+            .options
+            .iter()
+            .map(|(c, v)| (*c, v.text()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (3, "10.0.0.254".to_string()),
+                (23, "64".into()),
+                (66, "tftp.contoso.com".into()),
+                (67, "phones/boot,v2.cfg".into())
+            ],
+            "{flavor:?} {server}"
+        );
+    }
+    assert_drift(&t, true).await;
+
+    // An edit that names no options keeps them; one that names them changes only those.
+    let held = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+    let r = held.reservation(ip.parse().unwrap()).unwrap().clone();
+    let rename = NewReservation {
+        name: "desk-phone-2".into(),
+        options: None,
+        ..phone.clone()
+    };
+    t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &r.version(), &rename)
+        .await
+        .unwrap();
+    let kept = options_at(&pair, 1, ip).await;
+    assert_eq!(kept.len(), 4, "{kept:?}");
+    let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+    let version = now.reservation(r.ip_address).unwrap().version();
+    let fewer = NewReservation {
+        options: Some(vec![option("66", "Text", "tftp2.contoso.com")]),
+        ..rename.clone()
+    };
+    t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &version, &fewer)
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let held = options_at(&pair, i, ip).await;
+        assert_eq!(held.len(), 1, "{flavor:?} server {i}: {held:?}");
+        assert_eq!(held[0].1, "tftp2.contoso.com");
+    }
+
+    // Hostile or impossible values are refused on the options field; nothing written.
+    let before = [hosts(&pair, 0).await, hosts(&pair, 1).await];
+    for bad in [
+        option("66", "Text", "tftp\n.contoso.com\u{0}"),
+        option("66", "Text", &"t".repeat(256)),
+        option("3", "Addresses", "10.0.0.256"),
+        option("23", "Number", "-1"),
+        option("0", "Text", "x"),
+    ] {
+        let bad = NewReservation {
+            options: Some(vec![bad.clone()]),
+            ..fewer.clone()
+        };
+        let now = t.get_scope(&admin(), &kea1, scope).await.unwrap();
+        let version = now.reservation(r.ip_address).unwrap().version();
+        let (field, message) = refused(
+            t.edit_reservation(&admin(), &kea1, scope, r.ip_address, &version, &bad)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "options", "{message}");
+    }
+    assert_eq!([hosts(&pair, 0).await, hosts(&pair, 1).await], before);
+
+    // Behind Tandem's back, kea2's host gets `always-send` on its option and a second option:
+    // drift; kea2's copy replicated to kea1 brings both.
+    change_outside(&pair, 1, ip, |host| {
+        host["option-data"] = json!([
+            { "code": 66, "data": "tftp2.contoso.com", "always-send": true },
+            { "code": 42, "data": "10.0.0.123" }
+        ]);
+    })
+    .await;
+    assert_drift(&t, false).await;
+    t.replicate_scope(&admin(), &kea2, scope).await.unwrap();
+    let held = options_at(&pair, 0, ip).await;
+    assert_eq!(
+        held,
+        [
+            ("42".to_string(), "10.0.0.123".to_string(), false),
+            ("66".into(), "tftp2.contoso.com".into(), true)
+        ],
+        "{flavor:?}"
     );
     assert_drift(&t, true).await;
 }

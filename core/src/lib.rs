@@ -10,6 +10,7 @@ pub mod import;
 pub mod model;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod options;
 pub mod replication;
 pub mod review;
 pub mod scope_input;

@@ -112,6 +112,41 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
     Ok((code, value))
 }
 
+/// Option values as a dialog shows them, to be typed again.
+pub fn option_inputs(options: &BTreeMap<u8, OptionValue>) -> Vec<OptionInput> {
+    options
+        .iter()
+        .map(|(code, v)| {
+            let kind = match v {
+                OptionValue::Addresses(_) => "Addresses",
+                OptionValue::Text(_) => "Text",
+                OptionValue::Number(_) => "Number",
+                OptionValue::Flag(_) => "Flag",
+            };
+            OptionInput {
+                code: code.to_string(),
+                kind: kind.into(),
+                value: v.text(),
+            }
+        })
+        .collect()
+}
+
+/// Option values as typed (a scope's, a reservation's), each error under `options`.
+pub fn parse_options(list: &[OptionInput], errors: &mut FieldErrors) -> BTreeMap<u8, OptionValue> {
+    let mut options = BTreeMap::new();
+    for o in list {
+        if let Some((code, value)) = errors.take("options", option_value(o)) {
+            if let Some(why) = value.refusal(code) {
+                errors.push("options", why);
+            } else if options.insert(code, value).is_some() {
+                errors.push("options", format!("option {code} is given twice"));
+            }
+        }
+    }
+    options
+}
+
 impl ScopeInput {
     /// The scope these fields describe, holding `reservations` (an edit keeps the scope's own).
     pub fn parse(&self, reservations: Vec<Reservation>) -> Result<Scope, FieldErrors> {
@@ -167,14 +202,7 @@ impl ScopeInput {
                 exclusions.push(r);
             }
         }
-        let mut options = BTreeMap::new();
-        for o in &self.options {
-            if let Some((code, value)) = errors.take("options", option_value(o))
-                && options.insert(code, value).is_some()
-            {
-                errors.push("options", format!("option {code} is given twice"));
-            }
-        }
+        let options = parse_options(&self.options, &mut errors);
         // The whole-scope rules run on whatever parsed, so that every refused field is named
         // at once (a bad option does not hide a range outside the subnet).
         let (Some(id), Some(prefix_len), Some(range), Some(lease_duration_secs), Some(state)) =
@@ -236,29 +264,7 @@ impl ScopeInput {
                 .map(|r| format!("{}-{}", r.start(), r.end()))
                 .collect::<Vec<_>>()
                 .join(", "),
-            options: scope
-                .options
-                .iter()
-                .map(|(code, v)| {
-                    let (kind, value) = match v {
-                        OptionValue::Addresses(a) => (
-                            "Addresses",
-                            a.iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        ),
-                        OptionValue::Text(t) => ("Text", t.clone()),
-                        OptionValue::Number(n) => ("Number", n.to_string()),
-                        OptionValue::Flag(f) => ("Flag", f.to_string()),
-                    };
-                    OptionInput {
-                        code: code.to_string(),
-                        kind: kind.into(),
-                        value,
-                    }
-                })
-                .collect(),
+            options: option_inputs(&scope.options),
         }
     }
 }

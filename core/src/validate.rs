@@ -38,6 +38,10 @@ pub struct NewReservation {
     /// The client classes the reservation puts its client in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_classes: Option<Vec<String>>,
+    /// The reservation's own option values (each as the scope dialog types one); an empty
+    /// list clears them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<crate::scope_input::OptionInput>>,
 }
 
 const MAX_TEXT: usize = 255;
@@ -105,6 +109,10 @@ impl NewReservation {
                 .flatten()
                 .map(|c| c.trim().to_string())
                 .collect(),
+            options: crate::scope_input::parse_options(
+                self.options.as_deref().unwrap_or_default(),
+                &mut errors,
+            ),
         };
         for (field, why) in settings.refusals() {
             errors.push(field, why);
@@ -139,6 +147,9 @@ impl NewReservation {
         }
         if self.client_classes.is_none() {
             mine.client_classes = old.client_classes.clone();
+        }
+        if self.options.is_none() {
+            mine.options = old.options.clone();
         }
     }
 }
@@ -308,12 +319,8 @@ pub fn scope_is_consistent_on(placement: Placement, scope: &Scope) -> Result<(),
             errors.push(field, why);
         }
     }
-    for (code, value) in &scope.options {
-        if let crate::OptionValue::Text(text) = value
-            && let Some(why) = control(&format!("option {code}"), text)
-        {
-            errors.push("options", why);
-        }
+    for why in crate::option_refusals(&scope.options) {
+        errors.push("options", why);
     }
     if scope.lease_duration_secs == 0 {
         errors.push(
@@ -451,6 +458,11 @@ pub(crate) mod tests {
             server_hostname: Some("h".repeat(64)),
             boot_file_name: Some("boot\u{7}".into()),
             client_classes: Some(vec!["a,b".into()]),
+            options: Some(vec![crate::scope_input::OptionInput {
+                code: "66".into(),
+                kind: "Text".into(),
+                value: "tftp\u{0}".into(),
+            }]),
         }
         .parse()
         .unwrap_err();
@@ -463,6 +475,7 @@ pub(crate) mod tests {
             "server_hostname",
             "boot_file_name",
             "client_classes",
+            "options",
         ] {
             assert!(errors.get(field).is_some(), "{field} in {errors}");
         }
@@ -470,14 +483,27 @@ pub(crate) mod tests {
 
     #[test]
     fn a_reservations_own_settings_are_checked_and_an_edit_keeps_what_it_leaves_out() {
+        let option = |code: &str, kind: &str, value: &str| crate::scope_input::OptionInput {
+            code: code.into(),
+            kind: kind.into(),
+            value: value.into(),
+        };
         let full = NewReservation {
             next_server: Some(" 10.0.0.5 ".into()),
             server_hostname: Some("boot.contoso.com".into()),
             boot_file_name: Some("pxelinux.0".into()),
             client_classes: Some(class_list("printers, floor-2\nfloor-2b")),
+            options: Some(vec![
+                option("3", "Addresses", "10.0.0.1"),
+                option("66", "Text", "tftp.contoso.com"),
+            ]),
             ..input("10.0.0.100", "00155DA76602")
         };
         let before = full.parse().unwrap();
+        assert_eq!(
+            before.settings.options[&66],
+            crate::OptionValue::Text("tftp.contoso.com".into())
+        );
         assert_eq!(before.settings.next_server, Some([10, 0, 0, 5].into()));
         assert_eq!(
             before.settings.client_classes,
@@ -498,6 +524,14 @@ pub(crate) mod tests {
         );
         assert_eq!(after.settings.server_hostname, "boot.contoso.com");
         assert_eq!(after.settings.boot_file_name, "");
+        assert_eq!(after.settings.options, before.settings.options);
+        let cleared = NewReservation {
+            options: Some(Vec::new()),
+            ..input("10.0.0.100", "00155DA76602")
+        };
+        let mut after = cleared.parse().unwrap();
+        cleared.keep_unsaid(&mut after, &before);
+        assert!(after.settings.options.is_empty());
         for (bad, field, says) in [
             (
                 NewReservation {
@@ -539,6 +573,49 @@ pub(crate) mod tests {
                 },
                 "client_classes",
                 "has a name",
+            ),
+            (
+                NewReservation {
+                    options: Some(vec![option("66", "Text", &"t".repeat(256))]),
+                    ..full.clone()
+                },
+                "options",
+                "at most 255 bytes",
+            ),
+            (
+                NewReservation {
+                    options: Some(vec![option("67", "Text", "pxe\nboot")]),
+                    ..full.clone()
+                },
+                "options",
+                "control character",
+            ),
+            (
+                NewReservation {
+                    options: Some(vec![option("150", "Addresses", &"10.0.0.1 ".repeat(64))]),
+                    ..full.clone()
+                },
+                "options",
+                "at most 63 addresses",
+            ),
+            (
+                NewReservation {
+                    options: Some(vec![
+                        option("3", "Addresses", "10.0.0.1"),
+                        option("3", "Text", "10.0.0.2"),
+                    ]),
+                    ..full.clone()
+                },
+                "options",
+                "given twice",
+            ),
+            (
+                NewReservation {
+                    options: Some(vec![option("255", "Text", "x")]),
+                    ..full.clone()
+                },
+                "options",
+                "1 to 254",
             ),
         ] {
             let e = bad.parse().unwrap_err();

@@ -98,6 +98,7 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
             settings,
         }) => {
             let scope = parse("--scope", ScopeId::parse(&scope))?;
+            let options = settings.option_inputs();
             let input = NewReservation {
                 ip_address: ip,
                 client_id,
@@ -108,6 +109,7 @@ pub async fn run(data_dir: &Path, cmd: ServerCommand) -> anyhow::Result<()> {
                 next_server: settings.next_server,
                 server_hostname: settings.server_hostname,
                 boot_file_name: settings.boot_file_name,
+                options,
                 client_classes: settings
                     .client_classes
                     .map(|c| tandem_core::validate::class_list(&c)),

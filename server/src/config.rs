@@ -360,6 +360,15 @@ pub struct HostSettingsArgs {
     /// The client classes the reservation puts its client in, comma-separated.
     #[arg(long)]
     pub client_classes: Option<String>,
+    /// An option value of the reservation's own, as `CODE=VALUE` or `CODE:KIND=VALUE` (KIND:
+    /// Addresses, Text, Number or Flag; Text when not given, except for the codes whose type
+    /// is known: 3 and 6 are addresses, 15 text). Repeat for several; given, they replace the
+    /// reservation's options.
+    #[arg(long = "option", value_name = "CODE[:KIND]=VALUE")]
+    pub options: Vec<String>,
+    /// Remove every option value of the reservation's own.
+    #[arg(long, conflicts_with = "options")]
+    pub clear_options: bool,
 }
 
 impl HostSettingsArgs {
@@ -379,7 +388,28 @@ impl HostSettingsArgs {
             let list = tandem_core::validate::class_list(classes);
             out.insert("client_classes".into(), serde_json::json!(list));
         }
+        if let Some(options) = self.option_inputs() {
+            out.insert("options".into(), serde_json::json!(options));
+        }
         out
+    }
+
+    /// The `--option`s as the dialog's rows (`None`: neither `--option` nor `--clear-options`
+    /// given, the reservation's options kept).
+    pub fn option_inputs(&self) -> Option<Vec<tandem_core::scope_input::OptionInput>> {
+        if self.options.is_empty() && !self.clear_options {
+            return None;
+        }
+        let row = |text: &String| {
+            let (code, value) = text.split_once('=').unwrap_or((text.as_str(), ""));
+            let (code, kind) = code.split_once(':').unwrap_or((code, "Text"));
+            tandem_core::scope_input::OptionInput {
+                code: code.into(),
+                kind: kind.into(),
+                value: value.into(),
+            }
+        };
+        Some(self.options.iter().map(row).collect())
     }
 }
 
@@ -419,6 +449,8 @@ pub enum ReservationAction {
 }
 
 /// The commands that go through Tandem's REST API.
+// Parsed once per run: the size of its largest command does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum RemoteCommand {
     Reservation(RemoteReservation),

@@ -119,7 +119,7 @@ pub async fn submit(
     }
     let (result, reopen, fallback) = match form.as_str() {
         "reservation" => (
-            reservation(&tandem, &caller, &fields, &mode).await,
+            reservation(&tandem, &caller, &fields, &pairs, &mode).await,
             reservation_dialog(&fields, &mode),
             "/scopes",
         ),
@@ -176,6 +176,7 @@ async fn reservation(
     tandem: &Tandem,
     caller: &Caller,
     fields: &Fields,
+    pairs: &[(String, String)],
     mode: &str,
 ) -> Result<Notice, ServiceError> {
     let server = parsed(fields, "server", ServerName::parse)?;
@@ -194,6 +195,7 @@ async fn reservation(
         client_classes: fields
             .get("client_classes")
             .map(|text| tandem_core::validate::class_list(text)),
+        options: option_rows(pairs),
     };
     match mode {
         "create" => tandem
@@ -441,12 +443,10 @@ async fn scope_form(
     }
 }
 
-/// The scope dialog's fields; option rows are the repeated `option_code`, `option_kind` and
-/// `option_value` fields, in order (a row left empty is no option).
-fn scope_input(
-    fields: &Fields,
-    pairs: &[(String, String)],
-) -> tandem_core::scope_input::ScopeInput {
+/// A dialog's option rows: the repeated `option_code`, `option_kind` and `option_value`
+/// fields, in order (a row left empty is no option; a row short of a field has it empty, and
+/// is refused for it). `None` when the form has no option rows at all.
+fn option_rows(pairs: &[(String, String)]) -> Option<Vec<tandem_core::scope_input::OptionInput>> {
     let column = |name: &str| -> Vec<String> {
         pairs
             .iter()
@@ -459,13 +459,29 @@ fn scope_input(
         column("option_kind"),
         column("option_value"),
     );
-    let options = codes
-        .into_iter()
-        .zip(kinds)
-        .zip(values)
-        .filter(|((code, _), value)| !code.trim().is_empty() || !value.trim().is_empty())
-        .map(|((code, kind), value)| tandem_core::scope_input::OptionInput { code, kind, value })
-        .collect();
+    let rows = codes.len().max(kinds.len()).max(values.len());
+    if rows == 0 {
+        return None;
+    }
+    let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
+    Some(
+        (0..rows)
+            .map(|i| tandem_core::scope_input::OptionInput {
+                code: at(&codes, i),
+                kind: at(&kinds, i),
+                value: at(&values, i),
+            })
+            .filter(|o| !o.code.trim().is_empty() || !o.value.trim().is_empty())
+            .collect(),
+    )
+}
+
+/// The scope dialog's fields (its option rows: [`option_rows`]).
+fn scope_input(
+    fields: &Fields,
+    pairs: &[(String, String)],
+) -> tandem_core::scope_input::ScopeInput {
+    let options = option_rows(pairs).unwrap_or_default();
     tandem_core::scope_input::ScopeInput {
         scope_id: field(fields, "scope_id"),
         subnet_mask: field(fields, "subnet_mask"),

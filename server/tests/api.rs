@@ -593,6 +593,10 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
         "identifier_type": "client-id", "name": "pxe",
         "next_server": "10.0.0.5", "boot_file_name": "pxelinux.0",
         "client_classes": ["pxe", "floor-2"],
+        "options": [
+            { "code": "66", "kind": "Text", "value": "tftp.contoso.com" },
+            { "code": "3", "kind": "Addresses", "value": "10.0.0.1, 10.0.0.2" }
+        ],
     });
     let made = app
         .call("POST", RESERVATIONS, t, Some(&body.to_string()))
@@ -607,6 +611,14 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
         assert_eq!(read.json["next_server"], "10.0.0.5");
         assert_eq!(read.json["boot_file_name"], "pxelinux.0");
         assert_eq!(read.json["client_classes"], json!(["pxe", "floor-2"]));
+        assert_eq!(
+            read.json["options"],
+            json!({
+                "3": { "kind": "Addresses", "value": ["10.0.0.1", "10.0.0.2"] },
+                "66": { "kind": "Text", "value": "tftp.contoso.com" }
+            }),
+            "{path}"
+        );
     }
     // A PUT naming no setting (an older client's) keeps them.
     let etag = app.call("GET", &one, t, None).await.headers[header::ETAG]
@@ -630,6 +642,7 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
     assert_eq!(read.json["name"], "pxe-2");
     assert_eq!(read.json["boot_file_name"], "pxelinux.0", "{}", read.json);
     assert_eq!(read.json["client_classes"], json!(["pxe", "floor-2"]));
+    assert_eq!(read.json["options"]["66"]["value"], "tftp.contoso.com");
     // Hostile values: each refused on its field, nothing made.
     for (field, value) in [
         ("identifier_type", json!("remote-id")),
@@ -638,6 +651,22 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
         ("server_hostname", json!("x".repeat(64))),
         ("boot_file_name", json!("a\nb")),
         ("client_classes", json!(["a", "a"])),
+        (
+            "options",
+            json!([{ "code": "66", "kind": "Text", "value": "tftp\u{0}" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "3", "kind": "Addresses", "value": "10.0.0.1; rm -rf /" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "300", "kind": "Text", "value": "x" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "66", "kind": "Text", "value": "t".repeat(256) }]),
+        ),
     ] {
         let mut bad = json!({ "ip_address": "10.0.0.171", "client_id": "01:00:15:5d:a7:66:71",
             "identifier_type": "client-id" });

@@ -45,6 +45,20 @@ fn args(url: &str, token: &str, rest: &[&str]) -> Vec<String> {
     all
 }
 
+/// The reservation at `ip` as `reservation list` (its arguments: `list`) shows it in JSON.
+async fn on_partner(mut list: Vec<String>, ip: &str) -> serde_json::Value {
+    list.insert(4, "json".into());
+    list.insert(4, "--output".into());
+    let view: serde_json::Value = serde_json::from_str(&tandem(list).await.stdout).unwrap();
+    view["reservations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ip_address"] == ip)
+        .unwrap()
+        .clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
     let dir = tempfile::tempdir().unwrap();
@@ -87,6 +101,10 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         "pxelinux.0",
         "--client-classes",
         "pxe, floor-2",
+        "--option",
+        "66=tftp.contoso.com",
+        "--option",
+        "3:Addresses=10.0.0.1,10.0.0.2",
     ]))
     .await;
     assert_eq!(added.code, 0, "{}", added.stderr);
@@ -123,18 +141,7 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
     ]))
     .await;
     assert_eq!(set.code, 0, "{}", set.stderr);
-    let mut json = partner.clone();
-    json.insert(4, "json".into());
-    json.insert(4, "--output".into());
-    let as_json = tandem(json).await;
-    let view: serde_json::Value = serde_json::from_str(&as_json.stdout).unwrap();
-    let found = view["reservations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ip_address"] == "10.0.0.170")
-        .unwrap()
-        .clone();
+    let found = on_partner(partner.clone(), "10.0.0.170").await;
     assert_eq!(found["name"], "renamed");
     // The client ID was not given: it stayed; so did the boot settings and classes.
     assert_eq!(found["client_id"], "00-15-5d-a7-66-70");
@@ -143,6 +150,37 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         found["client_classes"],
         serde_json::json!(["pxe", "floor-2"])
     );
+    assert_eq!(
+        found["options"],
+        serde_json::json!({
+            "3": { "kind": "Addresses", "value": ["10.0.0.1", "10.0.0.2"] },
+            "66": { "kind": "Text", "value": "tftp.contoso.com" }
+        })
+    );
+    // Options given replace the reservation's; a bad one is refused on its field.
+    let bad = tandem(with(&[
+        "reservation",
+        "set",
+        "--ip",
+        "10.0.0.170",
+        "--option",
+        "3:Addresses=10.0.0.300",
+    ]))
+    .await;
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("options:"), "{}", bad.stderr);
+    let cleared = tandem(with(&[
+        "reservation",
+        "set",
+        "--ip",
+        "10.0.0.170",
+        "--clear-options",
+    ]))
+    .await;
+    assert_eq!(cleared.code, 0, "{}", cleared.stderr);
+    let found = on_partner(partner.clone(), "10.0.0.170").await;
+    assert_eq!(found["options"], serde_json::json!({}));
+    assert_eq!(found["boot_file_name"], "pxelinux.0");
 
     // By another identifier: the type given, or kept by a set that gives only the value.
     let by_id = tandem(with(&[

@@ -46,7 +46,7 @@ pub async fn preload_rendered() {
                 crate::pages::scopes::__preload_configure_failover_piece().await
             }
             "reservation_dialog_piece" => {
-                crate::pages::reservations::__preload_reservation_dialog_piece().await;
+                crate::components::reservation_dialog::__preload_reservation_dialog_piece().await;
             }
             "replicate_dialog_piece" => {
                 crate::components::replicate_dialog::__preload_replicate_dialog_piece().await;

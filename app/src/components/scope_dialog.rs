@@ -7,9 +7,10 @@ use crate::api::calls::Call;
 use crate::api::forms::Flash;
 use crate::api::scopes::{CreateScope, CreateScopeInput, ScopeRef, UpdateScope, UpdateScopeInput};
 use crate::components::dialog::{DialogFooter, footer_error, select_field, text_field};
+use crate::components::option_editor::{OptionEditor, option_rows_from};
 use crate::error::AppError;
 use leptos::prelude::*;
-use tandem_core::scope_input::{OptionInput, ScopeInput};
+use tandem_core::scope_input::ScopeInput;
 
 /// What the dialog is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +78,6 @@ pub(crate) fn ScopeDialog(
     let flash_error = StoredValue::new(flash.as_ref().and_then(|f| f.error.clone()));
     if let Some(f) = flash.as_ref().filter(|f| f.error.is_some()) {
         // The form again as it was sent.
-        let all = |name: &str| -> Vec<String> {
-            f.values
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .collect()
-        };
         let one = |name: &str| f.value(name).unwrap_or_default();
         server0 = one("server");
         start = ScopeInput {
@@ -97,13 +91,7 @@ pub(crate) fn ScopeDialog(
             state: one("state"),
             exclusions: one("exclusions"),
             shared_network: one("shared_network"),
-            options: all("option_code")
-                .into_iter()
-                .zip(all("option_kind"))
-                .zip(all("option_value"))
-                .filter(|((code, _), value)| !code.is_empty() || !value.is_empty())
-                .map(|((code, kind), value)| OptionInput { code, kind, value })
-                .collect(),
+            options: option_rows_from(f),
         };
     }
     let version = match &mode {
@@ -213,76 +201,12 @@ pub(crate) fn ScopeDialog(
             Signal::derive(field_error(id)),
         )
     };
-    let option_rows = move || {
-        options
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let set = move |f: fn(&mut OptionInput, String)| {
-                    move |ev: leptos::ev::Event| o.update(|x| f(x, event_target_value(&ev)))
-                };
-                view! {
-                    <div class="option-row" data-option=i>
-                        <input
-                            class="option-code"
-                            name="option_code"
-                            aria-label="Option code"
-                            placeholder="code"
-                            inputmode="numeric"
-                            value=o.get_untracked().code
-                            prop:value=move || o.get().code
-                            on:input=set(|x, v| x.code = v)
-                        />
-                        {kind_select(o.get_untracked().kind, Some(o))}
-                        <input
-                            class="option-value"
-                            name="option_value"
-                            aria-label="Option value"
-                            placeholder="10.0.0.1, 10.0.0.2"
-                            value=o.get_untracked().value
-                            prop:value=move || o.get().value
-                            on:input=set(|x, v| x.value = v)
-                        />
-                        <button
-                            type="button"
-                            class="small secondary needs-code"
-                            on:click=move |_| options.update(|list| {
-                                list.retain(|x| *x != o);
-                            })
-                        >
-                            "Remove"
-                        </button>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    // Without JavaScript, options cannot be added in place: one spare row is offered (hidden
-    // once the page's code has loaded; a row left empty is no option).
-    let spare = view! {
-        <div class="spare-option">
-            <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" />
-            {kind_select(String::new(), None)}
-            <input class="option-value" name="option_value" aria-label="Option value" placeholder="10.0.0.1, 10.0.0.2" />
-        </div>
-    };
-    let add_option = move |code: &str, kind: &str| {
-        options.update(|list| {
-            list.push(RwSignal::new(OptionInput {
-                code: code.into(),
-                kind: kind.into(),
-                value: String::new(),
-            }))
-        })
-    };
     let title = if is_edit {
         "Scope Properties"
     } else {
         "New Scope"
     };
     let err_exclusions = field_error("exclusions");
-    let err_options = field_error("options");
     view! {
         <div class="dialog-backdrop" data-piece="scope_dialog_piece">
             <form
@@ -334,27 +258,7 @@ pub(crate) fn ScopeDialog(
                     </textarea>
                     <span class="field-error" data-error-for="exclusions">{err_exclusions}</span>
                 </div>
-                <fieldset class="options">
-                    <legend>"Option values"</legend>
-                    {option_rows}
-                    {spare}
-                    <p class="muted no-code">"Fill the empty row to add an option; clear a row to remove one."</p>
-                    <div class="actions needs-code">
-                        <button type="button" id="add-router" class="small secondary" on:click=move |_| add_option("3", "Addresses")>
-                            "+ Router (3)"
-                        </button>
-                        <button type="button" id="add-dns" class="small secondary" on:click=move |_| add_option("6", "Addresses")>
-                            "+ DNS servers (6)"
-                        </button>
-                        <button type="button" id="add-domain" class="small secondary" on:click=move |_| add_option("15", "Text")>
-                            "+ Domain name (15)"
-                        </button>
-                        <button type="button" id="add-option" class="small secondary" on:click=move |_| add_option("", "Text")>
-                            "+ Other option"
-                        </button>
-                    </div>
-                    <span class="field-error" data-error-for="options">{err_options}</span>
-                </fieldset>
+                <OptionEditor options error=Signal::derive(field_error("options")) />
                 <DialogFooter
                     error=Signal::derive(general_error)
                     busy=Signal::derive(move || create.pending().get() || update.pending().get())
@@ -363,41 +267,5 @@ pub(crate) fn ScopeDialog(
                 />
             </form>
         </div>
-    }
-}
-
-/// An option row's type, chosen: `kind` at first; bound to `row` once the page's code runs.
-fn kind_select(kind: String, row: Option<RwSignal<OptionInput>>) -> AnyView {
-    let kinds = [
-        ("Addresses", "IP addresses"),
-        ("Text", "Text"),
-        ("Number", "Number"),
-        ("Flag", "Flag"),
-    ];
-    let options = kinds
-        .iter()
-        .map(|(value, label)| {
-            view! { <option value=*value selected=kind == *value>{*label}</option> }
-        })
-        .collect_view();
-    match row {
-        Some(o) => view! {
-            <select
-                class="option-kind"
-                name="option_kind"
-                aria-label="Option type"
-                prop:value=move || o.get().kind
-                on:change=move |ev| o.update(|x| x.kind = event_target_value(&ev))
-            >
-                {options}
-            </select>
-        }
-        .into_any(),
-        None => view! {
-            <select class="option-kind" name="option_kind" aria-label="Option type">
-                {options}
-            </select>
-        }
-        .into_any(),
     }
 }

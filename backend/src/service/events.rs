@@ -91,6 +91,7 @@ fn as_input(r: &Reservation) -> NewReservation {
         server_hostname: Some(r.settings.server_hostname.clone()),
         boot_file_name: Some(r.settings.boot_file_name.clone()),
         client_classes: Some(r.settings.client_classes.clone()),
+        options: Some(tandem_core::scope_input::option_inputs(&r.settings.options)),
     }
 }
 

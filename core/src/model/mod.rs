@@ -16,5 +16,5 @@ pub use failover::{
 };
 pub use kept::Kept;
 pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
-pub use scope::{OptionValue, Scope, ScopeState, text_digest};
+pub use scope::{OptionValue, Scope, ScopeState, option_refusals, text_digest};
 pub use server::ServerName;

@@ -1,8 +1,8 @@
 //! Reservations: an IP address kept in a scope for one client.
 
-use super::ClientId;
-use super::IdentifierType;
+use super::{ClientId, IdentifierType, OptionValue};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -144,13 +144,16 @@ pub struct Reservation {
 
 /// A reservation's own settings for its client: where it boots from (the DHCP header's
 /// `siaddr`, `sname` and `file`: Kea's `next-server`, `server-hostname`, `boot-file-name`) and
-/// the client classes it puts it in (Kea's `client-classes`). Empty: none, the scope's.
+/// the client classes it puts it in (Kea's `client-classes`), and option values of its own
+/// (Windows: `Set-DhcpServerv4OptionValue -ReservedIP`), which take the place of the scope's.
+/// Empty: none, the scope's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct HostSettings {
     pub next_server: Option<Ipv4Addr>,
     pub server_hostname: String,
     pub boot_file_name: String,
     pub client_classes: Vec<String>,
+    pub options: BTreeMap<u8, OptionValue>,
 }
 
 impl HostSettings {
@@ -186,6 +189,13 @@ impl HostSettings {
                 "client-classes [{}]",
                 self.client_classes.join(", ")
             ));
+        }
+        for (code, value) in &self.options {
+            let name = match crate::options::name_of(*code) {
+                Some(name) => format!("{name} ({code})"),
+                None => format!("option {code}"),
+            };
+            parts.push(format!("{name} {}", value.text()));
         }
         parts.join(", ")
     }
@@ -258,6 +268,9 @@ impl HostSettings {
                 out.push(("client_classes", why));
             }
         }
+        for why in crate::option_refusals(&self.options) {
+            out.push(("options", why));
+        }
         out
     }
 }
@@ -292,6 +305,11 @@ pub(crate) struct ReservationWire {
     /// The client classes the reservation puts its client in.
     #[serde(default)]
     client_classes: Vec<String>,
+    /// The reservation's own option values, by option code: they take the place of the
+    /// scope's for its client.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::OptionValue>))]
+    options: BTreeMap<u8, OptionValue>,
 }
 
 impl TryFrom<ReservationWire> for Reservation {
@@ -302,6 +320,7 @@ impl TryFrom<ReservationWire> for Reservation {
             server_hostname: w.server_hostname,
             boot_file_name: w.boot_file_name,
             client_classes: w.client_classes,
+            options: w.options,
         };
         if let Some((field, why)) = settings.refusals().into_iter().next() {
             return Err(format!("{field}: {why}"));
@@ -330,6 +349,7 @@ impl From<Reservation> for ReservationWire {
             server_hostname: r.settings.server_hostname,
             boot_file_name: r.settings.boot_file_name,
             client_classes: r.settings.client_classes,
+            options: r.settings.options,
         }
     }
 }

@@ -30,7 +30,7 @@ impl ScopeState {
 }
 
 /// A typed DHCP option value (router 3, DNS servers 6, domain name 15, or any other code).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     content = "value",
@@ -57,6 +57,39 @@ impl OptionValue {
             Self::Flag(f) => f.to_string(),
         }
     }
+
+    /// The most a DHCPv4 option carries: its length is one byte.
+    pub const MAX_BYTES: usize = 255;
+
+    /// Why this value cannot be option `code`'s, if it cannot: no address, more addresses or
+    /// text than an option carries, a control character in text.
+    pub fn refusal(&self, code: u8) -> Option<String> {
+        let max = Self::MAX_BYTES;
+        match self {
+            Self::Addresses(list) if list.is_empty() => {
+                Some(format!("option {code}: give at least one address"))
+            }
+            Self::Addresses(list) if list.len() * 4 > max => Some(format!(
+                "option {code}: at most {} addresses fit in an option",
+                max / 4
+            )),
+            Self::Text(text) if text.len() > max => Some(format!(
+                "option {code}: a text value is at most {max} bytes"
+            )),
+            Self::Text(text) => crate::text::control_character(&format!("option {code}"), text),
+            _ => None,
+        }
+    }
+}
+
+/// Each option value that breaks its rule ([`OptionValue::refusal`]).
+pub fn option_refusals(options: &BTreeMap<u8, OptionValue>) -> Vec<String> {
+    options
+        .iter()
+        .filter(|(code, _)| **code == 0 || **code == 255)
+        .map(|(code, _)| format!("option {code} is not an option code (1 to 254)"))
+        .chain(options.iter().filter_map(|(code, v)| v.refusal(*code)))
+        .collect()
 }
 
 /// A scope's whole configuration on one server. Leases are not part of it: the failover

@@ -131,7 +131,7 @@ pub(super) const TANDEM_SUBNET_KEYS: [&str; 7] = [
     "pools",
 ];
 /// Tandem's own keys in a host's `user-context`.
-pub(super) const TANDEM_HOST_KEYS: [&str; 2] = ["description", "type"];
+pub(super) const TANDEM_HOST_KEYS: [&str; 3] = ["description", "type", "option-kinds"];
 /// The subnet keys Tandem's model holds (the rest is kept as the server has it).
 const MODELED_SUBNET_KEYS: [&str; 8] = [
     "id",
@@ -451,7 +451,8 @@ mod tests {
             "reservations": [
                 { "ip-address": "10.0.0.5", "hw-address": "AA:BB:CC:DD:EE:01",
                   "boot-file-name": "pxelinux.0", "next-server": "0.0.0.0",
-                  "option-data": [ { "code": 66, "data": "tftp" } ] },
+                  "option-data": [ { "code": 66, "data": "tftp", "always-send": true },
+                                   { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" } ] },
                 { "ip-address": "10.0.0.6", "client-id": "01:aa:bb:cc:dd:ee:02" },
                 { "client-id": "01:aa:bb:cc:dd:ee:03", "hostname": "no-address" }
             ]
@@ -488,10 +489,14 @@ mod tests {
         assert!(flat.contains_key("option-data vendor-4491/2"));
         assert!(flat.contains_key("option-data dhcp4/my-opt"));
         assert_eq!(flat["user-context site"], r#""HQ""#);
+        // A host's options are its own, shown; their flags and those not shown are kept.
         assert_eq!(
-            flat["reservation 10.0.0.5 option-data"],
-            r#"[{"code":66,"data":"tftp"}]"#
+            s.reservations[0].settings.options[&66],
+            OptionValue::Text("tftp".into())
         );
+        assert_eq!(flat["reservation 10.0.0.5 option 66 always-send"], "true");
+        assert!(flat.contains_key("reservation 10.0.0.5 option-data vendor-4491/2"));
+        assert!(!flat.contains_key("reservation 10.0.0.5 option-data"));
         assert!(!flat.contains_key("reservation 10.0.0.5 boot-file-name"));
         assert!(!flat.contains_key("reservation 10.0.0.5 next-server"));
         assert!(flat.contains_key("reservation by client-id 01:aa:bb:cc:dd:ee:03"));

@@ -10,134 +10,10 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use tandem_core::OptionValue;
 
-/// Kea's name of each standard DHCPv4 option, by code (RFC 2132 and later, as Kea names them).
-const NAMES: &[(u8, &str)] = &[
-    (1, "subnet-mask"),
-    (2, "time-offset"),
-    (3, "routers"),
-    (4, "time-servers"),
-    (5, "name-servers"),
-    (6, "domain-name-servers"),
-    (7, "log-servers"),
-    (8, "cookie-servers"),
-    (9, "lpr-servers"),
-    (10, "impress-servers"),
-    (11, "resource-location-servers"),
-    (12, "host-name"),
-    (13, "boot-size"),
-    (14, "merit-dump"),
-    (15, "domain-name"),
-    (16, "swap-server"),
-    (17, "root-path"),
-    (18, "extensions-path"),
-    (19, "ip-forwarding"),
-    (20, "non-local-source-routing"),
-    (21, "policy-filter"),
-    (22, "max-dgram-reassembly"),
-    (23, "default-ip-ttl"),
-    (24, "path-mtu-aging-timeout"),
-    (25, "path-mtu-plateau-table"),
-    (26, "interface-mtu"),
-    (27, "all-subnets-local"),
-    (28, "broadcast-address"),
-    (29, "perform-mask-discovery"),
-    (30, "mask-supplier"),
-    (31, "router-discovery"),
-    (32, "router-solicitation-address"),
-    (33, "static-routes"),
-    (34, "trailer-encapsulation"),
-    (35, "arp-cache-timeout"),
-    (36, "ieee802-3-encapsulation"),
-    (37, "default-tcp-ttl"),
-    (38, "tcp-keepalive-interval"),
-    (39, "tcp-keepalive-garbage"),
-    (40, "nis-domain"),
-    (41, "nis-servers"),
-    (42, "ntp-servers"),
-    (43, "vendor-encapsulated-options"),
-    (44, "netbios-name-servers"),
-    (45, "netbios-dd-server"),
-    (46, "netbios-node-type"),
-    (47, "netbios-scope"),
-    (48, "font-servers"),
-    (49, "x-display-manager"),
-    (50, "dhcp-requested-address"),
-    (51, "dhcp-lease-time"),
-    (52, "dhcp-option-overload"),
-    (53, "dhcp-message-type"),
-    (54, "dhcp-server-identifier"),
-    (55, "dhcp-parameter-request-list"),
-    (56, "dhcp-message"),
-    (57, "dhcp-max-message-size"),
-    (58, "dhcp-renewal-time"),
-    (59, "dhcp-rebinding-time"),
-    (60, "vendor-class-identifier"),
-    (61, "dhcp-client-identifier"),
-    (62, "nwip-domain-name"),
-    (63, "nwip-suboptions"),
-    (64, "nisplus-domain-name"),
-    (65, "nisplus-servers"),
-    (66, "tftp-server-name"),
-    (67, "boot-file-name"),
-    (68, "mobile-ip-home-agent"),
-    (69, "smtp-server"),
-    (70, "pop-server"),
-    (71, "nntp-server"),
-    (72, "www-server"),
-    (73, "finger-server"),
-    (74, "irc-server"),
-    (75, "streettalk-server"),
-    (76, "streettalk-directory-assistance-server"),
-    (77, "user-class"),
-    (78, "slp-directory-agent"),
-    (79, "slp-service-scope"),
-    (81, "fqdn"),
-    (82, "dhcp-agent-options"),
-    (85, "nds-servers"),
-    (86, "nds-tree-name"),
-    (87, "nds-context"),
-    (88, "bcms-controller-names"),
-    (89, "bcms-controller-address"),
-    (90, "authenticate"),
-    (91, "client-last-transaction-time"),
-    (92, "associated-ip"),
-    (93, "client-system"),
-    (94, "client-ndi"),
-    (97, "uuid-guid"),
-    (98, "uap-servers"),
-    (99, "geoconf-civic"),
-    (100, "pcode"),
-    (101, "tcode"),
-    (108, "v6-only-preferred"),
-    (112, "netinfo-server-address"),
-    (113, "netinfo-server-tag"),
-    (114, "v4-captive-portal"),
-    (116, "auto-config"),
-    (117, "name-service-search"),
-    (118, "subnet-selection"),
-    (119, "domain-search"),
-    (121, "classless-static-route"),
-    (124, "vivco-suboptions"),
-    (125, "vivso-suboptions"),
-    (136, "pana-agent"),
-    (137, "v4-lost"),
-    (138, "capwap-ac-v4"),
-    (141, "sip-ua-cs-domains"),
-    (146, "rdnss-selection"),
-    (159, "v4-portparams"),
-    (162, "v4-dnr"),
-    (212, "option-6rd"),
-    (213, "v4-access-domain"),
-    (220, "subnet-allocation"),
-    (221, "virtual-subnet-selection"),
-];
-
-/// The code of the standard DHCPv4 option Kea calls `name`.
-pub fn code_of(name: &str) -> Option<u8> {
-    NAMES.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
-}
+pub use tandem_core::options::code_of;
 
 /// An option's value, from its `data` and the kind Tandem recorded (or the code's own type).
+/// Text is read as Kea reads it: `\,` is a comma of the value's, `\\` a backslash.
 pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionValue {
     let addresses = || {
         data.split(',')
@@ -146,22 +22,53 @@ pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionVa
             .ok()
             .filter(|v| !v.is_empty())
     };
+    let text = || OptionValue::Text(unescaped(data));
     match (code, kind) {
-        (3 | 6, _) | (_, Some("Addresses")) => addresses()
-            .map(OptionValue::Addresses)
-            .unwrap_or_else(|| OptionValue::Text(data.into())),
-        (15, _) | (_, Some("Text")) => OptionValue::Text(data.into()),
+        (3 | 6, _) | (_, Some("Addresses")) => {
+            addresses().map(OptionValue::Addresses).unwrap_or_else(text)
+        }
+        (15, _) | (_, Some("Text")) => text(),
         (_, Some("Number")) => data
             .trim()
             .parse()
             .map(OptionValue::Number)
-            .unwrap_or_else(|_| OptionValue::Text(data.into())),
+            .unwrap_or_else(|_| text()),
         (_, Some("Flag")) => OptionValue::Flag(matches!(data.trim(), "true" | "1")),
         _ => addresses()
             .map(OptionValue::Addresses)
             .or_else(|| data.trim().parse().ok().map(OptionValue::Number))
-            .unwrap_or_else(|| OptionValue::Text(data.into())),
+            .unwrap_or_else(text),
     }
+}
+
+/// Text as Kea's `data` reads it (its `csv-format` splits on commas): `\,` a comma, `\\` a
+/// backslash, a backslash before anything else kept.
+fn unescaped(data: &str) -> String {
+    let mut out = String::with_capacity(data.len());
+    let mut chars = data.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some(next @ (',' | '\\'))) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as Kea's `data` takes it: each comma and backslash escaped by a backslash, so that
+/// the whole text is one value.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, ',' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(super) fn option_kind(v: &OptionValue) -> &'static str {
@@ -173,8 +80,12 @@ pub(super) fn option_kind(v: &OptionValue) -> &'static str {
     }
 }
 
+/// An option's value as Kea's `data` takes it.
 pub(super) fn option_data(v: &OptionValue) -> String {
-    v.text()
+    match v {
+        OptionValue::Text(t) => escaped(t),
+        other => other.text(),
+    }
 }
 
 /// The code of an `option-data` entry Tandem shows and edits: a standard-space (`dhcp4`)
@@ -273,16 +184,27 @@ pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn names_and_codes_are_each_listed_once() {
-        let mut codes: Vec<u8> = super::NAMES.iter().map(|(c, _)| *c).collect();
-        let mut names: Vec<&str> = super::NAMES.iter().map(|(_, n)| *n).collect();
-        codes.dedup();
-        names.sort();
-        names.dedup();
-        assert_eq!(codes.len(), super::NAMES.len(), "codes in order, once each");
-        assert_eq!(names.len(), super::NAMES.len());
-        assert_eq!(super::code_of("domain-name-servers"), Some(6));
-        assert_eq!(super::code_of("my-own-option"), None);
+    fn text_is_written_and_read_as_kea_splits_it() {
+        for text in ["a,b", "back\\slash", "\\,", "plain", "ends\\"] {
+            let v = OptionValue::Text(text.into());
+            let data = option_data(&v);
+            assert_eq!(option_value(66, &data, Some("Text")), v, "{data}");
+        }
+        assert_eq!(option_data(&OptionValue::Text("a,b".into())), "a\\,b");
+        // Written by hand without escapes, read as Kea reads it.
+        assert_eq!(
+            option_value(66, "x\\y", None),
+            OptionValue::Text("x\\y".into())
+        );
+        assert_eq!(
+            option_data(&OptionValue::Addresses(vec![
+                [10, 0, 0, 1].into(),
+                [10, 0, 0, 2].into()
+            ])),
+            "10.0.0.1, 10.0.0.2"
+        );
     }
 }

@@ -14,7 +14,9 @@ use super::options::{self, option_code, option_data, option_value};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::Ipv4Addr;
-use tandem_core::{FieldError, FieldErrors, Kept, Reservation, ReservationType, Scope};
+use tandem_core::{
+    FieldError, FieldErrors, Kept, OptionValue, Reservation, ReservationType, Scope,
+};
 
 pub(super) fn refuse(field: &str, message: String) -> FieldErrors {
     FieldError::new(field, message).into()
@@ -94,7 +96,7 @@ pub(super) fn subnet(
             .get("reservations")
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
-        if let Some(next) = hosts(list, &current, desired) {
+        if let Some(next) = hosts(list, &current, desired)? {
             out.insert("reservations".into(), Value::Array(next));
         }
     }
@@ -146,24 +148,32 @@ fn lifetime(
     Ok(())
 }
 
-/// The `option-data` entry flags a kept copy names for option `code`.
-fn flags_of(kept: &Kept, code: u8) -> BTreeMap<String, String> {
+/// Kept settings by place (a scope's, or one host's).
+type Places = BTreeMap<String, String>;
+
+/// The `option-data` entry flags a kept copy names for option `code` (`option 15 always-send`).
+fn flags_of(kept: &BTreeMap<String, String>, code: u8) -> BTreeMap<String, String> {
     let prefix = format!("option {code} ");
-    kept.settings
-        .iter()
+    kept.iter()
         .filter_map(|(p, v)| Some((p.strip_prefix(&prefix)?.to_string(), v.clone())))
         .collect()
 }
 
 /// The options Tandem does not show that a kept copy names (`option-data …`), by place.
-fn opaque_of(kept: &Kept) -> BTreeMap<&str, &str> {
-    kept.settings
-        .iter()
+fn opaque_of(kept: &BTreeMap<String, String>) -> BTreeMap<&str, &str> {
+    kept.iter()
         .filter(|(p, _)| p.starts_with("option-data "))
         .map(|(p, v)| (p.as_str(), v.as_str()))
         .collect()
 }
 
+/// Whether a kept place is an option's (its flags, or an option Tandem does not show), which
+/// [`option_list`] writes.
+pub(super) fn is_option_place(place: &str) -> bool {
+    place.starts_with("option ") || place.starts_with("option-data ")
+}
+
+/// The subnet's `option-data` patched from the scope's options to the desired ones.
 fn options(
     raw: &Value,
     out: &mut Map<String, Value>,
@@ -174,9 +184,31 @@ fn options(
     let list = raw
         .get("option-data")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let shown = options::shown_options(&list);
+        .map_or(&[][..], Vec::as_slice);
+    let kept = match (&desired.kept, &current.kept) {
+        (Some(want), Some(have)) => Some((&want.settings, &have.settings)),
+        _ => None,
+    };
+    let next = option_list(list, ctx, &current.options, &desired.options, kept)?;
+    if let Some(next) = next {
+        out.insert("option-data".into(), Value::Array(next));
+    }
+    Ok(())
+}
+
+/// An `option-data` list (a subnet's, a host's) made to hold `want` where it held `have`: each
+/// option that changed written in its entry (its flags kept), added, or its entry removed; the
+/// kind Kea's text cannot tell recorded in `ctx`'s `option-kinds`. With `kept` (the settings a
+/// copy names, then those the server has: a replication), the entries' flags and the options
+/// Tandem does not show made the copy's. `None` when the list stays as it is.
+pub(super) fn option_list(
+    list: &[Value],
+    ctx: &mut Map<String, Value>,
+    have: &BTreeMap<u8, OptionValue>,
+    want: &BTreeMap<u8, OptionValue>,
+    kept: Option<(&Places, &Places)>,
+) -> Result<Option<Vec<Value>>, FieldErrors> {
+    let shown = options::shown_options(list);
     let mut next: Vec<Option<Value>> = list.iter().cloned().map(Some).collect();
     let mut added = Vec::new();
     let mut kinds = ctx
@@ -185,70 +217,66 @@ fn options(
         .cloned()
         .unwrap_or_default();
     let kinds_before = kinds.clone();
-    let codes: BTreeSet<u8> = current
-        .options
-        .keys()
-        .chain(desired.options.keys())
-        .copied()
-        .collect();
+    let codes: BTreeSet<u8> = have.keys().chain(want.keys()).copied().collect();
     for code in codes {
-        let (have, want) = (current.options.get(&code), desired.options.get(&code));
-        if have != want {
-            match (shown.get(&code), want) {
-                (Some(&i), Some(v)) => {
-                    if let Some(entry) = next[i].as_mut() {
-                        entry["data"] = json!(option_data(v));
-                    }
+        let (h, w) = (have.get(&code), want.get(&code));
+        if h == w {
+            continue;
+        }
+        match (shown.get(&code), w) {
+            (Some(&i), Some(v)) => {
+                if let Some(entry) = next[i].as_mut() {
+                    entry["data"] = json!(option_data(v));
                 }
-                (Some(&i), None) => next[i] = None,
-                (None, Some(v)) => {
-                    // The same option, held in a form Tandem does not edit, would be doubled.
-                    if let Some(other) = list.iter().find(|e| {
-                        option_code(e).is_none()
-                            && e.get("space").and_then(Value::as_str).unwrap_or("dhcp4") == "dhcp4"
-                            && e.get("code").and_then(Value::as_u64) == Some(u64::from(code))
-                    }) {
-                        return Err(refuse(
-                            "options",
-                            format!(
-                                "option {code} is set on the server in a form Tandem does not edit ({other}): change it there"
-                            ),
-                        ));
-                    }
-                    added.push(json!({ "code": code, "data": option_data(v) }));
-                }
-                (None, None) => {}
             }
-            match want {
-                Some(v) if option_value(code, &option_data(v), None) != *v => {
-                    kinds.insert(code.to_string(), json!(options::option_kind(v)));
+            (Some(&i), None) => next[i] = None,
+            (None, Some(v)) => {
+                // The same option, held in a form Tandem does not edit, would be doubled.
+                if let Some(other) = list.iter().find(|e| {
+                    option_code(e).is_none()
+                        && e.get("space").and_then(Value::as_str).unwrap_or("dhcp4") == "dhcp4"
+                        && e.get("code").and_then(Value::as_u64) == Some(u64::from(code))
+                }) {
+                    return Err(refuse(
+                        "options",
+                        format!(
+                            "option {code} is set on the server in a form Tandem does not edit ({other}): change it there"
+                        ),
+                    ));
                 }
-                _ => {
-                    kinds.remove(&code.to_string());
-                }
+                added.push(json!({ "code": code, "data": option_data(v) }));
+            }
+            (None, None) => {}
+        }
+        match w {
+            Some(v) if option_value(code, &option_data(v), None) != *v => {
+                kinds.insert(code.to_string(), json!(options::option_kind(v)));
+            }
+            _ => {
+                kinds.remove(&code.to_string());
             }
         }
     }
     // A replication makes the partner's flags and unshown options the source's.
-    if let (Some(want), Some(have)) = (&desired.kept, &current.kept) {
+    if let Some((want_kept, have_kept)) = kept {
         for (&code, &i) in &shown {
-            let (w, h) = (flags_of(want, code), flags_of(have, code));
-            if w != h
-                && desired.options.contains_key(&code)
+            let (wf, hf) = (flags_of(want_kept, code), flags_of(have_kept, code));
+            if wf != hf
+                && want.contains_key(&code)
                 && let Some(entry) = next[i].as_mut().and_then(Value::as_object_mut)
             {
-                set_flags(entry, &h, &w);
+                set_flags(entry, &hf, &wf);
             }
         }
         for entry in &mut added {
             let code = entry["code"].as_u64().unwrap_or(0) as u8;
             if let Some(map) = entry.as_object_mut() {
-                set_flags(map, &BTreeMap::new(), &flags_of(want, code));
+                set_flags(map, &BTreeMap::new(), &flags_of(want_kept, code));
             }
         }
-        let (w, h) = (opaque_of(want), opaque_of(have));
+        let (w, h) = (opaque_of(want_kept), opaque_of(have_kept));
         if w != h {
-            for (place, i) in options::opaque_options(&list) {
+            for (place, i) in options::opaque_options(list) {
                 if w.get(place.as_str()) != h.get(place.as_str()) {
                     next[i] = None;
                 }
@@ -260,14 +288,6 @@ fn options(
             }
         }
     }
-    if next.iter().any(Option::is_none)
-        || !added.is_empty()
-        || next.iter().flatten().ne(list.iter())
-    {
-        let mut entries: Vec<Value> = next.into_iter().flatten().collect();
-        entries.extend(added);
-        out.insert("option-data".into(), Value::Array(entries));
-    }
     if kinds != kinds_before {
         if kinds.is_empty() {
             ctx.remove("option-kinds");
@@ -275,7 +295,13 @@ fn options(
             ctx.insert("option-kinds".into(), Value::Object(kinds));
         }
     }
-    Ok(())
+    let unchanged = added.is_empty() && next.iter().zip(list).all(|(n, o)| n.as_ref() == Some(o));
+    if unchanged {
+        return Ok(None);
+    }
+    let mut entries: Vec<Value> = next.into_iter().flatten().collect();
+    entries.extend(added);
+    Ok(Some(entries))
 }
 
 /// Makes an entry's flags `want` where they were `have` (Kea's defaults aside).
@@ -327,13 +353,14 @@ fn settings(out: &mut Map<String, Value>, ctx: &mut Map<String, Value>, have: &K
 }
 
 /// A reservation's entry: `host` as the server holds it (`was` read from it), made `new`, its
-/// other fields kept; with `extras`, those made the given ones (a replication).
+/// other fields kept; with `extras`, those made the given ones (a replication). Refused when
+/// an option it adds is held in a form Tandem does not edit.
 pub(super) fn host(
     host: &Value,
     was: &Reservation,
     new: &Reservation,
     extras: Option<&BTreeMap<String, String>>,
-) -> Value {
+) -> Result<Value, FieldErrors> {
     let mut out = host.as_object().cloned().unwrap_or_default();
     if was.ip_address != new.ip_address {
         out.insert("ip-address".into(), json!(new.ip_address.to_string()));
@@ -363,10 +390,19 @@ pub(super) fn host(
         let default = ReservationType::Both.as_str();
         say_or_drop(&mut ctx, "type", new.kind.as_str(), default);
     }
+    let have = mapping::host_extras(host);
+    let list = host
+        .get("option-data")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let kept = extras.map(|want| (want, &have));
+    let (h, w) = (&was.settings.options, &new.settings.options);
+    if let Some(next) = option_list(list, &mut ctx, h, w, kept)? {
+        out.insert("option-data".into(), Value::Array(next));
+    }
     if let Some(want) = extras {
-        let have = mapping::host_extras(host);
         let keys: BTreeSet<&String> = have.keys().chain(want.keys()).collect();
-        for key in keys {
+        for key in keys.into_iter().filter(|k| !is_option_place(k)) {
             let (h, w) = (have.get(key), want.get(key));
             if h == w {
                 continue;
@@ -386,7 +422,7 @@ pub(super) fn host(
         }
     }
     set_context(&mut out, host, ctx);
-    Value::Object(out)
+    Ok(Value::Object(out))
 }
 
 /// A reservation whole, with the settings a kept copy names for it (a replication's host
@@ -394,7 +430,8 @@ pub(super) fn host(
 pub(super) fn full_host(r: &Reservation, kept: Option<&Kept>) -> Value {
     let new = mapping::host_of(r);
     match kept.and_then(|k| k.hosts.get(&r.ip_address)) {
-        Some(extras) => host(&new, r, r, Some(extras)),
+        // A new host holds no option in a form Tandem does not edit: nothing is refused.
+        Some(extras) => host(&new, r, r, Some(extras)).unwrap_or(new),
         None => new,
     }
 }
@@ -402,7 +439,11 @@ pub(super) fn full_host(r: &Reservation, kept: Option<&Kept>) -> Value {
 /// The subnet's reservations patched: each of `desired` on the entry that held it (by
 /// address, else by client), new ones added, those it no longer has removed; `None` when
 /// nothing changes.
-fn hosts(list: &[Value], current: &Scope, desired: &Scope) -> Option<Vec<Value>> {
+fn hosts(
+    list: &[Value],
+    current: &Scope,
+    desired: &Scope,
+) -> Result<Option<Vec<Value>>, FieldErrors> {
     let shown: Vec<Option<Reservation>> = list.iter().map(mapping::reservation_of).collect();
     let mut by_ip: HashMap<Ipv4Addr, usize> = HashMap::new();
     for (i, r) in shown.iter().enumerate() {
@@ -443,7 +484,7 @@ fn hosts(list: &[Value], current: &Scope, desired: &Scope) -> Option<Vec<Value>>
                 let was = shown[*i].as_ref().expect("a shown reservation");
                 let have = mapping::host_extras(&list[*i]);
                 if was != r || want.as_ref().is_some_and(|w| *w != have) {
-                    next[*i] = Some(host(&list[*i], was, r, want.as_ref()));
+                    next[*i] = Some(host(&list[*i], was, r, want.as_ref())?);
                 }
             }
             None => added.push(full_host(r, desired.kept.as_ref())),
@@ -472,11 +513,11 @@ fn hosts(list: &[Value], current: &Scope, desired: &Scope) -> Option<Vec<Value>>
     }
     let unchanged = added.is_empty() && next.iter().zip(list).all(|(n, o)| n.as_ref() == Some(o));
     if unchanged {
-        return None;
+        return Ok(None);
     }
     let mut out: Vec<Value> = next.into_iter().flatten().collect();
     out.extend(added);
-    Some(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -290,3 +290,93 @@ fn a_reservation_moved_with_what_is_kept_of_it_keeps_its_fields() {
     assert_eq!(host["ip-address"], "10.0.0.9");
     assert_eq!(host["boot-file-name"], "pxelinux.0", "{after}");
 }
+
+#[test]
+fn a_reservations_own_options_are_edited_in_place_with_their_flags_and_names() {
+    let mut raw = operator_subnet();
+    raw["reservations"][0]["option-data"] = json!([
+        { "name": "domain-name-servers", "data": "10.0.0.54", "always-send": true },
+        { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" }
+    ]);
+    let read_back = read(&raw);
+    let options = &read_back.reservations[0].settings.options;
+    assert_eq!(
+        options[&6],
+        OptionValue::Addresses(vec!["10.0.0.54".parse().unwrap()])
+    );
+    assert_eq!(options.len(), 1, "a vendor option is kept, not shown");
+    // A new value goes into the entry, keeping its name and flag; a new option is added by
+    // code; the vendor option stays.
+    let after = edit(&raw, |s| {
+        let o = &mut s.reservations[0].settings.options;
+        o.insert(
+            6,
+            OptionValue::Addresses(vec!["10.0.0.55".parse().unwrap()]),
+        );
+        o.insert(66, OptionValue::Text("tftp.example.org".into()));
+        o.insert(
+            150,
+            OptionValue::Addresses(vec!["10.0.0.9".parse().unwrap()]),
+        );
+    })
+    .unwrap();
+    let host = &after["reservations"][0];
+    assert_eq!(
+        host["option-data"],
+        json!([
+            { "name": "domain-name-servers", "data": "10.0.0.55", "always-send": true },
+            { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" },
+            { "code": 66, "data": "tftp.example.org" },
+            { "code": 150, "data": "10.0.0.9" }
+        ])
+    );
+    // Option 150's kind is recorded beside Tandem's other keys (its text alone reads as
+    // addresses anyway, so nothing is needed); a number that must stay text is recorded.
+    assert_eq!(host["user-context"], json!({ "owner": "ops" }));
+    let texted = edit(&raw, |s| {
+        let o = &mut s.reservations[0].settings.options;
+        o.insert(160, OptionValue::Text("42".into()));
+    })
+    .unwrap();
+    let host = &texted["reservations"][0];
+    assert_eq!(
+        host["user-context"],
+        json!({ "owner": "ops", "option-kinds": { "160": "Text" } })
+    );
+    assert_eq!(
+        read(&texted).reservations[0].settings.options[&160],
+        OptionValue::Text("42".into())
+    );
+    // Removed: its entry goes, the vendor option stays.
+    let removed = edit(&raw, |s| s.reservations[0].settings.options.clear()).unwrap();
+    assert_eq!(
+        removed["reservations"][0]["option-data"],
+        json!([{ "space": "vendor-4491", "code": 2, "data": "10.0.0.2" }])
+    );
+    // A replication makes the partner host's flags and unshown options the source's.
+    let mut partner = raw.clone();
+    partner["reservations"][0]["option-data"] =
+        json!([{ "name": "domain-name-servers", "data": "10.0.0.54" }]);
+    let copy = read(&raw);
+    let replicated = subnet(&partner, Within::default(), &copy, true).unwrap();
+    assert_eq!(read(&replicated), read(&raw));
+    assert_eq!(
+        replicated["reservations"][0]["option-data"][0]["always-send"],
+        true
+    );
+}
+
+#[test]
+fn a_reservation_option_held_in_a_form_tandem_does_not_edit_is_not_doubled() {
+    let mut raw = operator_subnet();
+    raw["reservations"][0]["option-data"] =
+        json!([{ "code": 66, "data": "7466747000", "csv-format": false }]);
+    let refused = edit(&raw, |s| {
+        s.reservations[0]
+            .settings
+            .options
+            .insert(66, OptionValue::Text("tftp".into()));
+    })
+    .unwrap_err();
+    assert!(refused.get("options").unwrap().contains("does not edit"));
+}

@@ -140,7 +140,8 @@ impl KeaDriver {
                     .clone();
                 // The host as Kea holds it, with only what the edit names changed.
                 let held = self.host_entry(subnet, *ip).await?;
-                let patched = patch::host(&held, &current, new, None);
+                let patched =
+                    patch::host(&held, &current, new, None).map_err(|e| self.rejected(e))?;
                 extras = Some(mapping::host_extras(&patched));
                 if current.client_id == new.client_id {
                     // Kea finds the host by its identifier; the address may change.
@@ -340,7 +341,9 @@ impl KeaDriver {
             }
             for r in scope.reservations.iter().filter(|r| differs(r, &old_by_ip)) {
                 let host = match (held.get(&r.ip_address), old_by_ip.get(&r.ip_address)) {
-                    (Some(raw), Some(was)) => patch::host(raw, was, r, None),
+                    (Some(raw), Some(was)) => {
+                        patch::host(raw, was, r, None).map_err(|e| self.rejected(e))?
+                    }
                     _ => patch::full_host(r, scope.kept.as_ref()),
                 };
                 self.host_put(subnet_id, host, hosts).await?;

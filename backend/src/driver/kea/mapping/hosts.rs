@@ -1,7 +1,8 @@
 //! Kea's host reservations as Tandem's reservations: a host's client by its one identifier, its
 //! own settings, what else it holds (kept), and a new reservation as a host.
 
-use super::{IDENTIFIERS, TANDEM_HOST_KEYS, canonical, text};
+use super::super::options::{opaque_options, option_flags, option_value, shown_options};
+use super::{IDENTIFIERS, TANDEM_HOST_KEYS, canonical, context, text};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -42,8 +43,15 @@ pub(in crate::driver::kea) fn reservation_of(host: &Value) -> Option<Reservation
     })
 }
 
-/// The host's own settings Tandem shows: its boot fields and classes (Kea's defaults, an
-/// empty text or `next-server` 0.0.0.0, are none).
+/// A host's `option-data` list (empty when it has none).
+fn option_entries(host: &Value) -> &[Value] {
+    host.get("option-data")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+}
+
+/// The host's own settings Tandem shows: its boot fields, classes and the options Tandem shows
+/// (Kea's defaults, an empty text or `next-server` 0.0.0.0, are none).
 fn host_settings(host: &Value) -> HostSettings {
     let text = |key: &str| {
         host.get(key)
@@ -67,6 +75,23 @@ fn host_settings(host: &Value) -> HostSettings {
             .filter_map(Value::as_str)
             .map(str::to_string)
             .collect(),
+        options: {
+            let kinds = context(host, "option-kinds").and_then(Value::as_object);
+            let list = option_entries(host);
+            shown_options(list)
+                .into_iter()
+                .map(|(code, i)| {
+                    let data = list[i]
+                        .get("data")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let kind = kinds
+                        .and_then(|k| k.get(&code.to_string()))
+                        .and_then(Value::as_str);
+                    (code, option_value(code, data, kind))
+                })
+                .collect()
+        },
     }
 }
 
@@ -78,13 +103,25 @@ const HOST_SETTING_KEYS: [&str; 4] = [
     "client-classes",
 ];
 
-/// What a host holds beyond the reservation Tandem shows: its boot fields, classes, options,
-/// the operator's own context (each not at Kea's default).
+/// What a host holds beyond the reservation Tandem shows: its options' flags (`option 66
+/// always-send`) and the options Tandem does not show (`option-data vendor-4491/2`), the rest
+/// of its keys, the operator's own context (each not at Kea's default).
 pub(in crate::driver::kea) fn host_extras(host: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
+    let list = option_entries(host);
+    for (code, i) in shown_options(list) {
+        for (flag, value) in option_flags(&list[i]) {
+            out.insert(format!("option {code} {flag}"), value);
+        }
+    }
+    for (place, i) in opaque_options(list) {
+        if let Some(text) = canonical(&list[i]) {
+            out.insert(place, text);
+        }
+    }
     for (key, value) in host.as_object().into_iter().flatten() {
         match key.as_str() {
-            "ip-address" | "hostname" | "subnet-id" => {}
+            "ip-address" | "hostname" | "subnet-id" | "option-data" => {}
             k if IDENTIFIERS.contains(&k) || HOST_SETTING_KEYS.contains(&k) => {}
             "user-context" => {
                 for (k, v) in value.as_object().into_iter().flatten() {
@@ -128,10 +165,17 @@ pub fn host_of(r: &Reservation) -> Value {
     if !r.name.is_empty() {
         host["hostname"] = json!(r.name);
     }
+    let mut ctx = serde_json::Map::new();
     if let Some(map) = host.as_object_mut() {
         set_host_settings(map, &HostSettings::default(), &r.settings);
+        let none = BTreeMap::new();
+        // A new host's list is empty: nothing in it can be refused.
+        if let Ok(Some(list)) =
+            super::super::patch::option_list(&[], &mut ctx, &none, &r.settings.options, None)
+        {
+            map.insert("option-data".into(), Value::Array(list));
+        }
     }
-    let mut ctx = serde_json::Map::new();
     if !r.description.is_empty() {
         ctx.insert("description".into(), json!(r.description));
     }
