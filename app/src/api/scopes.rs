@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tandem_core::views::{ScopeQuery, ScopeReplication, ScopesPage};
+use tandem_core::views::{ScopeQuery, ScopesPage};
 
 /// One page of the DHCP Scopes view, filtered and ordered on the server.
 #[server(endpoint = "list_scopes", input = server_fn::codec::Json)]
@@ -42,20 +42,37 @@ pub struct ScopeRef {
     pub scope_id: String,
 }
 
+/// What a scope-level replication did, as a page tells it: the differences it overwrote are
+/// counted, not carried (a page that reads them would bring the code that reads every kind of
+/// difference; the preview before it has shown them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replicated {
+    pub scope_id: String,
+    pub source: String,
+    pub partner: String,
+    pub overwritten: usize,
+}
+
 /// Scope-level replication from `target`'s server; with `basis` (a preview's), only if neither
 /// copy has changed since that preview.
 #[server(endpoint = "replicate_scope", input = server_fn::codec::Json)]
 pub async fn replicate_scope(
     target: ScopeRef,
     #[server(default)] basis: Option<String>,
-) -> Result<ScopeReplication, AppError> {
+) -> Result<Replicated, AppError> {
     use tandem_core::{ScopeId, ServerName};
     let server = super::parse_field("server", ServerName::parse(&target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     let tandem = super::ssr::tandem()?;
-    Ok(tandem
+    let done: tandem_core::views::ScopeReplication = tandem
         .replicate_scope_as_previewed(&super::ssr::caller()?, &server, scope, basis.as_deref())
-        .await?)
+        .await?;
+    Ok(Replicated {
+        scope_id: done.scope_id.to_string(),
+        source: done.source.to_string(),
+        partner: done.partner.to_string(),
+        overwritten: done.changes.len(),
+    })
 }
 
 /// What a Replicate dialog covers.

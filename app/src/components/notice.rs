@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use tandem_core::views::{ChangeOutcome, ReplicationOutcome, ScopeReplication};
+use tandem_core::views::{ChangeOutcome, ReplicationOutcome};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Notice {
@@ -34,14 +34,11 @@ impl Notice {
     }
 
     /// What a manual scope replication did, or why it failed.
-    pub fn from_replication(result: &Result<ScopeReplication, AppError>) -> Self {
+    pub fn from_replication(result: &Result<crate::api::scopes::Replicated, AppError>) -> Self {
         match result {
             Ok(r) => Self::Done(format!(
                 "Scope {} replicated from {} to {}: {} difference(s) overwritten.",
-                r.scope_id,
-                r.source,
-                r.partner,
-                r.changes.len()
+                r.scope_id, r.source, r.partner, r.overwritten
             )),
             Err(e) => Self::from_error(e),
         }

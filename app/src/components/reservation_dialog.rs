@@ -66,7 +66,12 @@ pub(crate) fn ReservationDialog(
     };
     let ip = RwSignal::new(text("ip_address", |r| r.ip_address.clone()));
     let client = RwSignal::new(text("client_id", |r| r.client_id.clone()));
-    let identifier = RwSignal::new(text("identifier_type", |r| r.identifier_type.clone()));
+    // A new reservation's client is a MAC address until another type is chosen.
+    let identifier = RwSignal::new(
+        Some(text("identifier_type", |r| r.identifier_type.clone()))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| tandem_core::IdentifierType::HwAddress.as_str().to_string()),
+    );
     let name = RwSignal::new(text("name", |r| r.name.clone()));
     let description = RwSignal::new(text("description", |r| r.description.clone()));
     let next_server = RwSignal::new(text("next_server", |r| r.next_server.clone()));

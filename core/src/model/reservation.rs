@@ -322,6 +322,10 @@ impl TryFrom<ReservationWire> for Reservation {
             client_classes: w.client_classes,
             options: w.options,
         };
+        // Read by a server (the API, the built-in server's native API, a stored event): its
+        // rules apply. The browser reads only what its server checked, and carries none of
+        // the code that checks it.
+        #[cfg(not(target_arch = "wasm32"))]
         if let Some((field, why)) = settings.refusals().into_iter().next() {
             return Err(format!("{field}: {why}"));
         }
