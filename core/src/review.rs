@@ -122,6 +122,9 @@ pub struct ServerFacts {
     /// left as the server has them and shown nowhere else.
     #[serde(default)]
     pub unreadable_subnets: Vec<(String, String)>,
+    /// Its client classes, where it has them (Kea's `client-classes`).
+    #[serde(default)]
+    pub classes: Vec<crate::ClientClass>,
 }
 
 /// A hook library a server does not load.
@@ -183,6 +186,27 @@ pub fn review_pair_facts(
                 ),
             });
         }
+    }
+    for (name, on_a, on_b) in crate::class_differences(&a_facts.classes, &b_facts.classes) {
+        let explanation = match (on_a, on_b) {
+            (Some(_), None) => format!(
+                "Client class {name} is defined on {a} but not on {b}: its members are served one way by {a} and another by {b}. HA partners must classify clients alike."
+            ),
+            (None, Some(_)) => format!(
+                "Client class {name} is defined on {b} but not on {a}: its members are served one way by {b} and another by {a}. HA partners must classify clients alike."
+            ),
+            _ => format!(
+                "Client class {name} is defined differently on {a} and {b}: a client may be in it on one and not on the other, or get other settings. HA partners must classify clients alike."
+            ),
+        };
+        out.push(Finding {
+            check: "class-differs-between-partners".into(),
+            severity: Severity::Error,
+            server: a.clone(),
+            scope_id: None,
+            object: format!("client class {name}"),
+            explanation,
+        });
     }
     if let (Some(ca), Some(cb)) = (a_facts.clock_secs, b_facts.clock_secs) {
         let skew = ca.abs_diff(cb);
@@ -663,6 +687,7 @@ mod tests {
             clock_secs: Some(clock),
             clock_limit_secs: Some(60),
             unreadable_subnets: Vec::new(),
+            classes: Vec::new(),
         };
         // Sound: the same ID, clocks 2 s apart.
         assert_eq!(
@@ -693,6 +718,35 @@ mod tests {
         assert_eq!(
             review_pair_facts((&a, &loose(0)), (&b, &loose(3601)), &rel).len(),
             1
+        );
+
+        // A class on one partner only, and one defined otherwise on each.
+        let class = |name: &str, test: &str| crate::ClientClass {
+            name: name.into(),
+            test: test.into(),
+            sets: Vec::new(),
+            definition: format!("{name}:{test}"),
+        };
+        let with = |classes: Vec<crate::ClientClass>| ServerFacts {
+            classes,
+            ..facts(1, 1000)
+        };
+        let found = review_pair_facts(
+            (&a, &with(vec![class("pxe", "x"), class("phones", "y")])),
+            (&b, &with(vec![class("pxe", "x2")])),
+            &rel,
+        );
+        let objects: Vec<&str> = found.iter().map(|f| f.object.as_str()).collect();
+        assert_eq!(objects, ["client class phones", "client class pxe"]);
+        assert!(
+            found
+                .iter()
+                .all(|f| f.check == "class-differs-between-partners")
+        );
+        assert!(
+            found[0]
+                .explanation
+                .contains("defined on kea1.test but not on kea2.test")
         );
 
         let missing = ServerFacts {

@@ -166,6 +166,12 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
         relay: { 'ip-addresses': ['10.2.0.1'] },
         subnet4: [{ id: 21, subnet: '10.2.0.0/24', pools: [{ pool: '10.2.0.10-10.2.0.200' }] }],
       }];
+      // And a client class, as Kea's classify.json writes one.
+      config['client-classes'] = [{
+        name: 'pxe',
+        test: "substring(option[60].hex,0,9) == 'PXEClient'",
+        'boot-file-name': 'pxelinux.0',
+      }];
       expect((await command(url, 'config-set', { Dhcp4: config })).result).toBe(0);
       await command(url, 'config-write');
     }
@@ -184,6 +190,13 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(listed.locator('td[data-label="Shared Network"]')).toHaveText('floor-2');
     await page.setViewportSize({ width: 1280, height: 900 });
     await shoot(page, `47-kea-${version}-shared-network`);
+
+    // Server Properties lists the server's client classes: test, and what each sets.
+    await open(page, `${tandem.url}/servers/${NAMES[0]}`);
+    const pxe = page.locator('tr[data-class="pxe"]');
+    await expect(pxe.locator('td[data-label="Test"]')).toHaveText("substring(option[60].hex,0,9) == 'PXEClient'");
+    await expect(pxe.locator('td[data-label="Sets"]')).toContainText('boot-file-name pxelinux.0');
+    await shoot(page, `56-kea-${version}-client-classes`);
 
     // A reservation made in the shared network's scope: on both servers, in the network, its
     // relay and the network kept.

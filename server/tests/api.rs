@@ -2034,3 +2034,34 @@ async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_the
     assert_eq!(half.json["leases"].as_array().unwrap().len(), 1);
     assert_eq!(half.json["unanswered"][0]["server"], "dc1.contoso.com");
 }
+
+/// The built-in server has no client classes: asked for them, it answers 404, saying so; an
+/// unknown server is 404 too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_classes_are_asked_of_a_server_that_has_them() {
+    let (app, _, token) = app_with_token("classes").await;
+    let t = Auth::Token(&token);
+    let builtin = app
+        .call(
+            "GET",
+            "/api/v1/servers/dhcp1.contoso.com/client-classes",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(builtin.status, StatusCode::NOT_FOUND, "{}", builtin.json);
+    assert!(
+        builtin.json.to_string().contains("has no client classes"),
+        "{}",
+        builtin.json
+    );
+    let unknown = app
+        .call(
+            "GET",
+            "/api/v1/servers/nowhere.example/client-classes",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.json);
+}

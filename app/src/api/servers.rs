@@ -18,6 +18,16 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     Ok(super::ssr::tandem()?.dashboard(&caller).await?)
 }
 
+/// Server Properties' configuration sections as the server renders them (its client classes,
+/// with where they are used): the page shows this HTML as it is.
+#[server(endpoint = "server_config")]
+pub async fn server_config(server: String) -> Result<String, AppError> {
+    let caller = super::ssr::caller()?;
+    let name = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    let classes = super::ssr::tandem()?.client_classes(&caller, &name).await?;
+    Ok(crate::pages::servers::render_config(classes))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerOnline {
     pub server: String,
@@ -102,4 +112,5 @@ crate::lazy_calls! {
     call_dismiss_finding: DismissFinding;
     call_add_kea_server: AddKeaServer;
     call_set_server_online: SetServerOnline;
+    call_server_config: ServerConfig;
 }

@@ -1,11 +1,11 @@
-//! DHCP Servers, and Server Properties: a server's scopes and relationships, server-level
-//! replication, and taking a built-in server offline and back.
+//! DHCP Servers, and Server Properties: a server's scopes and relationships, its client
+//! classes, server-level replication, and taking a built-in server offline and back.
 
 use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::scopes::ReplicateWhat;
 use crate::api::servers::{
-    AddKeaServer, KeaServerInput, ListServers, ServerOnline, SetServerOnline,
+    AddKeaServer, KeaServerInput, ListServers, ServerConfig, ServerOnline, SetServerOnline,
 };
 use crate::components::dialog::on_demand;
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
@@ -13,6 +13,7 @@ use crate::components::native::{NativeDialogs, PostButton};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView};
 use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
+use crate::components::server_html::ServerHtml;
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::session::PageContext;
 use leptos::prelude::*;
@@ -207,6 +208,12 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             crate::api::servers::call_list_servers(ListServers { query })
         },
     );
+    // Its configuration's sections (client classes), as the server renders them.
+    let config = Resource::new(
+        move || (name.get(), ctx.live.get()),
+        |(server, _)| crate::api::servers::call_server_config(ServerConfig { server }),
+    );
+    let config_html = ServerHtml::new(move || config.get().and_then(Result::ok));
     Effect::new(move |_| {
         if let Some(result) = online.value().get() {
             notice.set(Some(match result {
@@ -323,7 +330,77 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                     })
             }}
         </Transition>
+        <Transition fallback=|| ()>
+            {move || {
+                config.get().map(|result| match result {
+                    Ok(html) => config_html.div("server-config", &html, None, None).into_any(),
+                    Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
+                })
+            }}
+        </Transition>
     }
+}
+
+/// Server Properties' configuration sections, as HTML: the server's client classes (name,
+/// test, what each sets, where its scopes use it). Nothing for a server without classes.
+#[cfg(feature = "ssr")]
+pub(crate) fn render_config(classes: Option<Vec<tandem_core::ClassRow>>) -> String {
+    crate::components::native::render_alone(move || {
+        let Some(classes) = classes else {
+            return ().into_any();
+        };
+        let empty = classes.is_empty().then(|| {
+            view! { <p class="muted" id="no-classes">"No client classes are defined on this server."</p> }
+        });
+        let rows = classes
+            .into_iter()
+            .map(|row| {
+                let c = row.class;
+                let test = if c.test.is_empty() {
+                    view! { <span class="muted">"none: assigned"</span> }.into_any()
+                } else {
+                    view! { <code>{c.test}</code> }.into_any()
+                };
+                let sets = c
+                    .sets
+                    .into_iter()
+                    .map(|s| view! { <li>{s}</li> })
+                    .collect_view();
+                let used = row
+                    .used_by
+                    .into_iter()
+                    .map(|u| view! { <li>{u}</li> })
+                    .collect_view();
+                let (name, label) = (c.name.clone(), c.name);
+                view! {
+                    <tr data-class=name>
+                        <td data-label="Name">{label}</td>
+                        <td data-label="Test" class="settings">{test}</td>
+                        <td data-label="Sets" class="settings"><ul class="plain">{sets}</ul></td>
+                        <td data-label="Used by" class="settings"><ul class="plain">{used}</ul></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 id="client-classes">"Client classes"</h2>
+            <div class="table-wrap">
+                <table class="grid classes">
+                    <thead>
+                        <tr>
+                            <th>"Name"</th>
+                            <th>"Test"</th>
+                            <th>"Sets"</th>
+                            <th>"Used by"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {empty}
+        }
+        .into_any()
+    })
 }
 
 /// Add Kea Server: a name, where its control channel is, and how to authenticate to it; each

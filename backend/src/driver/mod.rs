@@ -242,6 +242,11 @@ pub trait DhcpDriver: Send + Sync {
     async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
         Ok(Default::default())
     }
+    /// The server's client classes; `None` where the server has no classes at all (the
+    /// built-in server), as opposed to having none defined.
+    async fn client_classes(&self) -> Result<Option<Vec<tandem_core::ClientClass>>, DriverError> {
+        Ok(None)
+    }
     /// How this server is written, in an administrator's words (Server Properties); `None`
     /// when there is nothing to say beyond its kind.
     async fn write_method(&self) -> Option<String> {

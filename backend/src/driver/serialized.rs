@@ -168,6 +168,9 @@ impl DhcpDriver for Serialized {
     async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
         self.inner.review_facts().await
     }
+    async fn client_classes(&self) -> Result<Option<Vec<tandem_core::ClientClass>>, DriverError> {
+        self.inner.client_classes().await
+    }
     async fn find_leases(
         &self,
         query: &tandem_core::usage::LeaseQuery,

@@ -6,6 +6,7 @@
 
 mod auth;
 mod cache;
+mod classes;
 mod cluster;
 mod events;
 mod exports;

@@ -2,6 +2,7 @@
 //! one, it is valid.
 
 pub(crate) mod address;
+mod class;
 mod client_id;
 mod failover;
 mod kept;
@@ -10,6 +11,7 @@ mod scope;
 mod server;
 
 pub use address::{IpRange, ScopeId, parse_ipv4};
+pub use class::{ClassRow, ClientClass, class_differences};
 pub use client_id::{ClientId, IdentifierType};
 pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,

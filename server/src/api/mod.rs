@@ -38,6 +38,7 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(servers::list_servers, servers::add_server))
         .routes(routes!(servers::get_server))
+        .routes(routes!(servers::client_classes))
         .routes(routes!(
             servers::replicate_server,
             servers::preview_server_replication

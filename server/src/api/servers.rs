@@ -65,6 +65,25 @@ pub async fn get_server(
         .ok_or_else(|| ApiError::not_found(&format!("server {name} not found")))
 }
 
+/// A server's client classes (Kea's `client-classes`), each with its test, what it sets and
+/// where the server's scopes use it. The built-in server has no classes: 404 Not Found.
+#[utoipa::path(get, path = "/servers/{server}/client-classes", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
+    responses((status = 200, description = "Its classes, in its order", body = Vec<tandem_core::ClassRow>),
+        (status = 404, description = "No such server, or a server without client classes")))]
+pub async fn client_classes(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Json<Vec<tandem_core::ClassRow>>> {
+    let name = super::server_name(&server)?;
+    tandem
+        .client_classes(&caller, &name)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("{name} has no client classes")))
+}
+
 /// A Kea server to manage: its control agent and how to sign in to it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -68,6 +68,7 @@ impl KeaDriver {
             clock_secs,
             clock_limit_secs: Some(KEA_MAX_CLOCK_SKEW_SECS),
             unreadable_subnets: snapshot.unreadable.clone(),
+            classes: snapshot.classes.clone(),
         })
     }
 }

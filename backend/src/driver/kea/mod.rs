@@ -17,6 +17,7 @@
 //! Failover is Kea's HA hook: both servers of a pair serve every subnet. This server's name in
 //! Tandem must be its HA peer name.
 
+mod classes;
 mod facts;
 pub mod ha;
 mod host_commands;
@@ -82,6 +83,8 @@ pub(crate) struct Snapshot {
     /// The subnets Tandem cannot read (by their `subnet`), each with why: left as they are,
     /// failing nothing else.
     unreadable: Vec<(String, String)>,
+    /// The server's client classes.
+    classes: Vec<tandem_core::ClientClass>,
 }
 
 impl Snapshot {
@@ -103,6 +106,7 @@ impl Snapshot {
             ha_name: ha::this_server_name(config),
             in_config: HashMap::new(),
             unreadable,
+            classes: classes::classes_of(config),
         })
     }
 
@@ -708,6 +712,10 @@ impl DhcpDriver for KeaDriver {
 
     async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
         self.read_facts().await
+    }
+
+    async fn client_classes(&self) -> Result<Option<Vec<tandem_core::ClientClass>>, DriverError> {
+        Ok(Some(self.for_checks().await?.classes.clone()))
     }
 
     async fn shared_hosts(&self) -> Option<String> {

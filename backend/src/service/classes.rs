@@ -1,0 +1,116 @@
+//! Client classes on Server Properties: each class a server defines, with where its scopes
+//! use it.
+
+use super::{Caller, ServiceError, Tandem};
+use tandem_core::access::Permission;
+use tandem_core::{ClassRow, Scope, ServerName};
+
+impl Tandem {
+    /// Server `server`'s client classes, each with where its scopes use it; `None` where the
+    /// server has no classes at all (the built-in server).
+    #[tracing::instrument(skip_all, err, fields(server = %server))]
+    pub async fn client_classes(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+    ) -> Result<Option<Vec<ClassRow>>, ServiceError> {
+        self.authorize(caller, Permission::View, Some(server), "view", "")
+            .await?;
+        let driver = self.driver(server).await?;
+        let Some(classes) = driver.client_classes().await? else {
+            return Ok(None);
+        };
+        let scopes = driver.scopes().await?;
+        Ok(Some(
+            classes
+                .into_iter()
+                .map(|class| ClassRow {
+                    used_by: class_uses(&scopes, &class.name),
+                    class,
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Where `scopes` use class `name`: a subnet or pool that admits only its members or
+/// evaluates it (Kea's `client-class`, `client-classes`, `require-client-classes`,
+/// `evaluate-additional-classes`, kept among the scope's settings), and a reservation that
+/// puts its client in it.
+pub fn class_uses(scopes: &[Scope], name: &str) -> Vec<String> {
+    const KEYS: [&str; 4] = [
+        "client-class",
+        "client-classes",
+        "require-client-classes",
+        "evaluate-additional-classes",
+    ];
+    let names = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s == name,
+        serde_json::Value::Array(a) => a.iter().any(|x| x.as_str() == Some(name)),
+        _ => false,
+    };
+    let mut out = Vec::new();
+    for scope in scopes {
+        let id = scope.id;
+        if let Some(kept) = &scope.kept {
+            for (place, text) in &kept.settings {
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+                    continue;
+                };
+                if KEYS.contains(&place.as_str()) && names(&value) {
+                    out.push(format!("scope {id}"));
+                } else if let Some(pool) = place.strip_prefix("pool ")
+                    && KEYS.iter().any(|k| value.get(k).is_some_and(names))
+                {
+                    out.push(format!("pool {pool} of scope {id}"));
+                }
+            }
+        }
+        for r in &scope.reservations {
+            if r.settings.client_classes.iter().any(|c| c == name) {
+                out.push(format!("reservation {} in scope {id}", r.ip_address));
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_class_is_found_where_scopes_pools_and_reservations_use_it() {
+        let mut scope: Scope = serde_json::from_value(serde_json::json!({
+            "id": "10.0.0.0", "name": "Contoso", "prefix_len": 24,
+            "range": { "start": "10.0.0.1", "end": "10.0.0.254" },
+            "lease_duration_secs": 691200,
+            "reservations": [ { "ip_address": "10.0.0.99", "client_id": "aa-bb-cc-dd-ee-ff" } ]
+        }))
+        .unwrap();
+        let mut kept = tandem_core::Kept::default();
+        kept.settings
+            .insert("client-class".into(), r#""phones""#.into());
+        kept.settings.insert(
+            "pool 10.0.0.100-10.0.0.149".into(),
+            r#"{"client-classes":["printers","phones"]}"#.into(),
+        );
+        kept.settings
+            .insert("relay".into(), r#"{"ip-addresses":["phones"]}"#.into());
+        scope.kept = Some(kept);
+        scope.reservations[0].settings.client_classes = vec!["phones".into()];
+        assert_eq!(
+            class_uses(&[scope.clone()], "phones"),
+            [
+                "scope 10.0.0.0",
+                "pool 10.0.0.100-10.0.0.149 of scope 10.0.0.0",
+                "reservation 10.0.0.99 in scope 10.0.0.0"
+            ]
+        );
+        assert_eq!(
+            class_uses(&[scope], "printers"),
+            ["pool 10.0.0.100-10.0.0.149 of scope 10.0.0.0"]
+        );
+    }
+}

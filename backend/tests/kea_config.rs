@@ -1,0 +1,128 @@
+//! What a real Kea pair holds at server level, as Tandem shows it: its client classes (name,
+//! test, what each sets, where its scopes use it), and a partner whose classes differ found by
+//! the configuration review (HA partners must classify clients alike).
+
+#[path = "support/kea_pair.rs"]
+#[macro_use]
+mod kea_pair;
+mod support;
+
+use kea_pair::*;
+
+use serde_json::{Value, json};
+use tandem_backend::Caller;
+use tandem_core::ScopeId;
+use tandem_core::validate::NewReservation;
+
+on_pairs!(
+    [kea_2_2: Kea22, kea_3_0: Kea3]
+    client_classes_are_listed_and_partners_that_differ_are_found
+);
+
+fn admin() -> Caller {
+    Caller::local("kea-test")
+}
+
+/// Server `i`'s `client-classes` made `classes`, behind Tandem's back (a config-set).
+async fn set_classes(pair: &Pair, i: usize, classes: Value) {
+    let url = &pair.urls[i];
+    let mut config = config_get(url).await;
+    config["client-classes"] = classes;
+    let answer = kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await;
+    assert_eq!(answer["result"], 0, "{answer}");
+}
+
+/// The classes' part of what the review finds, as (check, object).
+async fn class_findings(t: &tandem_backend::Tandem) -> Vec<(String, String)> {
+    let review = t.review_now(&admin()).await.unwrap();
+    let mut found: Vec<(String, String)> = review
+        .findings
+        .into_iter()
+        .filter(|f| f.object.starts_with("client class"))
+        .map(|f| (f.check, f.object))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+async fn client_classes_are_listed_and_partners_that_differ_are_found(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, _) = server_names();
+    // As Kea's own classify.json writes them: a test, boot fields, an option.
+    let classes = json!([
+        { "name": "pxe", "test": "substring(option[60].hex,0,9) == 'PXEClient'",
+          "next-server": "10.0.0.5", "boot-file-name": "pxelinux.0" },
+        { "name": "phones", "test": "option[60].text == 'phone'",
+          "option-data": [ { "name": "tftp-server-name", "data": "tftp.example.org" } ] }
+    ]);
+    for i in 0..2 {
+        set_classes(&pair, i, classes.clone()).await;
+    }
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let phone = NewReservation {
+        ip_address: "10.0.0.150".into(),
+        client_id: "00-15-5d-a7-66-50".into(),
+        client_classes: Some(vec!["phones".into()]),
+        ..Default::default()
+    };
+    t.create_reservation(&admin(), &kea1, scope, &phone)
+        .await
+        .unwrap();
+
+    let rows = t.client_classes(&admin(), &kea1).await.unwrap().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.class.name.as_str()).collect();
+    assert_eq!(names, ["pxe", "phones"], "{flavor:?}");
+    assert_eq!(
+        rows[0].class.test,
+        "substring(option[60].hex,0,9) == 'PXEClient'"
+    );
+    for set in ["next-server 10.0.0.5", "boot-file-name pxelinux.0"] {
+        assert!(
+            rows[0].class.sets.iter().any(|s| s == set),
+            "{flavor:?} {set}: {:?}",
+            rows[0].class.sets
+        );
+    }
+    assert!(
+        rows[1]
+            .class
+            .sets
+            .iter()
+            .any(|s| s == "option-data tftp-server-name (66) tftp.example.org"),
+        "{:?}",
+        rows[1].class.sets
+    );
+    assert_eq!(
+        rows[1].used_by,
+        ["reservation 10.0.0.150 in scope 10.0.0.0"]
+    );
+    assert!(rows[0].used_by.is_empty());
+    assert_eq!(class_findings(&t).await, []);
+
+    // Behind Tandem's back, kea2's pxe class boots another file and its phones class is gone.
+    set_classes(
+        &pair,
+        1,
+        json!([{ "name": "pxe", "test": "substring(option[60].hex,0,9) == 'PXEClient'",
+                 "next-server": "10.0.0.5", "boot-file-name": "ipxe.efi" }]),
+    )
+    .await;
+    let found = class_findings(&t).await;
+    assert_eq!(
+        found,
+        [
+            (
+                "class-differs-between-partners".to_string(),
+                "client class phones".to_string()
+            ),
+            (
+                "class-differs-between-partners".into(),
+                "client class pxe".into()
+            )
+        ],
+        "{flavor:?}"
+    );
+}
