@@ -87,7 +87,7 @@ for i in 0 1; do
     peer_port() { echo $((ports[$1] + 100)); }
     control="\"control-sockets\": [ { \"socket-type\": \"http\", \"socket-address\": \"127.0.0.1\", \"socket-port\": ${ports[$i]} } ],"
     files=("leases.csv" "kea-dhcp4.log")
-    extra_hooks='{ "library": "libdhcp_host_cmds.so" }, { "library": "libdhcp_subnet_cmds.so" },'
+    extra_hooks='{ "library": "libdhcp_host_cmds.so" }, { "library": "libdhcp_subnet_cmds.so" }, { "library": "libdhcp_class_cmds.so" },'
     [ -z "$hosts_db" ] || extra_hooks="$extra_hooks { \"library\": \"libdhcp_pgsql.so\" },"
     reservations='[ ]'
     [ -n "$hosts_db" ] || reservations='[ { "ip-address": "192.168.50.20", "hw-address": "52:54:00:12:34:56", "hostname": "printer" } ]'

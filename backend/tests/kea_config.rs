@@ -1,6 +1,8 @@
-//! What a real Kea pair holds at server level, as Tandem shows it: its client classes (name,
-//! test, what each sets, where its scopes use it), and a partner whose classes differ found by
-//! the configuration review (HA partners must classify clients alike).
+//! What a real Kea pair holds at server level, as Tandem shows and edits it: its client classes
+//! (name, test, what each sets, where its scopes use it), a partner whose classes differ found
+//! by the configuration review (HA partners must classify clients alike), and classes created,
+//! edited and deleted through Tandem on both partners (Kea 3: `class_cmds`; Kea 2.2:
+//! `config-set`), refused by field with nothing written.
 
 #[path = "support/kea_pair.rs"]
 #[macro_use]
@@ -11,8 +13,10 @@ use kea_pair::*;
 
 use serde_json::{Value, json};
 use tandem_backend::Caller;
-use tandem_core::ScopeId;
+use tandem_core::scope_input::OptionInput;
 use tandem_core::validate::NewReservation;
+use tandem_core::views::ReplicationOutcome;
+use tandem_core::{ClassInput, ScopeId};
 
 on_pairs!(
     [kea_2_2: Kea22, kea_3_0: Kea3]
@@ -125,4 +129,102 @@ async fn client_classes_are_listed_and_partners_that_differ_are_found(flavor: Fl
         ],
         "{flavor:?}"
     );
+
+    // Put right through Tandem: pxe edited on kea1 reaches kea2 as it is on kea1; a new class
+    // is made on both; phones deleted (kea2 has none: nothing to do there). The pair agrees.
+    let rows = t.client_classes(&admin(), &kea1).await.unwrap().unwrap();
+    let mut pxe = ClassInput::from(&rows[0].class);
+    pxe.boot_file_name = "undionly.kpxe".into();
+    let done = t
+        .put_client_class(&admin(), &kea1, false, &pxe)
+        .await
+        .unwrap();
+    assert!(
+        matches!(done.replication, ReplicationOutcome::Replicated { .. }),
+        "{flavor:?} {:?}",
+        done.replication
+    );
+    let voip = ClassInput {
+        name: "voip".into(),
+        test: "option[60].text == 'voip'".into(),
+        options: vec![OptionInput {
+            code: "66".into(),
+            kind: "Text".into(),
+            value: "tftp.voip.example.org".into(),
+        }],
+        ..ClassInput::default()
+    };
+    t.put_client_class(&admin(), &kea1, true, &voip)
+        .await
+        .unwrap();
+    t.delete_client_class(&admin(), &kea1, "phones")
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let config = config_get(&pair.urls[i]).await;
+        let classes = config["client-classes"].as_array().unwrap();
+        let names: Vec<&str> = classes.iter().filter_map(|c| c["name"].as_str()).collect();
+        assert_eq!(names, ["pxe", "voip"], "{flavor:?} server {i}");
+        assert_eq!(classes[0]["boot-file-name"], "undionly.kpxe");
+        assert_eq!(classes[0]["next-server"], "10.0.0.5");
+        assert_eq!(
+            classes[1]["option-data"][0]["data"],
+            "tftp.voip.example.org"
+        );
+    }
+    assert_eq!(class_findings(&t).await, [], "{flavor:?}");
+
+    // Refused by field, nothing written on either: a name taken, a built-in name, a test Kea
+    // cannot parse, a hostile option value.
+    let before = [
+        config_get(&pair.urls[0]).await,
+        config_get(&pair.urls[1]).await,
+    ];
+    for (bad, field) in [
+        (voip.clone(), "name"),
+        (
+            ClassInput {
+                name: "KNOWN".into(),
+                ..voip.clone()
+            },
+            "name",
+        ),
+        (
+            ClassInput {
+                name: "broken".into(),
+                test: "option[60].text == ".into(),
+                ..ClassInput::default()
+            },
+            "test",
+        ),
+        (
+            ClassInput {
+                name: "hostile".into(),
+                options: vec![OptionInput {
+                    code: "66".into(),
+                    kind: "Text".into(),
+                    value: "a\u{0}b".into(),
+                }],
+                ..ClassInput::default()
+            },
+            "options",
+        ),
+    ] {
+        let (f, message) = refused(
+            t.put_client_class(&admin(), &kea1, true, &bad)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(f, field, "{flavor:?} {message}");
+    }
+    let after = [
+        config_get(&pair.urls[0]).await,
+        config_get(&pair.urls[1]).await,
+    ];
+    for i in 0..2 {
+        assert_eq!(
+            after[i]["client-classes"], before[i]["client-classes"],
+            "{flavor:?} server {i}"
+        );
+    }
 }

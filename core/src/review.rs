@@ -726,6 +726,7 @@ mod tests {
             test: test.into(),
             sets: Vec::new(),
             definition: format!("{name}:{test}"),
+            settings: Default::default(),
         };
         let with = |classes: Vec<crate::ClientClass>| ServerFacts {
             classes,

@@ -196,7 +196,47 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     const pxe = page.locator('tr[data-class="pxe"]');
     await expect(pxe.locator('td[data-label="Test"]')).toHaveText("substring(option[60].hex,0,9) == 'PXEClient'");
     await expect(pxe.locator('td[data-label="Sets"]')).toContainText('boot-file-name pxelinux.0');
+
+    // A class made in its dialog: a test Kea cannot parse refused beside the test, nothing
+    // written; then made on both servers, with an option of its own.
+    await page.click('#create-class');
+    const classDialog = page.locator('form.dialog');
+    await classDialog.locator('#name').fill('voip');
+    await classDialog.locator('#test').fill("option[60].text == ");
+    await classDialog.locator('#add-option').click();
+    await classDialog.locator('.option-row .option-code').fill('66');
+    await classDialog.locator('.option-row .option-value').fill('tftp.voip.example.org');
+    await classDialog.locator('button[type="submit"]').click();
+    await expect(classDialog.locator('[data-error-for="test"]')).not.toBeEmpty();
+    for (const url of URLS) {
+      expect((await configGet(url))['client-classes'].map((c: { name: string }) => c.name)).toEqual(['pxe']);
+    }
+    await classDialog.locator('#test').fill("option[60].text == 'voip'");
+    await classDialog.locator('button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Client class created on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(page.locator('tr[data-class="voip"] td[data-label="Sets"]')).toContainText('tftp-server-name (66) tftp.voip.example.org');
+    for (const url of URLS) {
+      const voip = (await configGet(url))['client-classes'].find((c: { name: string }) => c.name === 'voip');
+      expect(voip.test).toBe("option[60].text == 'voip'");
+      expect(voip['option-data'][0].data).toBe('tftp.voip.example.org');
+    }
     await shoot(page, `56-kea-${version}-client-classes`);
+    // Edited (its name fixed), then deleted: on both.
+    await page.click('tr[data-class="pxe"] a:has-text("Edit")');
+    await expect(classDialog.locator('#name')).toHaveValue('pxe');
+    await expect(classDialog.locator('#boot_file_name')).toHaveValue('pxelinux.0');
+    await classDialog.locator('#boot_file_name').fill('undionly.kpxe');
+    await classDialog.locator('button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText('Client class saved');
+    page.once('dialog', (d) => d.accept());
+    await page.click('tr[data-class="voip"] a:has-text("Delete")');
+    await expect(page.locator('.notice-done')).toContainText('Client class deleted');
+    await expect(page.locator('tr[data-class="voip"]')).toHaveCount(0);
+    for (const url of URLS) {
+      const classes = (await configGet(url))['client-classes'];
+      expect(classes.map((c: { name: string }) => c.name)).toEqual(['pxe']);
+      expect(classes[0]['boot-file-name']).toBe('undionly.kpxe');
+    }
 
     // A reservation made in the shared network's scope: on both servers, in the network, its
     // relay and the network kept.

@@ -148,6 +148,11 @@ pub async fn submit(
             relationship_dialog(&fields, &mode),
             "/relationships",
         ),
+        "class" => (
+            class_form(&tandem, &caller, &fields, &pairs, &mode).await,
+            class_dialog(&fields, &mode),
+            "/servers",
+        ),
         "event" => (
             event_form(&tandem, &caller, &fields, &mode).await,
             vec![("dialog", "undo".into()), ("id", field(&fields, "id"))],
@@ -224,6 +229,58 @@ async fn reservation(
                 .map(|o| Notice::from_change("Reservation deleted", &o))
         }
         _ => Err(unknown_mode()),
+    }
+}
+
+/// The Create and Edit Client Class dialogs and Delete (Server Properties; `mode` = `create`,
+/// `edit` or `delete`).
+async fn class_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    pairs: &[(String, String)],
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let server = parsed(fields, "server", ServerName::parse)?;
+    let name = field(fields, "name");
+    match mode {
+        "create" | "edit" => {
+            let input = tandem_core::ClassInput {
+                name: name.clone(),
+                test: field(fields, "test"),
+                next_server: field(fields, "next_server"),
+                server_hostname: field(fields, "server_hostname"),
+                boot_file_name: field(fields, "boot_file_name"),
+                options: option_rows(pairs).unwrap_or_default(),
+            };
+            let creating = mode == "create";
+            let done = if creating {
+                "Client class created"
+            } else {
+                "Client class saved"
+            };
+            tandem
+                .put_client_class(caller, &server, creating, &input)
+                .await
+                .map(|o| Notice::from_change(done, &o))
+        }
+        "delete" => tandem
+            .delete_client_class(caller, &server, &name)
+            .await
+            .map(|o| Notice::from_change("Client class deleted", &o)),
+        _ => Err(unknown_mode()),
+    }
+}
+
+/// Which client class dialog a refusal opens again.
+fn class_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "create" => vec![("dialog", "new-class".into())],
+        "edit" | "delete" => vec![
+            ("dialog", format!("{mode}-class")),
+            ("class", field(fields, "name")),
+        ],
+        _ => Vec::new(),
     }
 }
 

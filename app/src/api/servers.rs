@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tandem_core::views::{Dashboard, ServerQuery, ServersPage};
+use tandem_core::ClassInput;
+use tandem_core::views::{ChangeOutcome, Dashboard, ServerQuery, ServersPage};
 
 /// One page of the DHCP Servers view.
 #[server(endpoint = "list_servers", input = server_fn::codec::Json)]
@@ -19,13 +20,72 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 }
 
 /// Server Properties' configuration sections as the server renders them (its client classes,
-/// with where they are used): the page shows this HTML as it is.
+/// with where they are used, and for a user who may change them their Edit and Delete links):
+/// the page shows this HTML as it is.
 #[server(endpoint = "server_config")]
 pub async fn server_config(server: String) -> Result<String, AppError> {
     let caller = super::ssr::caller()?;
     let name = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
     let classes = super::ssr::tandem()?.client_classes(&caller, &name).await?;
-    Ok(crate::pages::servers::render_config(classes))
+    let manage = caller
+        .principal
+        .role
+        .grants(tandem_core::access::Permission::ManageServers);
+    Ok(crate::pages::servers::render_config(
+        &server, classes, manage,
+    ))
+}
+
+/// One client class of a server, as its dialog edits it (`None` when there is none).
+#[server(endpoint = "client_class")]
+pub async fn client_class(server: String, name: String) -> Result<Option<ClassInput>, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    let classes = super::ssr::tandem()?
+        .client_classes(&caller, &server)
+        .await?
+        .unwrap_or_default();
+    Ok(classes
+        .iter()
+        .find(|row| row.class.name == name)
+        .map(|row| ClassInput::from(&row.class)))
+}
+
+/// A client class as its dialog sends it, for a server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassChange {
+    pub server: String,
+    pub class: ClassInput,
+}
+
+/// Create Client Class: on the server, then on its HA partner.
+#[server(endpoint = "create_class", input = server_fn::codec::Json)]
+pub async fn create_class(input: ClassChange) -> Result<ChangeOutcome, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&input.server))?;
+    Ok(super::ssr::tandem()?
+        .put_client_class(&caller, &server, true, &input.class)
+        .await?)
+}
+
+/// Edit Client Class: on the server, then its HA partner made to hold the same.
+#[server(endpoint = "edit_class", input = server_fn::codec::Json)]
+pub async fn edit_class(input: ClassChange) -> Result<ChangeOutcome, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&input.server))?;
+    Ok(super::ssr::tandem()?
+        .put_client_class(&caller, &server, false, &input.class)
+        .await?)
+}
+
+/// Delete Client Class: from the server, then from its HA partner.
+#[server(endpoint = "delete_class", input = server_fn::codec::Json)]
+pub async fn delete_class(server: String, name: String) -> Result<ChangeOutcome, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    Ok(super::ssr::tandem()?
+        .delete_client_class(&caller, &server, &name)
+        .await?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,4 +173,8 @@ crate::lazy_calls! {
     call_add_kea_server: AddKeaServer;
     call_set_server_online: SetServerOnline;
     call_server_config: ServerConfig;
+    call_client_class: ClientClass;
+    call_create_class: CreateClass;
+    call_edit_class: EditClass;
+    call_delete_class: DeleteClass;
 }

@@ -51,6 +51,9 @@ pub async fn preload_rendered() {
             "replicate_dialog_piece" => {
                 crate::components::replicate_dialog::__preload_replicate_dialog_piece().await;
             }
+            "class_dialog_piece" => {
+                crate::components::class_dialog::__preload_class_dialog_piece().await;
+            }
             "relationship_dialog_piece" => {
                 crate::components::relationship_dialog::__preload_relationship_dialog_piece().await;
             }

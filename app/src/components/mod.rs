@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 pub mod badges;
+pub mod class_dialog;
 pub mod dialog;
 pub mod native;
 pub mod notice;

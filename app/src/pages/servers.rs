@@ -5,22 +5,25 @@ use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
 use crate::api::scopes::ReplicateWhat;
 use crate::api::servers::{
-    AddKeaServer, KeaServerInput, ListServers, ServerConfig, ServerOnline, SetServerOnline,
+    AddKeaServer, ClientClass, DeleteClass, KeaServerInput, ListServers, ServerConfig,
+    ServerOnline, SetServerOnline,
 };
+use crate::components::class_dialog::{ClassDialogProps, class_dialog_piece};
 use crate::components::dialog::on_demand;
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
-use crate::components::native::{NativeDialogs, PostButton};
+use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton, clicked};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView};
 use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::server_html::ServerHtml;
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
+use crate::error::AppError;
 use crate::session::PageContext;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 use tandem_core::access::Permission;
-use tandem_core::views::{ServerQuery, ServerRow, ServerSort};
+use tandem_core::views::{ChangeOutcome, ServerQuery, ServerRow, ServerSort};
 
 /// The kind of server, as an administrator calls it.
 fn kind_label(kind: &str) -> String {
@@ -208,12 +211,74 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             crate::api::servers::call_list_servers(ListServers { query })
         },
     );
+    // Its client classes: created, edited and deleted in dialogs the URL asks for
+    // (`?dialog=new-class|edit-class|delete-class&class=…`).
+    let class_native = NativeDialogs::new("class");
+    let create_class = action(crate::api::servers::call_create_class);
+    let edit_class = action(crate::api::servers::call_edit_class);
+    let delete_class = action(crate::api::servers::call_delete_class);
     // Its configuration's sections (client classes), as the server renders them.
     let config = Resource::new(
-        move || (name.get(), ctx.live.get()),
-        |(server, _)| crate::api::servers::call_server_config(ServerConfig { server }),
+        move || {
+            (
+                name.get(),
+                ctx.live.get(),
+                create_class.version().get(),
+                edit_class.version().get(),
+                delete_class.version().get(),
+            )
+        },
+        |(server, ..)| crate::api::servers::call_server_config(ServerConfig { server }),
     );
     let config_html = ServerHtml::new(move || config.get().and_then(Result::ok));
+    // The class the URL's Edit dialog is for, as its dialog edits it.
+    let named_class = Resource::new(
+        move || (name.get(), class_native.asked()),
+        |(server, asked)| async move {
+            match asked {
+                Some((dialog, Some(class))) if dialog == "edit-class" => {
+                    crate::api::servers::call_client_class(ClientClass {
+                        server,
+                        name: class,
+                    })
+                    .await
+                    .ok()
+                    .flatten()
+                }
+                _ => None,
+            }
+        },
+    );
+    let saved = move |outcome: Option<Result<ChangeOutcome, AppError>>, done: &str| {
+        if let Some(Ok(outcome)) = outcome {
+            class_native.dismiss();
+            notice.set(Some(Notice::from_change(done, &outcome)));
+        }
+    };
+    Effect::new(move |_| saved(create_class.value().get(), "Client class created"));
+    Effect::new(move |_| saved(edit_class.value().get(), "Client class saved"));
+    Effect::new(move |_| {
+        if let Some(result) = delete_class.value().get() {
+            notice.set(Some(match result {
+                Ok(outcome) => Notice::from_change("Client class deleted", &outcome),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
+    // A class's Delete, once the page's code runs: the browser's own confirmation first.
+    let on_config_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(link) = clicked(&ev, "a[data-delete-class]") else {
+            return;
+        };
+        ev.prevent_default();
+        let question = link.get_attribute("data-question").unwrap_or_default();
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            delete_class.dispatch(DeleteClass {
+                server: name.get_untracked(),
+                name: link.get_attribute("data-delete-class").unwrap_or_default(),
+            });
+        }
+    };
     Effect::new(move |_| {
         if let Some(result) = online.value().get() {
             notice.set(Some(match result {
@@ -331,9 +396,57 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             }}
         </Transition>
         <Transition fallback=|| ()>
+            {class_native.notice(notice)}
+            {move || {
+                let (asked, class) = class_native.asked()?;
+                let (back, cancel_href) = (class_native.back(), class_native.cancel_href());
+                let flash = class_native.flash("class");
+                let on_close = Callback::new(move |()| class_native.dismiss());
+                let server = name.get();
+                let dialog = |existing| {
+                    on_demand(class_dialog_piece(ClassDialogProps {
+                        server: server.clone(),
+                        existing,
+                        create: create_class,
+                        edit: edit_class,
+                        flash: flash.clone(),
+                        back: back.clone(),
+                        cancel_href: cancel_href.clone(),
+                        on_close,
+                    }))
+                    .into_any()
+                };
+                match asked.as_str() {
+                    "new-class" => Some(dialog(None)),
+                    "edit-class" => named_class.get().flatten().map(|c| dialog(Some(c))),
+                    "delete-class" => {
+                        let class = class?;
+                        let question = format!("Delete client class {class} from {server} and its partner?");
+                        Some(view! {
+                            <ConfirmDialog
+                                form="class"
+                                mode="delete"
+                                hidden=vec![("server", server.clone()), ("name", class)]
+                                title="Delete Client Class"
+                                question
+                                flash
+                                back
+                                cancel_href
+                                on_close
+                            />
+                        }
+                        .into_any())
+                    }
+                    _ => None,
+                }
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
             {move || {
                 config.get().map(|result| match result {
-                    Ok(html) => config_html.div("server-config", &html, None, None).into_any(),
+                    Ok(html) => config_html
+                        .div("server-config", &html, None, Some(Callback::new(on_config_click)))
+                        .into_any(),
                     Err(e) => view! { <p class="notice notice-failed">{e.to_string()}</p> }.into_any(),
                 })
             }}
@@ -342,15 +455,32 @@ pub fn ServerPropertiesPage() -> impl IntoView {
 }
 
 /// Server Properties' configuration sections, as HTML: the server's client classes (name,
-/// test, what each sets, where its scopes use it). Nothing for a server without classes.
+/// test, what each sets, where its scopes use it) and, for a user who may (`manage`), the
+/// links that create, edit and delete them (followed in place by the page's router, or as a
+/// new page without JavaScript). Nothing for a server without classes.
 #[cfg(feature = "ssr")]
-pub(crate) fn render_config(classes: Option<Vec<tandem_core::ClassRow>>) -> String {
+pub(crate) fn render_config(
+    server: &str,
+    classes: Option<Vec<tandem_core::ClassRow>>,
+    manage: bool,
+) -> String {
+    use crate::components::native::dialog_href;
+    let path = format!("/servers/{server}");
     crate::components::native::render_alone(move || {
         let Some(classes) = classes else {
             return ().into_any();
         };
         let empty = classes.is_empty().then(|| {
             view! { <p class="muted" id="no-classes">"No client classes are defined on this server."</p> }
+        });
+        let create = manage.then(|| {
+            view! {
+                <div class="toolbar">
+                    <a class="button" role="button" id="create-class" href=dialog_href(&path, "class", "new-class", None)>
+                        "New client class…"
+                    </a>
+                </div>
+            }
         });
         let rows = classes
             .into_iter()
@@ -371,6 +501,28 @@ pub(crate) fn render_config(classes: Option<Vec<tandem_core::ClassRow>>) -> Stri
                     .into_iter()
                     .map(|u| view! { <li>{u}</li> })
                     .collect_view();
+                let actions = manage.then(|| {
+                    let question = format!(
+                        "Delete client class {} from this server and its partner?",
+                        c.name
+                    );
+                    view! {
+                        <div class="actions">
+                            <a class="button small secondary" role="button" href=dialog_href(&path, "class", "edit-class", Some(&c.name))>
+                                "Edit"
+                            </a>
+                            <a
+                                class="button small danger"
+                                role="button"
+                                href=dialog_href(&path, "class", "delete-class", Some(&c.name))
+                                data-delete-class=c.name.clone()
+                                data-question=question
+                            >
+                                "Delete"
+                            </a>
+                        </div>
+                    }
+                });
                 let (name, label) = (c.name.clone(), c.name);
                 view! {
                     <tr data-class=name>
@@ -378,12 +530,14 @@ pub(crate) fn render_config(classes: Option<Vec<tandem_core::ClassRow>>) -> Stri
                         <td data-label="Test" class="settings">{test}</td>
                         <td data-label="Sets" class="settings"><ul class="plain">{sets}</ul></td>
                         <td data-label="Used by" class="settings"><ul class="plain">{used}</ul></td>
+                        <td data-label="Actions">{actions}</td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
             <h2 id="client-classes">"Client classes"</h2>
+            {create}
             <div class="table-wrap">
                 <table class="grid classes">
                     <thead>
@@ -392,6 +546,7 @@ pub(crate) fn render_config(classes: Option<Vec<tandem_core::ClassRow>>) -> Stri
                             <th>"Test"</th>
                             <th>"Sets"</th>
                             <th>"Used by"</th>
+                            <th>"Actions"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

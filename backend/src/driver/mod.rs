@@ -247,6 +247,28 @@ pub trait DhcpDriver: Send + Sync {
     async fn client_classes(&self) -> Result<Option<Vec<tandem_core::ClientClass>>, DriverError> {
         Ok(None)
     }
+    /// Writes client class `class`: `Some(true)` a new one (refused when its name is taken),
+    /// `Some(false)` an edit of the one of its name (refused when there is none), `None`
+    /// whichever it is on this server (a partner made to hold the same).
+    async fn put_client_class(
+        &self,
+        creating: Option<bool>,
+        class: &tandem_core::ClassSpec,
+    ) -> Result<(), DriverError> {
+        let _ = (creating, class);
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "client classes".into(),
+        })
+    }
+    /// Deletes client class `name`.
+    async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
+        let _ = name;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "client classes".into(),
+        })
+    }
     /// How this server is written, in an administrator's words (Server Properties); `None`
     /// when there is nothing to say beyond its kind.
     async fn write_method(&self) -> Option<String> {

@@ -171,6 +171,16 @@ impl DhcpDriver for Serialized {
     async fn client_classes(&self) -> Result<Option<Vec<tandem_core::ClientClass>>, DriverError> {
         self.inner.client_classes().await
     }
+    async fn put_client_class(
+        &self,
+        creating: Option<bool>,
+        class: &tandem_core::ClassSpec,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.put_client_class(creating, class))
+    }
+    async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
+        locked!(self, self.inner.delete_client_class(name))
+    }
     async fn find_leases(
         &self,
         query: &tandem_core::usage::LeaseQuery,

@@ -2,8 +2,11 @@
 //! use it.
 
 use super::{Caller, ServiceError, Tandem};
+use crate::driver::{DhcpDriver, DriverError};
+use std::sync::Arc;
 use tandem_core::access::Permission;
-use tandem_core::{ClassRow, Scope, ServerName};
+use tandem_core::views::{ChangeOutcome, ReplicationOutcome};
+use tandem_core::{ClassInput, ClassRow, Scope, ServerName};
 
 impl Tandem {
     /// Server `server`'s client classes, each with where its scopes use it; `None` where the
@@ -30,6 +33,133 @@ impl Tandem {
                 })
                 .collect(),
         ))
+    }
+
+    /// Creates (`creating`) or edits client class `input` on `server`, then makes its HA
+    /// partner hold the same class (HA partners must classify clients alike). Refused, field by
+    /// field, with nothing written, when the class breaks a rule or Kea cannot parse its test.
+    #[tracing::instrument(skip_all, err, fields(server = %server))]
+    pub async fn put_client_class(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        creating: bool,
+        input: &ClassInput,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let action = if creating {
+            "create_class"
+        } else {
+            "edit_class"
+        };
+        let what = format!("client class {}", input.name.trim());
+        self.authorize(
+            caller,
+            Permission::ManageServers,
+            Some(server),
+            action,
+            &what,
+        )
+        .await?;
+        let spec = input.parse().map_err(ServiceError::Validation)?;
+        let driver = self.driver(server).await?;
+        let mut event = self.event(caller, action, "client_class", &what, Some(server));
+        event.after_json = serde_json::to_string(input).ok();
+        let id = self.begin(&event).await?;
+        self.conclude(
+            id,
+            driver.put_client_class(Some(creating), &spec).await,
+            None,
+        )
+        .await?;
+        let replication = self
+            .class_on_partner(&driver, |partner| async move {
+                partner.put_client_class(None, &spec).await
+            })
+            .await;
+        self.touched("server", &[server], None).await;
+        Ok(ChangeOutcome {
+            server: server.clone(),
+            replication,
+        })
+    }
+
+    /// Deletes client class `name` from `server`, then from its HA partner.
+    #[tracing::instrument(skip_all, err, fields(server = %server))]
+    pub async fn delete_client_class(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        name: &str,
+    ) -> Result<ChangeOutcome, ServiceError> {
+        let what = format!("client class {name}");
+        self.authorize(
+            caller,
+            Permission::ManageServers,
+            Some(server),
+            "delete_class",
+            &what,
+        )
+        .await?;
+        let driver = self.driver(server).await?;
+        let event = self.event(caller, "delete_class", "client_class", &what, Some(server));
+        let id = self.begin(&event).await?;
+        self.conclude(id, driver.delete_client_class(name).await, None)
+            .await?;
+        let name = name.to_string();
+        let replication = self
+            .class_on_partner(&driver, |partner| async move {
+                match partner.delete_client_class(&name).await {
+                    // Already gone there: the partner holds what this server holds.
+                    Err(DriverError::NotFound { .. }) => Ok(()),
+                    other => other,
+                }
+            })
+            .await;
+        self.touched("server", &[server], None).await;
+        Ok(ChangeOutcome {
+            server: server.clone(),
+            replication,
+        })
+    }
+
+    /// `apply` on the partner of `driver`'s server in its failover relationship, if it has
+    /// one: how it went.
+    async fn class_on_partner<F, Fut>(
+        &self,
+        driver: &Arc<dyn DhcpDriver>,
+        apply: F,
+    ) -> ReplicationOutcome
+    where
+        F: FnOnce(Arc<dyn DhcpDriver>) -> Fut,
+        Fut: std::future::Future<Output = Result<(), DriverError>>,
+    {
+        let server = driver.server().clone();
+        let partner = match driver.relationships().await {
+            Ok(list) => list.into_iter().find_map(|r| {
+                if r.primary_server == server {
+                    Some(r.secondary_server)
+                } else if r.secondary_server == server {
+                    Some(r.primary_server)
+                } else {
+                    None
+                }
+            }),
+            Err(e) => {
+                tracing::warn!(server = %server, error = %e, "relationships unread: class not replicated");
+                None
+            }
+        };
+        let Some(partner) = partner else {
+            return ReplicationOutcome::NotInFailover;
+        };
+        let result = match self.driver(&partner).await {
+            Ok(d) => apply(d).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match result {
+            Ok(()) => ReplicationOutcome::Replicated { partner },
+            Err(error) => ReplicationOutcome::Failed { partner, error },
+        }
     }
 }
 

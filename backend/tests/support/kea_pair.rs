@@ -285,6 +285,7 @@ pub fn kea3_config(
         json!({ "library": "libdhcp_lease_cmds.so" }),
         json!({ "library": "libdhcp_host_cmds.so" }),
         json!({ "library": "libdhcp_subnet_cmds.so" }),
+        json!({ "library": "libdhcp_class_cmds.so" }),
     ];
     if hosts.is_some() {
         hooks.push(json!({ "library": "libdhcp_pgsql.so" }));

@@ -11,7 +11,9 @@ mod scope;
 mod server;
 
 pub use address::{IpRange, ScopeId, parse_ipv4};
-pub use class::{ClassRow, ClientClass, class_differences};
+pub use class::{
+    ClassInput, ClassRow, ClassSpec, ClientClass, class_differences, class_name_refusal,
+};
 pub use client_id::{ClientId, IdentifierType};
 pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,

@@ -148,11 +148,14 @@ pub struct Reservation {
 /// (Windows: `Set-DhcpServerv4OptionValue -ReservedIP`), which take the place of the scope's.
 /// Empty: none, the scope's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HostSettings {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Ipv4))]
     pub next_server: Option<Ipv4Addr>,
     pub server_hostname: String,
     pub boot_file_name: String,
     pub client_classes: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, OptionValue>))]
     pub options: BTreeMap<u8, OptionValue>,
 }
 

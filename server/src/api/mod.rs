@@ -38,7 +38,14 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(servers::list_servers, servers::add_server))
         .routes(routes!(servers::get_server))
-        .routes(routes!(servers::client_classes))
+        .routes(routes!(
+            servers::client_classes,
+            servers::create_client_class
+        ))
+        .routes(routes!(
+            servers::update_client_class,
+            servers::delete_client_class
+        ))
         .routes(routes!(
             servers::replicate_server,
             servers::preview_server_replication

@@ -84,6 +84,75 @@ pub async fn client_classes(
         .ok_or_else(|| ApiError::not_found(&format!("{name} has no client classes")))
 }
 
+/// Creates a client class on a server (Kea), then on its HA partner. 400 with the fields at
+/// fault (a name taken or Kea's own, a test Kea cannot parse, a bad option value), nothing
+/// written; 409 on a server without classes.
+#[utoipa::path(post, path = "/servers/{server}/client-classes", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
+    request_body = tandem_core::ClassInput,
+    responses((status = 201, description = "Created; what became of it on the partner",
+        body = ChangeOutcome,
+        headers(("Location" = String, description = "The class's URL")))))]
+pub async fn create_client_class(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+    Body(input): Body<tandem_core::ClassInput>,
+) -> ApiResult<Response> {
+    let name = super::server_name(&server)?;
+    let outcome = tandem
+        .put_client_class(&caller, &name, true, &input)
+        .await?;
+    let location = format!(
+        "/api/v1/servers/{name}/client-classes/{}",
+        tandem_core::text::percent_encode(input.name.trim(), "")
+    );
+    Ok(created(&location, outcome))
+}
+
+/// Changes a client class (named by the path; its name stays), then makes its HA partner hold
+/// the same. What the body leaves out of a class (its other keys on the server) is kept.
+#[utoipa::path(put, path = "/servers/{server}/client-classes/{name}", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
+        ("name" = String, Path, description = "The class's name", example = "pxe")),
+    request_body = tandem_core::ClassInput,
+    responses((status = 200, description = "Changed; what became of it on the partner",
+        body = ChangeOutcome)))]
+pub async fn update_client_class(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, class)): Path<(String, String)>,
+    Body(input): Body<tandem_core::ClassInput>,
+) -> ApiResult<Json<ChangeOutcome>> {
+    let name = super::server_name(&server)?;
+    let input = tandem_core::ClassInput {
+        name: class,
+        ..input
+    };
+    Ok(Json(
+        tandem
+            .put_client_class(&caller, &name, false, &input)
+            .await?,
+    ))
+}
+
+/// Deletes a client class, then from its HA partner.
+#[utoipa::path(delete, path = "/servers/{server}/client-classes/{name}", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
+        ("name" = String, Path, description = "The class's name", example = "pxe")),
+    responses((status = 200, description = "Deleted; what became of it on the partner",
+        body = ChangeOutcome)))]
+pub async fn delete_client_class(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path((server, class)): Path<(String, String)>,
+) -> ApiResult<Json<ChangeOutcome>> {
+    let name = super::server_name(&server)?;
+    Ok(Json(
+        tandem.delete_client_class(&caller, &name, &class).await?,
+    ))
+}
+
 /// A Kea server to manage: its control agent and how to sign in to it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,11 @@
 //! Kea's client classes (`client-classes` in `Dhcp4`) as Tandem shows them: each class's name,
 //! test, and what it sets for its members, in Kea's own words.
 
-use super::mapping::canonical;
+use super::mapping::{self, canonical};
 use super::options::code_of;
-use serde_json::Value;
-use tandem_core::ClientClass;
+use super::{DriverError, KeaDriver, patch};
+use serde_json::{Value, json};
+use tandem_core::{ClassSpec, ClientClass, FieldErrors};
 
 /// The keys of a class that are its identity or its test, not a setting.
 const NOT_SETTINGS: [&str; 2] = ["name", "test"];
@@ -53,7 +54,194 @@ fn class_of(entry: &Value) -> Option<ClientClass> {
         test,
         sets,
         definition: canonical(entry).unwrap_or_default(),
+        settings: mapping::host_settings(entry),
     })
+}
+
+/// The class named `name` in `config`, as the server holds it.
+fn entry_in<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
+    config
+        .get("client-classes")?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
+}
+
+/// A class's entry made to say `spec`: `existing` (as the server holds it) with its test,
+/// boot fields and options changed and everything else kept; a new entry when there is none.
+pub(super) fn class_entry(
+    existing: Option<&Value>,
+    spec: &ClassSpec,
+) -> Result<Value, FieldErrors> {
+    let base = existing
+        .cloned()
+        .unwrap_or_else(|| json!({ "name": spec.name }));
+    let have = existing.map(mapping::host_settings).unwrap_or_default();
+    let mut out = base.as_object().cloned().unwrap_or_default();
+    out.insert("name".into(), json!(spec.name));
+    if spec.test.is_empty() {
+        out.remove("test");
+    } else {
+        out.insert("test".into(), json!(spec.test));
+    }
+    mapping::set_host_settings(&mut out, &have, &spec.settings);
+    let mut ctx = out
+        .get("user-context")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let list = base
+        .get("option-data")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let (h, w) = (&have.options, &spec.settings.options);
+    if let Some(next) = patch::option_list(list, &mut ctx, h, w, None)? {
+        out.insert("option-data".into(), Value::Array(next));
+    }
+    patch::set_context(&mut out, &base, ctx);
+    Ok(Value::Object(out))
+}
+
+impl KeaDriver {
+    /// Writes class `spec`: a new one (`creating` `Some(true)`: refused when the name is taken),
+    /// an edit of the one of that name (`Some(false)`: refused when there is none), or either
+    /// (`None`). Through `class_cmds` where the server loads it (nothing reloads), by
+    /// `config-set` otherwise; then saved.
+    pub(super) async fn write_class(
+        &self,
+        creating: Option<bool>,
+        spec: &ClassSpec,
+    ) -> Result<(), DriverError> {
+        let refuse = |field: &str, why: String| {
+            let mut errors = FieldErrors::default();
+            errors.push(field, why);
+            self.rejected(errors)
+        };
+        let offer = self.offer().await?;
+        if !offer.has("class-add") {
+            return self
+                .modify_config(|config| {
+                    let existing = entry_in(config, &spec.name).cloned();
+                    match (&existing, creating) {
+                        (Some(_), Some(true)) => {
+                            return Err(refuse(
+                                "name",
+                                format!("client class {} already exists", spec.name),
+                            ));
+                        }
+                        (None, Some(false)) => return Err(self.no_class(&spec.name)),
+                        _ => {}
+                    }
+                    let entry =
+                        class_entry(existing.as_ref(), spec).map_err(|e| self.rejected(e))?;
+                    let list = config
+                        .as_object_mut()
+                        .ok_or_else(|| self.protocol("a configuration that is not an object"))?
+                        .entry("client-classes")
+                        .or_insert_with(|| json!([]));
+                    let Some(list) = list.as_array_mut() else {
+                        return Err(self.protocol("client-classes that is not a list"));
+                    };
+                    match list
+                        .iter_mut()
+                        .find(|c| c.get("name").and_then(Value::as_str) == Some(spec.name.as_str()))
+                    {
+                        Some(slot) => *slot = entry,
+                        None => list.push(entry),
+                    }
+                    Ok(())
+                })
+                .await
+                .map_err(on_test);
+        }
+        let lock = super::write_lock(&self.url);
+        let _held = lock.lock().await;
+        *self.memo.lock().expect("memo") = None;
+        let (config, _) = self.fetch().await?;
+        let existing = entry_in(&config, &spec.name);
+        let command = match (existing, creating) {
+            (Some(_), Some(true)) => {
+                return Err(refuse(
+                    "name",
+                    format!("client class {} already exists", spec.name),
+                ));
+            }
+            (None, Some(false)) => return Err(self.no_class(&spec.name)),
+            (Some(_), _) => "class-update",
+            (None, _) => "class-add",
+        };
+        let entry = class_entry(existing, spec).map_err(|e| self.rejected(e))?;
+        self.command(command, Some(json!({ "client-classes": [entry] })))
+            .await
+            .map_err(on_test)?;
+        self.command("config-write", None)
+            .await
+            .map_err(|e| self.unsaved(command, e))?;
+        Ok(())
+    }
+
+    /// Deletes class `name`: `class-del` where `class_cmds` is loaded, `config-set` otherwise.
+    pub(super) async fn remove_class(&self, name: &str) -> Result<(), DriverError> {
+        let offer = self.offer().await?;
+        if !offer.has("class-del") {
+            return self
+                .modify_config(|config| {
+                    let list = config
+                        .get_mut("client-classes")
+                        .and_then(Value::as_array_mut)
+                        .ok_or_else(|| self.no_class(name))?;
+                    let before = list.len();
+                    list.retain(|c| c.get("name").and_then(Value::as_str) != Some(name));
+                    if list.len() == before {
+                        return Err(self.no_class(name));
+                    }
+                    Ok(())
+                })
+                .await;
+        }
+        let lock = super::write_lock(&self.url);
+        let _held = lock.lock().await;
+        *self.memo.lock().expect("memo") = None;
+        let (config, _) = self.fetch().await?;
+        if entry_in(&config, name).is_none() {
+            return Err(self.no_class(name));
+        }
+        self.command("class-del", Some(json!({ "name": name })))
+            .await?;
+        self.command("config-write", None)
+            .await
+            .map_err(|e| self.unsaved("class-del", e))?;
+        Ok(())
+    }
+
+    fn no_class(&self, name: &str) -> DriverError {
+        DriverError::NotFound {
+            server: self.name.clone(),
+            what: format!("client class {name}"),
+        }
+    }
+}
+
+/// Kea's refusal of a class it cannot parse, put on the test expression's field.
+fn on_test(e: DriverError) -> DriverError {
+    match e {
+        DriverError::Rejected { server, errors }
+            if errors.0.iter().any(|f| {
+                let m = f.message.to_ascii_lowercase();
+                m.contains("expression") || m.contains("test") || m.contains("parse")
+            }) =>
+        {
+            let mut moved = FieldErrors::default();
+            for f in errors.0 {
+                moved.push("test", f.message);
+            }
+            DriverError::Rejected {
+                server,
+                errors: moved,
+            }
+        }
+        other => other,
+    }
 }
 
 /// One option a class sets: its name (and code), space when not the standard one, and data.

@@ -13,6 +13,7 @@ use tandem_core::{IpRange, Scope, ScopeId, ScopeState};
 
 mod hosts;
 pub use hosts::host_of;
+pub(super) use hosts::host_settings;
 pub(super) use hosts::{host_extras, host_place, reservation_of, set_host_settings};
 
 /// A subnet Tandem cannot read, with why.

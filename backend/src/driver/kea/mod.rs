@@ -718,6 +718,18 @@ impl DhcpDriver for KeaDriver {
         Ok(Some(self.for_checks().await?.classes.clone()))
     }
 
+    async fn put_client_class(
+        &self,
+        creating: Option<bool>,
+        class: &tandem_core::ClassSpec,
+    ) -> Result<(), DriverError> {
+        self.write_class(creating, class).await
+    }
+
+    async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
+        self.remove_class(name).await
+    }
+
     async fn shared_hosts(&self) -> Option<String> {
         match self.hosts().await {
             Ok(Hosts::Database { identity, .. }) => Some(identity),

@@ -91,6 +91,9 @@ impl Offer {
         if self.subnet_commands() {
             parts.push("scopes by subnet4-add/update/del, then config-write".into());
         }
+        if self.has("class-add") {
+            parts.push("client classes by class-add/update/del, then config-write".into());
+        }
         if parts.is_empty() {
             parts.push(
                 "config-set for every change, one partner at a time (each waits until its HA \

@@ -24,7 +24,7 @@ pub(super) fn refuse(field: &str, message: String) -> FieldErrors {
 
 /// An entry's `user-context` after a patch: as it was where the patch left it so; gone where
 /// the patch emptied it (Tandem's keys were all it held).
-fn set_context(out: &mut Map<String, Value>, raw: &Value, ctx: Map<String, Value>) {
+pub(super) fn set_context(out: &mut Map<String, Value>, raw: &Value, ctx: Map<String, Value>) {
     if raw.get("user-context").and_then(Value::as_object) == Some(&ctx) {
         return;
     }

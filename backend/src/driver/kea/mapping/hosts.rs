@@ -52,7 +52,7 @@ fn option_entries(host: &Value) -> &[Value] {
 
 /// The host's own settings Tandem shows: its boot fields, classes and the options Tandem shows
 /// (Kea's defaults, an empty text or `next-server` 0.0.0.0, are none).
-fn host_settings(host: &Value) -> HostSettings {
+pub(in crate::driver::kea) fn host_settings(host: &Value) -> HostSettings {
     let text = |key: &str| {
         host.get(key)
             .and_then(Value::as_str)
