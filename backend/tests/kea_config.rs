@@ -20,7 +20,8 @@ use tandem_core::{ClassInput, ScopeId};
 
 on_pairs!(
     [kea_2_2: Kea22, kea_3_0: Kea3]
-    client_classes_are_listed_and_partners_that_differ_are_found
+    client_classes_are_listed_and_partners_that_differ_are_found,
+    server_options_are_edited_on_both_partners_and_differences_found
 );
 
 fn admin() -> Caller {
@@ -38,11 +39,16 @@ async fn set_classes(pair: &Pair, i: usize, classes: Value) {
 
 /// The classes' part of what the review finds, as (check, object).
 async fn class_findings(t: &tandem_backend::Tandem) -> Vec<(String, String)> {
+    findings_on(t, "client class").await
+}
+
+/// What the review finds of objects whose name begins with `object`, as (check, object).
+async fn findings_on(t: &tandem_backend::Tandem, object: &str) -> Vec<(String, String)> {
     let review = t.review_now(&admin()).await.unwrap();
     let mut found: Vec<(String, String)> = review
         .findings
         .into_iter()
-        .filter(|f| f.object.starts_with("client class"))
+        .filter(|f| f.object.starts_with(object))
         .map(|f| (f.check, f.object))
         .collect();
     found.sort();
@@ -227,4 +233,116 @@ async fn client_classes_are_listed_and_partners_that_differ_are_found(flavor: Fl
             "{flavor:?} server {i}"
         );
     }
+}
+
+/// Server `i`'s global `option-data` made `options`, behind Tandem's back.
+async fn set_global_options(pair: &Pair, i: usize, options: Value) {
+    let url = &pair.urls[i];
+    let mut config = config_get(url).await;
+    config["option-data"] = options;
+    let answer = kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await;
+    assert_eq!(answer["result"], 0, "{answer}");
+}
+
+async fn server_options_are_edited_on_both_partners_and_differences_found(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, _) = server_names();
+    let global = json!([
+        { "name": "domain-name-servers", "data": "10.0.0.53", "always-send": true },
+        { "name": "domain-name", "data": "example.org" },
+        { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" }
+    ]);
+    for i in 0..2 {
+        set_global_options(&pair, i, global.clone()).await;
+    }
+    let read = t.server_options(&admin(), &kea1).await.unwrap().unwrap();
+    let codes: Vec<u8> = read.options.keys().copied().collect();
+    assert_eq!(codes, [6, 15], "{flavor:?}");
+    assert!(
+        read.kept.iter().any(|k| k == "option 6 always-send true"),
+        "{:?}",
+        read.kept
+    );
+    assert!(
+        read.kept
+            .iter()
+            .any(|k| k.starts_with("option-data vendor-4491/2")),
+        "{:?}",
+        read.kept
+    );
+    assert_eq!(findings_on(&t, "server options").await, []);
+
+    // Edited through Tandem: on both, the DNS option's flag and the vendor option kept.
+    let option = |code: &str, kind: &str, value: &str| OptionInput {
+        code: code.into(),
+        kind: kind.into(),
+        value: value.into(),
+    };
+    let done = t
+        .put_server_options(
+            &admin(),
+            &kea1,
+            &[
+                option("6", "Addresses", "10.0.0.53, 10.0.0.54"),
+                option("42", "Addresses", "10.0.0.123"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(done.replication, ReplicationOutcome::Replicated { .. }),
+        "{flavor:?} {:?}",
+        done.replication
+    );
+    for i in 0..2 {
+        let config = config_get(&pair.urls[i]).await;
+        let list = config["option-data"].as_array().unwrap();
+        let dns = list
+            .iter()
+            .find(|o| o["name"] == "domain-name-servers" || o["code"] == 6)
+            .unwrap();
+        assert_eq!(dns["data"], "10.0.0.53, 10.0.0.54", "{flavor:?} server {i}");
+        assert_eq!(dns["always-send"], true);
+        assert!(
+            list.iter()
+                .any(|o| o["code"] == 42 && o["data"] == "10.0.0.123")
+        );
+        assert!(list.iter().any(|o| o["space"] == "vendor-4491"));
+        assert!(
+            !list
+                .iter()
+                .any(|o| o["name"] == "domain-name" || o["code"] == 15),
+            "domain-name removed: {list:?}"
+        );
+    }
+    assert_eq!(findings_on(&t, "server options").await, []);
+
+    // Refused by field, nothing written on either.
+    let before = [
+        config_get(&pair.urls[0]).await,
+        config_get(&pair.urls[1]).await,
+    ];
+    let (field, message) = refused(
+        t.put_server_options(&admin(), &kea1, &[option("15", "Text", "a\u{1}b")])
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "options", "{message}");
+    for (url, before) in pair.urls.iter().zip(&before) {
+        let now = config_get(url).await;
+        assert_eq!(now["option-data"], before["option-data"]);
+    }
+
+    // kea2's changed behind Tandem's back: the review finds the pair differs.
+    set_global_options(&pair, 1, global).await;
+    assert_eq!(
+        findings_on(&t, "server options").await,
+        [(
+            "server-options-differ-between-partners".to_string(),
+            format!("server options of {kea1}")
+        )],
+        "{flavor:?}"
+    );
 }

@@ -125,6 +125,9 @@ pub struct ServerFacts {
     /// Its client classes, where it has them (Kea's `client-classes`).
     #[serde(default)]
     pub classes: Vec<crate::ClientClass>,
+    /// Its own options, where it has them (Kea's global `option-data`).
+    #[serde(default)]
+    pub server_options: Option<crate::ServerOptions>,
 }
 
 /// A hook library a server does not load.
@@ -206,6 +209,20 @@ pub fn review_pair_facts(
             scope_id: None,
             object: format!("client class {name}"),
             explanation,
+        });
+    }
+    if let (Some(oa), Some(ob)) = (&a_facts.server_options, &b_facts.server_options)
+        && oa.definition != ob.definition
+    {
+        out.push(Finding {
+            check: "server-options-differ-between-partners".into(),
+            severity: Severity::Warning,
+            server: a.clone(),
+            scope_id: None,
+            object: format!("server options of {a}"),
+            explanation: format!(
+                "The server options of {a} and {b} differ: a client gets other options (its DNS servers, its domain…) depending on which partner answers it."
+            ),
         });
     }
     if let (Some(ca), Some(cb)) = (a_facts.clock_secs, b_facts.clock_secs) {
@@ -688,6 +705,7 @@ mod tests {
             clock_limit_secs: Some(60),
             unreadable_subnets: Vec::new(),
             classes: Vec::new(),
+            server_options: None,
         };
         // Sound: the same ID, clocks 2 s apart.
         assert_eq!(
@@ -749,6 +767,17 @@ mod tests {
                 .explanation
                 .contains("defined on kea1.test but not on kea2.test")
         );
+        // Server options that differ.
+        let options = |definition: &str| ServerFacts {
+            server_options: Some(crate::ServerOptions {
+                definition: definition.into(),
+                ..Default::default()
+            }),
+            ..facts(1, 1000)
+        };
+        let found = review_pair_facts((&a, &options("x")), (&b, &options("y")), &rel);
+        assert_eq!(found[0].check, "server-options-differ-between-partners");
+        assert!(review_pair_facts((&a, &options("x")), (&b, &options("x")), &rel).is_empty());
 
         let missing = ServerFacts {
             missing_hooks: vec![MissingHook {

@@ -238,6 +238,20 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
       expect(classes[0]['boot-file-name']).toBe('undionly.kpxe');
     }
 
+    // The server's own options (Windows: server options), edited in their dialog: on both.
+    await page.click('#edit-server-options');
+    const optionsDialog = page.locator('form.dialog');
+    await optionsDialog.locator('#add-dns').click();
+    await optionsDialog.locator('.option-row .option-value').last().fill('10.0.0.53, 10.0.0.54');
+    await optionsDialog.locator('button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Server options saved on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(page.locator('tr[data-option="6"] td[data-label="Value"]')).toHaveText('10.0.0.53, 10.0.0.54');
+    for (const url of URLS) {
+      const dns = (await configGet(url))['option-data'].find((o: { code?: number; name?: string }) => o.code === 6 || o.name === 'domain-name-servers');
+      expect(dns.data).toBe('10.0.0.53, 10.0.0.54');
+    }
+    await serving(URLS);
+
     // A reservation made in the shared network's scope: on both servers, in the network, its
     // relay and the network kept.
     await open(page, `${tandem.url}/servers/${NAMES[0]}/scopes/10.2.0.0`);

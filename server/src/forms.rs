@@ -153,6 +153,21 @@ pub async fn submit(
             class_dialog(&fields, &mode),
             "/servers",
         ),
+        "server-options" => {
+            let server = parsed(&fields, "server", ServerName::parse);
+            let result = match server {
+                Ok(server) => tandem
+                    .put_server_options(&caller, &server, &option_rows(&pairs).unwrap_or_default())
+                    .await
+                    .map(|o| Notice::from_change("Server options saved", &o)),
+                Err(e) => Err(e),
+            };
+            (
+                result,
+                vec![("dialog", "server-options".into())],
+                "/servers",
+            )
+        }
         "event" => (
             event_form(&tandem, &caller, &fields, &mode).await,
             vec![("dialog", "undo".into()), ("id", field(&fields, "id"))],

@@ -26,14 +26,42 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 pub async fn server_config(server: String) -> Result<String, AppError> {
     let caller = super::ssr::caller()?;
     let name = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
-    let classes = super::ssr::tandem()?.client_classes(&caller, &name).await?;
+    let tandem = super::ssr::tandem()?;
+    let classes = tandem.client_classes(&caller, &name).await?;
+    let options = tandem.server_options(&caller, &name).await?;
     let manage = caller
         .principal
         .role
         .grants(tandem_core::access::Permission::ManageServers);
     Ok(crate::pages::servers::render_config(
-        &server, classes, manage,
+        &server, classes, options, manage,
     ))
+}
+
+/// A server's own options as the option editor shows them (`None`: it has none).
+#[server(endpoint = "server_option_rows")]
+pub async fn server_option_rows(
+    server: String,
+) -> Result<Option<Vec<tandem_core::scope_input::OptionInput>>, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    Ok(super::ssr::tandem()?
+        .server_options(&caller, &server)
+        .await?
+        .map(|o| tandem_core::scope_input::option_inputs(&o.options)))
+}
+
+/// Edit Server Options: on the server, then on its HA partner.
+#[server(endpoint = "put_server_options", input = server_fn::codec::Json)]
+pub async fn put_server_options(
+    server: String,
+    options: Vec<tandem_core::scope_input::OptionInput>,
+) -> Result<ChangeOutcome, AppError> {
+    let caller = super::ssr::caller()?;
+    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
+    Ok(super::ssr::tandem()?
+        .put_server_options(&caller, &server, &options)
+        .await?)
 }
 
 /// One client class of a server, as its dialog edits it (`None` when there is none).
@@ -177,4 +205,6 @@ crate::lazy_calls! {
     call_create_class: CreateClass;
     call_edit_class: EditClass;
     call_delete_class: DeleteClass;
+    call_server_option_rows: ServerOptionRows;
+    call_put_server_options: PutServerOptions;
 }

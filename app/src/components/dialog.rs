@@ -51,6 +51,9 @@ pub async fn preload_rendered() {
             "replicate_dialog_piece" => {
                 crate::components::replicate_dialog::__preload_replicate_dialog_piece().await;
             }
+            "server_options_piece" => {
+                crate::components::server_options_dialog::__preload_server_options_piece().await;
+            }
             "class_dialog_piece" => {
                 crate::components::class_dialog::__preload_class_dialog_piece().await;
             }

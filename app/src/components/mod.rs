@@ -13,5 +13,6 @@ pub mod reservation_dialog;
 pub mod results;
 pub mod scope_dialog;
 pub mod server_html;
+pub mod server_options_dialog;
 pub mod table;
 pub mod user_menu;

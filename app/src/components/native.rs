@@ -7,7 +7,8 @@
 use crate::api::forms::{Flash, FormFlash, call_form_flash};
 use crate::components::notice::{Notice, NoticeBar};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 /// A dialog as it opened: what it is for, and what a native post of its form left (only when
 /// the URL opened it). Kept in a signal from the moment it opens, so the page reading its data
@@ -31,8 +32,10 @@ pub struct NativeDialogs {
     flash: Resource<Option<Flash>>,
     /// `?dialog=…` and the object it is for (the query parameter named at [`Self::new`]).
     asked: Memo<(Option<String>, Option<String>)>,
-    /// Closed in place: the URL's dialog no longer counts.
+    /// Closed in place: the URL's dialog no longer counts (until the URL asks again).
     dismissed: RwSignal<bool>,
+    /// Goes to a URL of this page in place, replacing the current one in the history.
+    replace: Callback<String>,
     /// This page as it is now (for a form to come back to), and its path alone.
     here: Memo<String>,
     path: Memo<String>,
@@ -62,10 +65,30 @@ impl NativeDialogs {
                 format!("{}?{search}", location.pathname.get())
             }
         });
+        let asked = Memo::new(move |_| query.with(|q| (q.get("dialog"), q.get(object_key))));
+        let dismissed = RwSignal::new(false);
+        // A dialog asked for again (the same link followed after its dialog closed, or
+        // another) counts again.
+        Effect::new(move |_| {
+            asked.track();
+            dismissed.set(false);
+        });
+        let navigate = use_navigate();
+        let replace = Callback::new(move |url: String| {
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            )
+        });
         Self {
             flash,
-            asked: Memo::new(move |_| query.with(|q| (q.get("dialog"), q.get(object_key)))),
-            dismissed: RwSignal::new(false),
+            asked,
+            dismissed,
+            replace,
             here,
             path: Memo::new(move |_| location.pathname.get()),
             object_key,
@@ -116,9 +139,30 @@ impl NativeDialogs {
         });
     }
 
-    /// Closes the URL's dialog in place.
+    /// Closes the URL's dialog in place: the URL becomes this page's without the dialog (so
+    /// its link opens it again), in place of the one that asked for it.
     pub fn dismiss(&self) {
         self.dismissed.set(true);
+        let (dialog, _) = self.asked.get_untracked();
+        if dialog.is_none() {
+            return;
+        }
+        let key = self.object_key;
+        let here = self.here.get_untracked();
+        let (path, search) = here.split_once('?').unwrap_or((here.as_str(), ""));
+        let kept: Vec<&str> = search
+            .split('&')
+            .filter(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                !pair.is_empty() && !["dialog", "flash", key].contains(&name)
+            })
+            .collect();
+        let url = if kept.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        };
+        self.replace.run(url);
     }
 
     /// Where a natively posted form comes back to. Read once, untracked: it matters only

@@ -6,7 +6,7 @@ use crate::api::forms::Flash;
 use crate::api::scopes::ReplicateWhat;
 use crate::api::servers::{
     AddKeaServer, ClientClass, DeleteClass, KeaServerInput, ListServers, ServerConfig,
-    ServerOnline, SetServerOnline,
+    ServerOnline, ServerOptionRows, SetServerOnline,
 };
 use crate::components::class_dialog::{ClassDialogProps, class_dialog_piece};
 use crate::components::dialog::on_demand;
@@ -16,6 +16,7 @@ use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView};
 use crate::components::replicate_dialog::{ReplicateDialogProps, replicate_dialog_piece};
 use crate::components::server_html::ServerHtml;
+use crate::components::server_options_dialog::{ServerOptionsDialogProps, server_options_piece};
 use crate::components::table::{Pager, SortHeader, href, use_query_state};
 use crate::error::AppError;
 use crate::session::PageContext;
@@ -217,6 +218,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let create_class = action(crate::api::servers::call_create_class);
     let edit_class = action(crate::api::servers::call_edit_class);
     let delete_class = action(crate::api::servers::call_delete_class);
+    let save_options = action(crate::api::servers::call_put_server_options);
     // Its configuration's sections (client classes), as the server renders them.
     let config = Resource::new(
         move || {
@@ -226,6 +228,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 create_class.version().get(),
                 edit_class.version().get(),
                 delete_class.version().get(),
+                save_options.version().get(),
             )
         },
         |(server, ..)| crate::api::servers::call_server_config(ServerConfig { server }),
@@ -257,6 +260,22 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     };
     Effect::new(move |_| saved(create_class.value().get(), "Client class created"));
     Effect::new(move |_| saved(edit_class.value().get(), "Client class saved"));
+    Effect::new(move |_| saved(save_options.value().get(), "Server options saved"));
+    // The server's options as its Edit Server Options dialog starts from.
+    let option_rows = Resource::new(
+        move || (name.get(), class_native.asked()),
+        |(server, asked)| async move {
+            match asked {
+                Some((dialog, _)) if dialog == "server-options" => {
+                    crate::api::servers::call_server_option_rows(ServerOptionRows { server })
+                        .await
+                        .ok()
+                        .flatten()
+                }
+                _ => None,
+            }
+        },
+    );
     Effect::new(move |_| {
         if let Some(result) = delete_class.value().get() {
             notice.set(Some(match result {
@@ -395,8 +414,8 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                     })
             }}
         </Transition>
+        // The notice a native post of a class's form left is the page's (shown above).
         <Transition fallback=|| ()>
-            {class_native.notice(notice)}
             {move || {
                 let (asked, class) = class_native.asked()?;
                 let (back, cancel_href) = (class_native.back(), class_native.cancel_href());
@@ -417,6 +436,18 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                     .into_any()
                 };
                 match asked.as_str() {
+                    "server-options" => option_rows.get().flatten().map(|rows| {
+                        on_demand(server_options_piece(ServerOptionsDialogProps {
+                            server: server.clone(),
+                            rows,
+                            save: save_options,
+                            flash: flash.clone(),
+                            back: back.clone(),
+                            cancel_href: cancel_href.clone(),
+                            on_close,
+                        }))
+                        .into_any()
+                    }),
                     "new-class" => Some(dialog(None)),
                     "edit-class" => named_class.get().flatten().map(|c| dialog(Some(c))),
                     "delete-class" => {
@@ -462,13 +493,15 @@ pub fn ServerPropertiesPage() -> impl IntoView {
 pub(crate) fn render_config(
     server: &str,
     classes: Option<Vec<tandem_core::ClassRow>>,
+    options: Option<tandem_core::ServerOptions>,
     manage: bool,
 ) -> String {
     use crate::components::native::dialog_href;
     let path = format!("/servers/{server}");
+    let options = options.map(|o| render_server_options(&path, o, manage));
     crate::components::native::render_alone(move || {
         let Some(classes) = classes else {
-            return ().into_any();
+            return options.into_any();
         };
         let empty = classes.is_empty().then(|| {
             view! { <p class="muted" id="no-classes">"No client classes are defined on this server."</p> }
@@ -536,6 +569,7 @@ pub(crate) fn render_config(
             })
             .collect_view();
         view! {
+            {options}
             <h2 id="client-classes">"Client classes"</h2>
             {create}
             <div class="table-wrap">
@@ -556,6 +590,69 @@ pub(crate) fn render_config(
         }
         .into_any()
     })
+}
+
+/// The Server options section: each option Tandem edits by its name, code and value, what
+/// else the server holds of them (kept by every write), and the link that edits them.
+#[cfg(feature = "ssr")]
+fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool) -> AnyView {
+    use crate::components::native::dialog_href;
+    let edit = manage.then(|| {
+        view! {
+            <div class="toolbar">
+                <a class="button" role="button" id="edit-server-options" href=dialog_href(path, "class", "server-options", None)>
+                    "Edit server options…"
+                </a>
+            </div>
+        }
+    });
+    let empty = (o.options.is_empty() && o.kept.is_empty()).then(
+        || view! { <p class="muted" id="no-server-options">"No server options are set."</p> },
+    );
+    let rows = o
+        .options
+        .iter()
+        .map(|(code, value)| {
+            let name = tandem_core::options::name_of(*code).unwrap_or("");
+            view! {
+                <tr data-option=code.to_string()>
+                    <td data-label="Code">{code.to_string()}</td>
+                    <td data-label="Name">{name}</td>
+                    <td data-label="Value" class="settings">{value.text()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let kept = (!o.kept.is_empty()).then(|| {
+        let lines = o
+            .kept
+            .into_iter()
+            .map(|k| view! { <li>{k}</li> })
+            .collect_view();
+        view! {
+            <p class="muted">"Also held, kept as the server has it:"</p>
+            <ul class="plain settings" id="server-options-kept">{lines}</ul>
+        }
+    });
+    view! {
+        <h2 id="server-options">"Server options"</h2>
+        {edit}
+        <div class="table-wrap">
+            <table class="grid server-options">
+                <thead>
+                    <tr>
+                        <th>"Code"</th>
+                        <th>"Name"</th>
+                        <th>"Value"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {empty}
+        {kept}
+    }
+    .into_any()
 }
 
 /// Add Kea Server: a name, where its control channel is, and how to authenticate to it; each

@@ -261,6 +261,21 @@ pub trait DhcpDriver: Send + Sync {
             what: "client classes".into(),
         })
     }
+    /// The server's own options (Windows: server options); `None` where it has none to show.
+    async fn server_options(&self) -> Result<Option<tandem_core::ServerOptions>, DriverError> {
+        Ok(None)
+    }
+    /// Makes the server's own options (those Tandem edits) `options`, keeping the rest.
+    async fn put_server_options(
+        &self,
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        let _ = options;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "server options".into(),
+        })
+    }
     /// Deletes client class `name`.
     async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
         let _ = name;

@@ -181,6 +181,15 @@ impl DhcpDriver for Serialized {
     async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
         locked!(self, self.inner.delete_client_class(name))
     }
+    async fn server_options(&self) -> Result<Option<tandem_core::ServerOptions>, DriverError> {
+        self.inner.server_options().await
+    }
+    async fn put_server_options(
+        &self,
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.put_server_options(options))
+    }
     async fn find_leases(
         &self,
         query: &tandem_core::usage::LeaseQuery,

@@ -72,7 +72,7 @@ impl Tandem {
         )
         .await?;
         let replication = self
-            .class_on_partner(&driver, |partner| async move {
+            .on_server_partner(&driver, |partner| async move {
                 partner.put_client_class(None, &spec).await
             })
             .await;
@@ -107,7 +107,7 @@ impl Tandem {
             .await?;
         let name = name.to_string();
         let replication = self
-            .class_on_partner(&driver, |partner| async move {
+            .on_server_partner(&driver, |partner| async move {
                 match partner.delete_client_class(&name).await {
                     // Already gone there: the partner holds what this server holds.
                     Err(DriverError::NotFound { .. }) => Ok(()),
@@ -123,8 +123,8 @@ impl Tandem {
     }
 
     /// `apply` on the partner of `driver`'s server in its failover relationship, if it has
-    /// one: how it went.
-    async fn class_on_partner<F, Fut>(
+    /// one: how it went (a server-level setting, which no scope's sync status records).
+    pub(super) async fn on_server_partner<F, Fut>(
         &self,
         driver: &Arc<dyn DhcpDriver>,
         apply: F,

@@ -20,6 +20,7 @@ mod reservations;
 mod review;
 mod scope_edits;
 mod scopes;
+mod server_options;
 mod servers;
 mod tokens;
 mod users;

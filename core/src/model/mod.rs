@@ -9,6 +9,7 @@ mod kept;
 mod reservation;
 mod scope;
 mod server;
+mod server_options;
 
 pub use address::{IpRange, ScopeId, parse_ipv4};
 pub use class::{
@@ -22,3 +23,4 @@ pub use kept::Kept;
 pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState, option_refusals, text_digest};
 pub use server::ServerName;
+pub use server_options::ServerOptions;

@@ -47,6 +47,10 @@ fn described() -> OpenApiRouter<Tandem> {
             servers::delete_client_class
         ))
         .routes(routes!(
+            servers::server_options,
+            servers::put_server_options
+        ))
+        .routes(routes!(
             servers::replicate_server,
             servers::preview_server_replication
         ))

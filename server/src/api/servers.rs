@@ -153,6 +153,46 @@ pub async fn delete_client_class(
     ))
 }
 
+/// A server's own options (Windows: server options; Kea: the global `option-data`): the
+/// ones Tandem edits by code, and what else it holds of them in its own words. 404 for a
+/// server without them (the built-in one).
+#[utoipa::path(get, path = "/servers/{server}/options", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
+    responses((status = 200, description = "Its options", body = tandem_core::ServerOptions),
+        (status = 404, description = "No such server, or a server without server options")))]
+pub async fn server_options(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+) -> ApiResult<Json<tandem_core::ServerOptions>> {
+    let name = super::server_name(&server)?;
+    tandem
+        .server_options(&caller, &name)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("{name} has no server options")))
+}
+
+/// Makes a server's own options those given (as a scope's rows: code, kind, value), then its
+/// HA partner's the same; their flags and the options Tandem does not edit are kept. 400 with
+/// the fields at fault, nothing written.
+#[utoipa::path(put, path = "/servers/{server}/options", tag = "servers",
+    params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
+    request_body = Vec<tandem_core::scope_input::OptionInput>,
+    responses((status = 200, description = "Changed; what became of it on the partner",
+        body = ChangeOutcome)))]
+pub async fn put_server_options(
+    State(tandem): State<Tandem>,
+    ApiCaller(caller): ApiCaller,
+    Path(server): Path<String>,
+    Body(input): Body<Vec<tandem_core::scope_input::OptionInput>>,
+) -> ApiResult<Json<ChangeOutcome>> {
+    let name = super::server_name(&server)?;
+    Ok(Json(
+        tandem.put_server_options(&caller, &name, &input).await?,
+    ))
+}
+
 /// A Kea server to manage: its control agent and how to sign in to it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -69,6 +69,7 @@ impl KeaDriver {
             clock_limit_secs: Some(KEA_MAX_CLOCK_SKEW_SECS),
             unreadable_subnets: snapshot.unreadable.clone(),
             classes: snapshot.classes.clone(),
+            server_options: Some(snapshot.server_options.clone()),
         })
     }
 }

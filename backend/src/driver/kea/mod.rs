@@ -27,6 +27,7 @@ pub mod offer;
 mod options;
 mod patch;
 mod pools;
+mod server_options;
 mod subnets;
 mod transport;
 mod writes;
@@ -85,6 +86,8 @@ pub(crate) struct Snapshot {
     unreadable: Vec<(String, String)>,
     /// The server's client classes.
     classes: Vec<tandem_core::ClientClass>,
+    /// The server's own options.
+    server_options: tandem_core::ServerOptions,
 }
 
 impl Snapshot {
@@ -107,6 +110,7 @@ impl Snapshot {
             in_config: HashMap::new(),
             unreadable,
             classes: classes::classes_of(config),
+            server_options: server_options::server_options_of(config),
         })
     }
 
@@ -728,6 +732,17 @@ impl DhcpDriver for KeaDriver {
 
     async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
         self.remove_class(name).await
+    }
+
+    async fn server_options(&self) -> Result<Option<tandem_core::ServerOptions>, DriverError> {
+        Ok(Some(self.for_checks().await?.server_options.clone()))
+    }
+
+    async fn put_server_options(
+        &self,
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        self.write_server_options(options).await
     }
 
     async fn shared_hosts(&self) -> Option<String> {

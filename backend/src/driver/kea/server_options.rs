@@ -1,0 +1,114 @@
+//! A Kea server's own options (`option-data` at the top of `Dhcp4`; Windows: server options):
+//! the ones every scope's clients get unless the scope, pool or reservation sets its own.
+
+use super::mapping::{canonical, context};
+use super::options::{opaque_options, option_flags, option_value, shown_options};
+use super::{DriverError, KeaDriver, patch};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use tandem_core::{OptionValue, ServerOptions};
+
+/// The server options `config` holds.
+pub(super) fn server_options_of(config: &Value) -> ServerOptions {
+    let list = config
+        .get("option-data")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let kinds = context(config, "option-kinds").and_then(Value::as_object);
+    let mut options = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (code, i) in shown_options(list) {
+        let data = list[i]
+            .get("data")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = kinds
+            .and_then(|k| k.get(&code.to_string()))
+            .and_then(Value::as_str);
+        options.insert(code, option_value(code, data, kind));
+        for (flag, value) in option_flags(&list[i]) {
+            kept.push(format!("option {code} {flag} {value}"));
+        }
+    }
+    for (place, i) in opaque_options(list) {
+        if let Some(text) = canonical(&list[i]) {
+            kept.push(format!("{place} {text}"));
+        }
+    }
+    ServerOptions {
+        options,
+        kept,
+        definition: list
+            .iter()
+            .filter_map(canonical)
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+impl KeaDriver {
+    /// Makes the server's own options `want` (those Tandem shows; each changed in its entry,
+    /// its flags kept; the others kept), by `config-set`: Kea has no command for them.
+    pub(super) async fn write_server_options(
+        &self,
+        want: &BTreeMap<u8, OptionValue>,
+    ) -> Result<(), DriverError> {
+        self.modify_config(|config| {
+            let have = server_options_of(config).options;
+            let list = config
+                .get("option-data")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut ctx = config
+                .get("user-context")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let next = patch::option_list(&list, &mut ctx, &have, want, None)
+                .map_err(|e| self.rejected(e))?;
+            let Some(map) = config.as_object_mut() else {
+                return Err(self.protocol("a configuration that is not an object"));
+            };
+            if let Some(next) = next {
+                map.insert("option-data".into(), Value::Array(next));
+            }
+            if ctx.is_empty() {
+                map.remove("user-context");
+            } else {
+                map.insert("user-context".into(), Value::Object(ctx));
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_servers_options_are_read_with_their_flags_and_the_rest_kept() {
+        let config = json!({ "option-data": [
+            { "name": "domain-name-servers", "data": "10.0.0.53, 10.0.0.54", "always-send": true },
+            { "code": 15, "data": "example.org" },
+            { "space": "vendor-4491", "code": 2, "data": "10.0.0.2" }
+        ]});
+        let read = server_options_of(&config);
+        assert_eq!(
+            read.options[&6],
+            OptionValue::Addresses(vec![[10, 0, 0, 53].into(), [10, 0, 0, 54].into()])
+        );
+        assert_eq!(read.options[&15], OptionValue::Text("example.org".into()));
+        assert_eq!(
+            read.kept,
+            [
+                "option 6 always-send true",
+                r#"option-data vendor-4491/2 {"code":2,"data":"10.0.0.2","space":"vendor-4491"}"#
+            ]
+        );
+        assert!(server_options_of(&json!({})).options.is_empty());
+    }
+}
