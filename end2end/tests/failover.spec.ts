@@ -207,3 +207,23 @@ test('Failover Relationships pages and filters in the URL; the Dashboard lists o
   await expect(page.locator('select[name="filter"]')).toHaveValue('not-normal');
   await shoot(page, '26-relationships-not-normal');
 });
+
+test('a relationship is edited from its row, its dialog opening again after it closes', async ({ page, tandem }) => {
+  await open(page, tandem.url + '/relationships');
+  const row = page.locator('table.relationships tbody tr').first();
+  const name = await row.getAttribute('data-relationship');
+  const mclt = page.locator('form.dialog #max_client_lead_time_secs');
+  await row.locator('a:has-text("Edit")').click();
+  await expect(mclt).toBeVisible();
+  await page.click('form.dialog a:has-text("Cancel")');
+  await expect(page.locator('form.dialog')).toHaveCount(0);
+  await expect(page).toHaveURL(/\/relationships$/);
+  // The same link again: the dialog opens again; saved, and once more.
+  await row.locator('a:has-text("Edit")').click();
+  await mclt.fill('1800');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText(`Relationship ${name} saved on both servers.`);
+  await expect(page.locator('form.dialog')).toHaveCount(0);
+  await row.locator('a:has-text("Edit")').click();
+  await expect(mclt).toHaveValue('1800');
+});

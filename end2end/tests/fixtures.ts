@@ -1,6 +1,6 @@
 // A fresh Tandem for each test: its own data folder (so the first-run seed), its own port,
 // and the `tandem server …` CLI bound to that folder (the seed's PowerShell).
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Browser, BrowserContext, Page } from '@playwright/test';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -118,6 +118,23 @@ export async function shoot(page: Page, name: string) {
     await page.screenshot({ path: path.join(__dirname, '..', 'test-results', 'screenshots', `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** A new browser context with JavaScript off (at `viewport`, a phone's by default), signed in
+ * as the administrator through the sign-in form. */
+export async function signedInWithoutJavaScript(
+  browser: Browser,
+  url: string,
+  viewport = { width: 390, height: 844 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport });
+  const page = await context.newPage();
+  await page.goto(url + '/sign-in');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await page.click('form.sign-in button[type="submit"]');
+  await expect(page.locator('form.sign-in')).toHaveCount(0);
+  return { context, page };
 }
 
 export { expect };

@@ -5,7 +5,7 @@
 // the pool, as Kea recommends) found on both Kea servers by asking each one directly; a shared
 // network added behind Tandem's back listed with its name (1280 and 390 px), and a
 // reservation made in its scope found in the network on both servers.
-import { test, expect, open, shoot } from './fixtures';
+import { test, expect, open, shoot, signedInWithoutJavaScript } from './fixtures';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -49,7 +49,7 @@ async function serving(urls: string[]) {
 }
 
 for (const { version, port, present, writes } of VERSIONS) {
-test(`Kea ${version}: register a pair, maintain a partner, replicate a reservation and a scope edit to both`, async ({ page, tandem }) => {
+test(`Kea ${version}: register a pair, maintain a partner, replicate a reservation and a scope edit to both`, async ({ page, browser, tandem }) => {
   if (!present()) {
     console.warn(`\n*** SKIPPED: Kea ${version} is not here; make test prepares it (scripts/setup.sh --test, scripts/kea3-root.sh) ***\n`);
     test.skip();
@@ -249,6 +249,26 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     for (const url of URLS) {
       const dns = (await configGet(url))['option-data'].find((o: { code?: number; name?: string }) => o.code === 6 || o.name === 'domain-name-servers');
       expect(dns.data).toBe('10.0.0.53, 10.0.0.54');
+    }
+    await serving(URLS);
+
+    // With JavaScript off on a phone: a class made by the dialog's form, refused first.
+    const { context: noJs, page: plain } = await signedInWithoutJavaScript(browser, tandem.url);
+    await plain.goto(`${tandem.url}/servers/${NAMES[0]}`);
+    await plain.click('#create-class');
+    await plain.fill('form.dialog #name', 'ALL');
+    await plain.fill('form.dialog #test', "option[60].text == 'printer'");
+    await plain.click('form.dialog button[type="submit"]');
+    await expect(plain.locator('form.dialog [data-error-for="name"]')).toContainText("Kea's own classes");
+    await expect(plain.locator('form.dialog #test')).toHaveValue("option[60].text == 'printer'");
+    await plain.fill('form.dialog #name', 'printers');
+    await plain.click('form.dialog button[type="submit"]');
+    await expect(plain.locator('.notice-done')).toContainText(`Client class created on ${NAMES[0]}`);
+    await expect(plain.locator('tr[data-class="printers"]')).toHaveCount(1);
+    expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await noJs.close();
+    for (const url of URLS) {
+      expect((await configGet(url))['client-classes'].map((c: { name: string }) => c.name)).toEqual(['pxe', 'printers']);
     }
     await serving(URLS);
 

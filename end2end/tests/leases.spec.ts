@@ -2,7 +2,7 @@
 // filtered "over N % full"), Scope Properties (with the partner's figure beside it) and the
 // Dashboard's fullest scopes; Find a lease finds a lease on the partner holding it. The same
 // pages whole with JavaScript off.
-import { test, expect, open, shoot, ADMIN_PASSWORD } from './fixtures';
+import { test, expect, open, shoot, signedInWithoutJavaScript } from './fixtures';
 
 const DHCP1 = 'dhcp1.contoso.com';
 const DC1 = 'dc1.contoso.com';
@@ -88,13 +88,7 @@ test('leases are counted per scope and found on the partner holding them', async
   tandem.cli(DC1, 'start');
 
   // With JavaScript off: the search and the figures, whole.
-  const context = await page.context().browser()!.newContext({ javaScriptEnabled: false });
-  const off = await context.newPage();
-  await off.goto(tandem.url + '/sign-in');
-  await off.fill('#username', 'admin');
-  await off.fill('#password', ADMIN_PASSWORD);
-  await off.click('form.sign-in button[type="submit"]');
-  await expect(off.locator('form.sign-in')).toHaveCount(0);
+  const { context, page: off } = await signedInWithoutJavaScript(page.context().browser()!, tandem.url, { width: 1280, height: 900 });
   await off.goto(tandem.url + '/leases');
   await off.fill('#lease-text', 'aa-bb-cc-dd-ee-ff');
   await off.press('#lease-text', 'Enter');

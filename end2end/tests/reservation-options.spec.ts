@@ -2,7 +2,7 @@
 // the same option editor as a scope's: refused beside the options, then made on both partners,
 // edited, removed; with the page's code on a 1280 px screen, and with JavaScript off on a
 // 390 px phone.
-import { test, expect, open, shoot, ADMIN_PASSWORD } from './fixtures';
+import { test, expect, open, shoot, signedInWithoutJavaScript } from './fixtures';
 
 const DHCP1 = 'dhcp1.contoso.com';
 const DC1 = 'dc1.contoso.com';
@@ -60,13 +60,7 @@ test("a reservation's own options are made, refused first, edited and removed on
 });
 
 test('a reservation option is added with JavaScript off on a phone, refused first', async ({ browser, tandem }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await page.goto(tandem.url + '/sign-in');
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('form.sign-in button[type="submit"]');
-  await expect(page.locator('form.sign-in')).toHaveCount(0);
+  const { context, page } = await signedInWithoutJavaScript(browser, tandem.url);
   await page.goto(`${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
   await page.click('#create-reservation');
   await page.fill('#ip_address', '10.0.0.141');

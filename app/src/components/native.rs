@@ -7,8 +7,7 @@
 use crate::api::forms::{Flash, FormFlash, call_form_flash};
 use crate::components::notice::{Notice, NoticeBar};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// A dialog as it opened: what it is for, and what a native post of its form left (only when
 /// the URL opened it). Kept in a signal from the moment it opens, so the page reading its data
@@ -34,8 +33,6 @@ pub struct NativeDialogs {
     asked: Memo<(Option<String>, Option<String>)>,
     /// Closed in place: the URL's dialog no longer counts (until the URL asks again).
     dismissed: RwSignal<bool>,
-    /// Goes to a URL of this page in place, replacing the current one in the history.
-    replace: Callback<String>,
     /// This page as it is now (for a form to come back to), and its path alone.
     here: Memo<String>,
     path: Memo<String>,
@@ -71,24 +68,16 @@ impl NativeDialogs {
         // another) counts again.
         Effect::new(move |_| {
             asked.track();
-            dismissed.set(false);
-        });
-        let navigate = use_navigate();
-        let replace = Callback::new(move |url: String| {
-            navigate(
-                &url,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            )
+            // Set only when it changes: setting a signal tells its readers even to the same
+            // value, and a dialog read again is rendered anew (what is typed in it lost).
+            if dismissed.get_untracked() {
+                dismissed.set(false);
+            }
         });
         Self {
             flash,
             asked,
             dismissed,
-            replace,
             here,
             path: Memo::new(move |_| location.pathname.get()),
             object_key,
@@ -162,7 +151,7 @@ impl NativeDialogs {
         } else {
             format!("{path}?{}", kept.join("&"))
         };
-        self.replace.run(url);
+        replace_url(&url);
     }
 
     /// Where a natively posted form comes back to. Read once, untracked: it matters only
@@ -200,6 +189,26 @@ impl NativeDialogs {
         }
     }
 }
+
+/// Makes `url` (this page's, another query) the current one in place of the current one in
+/// the history, and has the router follow it (as it follows the browser's own moves: a
+/// `popstate`).
+#[cfg(feature = "hydrate")]
+fn replace_url(url: &str) {
+    let window = window();
+    let replaced = window.history().is_ok_and(|history| {
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+            .is_ok()
+    });
+    if replaced && let Ok(event) = web_sys::Event::new("popstate") {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// See above: the server never closes a dialog in place.
+#[cfg(not(feature = "hydrate"))]
+fn replace_url(_: &str) {}
 
 /// The link on page `path` that opens `dialog` for `object` (named by the query parameter
 /// `object_key`), as [`NativeDialogs::href`] makes it.

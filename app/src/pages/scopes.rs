@@ -3,7 +3,7 @@
 //! clear sync error, configure failover (into an existing relationship or a new one), remove
 //! failover.
 
-use crate::api::calls::{Call, action};
+use crate::api::calls::action;
 use crate::api::forms::Flash;
 use crate::api::relationships::{
     AddScopeToRelationship, ConfigureFailoverInput, CreateRelationship, CreateRelationshipInput,
@@ -67,8 +67,8 @@ pub fn ScopesPage() -> impl IntoView {
     let many = action(crate::api::scopes::call_replicate_previewed);
     let clear = action(crate::api::scopes::call_clear_sync_error);
     let remove = action(crate::api::relationships::call_remove_scope_from_failover);
-    let add = action(crate::api::relationships::call_add_scope_to_relationship);
-    let create = action(crate::api::relationships::call_create_relationship);
+    // Failover configured by its dialog (which makes its own calls): the list is read again.
+    let configured = RwSignal::new(0u32);
     let check = action(crate::api::scopes::call_check_drift);
     let new_scope = action(crate::api::scopes::call_create_scope);
     let update_scope = action(crate::api::scopes::call_update_scope);
@@ -92,8 +92,7 @@ pub fn ScopesPage() -> impl IntoView {
                     many.version().get(),
                     clear.version().get(),
                     remove.version().get(),
-                    add.version().get(),
-                    create.version().get(),
+                    configured.get(),
                     check.version().get(),
                     new_scope.version().get(),
                 ),
@@ -114,24 +113,11 @@ pub fn ScopesPage() -> impl IntoView {
             }));
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = add.value().get() {
-            configure.set(None);
-            native.dismiss();
-            notice.set(Some(Notice::Done(
-                "Failover configured: the partner has a copy of the scope.".into(),
-            )));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = create.value().get() {
-            configure.set(None);
-            native.dismiss();
-            notice.set(Some(Notice::Done(format!(
-                "Relationship {} created; the scope is copied to {}.",
-                r.name, r.secondary_server
-            ))));
-        }
+    let on_configured = Callback::new(move |done: String| {
+        configure.set(None);
+        native.dismiss();
+        configured.update(|n| *n += 1);
+        notice.set(Some(Notice::Done(done)));
     });
     native.take_into("scope", creating, |dialog, _| {
         (dialog == "new-scope").then_some(())
@@ -335,7 +321,7 @@ pub fn ScopesPage() -> impl IntoView {
                 });
                 let (back, cancel_href) = (native.back(), native.cancel_href());
                 if let Some((server, scope_id)) = configure.get() {
-                    return Some(on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, add, create, flash: None, back, cancel_href, on_close: close })));
+                    return Some(on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, on_done: on_configured, flash: None, back, cancel_href, on_close: close })));
                 }
                 let (dialog, target) = native.asked()?;
                 let (server, scope_id) = target?
@@ -343,7 +329,7 @@ pub fn ScopesPage() -> impl IntoView {
                     .map(|(a, b)| (a.to_string(), b.to_string()))?;
                 (dialog == "configure").then(|| {
                     let flash = native.flash("scope");
-                    on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, add, create, flash, back, cancel_href, on_close: close }))
+                    on_demand(configure_failover_piece(ConfigureFailoverDialogProps { server, scope_id, on_done: on_configured, flash, back, cancel_href, on_close: close }))
                 })
             }}
         </Transition>
@@ -703,14 +689,30 @@ pub(crate) fn configure_failover_piece(props: ConfigureFailoverDialogProps) -> A
 pub(crate) fn ConfigureFailoverDialog(
     server: String,
     scope_id: String,
-    add: Call<AddScopeToRelationship>,
-    create: Call<CreateRelationship>,
+    /// Told what was done (the notice's words) once failover is configured.
+    on_done: Callback<String>,
     /// What the same form, posted natively, left.
     flash: Option<Flash>,
     back: String,
     cancel_href: String,
     on_close: Callback<()>,
 ) -> impl IntoView {
+    // Its own calls: the page carries none of their code.
+    let add = action(crate::api::relationships::call_add_scope_to_relationship);
+    let create = action(crate::api::relationships::call_create_relationship);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = add.value().get() {
+            on_done.run("Failover configured: the partner has a copy of the scope.".into());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = create.value().get() {
+            on_done.run(format!(
+                "Relationship {} created; the scope is copied to {}.",
+                r.name, r.secondary_server
+            ));
+        }
+    });
     // The relationships this scope's server is in.
     let relationships = {
         let server = server.clone();

@@ -634,21 +634,26 @@ fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool
             <ul class="plain settings" id="server-options-kept">{lines}</ul>
         }
     });
+    let table = (!o.options.is_empty()).then(|| {
+        view! {
+            <div class="table-wrap">
+                <table class="grid server-options">
+                    <thead>
+                        <tr>
+                            <th>"Code"</th>
+                            <th>"Name"</th>
+                            <th>"Value"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
     view! {
         <h2 id="server-options">"Server options"</h2>
         {edit}
-        <div class="table-wrap">
-            <table class="grid server-options">
-                <thead>
-                    <tr>
-                        <th>"Code"</th>
-                        <th>"Name"</th>
-                        <th>"Value"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {table}
         {empty}
         {kept}
     }
