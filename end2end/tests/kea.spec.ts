@@ -164,7 +164,12 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
       config['shared-networks'] = [{
         name: 'floor-2',
         relay: { 'ip-addresses': ['10.2.0.1'] },
-        subnet4: [{ id: 21, subnet: '10.2.0.0/24', pools: [{ pool: '10.2.0.10-10.2.0.200' }] }],
+        // Two pools, the second for PXE clients with an option of its own.
+        subnet4: [{ id: 21, subnet: '10.2.0.0/24', pools: [
+          { pool: '10.2.0.10-10.2.0.99' },
+          { pool: '10.2.0.100-10.2.0.200', 'client-class': 'pxe',
+            'option-data': [{ name: 'tftp-server-name', data: 'boot.floor2.example.org' }] },
+        ] }],
       }];
       // And a client class, as Kea's classify.json writes one.
       config['client-classes'] = [{
@@ -196,6 +201,7 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     const pxe = page.locator('tr[data-class="pxe"]');
     await expect(pxe.locator('td[data-label="Test"]')).toHaveText("substring(option[60].hex,0,9) == 'PXEClient'");
     await expect(pxe.locator('td[data-label="Sets"]')).toContainText('boot-file-name pxelinux.0');
+    await expect(pxe.locator('td[data-label="Used by"]')).toContainText('pool 10.2.0.100-10.2.0.200 of scope 10.2.0.0');
 
     // A class made in its dialog: a test Kea cannot parse refused beside the test, nothing
     // written; then made on both servers, with an option of its own.
@@ -276,6 +282,9 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     // relay and the network kept.
     await open(page, `${tandem.url}/servers/${NAMES[0]}/scopes/10.2.0.0`);
     await expect(page.locator('#scope-shared-network')).toHaveText('floor-2');
+    // Each pool with what it sets of its own.
+    await expect(page.locator('#pools li[data-pool="10.2.0.10-10.2.0.99"]')).toContainText("the scope's settings");
+    await expect(page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]')).toContainText('class pxe; option tftp-server-name boot.floor2.example.org');
     await page.click('#create-reservation');
     await page.fill('#ip_address', '10.2.0.30');
     await page.fill('#client_id', '52-54-00-aa-bb-dd');

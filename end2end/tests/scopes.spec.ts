@@ -88,7 +88,7 @@ test('a scope with exclusions and options is created, put in failover, edited, a
     await expect(page.locator('#scope-lease')).toHaveText('3600 s (1 hour)');
     await expect(page.locator('#scope-state')).toHaveText('Inactive');
     await expect(page.locator('#exclusions li')).toHaveText(['10.2.0.10-10.2.0.19', '10.2.0.240-10.2.0.250']);
-    await expect(page.locator('#options li')).toHaveText(['3 Router: 10.2.0.1', '6 DNS Servers: 10.2.0.4', '42: 10.2.0.5']);
+    await expect(page.locator('#options li')).toHaveText(['3 Router: 10.2.0.1', '6 DNS Servers: 10.2.0.4', '42 ntp-servers: 10.2.0.5']);
     await expect(page.locator('#drift [data-drift]')).toHaveText('InSync');
     expect(tandem.cli(server, 'scopes')).toContain('Branch office (moved)');
   }

@@ -477,14 +477,99 @@ fn option_text(value: &OptionValue) -> String {
     value.text()
 }
 
+/// An option's name as a page shows it: Windows' for the seed's three, Kea's for the rest.
 #[cfg(feature = "ssr")]
 fn option_name(code: u8) -> &'static str {
     match code {
         3 => "Router",
         6 => "DNS Servers",
         15 => "DNS Domain Name",
-        _ => "",
+        _ => tandem_core::options::name_of(code).unwrap_or(""),
     }
+}
+
+/// The scope's pools (its range less its exclusions), each with what it sets of its own (a Kea
+/// pool's class and options, kept among the scope's settings), when any pool has settings.
+#[cfg(feature = "ssr")]
+fn pools_view(scope: &tandem_core::Scope) -> Option<AnyView> {
+    use serde_json::Value;
+    let kept = scope.kept.as_ref()?;
+    if !kept.settings.keys().any(|p| p.starts_with("pool ")) {
+        return None;
+    }
+    let words = |text: &str| -> Vec<String> {
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+            return vec![text.to_string()];
+        };
+        map.iter()
+            .flat_map(|(key, value)| match (key.as_str(), value) {
+                // Kea 2.2's one class, Kea 3's list of them.
+                ("client-class", Value::String(c)) => vec![format!("class {c}")],
+                ("client-classes", Value::Array(list)) => {
+                    let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                    vec![format!("class {}", names.join(", "))]
+                }
+                ("option-data", Value::Array(list)) => list
+                    .iter()
+                    .map(|o| {
+                        let space = o.get("space").and_then(Value::as_str).unwrap_or("dhcp4");
+                        let code = o.get("code").and_then(Value::as_u64);
+                        let name = match (o.get("name").and_then(Value::as_str), code) {
+                            (Some(n), _) => n.to_string(),
+                            (None, Some(c)) if space == "dhcp4" => u8::try_from(c)
+                                .ok()
+                                .and_then(tandem_core::options::name_of)
+                                .map_or_else(|| format!("option {c}"), |n| format!("{n} ({c})")),
+                            (None, Some(c)) => format!("option {c}"),
+                            (None, None) => "option ?".into(),
+                        };
+                        let space = if space == "dhcp4" {
+                            String::new()
+                        } else {
+                            format!(" in {space}")
+                        };
+                        let data = o.get("data").and_then(Value::as_str).unwrap_or_default();
+                        format!("option {name}{space} {data}")
+                    })
+                    .collect(),
+                (key, Value::String(text)) => vec![format!("{key} {text}")],
+                (key, other) => vec![format!("{key} {other}")],
+            })
+            .collect()
+    };
+    // The pools with settings of their own, then the rest of the range less the exclusions
+    // (pools that set nothing: a pool may adjoin another, so the range alone cannot tell them).
+    let own: Vec<(tandem_core::IpRange, &String)> = kept
+        .settings
+        .iter()
+        .filter_map(|(place, text)| {
+            let (a, b) = place.strip_prefix("pool ")?.split_once('-')?;
+            let range = tandem_core::IpRange::new(a.parse().ok()?, b.parse().ok()?).ok()?;
+            Some((range, text))
+        })
+        .collect();
+    let mut cuts = scope.exclusions.clone();
+    cuts.extend(own.iter().map(|(r, _)| *r));
+    let mut pools: Vec<(tandem_core::IpRange, Option<&String>)> =
+        tandem_backend::driver::kea::mapping::pools_of(scope.range, &cuts)
+            .into_iter()
+            .map(|r| (r, None))
+            .chain(own.iter().map(|(r, t)| (*r, Some(*t))))
+            .collect();
+    pools.sort_by_key(|(r, _)| *r);
+    let items = pools
+        .into_iter()
+        .map(|(pool, text)| {
+            let own = text.map(|text| words(text).join("; ")).unwrap_or_default();
+            let own = if own.is_empty() {
+                view! { <span class="muted">" (the scope's settings)"</span> }.into_any()
+            } else {
+                view! { <span class="pool-own">{format!(": {own}")}</span> }.into_any()
+            };
+            view! { <li data-pool=pool.to_string()>{pool.to_string()}{own}</li> }
+        })
+        .collect_view();
+    Some(view! { <ul class="plain settings" id="pools">{items}</ul> }.into_any())
 }
 
 /// Scope Properties as HTML: the facts and differences, then the reservations' table and pager
@@ -605,6 +690,7 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
             <dd id="scope-state">{scope.state.as_str()}</dd>
             <dt>"Exclusion ranges"</dt>
             <dd>{exclusions}</dd>
+            {pools_view(&scope).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
             <dt>"Option values"</dt>
             <dd>{options}</dd>
             <dt>"Failover Relationship Name"</dt>
