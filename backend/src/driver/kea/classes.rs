@@ -112,28 +112,11 @@ impl KeaDriver {
         creating: Option<bool>,
         spec: &ClassSpec,
     ) -> Result<(), DriverError> {
-        let refuse = |field: &str, why: String| {
-            let mut errors = FieldErrors::default();
-            errors.push(field, why);
-            self.rejected(errors)
-        };
         let offer = self.offer().await?;
         if !offer.has("class-add") {
             return self
                 .modify_config(|config| {
-                    let existing = entry_in(config, &spec.name).cloned();
-                    match (&existing, creating) {
-                        (Some(_), Some(true)) => {
-                            return Err(refuse(
-                                "name",
-                                format!("client class {} already exists", spec.name),
-                            ));
-                        }
-                        (None, Some(false)) => return Err(self.no_class(&spec.name)),
-                        _ => {}
-                    }
-                    let entry =
-                        class_entry(existing.as_ref(), spec).map_err(|e| self.rejected(e))?;
+                    let (entry, _) = self.entry_for(config, creating, spec)?;
                     let list = config
                         .as_object_mut()
                         .ok_or_else(|| self.protocol("a configuration that is not an object"))?
@@ -158,19 +141,8 @@ impl KeaDriver {
         let _held = lock.lock().await;
         *self.memo.lock().expect("memo") = None;
         let (config, _) = self.fetch().await?;
-        let existing = entry_in(&config, &spec.name);
-        let command = match (existing, creating) {
-            (Some(_), Some(true)) => {
-                return Err(refuse(
-                    "name",
-                    format!("client class {} already exists", spec.name),
-                ));
-            }
-            (None, Some(false)) => return Err(self.no_class(&spec.name)),
-            (Some(_), _) => "class-update",
-            (None, _) => "class-add",
-        };
-        let entry = class_entry(existing, spec).map_err(|e| self.rejected(e))?;
+        let (entry, exists) = self.entry_for(&config, creating, spec)?;
+        let command = if exists { "class-update" } else { "class-add" };
         self.command(command, Some(json!({ "client-classes": [entry] })))
             .await
             .map_err(on_test)?;
@@ -178,6 +150,28 @@ impl KeaDriver {
             .await
             .map_err(|e| self.unsaved(command, e))?;
         Ok(())
+    }
+
+    /// Class `spec`'s entry as `config` would hold it, and whether `config` has the class
+    /// already; refused when `creating` says otherwise (a name taken, no class to edit).
+    fn entry_for(
+        &self,
+        config: &Value,
+        creating: Option<bool>,
+        spec: &ClassSpec,
+    ) -> Result<(Value, bool), DriverError> {
+        let existing = entry_in(config, &spec.name);
+        match (existing, creating) {
+            (Some(_), Some(true)) => {
+                let mut errors = FieldErrors::default();
+                errors.push("name", format!("client class {} already exists", spec.name));
+                return Err(self.rejected(errors));
+            }
+            (None, Some(false)) => return Err(self.no_class(&spec.name)),
+            _ => {}
+        }
+        let entry = class_entry(existing, spec).map_err(|e| self.rejected(e))?;
+        Ok((entry, existing.is_some()))
     }
 
     /// Deletes class `name`: `class-del` where `class_cmds` is loaded, `config-set` otherwise.
