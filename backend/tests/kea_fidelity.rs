@@ -1422,3 +1422,161 @@ async fn an_operators_configuration_on_kea_3_0_with_a_hosts_database_keeps_every
         an_operators_configuration(Flavor::Kea3Db).await;
     }
 }
+
+/// Kea's own `global-reservations.json` on a pair: every server-wide reservation it holds shown
+/// (by each identifier type, with an address or none, with options and boot fields), each kind
+/// of change made through Tandem on both partners changing exactly that host, a refusal
+/// changing nothing, and a partner changed behind Tandem's back found by the review and
+/// mended by replicating the list.
+async fn global_reservations_example(flavor: Flavor) {
+    use tandem_core::{IdentifierType, NewGlobalReservation};
+    let pair = Pair::start(flavor).await;
+    let running = both(&pair).await;
+    let path = Path::new(EXAMPLES).join("global-reservations.json");
+    let example = kea_json(&std::fs::read_to_string(path).unwrap());
+    load(&pair, &example["Dhcp4"], &running).await.unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let read = || async { t.global_reservations(&admin(), &kea1).await.unwrap().unwrap() };
+    let g = read().await;
+    let in_file = example["Dhcp4"]["reservations"].as_array().unwrap().len();
+    assert_eq!(g.hosts.len(), in_file, "{flavor:?}: {g:#?}");
+    assert!(g.kept.is_empty() && g.looked_up, "{g:#?}");
+    let of = |kind: IdentifierType| g.hosts.iter().find(|h| h.client_id.kind() == kind);
+    let nameless = g.hosts.iter().find(|h| h.name == "special-snowflake").unwrap();
+    assert_eq!(nameless.ip_address, None);
+    let duid = of(IdentifierType::Duid).unwrap();
+    assert_eq!(
+        duid.settings.options[&6],
+        tandem_core::OptionValue::Addresses(vec![[10, 1, 1, 202].into(), [10, 1, 1, 203].into()])
+    );
+    let boot = g.hosts.iter().find(|h| h.settings.next_server.is_some()).unwrap();
+    assert_eq!(boot.settings.server_hostname, "hal9000");
+    assert_eq!(boot.settings.boot_file_name, "/dev/null");
+    let flex = of(IdentifierType::FlexId).unwrap().clone();
+    assert_eq!(flex.ip_address, Some([192, 0, 2, 206].into()));
+
+    // Each change through Tandem: on both partners, that host alone.
+    let only_host = |before: &[Value; 2], after: &[Value; 2], key: &str, what: &str| {
+        for i in 0..2 {
+            let paths = changed(&before[i], &after[i]);
+            assert!(
+                !paths.is_empty() && paths.iter().all(|p| p.starts_with(&format!("/reservations[{key}"))),
+                "{flavor:?} {what}, server {i}: {paths:#?}"
+            );
+        }
+    };
+    let input = |r: &tandem_core::GlobalReservation| NewGlobalReservation::from(r);
+    let before = both(&pair).await;
+    let renamed = NewGlobalReservation {
+        name: "lab-printer".into(),
+        ..input(&flex)
+    };
+    let done = t
+        .put_global_reservation(&admin(), &kea1, Some(&flex.client_id), &renamed)
+        .await
+        .unwrap();
+    assert!(
+        matches!(done.replication, tandem_core::views::ReplicationOutcome::Replicated { .. }),
+        "{:?}",
+        done.replication
+    );
+    let after = both(&pair).await;
+    only_host(&before, &after, "flex-id=", "renamed");
+    for config in &after {
+        let host = config["reservations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h.get("flex-id").is_some())
+            .unwrap();
+        assert_eq!(host["hostname"], "lab-printer");
+    }
+    // Its DNS servers changed (the option by name in the file stays by name).
+    let before = after;
+    let dns = NewGlobalReservation {
+        options: Some(vec![OptionInput {
+            code: "6".into(),
+            kind: "Addresses".into(),
+            value: "10.1.1.202".into(),
+        }]),
+        ..input(duid)
+    };
+    t.put_global_reservation(&admin(), &kea1, Some(&duid.client_id), &dns)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    only_host(&before, &after, "duid=", "options");
+    // A new one without an address, then deleted: as before.
+    let before = after;
+    let new = NewGlobalReservation {
+        client_id: "02:00:00:00:00:01".into(),
+        name: "kiosk".into(),
+        client_classes: Some(vec!["kiosks".into()]),
+        ..Default::default()
+    };
+    t.put_global_reservation(&admin(), &kea1, None, &new)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    only_host(&before, &after, "hw-address=020000000001", "created");
+    let id = new.parse().unwrap().client_id;
+    t.delete_global_reservation(&admin(), &kea1, &id)
+        .await
+        .unwrap();
+    let gone = both(&pair).await;
+    for i in 0..2 {
+        assert_eq!(changed(&before[i], &gone[i]), Vec::<String>::new(), "{flavor:?} deleted");
+    }
+    // Refused by field: an address another holds; nothing written on either.
+    let taken = NewGlobalReservation {
+        client_id: "02:00:00:00:00:02".into(),
+        ip_address: "192.0.2.201".into(),
+        ..Default::default()
+    };
+    let (field, message) = refused(
+        t.put_global_reservation(&admin(), &kea1, None, &taken)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "ip_address", "{message}");
+    let now = both(&pair).await;
+    for i in 0..2 {
+        assert_eq!(changed(&gone[i], &now[i]), Vec::<String>::new());
+    }
+
+    // kea2's changed behind Tandem's back: found, then mended by replicating the list.
+    let mut config = config_get(&pair.urls[1]).await;
+    config["reservations"].as_array_mut().unwrap().pop();
+    let answer = kea(&pair.urls[1], "config-set", Some(json!({ "Dhcp4": config }))).await;
+    assert_eq!(answer["result"], 0, "{answer}");
+    let differs = |review: tandem_core::review::Review| {
+        review
+            .findings
+            .iter()
+            .any(|f| f.check == "global-reservations-differ-between-partners")
+    };
+    assert!(differs(t.review_now(&admin()).await.unwrap()), "{flavor:?}");
+    t.replicate_global_reservations(&admin(), &kea1)
+        .await
+        .unwrap();
+    let mended = both(&pair).await;
+    assert_eq!(mended[0]["reservations"], mended[1]["reservations"]);
+    assert_eq!(changed(&now[0], &mended[0]), Vec::<String>::new());
+    assert!(!differs(t.review_now(&admin()).await.unwrap()), "{flavor:?}");
+}
+
+#[tokio::test]
+async fn keas_global_reservations_example_on_kea_2_2_is_shown_and_edited_on_both() {
+    if Flavor::Kea22.available() && examples_installed() {
+        global_reservations_example(Flavor::Kea22).await;
+    }
+}
+
+#[tokio::test]
+async fn keas_global_reservations_example_on_kea_3_0_is_shown_and_edited_on_both() {
+    if Flavor::Kea3.available() && examples_installed() {
+        global_reservations_example(Flavor::Kea3).await;
+    }
+}

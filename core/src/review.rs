@@ -128,6 +128,9 @@ pub struct ServerFacts {
     /// Its own options, where it has them (Kea's global `option-data`).
     #[serde(default)]
     pub server_options: Option<crate::ServerOptions>,
+    /// Its server-wide reservations, where it has them (Kea's global `reservations`).
+    #[serde(default)]
+    pub global_reservations: Option<crate::GlobalReservations>,
 }
 
 /// A hook library a server does not load.
@@ -222,6 +225,21 @@ pub fn review_pair_facts(
             object: format!("server options of {a}"),
             explanation: format!(
                 "The server options of {a} and {b} differ: a client gets other options (its DNS servers, its domain…) depending on which partner answers it."
+            ),
+        });
+    }
+    if let (Some(ga), Some(gb)) = (&a_facts.global_reservations, &b_facts.global_reservations)
+        && ga.definition != gb.definition
+    {
+        let (na, nb) = (ga.hosts.len() + ga.kept.len(), gb.hosts.len() + gb.kept.len());
+        out.push(Finding {
+            check: "global-reservations-differ-between-partners".into(),
+            severity: Severity::Error,
+            server: a.clone(),
+            scope_id: None,
+            object: format!("server-wide reservations of {a}"),
+            explanation: format!(
+                "The server-wide reservations of {a} ({na}) and {b} ({nb}) differ: a client may get another address, name or settings depending on which partner answers it. Replicate them from the server that is right."
             ),
         });
     }
@@ -706,6 +724,7 @@ mod tests {
             unreadable_subnets: Vec::new(),
             classes: Vec::new(),
             server_options: None,
+            global_reservations: None,
         };
         // Sound: the same ID, clocks 2 s apart.
         assert_eq!(
@@ -778,6 +797,17 @@ mod tests {
         let found = review_pair_facts((&a, &options("x")), (&b, &options("y")), &rel);
         assert_eq!(found[0].check, "server-options-differ-between-partners");
         assert!(review_pair_facts((&a, &options("x")), (&b, &options("x")), &rel).is_empty());
+        // Server-wide reservations that differ.
+        let globals = |definition: &str| ServerFacts {
+            global_reservations: Some(crate::GlobalReservations {
+                definition: definition.into(),
+                ..Default::default()
+            }),
+            ..facts(1, 1000)
+        };
+        let found = review_pair_facts((&a, &globals("[1]")), (&b, &globals("[]")), &rel);
+        assert_eq!(found[0].check, "global-reservations-differ-between-partners");
+        assert!(review_pair_facts((&a, &globals("[]")), (&b, &globals("[]")), &rel).is_empty());
 
         let missing = ServerFacts {
             missing_hooks: vec![MissingHook {

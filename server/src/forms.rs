@@ -153,6 +153,11 @@ pub async fn submit(
             class_dialog(&fields, &mode),
             "/servers",
         ),
+        "global" => (
+            global_form(&tandem, &caller, &fields, &pairs, &mode).await,
+            global_dialog(&fields, &mode),
+            "/servers",
+        ),
         "server-options" => {
             let server = parsed(&fields, "server", ServerName::parse);
             let result = match server {
@@ -284,6 +289,83 @@ async fn class_form(
             .await
             .map(|o| Notice::from_change("Client class deleted", &o)),
         _ => Err(unknown_mode()),
+    }
+}
+
+/// The Create and Edit Server-wide Reservation dialogs, Delete and Replicate (Server
+/// Properties; `mode` = `create`, `edit`, `delete` or `replicate`).
+async fn global_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    pairs: &[(String, String)],
+    mode: &str,
+) -> Result<Notice, ServiceError> {
+    let server = parsed(fields, "server", ServerName::parse)?;
+    let client = |key: &str| {
+        let text = field(fields, key);
+        let (kind, id) = text.trim().split_once(' ').unwrap_or(("", &text));
+        let kind = tandem_core::IdentifierType::parse(kind)
+            .map_err(|e| ServiceError::Validation(tandem_core::FieldError::new("identifier_type", e).into()))?;
+        tandem_core::ClientId::parse(kind, id)
+            .map_err(|e| ServiceError::Validation(tandem_core::FieldError::new("client_id", e).into()))
+    };
+    let input = tandem_core::NewGlobalReservation {
+        client_id: field(fields, "client_id"),
+        identifier_type: field(fields, "identifier_type"),
+        ip_address: field(fields, "ip_address"),
+        name: field(fields, "name"),
+        description: field(fields, "description"),
+        next_server: fields.get("next_server").cloned(),
+        server_hostname: fields.get("server_hostname").cloned(),
+        boot_file_name: fields.get("boot_file_name").cloned(),
+        client_classes: fields
+            .get("client_classes")
+            .map(|text| tandem_core::validate::class_list(text)),
+        options: option_rows(pairs),
+        version: fields.get("version").cloned(),
+    };
+    match mode {
+        "create" => tandem
+            .put_global_reservation(caller, &server, None, &input)
+            .await
+            .map(|o| Notice::from_change("Server-wide reservation created", &o)),
+        "edit" => {
+            let was = client("original")?;
+            tandem
+                .put_global_reservation(caller, &server, Some(&was), &input)
+                .await
+                .map(|o| Notice::from_change("Server-wide reservation saved", &o))
+        }
+        "delete" => {
+            let id = client("client")?;
+            tandem
+                .delete_global_reservation(caller, &server, &id)
+                .await
+                .map(|o| Notice::from_change("Server-wide reservation deleted", &o))
+        }
+        "replicate" => tandem
+            .replicate_global_reservations(caller, &server)
+            .await
+            .map(|o| Notice::from_change("Server-wide reservations replicated", &o)),
+        _ => Err(unknown_mode()),
+    }
+}
+
+/// Which server-wide reservation dialog a refusal opens again.
+fn global_dialog(fields: &Fields, mode: &str) -> Vec<(&'static str, String)> {
+    match mode {
+        "create" => vec![("dialog", "new-global".into())],
+        "edit" => vec![
+            ("dialog", "edit-global".into()),
+            ("client", field(fields, "original")),
+        ],
+        "delete" => vec![
+            ("dialog", "delete-global".into()),
+            ("client", field(fields, "client")),
+        ],
+        "replicate" => vec![("dialog", "replicate-globals".into())],
+        _ => Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod calls;
 pub mod events;
 pub mod forms;
+pub mod global_reservations;
 pub mod imports;
 pub mod relationships;
 pub mod reservations;

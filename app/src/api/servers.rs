@@ -27,15 +27,15 @@ pub async fn server_config(server: String) -> Result<String, AppError> {
     let caller = super::ssr::caller()?;
     let name = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
     let tandem = super::ssr::tandem()?;
-    let classes = tandem.client_classes(&caller, &name).await?;
-    let options = tandem.server_options(&caller, &name).await?;
-    let manage = caller
-        .principal
-        .role
-        .grants(tandem_core::access::Permission::ManageServers);
-    Ok(crate::pages::servers::render_config(
-        &server, classes, options, manage,
-    ))
+    let role = caller.principal.role;
+    let config = crate::pages::server_config::ServerConfig {
+        classes: tandem.client_classes(&caller, &name).await?,
+        options: tandem.server_options(&caller, &name).await?,
+        globals: tandem.global_reservations(&caller, &name).await?,
+        manage: role.grants(tandem_core::access::Permission::ManageServers),
+        reserve: role.grants(tandem_core::access::Permission::EditReservations),
+    };
+    Ok(crate::pages::server_config::render_config(&server, config))
 }
 
 /// A server's own options as the option editor shows them (`None`: it has none).

@@ -3,6 +3,7 @@
 pub mod badges;
 pub mod class_dialog;
 pub mod dialog;
+pub mod global_dialog;
 pub mod native;
 pub mod notice;
 pub mod option_editor;

@@ -254,7 +254,7 @@ pub(crate) fn ReservationDialog(
 }
 
 /// The identifier types as the dialog offers them: Kea's name, and what a page calls it.
-const IDENTIFIER_CHOICES: [(&str, &str); 5] = [
+pub(crate) const IDENTIFIER_CHOICES: [(&str, &str); 5] = [
     ("hw-address", "MAC address (hw-address)"),
     ("client-id", "Client identifier (client-id)"),
     ("duid", "DUID (duid)"),

@@ -10,6 +10,8 @@ pub mod reservations;
 pub mod review;
 pub mod scopes;
 pub mod search;
+#[cfg(feature = "ssr")]
+pub mod server_config;
 pub mod servers;
 pub mod sign_in;
 pub mod tokens;

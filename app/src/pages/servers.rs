@@ -1,5 +1,6 @@
-//! DHCP Servers, and Server Properties: a server's scopes and relationships, its client
-//! classes, server-level replication, and taking a built-in server offline and back.
+//! DHCP Servers, and Server Properties: a server's scopes and relationships, its own options,
+//! server-wide reservations and client classes (their sections rendered on the server:
+//! `server_config`), server-level replication, and taking a built-in server offline and back.
 
 use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
@@ -9,7 +10,9 @@ use crate::api::servers::{
     ServerOnline, ServerOptionRows, SetServerOnline,
 };
 use crate::components::class_dialog::{ClassDialogProps, class_dialog_piece};
+use crate::api::global_reservations::{DeleteGlobalReservation, GlobalReservationInput};
 use crate::components::dialog::on_demand;
+use crate::components::global_dialog::{GlobalDialogProps, global_dialog_piece};
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
 use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton, clicked};
 use crate::components::notice::{Notice, NoticeBar};
@@ -219,6 +222,11 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     let edit_class = action(crate::api::servers::call_edit_class);
     let delete_class = action(crate::api::servers::call_delete_class);
     let save_options = action(crate::api::servers::call_put_server_options);
+    // Its server-wide reservations: `?dialog=new-global|edit-global|delete-global|
+    // replicate-globals&client=<type> <identifier>`.
+    let global_native = NativeDialogs::new("client");
+    let save_global = action(crate::api::global_reservations::call_put_global_reservation);
+    let delete_global = action(crate::api::global_reservations::call_delete_global_reservation);
     // Its configuration's sections (client classes), as the server renders them.
     let config = Resource::new(
         move || {
@@ -229,6 +237,8 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 edit_class.version().get(),
                 delete_class.version().get(),
                 save_options.version().get(),
+                save_global.version().get(),
+                delete_global.version().get(),
             )
         },
         |(server, ..)| crate::api::servers::call_server_config(ServerConfig { server }),
@@ -261,6 +271,39 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     Effect::new(move |_| saved(create_class.value().get(), "Client class created"));
     Effect::new(move |_| saved(edit_class.value().get(), "Client class saved"));
     Effect::new(move |_| saved(save_options.value().get(), "Server options saved"));
+    // The server-wide reservation the URL's Edit dialog is for, as its dialog edits it.
+    let named_global = Resource::new(
+        move || (name.get(), global_native.asked()),
+        |(server, asked)| async move {
+            match asked {
+                Some((dialog, Some(client))) if dialog == "edit-global" => {
+                    crate::api::global_reservations::call_global_reservation_input(
+                        GlobalReservationInput { server, client },
+                    )
+                    .await
+                    .ok()
+                    .flatten()
+                }
+                _ => None,
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(result) = save_global.value().get() {
+            if let Ok(outcome) = &result {
+                global_native.dismiss();
+                notice.set(Some(Notice::from_change("Server-wide reservation saved", outcome)));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = delete_global.value().get() {
+            notice.set(Some(match result {
+                Ok(outcome) => Notice::from_change("Server-wide reservation deleted", &outcome),
+                Err(e) => Notice::from_error(&e),
+            }));
+        }
+    });
     // The server's options as its Edit Server Options dialog starts from.
     let option_rows = Resource::new(
         move || (name.get(), class_native.asked()),
@@ -286,6 +329,17 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     });
     // A class's Delete, once the page's code runs: the browser's own confirmation first.
     let on_config_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(link) = clicked(&ev, "a[data-delete-global]") {
+            ev.prevent_default();
+            let question = link.get_attribute("data-question").unwrap_or_default();
+            if window().confirm_with_message(&question).unwrap_or(false) {
+                delete_global.dispatch(DeleteGlobalReservation {
+                    server: name.get_untracked(),
+                    client: link.get_attribute("data-delete-global").unwrap_or_default(),
+                });
+            }
+            return;
+        }
         let Some(link) = clicked(&ev, "a[data-delete-class]") else {
             return;
         };
@@ -474,6 +528,58 @@ pub fn ServerPropertiesPage() -> impl IntoView {
         </Transition>
         <Transition fallback=|| ()>
             {move || {
+                let (asked, client) = global_native.asked()?;
+                let (back, cancel_href) = (global_native.back(), global_native.cancel_href());
+                let flash = global_native.flash("global");
+                let on_close = Callback::new(move |()| global_native.dismiss());
+                let server = name.get();
+                let dialog = |was: String, existing| {
+                    on_demand(global_dialog_piece(GlobalDialogProps {
+                        server: server.clone(),
+                        was,
+                        existing,
+                        save: save_global,
+                        flash: flash.clone(),
+                        back: back.clone(),
+                        cancel_href: cancel_href.clone(),
+                        on_close,
+                    }))
+                    .into_any()
+                };
+                match asked.as_str() {
+                    "new-global" => Some(dialog(String::new(), None)),
+                    "edit-global" => {
+                        let client = client?;
+                        named_global.get().flatten().map(|g| dialog(client, Some(g)))
+                    }
+                    "delete-global" | "replicate-globals" => {
+                        let delete = asked == "delete-global";
+                        let question = if delete {
+                            format!("Delete the server-wide reservation for {} from {server} and its partner?", client.clone()?)
+                        } else {
+                            format!("Make the partner of {server} hold exactly the server-wide reservations of {server}? Those it has that {server} has not are deleted there.")
+                        };
+                        Some(view! {
+                            <ConfirmDialog
+                                form="global"
+                                mode=if delete { "delete" } else { "replicate" }
+                                hidden=vec![("server", server.clone()), ("client", client.unwrap_or_default())]
+                                title=if delete { "Delete Server-wide Reservation" } else { "Replicate Server-wide Reservations" }
+                                question
+                                flash
+                                back
+                                cancel_href
+                                on_close
+                            />
+                        }
+                        .into_any())
+                    }
+                    _ => None,
+                }
+            }}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || {
                 config.get().map(|result| match result {
                     Ok(html) => config_html
                         .div("server-config", &html, None, Some(Callback::new(on_config_click)))
@@ -483,181 +589,6 @@ pub fn ServerPropertiesPage() -> impl IntoView {
             }}
         </Transition>
     }
-}
-
-/// Server Properties' configuration sections, as HTML: the server's client classes (name,
-/// test, what each sets, where its scopes use it) and, for a user who may (`manage`), the
-/// links that create, edit and delete them (followed in place by the page's router, or as a
-/// new page without JavaScript). Nothing for a server without classes.
-#[cfg(feature = "ssr")]
-pub(crate) fn render_config(
-    server: &str,
-    classes: Option<Vec<tandem_core::ClassRow>>,
-    options: Option<tandem_core::ServerOptions>,
-    manage: bool,
-) -> String {
-    use crate::components::native::dialog_href;
-    let path = format!("/servers/{server}");
-    let options = options.map(|o| render_server_options(&path, o, manage));
-    crate::components::native::render_alone(move || {
-        let Some(classes) = classes else {
-            return options.into_any();
-        };
-        let empty = classes.is_empty().then(|| {
-            view! { <p class="muted" id="no-classes">"No client classes are defined on this server."</p> }
-        });
-        let create = manage.then(|| {
-            view! {
-                <div class="toolbar">
-                    <a class="button" role="button" id="create-class" href=dialog_href(&path, "class", "new-class", None)>
-                        "New client class…"
-                    </a>
-                </div>
-            }
-        });
-        let rows = classes
-            .into_iter()
-            .map(|row| {
-                let c = row.class;
-                let test = if c.test.is_empty() {
-                    view! { <span class="muted">"none: assigned"</span> }.into_any()
-                } else {
-                    view! { <code>{c.test}</code> }.into_any()
-                };
-                let sets = c
-                    .sets
-                    .into_iter()
-                    .map(|s| view! { <li>{s}</li> })
-                    .collect_view();
-                let used = row
-                    .used_by
-                    .into_iter()
-                    .map(|u| view! { <li>{u}</li> })
-                    .collect_view();
-                let actions = manage.then(|| {
-                    let question = format!(
-                        "Delete client class {} from this server and its partner?",
-                        c.name
-                    );
-                    view! {
-                        <div class="actions">
-                            <a class="button small secondary" role="button" href=dialog_href(&path, "class", "edit-class", Some(&c.name))>
-                                "Edit"
-                            </a>
-                            <a
-                                class="button small danger"
-                                role="button"
-                                href=dialog_href(&path, "class", "delete-class", Some(&c.name))
-                                data-delete-class=c.name.clone()
-                                data-question=question
-                            >
-                                "Delete"
-                            </a>
-                        </div>
-                    }
-                });
-                let (name, label) = (c.name.clone(), c.name);
-                view! {
-                    <tr data-class=name>
-                        <td data-label="Name">{label}</td>
-                        <td data-label="Test" class="settings">{test}</td>
-                        <td data-label="Sets" class="settings"><ul class="plain">{sets}</ul></td>
-                        <td data-label="Used by" class="settings"><ul class="plain">{used}</ul></td>
-                        <td data-label="Actions">{actions}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            {options}
-            <h2 id="client-classes">"Client classes"</h2>
-            {create}
-            <div class="table-wrap">
-                <table class="grid classes">
-                    <thead>
-                        <tr>
-                            <th>"Name"</th>
-                            <th>"Test"</th>
-                            <th>"Sets"</th>
-                            <th>"Used by"</th>
-                            <th>"Actions"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            {empty}
-        }
-        .into_any()
-    })
-}
-
-/// The Server options section: each option Tandem edits by its name, code and value, what
-/// else the server holds of them (kept by every write), and the link that edits them.
-#[cfg(feature = "ssr")]
-fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool) -> AnyView {
-    use crate::components::native::dialog_href;
-    let edit = manage.then(|| {
-        view! {
-            <div class="toolbar">
-                <a class="button" role="button" id="edit-server-options" href=dialog_href(path, "class", "server-options", None)>
-                    "Edit server options…"
-                </a>
-            </div>
-        }
-    });
-    let empty = (o.options.is_empty() && o.kept.is_empty()).then(
-        || view! { <p class="muted" id="no-server-options">"No server options are set."</p> },
-    );
-    let rows = o
-        .options
-        .iter()
-        .map(|(code, value)| {
-            let name = tandem_core::options::name_of(*code).unwrap_or("");
-            view! {
-                <tr data-option=code.to_string()>
-                    <td data-label="Code">{code.to_string()}</td>
-                    <td data-label="Name">{name}</td>
-                    <td data-label="Value" class="settings">{value.text()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let kept = (!o.kept.is_empty()).then(|| {
-        let lines = o
-            .kept
-            .into_iter()
-            .map(|k| view! { <li>{k}</li> })
-            .collect_view();
-        view! {
-            <p class="muted">"Also held, kept as the server has it:"</p>
-            <ul class="plain settings" id="server-options-kept">{lines}</ul>
-        }
-    });
-    let table = (!o.options.is_empty()).then(|| {
-        view! {
-            <div class="table-wrap">
-                <table class="grid server-options">
-                    <thead>
-                        <tr>
-                            <th>"Code"</th>
-                            <th>"Name"</th>
-                            <th>"Value"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-    });
-    view! {
-        <h2 id="server-options">"Server options"</h2>
-        {edit}
-        {table}
-        {empty}
-        {kept}
-    }
-    .into_any()
 }
 
 /// Add Kea Server: a name, where its control channel is, and how to authenticate to it; each

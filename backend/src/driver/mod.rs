@@ -129,6 +129,29 @@ impl DriverError {
 }
 
 /// One managed DHCP server, as Tandem reaches it.
+/// One change to a server's server-wide reservations.
+#[derive(Debug, Clone)]
+pub enum GlobalChange {
+    /// A new one (refused when its client has one).
+    Create(tandem_core::GlobalReservation),
+    /// The one of client `was` made `new`; with `if_version`, only while it is that version.
+    Update {
+        was: tandem_core::ClientId,
+        new: tandem_core::GlobalReservation,
+        if_version: Option<String>,
+    },
+    /// A partner made to hold `new`: on its entry for `was`, else for `new`'s client, else added.
+    Copy {
+        was: tandem_core::ClientId,
+        new: tandem_core::GlobalReservation,
+    },
+    /// The one of client `id` removed; where it is missing, refused only if `must_exist`.
+    Delete {
+        id: tandem_core::ClientId,
+        must_exist: bool,
+    },
+}
+
 #[async_trait]
 pub trait DhcpDriver: Send + Sync {
     fn server(&self) -> &ServerName;
@@ -274,6 +297,32 @@ pub trait DhcpDriver: Send + Sync {
         Err(DriverError::NotSupported {
             server: self.server().clone(),
             what: "server options".into(),
+        })
+    }
+    /// The server's server-wide reservations; `None` where it cannot hold any (the built-in
+    /// server, after Windows).
+    async fn global_reservations(
+        &self,
+    ) -> Result<Option<tandem_core::GlobalReservations>, DriverError> {
+        Ok(None)
+    }
+    /// One server-wide reservation created, changed, copied or deleted.
+    async fn put_global_reservation(&self, change: &GlobalChange) -> Result<(), DriverError> {
+        let _ = change;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "server-wide reservations".into(),
+        })
+    }
+    /// Makes the server's server-wide reservations exactly `from` (another server's).
+    async fn copy_global_reservations(
+        &self,
+        from: &tandem_core::GlobalReservations,
+    ) -> Result<(), DriverError> {
+        let _ = from;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "server-wide reservations".into(),
         })
     }
     /// Deletes client class `name`.

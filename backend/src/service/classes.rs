@@ -123,7 +123,8 @@ impl Tandem {
     }
 
     /// `apply` on the partner of `driver`'s server in its failover relationship, if it has
-    /// one: how it went (a server-level setting, which no scope's sync status records).
+    /// one: how it went (a server-level setting, which no scope's sync status records). The
+    /// partner is written only once the server serves again after its own write.
     pub(super) async fn on_server_partner<F, Fut>(
         &self,
         driver: &Arc<dyn DhcpDriver>,
@@ -152,8 +153,26 @@ impl Tandem {
         let Some(partner) = partner else {
             return ReplicationOutcome::NotInFailover;
         };
+        // A config-set restarts the server's HA service: its partner is written only once it
+        // serves again, so that the two are never out of service together.
+        if let Err(e) = driver.settle().await {
+            return ReplicationOutcome::Failed {
+                partner,
+                error: format!(
+                    "not written, so that both partners are never out of service together: {e}"
+                ),
+            };
+        }
         let result = match self.driver(&partner).await {
-            Ok(d) => apply(d).await.map_err(|e| e.to_string()),
+            Ok(d) => {
+                let done = apply(d.clone()).await.map_err(|e| e.to_string());
+                if done.is_ok()
+                    && let Err(e) = d.settle().await
+                {
+                    tracing::warn!(error = %e, "partner not serving again after the change");
+                }
+                done
+            }
             Err(e) => Err(e.to_string()),
         };
         match result {

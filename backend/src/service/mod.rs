@@ -11,6 +11,7 @@ mod cluster;
 mod events;
 mod exports;
 mod flights;
+mod global_reservations;
 mod health;
 mod imports;
 mod inventory;

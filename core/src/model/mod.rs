@@ -5,6 +5,7 @@ pub(crate) mod address;
 mod class;
 mod client_id;
 mod failover;
+mod global_reservation;
 mod kept;
 mod reservation;
 mod scope;
@@ -19,6 +20,7 @@ pub use client_id::{ClientId, IdentifierType};
 pub use failover::{
     FailoverMode, FailoverRelationship, FailoverReport, FailoverState, Percent, ServerRole,
 };
+pub use global_reservation::{GlobalReservation, GlobalReservations, NewGlobalReservation};
 pub use kept::Kept;
 pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState, option_refusals, text_digest};

@@ -11,6 +11,7 @@
 mod account;
 pub mod docs;
 mod failover;
+mod global_reservations;
 mod reservations;
 mod scopes;
 mod servers;
@@ -50,6 +51,12 @@ fn described() -> OpenApiRouter<Tandem> {
             servers::server_options,
             servers::put_server_options
         ))
+        .routes(routes!(global_reservations::list, global_reservations::create))
+        .routes(routes!(
+            global_reservations::update,
+            global_reservations::delete
+        ))
+        .routes(routes!(global_reservations::replicate))
         .routes(routes!(
             servers::replicate_server,
             servers::preview_server_replication

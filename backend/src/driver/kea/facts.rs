@@ -70,6 +70,7 @@ impl KeaDriver {
             unreadable_subnets: snapshot.unreadable.clone(),
             classes: snapshot.classes.clone(),
             server_options: Some(snapshot.server_options.clone()),
+            global_reservations: Some(snapshot.globals.clone()),
         })
     }
 }

@@ -19,6 +19,7 @@
 
 mod classes;
 mod facts;
+mod global_hosts;
 pub mod ha;
 mod host_commands;
 mod leases;
@@ -32,7 +33,7 @@ mod subnets;
 mod transport;
 mod writes;
 
-use super::{Capabilities, DhcpDriver, DriverError, Placement, RelationshipConfig};
+use super::{Capabilities, DhcpDriver, DriverError, GlobalChange, Placement, RelationshipConfig};
 use async_trait::async_trait;
 use offer::{Hosts, Offer};
 use serde_json::{Value, json};
@@ -88,6 +89,8 @@ pub(crate) struct Snapshot {
     classes: Vec<tandem_core::ClientClass>,
     /// The server's own options.
     server_options: tandem_core::ServerOptions,
+    /// Its server-wide reservations.
+    globals: tandem_core::GlobalReservations,
 }
 
 impl Snapshot {
@@ -111,6 +114,7 @@ impl Snapshot {
             unreadable,
             classes: classes::classes_of(config),
             server_options: server_options::server_options_of(config),
+            globals: global_hosts::globals_of(config),
         })
     }
 
@@ -743,6 +747,23 @@ impl DhcpDriver for KeaDriver {
         options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
     ) -> Result<(), DriverError> {
         self.write_server_options(options).await
+    }
+
+    async fn global_reservations(
+        &self,
+    ) -> Result<Option<tandem_core::GlobalReservations>, DriverError> {
+        Ok(Some(self.for_checks().await?.globals.clone()))
+    }
+
+    async fn put_global_reservation(&self, change: &GlobalChange) -> Result<(), DriverError> {
+        self.write_global(change).await
+    }
+
+    async fn copy_global_reservations(
+        &self,
+        from: &tandem_core::GlobalReservations,
+    ) -> Result<(), DriverError> {
+        self.copy_globals(from).await
     }
 
     async fn shared_hosts(&self) -> Option<String> {

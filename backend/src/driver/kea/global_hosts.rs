@@ -1,0 +1,339 @@
+//! A Kea server's server-wide reservations (the global `reservations` of `Dhcp4`): read as
+//! Tandem shows them, each written as a patch of its own entry (what Tandem does not show of
+//! it kept), the others left exactly as they are. Written by `config-set`: the host commands
+//! would put a global host in a hosts database, not in the configuration that holds it.
+
+use super::mapping::{self, canonical};
+use super::{DriverError, GlobalChange, KeaDriver, patch, subnets};
+use serde_json::{Value, json};
+use tandem_core::{ClientId, FieldErrors, GlobalReservation, GlobalReservations, Reservation};
+
+/// The global host entries of `config`.
+fn entries(config: &Value) -> &[Value] {
+    config
+        .get("reservations")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+}
+
+/// A global host as Tandem reads it: a scope's reservation at `0.0.0.0` when it has no address.
+fn as_reservation(host: &Value) -> Option<Reservation> {
+    if host.get("ip-address").is_some() {
+        return mapping::reservation_of(host);
+    }
+    let mut with = host.clone();
+    with["ip-address"] = json!("0.0.0.0");
+    mapping::reservation_of(&with)
+}
+
+/// The server-wide reservations `config` holds.
+pub(super) fn globals_of(config: &Value) -> GlobalReservations {
+    let list = entries(config);
+    let mut out = GlobalReservations {
+        definition: canonical(&Value::Array(list.to_vec())).unwrap_or_else(|| "[]".into()),
+        looked_up: looked_up(config),
+        ..Default::default()
+    };
+    for host in list {
+        match as_reservation(host) {
+            Some(r) => out.hosts.push(GlobalReservation::from_reservation(r)),
+            None => out.kept.extend(canonical(host)),
+        }
+    }
+    out
+}
+
+/// Whether Kea looks global reservations up anywhere: `reservations-global` at the top, in a
+/// shared network or in a subnet.
+fn looked_up(config: &Value) -> bool {
+    let on = |v: &Value| v.get("reservations-global").and_then(Value::as_bool) == Some(true);
+    on(config)
+        || config
+            .get("shared-networks")
+            .and_then(Value::as_array)
+            .is_some_and(|n| n.iter().any(on))
+        || subnets::all(config).into_iter().any(|(_, _, s)| on(s))
+}
+
+/// Where the global host of client `id` is in `list`.
+fn position(list: &[Value], id: &ClientId) -> Option<usize> {
+    list.iter()
+        .position(|h| as_reservation(h).is_some_and(|r| &r.client_id == id))
+}
+
+fn refuse(field: &str, message: String) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.push(field, message);
+    errors
+}
+
+/// The entry of `new`: `held` (read as `was`) patched, or a new host; without an address, none.
+fn entry(held: Option<(&Value, Reservation)>, new: &GlobalReservation) -> Result<Value, FieldErrors> {
+    let mut entry = match held {
+        Some((host, was)) => {
+            let want = Reservation {
+                kind: was.kind,
+                ..new.as_reservation()
+            };
+            patch::host(host, &was, &want, None)?
+        }
+        None => mapping::host_of(&new.as_reservation()),
+    };
+    if new.ip_address.is_none()
+        && let Some(map) = entry.as_object_mut()
+    {
+        map.remove("ip-address");
+    }
+    Ok(entry)
+}
+
+/// `list` after `change`, or why it is refused (`Err(None)`: not found).
+fn changed(
+    list: &[Value],
+    change: &GlobalChange,
+    unique_ips: bool,
+) -> Result<Vec<Value>, Refusal> {
+    let mut next = list.to_vec();
+    let (was, new) = match change {
+        GlobalChange::Create(new) => (None, new),
+        GlobalChange::Update { was, new, .. } | GlobalChange::Copy { was, new } => {
+            (Some(was), new)
+        }
+        GlobalChange::Delete { id, must_exist } => {
+            match position(list, id) {
+                Some(i) => {
+                    next.remove(i);
+                }
+                None if *must_exist => return Err(Refusal::NotFound(id.described())),
+                None => {}
+            }
+            return Ok(next);
+        }
+    };
+    let at = was.and_then(|id| position(list, id));
+    match (change, at) {
+        (GlobalChange::Update { was, .. }, None) => {
+            return Err(Refusal::NotFound(was.described()));
+        }
+        (GlobalChange::Update { if_version: Some(v), .. }, Some(i)) => {
+            let current = as_reservation(&list[i]).map(GlobalReservation::from_reservation);
+            if current.as_ref().map(GlobalReservation::version).as_deref() != Some(v.as_str()) {
+                return Err(Refusal::Stale);
+            }
+        }
+        _ => {}
+    }
+    // A copy made where the partner has none by the old identifier: by the new one, else new.
+    let at = match change {
+        GlobalChange::Copy { .. } => at.or_else(|| position(list, &new.client_id)),
+        _ => at,
+    };
+    if position(list, &new.client_id).is_some_and(|o| Some(o) != at) {
+        return Err(Refusal::Fields(refuse(
+            "client_id",
+            format!(
+                "{} already has a server-wide reservation",
+                new.client_id.described()
+            ),
+        )));
+    }
+    if let Some(ip) = new.ip_address.filter(|_| unique_ips) {
+        let taken = list.iter().enumerate().find_map(|(i, h)| {
+            let r = as_reservation(h)?;
+            (Some(i) != at && r.ip_address == ip).then_some(r.client_id)
+        });
+        if let Some(holder) = taken {
+            return Err(Refusal::Fields(refuse(
+                "ip_address",
+                format!(
+                    "{ip} is already reserved server-wide for {}",
+                    holder.described()
+                ),
+            )));
+        }
+    }
+    let held = at.and_then(|i| Some((&list[i], as_reservation(&list[i])?)));
+    let written = entry(held, new).map_err(Refusal::Fields)?;
+    match at {
+        Some(i) => next[i] = written,
+        None => next.push(written),
+    }
+    Ok(next)
+}
+
+/// Why a change is not made.
+enum Refusal {
+    NotFound(String),
+    Stale,
+    Fields(FieldErrors),
+}
+
+impl KeaDriver {
+    /// One server-wide reservation created, changed, copied or deleted, by `config-set`.
+    pub(super) async fn write_global(&self, change: &GlobalChange) -> Result<(), DriverError> {
+        self.modify_config(|config| {
+            let unique = config.get("ip-reservations-unique").and_then(Value::as_bool) != Some(false);
+            let next = changed(entries(config), change, unique).map_err(|r| match r {
+                Refusal::NotFound(what) => DriverError::NotFound {
+                    server: self.name.clone(),
+                    what: format!("server-wide reservation for {what}"),
+                },
+                Refusal::Stale => DriverError::Stale {
+                    server: self.name.clone(),
+                    detail: "the server-wide reservation".into(),
+                    current: None,
+                },
+                Refusal::Fields(errors) => self.rejected(errors),
+            })?;
+            let Some(map) = config.as_object_mut() else {
+                return Err(self.protocol("a configuration that is not an object"));
+            };
+            if next.is_empty() {
+                map.remove("reservations");
+            } else {
+                map.insert("reservations".into(), Value::Array(next));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Makes the server's server-wide reservations exactly `from`'s (a replication: each host
+    /// whole, those Tandem does not show included).
+    pub(super) async fn copy_globals(&self, from: &GlobalReservations) -> Result<(), DriverError> {
+        let want: Value = serde_json::from_str(&from.definition)
+            .map_err(|e| self.protocol(format!("a definition that is not JSON ({e})")))?;
+        self.modify_config(|config| {
+            let Some(map) = config.as_object_mut() else {
+                return Err(self.protocol("a configuration that is not an object"));
+            };
+            match want {
+                Value::Array(list) if list.is_empty() => {
+                    map.remove("reservations");
+                }
+                Value::Array(list) => {
+                    map.insert("reservations".into(), Value::Array(list));
+                }
+                _ => return Err(self.protocol("a definition that is not a list")),
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_core::NewGlobalReservation;
+
+    fn config() -> Value {
+        json!({
+            "reservations-global": true,
+            "reservations": [
+                { "hw-address": "1a:1b:1c:1d:1e:1f", "ip-address": "192.0.2.201" },
+                { "client-id": "01:11:22:33:44:55:66", "hostname": "special-snowflake" },
+                { "duid": "01:02:03:04:05", "ip-address": "192.0.2.203",
+                  "option-data": [ { "name": "domain-name-servers", "data": "10.1.1.202,10.1.1.203" } ] },
+                { "circuit-id": "01:11:22:33:44:55:66", "ip-address": "192.0.2.204",
+                  "option-data": [ { "name": "vivso-suboptions", "data": "4491" },
+                                   { "name": "tftp-servers", "space": "vendor-4491", "data": "10.1.1.202,10.1.1.203" } ] },
+                { "flex-id": "'s0mEVaLue'", "ip-address": "192.0.2.206" },
+                { "hw-address": "aa:aa:aa:aa:aa:aa", "duid": "01:02", "ip-address": "192.0.2.250" }
+            ]
+        })
+    }
+
+    fn input(id: &str, kind: &str, ip: &str) -> GlobalReservation {
+        NewGlobalReservation {
+            client_id: id.into(),
+            identifier_type: kind.into(),
+            ip_address: ip.into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    }
+
+    #[test]
+    fn every_global_host_is_read_and_the_unshowable_kept() {
+        let g = globals_of(&config());
+        assert!(g.looked_up);
+        assert_eq!(g.hosts.len(), 5);
+        assert_eq!(g.hosts[1].ip_address, None);
+        assert_eq!(g.hosts[1].name, "special-snowflake");
+        assert_eq!(g.hosts[4].client_id.described(), "flex-id 73:30:6d:45:56:61:4c:75:65");
+        assert_eq!(g.kept.len(), 1, "two identifiers: kept whole");
+        assert!(!globals_of(&json!({})).looked_up);
+        assert_eq!(globals_of(&json!({})).definition, "[]");
+    }
+
+    #[test]
+    fn a_change_patches_its_own_entry_and_nothing_else() {
+        let raw = config();
+        let list = entries(&raw);
+        // The DUID host given a name: its options (and their names) untouched.
+        let was = input("01:02:03:04:05", "duid", "192.0.2.203");
+        let mut new = globals_of(&raw).hosts[2].clone();
+        new.name = "printer".into();
+        let change = GlobalChange::Update {
+            was: was.client_id.clone(),
+            new,
+            if_version: None,
+        };
+        let next = changed(list, &change, true).ok().unwrap();
+        assert_eq!(next[2]["hostname"], "printer");
+        assert_eq!(next[2]["option-data"], list[2]["option-data"]);
+        for i in [0, 1, 3, 4, 5] {
+            assert_eq!(next[i], list[i]);
+        }
+        // Its address taken away: the key goes.
+        let mut none = globals_of(&raw).hosts[0].clone();
+        none.ip_address = None;
+        let change = GlobalChange::Update {
+            was: none.client_id.clone(),
+            new: none,
+            if_version: None,
+        };
+        let next = changed(list, &change, true).ok().unwrap();
+        assert_eq!(next[0], json!({ "hw-address": "1a:1b:1c:1d:1e:1f" }));
+        // A new one with an address held by another, or a client already reserved: refused.
+        for (new, field) in [
+            (input("02:02:02:02:02:02", "", "192.0.2.201"), "ip_address"),
+            (input("1a:1b:1c:1d:1e:1f", "", ""), "client_id"),
+        ] {
+            match changed(list, &GlobalChange::Create(new), true) {
+                Err(Refusal::Fields(e)) => assert!(e.get(field).is_some(), "{e:?}"),
+                _ => panic!("not refused"),
+            }
+        }
+        // A stale edit, and an edit of none: refused.
+        let change = GlobalChange::Update {
+            was: globals_of(&raw).hosts[0].client_id.clone(),
+            new: globals_of(&raw).hosts[0].clone(),
+            if_version: Some("old".into()),
+        };
+        assert!(matches!(changed(list, &change, true), Err(Refusal::Stale)));
+        let gone = input("0e:0e:0e:0e:0e:0e", "", "");
+        let change = GlobalChange::Update {
+            was: gone.client_id.clone(),
+            new: gone.clone(),
+            if_version: None,
+        };
+        assert!(matches!(changed(list, &change, true), Err(Refusal::NotFound(_))));
+        // A copy where the partner has none: added.
+        let change = GlobalChange::Copy {
+            was: gone.client_id.clone(),
+            new: gone,
+        };
+        assert_eq!(changed(list, &change, true).ok().unwrap().len(), 7);
+        // Deleted: only that entry goes.
+        let change = GlobalChange::Delete {
+            id: globals_of(&raw).hosts[4].client_id.clone(),
+            must_exist: true,
+        };
+        let next = changed(list, &change, true).ok().unwrap();
+        assert_eq!(next.len(), 5);
+        assert_eq!(next[4], list[5]);
+    }
+}
