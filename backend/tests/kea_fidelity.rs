@@ -1438,20 +1438,33 @@ async fn global_reservations_example(flavor: Flavor) {
     let db = tempfile::tempdir().unwrap();
     let t = pair.tandem(db.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
-    let read = || async { t.global_reservations(&admin(), &kea1).await.unwrap().unwrap() };
+    let read = || async {
+        t.global_reservations(&admin(), &kea1)
+            .await
+            .unwrap()
+            .unwrap()
+    };
     let g = read().await;
     let in_file = example["Dhcp4"]["reservations"].as_array().unwrap().len();
     assert_eq!(g.hosts.len(), in_file, "{flavor:?}: {g:#?}");
     assert!(g.kept.is_empty() && g.looked_up, "{g:#?}");
     let of = |kind: IdentifierType| g.hosts.iter().find(|h| h.client_id.kind() == kind);
-    let nameless = g.hosts.iter().find(|h| h.name == "special-snowflake").unwrap();
+    let nameless = g
+        .hosts
+        .iter()
+        .find(|h| h.name == "special-snowflake")
+        .unwrap();
     assert_eq!(nameless.ip_address, None);
     let duid = of(IdentifierType::Duid).unwrap();
     assert_eq!(
         duid.settings.options[&6],
         tandem_core::OptionValue::Addresses(vec![[10, 1, 1, 202].into(), [10, 1, 1, 203].into()])
     );
-    let boot = g.hosts.iter().find(|h| h.settings.next_server.is_some()).unwrap();
+    let boot = g
+        .hosts
+        .iter()
+        .find(|h| h.settings.next_server.is_some())
+        .unwrap();
     assert_eq!(boot.settings.server_hostname, "hal9000");
     assert_eq!(boot.settings.boot_file_name, "/dev/null");
     let flex = of(IdentifierType::FlexId).unwrap().clone();
@@ -1462,7 +1475,10 @@ async fn global_reservations_example(flavor: Flavor) {
         for i in 0..2 {
             let paths = changed(&before[i], &after[i]);
             assert!(
-                !paths.is_empty() && paths.iter().all(|p| p.starts_with(&format!("/reservations[{key}"))),
+                !paths.is_empty()
+                    && paths
+                        .iter()
+                        .all(|p| p.starts_with(&format!("/reservations[{key}"))),
                 "{flavor:?} {what}, server {i}: {paths:#?}"
             );
         }
@@ -1478,7 +1494,10 @@ async fn global_reservations_example(flavor: Flavor) {
         .await
         .unwrap();
     assert!(
-        matches!(done.replication, tandem_core::views::ReplicationOutcome::Replicated { .. }),
+        matches!(
+            done.replication,
+            tandem_core::views::ReplicationOutcome::Replicated { .. }
+        ),
         "{:?}",
         done.replication
     );
@@ -1527,7 +1546,11 @@ async fn global_reservations_example(flavor: Flavor) {
         .unwrap();
     let gone = both(&pair).await;
     for i in 0..2 {
-        assert_eq!(changed(&before[i], &gone[i]), Vec::<String>::new(), "{flavor:?} deleted");
+        assert_eq!(
+            changed(&before[i], &gone[i]),
+            Vec::<String>::new(),
+            "{flavor:?} deleted"
+        );
     }
     // Refused by field: an address another holds; nothing written on either.
     let taken = NewGlobalReservation {
@@ -1549,7 +1572,12 @@ async fn global_reservations_example(flavor: Flavor) {
     // kea2's changed behind Tandem's back: found, then mended by replicating the list.
     let mut config = config_get(&pair.urls[1]).await;
     config["reservations"].as_array_mut().unwrap().pop();
-    let answer = kea(&pair.urls[1], "config-set", Some(json!({ "Dhcp4": config }))).await;
+    let answer = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
     assert_eq!(answer["result"], 0, "{answer}");
     let differs = |review: tandem_core::review::Review| {
         review
@@ -1564,7 +1592,10 @@ async fn global_reservations_example(flavor: Flavor) {
     let mended = both(&pair).await;
     assert_eq!(mended[0]["reservations"], mended[1]["reservations"]);
     assert_eq!(changed(&now[0], &mended[0]), Vec::<String>::new());
-    assert!(!differs(t.review_now(&admin()).await.unwrap()), "{flavor:?}");
+    assert!(
+        !differs(t.review_now(&admin()).await.unwrap()),
+        "{flavor:?}"
+    );
 }
 
 #[tokio::test]

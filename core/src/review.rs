@@ -231,7 +231,10 @@ pub fn review_pair_facts(
     if let (Some(ga), Some(gb)) = (&a_facts.global_reservations, &b_facts.global_reservations)
         && ga.definition != gb.definition
     {
-        let (na, nb) = (ga.hosts.len() + ga.kept.len(), gb.hosts.len() + gb.kept.len());
+        let (na, nb) = (
+            ga.hosts.len() + ga.kept.len(),
+            gb.hosts.len() + gb.kept.len(),
+        );
         out.push(Finding {
             check: "global-reservations-differ-between-partners".into(),
             severity: Severity::Error,
@@ -806,7 +809,10 @@ mod tests {
             ..facts(1, 1000)
         };
         let found = review_pair_facts((&a, &globals("[1]")), (&b, &globals("[]")), &rel);
-        assert_eq!(found[0].check, "global-reservations-differ-between-partners");
+        assert_eq!(
+            found[0].check,
+            "global-reservations-differ-between-partners"
+        );
         assert!(review_pair_facts((&a, &globals("[]")), (&b, &globals("[]")), &rel).is_empty());
 
         let missing = ServerFacts {

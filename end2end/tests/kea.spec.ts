@@ -258,6 +258,62 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     }
     await serving(URLS);
 
+    // Server-wide reservations (Kea's global reservations): made in their dialog, refused by
+    // field first with nothing written, then on both; edited and deleted on both.
+    await page.click('#create-global');
+    const globalDialog = page.locator('form.dialog');
+    await globalDialog.locator('#identifier_type').selectOption('client-id');
+    await globalDialog.locator('#client_id').fill('01:zz');
+    await globalDialog.locator('#name').fill('kiosk-1');
+    await globalDialog.locator('button[type="submit"]').click();
+    await expect(globalDialog.locator('[data-error-for="client_id"]')).toContainText('is not a client identifier');
+    for (const url of URLS) {
+      expect((await configGet(url)).reservations ?? []).toEqual([]);
+    }
+    await globalDialog.locator('#client_id').fill('01:52:54:00:aa:bb:01');
+    await globalDialog.locator('#boot_file_name').fill('kiosk.efi');
+    await globalDialog.locator('button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Server-wide reservation saved on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    const kiosk = page.locator('tr[data-client="client-id 01:52:54:00:aa:bb:01"]');
+    await expect(kiosk.locator('td[data-label="Name"]')).toHaveText('kiosk-1');
+    await expect(kiosk.locator('td[data-label="IP address"]')).toContainText('none');
+    await expect(kiosk.locator('td[data-label="Settings"]')).toContainText('boot-file-name kiosk.efi');
+    // Kea does not look them up until reservations-global is true: said so.
+    await expect(page.locator('#globals-unused')).toBeVisible();
+    for (const url of URLS) {
+      const hosts = (await configGet(url)).reservations;
+      expect(hosts).toHaveLength(1);
+      expect(hosts[0].hostname).toBe('kiosk-1');
+      expect(hosts[0]['boot-file-name']).toBe('kiosk.efi');
+      expect(hosts[0]['ip-address']).toBeUndefined();
+    }
+    await serving(URLS);
+    await shoot(page, `57-kea-${version}-global-reservations`);
+    await kiosk.locator('a:has-text("Edit")').click();
+    await expect(globalDialog.locator('#name')).toHaveValue('kiosk-1');
+    await globalDialog.locator('#ip_address').fill('192.168.60.5');
+    await globalDialog.locator('button[type="submit"]').click();
+    // Closed once both are written (the partner after the server serves again).
+    await expect(globalDialog).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator('.notice-done')).toContainText(`Server-wide reservation saved on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(kiosk.locator('td[data-label="IP address"]')).toHaveText('192.168.60.5');
+    for (const url of URLS) {
+      const hosts = (await configGet(url)).reservations;
+      expect(hosts[0]['ip-address']).toBe('192.168.60.5');
+      expect(hosts[0]['boot-file-name']).toBe('kiosk.efi');
+    }
+    await serving(URLS);
+    // Deleted after a confirmation (a form: the same with JavaScript or without).
+    await kiosk.locator('a:has-text("Delete")').click();
+    await expect(page.locator('form.dialog')).toContainText('Delete the server-wide reservation for client-id 01:52:54:00:aa:bb:01');
+    await page.locator('form.dialog button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Server-wide reservation deleted on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(kiosk).toHaveCount(0);
+    for (const url of URLS) {
+      expect((await configGet(url)).reservations ?? []).toEqual([]);
+    }
+    await serving(URLS);
+
     // With JavaScript off on a phone: a class made by the dialog's form, refused first.
     const { context: noJs, page: plain } = await signedInWithoutJavaScript(browser, tandem.url);
     await plain.goto(`${tandem.url}/servers/${NAMES[0]}`);
@@ -272,7 +328,23 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(plain.locator('.notice-done')).toContainText(`Client class created on ${NAMES[0]}`);
     await expect(plain.locator('tr[data-class="printers"]')).toHaveCount(1);
     expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await serving(URLS);
+    // A server-wide reservation made the same way: refused by field, then on both.
+    await plain.click('#create-global');
+    await plain.fill('form.dialog #client_id', '52-54-00-aa-bb-02');
+    await plain.fill('form.dialog #ip_address', '255.255.255.255');
+    await plain.click('form.dialog button[type="submit"]');
+    await expect(plain.locator('form.dialog [data-error-for="ip_address"]')).toContainText("cannot be a client's address");
+    await expect(plain.locator('form.dialog #client_id')).toHaveValue('52-54-00-aa-bb-02');
+    await plain.fill('form.dialog #ip_address', '192.168.60.6');
+    await plain.click('form.dialog button[type="submit"]');
+    await expect(plain.locator('.notice-done')).toContainText(`Server-wide reservation created on ${NAMES[0]}`);
+    await expect(plain.locator('tr[data-client="hw-address 52-54-00-aa-bb-02"]')).toHaveCount(1);
+    expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await noJs.close();
+    for (const url of URLS) {
+      expect((await configGet(url)).reservations.map((r: { 'ip-address': string }) => r['ip-address'])).toEqual(['192.168.60.6']);
+    }
     for (const url of URLS) {
       expect((await configGet(url))['client-classes'].map((c: { name: string }) => c.name)).toEqual(['pxe', 'printers']);
     }

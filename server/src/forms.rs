@@ -305,10 +305,12 @@ async fn global_form(
     let client = |key: &str| {
         let text = field(fields, key);
         let (kind, id) = text.trim().split_once(' ').unwrap_or(("", &text));
-        let kind = tandem_core::IdentifierType::parse(kind)
-            .map_err(|e| ServiceError::Validation(tandem_core::FieldError::new("identifier_type", e).into()))?;
-        tandem_core::ClientId::parse(kind, id)
-            .map_err(|e| ServiceError::Validation(tandem_core::FieldError::new("client_id", e).into()))
+        let kind = tandem_core::IdentifierType::parse(kind).map_err(|e| {
+            ServiceError::Validation(tandem_core::FieldError::new("identifier_type", e).into())
+        })?;
+        tandem_core::ClientId::parse(kind, id).map_err(|e| {
+            ServiceError::Validation(tandem_core::FieldError::new("client_id", e).into())
+        })
     };
     let input = tandem_core::NewGlobalReservation {
         client_id: field(fields, "client_id"),

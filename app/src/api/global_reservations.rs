@@ -54,33 +54,7 @@ pub async fn put_global_reservation(input: GlobalChange) -> Result<ChangeOutcome
         .await?)
 }
 
-/// Delete Server-wide Reservation: from the server, then from its HA partner.
-#[server(endpoint = "delete_global_reservation", input = server_fn::codec::Json)]
-pub async fn delete_global_reservation(
-    server: String,
-    client: String,
-) -> Result<ChangeOutcome, AppError> {
-    let caller = super::ssr::caller()?;
-    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
-    let id = client_of(&client)?;
-    Ok(super::ssr::tandem()?
-        .delete_global_reservation(&caller, &server, &id)
-        .await?)
-}
-
-/// Replicate server-wide reservations: the partner made to hold exactly the server's.
-#[server(endpoint = "replicate_global_reservations", input = server_fn::codec::Json)]
-pub async fn replicate_global_reservations(server: String) -> Result<ChangeOutcome, AppError> {
-    let caller = super::ssr::caller()?;
-    let server = super::parse_field("server", tandem_core::ServerName::parse(&server))?;
-    Ok(super::ssr::tandem()?
-        .replicate_global_reservations(&caller, &server)
-        .await?)
-}
-
 crate::lazy_calls! {
     call_global_reservation_input: GlobalReservationInput;
     call_put_global_reservation: PutGlobalReservation;
-    call_delete_global_reservation: DeleteGlobalReservation;
-    call_replicate_global_reservations: ReplicateGlobalReservations;
 }

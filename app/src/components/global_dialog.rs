@@ -3,15 +3,16 @@
 //! piece of the bundle of its own, fetched when first opened. What else the host holds on the
 //! server is kept by the write.
 
-use crate::api::calls::Call;
+use crate::api::calls::{Call, action};
 use crate::api::forms::Flash;
-use crate::api::global_reservations::{GlobalChange, PutGlobalReservation};
+use crate::api::global_reservations::{GlobalChange, GlobalReservationInput, PutGlobalReservation};
 use crate::components::dialog::{DialogFooter, select_field, text_field, unplaced};
 use crate::components::option_editor::{OptionEditor, option_rows_from};
 use crate::components::reservation_dialog::IDENTIFIER_CHOICES;
 use crate::error::AppError;
 use leptos::prelude::*;
 use tandem_core::NewGlobalReservation;
+use tandem_core::views::ChangeOutcome;
 
 /// The dialog's fields, each showing its own refusal.
 const FIELDS: [&str; 10] = [
@@ -34,9 +35,67 @@ pub(crate) fn global_dialog_piece(props: GlobalDialogProps) -> AnyView {
 }
 
 /// Create a server-wide reservation on `server` (`was` empty), or edit the one of client
-/// `was` (`hw-address 1a-1b-…`), starting from `existing`.
+/// `was` (`hw-address 1a-1b-…`). The dialog reads the reservation and saves it by calls of its
+/// own (the page carries none of their code), and tells `on_saved` how it went.
 #[component]
 pub(crate) fn GlobalDialog(
+    server: String,
+    was: String,
+    on_saved: Callback<ChangeOutcome>,
+    /// What the same form, posted natively, left: the values as typed and why refused.
+    flash: Option<Flash>,
+    back: String,
+    cancel_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let save = action(crate::api::global_reservations::call_put_global_reservation);
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = save.value().get() {
+            on_saved.run(outcome);
+        }
+    });
+    let existing = {
+        let (server, client) = (server.clone(), was.clone());
+        Resource::new(
+            move || (server.clone(), client.clone()),
+            |(server, client)| async move {
+                if client.is_empty() {
+                    return Some(None);
+                }
+                crate::api::global_reservations::call_global_reservation_input(
+                    GlobalReservationInput { server, client },
+                )
+                .await
+                .ok()
+                .flatten()
+                .map(Some)
+            },
+        )
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let existing = existing.get().flatten()?;
+                Some(view! {
+                    <GlobalForm
+                        server=server.clone()
+                        was=was.clone()
+                        existing
+                        save
+                        flash=flash.clone()
+                        back=back.clone()
+                        cancel_href=cancel_href.clone()
+                        on_close
+                    />
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// The dialog's form, from `existing` (`None`: a new reservation).
+#[component]
+fn GlobalForm(
     server: String,
     was: String,
     existing: Option<NewGlobalReservation>,

@@ -210,14 +210,15 @@ fn render_globals(path: &str, g: tandem_core::GlobalReservations, reserve: bool)
             </div>
         }
     });
-    let unused = (!g.looked_up && !(g.hosts.is_empty() && g.kept.is_empty())).then(|| {
+    let none = g.hosts.is_empty() && g.kept.is_empty();
+    let unused = (!g.looked_up && !none).then(|| {
         view! {
             <p class="notice notice-warning" id="globals-unused">
                 "This server does not look server-wide reservations up (reservations-global is not true anywhere): they take effect only once it does."
             </p>
         }
     });
-    let empty = (g.hosts.is_empty() && g.kept.is_empty()).then(
+    let empty = none.then(
         || view! { <p class="muted" id="no-globals">"No server-wide reservations are defined on this server."</p> },
     );
     let rows = g
@@ -239,8 +240,7 @@ fn render_globals(path: &str, g: tandem_core::GlobalReservations, reserve: bool)
                             class="button small danger"
                             role="button"
                             href=dialog_href(path, "client", "delete-global", Some(&client))
-                            data-delete-global=client.clone()
-                            data-question=question
+                            title=question
                         >
                             "Delete"
                         </a>

@@ -10,10 +10,9 @@ use crate::api::servers::{
     ServerOnline, ServerOptionRows, SetServerOnline,
 };
 use crate::components::class_dialog::{ClassDialogProps, class_dialog_piece};
-use crate::api::global_reservations::{DeleteGlobalReservation, GlobalReservationInput};
 use crate::components::dialog::on_demand;
-use crate::components::global_dialog::{GlobalDialogProps, global_dialog_piece};
 use crate::components::dialog::{DialogFooter, footer_error, text_field};
+use crate::components::global_dialog::{GlobalDialogProps, global_dialog_piece};
 use crate::components::native::{ConfirmDialog, NativeDialogs, PostButton, clicked};
 use crate::components::notice::{Notice, NoticeBar};
 use crate::components::progress::{Run, RunView};
@@ -225,8 +224,16 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     // Its server-wide reservations: `?dialog=new-global|edit-global|delete-global|
     // replicate-globals&client=<type> <identifier>`.
     let global_native = NativeDialogs::new("client");
-    let save_global = action(crate::api::global_reservations::call_put_global_reservation);
-    let delete_global = action(crate::api::global_reservations::call_delete_global_reservation);
+    // Saved in its dialog (which makes its own calls): the sections are read again.
+    let global_saved = RwSignal::new(0u32);
+    let on_global_saved = Callback::new(move |outcome: ChangeOutcome| {
+        global_native.dismiss();
+        notice.set(Some(Notice::from_change(
+            "Server-wide reservation saved",
+            &outcome,
+        )));
+        global_saved.update(|n| *n += 1);
+    });
     // Its configuration's sections (client classes), as the server renders them.
     let config = Resource::new(
         move || {
@@ -237,8 +244,7 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 edit_class.version().get(),
                 delete_class.version().get(),
                 save_options.version().get(),
-                save_global.version().get(),
-                delete_global.version().get(),
+                global_saved.get(),
             )
         },
         |(server, ..)| crate::api::servers::call_server_config(ServerConfig { server }),
@@ -271,39 +277,6 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     Effect::new(move |_| saved(create_class.value().get(), "Client class created"));
     Effect::new(move |_| saved(edit_class.value().get(), "Client class saved"));
     Effect::new(move |_| saved(save_options.value().get(), "Server options saved"));
-    // The server-wide reservation the URL's Edit dialog is for, as its dialog edits it.
-    let named_global = Resource::new(
-        move || (name.get(), global_native.asked()),
-        |(server, asked)| async move {
-            match asked {
-                Some((dialog, Some(client))) if dialog == "edit-global" => {
-                    crate::api::global_reservations::call_global_reservation_input(
-                        GlobalReservationInput { server, client },
-                    )
-                    .await
-                    .ok()
-                    .flatten()
-                }
-                _ => None,
-            }
-        },
-    );
-    Effect::new(move |_| {
-        if let Some(result) = save_global.value().get() {
-            if let Ok(outcome) = &result {
-                global_native.dismiss();
-                notice.set(Some(Notice::from_change("Server-wide reservation saved", outcome)));
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = delete_global.value().get() {
-            notice.set(Some(match result {
-                Ok(outcome) => Notice::from_change("Server-wide reservation deleted", &outcome),
-                Err(e) => Notice::from_error(&e),
-            }));
-        }
-    });
     // The server's options as its Edit Server Options dialog starts from.
     let option_rows = Resource::new(
         move || (name.get(), class_native.asked()),
@@ -329,17 +302,6 @@ pub fn ServerPropertiesPage() -> impl IntoView {
     });
     // A class's Delete, once the page's code runs: the browser's own confirmation first.
     let on_config_click = move |ev: leptos::ev::MouseEvent| {
-        if let Some(link) = clicked(&ev, "a[data-delete-global]") {
-            ev.prevent_default();
-            let question = link.get_attribute("data-question").unwrap_or_default();
-            if window().confirm_with_message(&question).unwrap_or(false) {
-                delete_global.dispatch(DeleteGlobalReservation {
-                    server: name.get_untracked(),
-                    client: link.get_attribute("data-delete-global").unwrap_or_default(),
-                });
-            }
-            return;
-        }
         let Some(link) = clicked(&ev, "a[data-delete-class]") else {
             return;
         };
@@ -533,12 +495,11 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                 let flash = global_native.flash("global");
                 let on_close = Callback::new(move |()| global_native.dismiss());
                 let server = name.get();
-                let dialog = |was: String, existing| {
+                let dialog = |was: String| {
                     on_demand(global_dialog_piece(GlobalDialogProps {
                         server: server.clone(),
                         was,
-                        existing,
-                        save: save_global,
+                        on_saved: on_global_saved,
                         flash: flash.clone(),
                         back: back.clone(),
                         cancel_href: cancel_href.clone(),
@@ -547,11 +508,8 @@ pub fn ServerPropertiesPage() -> impl IntoView {
                     .into_any()
                 };
                 match asked.as_str() {
-                    "new-global" => Some(dialog(String::new(), None)),
-                    "edit-global" => {
-                        let client = client?;
-                        named_global.get().flatten().map(|g| dialog(client, Some(g)))
-                    }
+                    "new-global" => Some(dialog(String::new())),
+                    "edit-global" => Some(dialog(client?)),
                     "delete-global" | "replicate-globals" => {
                         let delete = asked == "delete-global";
                         let question = if delete {

@@ -315,12 +315,22 @@ mod tests {
 
     #[test]
     fn an_address_is_optional_and_checked_when_given() {
-        let r = input("01:11:22:33:44:55:66", "client-id", "").parse().unwrap();
+        let r = input("01:11:22:33:44:55:66", "client-id", "")
+            .parse()
+            .unwrap();
         assert_eq!(r.ip_address, None);
         assert_eq!(r.client_id.kind(), IdentifierType::ClientId);
-        let r = input("1a:1b:1c:1d:1e:1f", "", " 192.0.2.201 ").parse().unwrap();
+        let r = input("1a:1b:1c:1d:1e:1f", "", " 192.0.2.201 ")
+            .parse()
+            .unwrap();
         assert_eq!(r.ip_address, Some([192, 0, 2, 201].into()));
-        for bad in ["0.0.0.0", "255.255.255.255", "224.0.0.1", "10.0.0", "127.0.0.1"] {
+        for bad in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "10.0.0",
+            "127.0.0.1",
+        ] {
             let e = input("1a:1b:1c:1d:1e:1f", "", bad).parse().unwrap_err();
             assert!(e.get("ip_address").is_some(), "{bad}: {e:?}");
         }

@@ -51,7 +51,10 @@ fn described() -> OpenApiRouter<Tandem> {
             servers::server_options,
             servers::put_server_options
         ))
-        .routes(routes!(global_reservations::list, global_reservations::create))
+        .routes(routes!(
+            global_reservations::list,
+            global_reservations::create
+        ))
         .routes(routes!(
             global_reservations::update,
             global_reservations::delete

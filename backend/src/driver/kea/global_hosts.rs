@@ -68,7 +68,10 @@ fn refuse(field: &str, message: String) -> FieldErrors {
 }
 
 /// The entry of `new`: `held` (read as `was`) patched, or a new host; without an address, none.
-fn entry(held: Option<(&Value, Reservation)>, new: &GlobalReservation) -> Result<Value, FieldErrors> {
+fn entry(
+    held: Option<(&Value, Reservation)>,
+    new: &GlobalReservation,
+) -> Result<Value, FieldErrors> {
     let mut entry = match held {
         Some((host, was)) => {
             let want = Reservation {
@@ -88,17 +91,11 @@ fn entry(held: Option<(&Value, Reservation)>, new: &GlobalReservation) -> Result
 }
 
 /// `list` after `change`, or why it is refused (`Err(None)`: not found).
-fn changed(
-    list: &[Value],
-    change: &GlobalChange,
-    unique_ips: bool,
-) -> Result<Vec<Value>, Refusal> {
+fn changed(list: &[Value], change: &GlobalChange, unique_ips: bool) -> Result<Vec<Value>, Refusal> {
     let mut next = list.to_vec();
     let (was, new) = match change {
         GlobalChange::Create(new) => (None, new),
-        GlobalChange::Update { was, new, .. } | GlobalChange::Copy { was, new } => {
-            (Some(was), new)
-        }
+        GlobalChange::Update { was, new, .. } | GlobalChange::Copy { was, new } => (Some(was), new),
         GlobalChange::Delete { id, must_exist } => {
             match position(list, id) {
                 Some(i) => {
@@ -115,7 +112,13 @@ fn changed(
         (GlobalChange::Update { was, .. }, None) => {
             return Err(Refusal::NotFound(was.described()));
         }
-        (GlobalChange::Update { if_version: Some(v), .. }, Some(i)) => {
+        (
+            GlobalChange::Update {
+                if_version: Some(v),
+                ..
+            },
+            Some(i),
+        ) => {
             let current = as_reservation(&list[i]).map(GlobalReservation::from_reservation);
             if current.as_ref().map(GlobalReservation::version).as_deref() != Some(v.as_str()) {
                 return Err(Refusal::Stale);
@@ -172,7 +175,10 @@ impl KeaDriver {
     /// One server-wide reservation created, changed, copied or deleted, by `config-set`.
     pub(super) async fn write_global(&self, change: &GlobalChange) -> Result<(), DriverError> {
         self.modify_config(|config| {
-            let unique = config.get("ip-reservations-unique").and_then(Value::as_bool) != Some(false);
+            let unique = config
+                .get("ip-reservations-unique")
+                .and_then(Value::as_bool)
+                != Some(false);
             let next = changed(entries(config), change, unique).map_err(|r| match r {
                 Refusal::NotFound(what) => DriverError::NotFound {
                     server: self.name.clone(),
@@ -262,7 +268,10 @@ mod tests {
         assert_eq!(g.hosts.len(), 5);
         assert_eq!(g.hosts[1].ip_address, None);
         assert_eq!(g.hosts[1].name, "special-snowflake");
-        assert_eq!(g.hosts[4].client_id.described(), "flex-id 73:30:6d:45:56:61:4c:75:65");
+        assert_eq!(
+            g.hosts[4].client_id.described(),
+            "flex-id 73:30:6d:45:56:61:4c:75:65"
+        );
         assert_eq!(g.kept.len(), 1, "two identifiers: kept whole");
         assert!(!globals_of(&json!({})).looked_up);
         assert_eq!(globals_of(&json!({})).definition, "[]");
@@ -320,7 +329,10 @@ mod tests {
             new: gone.clone(),
             if_version: None,
         };
-        assert!(matches!(changed(list, &change, true), Err(Refusal::NotFound(_))));
+        assert!(matches!(
+            changed(list, &change, true),
+            Err(Refusal::NotFound(_))
+        ));
         // A copy where the partner has none: added.
         let change = GlobalChange::Copy {
             was: gone.client_id.clone(),
