@@ -1611,3 +1611,129 @@ async fn keas_global_reservations_example_on_kea_3_0_is_shown_and_edited_on_both
         global_reservations_example(Flavor::Kea3).await;
     }
 }
+
+/// Kea's own `all-options.json` (every standard option as a server option, custom spaces) and
+/// `multiple-options.json` (a scope's options: by name, by code, escaped text, hex numbers, raw
+/// hex, flags) on a pair: every option shown by code and name, or kept in its own words where
+/// Tandem does not edit its type; one edited through Tandem changes that option's data alone
+/// on both partners.
+async fn option_examples(flavor: Flavor) {
+    use tandem_core::OptionValue;
+    use tandem_core::options::code_of;
+    use tandem_core::scope_input::option_inputs;
+    let pair = Pair::start(flavor).await;
+    let running = both(&pair).await;
+    let file =
+        |name: &str| kea_json(&std::fs::read_to_string(Path::new(EXAMPLES).join(name)).unwrap());
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+
+    let all = file("all-options.json");
+    load(&pair, &all["Dhcp4"], &running).await.unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let read = t.server_options(&admin(), &kea1).await.unwrap().unwrap();
+    let entries = all["Dhcp4"]["option-data"].as_array().unwrap();
+    for entry in entries {
+        let space = entry["space"].as_str().unwrap_or("dhcp4");
+        let code = entry["code"]
+            .as_u64()
+            .map(|c| c as u8)
+            .or_else(|| code_of(entry["name"].as_str()?));
+        let shown = space == "dhcp4" && code.is_some_and(|c| read.options.contains_key(&c));
+        let id = code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| entry["name"].as_str().unwrap().into());
+        let kept = read
+            .kept
+            .iter()
+            .any(|k| k.starts_with(&format!("option-data {space}/{id} ")));
+        assert!(
+            shown != kept,
+            "{flavor:?}: {entry} shown {shown}, kept {kept}"
+        );
+    }
+    assert!(
+        read.options.len() >= 80,
+        "{flavor:?}: {} shown",
+        read.options.len()
+    );
+    assert_eq!(
+        read.options[&46],
+        OptionValue::Number(1),
+        "0x1, read as Kea reads it"
+    );
+    assert_eq!(read.options[&19], OptionValue::Flag(true));
+    assert!(
+        !read.options.contains_key(&119),
+        "a list of names is kept whole"
+    );
+    let before = both(&pair).await;
+    let mut rows = option_inputs(&read.options);
+    rows.iter_mut().find(|r| r.code == "26").unwrap().value = "9000".into();
+    t.put_server_options(&admin(), &kea1, &rows).await.unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        assert_eq!(
+            changed(&before[i], &after[i]),
+            ["/option-data[dhcp4/26]/data"],
+            "{flavor:?} server {i}"
+        );
+    }
+
+    let multiple = file("multiple-options.json");
+    load(&pair, &multiple["Dhcp4"], &running).await.unwrap();
+    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let id = ScopeId::parse("192.0.2.0").unwrap();
+    let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
+    let codes: Vec<u8> = scope.options.keys().copied().collect();
+    assert_eq!(codes, [3, 6, 15, 23, 60, 67], "{flavor:?}");
+    assert_eq!(scope.options[&23], OptionValue::Number(240));
+    assert_eq!(
+        scope.options[&67],
+        OptionValue::Text("EST5EDT4,M3.2.0/02:00,M11.1.0/02:00".into())
+    );
+    let kept = scope.kept.as_ref().unwrap().flat();
+    assert!(
+        kept.contains_key("option-data dhcp4/119"),
+        "{kept:#?}"
+    );
+    assert!(
+        kept.contains_key("option-data dhcp4/28"),
+        "{kept:#?}"
+    );
+    assert_eq!(kept["option 60 always-send"], "true");
+    let before = both(&pair).await;
+    let mut input = ScopeInput::of(&scope);
+    input
+        .options
+        .iter_mut()
+        .find(|o| o.code == "23")
+        .unwrap()
+        .value = "64".into();
+    t.update_scope(&admin(), &kea1, id, &scope.properties_version(), &input)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        let paths = changed(&before[i], &after[i]);
+        assert_eq!(paths.len(), 1, "{flavor:?} server {i}: {paths:#?}");
+        assert!(
+            paths[0].ends_with("/option-data[dhcp4/23]/data"),
+            "{paths:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keas_option_examples_on_kea_2_2_show_every_option_and_edit_one() {
+    if Flavor::Kea22.available() && examples_installed() {
+        option_examples(Flavor::Kea22).await;
+    }
+}
+
+#[tokio::test]
+async fn keas_option_examples_on_kea_3_0_show_every_option_and_edit_one() {
+    if Flavor::Kea3.available() && examples_installed() {
+        option_examples(Flavor::Kea3).await;
+    }
+}

@@ -133,6 +133,186 @@ pub fn name_of(code: u8) -> Option<&'static str> {
     NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
+/// The type Kea's table gives each standard DHCPv4 option, in Kea's words (`ipv4-address[]`: a
+/// list of addresses; `record(uint8, string)`: fields in order), by code: what its value must be,
+/// checked by the server before a write (the browser carries none of it).
+#[cfg(not(target_arch = "wasm32"))]
+pub const KEA_TYPES: &[(u8, &str)] = &[
+    (1, "ipv4-address"),
+    (2, "int32"),
+    (3, "ipv4-address[]"),
+    (4, "ipv4-address[]"),
+    (5, "ipv4-address[]"),
+    (6, "ipv4-address[]"),
+    (7, "ipv4-address[]"),
+    (8, "ipv4-address[]"),
+    (9, "ipv4-address[]"),
+    (10, "ipv4-address[]"),
+    (11, "ipv4-address[]"),
+    (12, "string"),
+    (13, "uint16"),
+    (14, "string"),
+    (15, "string"),
+    (16, "ipv4-address"),
+    (17, "string"),
+    (18, "string"),
+    (19, "boolean"),
+    (20, "boolean"),
+    (21, "ipv4-address[]"),
+    (22, "uint16"),
+    (23, "uint8"),
+    (24, "uint32"),
+    (25, "uint16[]"),
+    (26, "uint16"),
+    (27, "boolean"),
+    (28, "ipv4-address"),
+    (29, "boolean"),
+    (30, "boolean"),
+    (31, "boolean"),
+    (32, "ipv4-address"),
+    (33, "ipv4-address[]"),
+    (34, "boolean"),
+    (35, "uint32"),
+    (36, "boolean"),
+    (37, "uint8"),
+    (38, "uint32"),
+    (39, "boolean"),
+    (40, "string"),
+    (41, "ipv4-address[]"),
+    (42, "ipv4-address[]"),
+    (44, "ipv4-address[]"),
+    (45, "ipv4-address[]"),
+    (46, "uint8"),
+    (47, "string"),
+    (48, "ipv4-address[]"),
+    (49, "ipv4-address[]"),
+    (50, "ipv4-address"),
+    (51, "uint32"),
+    (52, "uint8"),
+    (53, "uint8"),
+    (54, "ipv4-address"),
+    (55, "uint8[]"),
+    (56, "string"),
+    (57, "uint16"),
+    (58, "uint32"),
+    (59, "uint32"),
+    (60, "string"),
+    (61, "binary"),
+    (62, "string"),
+    (63, "binary"),
+    (64, "string"),
+    (65, "ipv4-address[]"),
+    (66, "string"),
+    (67, "string"),
+    (68, "ipv4-address[]"),
+    (69, "ipv4-address[]"),
+    (70, "ipv4-address[]"),
+    (71, "ipv4-address[]"),
+    (72, "ipv4-address[]"),
+    (73, "ipv4-address[]"),
+    (74, "ipv4-address[]"),
+    (75, "ipv4-address[]"),
+    (76, "ipv4-address[]"),
+    (77, "binary"),
+    (78, "record(boolean, ipv4-address)[]"),
+    (79, "record(boolean, string)"),
+    (81, "record(uint8, uint8, uint8, fqdn)"),
+    (82, "empty"),
+    (85, "ipv4-address[]"),
+    (86, "string"),
+    (87, "string"),
+    (88, "fqdn[]"),
+    (89, "ipv4-address[]"),
+    (90, "binary"),
+    (91, "uint32"),
+    (92, "ipv4-address[]"),
+    (93, "uint16[]"),
+    (94, "record(uint8, uint8, uint8)"),
+    (97, "record(uint8, binary)"),
+    (98, "string"),
+    (99, "binary"),
+    (100, "string"),
+    (101, "string"),
+    (108, "uint32"),
+    (112, "ipv4-address[]"),
+    (113, "string"),
+    (114, "string"),
+    (116, "uint8"),
+    (117, "uint16[]"),
+    (118, "ipv4-address"),
+    (119, "fqdn[]"),
+    (121, "internal"),
+    (124, "record(uint32, binary)"),
+    (125, "uint32"),
+    (136, "ipv4-address[]"),
+    (137, "fqdn"),
+    (138, "ipv4-address[]"),
+    (141, "fqdn[]"),
+    (146, "record(uint8, ipv4-address, ipv4-address, fqdn)[]"),
+    (159, "record(uint8, psid)"),
+    (162, "internal"),
+    (212, "record(uint8, uint8, ipv6-address, ipv4-address)[]"),
+    (213, "fqdn"),
+];
+
+/// Kea's type of standard DHCPv4 option `code` (`None`: not in Kea's table).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn kea_type(code: u8) -> Option<&'static str> {
+    KEA_TYPES.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+}
+
+/// The kind of value (as the option editor names it: `Addresses`, `Text`, `Number`, `Flag`)
+/// that holds option `code`'s type: `None` for an option outside Kea's table, `Some(Err(type))`
+/// for a type none of them holds (a record, a list of names or numbers, binary…).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn kind_for(code: u8) -> Option<Result<&'static str, &'static str>> {
+    let ty = kea_type(code)?;
+    Some(match ty {
+        "ipv4-address" | "ipv4-address[]" => Ok("Addresses"),
+        "string" | "fqdn" => Ok("Text"),
+        "uint8" | "uint16" | "uint32" => Ok("Number"),
+        "boolean" => Ok("Flag"),
+        other => Err(other),
+    })
+}
+
+/// Why `value` cannot be standard option `code`'s by its type in Kea's table, if it cannot:
+/// another kind of value, more than one address where the option holds one, a number wider
+/// than the option, or a type Tandem does not edit.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn type_refusal(code: u8, value: &crate::OptionValue) -> Option<String> {
+    use crate::OptionValue;
+    let name = name_of(code).unwrap_or("option");
+    let kind = match kind_for(code)? {
+        Ok(kind) => kind,
+        Err(ty) => {
+            return Some(format!(
+                "option {code} ({name}) is {ty} in Kea's table: Tandem does not edit it yet; it is kept as the server holds it"
+            ));
+        }
+    };
+    let ty = kea_type(code).unwrap_or_default();
+    let words = match kind {
+        "Addresses" if ty.ends_with("[]") => "IP addresses",
+        "Addresses" => "one IP address",
+        "Text" => "text",
+        "Number" => "a number",
+        _ => "true or false (a flag)",
+    };
+    let fits = match (kind, value) {
+        ("Addresses", OptionValue::Addresses(list)) => ty.ends_with("[]") || list.len() == 1,
+        ("Text", OptionValue::Text(_)) => true,
+        ("Number", OptionValue::Number(n)) => match ty {
+            "uint8" => *n <= u32::from(u8::MAX),
+            "uint16" => *n <= u32::from(u16::MAX),
+            _ => true,
+        },
+        ("Flag", OptionValue::Flag(_)) => true,
+        _ => false,
+    };
+    (!fits).then(|| format!("option {code} ({name}) holds {words} ({ty} in Kea's table)"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -148,5 +328,48 @@ mod tests {
         assert_eq!(super::name_of(66), Some("tftp-server-name"));
         assert_eq!(super::code_of("my-own-option"), None);
         assert_eq!(super::name_of(254), None);
+    }
+
+    #[test]
+    fn a_value_is_checked_by_the_options_type_in_keas_table() {
+        use super::type_refusal;
+        use crate::OptionValue::*;
+        let ip = |s: &str| s.parse().unwrap();
+        assert_eq!(
+            type_refusal(3, &Addresses(vec![ip("10.0.0.1"), ip("10.0.0.2")])),
+            None
+        );
+        assert!(
+            type_refusal(3, &Text("gw".into()))
+                .unwrap()
+                .contains("holds IP addresses")
+        );
+        assert!(
+            type_refusal(1, &Addresses(vec![ip("255.0.0.0"), ip("255.0.0.0")]))
+                .unwrap()
+                .contains("one IP address")
+        );
+        assert_eq!(type_refusal(26, &Number(1500)), None);
+        assert!(
+            type_refusal(26, &Number(70_000))
+                .unwrap()
+                .contains("uint16")
+        );
+        assert!(type_refusal(23, &Number(256)).unwrap().contains("uint8"));
+        assert_eq!(type_refusal(19, &Flag(true)), None);
+        assert!(
+            type_refusal(119, &Text("example.org".into()))
+                .unwrap()
+                .contains("fqdn[]")
+        );
+        assert_eq!(
+            type_refusal(150, &Text("anything".into())),
+            None,
+            "outside the table"
+        );
+        // Every code in the table has Kea's name.
+        for (code, _) in super::KEA_TYPES {
+            assert!(super::name_of(*code).is_some(), "{code}");
+        }
     }
 }

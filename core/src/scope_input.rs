@@ -67,6 +67,19 @@ fn prefix_of(mask: &str) -> Result<u8, String> {
     u8::try_from(ones).map_err(|_| "bad mask".to_string())
 }
 
+/// The kind of value standard option `code` holds, by its type in Kea's table (where the
+/// server runs; the browser knows the three the dialogs offer buttons for).
+fn standard_kind(code: u8) -> Option<&'static str> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return crate::options::kind_for(code).and_then(Result::ok);
+    #[cfg(target_arch = "wasm32")]
+    match code {
+        3 | 6 => Some("Addresses"),
+        15 => Some("Text"),
+        _ => None,
+    }
+}
+
 fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
     let code: u8 = o
         .code
@@ -75,12 +88,10 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
         .ok()
         .filter(|c| (1..=254).contains(c))
         .ok_or_else(|| format!("'{}' is not an option code (1 to 254)", o.code.trim()))?;
-    let kind = match code {
-        3 | 6 => "addresses",
-        15 => "text",
-        _ => o.kind.trim(),
-    }
-    .to_ascii_lowercase();
+    // A standard option's value is read by its type (Kea's table); another's by the kind given.
+    let kind = standard_kind(code)
+        .unwrap_or_else(|| o.kind.trim())
+        .to_ascii_lowercase();
     let v = o.value.trim();
     let value = match kind.as_str() {
         "addresses" => OptionValue::Addresses(
@@ -366,7 +377,15 @@ mod tests {
                 "exclusions",
             ),
             (|i| i.options[0].value = "router".into(), "options"),
-            (|i| i.options[3].kind = "Colour".into(), "options"),
+            (
+                |i| {
+                    // A kind is chosen only for a code outside Kea's table.
+                    i.options[3].code = "150".into();
+                    i.options[3].kind = "Colour".into();
+                },
+                "options",
+            ),
+            (|i| i.options[3].value = "10.1.0.4 ntp".into(), "options"),
             (
                 |i| i.lease_duration_secs = "8 days".into(),
                 "lease_duration_secs",

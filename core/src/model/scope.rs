@@ -89,7 +89,19 @@ pub fn option_refusals(options: &BTreeMap<u8, OptionValue>) -> Vec<String> {
         .filter(|(code, _)| **code == 0 || **code == 255)
         .map(|(code, _)| format!("option {code} is not an option code (1 to 254)"))
         .chain(options.iter().filter_map(|(code, v)| v.refusal(*code)))
+        .chain(options.iter().filter_map(|(code, v)| typed(*code, v)))
         .collect()
+}
+
+/// Why `v` cannot be option `code`'s by Kea's table of types (checked where the server runs).
+fn typed(code: u8, v: &OptionValue) -> Option<String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return crate::options::type_refusal(code, v);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = (code, v);
+        None
+    }
 }
 
 /// A scope's whole configuration on one server. Leases are not part of it: the failover

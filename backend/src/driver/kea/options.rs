@@ -2,7 +2,8 @@
 //! and edits (a standard-space option, given by code or by the name Kea gives it: `routers`,
 //! `domain-name-servers`…), their typed values, the flags of theirs worth keeping, and the
 //! entries it keeps whole without showing them (a vendor space, a custom definition's name, raw
-//! hex). A name not in Kea's standard table is never guessed.
+//! hex, a standard option of a type no value kind holds: a record, a list of names). A name
+//! not in Kea's standard table is never guessed; a standard option is read by its type there.
 
 use super::mapping::canonical;
 use serde_json::Value;
@@ -23,21 +24,31 @@ pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionVa
             .filter(|v| !v.is_empty())
     };
     let text = || OptionValue::Text(unescaped(data));
+    // A standard option is read by its type in Kea's table, whatever was recorded.
+    let kind = match tandem_core::options::kind_for(code) {
+        Some(Ok(kind)) => Some(kind),
+        _ => kind,
+    };
     match (code, kind) {
         (3 | 6, _) | (_, Some("Addresses")) => {
             addresses().map(OptionValue::Addresses).unwrap_or_else(text)
         }
         (15, _) | (_, Some("Text")) => text(),
-        (_, Some("Number")) => data
-            .trim()
-            .parse()
-            .map(OptionValue::Number)
-            .unwrap_or_else(|_| text()),
+        (_, Some("Number")) => number(data).map(OptionValue::Number).unwrap_or_else(text),
         (_, Some("Flag")) => OptionValue::Flag(matches!(data.trim(), "true" | "1")),
         _ => addresses()
             .map(OptionValue::Addresses)
             .or_else(|| data.trim().parse().ok().map(OptionValue::Number))
             .unwrap_or_else(text),
+    }
+}
+
+/// A number as Kea reads one: decimal, or hex after `0x`.
+fn number(data: &str) -> Option<u32> {
+    let data = data.trim();
+    match data.strip_prefix("0x").or_else(|| data.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => data.parse().ok(),
     }
 }
 
@@ -109,7 +120,10 @@ pub(super) fn option_code(entry: &Value) -> Option<u8> {
         (None, Some(named)) => named?,
         (None, None) => return None,
     };
-    (1..=254).contains(&code).then_some(code)
+    // A standard option of a type no value kind holds (a record, a list of names…) is kept
+    // whole: written back as text it would change.
+    let editable = !matches!(tandem_core::options::kind_for(code), Some(Err(_)));
+    ((1..=254).contains(&code) && editable).then_some(code)
 }
 
 /// An option entry's own flags worth keeping (`always-send`, `never-send`, `client-classes`…),
