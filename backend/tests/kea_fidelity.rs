@@ -1693,14 +1693,8 @@ async fn option_examples(flavor: Flavor) {
         OptionValue::Text("EST5EDT4,M3.2.0/02:00,M11.1.0/02:00".into())
     );
     let kept = scope.kept.as_ref().unwrap().flat();
-    assert!(
-        kept.contains_key("option-data dhcp4/119"),
-        "{kept:#?}"
-    );
-    assert!(
-        kept.contains_key("option-data dhcp4/28"),
-        "{kept:#?}"
-    );
+    assert!(kept.contains_key("option-data dhcp4/119"), "{kept:#?}");
+    assert!(kept.contains_key("option-data dhcp4/28"), "{kept:#?}");
     assert_eq!(kept["option 60 always-send"], "true");
     let before = both(&pair).await;
     let mut input = ScopeInput::of(&scope);
