@@ -21,20 +21,26 @@ use tandem_core::{ClassInput, ScopeId};
 on_pairs!(
     [kea_2_2: Kea22, kea_3_0: Kea3]
     client_classes_are_listed_and_partners_that_differ_are_found,
-    server_options_are_edited_on_both_partners_and_differences_found
+    server_options_are_edited_on_both_partners_and_differences_found,
+    a_pools_class_and_options_are_edited_on_both_partners
 );
 
 fn admin() -> Caller {
     Caller::local("kea-test")
 }
 
-/// Server `i`'s `client-classes` made `classes`, behind Tandem's back (a config-set).
-async fn set_classes(pair: &Pair, i: usize, classes: Value) {
+/// Server `i`'s configuration changed by `change`, behind Tandem's back (a config-set).
+async fn behind_back(pair: &Pair, i: usize, change: impl FnOnce(&mut Value)) {
     let url = &pair.urls[i];
     let mut config = config_get(url).await;
-    config["client-classes"] = classes;
+    change(&mut config);
     let answer = kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await;
     assert_eq!(answer["result"], 0, "{answer}");
+}
+
+/// Server `i`'s `client-classes` made `classes`, behind Tandem's back.
+async fn set_classes(pair: &Pair, i: usize, classes: Value) {
+    behind_back(pair, i, |config| config["client-classes"] = classes).await;
 }
 
 /// The classes' part of what the review finds, as (check, object).
@@ -237,11 +243,7 @@ async fn client_classes_are_listed_and_partners_that_differ_are_found(flavor: Fl
 
 /// Server `i`'s global `option-data` made `options`, behind Tandem's back.
 async fn set_global_options(pair: &Pair, i: usize, options: Value) {
-    let url = &pair.urls[i];
-    let mut config = config_get(url).await;
-    config["option-data"] = options;
-    let answer = kea(url, "config-set", Some(json!({ "Dhcp4": config }))).await;
-    assert_eq!(answer["result"], 0, "{answer}");
+    behind_back(pair, i, |config| config["option-data"] = options).await;
 }
 
 async fn server_options_are_edited_on_both_partners_and_differences_found(flavor: Flavor) {
@@ -345,4 +347,133 @@ async fn server_options_are_edited_on_both_partners_and_differences_found(flavor
         )],
         "{flavor:?}"
     );
+}
+
+/// Server `i`'s subnet 10.0.0.0/24 given `pools`, behind Tandem's back.
+async fn set_pools(pair: &Pair, i: usize, pools: Value) {
+    behind_back(pair, i, |config| config["subnet4"][0]["pools"] = pools).await;
+}
+
+async fn a_pools_class_and_options_are_edited_on_both_partners(flavor: Flavor) {
+    let pair = Pair::start(flavor).await;
+    let db = tempfile::tempdir().unwrap();
+    let t = pair.tandem(db.path()).await;
+    let (kea1, _) = server_names();
+    let class_key = if flavor.kea3() {
+        "client-classes"
+    } else {
+        "client-class"
+    };
+    let class_value = |name: &str| {
+        if flavor.kea3() {
+            json!([name])
+        } else {
+            json!(name)
+        }
+    };
+    let pools = json!([
+        { "pool": "10.0.0.1 - 10.0.0.99" },
+        { "pool": "10.0.0.100 - 10.0.0.199", class_key: class_value("pxe"), "user-context": { "rack": "B2" },
+          "option-data": [ { "name": "tftp-server-name", "data": "boot.example.org", "always-send": true } ] }
+    ]);
+    for i in 0..2 {
+        set_pools(&pair, i, pools.clone()).await;
+    }
+    pair.wait_state(0, "load-balancing").await;
+    pair.wait_state(1, "load-balancing").await;
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let pxe = tandem_backend::driver::kea::mapping::pool_range("10.0.0.100-10.0.0.199").unwrap();
+    let read = t.pool(&admin(), &kea1, scope, pxe).await.unwrap().unwrap();
+    assert_eq!(read.client_classes, ["pxe"], "{flavor:?}");
+    assert_eq!(
+        read.options[&66],
+        tandem_core::OptionValue::Text("boot.example.org".into())
+    );
+    assert!(
+        read.kept.iter().any(|k| k == r#"user-context rack "B2""#),
+        "{:?}",
+        read.kept
+    );
+
+    // Its class and options changed through Tandem: on both, that pool's keys alone.
+    let option = |code: &str, value: &str| OptionInput {
+        code: code.into(),
+        kind: "Text".into(),
+        value: value.into(),
+    };
+    let input = tandem_core::PoolInput {
+        client_classes: vec!["ipxe".into()],
+        options: vec![
+            option("66", "ipxe.example.org"),
+            option("67", "undionly.kpxe"),
+        ],
+    };
+    let done = t
+        .put_pool(&admin(), &kea1, scope, pxe, &input)
+        .await
+        .unwrap();
+    assert!(
+        matches!(done.replication, ReplicationOutcome::Replicated { .. }),
+        "{flavor:?} {:?}",
+        done.replication
+    );
+    for url in &pair.urls {
+        let now = config_get(url).await;
+        let list = now["subnet4"][0]["pools"].as_array().unwrap().clone();
+        assert_eq!(list.len(), 2);
+        assert!(
+            list[0].get("client-class").is_none()
+                && list[0].get("option-data").is_none_or(|o| o == &json!([])),
+            "{:?}",
+            list[0]
+        );
+        let pool = &list[1];
+        assert_eq!(pool[class_key], class_value("ipxe"), "{flavor:?} {pool}");
+        assert_eq!(pool["user-context"]["rack"], "B2");
+        let data = pool["option-data"].as_array().unwrap();
+        let tftp = data
+            .iter()
+            .find(|o| o["name"] == "tftp-server-name" || o["code"] == 66)
+            .unwrap();
+        assert_eq!(tftp["data"], "ipxe.example.org");
+        assert_eq!(tftp["always-send"], true, "its flag kept");
+        assert!(
+            data.iter()
+                .any(|o| o["code"] == 67 && o["data"] == "undionly.kpxe")
+        );
+    }
+
+    // Refused by field, nothing written on either: a bad option; on Kea 2.2, two classes.
+    let before = [
+        config_get(&pair.urls[0]).await,
+        config_get(&pair.urls[1]).await,
+    ];
+    let bad = tandem_core::PoolInput {
+        client_classes: vec!["ipxe".into()],
+        options: vec![option("3", "gateway")],
+    };
+    let (field, message) = refused(
+        t.put_pool(&admin(), &kea1, scope, pxe, &bad)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(field, "options", "{message}");
+    if !flavor.kea3() {
+        let two = tandem_core::PoolInput {
+            client_classes: vec!["ipxe".into(), "pxe".into()],
+            options: Vec::new(),
+        };
+        let (field, message) = refused(
+            t.put_pool(&admin(), &kea1, scope, pxe, &two)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "client_classes", "{message}");
+    }
+    for (url, before) in pair.urls.iter().zip(&before) {
+        assert_eq!(
+            config_get(url).await["subnet4"][0]["pools"],
+            before["subnet4"][0]["pools"]
+        );
+    }
 }

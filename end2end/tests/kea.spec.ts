@@ -357,12 +357,37 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     // Each pool with what it sets of its own.
     await expect(page.locator('#pools li[data-pool="10.2.0.10-10.2.0.99"]')).toContainText("the scope's settings");
     await expect(page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]')).toContainText('class pxe; option tftp-server-name boot.floor2.example.org');
+    // A pool's class and options edited in its own form (posted natively, the same with
+    // JavaScript or without): on both servers, that pool alone.
+    const pxePool = page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]');
+    await pxePool.locator('summary').click();
+    await pxePool.locator('input[name="client_classes"]').fill('ipxe');
+    await pxePool.locator('.option-row').first().locator('.option-value').fill('ipxe.floor2.example.org');
+    await pxePool.locator('.option-row').last().locator('.option-code').fill('67');
+    await pxePool.locator('.option-row').last().locator('.option-value').fill('undionly.kpxe');
+    await pxePool.locator('button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Pool 10.2.0.100-10.2.0.200 saved on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]')).toContainText('ipxe.floor2.example.org');
+    for (const url of URLS) {
+      const network = (await configGet(url))['shared-networks'].find((n) => n.name === 'floor-2');
+      const [plainPool, pool] = network.subnet4[0].pools;
+      expect(plainPool['option-data'] ?? []).toEqual([]);
+      expect(pool['client-class'] ?? pool['client-classes']).toEqual(version === '2.2' ? 'ipxe' : ['ipxe']);
+      expect(pool['option-data'].map((o) => o.data).sort()).toEqual(['ipxe.floor2.example.org', 'undionly.kpxe']);
+    }
+    await serving(URLS);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await pxePool.locator('summary').click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shoot(page, `58-kea-${version}-pool-form`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.click('#create-reservation');
     await page.fill('#ip_address', '10.2.0.30');
     await page.fill('#client_id', '52-54-00-aa-bb-dd');
     await page.fill('#name', 'floor-2-printer');
     await page.click('form.dialog button[type="submit"]');
-    await expect(page.locator('.notice-done')).toContainText(`replicated to ${NAMES[1]}`);
+    await expect(page.locator('form.dialog')).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator('.notice-done')).toContainText(`Reservation created on ${NAMES[0]} and replicated to ${NAMES[1]}`);
     await shoot(page, `48-kea-${version}-shared-network-properties`);
     for (const url of URLS) {
       const config = await configGet(url);

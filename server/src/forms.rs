@@ -153,6 +153,11 @@ pub async fn submit(
             class_dialog(&fields, &mode),
             "/servers",
         ),
+        "pool" => (
+            pool_form(&tandem, &caller, &fields, &pairs).await,
+            Vec::new(),
+            "/scopes",
+        ),
         "global" => (
             global_form(&tandem, &caller, &fields, &pairs, &mode).await,
             global_dialog(&fields, &mode),
@@ -352,6 +357,28 @@ async fn global_form(
             .map(|o| Notice::from_change("Server-wide reservations replicated", &o)),
         _ => Err(unknown_mode()),
     }
+}
+
+/// A pool's Edit form on Scope Properties: the classes it admits and its option values.
+async fn pool_form(
+    tandem: &Tandem,
+    caller: &Caller,
+    fields: &Fields,
+    pairs: &[(String, String)],
+) -> Result<Notice, ServiceError> {
+    let server = parsed(fields, "server", ServerName::parse)?;
+    let scope = parsed(fields, "scope_id", ScopeId::parse)?;
+    let range = parsed(fields, "range", |text| {
+        tandem_backend::driver::kea::mapping::pool_range(text).map_err(|e| e.0)
+    })?;
+    let input = tandem_core::PoolInput {
+        client_classes: tandem_core::validate::class_list(&field(fields, "client_classes")),
+        options: option_rows(pairs).unwrap_or_default(),
+    };
+    tandem
+        .put_pool(caller, &server, scope, range, &input)
+        .await
+        .map(|o| Notice::from_change(&format!("Pool {range} saved"), &o))
 }
 
 /// Which server-wide reservation dialog a refusal opens again.

@@ -1580,6 +1580,8 @@ fn annotated_handlers() -> usize {
         include_str!("../src/api/scopes.rs"),
         include_str!("../src/api/reservations.rs"),
         include_str!("../src/api/failover.rs"),
+        include_str!("../src/api/global_reservations.rs"),
+        include_str!("../src/api/pools.rs"),
     ]
     .iter()
     .map(|s| s.matches("#[utoipa::path(").count())
@@ -1632,7 +1634,10 @@ async fn the_served_description_names_every_route_and_every_route_answers() {
             .replace("{scope}", "10.99.0.0")
             .replace("{ip}", "10.99.0.9")
             .replace("{name}", "no-such-relationship")
-            .replace("{id}", "999999");
+            .replace("{id}", "999999")
+            .replace("{range}", "10.99.0.10-10.99.0.20")
+            .replace("{identifier_type}", "hw-address")
+            .replace("{client_id}", "00-15-5d-00-00-99");
         let body = (method == "POST" || method == "PUT").then_some("{}");
         let reply = app
             .call(

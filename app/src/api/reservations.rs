@@ -52,8 +52,14 @@ pub async fn properties_page(
         .list_reservations(&caller, &server, scope, &query)
         .await?;
     let can_edit = caller.principal.role.grants(Permission::EditReservations);
+    // A pool's own settings are a Kea server's (the built-in one has none to edit).
+    let pools = (caller.principal.role.grants(Permission::EditScopes) && view.scope.kept.is_some())
+        .then(|| crate::pages::reservations::PoolEdit {
+            server: server.to_string(),
+            scope_id: scope.to_string(),
+        });
     let (facts_html, list_html) =
-        crate::pages::reservations::render_properties(&view, &query, can_edit);
+        crate::pages::reservations::render_properties(&view, &query, can_edit, pools);
     Ok(PropertiesView {
         scope: tandem_core::scope_input::ScopeInput::of(&view.scope),
         version: view.version,

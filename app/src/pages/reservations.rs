@@ -491,10 +491,11 @@ fn option_name(code: u8) -> &'static str {
 /// The scope's pools (its range less its exclusions), each with what it sets of its own (a Kea
 /// pool's class and options, kept among the scope's settings), when any pool has settings.
 #[cfg(feature = "ssr")]
-fn pools_view(scope: &tandem_core::Scope) -> Option<AnyView> {
+fn pools_view(scope: &tandem_core::Scope, edit: Option<&PoolEdit>) -> Option<AnyView> {
     use serde_json::Value;
     let kept = scope.kept.as_ref()?;
-    if !kept.settings.keys().any(|p| p.starts_with("pool ")) {
+    // Listed when a pool sets something of its own, or for a user who may give one settings.
+    if edit.is_none() && !kept.settings.keys().any(|p| p.starts_with("pool ")) {
         return None;
     }
     let words = |text: &str| -> Vec<String> {
@@ -566,10 +567,71 @@ fn pools_view(scope: &tandem_core::Scope) -> Option<AnyView> {
             } else {
                 view! { <span class="pool-own">{format!(": {own}")}</span> }.into_any()
             };
-            view! { <li data-pool=pool.to_string()>{pool.to_string()}{own}</li> }
+            let form = edit.map(|e| pool_form(e, pool, text.map(String::as_str)));
+            view! { <li data-pool=pool.to_string()>{pool.to_string()}{own}{form}</li> }
         })
         .collect_view();
     Some(view! { <ul class="plain settings" id="pools">{items}</ul> }.into_any())
+}
+
+/// Where a pool's form posts and comes back to: a user who may edit scopes gets one per pool.
+#[cfg(feature = "ssr")]
+pub(crate) struct PoolEdit {
+    pub server: String,
+    pub scope_id: String,
+}
+
+/// A pool's Edit form, server-rendered and posted natively (the same with JavaScript or
+/// without): the classes it admits and its option values, one row each and one empty row to
+/// add one; what else it holds is kept by the write.
+#[cfg(feature = "ssr")]
+fn pool_form(edit: &PoolEdit, pool: tandem_core::IpRange, own: Option<&str>) -> AnyView {
+    let entry = own
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
+    let settings = tandem_backend::driver::kea::pool_settings::settings_of(&entry, pool);
+    let classes = settings.client_classes.join(", ");
+    let rows = tandem_core::scope_input::option_inputs(&settings.options)
+        .into_iter()
+        .chain(std::iter::once(Default::default()))
+        .map(|o: tandem_core::scope_input::OptionInput| {
+            let kinds = ["Addresses", "Text", "Number", "Flag"]
+                .into_iter()
+                .map(|k| view! { <option value=k selected=o.kind == k>{k}</option> })
+                .collect_view();
+            view! {
+                <div class="option-row">
+                    <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" value=o.code />
+                    <select class="option-kind" name="option_kind" aria-label="Option type">{kinds}</select>
+                    <input class="option-value" name="option_value" aria-label="Option value" value=o.value />
+                </div>
+            }
+        })
+        .collect_view();
+    let back = format!("/servers/{}/scopes/{}", edit.server, edit.scope_id);
+    view! {
+        <details class="pool-edit">
+            <summary>"Edit class and options"</summary>
+            <form method="post" action="/forms/pool" class="pool-form">
+                <input type="hidden" name="mode" value="edit" />
+                <input type="hidden" name="back" value=back />
+                <input type="hidden" name="server" value=edit.server.clone() />
+                <input type="hidden" name="scope_id" value=edit.scope_id.clone() />
+                <input type="hidden" name="range" value=pool.to_string() />
+                <label>
+                    "Client classes (only their members get addresses here; none: every client) "
+                    <input name="client_classes" value=classes placeholder="none, or pxe" />
+                </label>
+                <fieldset class="options">
+                    <legend>"Option values"</legend>
+                    {rows}
+                    <p class="muted">"Clear a row to remove its option; fill the empty row to add one. A standard option is read by its type in Kea's table."</p>
+                </fieldset>
+                <button type="submit" class="small">"Save pool"</button>
+            </form>
+        </details>
+    }
+    .into_any()
 }
 
 /// Scope Properties as HTML: the facts and differences, then the reservations' table and pager
@@ -580,10 +642,11 @@ pub(crate) fn render_properties(
     view: &ReservationsView,
     state: &ReservationQuery,
     can_edit: bool,
+    pools: Option<PoolEdit>,
 ) -> (String, String) {
     use crate::components::native::render_alone;
     let (v, s) = (view.clone(), state.clone());
-    let facts = render_alone(move || view! { <ScopeFacts view=v /> });
+    let facts = render_alone(move || view! { <ScopeFacts view=v pools /> });
     let (v, s2) = (view.clone(), s);
     let list = render_alone(move || view! { <ReservationList view=v state=s2 can_edit /> });
     (facts, list)
@@ -591,7 +654,7 @@ pub(crate) fn render_properties(
 
 #[cfg(feature = "ssr")]
 #[component]
-fn ScopeFacts(view: ReservationsView) -> impl IntoView {
+fn ScopeFacts(view: ReservationsView, pools: Option<PoolEdit>) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
     let exclusions = if scope.exclusions.is_empty() {
@@ -690,7 +753,7 @@ fn ScopeFacts(view: ReservationsView) -> impl IntoView {
             <dd id="scope-state">{scope.state.as_str()}</dd>
             <dt>"Exclusion ranges"</dt>
             <dd>{exclusions}</dd>
-            {pools_view(&scope).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
+            {pools_view(&scope, pools.as_ref()).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
             <dt>"Option values"</dt>
             <dd>{options}</dd>
             <dt>"Failover Relationship Name"</dt>

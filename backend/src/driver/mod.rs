@@ -325,6 +325,30 @@ pub trait DhcpDriver: Send + Sync {
             what: "server-wide reservations".into(),
         })
     }
+    /// The own settings of pool `range` of scope `scope` (its classes, its options); `None`
+    /// where the server has no pools of its own (the built-in server).
+    async fn pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+    ) -> Result<Option<tandem_core::PoolSettings>, DriverError> {
+        let _ = (scope, range);
+        Ok(None)
+    }
+    /// Makes pool `range` of scope `scope` admit `classes` and hold `options`.
+    async fn put_pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+        classes: &[String],
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        let _ = (scope, range, classes, options);
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "pools of their own".into(),
+        })
+    }
     /// Deletes client class `name`.
     async fn delete_client_class(&self, name: &str) -> Result<(), DriverError> {
         let _ = name;

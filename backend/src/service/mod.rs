@@ -16,6 +16,7 @@ mod health;
 mod imports;
 mod inventory;
 mod leases;
+mod pools;
 mod relationships;
 mod reservations;
 mod review;

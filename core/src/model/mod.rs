@@ -7,6 +7,7 @@ mod client_id;
 mod failover;
 mod global_reservation;
 mod kept;
+mod pool;
 mod reservation;
 mod scope;
 mod server;
@@ -22,6 +23,7 @@ pub use failover::{
 };
 pub use global_reservation::{GlobalReservation, GlobalReservations, NewGlobalReservation};
 pub use kept::Kept;
+pub use pool::{PoolInput, PoolSettings};
 pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
 pub use scope::{OptionValue, Scope, ScopeState, option_refusals, text_digest};
 pub use server::ServerName;

@@ -12,6 +12,7 @@ mod account;
 pub mod docs;
 mod failover;
 mod global_reservations;
+mod pools;
 mod reservations;
 mod scopes;
 mod servers;
@@ -80,6 +81,7 @@ fn described() -> OpenApiRouter<Tandem> {
             scopes::delete_scope
         ))
         .routes(routes!(scopes::differences))
+        .routes(routes!(pools::get, pools::put))
         .routes(routes!(
             scopes::replicate_scope,
             scopes::preview_scope_replication

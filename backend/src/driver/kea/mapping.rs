@@ -5,9 +5,8 @@
 //! type in their `user-context`). What Tandem cannot represent (reservations by client-id, other
 //! subnet parameters) is kept as it was when Tandem writes a subnet back.
 
-use super::options::{opaque_options, option_flags, option_value, shown_options};
+use super::options::{opaque_options, option_flags, read_options, shown_options};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use tandem_core::{IpRange, Scope, ScopeId, ScopeState};
 
@@ -328,18 +327,9 @@ pub fn scope_of(subnet: &Value, within: Within) -> Result<Scope, Unreadable> {
         .get("option-data")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
-    let mut options = BTreeMap::new();
+    let (options, _) = read_options(list, kinds);
     for (code, i) in shown_options(list) {
-        let entry = &list[i];
-        let data = entry
-            .get("data")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = kinds
-            .and_then(|k| k.get(&code.to_string()))
-            .and_then(Value::as_str);
-        options.insert(code, option_value(code, data, kind));
-        for (flag, value) in option_flags(entry) {
+        for (flag, value) in option_flags(&list[i]) {
             kept.settings.insert(format!("option {code} {flag}"), value);
         }
     }

@@ -27,6 +27,7 @@ pub mod mapping;
 pub mod offer;
 mod options;
 mod patch;
+pub mod pool_settings;
 mod pools;
 mod server_options;
 mod subnets;
@@ -764,6 +765,24 @@ impl DhcpDriver for KeaDriver {
         from: &tandem_core::GlobalReservations,
     ) -> Result<(), DriverError> {
         self.copy_globals(from).await
+    }
+
+    async fn pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+    ) -> Result<Option<tandem_core::PoolSettings>, DriverError> {
+        self.read_pool(scope, range).await.map(Some)
+    }
+
+    async fn put_pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+        classes: &[String],
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        self.write_pool(scope, range, classes, options).await
     }
 
     async fn shared_hosts(&self) -> Option<String> {

@@ -196,6 +196,35 @@ pub(super) fn opaque_options(list: &[Value]) -> Vec<(String, usize)> {
     out
 }
 
+/// The options of `list` (a server's, a pool's, a host's `option-data`) that Tandem shows, by
+/// code, each read with the kind `kinds` recorded for it; and the rest in the server's words:
+/// their flags (`option 6 always-send true`) and the entries Tandem does not show
+/// (`option-data vendor-4491/2 {…}`).
+pub(super) fn read_options(
+    list: &[Value],
+    kinds: Option<&serde_json::Map<String, Value>>,
+) -> (BTreeMap<u8, OptionValue>, Vec<String>) {
+    let mut options = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (code, i) in shown_options(list) {
+        let data = list[i]
+            .get("data")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = kinds
+            .and_then(|k| k.get(&code.to_string()))
+            .and_then(Value::as_str);
+        options.insert(code, option_value(code, data, kind));
+        for (flag, value) in option_flags(&list[i]) {
+            kept.push(format!("option {code} {flag} {value}"));
+        }
+    }
+    for (place, i) in opaque_options(list) {
+        kept.extend(canonical(&list[i]).map(|text| format!("{place} {text}")));
+    }
+    (options, kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

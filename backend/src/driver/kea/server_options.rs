@@ -2,7 +2,7 @@
 //! the ones every scope's clients get unless the scope, pool or reservation sets its own.
 
 use super::mapping::{canonical, context};
-use super::options::{opaque_options, option_flags, option_value, shown_options};
+use super::options::read_options;
 use super::{DriverError, KeaDriver, patch};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -15,26 +15,7 @@ pub(super) fn server_options_of(config: &Value) -> ServerOptions {
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
     let kinds = context(config, "option-kinds").and_then(Value::as_object);
-    let mut options = BTreeMap::new();
-    let mut kept = Vec::new();
-    for (code, i) in shown_options(list) {
-        let data = list[i]
-            .get("data")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = kinds
-            .and_then(|k| k.get(&code.to_string()))
-            .and_then(Value::as_str);
-        options.insert(code, option_value(code, data, kind));
-        for (flag, value) in option_flags(&list[i]) {
-            kept.push(format!("option {code} {flag} {value}"));
-        }
-    }
-    for (place, i) in opaque_options(list) {
-        if let Some(text) = canonical(&list[i]) {
-            kept.push(format!("{place} {text}"));
-        }
-    }
+    let (options, kept) = read_options(list, kinds);
     ServerOptions {
         options,
         kept,

@@ -1,7 +1,7 @@
 //! Kea's host reservations as Tandem's reservations: a host's client by its one identifier, its
 //! own settings, what else it holds (kept), and a new reservation as a host.
 
-use super::super::options::{opaque_options, option_flags, option_value, shown_options};
+use super::super::options::{opaque_options, option_flags, read_options, shown_options};
 use super::{IDENTIFIERS, TANDEM_HOST_KEYS, canonical, context, text};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -77,20 +77,7 @@ pub(in crate::driver::kea) fn host_settings(host: &Value) -> HostSettings {
             .collect(),
         options: {
             let kinds = context(host, "option-kinds").and_then(Value::as_object);
-            let list = option_entries(host);
-            shown_options(list)
-                .into_iter()
-                .map(|(code, i)| {
-                    let data = list[i]
-                        .get("data")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let kind = kinds
-                        .and_then(|k| k.get(&code.to_string()))
-                        .and_then(Value::as_str);
-                    (code, option_value(code, data, kind))
-                })
-                .collect()
+            read_options(option_entries(host), kinds).0
         },
     }
 }
