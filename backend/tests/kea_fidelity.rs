@@ -1731,3 +1731,108 @@ async fn keas_option_examples_on_kea_3_0_show_every_option_and_edit_one() {
         option_examples(Flavor::Kea3).await;
     }
 }
+
+/// Kea's own `reservations.json` (a reservation by each identifier type, with options and boot
+/// fields) and `classify.json` (classes with tests, boot fields, options, an option definition;
+/// used by a subnet, a pool and a reservation) on a pair: every reservation and class shown, one
+/// of each edited through Tandem changing that object alone on both partners.
+async fn reservation_and_class_examples(flavor: Flavor) {
+    use tandem_core::{ClassInput, IdentifierType};
+    let pair = Pair::start(flavor).await;
+    let running = both(&pair).await;
+    let file = |name: &str| {
+        kea_json(&std::fs::read_to_string(Path::new(EXAMPLES).join(name)).unwrap())
+    };
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+
+    let hosts = file("reservations.json");
+    load(&pair, &hosts["Dhcp4"], &running).await.unwrap();
+    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let id = ScopeId::parse("192.0.2.0").unwrap();
+    let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
+    let in_file = hosts["Dhcp4"]["subnet4"][0]["reservations"].as_array().unwrap().len();
+    assert_eq!(scope.reservations.len(), in_file, "{flavor:?}: {:#?}", scope.reservations);
+    for kind in IdentifierType::ALL {
+        assert!(
+            scope.reservations.iter().any(|r| r.client_id.kind() == kind),
+            "{flavor:?}: none by {kind}"
+        );
+    }
+    let boot = scope.reservations.iter().find(|r| r.settings.next_server.is_some()).unwrap();
+    assert_eq!(boot.settings.server_hostname, "hal9000");
+    let flex = scope
+        .reservations
+        .iter()
+        .find(|r| r.client_id.kind() == IdentifierType::FlexId)
+        .unwrap()
+        .clone();
+    let before = both(&pair).await;
+    let renamed = NewReservation {
+        ip_address: flex.ip_address.to_string(),
+        client_id: flex.client_id.to_string(),
+        identifier_type: flex.client_id.kind().as_str().into(),
+        name: "lab-printer".into(),
+        ..Default::default()
+    };
+    t.edit_reservation(&admin(), &kea1, id, flex.ip_address, &flex.version(), &renamed)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        let paths = changed(&before[i], &after[i]);
+        assert!(
+            !paths.is_empty() && paths.iter().all(|p| p.contains("/reservations[flex-id=") && p.ends_with("/hostname")),
+            "{flavor:?} server {i}: {paths:#?}"
+        );
+    }
+
+    let classes = file("classify.json");
+    load(&pair, &classes["Dhcp4"], &running).await.unwrap();
+    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let rows = t.client_classes(&admin(), &kea1).await.unwrap().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.class.name.as_str()).collect();
+    let in_file: Vec<&str> = classes["Dhcp4"]["client-classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, in_file, "{flavor:?}");
+    let voip = rows.iter().find(|r| r.class.name == "VoIP").unwrap();
+    assert!(voip.used_by.iter().any(|u| u == "scope 192.0.2.0"), "{:?}", voip.used_by);
+    assert!(
+        voip.used_by.iter().any(|u| u.starts_with("pool 192.0.4.1-192.0.4.200")),
+        "{:?}",
+        voip.used_by
+    );
+    let before = both(&pair).await;
+    let input = ClassInput {
+        boot_file_name: "aastra.cfg".into(),
+        ..ClassInput::from(&voip.class)
+    };
+    t.put_client_class(&admin(), &kea1, false, &input)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        assert_eq!(
+            changed(&before[i], &after[i]),
+            ["/client-classes[VoIP]/boot-file-name"],
+            "{flavor:?} server {i}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keas_reservation_and_class_examples_on_kea_2_2_are_shown_and_edited() {
+    if Flavor::Kea22.available() && examples_installed() {
+        reservation_and_class_examples(Flavor::Kea22).await;
+    }
+}
+
+#[tokio::test]
+async fn keas_reservation_and_class_examples_on_kea_3_0_are_shown_and_edited() {
+    if Flavor::Kea3.available() && examples_installed() {
+        reservation_and_class_examples(Flavor::Kea3).await;
+    }
+}
