@@ -1740,9 +1740,8 @@ async fn reservation_and_class_examples(flavor: Flavor) {
     use tandem_core::{ClassInput, IdentifierType};
     let pair = Pair::start(flavor).await;
     let running = both(&pair).await;
-    let file = |name: &str| {
-        kea_json(&std::fs::read_to_string(Path::new(EXAMPLES).join(name)).unwrap())
-    };
+    let file =
+        |name: &str| kea_json(&std::fs::read_to_string(Path::new(EXAMPLES).join(name)).unwrap());
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
 
     let hosts = file("reservations.json");
@@ -1750,15 +1749,30 @@ async fn reservation_and_class_examples(flavor: Flavor) {
     let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
     let id = ScopeId::parse("192.0.2.0").unwrap();
     let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
-    let in_file = hosts["Dhcp4"]["subnet4"][0]["reservations"].as_array().unwrap().len();
-    assert_eq!(scope.reservations.len(), in_file, "{flavor:?}: {:#?}", scope.reservations);
+    let in_file = hosts["Dhcp4"]["subnet4"][0]["reservations"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        scope.reservations.len(),
+        in_file,
+        "{flavor:?}: {:#?}",
+        scope.reservations
+    );
     for kind in IdentifierType::ALL {
         assert!(
-            scope.reservations.iter().any(|r| r.client_id.kind() == kind),
+            scope
+                .reservations
+                .iter()
+                .any(|r| r.client_id.kind() == kind),
             "{flavor:?}: none by {kind}"
         );
     }
-    let boot = scope.reservations.iter().find(|r| r.settings.next_server.is_some()).unwrap();
+    let boot = scope
+        .reservations
+        .iter()
+        .find(|r| r.settings.next_server.is_some())
+        .unwrap();
     assert_eq!(boot.settings.server_hostname, "hal9000");
     let flex = scope
         .reservations
@@ -1774,14 +1788,24 @@ async fn reservation_and_class_examples(flavor: Flavor) {
         name: "lab-printer".into(),
         ..Default::default()
     };
-    t.edit_reservation(&admin(), &kea1, id, flex.ip_address, &flex.version(), &renamed)
-        .await
-        .unwrap();
+    t.edit_reservation(
+        &admin(),
+        &kea1,
+        id,
+        flex.ip_address,
+        &flex.version(),
+        &renamed,
+    )
+    .await
+    .unwrap();
     let after = both(&pair).await;
     for i in 0..2 {
         let paths = changed(&before[i], &after[i]);
         assert!(
-            !paths.is_empty() && paths.iter().all(|p| p.contains("/reservations[flex-id=") && p.ends_with("/hostname")),
+            !paths.is_empty()
+                && paths
+                    .iter()
+                    .all(|p| p.contains("/reservations[flex-id=") && p.ends_with("/hostname")),
             "{flavor:?} server {i}: {paths:#?}"
         );
     }
@@ -1799,9 +1823,15 @@ async fn reservation_and_class_examples(flavor: Flavor) {
         .collect();
     assert_eq!(names, in_file, "{flavor:?}");
     let voip = rows.iter().find(|r| r.class.name == "VoIP").unwrap();
-    assert!(voip.used_by.iter().any(|u| u == "scope 192.0.2.0"), "{:?}", voip.used_by);
     assert!(
-        voip.used_by.iter().any(|u| u.starts_with("pool 192.0.4.1-192.0.4.200")),
+        voip.used_by.iter().any(|u| u == "scope 192.0.2.0"),
+        "{:?}",
+        voip.used_by
+    );
+    assert!(
+        voip.used_by
+            .iter()
+            .any(|u| u.starts_with("pool 192.0.4.1-192.0.4.200")),
         "{:?}",
         voip.used_by
     );

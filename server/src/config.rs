@@ -197,6 +197,10 @@ pub enum Command {
         #[arg(long)]
         event: i64,
     },
+    /// Server-wide reservations (Kea's global reservations) through Tandem's REST API: on the
+    /// server, then its HA partner.
+    #[command(subcommand)]
+    GlobalReservation(RemoteGlobalReservation),
     /// Failover relationships through Tandem (Get-DhcpServerv4Failover, -PartnerDown).
     #[command(subcommand)]
     Failover(RemoteFailover),
@@ -361,8 +365,8 @@ pub struct HostSettingsArgs {
     #[arg(long)]
     pub client_classes: Option<String>,
     /// An option value of the reservation's own, as `CODE=VALUE` or `CODE:KIND=VALUE` (KIND:
-    /// Addresses, Text, Number or Flag; Text when not given, except for the codes whose type
-    /// is known: 3 and 6 are addresses, 15 text). Repeat for several; given, they replace the
+    /// Addresses, Text, Number or Flag; Text when not given; a standard option is read by its
+    /// type in Kea's table whatever is given). Repeat for several; given, they replace the
     /// reservation's options.
     #[arg(long = "option", value_name = "CODE[:KIND]=VALUE")]
     pub options: Vec<String>,
@@ -448,6 +452,63 @@ pub enum ReservationAction {
     },
 }
 
+/// A server-wide reservation's client: its identifier and the identifier's type.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClientArgs {
+    #[arg(long)]
+    pub client_id: String,
+    /// hw-address (the default: a MAC address), client-id, duid, circuit-id or flex-id.
+    #[arg(long, default_value = "hw-address")]
+    pub identifier_type: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteGlobalReservation {
+    /// The server's server-wide reservations.
+    List {
+        #[arg(long)]
+        server: String,
+    },
+    /// A new server-wide reservation (with --ip, the address it gives; without, none).
+    Add {
+        #[arg(long)]
+        server: String,
+        #[command(flatten)]
+        client: ClientArgs,
+        #[arg(long, default_value = "")]
+        ip: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        settings: HostSettingsArgs,
+    },
+    /// Changes the server-wide reservation of a client: what is not given stays as it is
+    /// (`--ip ''` takes its address away).
+    Set {
+        #[arg(long)]
+        server: String,
+        #[command(flatten)]
+        client: ClientArgs,
+        #[arg(long)]
+        ip: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        settings: HostSettingsArgs,
+    },
+    /// Deletes the server-wide reservation of a client.
+    Remove {
+        #[arg(long)]
+        server: String,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+}
+
 /// The commands that go through Tandem's REST API.
 // Parsed once per run: the size of its largest command does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -465,6 +526,7 @@ pub enum RemoteCommand {
         event: i64,
     },
     Failover(RemoteFailover),
+    GlobalReservation(RemoteGlobalReservation),
 }
 
 // Parsed once per run: the size of its largest command does not matter.

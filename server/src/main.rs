@@ -41,6 +41,9 @@ async fn run() -> anyhow::Result<()> {
         }
         Some(Command::Undo { event }) => through_api(RemoteCommand::Undo { event }).await,
         Some(Command::Failover(action)) => through_api(RemoteCommand::Failover(action)).await,
+        Some(Command::GlobalReservation(action)) => {
+            through_api(RemoteCommand::GlobalReservation(action)).await
+        }
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
         Some(Command::Kea(action)) => cli::run_kea(&cli.serve, action).await,

@@ -200,6 +200,7 @@ pub async fn run(
     };
     match command {
         RemoteCommand::Reservation(action) => reservation(&api, json_output, action).await,
+        RemoteCommand::GlobalReservation(action) => global(&api, json_output, action).await,
         RemoteCommand::Replicate {
             server,
             scope,
@@ -323,6 +324,138 @@ pub async fn run(
     }
 }
 
+/// `body` with the settings given (those not given left out: an edit keeps them).
+fn with_settings(
+    mut body: serde_json::Value,
+    settings: &crate::config::HostSettingsArgs,
+) -> serde_json::Value {
+    if let Some(map) = body.as_object_mut() {
+        map.extend(settings.json());
+    }
+    body
+}
+
+/// The server-wide reservations of `server` (their path), or of one client.
+fn globals_path(server: &str, client: Option<&crate::config::ClientArgs>) -> String {
+    let base = format!("/servers/{}/global-reservations", path_part(server));
+    match client {
+        Some(c) => format!(
+            "{base}/{}/{}",
+            path_part(&c.identifier_type),
+            path_part(&c.client_id)
+        ),
+        None => base,
+    }
+}
+
+async fn global(
+    api: &Api,
+    json_output: bool,
+    action: crate::config::RemoteGlobalReservation,
+) -> Result<(), Failure> {
+    use crate::config::RemoteGlobalReservation as G;
+    let (method, path, body) = match action {
+        G::List { server } => {
+            let (value, _) = api
+                .call(Method::GET, &globals_path(&server, None), None, None)
+                .await?;
+            let list: tandem_core::GlobalReservations = decode(value.clone())?;
+            return show(json_output, &value, || {
+                let lines: Vec<Vec<String>> = list
+                    .hosts
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.client_id.kind().to_string(),
+                            r.client_id.to_string(),
+                            r.ip_address.map(|ip| ip.to_string()).unwrap_or_default(),
+                            r.name.clone(),
+                            r.settings.words(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "IdentifierType",
+                        "ClientId",
+                        "IPAddress",
+                        "Name",
+                        "Settings",
+                    ],
+                    &lines,
+                );
+                for kept in &list.kept {
+                    println!("kept as the server holds it: {kept}");
+                }
+                Ok(())
+            });
+        }
+        G::Add {
+            server,
+            client,
+            ip,
+            name,
+            description,
+            settings,
+        } => {
+            let body = with_settings(
+                json!({
+                    "client_id": client.client_id, "identifier_type": client.identifier_type,
+                    "ip_address": ip, "name": name, "description": description,
+                }),
+                &settings,
+            );
+            (Method::POST, globals_path(&server, None), Some(body))
+        }
+        G::Set {
+            server,
+            client,
+            ip,
+            name,
+            description,
+            settings,
+        } => {
+            let (value, _) = api
+                .call(Method::GET, &globals_path(&server, None), None, None)
+                .await?;
+            let list: tandem_core::GlobalReservations = decode(value)?;
+            let id = tandem_core::IdentifierType::parse(&client.identifier_type)
+                .and_then(|kind| tandem_core::ClientId::parse(kind, &client.client_id))
+                .map_err(Failure::Usage)?;
+            let current = list.find(&id).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "{server} has no server-wide reservation for {}",
+                    id.described()
+                ))
+            })?;
+            // Settings not given are left out: the reservation keeps its own.
+            let body = with_settings(
+                json!({
+                    "client_id": client.client_id, "identifier_type": client.identifier_type,
+                    "ip_address": ip.unwrap_or_else(|| current.ip_address.map(|a| a.to_string()).unwrap_or_default()),
+                    "name": name.unwrap_or_else(|| current.name.clone()),
+                    "description": description.unwrap_or_else(|| current.description.clone()),
+                    "version": current.version(),
+                }),
+                &settings,
+            );
+            (
+                Method::PUT,
+                globals_path(&server, Some(&client)),
+                Some(body),
+            )
+        }
+        G::Remove { server, client } => {
+            (Method::DELETE, globals_path(&server, Some(&client)), None)
+        }
+    };
+    let (value, _) = api.call(method, &path, body, None).await?;
+    show(json_output, &value, || {
+        println!("{}", outcome_line(&value));
+        Ok(())
+    })
+}
+
 async fn reservation(
     api: &Api,
     json_output: bool,
@@ -355,13 +488,13 @@ async fn reservation(
             kind,
             settings,
         } => {
-            let mut body = json!({
-                "ip_address": ip, "client_id": client_id, "identifier_type": identifier_type,
-                "name": name, "description": description, "type": kind,
-            });
-            body.as_object_mut()
-                .expect("an object")
-                .extend(settings.json());
+            let body = with_settings(
+                json!({
+                    "ip_address": ip, "client_id": client_id, "identifier_type": identifier_type,
+                    "name": name, "description": description, "type": kind,
+                }),
+                &settings,
+            );
             let (value, _) = api
                 .call(
                     Method::POST,
@@ -389,19 +522,19 @@ async fn reservation(
             let path = format!("{}/{}", reservations_path(&server, &scope), path_part(&ip));
             let (current, etag) = api.call(Method::GET, &path, None, None).await?;
             let current: Reservation = decode(current)?;
-            let mut body = json!({
-                "ip_address": ip,
-                "client_id": client_id.unwrap_or_else(|| current.client_id.to_string()),
-                "identifier_type": identifier_type
-                    .unwrap_or_else(|| current.client_id.kind().to_string()),
-                "name": name.unwrap_or(current.name),
-                "description": description.unwrap_or(current.description),
-                "type": kind.unwrap_or_else(|| current.kind.to_string()),
-            });
             // Settings not given are left out: the reservation keeps its own.
-            body.as_object_mut()
-                .expect("an object")
-                .extend(settings.json());
+            let body = with_settings(
+                json!({
+                    "ip_address": ip,
+                    "client_id": client_id.unwrap_or_else(|| current.client_id.to_string()),
+                    "identifier_type": identifier_type
+                        .unwrap_or_else(|| current.client_id.kind().to_string()),
+                    "name": name.unwrap_or(current.name),
+                    "description": description.unwrap_or(current.description),
+                    "type": kind.unwrap_or_else(|| current.kind.to_string()),
+                }),
+                &settings,
+            );
             let (value, _) = api
                 .call(Method::PUT, &path, Some(body), etag.as_deref())
                 .await?;

@@ -485,4 +485,38 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
     assert_eq!(no_token.code, 2, "{}", no_token.stderr);
     let bad = tandem(args(&url, &token, &["reservation", "add", "--ip"])).await;
     assert_eq!(bad.code, 2);
+
+    // Server-wide reservations: an identifier its type refuses is refused by field (1), and
+    // the built-in server, after Windows, holds none (1, said so). Kea pairs: the backend's
+    // kea_fidelity suite.
+    let global = |rest: &[&str]| {
+        let mut all = vec!["global-reservation"];
+        all.extend_from_slice(rest);
+        all.extend_from_slice(&["--server", "dhcp1.contoso.com"]);
+        args(&url, &token, &all)
+    };
+    let refused = tandem(global(&[
+        "add",
+        "--client-id",
+        "01:zz",
+        "--identifier-type",
+        "client-id",
+    ]))
+    .await;
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("client_id"), "{}", refused.stderr);
+    let none = tandem(global(&["list"])).await;
+    assert_eq!(none.code, 1, "{}", none.stderr);
+    assert!(
+        none.stderr.contains("has no server-wide reservations"),
+        "{}",
+        none.stderr
+    );
+    let held = tandem(global(&["add", "--client-id", "00155DA76671"])).await;
+    assert_eq!(held.code, 1, "{}", held.stderr);
+    assert!(
+        held.stderr.contains("server-wide reservations"),
+        "{}",
+        held.stderr
+    );
 }
