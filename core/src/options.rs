@@ -313,6 +313,34 @@ pub fn type_refusal(code: u8, value: &crate::OptionValue) -> Option<String> {
     (!fits).then(|| format!("option {code} ({name}) holds {words} ({ty} in Kea's table)"))
 }
 
+/// Why an option kept among a server's settings (`option-data vendor-4491/2`, by its place as
+/// the Kea driver names it) is shown but not edited, in an administrator's words; `None` for a
+/// place that is not an option's.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn kept_why(place: &str) -> Option<String> {
+    let rest = place.split_once("option-data ")?.1;
+    let (space, id) = rest.split_whitespace().next()?.split_once('/')?;
+    if space != "dhcp4" {
+        return Some(format!(
+            "an option of space {space} (a vendor's or an encapsulated space): shown, never edited or doubled by Tandem; change it on the server"
+        ));
+    }
+    let Ok(code) = id.parse::<u8>() else {
+        return Some(format!(
+            "{id} is an option Kea's standard table does not define (a custom definition): shown, not edited"
+        ));
+    };
+    let name = name_of(code).unwrap_or("option");
+    Some(match kind_for(code) {
+        Some(Err(ty)) => format!(
+            "{name} ({code}) is {ty} in Kea's table: no value kind Tandem edits holds it yet"
+        ),
+        _ => format!(
+            "{name} ({code}) is held in a form Tandem does not edit (raw hex, or a second entry for it)"
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -367,6 +395,29 @@ mod tests {
             None,
             "outside the table"
         );
+        assert!(
+            super::kept_why("option-data vendor-4491/2")
+                .unwrap()
+                .contains("vendor")
+        );
+        assert!(
+            super::kept_why("reservation 10.0.0.5 option-data dhcp4/119")
+                .unwrap()
+                .contains("fqdn[]")
+        );
+        assert!(
+            super::kept_why("option-data dhcp4/28 #2")
+                .unwrap()
+                .contains("raw hex")
+        );
+        let line = r#"option-data vendor-4491/2 {"code":2,"data":"10.0.0.2"}"#;
+        assert!(super::kept_why(line).unwrap().contains("space vendor-4491"));
+        assert!(
+            super::kept_why("option-data dhcp4/my-opt")
+                .unwrap()
+                .contains("custom")
+        );
+        assert_eq!(super::kept_why("shared-network relay"), None);
         // Every code in the table has Kea's name.
         for (code, _) in super::KEA_TYPES {
             assert!(super::name_of(*code).is_some(), "{code}");

@@ -718,7 +718,11 @@ fn ScopeFacts(view: ReservationsView, pools: Option<PoolEdit>) -> impl IntoView 
         let items = kept
             .flat()
             .into_iter()
-            .map(|(place, value)| view! { <dt>{place}</dt> <dd><code>{value.to_string()}</code></dd> })
+            .map(|(place, value)| {
+                let why = tandem_core::options::kept_why(&place)
+                    .map(|why| view! { <br /><span class="muted">{why}</span> });
+                view! { <dt>{place}</dt> <dd><code>{value.to_string()}</code>{why}</dd> }
+            })
             .collect_view();
         view! {
             <details class="kept-settings" id="kept-settings">

@@ -160,7 +160,11 @@ fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool
         let lines = o
             .kept
             .into_iter()
-            .map(|k| view! { <li>{k}</li> })
+            .map(|k| {
+                let why = tandem_core::options::kept_why(&k)
+                    .map(|why| view! { <br /><span class="muted">{why}</span> });
+                view! { <li>{k}{why}</li> }
+            })
             .collect_view();
         view! {
             <p class="muted">"Also held, kept as the server has it:"</p>
