@@ -135,22 +135,16 @@ impl NewReservation {
     /// `new` (this input parsed) with each setting this input leaves out taken from
     /// `before`, the reservation it edits: what an edit does not name, it keeps.
     pub fn keep_unsaid(&self, new: &mut Reservation, before: &Reservation) {
-        let (mine, old) = (&mut new.settings, &before.settings);
-        if self.next_server.is_none() {
-            mine.next_server = old.next_server;
-        }
-        if self.server_hostname.is_none() {
-            mine.server_hostname = old.server_hostname.clone();
-        }
-        if self.boot_file_name.is_none() {
-            mine.boot_file_name = old.boot_file_name.clone();
-        }
-        if self.client_classes.is_none() {
-            mine.client_classes = old.client_classes.clone();
-        }
-        if self.options.is_none() {
-            mine.options = old.options.clone();
-        }
+        new.settings.keep_unsaid(
+            &before.settings,
+            [
+                self.next_server.is_some(),
+                self.server_hostname.is_some(),
+                self.boot_file_name.is_some(),
+                self.client_classes.is_some(),
+                self.options.is_some(),
+            ],
+        );
     }
 }
 

@@ -257,22 +257,16 @@ impl NewGlobalReservation {
     /// `new` with each setting this input leaves out taken from `before` (an edit keeps what
     /// it does not name).
     pub fn keep_unsaid(&self, new: &mut GlobalReservation, before: &GlobalReservation) {
-        let (mine, old) = (&mut new.settings, &before.settings);
-        if self.next_server.is_none() {
-            mine.next_server = old.next_server;
-        }
-        if self.server_hostname.is_none() {
-            mine.server_hostname = old.server_hostname.clone();
-        }
-        if self.boot_file_name.is_none() {
-            mine.boot_file_name = old.boot_file_name.clone();
-        }
-        if self.client_classes.is_none() {
-            mine.client_classes = old.client_classes.clone();
-        }
-        if self.options.is_none() {
-            mine.options = old.options.clone();
-        }
+        new.settings.keep_unsaid(
+            &before.settings,
+            [
+                self.next_server.is_some(),
+                self.server_hostname.is_some(),
+                self.boot_file_name.is_some(),
+                self.client_classes.is_some(),
+                self.options.is_some(),
+            ],
+        );
     }
 }
 
@@ -338,6 +332,26 @@ mod tests {
         assert!(e.get("client_id").is_some(), "{e:?}");
         let e = input("x", "serial", "").parse().unwrap_err();
         assert!(e.get("identifier_type").is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn an_edit_keeps_the_settings_it_does_not_name() {
+        let mut before = input("1a:1b:1c:1d:1e:1f", "", "").parse().unwrap();
+        before.settings.boot_file_name = "pxelinux.0".into();
+        before.settings.client_classes = vec!["pxe".into()];
+        let edit = NewGlobalReservation {
+            name: "renamed".into(),
+            client_classes: Some(Vec::new()),
+            ..input("1a:1b:1c:1d:1e:1f", "", "")
+        };
+        let mut new = edit.parse().unwrap();
+        edit.keep_unsaid(&mut new, &before);
+        assert_eq!(new.settings.boot_file_name, "pxelinux.0", "not named: kept");
+        assert!(
+            new.settings.client_classes.is_empty(),
+            "named empty: cleared"
+        );
+        assert_eq!(new.name, "renamed");
     }
 
     #[test]

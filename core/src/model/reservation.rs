@@ -172,6 +172,34 @@ impl HostSettings {
         *self == Self::default()
     }
 
+    /// Each setting an edit did not name (`said`: next server, server host name, boot file
+    /// name, classes, options) taken from `old`, the settings it edits: what it does not name,
+    /// it keeps.
+    pub fn keep_unsaid(&mut self, old: &HostSettings, said: [bool; 5]) {
+        let [
+            next_server,
+            server_hostname,
+            boot_file_name,
+            classes,
+            options,
+        ] = said;
+        if !next_server {
+            self.next_server = old.next_server;
+        }
+        if !server_hostname {
+            self.server_hostname = old.server_hostname.clone();
+        }
+        if !boot_file_name {
+            self.boot_file_name = old.boot_file_name.clone();
+        }
+        if !classes {
+            self.client_classes = old.client_classes.clone();
+        }
+        if !options {
+            self.options = old.options.clone();
+        }
+    }
+
     /// The settings in a few words, by Kea's names (`next-server 10.0.0.5, boot-file-name
     /// pxelinux.0, client-classes [pxe, floor-2]`); empty when there are none.
     pub fn words(&self) -> String {
