@@ -54,7 +54,7 @@ pub async fn properties_page(
     let can_edit = caller.principal.role.grants(Permission::EditReservations);
     // A pool's own settings are a Kea server's (the built-in one has none to edit).
     let pools = (caller.principal.role.grants(Permission::EditScopes) && view.scope.kept.is_some())
-        .then(|| crate::pages::reservations::PoolEdit {
+        .then(|| crate::pages::scope_pools::PoolEdit {
             server: server.to_string(),
             scope_id: scope.to_string(),
         });

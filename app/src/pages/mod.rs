@@ -8,6 +8,8 @@ pub mod leases;
 pub mod relationships;
 pub mod reservations;
 pub mod review;
+#[cfg(feature = "ssr")]
+pub mod scope_pools;
 pub mod scopes;
 pub mod search;
 #[cfg(feature = "ssr")]

@@ -487,153 +487,6 @@ fn option_name(code: u8) -> &'static str {
         _ => tandem_core::options::name_of(code).unwrap_or(""),
     }
 }
-
-/// The scope's pools (its range less its exclusions), each with what it sets of its own (a Kea
-/// pool's class and options, kept among the scope's settings), when any pool has settings.
-#[cfg(feature = "ssr")]
-fn pools_view(scope: &tandem_core::Scope, edit: Option<&PoolEdit>) -> Option<AnyView> {
-    use serde_json::Value;
-    let kept = scope.kept.as_ref()?;
-    // Listed when a pool sets something of its own, or for a user who may give one settings.
-    if edit.is_none() && !kept.settings.keys().any(|p| p.starts_with("pool ")) {
-        return None;
-    }
-    let words = |text: &str| -> Vec<String> {
-        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
-            return vec![text.to_string()];
-        };
-        map.iter()
-            .flat_map(|(key, value)| match (key.as_str(), value) {
-                // Kea 2.2's one class, Kea 3's list of them.
-                ("client-class", Value::String(c)) => vec![format!("class {c}")],
-                ("client-classes", Value::Array(list)) => {
-                    let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-                    vec![format!("class {}", names.join(", "))]
-                }
-                ("option-data", Value::Array(list)) => list
-                    .iter()
-                    .map(|o| {
-                        let space = o.get("space").and_then(Value::as_str).unwrap_or("dhcp4");
-                        let code = o.get("code").and_then(Value::as_u64);
-                        let name = match (o.get("name").and_then(Value::as_str), code) {
-                            (Some(n), _) => n.to_string(),
-                            (None, Some(c)) if space == "dhcp4" => u8::try_from(c)
-                                .ok()
-                                .and_then(tandem_core::options::name_of)
-                                .map_or_else(|| format!("option {c}"), |n| format!("{n} ({c})")),
-                            (None, Some(c)) => format!("option {c}"),
-                            (None, None) => "option ?".into(),
-                        };
-                        let space = if space == "dhcp4" {
-                            String::new()
-                        } else {
-                            format!(" in {space}")
-                        };
-                        let data = o.get("data").and_then(Value::as_str).unwrap_or_default();
-                        format!("option {name}{space} {data}")
-                    })
-                    .collect(),
-                (key, Value::String(text)) => vec![format!("{key} {text}")],
-                (key, other) => vec![format!("{key} {other}")],
-            })
-            .collect()
-    };
-    // The pools with settings of their own, then the rest of the range less the exclusions
-    // (pools that set nothing: a pool may adjoin another, so the range alone cannot tell them).
-    let own: Vec<(tandem_core::IpRange, &String)> = kept
-        .settings
-        .iter()
-        .filter_map(|(place, text)| {
-            let (a, b) = place.strip_prefix("pool ")?.split_once('-')?;
-            let range = tandem_core::IpRange::new(a.parse().ok()?, b.parse().ok()?).ok()?;
-            Some((range, text))
-        })
-        .collect();
-    let mut cuts = scope.exclusions.clone();
-    cuts.extend(own.iter().map(|(r, _)| *r));
-    let mut pools: Vec<(tandem_core::IpRange, Option<&String>)> =
-        tandem_backend::driver::kea::mapping::pools_of(scope.range, &cuts)
-            .into_iter()
-            .map(|r| (r, None))
-            .chain(own.iter().map(|(r, t)| (*r, Some(*t))))
-            .collect();
-    pools.sort_by_key(|(r, _)| *r);
-    let items = pools
-        .into_iter()
-        .map(|(pool, text)| {
-            let own = text.map(|text| words(text).join("; ")).unwrap_or_default();
-            let own = if own.is_empty() {
-                view! { <span class="muted">" (the scope's settings)"</span> }.into_any()
-            } else {
-                view! { <span class="pool-own">{format!(": {own}")}</span> }.into_any()
-            };
-            let form = edit.map(|e| pool_form(e, pool, text.map(String::as_str)));
-            view! { <li data-pool=pool.to_string()>{pool.to_string()}{own}{form}</li> }
-        })
-        .collect_view();
-    Some(view! { <ul class="plain settings" id="pools">{items}</ul> }.into_any())
-}
-
-/// Where a pool's form posts and comes back to: a user who may edit scopes gets one per pool.
-#[cfg(feature = "ssr")]
-pub(crate) struct PoolEdit {
-    pub server: String,
-    pub scope_id: String,
-}
-
-/// A pool's Edit form, server-rendered and posted natively (the same with JavaScript or
-/// without): the classes it admits and its option values, one row each and one empty row to
-/// add one; what else it holds is kept by the write.
-#[cfg(feature = "ssr")]
-fn pool_form(edit: &PoolEdit, pool: tandem_core::IpRange, own: Option<&str>) -> AnyView {
-    let entry = own
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .unwrap_or_else(|| serde_json::json!({}));
-    let settings = tandem_backend::driver::kea::pool_settings::settings_of(&entry, pool);
-    let classes = settings.client_classes.join(", ");
-    let rows = tandem_core::scope_input::option_inputs(&settings.options)
-        .into_iter()
-        .chain(std::iter::once(Default::default()))
-        .map(|o: tandem_core::scope_input::OptionInput| {
-            let kinds = ["Addresses", "Text", "Number", "Flag"]
-                .into_iter()
-                .map(|k| view! { <option value=k selected=o.kind == k>{k}</option> })
-                .collect_view();
-            view! {
-                <div class="option-row">
-                    <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" value=o.code />
-                    <select class="option-kind" name="option_kind" aria-label="Option type">{kinds}</select>
-                    <input class="option-value" name="option_value" aria-label="Option value" value=o.value />
-                </div>
-            }
-        })
-        .collect_view();
-    let back = format!("/servers/{}/scopes/{}", edit.server, edit.scope_id);
-    view! {
-        <details class="pool-edit">
-            <summary>"Edit class and options"</summary>
-            <form method="post" action="/forms/pool" class="pool-form">
-                <input type="hidden" name="mode" value="edit" />
-                <input type="hidden" name="back" value=back />
-                <input type="hidden" name="server" value=edit.server.clone() />
-                <input type="hidden" name="scope_id" value=edit.scope_id.clone() />
-                <input type="hidden" name="range" value=pool.to_string() />
-                <label>
-                    "Client classes (only their members get addresses here; none: every client) "
-                    <input name="client_classes" value=classes placeholder="none, or pxe" />
-                </label>
-                <fieldset class="options">
-                    <legend>"Option values"</legend>
-                    {rows}
-                    <p class="muted">"Clear a row to remove its option; fill the empty row to add one. A standard option is read by its type in Kea's table."</p>
-                </fieldset>
-                <button type="submit" class="small">"Save pool"</button>
-            </form>
-        </details>
-    }
-    .into_any()
-}
-
 /// Scope Properties as HTML: the facts and differences, then the reservations' table and pager
 /// (their filter is the page's own). The page shows them as they are and handles the rows'
 /// links itself (`on_row_click`), so the browser needs none of the code that renders them.
@@ -642,7 +495,7 @@ pub(crate) fn render_properties(
     view: &ReservationsView,
     state: &ReservationQuery,
     can_edit: bool,
-    pools: Option<PoolEdit>,
+    pools: Option<super::scope_pools::PoolEdit>,
 ) -> (String, String) {
     use crate::components::native::render_alone;
     let (v, s) = (view.clone(), state.clone());
@@ -654,7 +507,10 @@ pub(crate) fn render_properties(
 
 #[cfg(feature = "ssr")]
 #[component]
-fn ScopeFacts(view: ReservationsView, pools: Option<PoolEdit>) -> impl IntoView {
+fn ScopeFacts(
+    view: ReservationsView,
+    pools: Option<super::scope_pools::PoolEdit>,
+) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
     let exclusions = if scope.exclusions.is_empty() {
@@ -757,7 +613,7 @@ fn ScopeFacts(view: ReservationsView, pools: Option<PoolEdit>) -> impl IntoView 
             <dd id="scope-state">{scope.state.as_str()}</dd>
             <dt>"Exclusion ranges"</dt>
             <dd>{exclusions}</dd>
-            {pools_view(&scope, pools.as_ref()).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
+            {super::scope_pools::pools_view(&scope, pools.as_ref()).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
             <dt>"Option values"</dt>
             <dd>{options}</dd>
             <dt>"Failover Relationship Name"</dt>
