@@ -1651,34 +1651,75 @@ async fn option_examples(flavor: Flavor) {
             shown != kept,
             "{flavor:?}: {entry} shown {shown}, kept {kept}"
         );
+        // Every standard option is shown and edited; only other spaces are kept.
+        assert_eq!(
+            shown,
+            space == "dhcp4",
+            "{flavor:?}: {entry}: {:?}",
+            read.kept
+                .iter()
+                .filter(|k| k.contains(&format!("/{id} ")))
+                .collect::<Vec<_>>()
+        );
     }
-    assert!(
-        read.options.len() >= 80,
-        "{flavor:?}: {} shown",
-        read.options.len()
-    );
     assert_eq!(
         read.options[&46],
         OptionValue::Number(1),
         "0x1, read as Kea reads it"
     );
     assert_eq!(read.options[&19], OptionValue::Flag(true));
-    assert!(
-        !read.options.contains_key(&119),
-        "a list of names is kept whole"
+    assert_eq!(
+        read.options[&119],
+        OptionValue::Data("example.com, example.org".into()),
+        "a list of names, by its fields"
+    );
+    assert_eq!(
+        read.options[&146],
+        OptionValue::Data("1, 192.0.2.70, 192.0.2.71, example.com, example.org".into())
     );
     let before = both(&pair).await;
+    // A number, a record and a list of names, each as its type reads it.
     let mut rows = option_inputs(&read.options);
-    rows.iter_mut().find(|r| r.code == "26").unwrap().value = "9000".into();
+    for (code, value) in [
+        ("26", "9000"),
+        ("146", "2, 192.0.2.70, 192.0.2.71, example.net"),
+        ("119", "example.net, example.com"),
+    ] {
+        rows.iter_mut().find(|r| r.code == code).unwrap().value = value.into();
+    }
     t.put_server_options(&admin(), &kea1, &rows).await.unwrap();
     let after = both(&pair).await;
     for i in 0..2 {
         assert_eq!(
             changed(&before[i], &after[i]),
-            ["/option-data[dhcp4/26]/data"],
+            [
+                "/option-data[dhcp4/119]/data",
+                "/option-data[dhcp4/146]/data",
+                "/option-data[dhcp4/26]/data"
+            ],
             "{flavor:?} server {i}"
         );
     }
+    // A record with a field of the wrong type: refused on that field, nothing written.
+    let mut bad = option_inputs(
+        &t.server_options(&admin(), &kea1)
+            .await
+            .unwrap()
+            .unwrap()
+            .options,
+    );
+    bad.iter_mut().find(|r| r.code == "78").unwrap().value = "maybe, 192.0.2.59".into();
+    let refused = t
+        .put_server_options(&admin(), &kea1, &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("field 1 ('maybe'): is not true or false"),
+        "{refused}"
+    );
+    assert_eq!(both(&pair).await, after, "{flavor:?}: nothing written");
 
     let multiple = file("multiple-options.json");
     load(&pair, &multiple["Dhcp4"], &running).await.unwrap();
@@ -1686,36 +1727,36 @@ async fn option_examples(flavor: Flavor) {
     let id = ScopeId::parse("192.0.2.0").unwrap();
     let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
     let codes: Vec<u8> = scope.options.keys().copied().collect();
-    assert_eq!(codes, [3, 6, 15, 23, 60, 67], "{flavor:?}");
+    assert_eq!(codes, [3, 6, 15, 23, 28, 60, 67, 119], "{flavor:?}");
     assert_eq!(scope.options[&23], OptionValue::Number(240));
     assert_eq!(
         scope.options[&67],
         OptionValue::Text("EST5EDT4,M3.2.0/02:00,M11.1.0/02:00".into())
     );
+    assert_eq!(scope.options[&28], OptionValue::Hex("FFFF8000".into()));
     let kept = scope.kept.as_ref().unwrap().flat();
-    assert!(kept.contains_key("option-data dhcp4/119"), "{kept:#?}");
-    assert!(kept.contains_key("option-data dhcp4/28"), "{kept:#?}");
     assert_eq!(kept["option 60 always-send"], "true");
     let before = both(&pair).await;
     let mut input = ScopeInput::of(&scope);
-    input
-        .options
-        .iter_mut()
-        .find(|o| o.code == "23")
-        .unwrap()
-        .value = "64".into();
+    for (code, kind, value) in [("23", "Number", "64"), ("28", "Hex", "c0 00 02 ff")] {
+        let row = input.options.iter_mut().find(|o| o.code == code).unwrap();
+        (row.kind, row.value) = (kind.into(), value.into());
+    }
     t.update_scope(&admin(), &kea1, id, &scope.properties_version(), &input)
         .await
         .unwrap();
     let after = both(&pair).await;
     for i in 0..2 {
         let paths = changed(&before[i], &after[i]);
-        assert_eq!(paths.len(), 1, "{flavor:?} server {i}: {paths:#?}");
+        assert_eq!(paths.len(), 2, "{flavor:?} server {i}: {paths:#?}");
         assert!(
-            paths[0].ends_with("/option-data[dhcp4/23]/data"),
+            paths[0].ends_with("/option-data[dhcp4/23]/data")
+                && paths[1].ends_with("/option-data[dhcp4/28]/data"),
             "{paths:?}"
         );
     }
+    let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
+    assert_eq!(scope.options[&28], OptionValue::Hex("C00002FF".into()));
 }
 
 #[tokio::test]
@@ -1850,6 +1891,79 @@ async fn reservation_and_class_examples(flavor: Flavor) {
             ["/client-classes[VoIP]/boot-file-name"],
             "{flavor:?} server {i}"
         );
+    }
+
+    // The reservation without an address (it only classifies its client): shown, edited.
+    let voip_net = ScopeId::parse("192.0.3.0").unwrap();
+    let hosts = t
+        .scope_hosts(&admin(), &kea1, voip_net)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hosts.len(), 1, "{flavor:?}: {hosts:?}");
+    assert_eq!(hosts[0].settings.client_classes, ["VoIP"]);
+    let before = both(&pair).await;
+    let input = tandem_core::NewGlobalReservation {
+        client_id: hosts[0].client_id.to_string(),
+        identifier_type: "hw-address".into(),
+        name: "phone-1".into(),
+        version: Some(hosts[0].version()),
+        ..Default::default()
+    };
+    t.put_scope_host(&admin(), &kea1, voip_net, Some(&hosts[0].client_id), &input)
+        .await
+        .unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        let paths = changed(&before[i], &after[i]);
+        assert!(
+            paths.len() == 1
+                && paths[0].contains("/reservations[hw-address=")
+                && paths[0].ends_with("/hostname"),
+            "{flavor:?} server {i}: {paths:#?}"
+        );
+    }
+    let hosts = t
+        .scope_hosts(&admin(), &kea1, voip_net)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(hosts[0].name, "phone-1");
+    assert_eq!(hosts[0].settings.client_classes, ["VoIP"], "kept: not said");
+    // An address given here is refused on its field, nothing written.
+    let refused = t
+        .put_scope_host(
+            &admin(),
+            &kea1,
+            voip_net,
+            None,
+            &tandem_core::NewGlobalReservation {
+                client_id: "02:00:00:00:00:01".into(),
+                ip_address: "192.0.3.9".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("reservations list"),
+        "{refused}"
+    );
+    assert_eq!(both(&pair).await, after);
+    // Deleted: gone from both.
+    t.delete_scope_host(&admin(), &kea1, voip_net, &hosts[0].client_id)
+        .await
+        .unwrap();
+    for config in both(&pair).await {
+        let subnet = config["subnet4"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["subnet"] == "192.0.3.0/24")
+            .unwrap()
+            .clone();
+        let left = subnet.get("reservations").and_then(Value::as_array);
+        assert!(left.is_none_or(Vec::is_empty), "{flavor:?}: {subnet}");
     }
 }
 

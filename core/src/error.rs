@@ -30,8 +30,12 @@ impl std::fmt::Display for FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
+    /// Adds a message for `field` (once: the same said again by a second check is dropped).
     pub fn push(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+        let error = FieldError::new(field, message);
+        if !self.0.contains(&error) {
+            self.0.push(error);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -112,6 +112,25 @@ impl PartialSchema for OptionValue {
                 "Flag",
                 ObjectBuilder::new().schema_type(Type::Boolean).into(),
             ))
+            .item(variant(
+                "Data",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some(
+                        "An option of another type in Kea's table (a record, a list of numbers or names, binary): its fields separated by commas, as Kea's `data` writes them, like `1, 192.0.2.70, example.org`.",
+                    ))
+                    .into(),
+            ))
+            .item(variant(
+                "Hex",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^(0[xX])?[0-9A-Fa-f]{2}([ :]?[0-9A-Fa-f]{2}){0,254}$"))
+                    .description(Some(
+                        "The option's bytes in hexadecimal (Kea's `csv-format: false`), like `C0000201`.",
+                    ))
+                    .into(),
+            ))
             .into()
     }
 }

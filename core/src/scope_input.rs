@@ -13,7 +13,8 @@ use std::net::Ipv4Addr;
 #[serde(deny_unknown_fields)]
 pub struct OptionInput {
     pub code: String,
-    /// `Addresses`, `Text`, `Number` or `Flag`.
+    /// `Addresses`, `Text`, `Number`, `Flag`, `Data` (fields as Kea's `data` writes them: a
+    /// record, a list of numbers or names, binary) or `Hex` (the option's bytes).
     pub kind: String,
     pub value: String,
 }
@@ -88,10 +89,14 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
         .ok()
         .filter(|c| (1..=254).contains(c))
         .ok_or_else(|| format!("'{}' is not an option code (1 to 254)", o.code.trim()))?;
-    // A standard option's value is read by its type (Kea's table); another's by the kind given.
-    let kind = standard_kind(code)
-        .unwrap_or_else(|| o.kind.trim())
-        .to_ascii_lowercase();
+    // A standard option's value is read by its type (Kea's table); another's by the kind
+    // given. Raw hex may be given for any option.
+    let given = o.kind.trim();
+    let kind = if given.eq_ignore_ascii_case("hex") {
+        "hex".to_string()
+    } else {
+        standard_kind(code).unwrap_or(given).to_ascii_lowercase()
+    };
     let v = o.value.trim();
     let value = match kind.as_str() {
         "addresses" => OptionValue::Addresses(
@@ -111,9 +116,11 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
             "false" | "no" | "0" => false,
             _ => return Err(format!("option {code}: '{v}' is not true or false")),
         }),
+        "data" => OptionValue::data(v),
+        "hex" => OptionValue::hex(v).map_err(|e| format!("option {code}: {e}"))?,
         other => {
             return Err(format!(
-                "option {code}: '{other}' is not a type (Addresses, Text, Number, Flag)"
+                "option {code}: '{other}' is not a type (Addresses, Text, Number, Flag, Data, Hex)"
             ));
         }
     };
@@ -127,18 +134,10 @@ fn option_value(o: &OptionInput) -> Result<(u8, OptionValue), String> {
 pub fn option_inputs(options: &BTreeMap<u8, OptionValue>) -> Vec<OptionInput> {
     options
         .iter()
-        .map(|(code, v)| {
-            let kind = match v {
-                OptionValue::Addresses(_) => "Addresses",
-                OptionValue::Text(_) => "Text",
-                OptionValue::Number(_) => "Number",
-                OptionValue::Flag(_) => "Flag",
-            };
-            OptionInput {
-                code: code.to_string(),
-                kind: kind.into(),
-                value: v.text(),
-            }
+        .map(|(code, v)| OptionInput {
+            code: code.to_string(),
+            kind: v.kind().into(),
+            value: v.text(),
         })
         .collect()
 }
@@ -148,7 +147,8 @@ pub fn parse_options(list: &[OptionInput], errors: &mut FieldErrors) -> BTreeMap
     let mut options = BTreeMap::new();
     for o in list {
         if let Some((code, value)) = errors.take("options", option_value(o)) {
-            if let Some(why) = value.refusal(code) {
+            let one = BTreeMap::from([(code, value.clone())]);
+            if let Some(why) = crate::option_refusals(&one).into_iter().next() {
                 errors.push("options", why);
             } else if options.insert(code, value).is_some() {
                 errors.push("options", format!("option {code} is given twice"));

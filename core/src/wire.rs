@@ -341,6 +341,8 @@ enum OptionKind {
     Text,
     Number,
     Flag,
+    Data,
+    Hex,
 }
 
 /// An [`OptionValue`]'s `value`, whichever its shape (it may come before `kind`).
@@ -396,6 +398,10 @@ impl TryFrom<OptionValueWire> for OptionValue {
                 .map(Self::Number)
                 .map_err(|_| format!("option number {n} is out of range")),
             (OptionKind::Flag, OptionContent::Flag(b)) => Ok(Self::Flag(b)),
+            (OptionKind::Data, OptionContent::Text(t)) => Ok(Self::data(&t)),
+            (OptionKind::Hex, OptionContent::Text(t)) => Self::hex(&t),
+            (OptionKind::Data, _) => Err("`value` of `Data` must be a string".into()),
+            (OptionKind::Hex, _) => Err("`value` of `Hex` must be a string".into()),
             (OptionKind::Addresses, _) => Err("`value` of `Addresses` must be a list".into()),
             (OptionKind::Text, _) => Err("`value` of `Text` must be a string".into()),
             (OptionKind::Number, _) => Err("`value` of `Number` must be a number".into()),

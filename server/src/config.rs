@@ -365,9 +365,9 @@ pub struct HostSettingsArgs {
     #[arg(long)]
     pub client_classes: Option<String>,
     /// An option value of the reservation's own, as `CODE=VALUE` or `CODE:KIND=VALUE` (KIND:
-    /// Addresses, Text, Number or Flag; Text when not given; a standard option is read by its
-    /// type in Kea's table whatever is given). Repeat for several; given, they replace the
-    /// reservation's options.
+    /// Addresses, Text, Number, Flag, Data (fields as Kea writes them) or Hex (raw bytes); Text
+    /// when not given; a standard option is read by its type in Kea's table whatever is given,
+    /// Hex aside). Repeat for several; given, they replace the reservation's options.
     #[arg(long = "option", value_name = "CODE[:KIND]=VALUE")]
     pub options: Vec<String>,
     /// Remove every option value of the reservation's own.

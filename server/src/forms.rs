@@ -158,6 +158,11 @@ pub async fn submit(
             Vec::new(),
             "/scopes",
         ),
+        "scope-host" => (
+            global_form(&tandem, &caller, &fields, &pairs, &mode).await,
+            Vec::new(),
+            "/scopes",
+        ),
         "global" => (
             global_form(&tandem, &caller, &fields, &pairs, &mode).await,
             global_dialog(&fields, &mode),
@@ -298,7 +303,8 @@ async fn class_form(
 }
 
 /// The Create and Edit Server-wide Reservation dialogs, Delete and Replicate (Server
-/// Properties; `mode` = `create`, `edit`, `delete` or `replicate`).
+/// Properties; `mode` = `create`, `edit`, `delete` or `replicate`); with a `scope_id`, the
+/// forms of a scope's reservations without an address (Scope Properties).
 async fn global_form(
     tandem: &Tandem,
     caller: &Caller,
@@ -317,6 +323,11 @@ async fn global_form(
             ServiceError::Validation(tandem_core::FieldError::new("client_id", e).into())
         })
     };
+    // A scope's reservation without an address (Scope Properties) names its scope.
+    let scope = match fields.get("scope_id") {
+        Some(_) => Some(parsed(fields, "scope_id", ScopeId::parse)?),
+        None => None,
+    };
     let input = tandem_core::NewGlobalReservation {
         client_id: field(fields, "client_id"),
         identifier_type: field(fields, "identifier_type"),
@@ -332,6 +343,29 @@ async fn global_form(
         options: option_rows(pairs),
         version: fields.get("version").cloned(),
     };
+    if let Some(scope) = scope {
+        return match mode {
+            "create" => tandem
+                .put_scope_host(caller, &server, scope, None, &input)
+                .await
+                .map(|o| Notice::from_change("Reservation without an address created", &o)),
+            "edit" => {
+                let was = client("original")?;
+                tandem
+                    .put_scope_host(caller, &server, scope, Some(&was), &input)
+                    .await
+                    .map(|o| Notice::from_change("Reservation without an address saved", &o))
+            }
+            "delete" => {
+                let id = client("client")?;
+                tandem
+                    .delete_scope_host(caller, &server, scope, &id)
+                    .await
+                    .map(|o| Notice::from_change("Reservation without an address deleted", &o))
+            }
+            _ => Err(unknown_mode()),
+        };
+    }
     match mode {
         "create" => tandem
             .put_global_reservation(caller, &server, None, &input)

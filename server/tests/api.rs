@@ -1582,6 +1582,7 @@ fn annotated_handlers() -> usize {
         include_str!("../src/api/failover.rs"),
         include_str!("../src/api/global_reservations.rs"),
         include_str!("../src/api/pools.rs"),
+        include_str!("../src/api/scope_hosts.rs"),
     ]
     .iter()
     .map(|s| s.matches("#[utoipa::path(").count())

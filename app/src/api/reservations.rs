@@ -54,12 +54,18 @@ pub async fn properties_page(
     let can_edit = caller.principal.role.grants(Permission::EditReservations);
     // A pool's own settings are a Kea server's (the built-in one has none to edit).
     let pools = (caller.principal.role.grants(Permission::EditScopes) && view.scope.kept.is_some())
-        .then(|| crate::pages::scope_pools::PoolEdit {
+        .then(|| crate::pages::scope_pools::ScopeForms {
+            server: server.to_string(),
+            scope_id: scope.to_string(),
+        });
+    // So are its reservations without an address.
+    let hosts =
+        (can_edit && view.scope.kept.is_some()).then(|| crate::pages::scope_pools::ScopeForms {
             server: server.to_string(),
             scope_id: scope.to_string(),
         });
     let (facts_html, list_html) =
-        crate::pages::reservations::render_properties(&view, &query, can_edit, pools);
+        crate::pages::reservations::render_properties(&view, &query, can_edit, pools, hosts);
     Ok(PropertiesView {
         scope: tandem_core::scope_input::ScopeInput::of(&view.scope),
         version: view.version,

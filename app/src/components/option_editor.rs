@@ -100,7 +100,7 @@ pub fn OptionEditor(
             {option_rows}
             {spare}
             <p class="muted no-code">"Fill the empty row to add an option; clear a row to remove one."</p>
-            <p class="muted">"A standard option's value is read by its type in Kea's table (routers: addresses, interface-mtu: a number…); the type chosen applies to other codes."</p>
+            <p class="muted">"A standard option's value is read by its type in Kea's table (routers: addresses, interface-mtu: a number, domain-search: names separated by commas, a record: its fields in order); the type chosen applies to other codes. Raw hex suits any option."</p>
             <div class="actions needs-code">
                 <button type="button" id="add-router" class="small secondary" on:click=move |_| add_option("3", "Addresses")>
                     "+ Router (3)"
@@ -127,6 +127,8 @@ fn kind_select(kind: String, row: Option<RwSignal<OptionInput>>) -> AnyView {
         ("Text", "Text"),
         ("Number", "Number"),
         ("Flag", "Flag"),
+        ("Data", "Fields (Kea)"),
+        ("Hex", "Raw hex"),
     ];
     let options = kinds
         .iter()

@@ -9,6 +9,8 @@ pub mod relationships;
 pub mod reservations;
 pub mod review;
 #[cfg(feature = "ssr")]
+pub mod scope_hosts;
+#[cfg(feature = "ssr")]
 pub mod scope_pools;
 pub mod scopes;
 pub mod search;

@@ -495,11 +495,12 @@ pub(crate) fn render_properties(
     view: &ReservationsView,
     state: &ReservationQuery,
     can_edit: bool,
-    pools: Option<super::scope_pools::PoolEdit>,
+    pools: Option<super::scope_pools::ScopeForms>,
+    hosts: Option<super::scope_pools::ScopeForms>,
 ) -> (String, String) {
     use crate::components::native::render_alone;
     let (v, s) = (view.clone(), state.clone());
-    let facts = render_alone(move || view! { <ScopeFacts view=v pools /> });
+    let facts = render_alone(move || view! { <ScopeFacts view=v pools hosts /> });
     let (v, s2) = (view.clone(), s);
     let list = render_alone(move || view! { <ReservationList view=v state=s2 can_edit /> });
     (facts, list)
@@ -509,7 +510,8 @@ pub(crate) fn render_properties(
 #[component]
 fn ScopeFacts(
     view: ReservationsView,
-    pools: Option<super::scope_pools::PoolEdit>,
+    pools: Option<super::scope_pools::ScopeForms>,
+    hosts: Option<super::scope_pools::ScopeForms>,
 ) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
@@ -569,10 +571,21 @@ fn ScopeFacts(
         .shared_network()
         .map(str::to_string)
         .unwrap_or_else(|| "none".into());
-    // What the server holds beyond what Tandem edits: shown, and kept as it is by every write.
-    let kept_settings = (!kept.is_empty()).then(|| {
-        let items = kept
-            .flat()
+    // What the server holds beyond what Tandem edits: shown, and kept as it is by every write
+    // (the reservations without an address it shows on their own aside).
+    let shown_host = |place: &str, text: &str| {
+        place.starts_with("reservation by ")
+            && tandem_backend::driver::kea::global_hosts::scope_host_of(text).is_some()
+    };
+    let kept_flat: Vec<(String, String)> = kept
+        .flat()
+        .into_iter()
+        .filter(|(place, value)| !shown_host(place, value))
+        .map(|(place, value)| (place, value.to_string()))
+        .collect();
+    let kept_settings = (!kept_flat.is_empty()).then(|| {
+        let count = kept_flat.len();
+        let items = kept_flat
             .into_iter()
             .map(|(place, value)| {
                 let why = tandem_core::options::kept_why(&place)
@@ -582,7 +595,7 @@ fn ScopeFacts(
             .collect_view();
         view! {
             <details class="kept-settings" id="kept-settings">
-                <summary>{format!("Kept as the server holds it: {} settings Tandem does not edit", kept.flat().len())}</summary>
+                <summary>{format!("Kept as the server holds it: {count} settings Tandem does not edit")}</summary>
                 <dl class="facts">{items}</dl>
             </details>
         }
@@ -614,6 +627,7 @@ fn ScopeFacts(
             <dt>"Exclusion ranges"</dt>
             <dd>{exclusions}</dd>
             {super::scope_pools::pools_view(&scope, pools.as_ref()).map(|pools| view! { <dt>"Pools"</dt> <dd>{pools}</dd> })}
+            {super::scope_hosts::hosts_view(&scope, hosts.as_ref()).map(|hosts| view! { <dt>"Reservations without an address"</dt> <dd>{hosts}</dd> })}
             <dt>"Option values"</dt>
             <dd>{options}</dd>
             <dt>"Failover Relationship Name"</dt>

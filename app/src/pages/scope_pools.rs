@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 /// The scope's pools (its range less its exclusions), each with what it sets of its own (a Kea
 /// pool's class and options, kept among the scope's settings), when any pool has settings.
-pub(crate) fn pools_view(scope: &tandem_core::Scope, edit: Option<&PoolEdit>) -> Option<AnyView> {
+pub(crate) fn pools_view(scope: &tandem_core::Scope, edit: Option<&ScopeForms>) -> Option<AnyView> {
     use serde_json::Value;
     let kept = scope.kept.as_ref()?;
     // Listed when a pool sets something of its own, or for a user who may give one settings.
@@ -88,8 +88,9 @@ pub(crate) fn pools_view(scope: &tandem_core::Scope, edit: Option<&PoolEdit>) ->
     Some(view! { <ul class="plain settings" id="pools">{items}</ul> }.into_any())
 }
 
-/// Where a pool's form posts and comes back to: a user who may edit scopes gets one per pool.
-pub(crate) struct PoolEdit {
+/// Where a scope's native forms (a pool's, a reservation's without an address) post and come
+/// back to, for a user who may make those changes.
+pub(crate) struct ScopeForms {
     pub server: String,
     pub scope_id: String,
 }
@@ -97,29 +98,13 @@ pub(crate) struct PoolEdit {
 /// A pool's Edit form, server-rendered and posted natively (the same with JavaScript or
 /// without): the classes it admits and its option values, one row each and one empty row to
 /// add one; what else it holds is kept by the write.
-fn pool_form(edit: &PoolEdit, pool: tandem_core::IpRange, own: Option<&str>) -> AnyView {
+fn pool_form(edit: &ScopeForms, pool: tandem_core::IpRange, own: Option<&str>) -> AnyView {
     let entry = own
         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
         .unwrap_or_else(|| serde_json::json!({}));
     let settings = tandem_backend::driver::kea::pool_settings::settings_of(&entry, pool);
     let classes = settings.client_classes.join(", ");
-    let rows = tandem_core::scope_input::option_inputs(&settings.options)
-        .into_iter()
-        .chain(std::iter::once(Default::default()))
-        .map(|o: tandem_core::scope_input::OptionInput| {
-            let kinds = ["Addresses", "Text", "Number", "Flag"]
-                .into_iter()
-                .map(|k| view! { <option value=k selected=o.kind == k>{k}</option> })
-                .collect_view();
-            view! {
-                <div class="option-row">
-                    <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" value=o.code />
-                    <select class="option-kind" name="option_kind" aria-label="Option type">{kinds}</select>
-                    <input class="option-value" name="option_value" aria-label="Option value" value=o.value />
-                </div>
-            }
-        })
-        .collect_view();
+    let rows = option_rows(&settings.options);
     let back = format!("/servers/{}/scopes/{}", edit.server, edit.scope_id);
     view! {
         <details class="pool-edit">
@@ -144,4 +129,27 @@ fn pool_form(edit: &PoolEdit, pool: tandem_core::IpRange, own: Option<&str>) -> 
         </details>
     }
     .into_any()
+}
+
+/// A native form's option rows: one per option of `options`, then an empty one to add one.
+pub(crate) fn option_rows(
+    options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+) -> impl IntoView + use<> {
+    tandem_core::scope_input::option_inputs(options)
+        .into_iter()
+        .chain(std::iter::once(Default::default()))
+        .map(|o: tandem_core::scope_input::OptionInput| {
+            let kinds = ["Addresses", "Text", "Number", "Flag", "Data", "Hex"]
+                .into_iter()
+                .map(|k| view! { <option value=k selected=o.kind == k>{k}</option> })
+                .collect_view();
+            view! {
+                <div class="option-row">
+                    <input class="option-code" name="option_code" aria-label="Option code" placeholder="code" inputmode="numeric" value=o.code />
+                    <select class="option-kind" name="option_kind" aria-label="Option type">{kinds}</select>
+                    <input class="option-value" name="option_value" aria-label="Option value" value=o.value />
+                </div>
+            }
+        })
+        .collect_view()
 }

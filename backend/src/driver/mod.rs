@@ -314,6 +314,19 @@ pub trait DhcpDriver: Send + Sync {
             what: "server-wide reservations".into(),
         })
     }
+    /// One reservation without an address in scope `scope` (Kea: a subnet's host that gives
+    /// its client settings, not an address) created, changed, copied or deleted.
+    async fn put_scope_host(
+        &self,
+        scope: ScopeId,
+        change: &GlobalChange,
+    ) -> Result<(), DriverError> {
+        let _ = (scope, change);
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "reservations without an address".into(),
+        })
+    }
     /// Makes the server's server-wide reservations exactly `from` (another server's).
     async fn copy_global_reservations(
         &self,

@@ -21,6 +21,7 @@ mod relationships;
 mod reservations;
 mod review;
 mod scope_edits;
+mod scope_hosts;
 mod scopes;
 mod server_options;
 mod servers;

@@ -25,6 +25,6 @@ pub use global_reservation::{GlobalReservation, GlobalReservations, NewGlobalRes
 pub use kept::Kept;
 pub use pool::{PoolInput, PoolSettings};
 pub use reservation::{HostSettings, MacAddress, Reservation, ReservationType};
-pub use scope::{OptionValue, Scope, ScopeState, option_refusals, text_digest};
+pub use scope::{OptionValue, Scope, ScopeState, option_refusals, split_fields, text_digest};
 pub use server::ServerName;
 pub use server_options::ServerOptions;

@@ -29,7 +29,10 @@ impl ScopeState {
     }
 }
 
-/// A typed DHCP option value (router 3, DNS servers 6, domain name 15, or any other code).
+/// A typed DHCP option value (router 3, DNS servers 6, domain name 15, or any other code):
+/// addresses, text, a number, a flag; `Data`, the fields of an option of another type (a
+/// record, a list of numbers or names, binary) as Kea's `data` writes them, separated by
+/// commas; `Hex`, the option's bytes in hexadecimal (Kea's `csv-format: false`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
@@ -41,9 +44,72 @@ pub enum OptionValue {
     Text(String),
     Number(u32),
     Flag(bool),
+    Data(String),
+    Hex(String),
 }
 
 impl OptionValue {
+    /// Fields as Kea's `data` takes them, each trimmed and joined by `, ` (a comma escaped by
+    /// a backslash stays within its field), so that two ways of typing one value are equal.
+    pub fn data(text: &str) -> Self {
+        let fields = split_fields(text);
+        Self::Data(
+            fields
+                .iter()
+                .map(|f| f.trim())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
+    /// Bytes in hexadecimal as typed (`C0000201`, `c0:00:02:01`, `0xC0 00 02 01`), in one
+    /// form (upper case, no separators), or why they are not.
+    pub fn hex(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let t = t
+            .strip_prefix("0x")
+            .or_else(|| t.strip_prefix("0X"))
+            .unwrap_or(t);
+        let groups: Vec<&str> = t.split([' ', ':']).filter(|g| !g.is_empty()).collect();
+        let separated = groups.len() > 1;
+        let mut out = String::with_capacity(t.len());
+        for g in &groups {
+            if !g.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(format!("'{g}' is not hexadecimal (0-9, A-F)"));
+            }
+            if separated && g.len() > 2 {
+                return Err(format!(
+                    "'{g}': separated by spaces or colons, each byte is one or two digits"
+                ));
+            }
+            if separated && g.len() == 1 {
+                out.push('0');
+            }
+            out.push_str(&g.to_ascii_uppercase());
+        }
+        if out.is_empty() {
+            return Err("give the option's bytes in hexadecimal (like C0 00 02 01)".into());
+        }
+        if out.len() % 2 == 1 {
+            return Err(format!(
+                "'{t}' has an odd number of hex digits: each byte is two"
+            ));
+        }
+        Ok(Self::Hex(out))
+    }
+
+    /// The kind's name, as the option editor and the API give it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Addresses(_) => "Addresses",
+            Self::Text(_) => "Text",
+            Self::Number(_) => "Number",
+            Self::Flag(_) => "Flag",
+            Self::Data(_) => "Data",
+            Self::Hex(_) => "Hex",
+        }
+    }
+
     /// The value as text, as a server takes it and a page shows it (`10.0.0.1, 10.0.0.2`).
     pub fn text(&self) -> String {
         match self {
@@ -55,6 +121,7 @@ impl OptionValue {
             Self::Text(t) => t.clone(),
             Self::Number(n) => n.to_string(),
             Self::Flag(f) => f.to_string(),
+            Self::Data(t) | Self::Hex(t) => t.clone(),
         }
     }
 
@@ -76,10 +143,43 @@ impl OptionValue {
             Self::Text(text) if text.len() > max => Some(format!(
                 "option {code}: a text value is at most {max} bytes"
             )),
-            Self::Text(text) => crate::text::control_character(&format!("option {code}"), text),
+            Self::Data(text) if text.len() > max * 4 => {
+                Some(format!("option {code}: a value is at most {max} bytes"))
+            }
+            Self::Text(text) | Self::Data(text) => {
+                crate::text::control_character(&format!("option {code}"), text)
+            }
+            Self::Hex(hex) if hex.len() > max * 2 => Some(format!(
+                "option {code}: at most {max} bytes fit in an option"
+            )),
+            Self::Hex(hex) if hex.is_empty() || hex.len() % 2 == 1 => Some(format!(
+                "option {code}: give the option's bytes in hexadecimal"
+            )),
+            Self::Hex(hex) if !hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+                Some(format!("option {code}: '{hex}' is not hexadecimal"))
+            }
             _ => None,
         }
     }
+}
+
+/// The fields of Kea's option `data`: split at each comma not escaped by a backslash (the
+/// escapes kept in the field, as Kea reads them in a string field).
+pub fn split_fields(text: &str) -> Vec<&str> {
+    let mut fields = Vec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            ',' if !escaped => {
+                fields.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => escaped = false,
+        }
+    }
+    fields.push(&text[start..]);
+    fields
 }
 
 /// Each option value that breaks its rule ([`OptionValue::refusal`]).

@@ -10,7 +10,7 @@ use tandem_core::views::ChangeOutcome;
 use tandem_core::{ClientId, GlobalReservations, IdentifierType, NewGlobalReservation};
 
 /// The client a path names: its identifier's type and value.
-fn client(kind: &str, id: &str) -> ApiResult<ClientId> {
+pub(super) fn client(kind: &str, id: &str) -> ApiResult<ClientId> {
     let kind = IdentifierType::parse(kind).map_err(|e| ApiError::field("identifier_type", e))?;
     ClientId::parse(kind, id).map_err(|e| ApiError::field("client_id", e))
 }

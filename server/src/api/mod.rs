@@ -14,6 +14,7 @@ mod failover;
 mod global_reservations;
 mod pools;
 mod reservations;
+mod scope_hosts;
 mod scopes;
 mod servers;
 
@@ -82,6 +83,8 @@ fn described() -> OpenApiRouter<Tandem> {
         ))
         .routes(routes!(scopes::differences))
         .routes(routes!(pools::get, pools::put))
+        .routes(routes!(scope_hosts::list, scope_hosts::create))
+        .routes(routes!(scope_hosts::update, scope_hosts::delete))
         .routes(routes!(
             scopes::replicate_scope,
             scopes::preview_scope_replication

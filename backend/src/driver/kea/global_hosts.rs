@@ -1,12 +1,16 @@
-//! A Kea server's server-wide reservations (the global `reservations` of `Dhcp4`): read as
-//! Tandem shows them, each written as a patch of its own entry (what Tandem does not show of
-//! it kept), the others left exactly as they are. Written by `config-set`: the host commands
-//! would put a global host in a hosts database, not in the configuration that holds it.
+//! A Kea server's server-wide reservations (the global `reservations` of `Dhcp4`) and a
+//! subnet's reservations without an address (a host that gives its client settings, not an
+//! address): read as Tandem shows them, each written as a patch of its own entry (what Tandem
+//! does not show of it kept), the others left exactly as they are. Written by `config-set`:
+//! the host commands would put a host in a hosts database, not in the configuration that
+//! holds it.
 
 use super::mapping::{self, canonical};
 use super::{DriverError, GlobalChange, KeaDriver, patch, subnets};
 use serde_json::{Value, json};
-use tandem_core::{ClientId, FieldErrors, GlobalReservation, GlobalReservations, Reservation};
+use tandem_core::{
+    ClientId, FieldErrors, GlobalReservation, GlobalReservations, Reservation, ScopeId,
+};
 
 /// The global host entries of `config`.
 fn entries(config: &Value) -> &[Value] {
@@ -41,6 +45,16 @@ pub(super) fn globals_of(config: &Value) -> GlobalReservations {
         }
     }
     out
+}
+
+/// A subnet's reservation without an address, from the host entry a scope keeps whole (its
+/// JSON); `None` for one with an address or one Tandem cannot show (two identifiers).
+pub fn scope_host_of(text: &str) -> Option<GlobalReservation> {
+    let host: Value = serde_json::from_str(text).ok()?;
+    if host.get("ip-address").is_some() {
+        return None;
+    }
+    as_reservation(&host).map(GlobalReservation::from_reservation)
 }
 
 /// Whether Kea looks global reservations up anywhere: `reservations-global` at the top, in a
@@ -90,8 +104,17 @@ fn entry(
     Ok(entry)
 }
 
-/// `list` after `change`, or why it is refused (`Err(None)`: not found).
-fn changed(list: &[Value], change: &GlobalChange, unique_ips: bool) -> Result<Vec<Value>, Refusal> {
+/// `list` after `change`, or why it is refused: the server-wide list, or with `within` a
+/// subnet's, where only its hosts without an address are changed here.
+fn changed(
+    list: &[Value],
+    change: &GlobalChange,
+    unique_ips: bool,
+    within: Option<ScopeId>,
+) -> Result<Vec<Value>, Refusal> {
+    if let Some(scope) = within {
+        addressless(list, change, scope)?;
+    }
     let mut next = list.to_vec();
     let (was, new) = match change {
         GlobalChange::Create(new) => (None, new),
@@ -135,8 +158,12 @@ fn changed(list: &[Value], change: &GlobalChange, unique_ips: bool) -> Result<Ve
         return Err(Refusal::Fields(refuse(
             "client_id",
             format!(
-                "{} already has a server-wide reservation",
-                new.client_id.described()
+                "{} already has a {}",
+                new.client_id.described(),
+                match within {
+                    None => "server-wide reservation".to_string(),
+                    Some(scope) => format!("reservation in scope {scope}"),
+                }
             ),
         )));
     }
@@ -164,6 +191,36 @@ fn changed(list: &[Value], change: &GlobalChange, unique_ips: bool) -> Result<Ve
     Ok(next)
 }
 
+/// Refuses a change in scope `scope` that would touch a reservation with an address (edited
+/// in the scope's reservations list) or give one.
+fn addressless(list: &[Value], change: &GlobalChange, scope: ScopeId) -> Result<(), Refusal> {
+    let with_address =
+        |id: &ClientId| position(list, id).is_some_and(|i| list[i].get("ip-address").is_some());
+    let (ids, new): (Vec<&ClientId>, _) = match change {
+        GlobalChange::Create(new) => (vec![], Some(new)),
+        GlobalChange::Update { was, new, .. } | GlobalChange::Copy { was, new } => {
+            (vec![was], Some(new))
+        }
+        GlobalChange::Delete { id, .. } => (vec![id], None),
+    };
+    if let Some(id) = ids.into_iter().find(|id| with_address(id)) {
+        return Err(Refusal::Fields(refuse(
+            "client_id",
+            format!(
+                "{} has a reservation with an address in scope {scope}: change it in the scope's reservations",
+                id.described()
+            ),
+        )));
+    }
+    if new.is_some_and(|n| n.ip_address.is_some()) {
+        return Err(Refusal::Fields(refuse(
+            "ip_address",
+            "a reservation with an address is made in the scope's reservations list; leave the address empty here".into(),
+        )));
+    }
+    Ok(())
+}
+
 /// Why a change is not made.
 enum Refusal {
     NotFound(String),
@@ -179,7 +236,7 @@ impl KeaDriver {
                 .get("ip-reservations-unique")
                 .and_then(Value::as_bool)
                 != Some(false);
-            let next = changed(entries(config), change, unique).map_err(|r| match r {
+            let next = changed(entries(config), change, unique, None).map_err(|r| match r {
                 Refusal::NotFound(what) => DriverError::NotFound {
                     server: self.name.clone(),
                     what: format!("server-wide reservation for {what}"),
@@ -200,6 +257,54 @@ impl KeaDriver {
                 map.insert("reservations".into(), Value::Array(next));
             }
             Ok(())
+        })
+        .await
+    }
+
+    /// One reservation without an address in scope `scope` created, changed, copied or
+    /// deleted, by `config-set`.
+    pub(super) async fn write_subnet_host(
+        &self,
+        scope: ScopeId,
+        change: &GlobalChange,
+    ) -> Result<(), DriverError> {
+        self.modify_config(|config| {
+            let mut result = Err(DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("scope {scope}"),
+            });
+            subnets::each_mut(config, |subnet| {
+                if mapping::id_of(subnet).ok() != Some(scope) {
+                    return;
+                }
+                let list = subnet
+                    .get("reservations")
+                    .and_then(Value::as_array)
+                    .map_or(&[][..], Vec::as_slice);
+                result = match changed(list, change, false, Some(scope)) {
+                    Ok(next) => {
+                        if let Some(map) = subnet.as_object_mut() {
+                            if next.is_empty() {
+                                map.remove("reservations");
+                            } else {
+                                map.insert("reservations".into(), Value::Array(next));
+                            }
+                        }
+                        Ok(())
+                    }
+                    Err(Refusal::NotFound(what)) => Err(DriverError::NotFound {
+                        server: self.name.clone(),
+                        what: format!("reservation without an address for {what} in scope {scope}"),
+                    }),
+                    Err(Refusal::Stale) => Err(DriverError::Stale {
+                        server: self.name.clone(),
+                        detail: "the reservation".into(),
+                        current: None,
+                    }),
+                    Err(Refusal::Fields(errors)) => Err(self.rejected(errors)),
+                };
+            });
+            result
         })
         .await
     }
@@ -290,7 +395,7 @@ mod tests {
             new,
             if_version: None,
         };
-        let next = changed(list, &change, true).ok().unwrap();
+        let next = changed(list, &change, true, None).ok().unwrap();
         assert_eq!(next[2]["hostname"], "printer");
         assert_eq!(next[2]["option-data"], list[2]["option-data"]);
         for i in [0, 1, 3, 4, 5] {
@@ -304,14 +409,14 @@ mod tests {
             new: none,
             if_version: None,
         };
-        let next = changed(list, &change, true).ok().unwrap();
+        let next = changed(list, &change, true, None).ok().unwrap();
         assert_eq!(next[0], json!({ "hw-address": "1a:1b:1c:1d:1e:1f" }));
         // A new one with an address held by another, or a client already reserved: refused.
         for (new, field) in [
             (input("02:02:02:02:02:02", "", "192.0.2.201"), "ip_address"),
             (input("1a:1b:1c:1d:1e:1f", "", ""), "client_id"),
         ] {
-            match changed(list, &GlobalChange::Create(new), true) {
+            match changed(list, &GlobalChange::Create(new), true, None) {
                 Err(Refusal::Fields(e)) => assert!(e.get(field).is_some(), "{e:?}"),
                 _ => panic!("not refused"),
             }
@@ -322,7 +427,10 @@ mod tests {
             new: globals_of(&raw).hosts[0].clone(),
             if_version: Some("old".into()),
         };
-        assert!(matches!(changed(list, &change, true), Err(Refusal::Stale)));
+        assert!(matches!(
+            changed(list, &change, true, None),
+            Err(Refusal::Stale)
+        ));
         let gone = input("0e:0e:0e:0e:0e:0e", "", "");
         let change = GlobalChange::Update {
             was: gone.client_id.clone(),
@@ -330,7 +438,7 @@ mod tests {
             if_version: None,
         };
         assert!(matches!(
-            changed(list, &change, true),
+            changed(list, &change, true, None),
             Err(Refusal::NotFound(_))
         ));
         // A copy where the partner has none: added.
@@ -338,14 +446,70 @@ mod tests {
             was: gone.client_id.clone(),
             new: gone,
         };
-        assert_eq!(changed(list, &change, true).ok().unwrap().len(), 7);
+        assert_eq!(changed(list, &change, true, None).ok().unwrap().len(), 7);
         // Deleted: only that entry goes.
         let change = GlobalChange::Delete {
             id: globals_of(&raw).hosts[4].client_id.clone(),
             must_exist: true,
         };
-        let next = changed(list, &change, true).ok().unwrap();
+        let next = changed(list, &change, true, None).ok().unwrap();
         assert_eq!(next.len(), 5);
         assert_eq!(next[4], list[5]);
+    }
+
+    #[test]
+    fn a_scopes_hosts_without_an_address_are_changed_and_no_other() {
+        let scope = ScopeId::parse("192.0.3.0").unwrap();
+        let list = json!([
+            { "hw-address": "1a:1b:1c:1d:1e:1f", "client-classes": [ "VoIP" ] },
+            { "hw-address": "aa:aa:aa:aa:aa:01", "ip-address": "192.0.3.5" }
+        ]);
+        let list = list.as_array().unwrap();
+        let text = canonical(&list[0]).unwrap();
+        let host = scope_host_of(&text).unwrap();
+        assert_eq!(host.settings.client_classes, ["VoIP"]);
+        assert_eq!(scope_host_of(&canonical(&list[1]).unwrap()), None);
+        // Its name given: that entry alone changes, its classes kept.
+        let mut new = host.clone();
+        new.name = "phone".into();
+        let change = GlobalChange::Update {
+            was: host.client_id.clone(),
+            new,
+            if_version: Some(host.version()),
+        };
+        let next = changed(list, &change, false, Some(scope)).ok().unwrap();
+        assert_eq!(
+            next[0],
+            json!({ "hw-address": "1a:1b:1c:1d:1e:1f", "client-classes": [ "VoIP" ], "hostname": "phone" })
+        );
+        assert_eq!(next[1], list[1]);
+        // An address given, the addressed one touched, a client already reserved: refused.
+        let mut addressed = host.clone();
+        addressed.ip_address = Some("192.0.3.9".parse().unwrap());
+        let other = input("aa:aa:aa:aa:aa:01", "", "");
+        for (change, field) in [
+            (GlobalChange::Create(addressed), "ip_address"),
+            (
+                GlobalChange::Delete {
+                    id: other.client_id.clone(),
+                    must_exist: true,
+                },
+                "client_id",
+            ),
+            (GlobalChange::Create(other), "client_id"),
+            (GlobalChange::Create(host.clone()), "client_id"),
+        ] {
+            match changed(list, &change, false, Some(scope)) {
+                Err(Refusal::Fields(e)) => assert!(e.get(field).is_some(), "{e:?}"),
+                _ => panic!("not refused: {field}"),
+            }
+        }
+        // Deleted: the addressed one stays.
+        let change = GlobalChange::Delete {
+            id: host.client_id.clone(),
+            must_exist: true,
+        };
+        let next = changed(list, &change, false, Some(scope)).ok().unwrap();
+        assert_eq!(next, [list[1].clone()]);
     }
 }

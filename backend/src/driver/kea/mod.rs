@@ -19,7 +19,7 @@
 
 mod classes;
 mod facts;
-mod global_hosts;
+pub mod global_hosts;
 pub mod ha;
 mod host_commands;
 mod leases;
@@ -756,6 +756,13 @@ impl DhcpDriver for KeaDriver {
         Ok(Some(self.for_checks().await?.globals.clone()))
     }
 
+    async fn put_scope_host(
+        &self,
+        scope: ScopeId,
+        change: &GlobalChange,
+    ) -> Result<(), DriverError> {
+        self.write_subnet_host(scope, change).await
+    }
     async fn put_global_reservation(&self, change: &GlobalChange) -> Result<(), DriverError> {
         self.write_global(change).await
     }

@@ -1,8 +1,8 @@
 //! Options in Kea's `option-data` as Tandem reads and writes them: which entries Tandem shows
 //! and edits (a standard-space option, given by code or by the name Kea gives it: `routers`,
-//! `domain-name-servers`…), their typed values, the flags of theirs worth keeping, and the
-//! entries it keeps whole without showing them (a vendor space, a custom definition's name, raw
-//! hex, a standard option of a type no value kind holds: a record, a list of names). A name
+//! `domain-name-servers`…), their typed values (raw hex where `csv-format` is false), the
+//! flags of theirs worth keeping, and the entries it keeps whole without showing them (a vendor
+//! space, a custom definition's name, a value its type in Kea's table does not read). A name
 //! not in Kea's standard table is never guessed; a standard option is read by its type there.
 
 use super::mapping::canonical;
@@ -36,6 +36,7 @@ pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionVa
         (15, _) | (_, Some("Text")) => text(),
         (_, Some("Number")) => number(data).map(OptionValue::Number).unwrap_or_else(text),
         (_, Some("Flag")) => OptionValue::Flag(matches!(data.trim(), "true" | "1")),
+        (_, Some("Data")) => OptionValue::data(data),
         _ => addresses()
             .map(OptionValue::Addresses)
             .or_else(|| data.trim().parse().ok().map(OptionValue::Number))
@@ -82,13 +83,22 @@ fn escaped(text: &str) -> String {
     out
 }
 
-pub(super) fn option_kind(v: &OptionValue) -> &'static str {
-    match v {
-        OptionValue::Addresses(_) => "Addresses",
-        OptionValue::Text(_) => "Text",
-        OptionValue::Number(_) => "Number",
-        OptionValue::Flag(_) => "Flag",
+/// An `option-data` entry's value: raw hex where its `csv-format` is false, else its `data`
+/// read by [`option_value`].
+pub(super) fn entry_value(code: u8, entry: &Value, kind: Option<&str>) -> Option<OptionValue> {
+    let data = match entry.get("data") {
+        None => "",
+        Some(Value::String(data)) => data,
+        Some(_) => return None,
+    };
+    if entry.get("csv-format") == Some(&Value::Bool(false)) {
+        // An option of Kea's type `empty` (its sub-options apart) holds no bytes at all.
+        if data.trim().is_empty() && tandem_core::options::kea_type(code) == Some("empty") {
+            return Some(OptionValue::Data(String::new()));
+        }
+        return OptionValue::hex(data).ok();
     }
+    Some(option_value(code, data, kind))
 }
 
 /// An option's value as Kea's `data` takes it.
@@ -99,18 +109,28 @@ pub(super) fn option_data(v: &OptionValue) -> String {
     }
 }
 
+/// Makes `entry` hold `v`: its `data`, and `csv-format: false` exactly when `v` is raw hex.
+pub(super) fn set_value(entry: &mut Value, v: &OptionValue) {
+    entry["data"] = Value::String(option_data(v));
+    if let Some(map) = entry.as_object_mut() {
+        if matches!(v, OptionValue::Hex(_)) {
+            map.insert("csv-format".into(), Value::Bool(false));
+        } else if map.get("csv-format") == Some(&Value::Bool(false)) {
+            map.remove("csv-format");
+        }
+    }
+}
+
 /// The code of an `option-data` entry Tandem shows and edits: a standard-space (`dhcp4`)
-/// option given by code or by a standard name, its data text that Kea parses (`csv-format`).
-/// Any other entry (a vendor space, a custom definition's name, raw hex) is kept untouched.
+/// option given by code or by a standard name, whose value (its `data` that Kea parses, or raw
+/// hex) reads as its type in Kea's table says. Any other entry (a vendor space, a custom
+/// definition's name, a value Tandem would not write back alike) is kept untouched.
 pub(super) fn option_code(entry: &Value) -> Option<u8> {
     let space = entry
         .get("space")
         .and_then(Value::as_str)
         .unwrap_or("dhcp4");
-    if space != "dhcp4"
-        || entry.get("csv-format") == Some(&Value::Bool(false))
-        || entry.get("data").is_some_and(|d| !d.is_string())
-    {
+    if space != "dhcp4" {
         return None;
     }
     let by_name = entry.get("name").and_then(Value::as_str).map(code_of);
@@ -120,10 +140,22 @@ pub(super) fn option_code(entry: &Value) -> Option<u8> {
         (None, Some(named)) => named?,
         (None, None) => return None,
     };
-    // A standard option of a type no value kind holds (a record, a list of names…) is kept
-    // whole: written back as text it would change.
-    let editable = !matches!(tandem_core::options::kind_for(code), Some(Err(_)));
-    ((1..=254).contains(&code) && editable).then_some(code)
+    if !(1..=254).contains(&code) {
+        return None;
+    }
+    // A standard option whose value its type does not read (Kea's `internal`, a field Kea
+    // reads more loosely) is kept whole: written back it could change.
+    if tandem_core::options::kea_type(code).is_some() {
+        let value = entry_value(code, entry, None)?;
+        if tandem_core::options::type_refusal(code, &value).is_some()
+            || value.refusal(code).is_some()
+        {
+            return None;
+        }
+    } else {
+        entry_value(code, entry, None)?;
+    }
+    Some(code)
 }
 
 /// An option entry's own flags worth keeping (`always-send`, `never-send`, `client-classes`…),
@@ -135,9 +167,9 @@ pub(super) fn option_flags(entry: &Value) -> BTreeMap<String, String> {
     };
     map.iter()
         .filter(|(k, v)| match k.as_str() {
-            "code" | "name" | "space" | "data" => false,
+            // `csv-format` false is the value's kind (raw hex).
+            "code" | "name" | "space" | "data" | "csv-format" => false,
             "always-send" | "never-send" => v != &&Value::Bool(false),
-            "csv-format" => v != &&Value::Bool(true),
             _ => true,
         })
         .filter_map(|(k, v)| Some((k.clone(), canonical(v)?)))
@@ -207,14 +239,12 @@ pub(super) fn read_options(
     let mut options = BTreeMap::new();
     let mut kept = Vec::new();
     for (code, i) in shown_options(list) {
-        let data = list[i]
-            .get("data")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
         let kind = kinds
             .and_then(|k| k.get(&code.to_string()))
             .and_then(Value::as_str);
-        options.insert(code, option_value(code, data, kind));
+        if let Some(value) = entry_value(code, &list[i], kind) {
+            options.insert(code, value);
+        }
         for (flag, value) in option_flags(&list[i]) {
             kept.push(format!("option {code} {flag} {value}"));
         }

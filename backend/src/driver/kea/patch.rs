@@ -10,7 +10,7 @@
 //! beside one the server holds in a form Tandem does not edit.
 
 use super::mapping::{self, Within};
-use super::options::{self, option_code, option_data, option_value};
+use super::options::{self, option_code, option_data, option_value, set_value};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::Ipv4Addr;
@@ -226,7 +226,7 @@ pub(super) fn option_list(
         match (shown.get(&code), w) {
             (Some(&i), Some(v)) => {
                 if let Some(entry) = next[i].as_mut() {
-                    entry["data"] = json!(option_data(v));
+                    set_value(entry, v);
                 }
             }
             (Some(&i), None) => next[i] = None,
@@ -244,13 +244,18 @@ pub(super) fn option_list(
                         ),
                     ));
                 }
-                added.push(json!({ "code": code, "data": option_data(v) }));
+                let mut entry = json!({ "code": code });
+                set_value(&mut entry, v);
+                added.push(entry);
             }
             (None, None) => {}
         }
         match w {
-            Some(v) if option_value(code, &option_data(v), None) != *v => {
-                kinds.insert(code.to_string(), json!(options::option_kind(v)));
+            Some(v)
+                if !matches!(v, OptionValue::Hex(_))
+                    && option_value(code, &option_data(v), None) != *v =>
+            {
+                kinds.insert(code.to_string(), json!(v.kind()));
             }
             _ => {
                 kinds.remove(&code.to_string());

@@ -173,15 +173,55 @@ fn an_option_held_in_a_form_tandem_does_not_edit_is_not_doubled() {
     raw["option-data"]
         .as_array_mut()
         .unwrap()
-        .push(json!({ "code": 43, "data": "0104C0A80001", "csv-format": false }));
+        .push(json!({ "code": 121, "data": "10.229.0.128/25 - 10.229.0.1" }));
     let s = read(&raw);
-    assert!(!s.options.contains_key(&43));
+    assert!(!s.options.contains_key(&121), "Kea's internal type: kept");
     let refused = edit(&raw, |s| {
-        s.options.insert(43, OptionValue::Text("x".into()));
+        s.options.insert(121, OptionValue::Hex("0A".into()));
     })
     .unwrap_err();
     assert_eq!(refused.0[0].field, "options");
     assert_eq!(edit(&raw, |_| {}).unwrap(), raw, "and kept as it is");
+}
+
+#[test]
+fn raw_hex_and_typed_fields_are_shown_and_written_as_kea_holds_them() {
+    let mut raw = operator_subnet();
+    let list = raw["option-data"].as_array_mut().unwrap();
+    list.push(json!({ "code": 43, "data": "01:04:c0:a8:00:01", "csv-format": false }));
+    list.push(json!({ "name": "domain-search", "data": "example.com,example.org" }));
+    let s = read(&raw);
+    assert_eq!(s.options[&43], OptionValue::Hex("0104C0A80001".into()));
+    assert_eq!(
+        s.options[&119],
+        OptionValue::Data("example.com, example.org".into())
+    );
+    assert_eq!(edit(&raw, |_| {}).unwrap(), raw, "unchanged: not rewritten");
+    let after = edit(&raw, |s| {
+        s.options.insert(43, OptionValue::Hex("0105".into()));
+        s.options
+            .insert(119, OptionValue::data("example.net, example.org"));
+    })
+    .unwrap();
+    let list = after["option-data"].as_array().unwrap();
+    assert!(list.contains(&json!({ "code": 43, "data": "0105", "csv-format": false })));
+    assert!(list.contains(&json!({ "name": "domain-search", "data": "example.net, example.org" })));
+    assert_eq!(
+        after["user-context"].get("option-kinds"),
+        raw["user-context"].get("option-kinds")
+    );
+    // Hex given as typed fields again: `csv-format` goes with it.
+    let typed = edit(&raw, |s| {
+        s.options.insert(43, OptionValue::data(""));
+    })
+    .unwrap();
+    assert!(
+        typed["option-data"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "code": 43, "data": "" }))
+    );
+    assert_eq!(read(&typed).options[&43], OptionValue::Data(String::new()));
 }
 
 #[test]
@@ -370,12 +410,12 @@ fn a_reservations_own_options_are_edited_in_place_with_their_flags_and_names() {
 fn a_reservation_option_held_in_a_form_tandem_does_not_edit_is_not_doubled() {
     let mut raw = operator_subnet();
     raw["reservations"][0]["option-data"] =
-        json!([{ "code": 66, "data": "7466747000", "csv-format": false }]);
+        json!([{ "code": 121, "data": "10.229.0.128/25 - 10.229.0.1" }]);
     let refused = edit(&raw, |s| {
         s.reservations[0]
             .settings
             .options
-            .insert(66, OptionValue::Text("tftp".into()));
+            .insert(121, OptionValue::Hex("0A".into()));
     })
     .unwrap_err();
     assert!(refused.get("options").unwrap().contains("does not edit"));
