@@ -398,7 +398,14 @@ impl TryFrom<OptionValueWire> for OptionValue {
                 .map(Self::Number)
                 .map_err(|_| format!("option number {n} is out of range")),
             (OptionKind::Flag, OptionContent::Flag(b)) => Ok(Self::Flag(b)),
+            // The server puts both in their one form before a browser reads them.
+            #[cfg(target_arch = "wasm32")]
+            (OptionKind::Data, OptionContent::Text(t)) => Ok(Self::Data(t)),
+            #[cfg(target_arch = "wasm32")]
+            (OptionKind::Hex, OptionContent::Text(t)) => Ok(Self::Hex(t)),
+            #[cfg(not(target_arch = "wasm32"))]
             (OptionKind::Data, OptionContent::Text(t)) => Ok(Self::data(&t)),
+            #[cfg(not(target_arch = "wasm32"))]
             (OptionKind::Hex, OptionContent::Text(t)) => Self::hex(&t),
             (OptionKind::Data, _) => Err("`value` of `Data` must be a string".into()),
             (OptionKind::Hex, _) => Err("`value` of `Hex` must be a string".into()),

@@ -165,11 +165,17 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
         name: 'floor-2',
         relay: { 'ip-addresses': ['10.2.0.1'] },
         // Two pools, the second for PXE clients with an option of its own.
+        // Options of its own, a scope option of a type no plain kind holds (a list of
+        // names, sent whether asked or not), and a reservation without an address (it
+        // classifies its client; the pool gives the address), as Kea's classify.json has.
+        'option-data': [{ name: 'domain-name-servers', data: '10.2.0.53' }],
         subnet4: [{ id: 21, subnet: '10.2.0.0/24', pools: [
           { pool: '10.2.0.10-10.2.0.99' },
           { pool: '10.2.0.100-10.2.0.200', 'client-class': 'pxe',
             'option-data': [{ name: 'tftp-server-name', data: 'boot.floor2.example.org' }] },
-        ] }],
+        ],
+        'option-data': [{ name: 'domain-search', data: 'floor2.example.org, example.org', 'always-send': true }],
+        reservations: [{ 'hw-address': '52:54:00:00:02:01', 'client-classes': ['pxe'] }] }],
       }];
       // And a client class, as Kea's classify.json writes one.
       config['client-classes'] = [{
@@ -356,7 +362,7 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(page.locator('#scope-shared-network')).toHaveText('floor-2');
     // Each pool with what it sets of its own.
     await expect(page.locator('#pools li[data-pool="10.2.0.10-10.2.0.99"]')).toContainText("the scope's settings");
-    await expect(page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]')).toContainText('class pxe; option tftp-server-name boot.floor2.example.org');
+    await expect(page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]')).toContainText('class pxe; option tftp-server-name (66) boot.floor2.example.org');
     // A pool's class and options edited in its own form (posted natively, the same with
     // JavaScript or without): on both servers, that pool alone.
     const pxePool = page.locator('#pools li[data-pool="10.2.0.100-10.2.0.200"]');
@@ -380,6 +386,48 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await pxePool.locator('summary').click();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shoot(page, `58-kea-${version}-pool-form`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The shared network's options by name, the scope's own with their flags.
+    await expect(page.locator('#network-options')).toContainText('domain-name-servers (6) 10.2.0.53');
+    const search = page.locator('#options li[data-option="119"]');
+    await expect(search).toContainText('domain-search: floor2.example.org, example.org');
+    await expect(search).toContainText('always sent');
+    // The reservation without an address: listed with what it sets, edited in its own form
+    // (posted natively): a field of the wrong type refused with nothing written, then on both.
+    const phone = page.locator('#addressless li[data-host="hw-address 52-54-00-00-02-01"]');
+    await expect(phone).toContainText('client-classes [pxe]');
+    await phone.locator('summary').click();
+    await phone.locator('input[name="name"]').fill('floor-2-phone');
+    const spare = phone.locator('.option-row').last();
+    await spare.locator('.option-code').fill('119');
+    await spare.locator('select').selectOption('Data');
+    await spare.locator('.option-value').fill('phones.example.org, bad name!');
+    await phone.locator('form.host-form button[type="submit"]').click();
+    await expect(page.locator('.notice-failed')).toContainText("field 2 ('bad name!'): is not a domain name");
+    for (const url of URLS) {
+      const network = (await configGet(url))['shared-networks'].find((n) => n.name === 'floor-2');
+      expect(network.subnet4[0].reservations.find((r) => !r['ip-address']).hostname ?? '').toBe('');
+    }
+    await phone.locator('summary').click();
+    await phone.locator('input[name="name"]').fill('floor-2-phone');
+    await phone.locator('.option-row').last().locator('.option-code').fill('119');
+    await phone.locator('.option-row').last().locator('select').selectOption('Data');
+    await phone.locator('.option-row').last().locator('.option-value').fill('phones.example.org');
+    await phone.locator('form.host-form button[type="submit"]').click();
+    await expect(page.locator('.notice-done')).toContainText(`Reservation without an address saved on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(phone).toContainText('floor-2-phone');
+    for (const url of URLS) {
+      const network = (await configGet(url))['shared-networks'].find((n) => n.name === 'floor-2');
+      const host = network.subnet4[0].reservations.find((r) => !r['ip-address']);
+      expect(host.hostname).toBe('floor-2-phone');
+      expect(host['client-classes']).toEqual(['pxe']);
+      expect(host['option-data'].map((o) => o.data)).toEqual(['phones.example.org']);
+    }
+    await serving(URLS);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await phone.locator('summary').click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shoot(page, `59-kea-${version}-reservation-without-address`);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.click('#create-reservation');
     await page.fill('#ip_address', '10.2.0.30');

@@ -534,12 +534,31 @@ fn ScopeFacts(
                     .options
                     .iter()
                     .map(|(code, value)| {
+                        // Its flags, kept as the server holds them: shown beside it.
+                        let flags = scope.kept.as_ref().map(|k| {
+                            let prefix = format!("option {code} ");
+                            k.settings
+                                .iter()
+                                .filter_map(|(p, v)| {
+                                    let flag = p.strip_prefix(&prefix)?;
+                                    Some(match (flag, v.as_str()) {
+                                        ("always-send", "true") => "always sent".to_string(),
+                                        ("never-send", "true") => "never sent".to_string(),
+                                        (flag, v) => format!("{flag} {v}"),
+                                    })
+                                })
+                                .collect::<Vec<_>>()
+                        });
+                        let flags = flags
+                            .filter(|f| !f.is_empty())
+                            .map(|f| view! { <span class="muted">{format!(" ({})", f.join(", "))}</span> });
                         view! {
                             <li data-option=code.to_string()>
                                 {match option_name(*code) {
                                     "" => format!("{code}: {}", option_text(value)),
                                     name => format!("{code} {name}: {}", option_text(value)),
                                 }}
+                                {flags}
                             </li>
                         }
                     })
@@ -567,6 +586,23 @@ fn ScopeFacts(
     };
     let lease = scope.lease_duration_secs;
     let kept = scope.kept.clone().unwrap_or_default();
+    // The options its shared network gives every scope in it (kept: Tandem edits a scope's).
+    let network_options = kept
+        .settings
+        .get("shared-network option-data")
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|v| v.as_array().cloned())
+        .filter(|list| !list.is_empty())
+        .map(|list| {
+            let items = list
+                .iter()
+                .map(|o| view! { <li>{super::scope_pools::option_entry_text(o)}</li> })
+                .collect_view();
+            view! {
+                <dt>"Shared network's options"</dt>
+                <dd><ul class="plain settings" id="network-options">{items}</ul></dd>
+            }
+        });
     let shared_network = kept
         .shared_network()
         .map(str::to_string)
@@ -630,6 +666,7 @@ fn ScopeFacts(
             {super::scope_hosts::hosts_view(&scope, hosts.as_ref()).map(|hosts| view! { <dt>"Reservations without an address"</dt> <dd>{hosts}</dd> })}
             <dt>"Option values"</dt>
             <dd>{options}</dd>
+            {network_options}
             <dt>"Failover Relationship Name"</dt>
             <dd>{row.relationship.clone().unwrap_or_else(|| "not in failover".into())}</dd>
             <dt>"Failover Config Sync Status"</dt>

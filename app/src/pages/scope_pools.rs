@@ -24,29 +24,7 @@ pub(crate) fn pools_view(scope: &tandem_core::Scope, edit: Option<&ScopeForms>) 
                     let names: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
                     vec![format!("class {}", names.join(", "))]
                 }
-                ("option-data", Value::Array(list)) => list
-                    .iter()
-                    .map(|o| {
-                        let space = o.get("space").and_then(Value::as_str).unwrap_or("dhcp4");
-                        let code = o.get("code").and_then(Value::as_u64);
-                        let name = match (o.get("name").and_then(Value::as_str), code) {
-                            (Some(n), _) => n.to_string(),
-                            (None, Some(c)) if space == "dhcp4" => u8::try_from(c)
-                                .ok()
-                                .and_then(tandem_core::options::name_of)
-                                .map_or_else(|| format!("option {c}"), |n| format!("{n} ({c})")),
-                            (None, Some(c)) => format!("option {c}"),
-                            (None, None) => "option ?".into(),
-                        };
-                        let space = if space == "dhcp4" {
-                            String::new()
-                        } else {
-                            format!(" in {space}")
-                        };
-                        let data = o.get("data").and_then(Value::as_str).unwrap_or_default();
-                        format!("option {name}{space} {data}")
-                    })
-                    .collect(),
+                ("option-data", Value::Array(list)) => list.iter().map(option_entry_text).collect(),
                 (key, Value::String(text)) => vec![format!("{key} {text}")],
                 (key, other) => vec![format!("{key} {other}")],
             })
@@ -152,4 +130,47 @@ pub(crate) fn option_rows(
             }
         })
         .collect_view()
+}
+
+/// An `option-data` entry in words: `option routers (3) 10.0.0.1`, its space when not the
+/// standard one, and its flags (`always-send`, `never-send`, per-option classes).
+pub(crate) fn option_entry_text(o: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let space = o.get("space").and_then(Value::as_str).unwrap_or("dhcp4");
+    let code = o.get("code").and_then(Value::as_u64);
+    let name = match (o.get("name").and_then(Value::as_str), code) {
+        (Some(n), Some(c)) => format!("{n} ({c})"),
+        (Some(n), None) => match tandem_core::options::code_of(n).filter(|_| space == "dhcp4") {
+            Some(c) => format!("{n} ({c})"),
+            None => n.to_string(),
+        },
+        (None, Some(c)) if space == "dhcp4" => u8::try_from(c)
+            .ok()
+            .and_then(tandem_core::options::name_of)
+            .map_or_else(|| format!("option {c}"), |n| format!("{n} ({c})")),
+        (None, Some(c)) => format!("option {c}"),
+        (None, None) => "option ?".into(),
+    };
+    let space = if space == "dhcp4" {
+        String::new()
+    } else {
+        format!(" in {space}")
+    };
+    let data = o.get("data").and_then(Value::as_str).unwrap_or_default();
+    let hex = if o.get("csv-format") == Some(&Value::Bool(false)) {
+        " (hex)"
+    } else {
+        ""
+    };
+    let flags: Vec<&str> = [("always-send", "always sent"), ("never-send", "never sent")]
+        .into_iter()
+        .filter(|(k, _)| o.get(*k) == Some(&Value::Bool(true)))
+        .map(|(_, words)| words)
+        .collect();
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", flags.join(", "))
+    };
+    format!("option {name}{space} {data}{hex}{flags}")
 }

@@ -147,11 +147,26 @@ fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool
         .iter()
         .map(|(code, value)| {
             let name = tandem_core::options::name_of(*code).unwrap_or("");
+            // Its flags (kept as the server holds them), beside its value.
+            let prefix = format!("option {code} ");
+            let flags: Vec<String> = o
+                .kept
+                .iter()
+                .filter_map(|k| {
+                    Some(match k.strip_prefix(&prefix)? {
+                        "always-send true" => "always sent".to_string(),
+                        "never-send true" => "never sent".to_string(),
+                        other => other.to_string(),
+                    })
+                })
+                .collect();
+            let flags = (!flags.is_empty())
+                .then(|| view! { <span class="muted">{format!(" ({})", flags.join(", "))}</span> });
             view! {
                 <tr data-option=code.to_string()>
                     <td data-label="Code">{code.to_string()}</td>
                     <td data-label="Name">{name}</td>
-                    <td data-label="Value" class="settings">{value.text()}</td>
+                    <td data-label="Value" class="settings">{value.text()}{flags}</td>
                 </tr>
             }
         })
@@ -187,12 +202,24 @@ fn render_server_options(path: &str, o: tandem_core::ServerOptions, manage: bool
             </div>
         }
     });
+    let definitions = (!o.definitions.is_empty()).then(|| {
+        let lines = o
+            .definitions
+            .iter()
+            .map(|d| view! { <li>{d.clone()}</li> })
+            .collect_view();
+        view! {
+            <p class="muted">"Option definitions (custom options; kept as the server has them, their options shown above or among the kept):"</p>
+            <ul class="plain settings" id="option-definitions">{lines}</ul>
+        }
+    });
     view! {
         <h2 id="server-options">"Server options"</h2>
         {edit}
         {table}
         {empty}
         {kept}
+        {definitions}
     }
     .into_any()
 }

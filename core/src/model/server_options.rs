@@ -20,4 +20,8 @@ pub struct ServerOptions {
     /// All of it as the server holds it (Kea's JSON, canonical): what two partners compare.
     #[serde(default)]
     pub definition: String,
+    /// The server's own option definitions (Kea's `option-def`: custom options), each in
+    /// words (`my-option (222) in dhcp4: record of uint8, fqdn, array`); shown, kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definitions: Vec<String>,
 }

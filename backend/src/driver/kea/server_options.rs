@@ -24,7 +24,40 @@ pub(super) fn server_options_of(config: &Value) -> ServerOptions {
             .filter_map(canonical)
             .collect::<Vec<_>>()
             .join(","),
+        definitions: config
+            .get("option-def")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(definition_words)
+            .collect(),
     }
+}
+
+/// An `option-def` entry in words: its name, code and space, its type (a record's fields),
+/// whether it repeats, what it encapsulates.
+fn definition_words(def: &Value) -> String {
+    let text = |key: &str| def.get(key).and_then(Value::as_str).unwrap_or_default();
+    let mut words = format!(
+        "{} ({}) in {}: {}",
+        text("name"),
+        def.get("code").map(ToString::to_string).unwrap_or_default(),
+        match text("space") {
+            "" => "dhcp4",
+            space => space,
+        },
+        text("type")
+    );
+    if !text("record-types").is_empty() {
+        words += &format!(" of {}", text("record-types"));
+    }
+    if def.get("array") == Some(&Value::Bool(true)) {
+        words += ", array";
+    }
+    if !text("encapsulate").is_empty() {
+        words += &format!(", encapsulates {}", text("encapsulate"));
+    }
+    words
 }
 
 impl KeaDriver {
@@ -67,6 +100,16 @@ impl KeaDriver {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn definitions_are_named_in_words() {
+        let def = serde_json::json!({ "name": "my-fancy-option", "code": 254, "space": "my-fancy-space",
+            "type": "record", "record-types": "int8, fqdn", "array": true, "encapsulate": "" });
+        assert_eq!(
+            super::definition_words(&def),
+            "my-fancy-option (254) in my-fancy-space: record of int8, fqdn, array"
+        );
+    }
+
     use super::*;
     use serde_json::json;
 
