@@ -89,3 +89,36 @@ test('a reservation option is added with JavaScript off on a phone, refused firs
   await expect(page.locator('tr[data-ip="10.0.0.141"] [data-label="Settings"]')).toHaveText('boot-file-name (67) phones/boot.cfg');
   await context.close();
 });
+
+test("options of other types: a list of names by its fields, raw hex, each checked by its type", async ({ page, tandem }) => {
+  await open(page, `${tandem.url}/servers/${DHCP1}/scopes/10.0.0.0`);
+  await page.click('#create-reservation');
+  await expect(page.locator('form.dialog')).toBeVisible();
+  await page.fill('#ip_address', '10.0.0.142');
+  await page.fill('#client_id', '00-15-5d-a7-66-42');
+  const rows = page.locator('form.dialog .option-row');
+  await page.click('form.dialog #add-option');
+  await rows.nth(0).locator('.option-code').fill('119');
+  await rows.nth(0).locator('.option-kind').selectOption('Data');
+  await rows.nth(0).locator('.option-value').fill('contoso.com, bad name!');
+  await page.click('form.dialog #add-option');
+  await rows.nth(1).locator('.option-code').fill('43');
+  await rows.nth(1).locator('.option-kind').selectOption('Hex');
+  await rows.nth(1).locator('.option-value').fill('01:04:c0:a8:00:01');
+  await page.click('form.dialog button[type="submit"]');
+  // Refused by the field's type in Kea's table, beside the options; nothing made.
+  await expect(page.locator('form.dialog [data-error-for="options"]')).toContainText("field 2 ('bad name!'): is not a domain name");
+  expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99']);
+  await rows.nth(0).locator('.option-value').fill('contoso.com,corp.contoso.com');
+  await page.click('form.dialog button[type="submit"]');
+  await expect(page.locator('.notice-done')).toContainText('replicated to dc1.contoso.com');
+  const settings = 'vendor-encapsulated-options (43) 0104C0A80001, domain-search (119) contoso.com, corp.contoso.com';
+  await expect(page.locator('tr[data-ip="10.0.0.142"] [data-label="Settings"]')).toHaveText(settings);
+  await open(page, `${tandem.url}/servers/${DC1}/scopes/10.0.0.0`);
+  await expect(page.locator('tr[data-ip="10.0.0.142"] [data-label="Settings"]')).toHaveText(settings);
+  // Opened again: each row with its kind.
+  await page.click('tr[data-ip="10.0.0.142"] a:has-text("Edit")');
+  await expect(rows.nth(0).locator('.option-kind')).toHaveValue('Hex');
+  await expect(rows.nth(1).locator('.option-kind')).toHaveValue('Data');
+  await expect(rows.nth(1).locator('.option-value')).toHaveValue('contoso.com, corp.contoso.com');
+});
