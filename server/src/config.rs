@@ -462,17 +462,27 @@ pub struct ClientArgs {
     pub identifier_type: String,
 }
 
+/// Server-wide reservations (Kea's global `reservations`), or with `--scope` a scope's
+/// reservations without an address.
 #[derive(Debug, Subcommand)]
 pub enum RemoteGlobalReservation {
     /// The server's server-wide reservations.
     List {
         #[arg(long)]
         server: String,
+        /// A scope's reservations without an address (Kea: they give their client settings,
+        /// the pool its address) instead of the server-wide ones.
+        #[arg(long)]
+        scope: Option<String>,
     },
     /// A new server-wide reservation (with --ip, the address it gives; without, none).
     Add {
         #[arg(long)]
         server: String,
+        /// A scope's reservations without an address (Kea: they give their client settings,
+        /// the pool its address) instead of the server-wide ones.
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         client: ClientArgs,
         #[arg(long, default_value = "")]
@@ -489,6 +499,10 @@ pub enum RemoteGlobalReservation {
     Set {
         #[arg(long)]
         server: String,
+        /// A scope's reservations without an address (Kea: they give their client settings,
+        /// the pool its address) instead of the server-wide ones.
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         client: ClientArgs,
         #[arg(long)]
@@ -504,6 +518,10 @@ pub enum RemoteGlobalReservation {
     Remove {
         #[arg(long)]
         server: String,
+        /// A scope's reservations without an address (Kea: they give their client settings,
+        /// the pool its address) instead of the server-wide ones.
+        #[arg(long)]
+        scope: Option<String>,
         #[command(flatten)]
         client: ClientArgs,
     },

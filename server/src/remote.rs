@@ -335,9 +335,21 @@ fn with_settings(
     body
 }
 
-/// The server-wide reservations of `server` (their path), or of one client.
-fn globals_path(server: &str, client: Option<&crate::config::ClientArgs>) -> String {
-    let base = format!("/servers/{}/global-reservations", path_part(server));
+/// The server-wide reservations of `server` (their path), or with `scope` that scope's
+/// reservations without an address; or of one client.
+fn globals_path(
+    server: &str,
+    scope: Option<&str>,
+    client: Option<&crate::config::ClientArgs>,
+) -> String {
+    let base = match scope {
+        None => format!("/servers/{}/global-reservations", path_part(server)),
+        Some(scope) => format!(
+            "/servers/{}/scopes/{}/reservations-without-address",
+            path_part(server),
+            path_part(scope)
+        ),
+    };
     match client {
         Some(c) => format!(
             "{base}/{}/{}",
@@ -355,11 +367,16 @@ async fn global(
 ) -> Result<(), Failure> {
     use crate::config::RemoteGlobalReservation as G;
     let (method, path, body) = match action {
-        G::List { server } => {
-            let (value, _) = api
-                .call(Method::GET, &globals_path(&server, None), None, None)
-                .await?;
-            let list: tandem_core::GlobalReservations = decode(value.clone())?;
+        G::List { server, scope } => {
+            let path = globals_path(&server, scope.as_deref(), None);
+            let (value, _) = api.call(Method::GET, &path, None, None).await?;
+            let list: tandem_core::GlobalReservations = match scope {
+                None => decode(value.clone())?,
+                Some(_) => tandem_core::GlobalReservations {
+                    hosts: decode(value.clone())?,
+                    ..Default::default()
+                },
+            };
             return show(json_output, &value, || {
                 let lines: Vec<Vec<String>> = list
                     .hosts
@@ -392,6 +409,7 @@ async fn global(
         }
         G::Add {
             server,
+            scope,
             client,
             ip,
             name,
@@ -405,28 +423,44 @@ async fn global(
                 }),
                 &settings,
             );
-            (Method::POST, globals_path(&server, None), Some(body))
+            (
+                Method::POST,
+                globals_path(&server, scope.as_deref(), None),
+                Some(body),
+            )
         }
         G::Set {
             server,
+            scope,
             client,
             ip,
             name,
             description,
             settings,
         } => {
-            let (value, _) = api
-                .call(Method::GET, &globals_path(&server, None), None, None)
-                .await?;
-            let list: tandem_core::GlobalReservations = decode(value)?;
+            let path = globals_path(&server, scope.as_deref(), None);
+            let (value, _) = api.call(Method::GET, &path, None, None).await?;
+            let list: tandem_core::GlobalReservations = match scope {
+                None => decode(value)?,
+                Some(_) => tandem_core::GlobalReservations {
+                    hosts: decode(value)?,
+                    ..Default::default()
+                },
+            };
             let id = tandem_core::IdentifierType::parse(&client.identifier_type)
                 .and_then(|kind| tandem_core::ClientId::parse(kind, &client.client_id))
                 .map_err(Failure::Usage)?;
             let current = list.find(&id).ok_or_else(|| {
-                Failure::Usage(format!(
-                    "{server} has no server-wide reservation for {}",
-                    id.described()
-                ))
+                Failure::Usage(match &scope {
+                    None => format!(
+                        "{server} has no server-wide reservation for {}",
+                        id.described()
+                    ),
+                    Some(scope) => format!(
+                        "scope {scope} on {server} has no reservation without an address for {}",
+                        id.described()
+                    ),
+                })
             })?;
             // Settings not given are left out: the reservation keeps its own.
             let body = with_settings(
@@ -441,13 +475,19 @@ async fn global(
             );
             (
                 Method::PUT,
-                globals_path(&server, Some(&client)),
+                globals_path(&server, scope.as_deref(), Some(&client)),
                 Some(body),
             )
         }
-        G::Remove { server, client } => {
-            (Method::DELETE, globals_path(&server, Some(&client)), None)
-        }
+        G::Remove {
+            server,
+            scope,
+            client,
+        } => (
+            Method::DELETE,
+            globals_path(&server, scope.as_deref(), Some(&client)),
+            None,
+        ),
     };
     let (value, _) = api.call(method, &path, body, None).await?;
     show(json_output, &value, || {

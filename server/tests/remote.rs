@@ -519,4 +519,24 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         "{}",
         held.stderr
     );
+    // A scope's reservations without an address (--scope): an address is refused on its
+    // field; the built-in server holds none (said so).
+    let addressed = tandem(global(&[
+        "add",
+        "--scope",
+        "10.0.0.0",
+        "--client-id",
+        "00155DA76672",
+        "--ip",
+        "10.0.0.150",
+    ]))
+    .await;
+    assert_eq!(addressed.code, 1, "{}", addressed.stderr);
+    let scoped = tandem(global(&["list", "--scope", "10.0.0.0"])).await;
+    assert_eq!(scoped.code, 1, "{}", scoped.stderr);
+    assert!(
+        scoped.stderr.contains("no reservations without an address"),
+        "{}",
+        scoped.stderr
+    );
 }

@@ -37,9 +37,14 @@ pub(super) fn option_value(code: u8, data: &str, kind: Option<&str>) -> OptionVa
         (_, Some("Number")) => number(data).map(OptionValue::Number).unwrap_or_else(text),
         (_, Some("Flag")) => OptionValue::Flag(matches!(data.trim(), "true" | "1")),
         (_, Some("Data")) => OptionValue::data(data),
+        // Outside Kea's table with no kind recorded: a comma Kea splits on (not escaped)
+        // makes fields (a custom definition's record or list), as Data.
         _ => addresses()
             .map(OptionValue::Addresses)
             .or_else(|| data.trim().parse().ok().map(OptionValue::Number))
+            .or_else(|| {
+                (tandem_core::split_fields(data).len() > 1).then(|| OptionValue::data(data))
+            })
             .unwrap_or_else(text),
     }
 }
@@ -267,6 +272,15 @@ mod tests {
             assert_eq!(option_value(66, &data, Some("Text")), v, "{data}");
         }
         assert_eq!(option_data(&OptionValue::Text("a,b".into())), "a\\,b");
+        // A custom option's fields (outside the table, no kind recorded): Data, as written.
+        assert_eq!(
+            option_value(222, "1, example.org", None),
+            OptionValue::Data("1, example.org".into())
+        );
+        assert_eq!(
+            option_value(222, "a\\,b", None),
+            OptionValue::Text("a,b".into())
+        );
         // Written by hand without escapes, read as Kea reads it.
         assert_eq!(
             option_value(66, "x\\y", None),
