@@ -1950,6 +1950,43 @@ async fn reservation_and_class_examples(flavor: Flavor) {
         "{refused}"
     );
     assert_eq!(both(&pair).await, after);
+    // Changed on the partner behind Tandem's back: the scope drifts, and its replication makes
+    // the partner's host the server's again, that host alone.
+    let mut config = config_get(&pair.urls[1]).await;
+    let subnet = config["subnet4"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["subnet"] == "192.0.3.0/24")
+        .unwrap();
+    subnet["reservations"][0]["hostname"] = json!("rogue");
+    let answer = kea(
+        &pair.urls[1],
+        "config-set",
+        Some(json!({ "Dhcp4": config })),
+    )
+    .await;
+    assert_eq!(answer["result"], 0, "{answer}");
+    pair.wait_state(1, "load-balancing").await;
+    let drifted = row(&t, &kea1, voip_net).await;
+    assert!(
+        matches!(drifted.drift, Some(DriftStatus::OutOfSync { .. })),
+        "{flavor:?}: {:?}",
+        drifted.drift
+    );
+    t.replicate_scope(&admin(), &kea1, voip_net).await.unwrap();
+    let mended = both(&pair).await;
+    let host = |c: &Value| subnet_of(c, "192.0.3.0/24")["reservations"][0].clone();
+    assert_eq!(host(&mended[1])["hostname"], "phone-1", "{flavor:?}");
+    assert_eq!(host(&mended[0]), host(&mended[1]));
+    assert_eq!(
+        row(&t, &kea1, voip_net).await.drift,
+        Some(DriftStatus::InSync),
+        "{flavor:?}"
+    );
+    for i in 0..2 {
+        pair.wait_state(i, "load-balancing").await;
+    }
     // Deleted: gone from both.
     t.delete_scope_host(&admin(), &kea1, voip_net, &hosts[0].client_id)
         .await
