@@ -1757,6 +1757,48 @@ async fn option_examples(flavor: Flavor) {
     }
     let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
     assert_eq!(scope.options[&28], OptionValue::Hex("C00002FF".into()));
+
+    // An option by a custom definition of the standard space, given by its name as an
+    // operator writes it: shown by its code (Kea names it by both), its record's fields as
+    // Data; edited, that option alone on both; a field its definition refuses, refused by
+    // Kea's own check with nothing written.
+    let mut custom = multiple["Dhcp4"].clone();
+    custom["option-def"] = json!([{ "name": "site-info", "code": 222, "type": "record",
+        "record-types": "uint8, fqdn", "space": "dhcp4" }]);
+    custom["option-data"] = json!([{ "name": "site-info", "data": "1, example.org" }]);
+    load(&pair, &custom, &running).await.unwrap();
+    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let read = t.server_options(&admin(), &kea1).await.unwrap().unwrap();
+    assert_eq!(
+        read.options[&222],
+        OptionValue::Data("1, example.org".into())
+    );
+    assert_eq!(
+        read.definitions,
+        ["site-info (222) in dhcp4: record of uint8, fqdn"]
+    );
+    let before = both(&pair).await;
+    let mut rows = option_inputs(&read.options);
+    rows[0].value = "2, example.net".into();
+    t.put_server_options(&admin(), &kea1, &rows).await.unwrap();
+    let after = both(&pair).await;
+    for i in 0..2 {
+        assert_eq!(
+            changed(&before[i], &after[i]),
+            ["/option-data[dhcp4/222]/data"],
+            "{flavor:?} server {i}"
+        );
+        let entry = &after[i]["option-data"][0];
+        assert_eq!(entry["name"], "site-info", "its name kept");
+        assert_eq!(entry["data"], "2, example.net");
+    }
+    rows[0].value = "300, example.net".into();
+    let refused = t
+        .put_server_options(&admin(), &kea1, &rows)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("222"), "{refused}");
+    assert_eq!(both(&pair).await, after, "{flavor:?}: nothing written");
 }
 
 #[tokio::test]
