@@ -1423,6 +1423,108 @@ async fn an_operators_configuration_on_kea_3_0_with_a_hosts_database_keeps_every
     }
 }
 
+/// Kea 3 with a hosts database per server: a server-wide reservation held in the database
+/// (put there behind Tandem's back) is listed as the database's, edited and deleted there by
+/// Kea's host commands, and followed on the partner (into its own database); one in the
+/// configuration stays there; a new one goes to the database.
+#[tokio::test]
+async fn server_wide_reservations_in_a_hosts_database_are_listed_and_edited() {
+    use tandem_core::NewGlobalReservation;
+    if !Flavor::Kea3Db.available() {
+        return;
+    }
+    let pair = Pair::start(Flavor::Kea3Db).await;
+    let db_hosts = |i: usize| {
+        let url = pair.urls[i].clone();
+        async move {
+            let answer = kea(
+                &url,
+                "reservation-get-all",
+                Some(json!({ "subnet-id": 0, "operation-target": "database" })),
+            )
+            .await;
+            answer["arguments"]["hosts"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
+    let answer = kea(
+        &pair.urls[0],
+        "reservation-add",
+        Some(
+            json!({ "reservation": { "subnet-id": 0, "hw-address": "52:54:00:db:00:01",
+            "hostname": "db-kiosk", "boot-file-name": "kiosk.efi" },
+            "operation-target": "database" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer["result"], 0, "{answer}");
+    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let listed = t
+        .global_reservations(&admin(), &kea1)
+        .await
+        .unwrap()
+        .unwrap();
+    let kiosk = listed
+        .hosts
+        .iter()
+        .find(|h| h.name == "db-kiosk")
+        .unwrap_or_else(|| panic!("not listed: {listed:?}"))
+        .clone();
+    assert!(listed.held_in_database(&kiosk.client_id), "{listed:?}");
+    assert_eq!(listed.definition, "[]", "the configuration holds none");
+
+    // Edited: in the database, its boot file kept; the partner gets it in its own.
+    let edit = NewGlobalReservation {
+        client_id: kiosk.client_id.to_string(),
+        name: "db-kiosk-2".into(),
+        version: Some(kiosk.version()),
+        ..Default::default()
+    };
+    t.put_global_reservation(&admin(), &kea1, Some(&kiosk.client_id), &edit)
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let hosts = db_hosts(i).await;
+        assert_eq!(hosts.len(), 1, "server {i}: {hosts:?}");
+        assert_eq!(hosts[0]["hostname"], "db-kiosk-2", "server {i}");
+        assert_eq!(hosts[0]["boot-file-name"], "kiosk.efi", "server {i}");
+        let config = config_get(&pair.urls[i]).await;
+        assert!(
+            config["reservations"].as_array().is_none_or(Vec::is_empty),
+            "server {i}: {config}"
+        );
+    }
+    // A new one: to the database too; a second for that client refused, nothing written.
+    let new = NewGlobalReservation {
+        client_id: "52:54:00:db:00:02".into(),
+        ip_address: "192.0.2.240".into(),
+        ..Default::default()
+    };
+    t.put_global_reservation(&admin(), &kea1, None, &new)
+        .await
+        .unwrap();
+    let again = t
+        .put_global_reservation(&admin(), &kea1, None, &new)
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("already has"), "{again}");
+    for i in 0..2 {
+        assert_eq!(db_hosts(i).await.len(), 2, "server {i}");
+    }
+    // Deleted: gone from both databases.
+    t.delete_global_reservation(&admin(), &kea1, &kiosk.client_id)
+        .await
+        .unwrap();
+    for i in 0..2 {
+        let hosts = db_hosts(i).await;
+        assert_eq!(hosts.len(), 1, "server {i}: {hosts:?}");
+        assert_eq!(hosts[0]["ip-address"], "192.0.2.240");
+    }
+}
+
 /// Kea's own `global-reservations.json` on a pair: every server-wide reservation it holds shown
 /// (by each identifier type, with an address or none, with options and boot fields), each kind
 /// of change made through Tandem on both partners changing exactly that host, a refusal

@@ -252,6 +252,7 @@ fn render_globals(path: &str, g: tandem_core::GlobalReservations, reserve: bool)
     let empty = none.then(
         || view! { <p class="muted" id="no-globals">"No server-wide reservations are defined on this server."</p> },
     );
+    let in_database = g.in_database.clone();
     let rows = g
         .hosts
         .into_iter()
@@ -283,10 +284,13 @@ fn render_globals(path: &str, g: tandem_core::GlobalReservations, reserve: bool)
                 None => view! { <span class="muted">"none: from its scope"</span> }.into_any(),
             };
             let settings = r.settings.words();
+            let stored = in_database.contains(&r.client_id.described()).then(
+                || view! { <br /><span class="muted">"in the hosts database"</span> },
+            );
             view! {
                 <tr data-client=client>
                     <td data-label="Identifier type">{r.client_id.kind().label()}</td>
-                    <td data-label="Client ID"><code>{r.client_id.to_string()}</code></td>
+                    <td data-label="Client ID"><code>{r.client_id.to_string()}</code>{stored}</td>
                     <td data-label="IP address">{address}</td>
                     <td data-label="Name">{r.name}</td>
                     <td data-label="Settings" class="settings">{settings}</td>

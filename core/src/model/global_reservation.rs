@@ -75,11 +75,22 @@ pub struct GlobalReservations {
     /// in a shared network or in a subnet; Kea's default is not to).
     #[serde(default)]
     pub looked_up: bool,
+    /// The clients whose reservation is held in the server's hosts database (Kea 3), not in
+    /// its configuration: listed and edited like the others, written there by Kea's host
+    /// commands, and not part of `definition` (a database two partners share holds one copy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub in_database: Vec<String>,
 }
 
 impl GlobalReservations {
     pub fn find(&self, id: &ClientId) -> Option<&GlobalReservation> {
         self.hosts.iter().find(|h| &h.client_id == id)
+    }
+
+    /// Whether client `id`'s reservation is held in the hosts database.
+    pub fn held_in_database(&self, id: &ClientId) -> bool {
+        self.in_database.contains(&id.described())
     }
 }
 

@@ -5,8 +5,10 @@
 //! the host commands would put a host in a hosts database, not in the configuration that
 //! holds it.
 
+use super::host_commands::with_subnet;
 use super::mapping::{self, canonical};
-use super::{DriverError, GlobalChange, KeaDriver, patch, subnets};
+use super::offer::Hosts;
+use super::{DriverError, GlobalChange, KeaDriver, patch, subnets, write_lock};
 use serde_json::{Value, json};
 use tandem_core::{
     ClientId, FieldErrors, GlobalReservation, GlobalReservations, Reservation, ScopeId,
@@ -45,6 +47,26 @@ pub(super) fn globals_of(config: &Value) -> GlobalReservations {
         }
     }
     out
+}
+
+/// Adds the server-wide hosts a hosts database holds (`db`, as Kea gives them) to those of
+/// the configuration: listed like them, marked as the database's.
+pub(super) fn add_database_hosts(globals: &mut GlobalReservations, db: &[Value]) {
+    for host in db {
+        let mut host = host.clone();
+        if let Some(map) = host.as_object_mut() {
+            map.remove("subnet-id");
+        }
+        match as_reservation(&host) {
+            Some(r) => {
+                globals.in_database.push(r.client_id.described());
+                globals.hosts.push(GlobalReservation::from_reservation(r));
+            }
+            None => globals
+                .kept
+                .extend(canonical(&host).map(|t| format!("in the hosts database: {t}"))),
+        }
+    }
 }
 
 /// A subnet's reservation without an address, from the host entry a scope keeps whole (its
@@ -229,6 +251,121 @@ enum Refusal {
 }
 
 impl KeaDriver {
+    /// One server-wide reservation created, changed, copied or deleted: where the server keeps
+    /// reservations in a hosts database (Kea 3), one held there (or a new one) by Kea's host
+    /// commands; otherwise in the configuration, by `config-set`.
+    pub(super) async fn put_global(&self, change: &GlobalChange) -> Result<(), DriverError> {
+        let lock = write_lock(&self.url);
+        let held = lock.lock().await;
+        self.begin_write();
+        let snapshot = self.read_whole().await?;
+        if !matches!(snapshot.hosts, Hosts::Database { .. }) {
+            drop(held);
+            return self.write_global(change).await;
+        }
+        let in_config: Vec<Value> = serde_json::from_str(&snapshot.globals.definition)
+            .ok()
+            .and_then(|v: Value| v.as_array().cloned())
+            .unwrap_or_default();
+        let db: Vec<Value> = snapshot
+            .global_db
+            .iter()
+            .map(|h| {
+                let mut h = h.clone();
+                if let Some(map) = h.as_object_mut() {
+                    map.remove("subnet-id");
+                }
+                h
+            })
+            .collect();
+        let all: Vec<Value> = in_config.iter().chain(&db).cloned().collect();
+        // Checked on both lists together: a client or an address reserved once server-wide.
+        changed(&all, change, true, None).map_err(|r| self.global_refusal(r))?;
+        let target = match change {
+            GlobalChange::Create(_) => None,
+            GlobalChange::Update { was, .. } => position(&all, was),
+            GlobalChange::Copy { was, new } => {
+                position(&all, was).or_else(|| position(&all, &new.client_id))
+            }
+            GlobalChange::Delete { id, .. } => position(&all, id),
+        };
+        let at = match target {
+            Some(i) if i < in_config.len() => {
+                drop(held);
+                return self.write_global(change).await;
+            }
+            Some(i) => Some(i - in_config.len()),
+            None => None,
+        };
+        let identifier = |id: &ClientId| {
+            json!({ "subnet-id": 0, "identifier-type": id.kind().as_str(),
+                "identifier": id.to_colon_string(), "operation-target": "database" })
+        };
+        match (change, at) {
+            (GlobalChange::Delete { .. }, None) => {}
+            (GlobalChange::Update { was, .. }, None) => {
+                return Err(self.global_refusal(Refusal::NotFound(was.described())));
+            }
+            (GlobalChange::Delete { id, .. }, Some(_)) => {
+                self.command("reservation-del", Some(identifier(id)))
+                    .await?;
+            }
+            (GlobalChange::Create(new) | GlobalChange::Copy { new, .. }, None) => {
+                let host = entry(None, new).map_err(|e| self.rejected(e))?;
+                self.command(
+                    "reservation-add",
+                    Some(json!({ "reservation": with_subnet(0, host), "operation-target": "database" })),
+                )
+                .await?;
+            }
+            (GlobalChange::Update { new, .. } | GlobalChange::Copy { new, .. }, Some(j))
+            | (GlobalChange::Create(new), Some(j)) => {
+                let was =
+                    as_reservation(&db[j]).ok_or_else(|| self.protocol("a host it cannot read"))?;
+                let host = entry(Some((&db[j], was.clone())), new).map_err(|e| self.rejected(e))?;
+                if was.client_id == new.client_id {
+                    self.command(
+                        "reservation-update",
+                        Some(json!({ "reservation": with_subnet(0, host), "operation-target": "database" })),
+                    )
+                    .await?;
+                } else {
+                    // Another client: the old host goes, the new one comes (the old one put
+                    // back should Kea refuse the new one).
+                    self.command("reservation-del", Some(identifier(&was.client_id)))
+                        .await?;
+                    let add = json!({ "reservation": with_subnet(0, host), "operation-target": "database" });
+                    if let Err(e) = self.command("reservation-add", Some(add)).await {
+                        let back = json!({ "reservation": with_subnet(0, db[j].clone()), "operation-target": "database" });
+                        if let Err(back) = self.command("reservation-add", Some(back)).await {
+                            tracing::error!(server = %self.name, error = %back, "a server-wide reservation not put back");
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        self.forget_sharers(&snapshot.hosts);
+        *self.memo.lock().expect("memo") = None;
+        Ok(())
+    }
+
+    /// A refusal of a server-wide reservation's change, as the driver says it.
+    fn global_refusal(&self, r: Refusal) -> DriverError {
+        match r {
+            Refusal::NotFound(what) => DriverError::NotFound {
+                server: self.name.clone(),
+                what: format!("server-wide reservation for {what}"),
+            },
+            Refusal::Stale => DriverError::Stale {
+                server: self.name.clone(),
+                detail: "the server-wide reservation".into(),
+                current: None,
+            },
+            Refusal::Fields(errors) => self.rejected(errors),
+        }
+    }
+
     /// One server-wide reservation created, changed, copied or deleted, by `config-set`.
     pub(super) async fn write_global(&self, change: &GlobalChange) -> Result<(), DriverError> {
         self.modify_config(|config| {
@@ -236,18 +373,8 @@ impl KeaDriver {
                 .get("ip-reservations-unique")
                 .and_then(Value::as_bool)
                 != Some(false);
-            let next = changed(entries(config), change, unique, None).map_err(|r| match r {
-                Refusal::NotFound(what) => DriverError::NotFound {
-                    server: self.name.clone(),
-                    what: format!("server-wide reservation for {what}"),
-                },
-                Refusal::Stale => DriverError::Stale {
-                    server: self.name.clone(),
-                    detail: "the server-wide reservation".into(),
-                    current: None,
-                },
-                Refusal::Fields(errors) => self.rejected(errors),
-            })?;
+            let next = changed(entries(config), change, unique, None)
+                .map_err(|r| self.global_refusal(r))?;
             let Some(map) = config.as_object_mut() else {
                 return Err(self.protocol("a configuration that is not an object"));
             };

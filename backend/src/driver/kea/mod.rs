@@ -92,6 +92,8 @@ pub(crate) struct Snapshot {
     server_options: tandem_core::ServerOptions,
     /// Its server-wide reservations.
     globals: tandem_core::GlobalReservations,
+    /// The server-wide hosts its hosts database holds, as Kea gives them.
+    global_db: Vec<Value>,
 }
 
 impl Snapshot {
@@ -116,6 +118,7 @@ impl Snapshot {
             classes: classes::classes_of(config),
             server_options: server_options::server_options_of(config),
             globals: global_hosts::globals_of(config),
+            global_db: Vec::new(),
         })
     }
 
@@ -176,6 +179,9 @@ impl Snapshot {
                     .cloned(),
             );
         }
+        // The database's server-wide hosts as they were (the configuration's read anew).
+        next.global_db = earlier.global_db.clone();
+        global_hosts::add_database_hosts(&mut next.globals, &next.global_db);
         Ok(Some(next))
     }
 
@@ -426,12 +432,15 @@ impl KeaDriver {
         hash: Option<String>,
     ) -> Result<Arc<Snapshot>, DriverError> {
         let mut in_config = HashMap::new();
+        let mut global_db = Vec::new();
         if let Hosts::Database { .. } = Hosts::of(&config) {
             in_config = Snapshot::config_reservations(&config);
-            self.merge_database_hosts(&mut config).await?;
+            global_db = self.merge_database_hosts(&mut config).await?;
         }
         let mut snapshot = Snapshot::of(&config, hash, &self.name)?;
         snapshot.in_config = in_config;
+        global_hosts::add_database_hosts(&mut snapshot.globals, &global_db);
+        snapshot.global_db = global_db;
         let snapshot = self.keep(snapshot);
         self.set_read_here(true);
         Ok(snapshot)
@@ -439,8 +448,8 @@ impl KeaDriver {
 
     /// Adds the hosts database's reservations to each subnet's `reservations`, page by page
     /// (`reservation-get-page` walks the configuration's hosts, source 0, which `config-get`
-    /// already has, then each database's).
-    async fn merge_database_hosts(&self, config: &mut Value) -> Result<(), DriverError> {
+    /// already has, then each database's); returns its server-wide ones (subnet 0).
+    async fn merge_database_hosts(&self, config: &mut Value) -> Result<Vec<Value>, DriverError> {
         let mut by_subnet: HashMap<u64, Vec<Value>> = HashMap::new();
         let mut next = json!({ "limit": 1000 });
         loop {
@@ -483,7 +492,7 @@ impl KeaDriver {
             let list = subnet["reservations"].as_array_mut().expect("an array");
             list.extend(hosts);
         });
-        Ok(())
+        Ok(by_subnet.remove(&0).unwrap_or_default())
     }
 
     /// What Tandem knows of the server for this operation: read once, or kept from an earlier
@@ -764,7 +773,7 @@ impl DhcpDriver for KeaDriver {
         self.write_subnet_host(scope, change).await
     }
     async fn put_global_reservation(&self, change: &GlobalChange) -> Result<(), DriverError> {
-        self.write_global(change).await
+        self.put_global(change).await
     }
 
     async fn copy_global_reservations(
