@@ -14,7 +14,7 @@ use tandem_core::{GlobalReservation, NewGlobalReservation};
 /// A scope's reservations without an address: each by its identifier, with its host name and
 /// own settings (boot fields, classes, options). 404 for a server without them (the built-in
 /// one).
-#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations-without-address", tag = "scopes",
+#[utoipa::path(get, operation_id = "list_reservations_without_address", path = "/servers/{server}/scopes/{scope}/reservations-without-address", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "192.0.3.0")),
     responses((status = 200, description = "Its reservations without an address, in the server's order", body = Vec<GlobalReservation>),
@@ -38,7 +38,7 @@ pub async fn list(
 /// Creates a reservation without an address in a scope, then on the server's HA partner. 400
 /// with the fields at fault (an identifier its type refuses, a client the scope already
 /// reserves, an address given, a bad setting), nothing written.
-#[utoipa::path(post, path = "/servers/{server}/scopes/{scope}/reservations-without-address", tag = "scopes",
+#[utoipa::path(post, operation_id = "create_reservation_without_address", path = "/servers/{server}/scopes/{scope}/reservations-without-address", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "192.0.3.0")),
     request_body = NewGlobalReservation,
@@ -68,7 +68,7 @@ pub async fn create(
 /// Changes the reservation without an address of the client the path names (its identifier
 /// may change too), then makes the partner hold the same. Settings the body leaves out are
 /// kept; with `version` (from the list), refused with 409 if it changed since.
-#[utoipa::path(put, path = "/servers/{server}/scopes/{scope}/reservations-without-address/{identifier_type}/{client_id}", tag = "scopes",
+#[utoipa::path(put, operation_id = "update_reservation_without_address", path = "/servers/{server}/scopes/{scope}/reservations-without-address/{identifier_type}/{client_id}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "192.0.3.0"),
         ("identifier_type" = String, Path, description = "hw-address, client-id, duid, circuit-id or flex-id", example = "hw-address"),
@@ -94,7 +94,7 @@ pub async fn update(
 
 /// Deletes the reservation without an address of the client the path names, then from the
 /// partner.
-#[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/reservations-without-address/{identifier_type}/{client_id}", tag = "scopes",
+#[utoipa::path(delete, operation_id = "delete_reservation_without_address", path = "/servers/{server}/scopes/{scope}/reservations-without-address/{identifier_type}/{client_id}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "192.0.3.0"),
         ("identifier_type" = String, Path, description = "hw-address, client-id, duid, circuit-id or flex-id", example = "hw-address"),
