@@ -595,7 +595,9 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
         "client_classes": ["pxe", "floor-2"],
         "options": [
             { "code": "66", "kind": "Text", "value": "tftp.contoso.com" },
-            { "code": "3", "kind": "Addresses", "value": "10.0.0.1, 10.0.0.2" }
+            { "code": "3", "kind": "Addresses", "value": "10.0.0.1, 10.0.0.2" },
+            { "code": "119", "kind": "Data", "value": "contoso.com,corp.contoso.com" },
+            { "code": "43", "kind": "Hex", "value": "01:04:c0:a8:00:01" }
         ],
     });
     let made = app
@@ -615,7 +617,9 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
             read.json["options"],
             json!({
                 "3": { "kind": "Addresses", "value": ["10.0.0.1", "10.0.0.2"] },
-                "66": { "kind": "Text", "value": "tftp.contoso.com" }
+                "43": { "kind": "Hex", "value": "0104C0A80001" },
+                "66": { "kind": "Text", "value": "tftp.contoso.com" },
+                "119": { "kind": "Data", "value": "contoso.com, corp.contoso.com" }
             }),
             "{path}"
         );
@@ -666,6 +670,27 @@ async fn reservations_carry_their_identifier_type_and_their_own_settings() {
         (
             "options",
             json!([{ "code": "66", "kind": "Text", "value": "t".repeat(256) }]),
+        ),
+        // Kea's other types, field by field; raw hex that is not hex.
+        (
+            "options",
+            json!([{ "code": "119", "kind": "Data", "value": "contoso.com, bad name!" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "146", "kind": "Data", "value": "1, 10.0.0.1" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "93", "kind": "Data", "value": "1, 70000" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "43", "kind": "Hex", "value": "0x1g" }]),
+        ),
+        (
+            "options",
+            json!([{ "code": "43", "kind": "Hex", "value": "ab".repeat(256) }]),
         ),
     ] {
         let mut bad = json!({ "ip_address": "10.0.0.171", "client_id": "01:00:15:5d:a7:66:71",
