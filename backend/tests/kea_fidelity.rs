@@ -1460,7 +1460,9 @@ async fn server_wide_reservations_in_a_hosts_database_are_listed_and_edited() {
     )
     .await;
     assert_eq!(answer["result"], 0, "{answer}");
-    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    // Its database's directory lives as long as the Tandem that opens it.
+    let dir1 = tempfile::tempdir().unwrap();
+    let t = pair.tandem(dir1.path()).await;
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let listed = t
         .global_reservations(&admin(), &kea1)
@@ -1825,7 +1827,8 @@ async fn option_examples(flavor: Flavor) {
 
     let multiple = file("multiple-options.json");
     load(&pair, &multiple["Dhcp4"], &running).await.unwrap();
-    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let dir2 = tempfile::tempdir().unwrap();
+    let t = pair.tandem(dir2.path()).await;
     let id = ScopeId::parse("192.0.2.0").unwrap();
     let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
     let codes: Vec<u8> = scope.options.keys().copied().collect();
@@ -1869,7 +1872,8 @@ async fn option_examples(flavor: Flavor) {
         "record-types": "uint8, fqdn", "space": "dhcp4" }]);
     custom["option-data"] = json!([{ "name": "site-info", "data": "1, example.org" }]);
     load(&pair, &custom, &running).await.unwrap();
-    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let dir3 = tempfile::tempdir().unwrap();
+    let t = pair.tandem(dir3.path()).await;
     let read = t.server_options(&admin(), &kea1).await.unwrap().unwrap();
     assert_eq!(
         read.options[&222],
@@ -1931,7 +1935,8 @@ async fn reservation_and_class_examples(flavor: Flavor) {
 
     let hosts = file("reservations.json");
     load(&pair, &hosts["Dhcp4"], &running).await.unwrap();
-    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let dir4 = tempfile::tempdir().unwrap();
+    let t = pair.tandem(dir4.path()).await;
     let id = ScopeId::parse("192.0.2.0").unwrap();
     let scope = t.get_scope(&admin(), &kea1, id).await.unwrap();
     let in_file = hosts["Dhcp4"]["subnet4"][0]["reservations"]
@@ -1997,7 +2002,8 @@ async fn reservation_and_class_examples(flavor: Flavor) {
 
     let classes = file("classify.json");
     load(&pair, &classes["Dhcp4"], &running).await.unwrap();
-    let t = pair.tandem(tempfile::tempdir().unwrap().path()).await;
+    let dir5 = tempfile::tempdir().unwrap();
+    let t = pair.tandem(dir5.path()).await;
     let rows = t.client_classes(&admin(), &kea1).await.unwrap().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r.class.name.as_str()).collect();
     let in_file: Vec<&str> = classes["Dhcp4"]["client-classes"]

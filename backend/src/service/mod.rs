@@ -13,6 +13,7 @@ mod exports;
 mod flights;
 mod global_reservations;
 mod health;
+mod hosts;
 mod imports;
 mod inventory;
 mod leases;
