@@ -347,6 +347,24 @@ test(`Kea ${version}: register a pair, maintain a partner, replicate a reservati
     await expect(plain.locator('.notice-done')).toContainText(`Server-wide reservation created on ${NAMES[0]}`);
     await expect(plain.locator('tr[data-client="hw-address 52-54-00-aa-bb-02"]')).toHaveCount(1);
     expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await serving(URLS);
+    // A scope's reservation without an address, added by its form the same way.
+    await plain.goto(`${tandem.url}/servers/${NAMES[0]}/scopes/10.2.0.0`);
+    const add = plain.locator('details.host-edit').last();
+    await add.locator('summary').click();
+    await add.locator('input[name="client_id"]').fill('52-54-00-00-02-02');
+    await add.locator('input[name="name"]').fill('floor-2-badge');
+    await add.locator('input[name="boot_file_name"]').fill('badge.efi');
+    await add.locator('form.host-form button[type="submit"]').click();
+    await expect(plain.locator('.notice-done')).toContainText(`Reservation without an address created on ${NAMES[0]} and replicated to ${NAMES[1]}`);
+    await expect(plain.locator('#addressless li[data-host="hw-address 52-54-00-00-02-02"]')).toContainText('floor-2-badge');
+    expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    for (const url of URLS) {
+      const network = (await configGet(url))['shared-networks'].find((n) => n.name === 'floor-2');
+      const badge = network.subnet4[0].reservations.find((r) => r.hostname === 'floor-2-badge');
+      expect(badge['ip-address']).toBeUndefined();
+      expect(badge['boot-file-name']).toBe('badge.efi');
+    }
     await noJs.close();
     for (const url of URLS) {
       expect((await configGet(url)).reservations.map((r: { 'ip-address': string }) => r['ip-address'])).toEqual(['192.168.60.6']);
