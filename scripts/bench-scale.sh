@@ -73,6 +73,14 @@ page() {
   for _ in $(seq "$n"); do curl -o /dev/null -w '%{time_total}\n' "$base$path"; done | stats "$label"
 }
 
+# GET a page n times over one kept-alive connection, as browsers and scripts' sessions talk
+# (a stall there that fresh connections do not show is Nagle's algorithm: TCP_NODELAY).
+page_kept() {
+  local label="$1" path="$2" urls=()
+  for _ in $(seq "$n"); do urls+=(-o /dev/null "$base$path"); done
+  curl -w '%{time_total}\n' "${urls[@]}" | stats "$label, one connection"
+}
+
 # POST a server function n times with a JSON body.
 call() {
   local label="$1" fn="$2" body="$3"
@@ -97,6 +105,7 @@ partner=$(printf 'dhcp%04d.loadout.test' $(( idx - 1 )))
 some_scope=$(awk -v i="$idx" -v s="$scopes" -v v="$servers" 'BEGIN { g = int(i / 2) * (s / v) + 7; printf "10.%d.%d.0", int(g / 256), g % 256 }')
 echo "== list views, server-rendered pages (GET) and their data calls (POST), $n requests each"
 page "DHCP Scopes, first page" "/scopes"
+page_kept "DHCP Scopes, first page" "/scopes"
 page "DHCP Scopes, last page" "/scopes?page=$last_page"
 page "DHCP Scopes, by name, descending" "/scopes?sort=name&order=desc"
 page "DHCP Scopes, filter name contains" "/scopes?name=site%2004"
@@ -113,6 +122,8 @@ call "list_reservations" list_reservations "{\"target\":{\"server\":\"$some_serv
 page "DHCP Scopes, by usage, fullest first" "/scopes?sort=usage&order=desc"
 page "DHCP Scopes, over 50 % full" "/scopes?usage_over=50"
 page "Search, by name" "/search?q=host-4242-"
+page_kept "Search, by name" "/search?q=host-4242-"
+page_kept "Scope Properties + reservations" "/servers/$some_server/scopes/$some_scope"
 form "search_reservations, by IP" search_reservations 'text=10.1.2.13'
 form "search_reservations, by MAC" search_reservations 'text=02-00-00-01-02-03'
 

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod builtin;
 pub mod driver;
 pub mod files;
+pub mod listen;
 pub mod loadout;
 pub mod metrics;
 pub mod service;

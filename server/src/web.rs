@@ -137,13 +137,14 @@ impl Application {
             tracing::info!("metrics and health on http://{at}/metrics");
             let router = monitor::router(self.started.tandem.clone());
             tokio::spawn(async move {
+                let listener = tandem_backend::listen::without_delay(listener);
                 if let Err(e) = axum::serve(listener, router).await {
                     tracing::error!(error = %e, "the metrics address stopped serving");
                 }
             });
         }
         axum::serve(
-            self.listener,
+            tandem_backend::listen::without_delay(self.listener),
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

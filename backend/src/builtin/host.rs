@@ -63,7 +63,7 @@ pub async fn start(path: &Path) -> std::io::Result<Running> {
                 heartbeats.tick(&client).await;
             }
         });
-        if let Err(e) = axum::serve(listener, app).await {
+        if let Err(e) = axum::serve(crate::listen::without_delay(listener), app).await {
             tracing::error!(error = %e, "built-in server stopped");
         }
         beat.abort();
