@@ -46,9 +46,10 @@ pub struct Absent {
     pub kind: bool,
 }
 
-/// Splits CSV text into records of cells, each with the line it starts on. Quoted cells may
-/// hold commas, doubled quotes and line breaks; `\r\n` and `\n` both end a record.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+/// Splits CSV text into records of cells separated by `delimiter`, each with the line it
+/// starts on. Quoted cells may hold the delimiter, doubled quotes and line breaks; `\r\n` and
+/// `\n` both end a record.
+fn records(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String>)>, String> {
     let mut out = Vec::new();
     let mut cells = Vec::new();
     let mut cell = String::new();
@@ -75,7 +76,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
         }
         match c {
             '"' if cell.is_empty() => quoted = true,
-            ',' => cells.push(std::mem::take(&mut cell)),
+            c if c == delimiter => cells.push(std::mem::take(&mut cell)),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 cells.push(std::mem::take(&mut cell));
@@ -106,30 +107,81 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     Ok(out)
 }
 
-/// Reads a reservations CSV. Refused whole (with the reason, as the `file` field) when it is
-/// not UTF-8 text, has no header, lacks a required column, names one twice, or holds too many
-/// rows; a row that is wrong on its own is kept, to be refused on its own.
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
-    let refuse = |why: String| FieldError::new("file", why);
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(refuse(
-            "the file is UTF-16 text: save it as CSV UTF-8 (Export-Csv -Encoding UTF8)".into(),
-        ));
+/// The text of a CSV file as Windows and Excel write it: UTF-8 with or without a BOM, or
+/// UTF-16 with its BOM (`Export-Csv -Encoding Unicode`, PowerShell 5.1's `BigEndianUnicode`).
+fn decoded(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |big: bool| -> Result<String, String> {
+        let body = &bytes[2..];
+        if body.len() % 2 == 1 {
+            return Err("the file is UTF-16 text cut in the middle of a character".into());
+        }
+        let units = body.chunks_exact(2).map(|p| {
+            if big {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| "the file is not valid UTF-16 text".to_string())
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return utf16(false);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return utf16(true);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        refuse(format!(
+        format!(
             "the file is not UTF-8 text (byte {} is not): save it as CSV UTF-8 \
-             (Export-Csv -Encoding UTF8)",
+             (Export-Csv -Encoding UTF8) or Unicode",
             e.valid_up_to() + 1
-        ))
+        )
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
+}
+
+/// The delimiter of a file whose header is `header`: `;` where the header holds more of them
+/// than commas outside quotes (`Export-Csv -UseCulture` and Excel where the decimal mark is a
+/// comma), else `,`.
+fn delimiter_of(header: &str) -> char {
+    let (mut quoted, mut commas, mut semicolons) = (false, 0, 0);
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas { ';' } else { ',' }
+}
+
+/// Reads a reservations CSV as Windows writes it: PowerShell 5.1's `#TYPE` line first, every
+/// field quoted, columns Tandem does not read (Windows' CIM ones) ignored, `,` or `;` between
+/// fields, UTF-8 or UTF-16. Refused whole (with the reason, as the `file` field) when it is
+/// not text, has no header, lacks a required column, names one twice, or holds too many rows;
+/// a row that is wrong on its own is kept, to be refused on its own.
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
+    let refuse = |why: String| FieldError::new("file", why);
+    let text = decoded(bytes).map_err(refuse)?;
     if text.contains('\0') {
         return Err(refuse(
             "the file holds NUL characters: it is not CSV text".into(),
         ));
     }
-    let mut rows = records(text).map_err(refuse)?.into_iter();
+    // PowerShell 5.1's first line names the objects' type: not a row. The lines after it are
+    // numbered as the file has them.
+    let (text, skipped) = match text.strip_prefix("#TYPE") {
+        Some(rest) => (rest.split_once('\n').map_or("", |(_, after)| after), 1),
+        None => (text.as_str(), 0),
+    };
+    let delimiter = delimiter_of(text.lines().next().unwrap_or_default());
+    let mut rows = records(text, delimiter)
+        .map_err(refuse)?
+        .into_iter()
+        .map(|(line, cells)| (line + skipped, cells));
     let (_, header) = rows.next().ok_or_else(|| {
         refuse(format!(
             "the file is empty: it needs a header line ({})",
@@ -541,6 +593,46 @@ mod tests {
         assert_eq!(lines[1].input.description, "two\nlines");
     }
 
+    /// What Windows really writes: PowerShell 5.1's `Export-Csv` (its `#TYPE` line, every
+    /// field quoted, the CIM columns, CRLF), its `-Encoding Unicode` and `-UseCulture` (`;`)
+    /// variants, and PowerShell 7's (a BOM, no `#TYPE`), byte for byte: each reads the same
+    /// two rows, numbered as the file's lines.
+    #[test]
+    fn the_files_windows_really_writes_read_alike() {
+        for (name, bytes) in [
+            (
+                "ps51",
+                &include_bytes!("../tests/fixtures/windows/export-csv-ps51.csv")[..],
+            ),
+            (
+                "ps51 unicode",
+                &include_bytes!("../tests/fixtures/windows/export-csv-ps51-unicode.csv")[..],
+            ),
+            (
+                "ps51 useculture",
+                &include_bytes!("../tests/fixtures/windows/export-csv-ps51-useculture.csv")[..],
+            ),
+            (
+                "ps7 utf-8 bom",
+                &include_bytes!("../tests/fixtures/windows/export-csv-ps7-utf8bom.csv")[..],
+            ),
+        ] {
+            let lines = read_csv(bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert_eq!(lines.len(), 2, "{name}");
+            let first = &lines[0];
+            assert_eq!(first.scope_id, "10.0.0.0", "{name}");
+            assert_eq!(first.input.ip_address, "10.0.0.150", "{name}");
+            assert_eq!(first.input.client_id, "00-15-5d-a7-66-50", "{name}");
+            assert_eq!(first.input.description, "Printer, floor 2", "{name}");
+            assert_eq!(first.input.name, "printer-150.contoso.com", "{name}");
+            assert_eq!(first.input.kind, "Both", "{name}");
+            assert_eq!(first.unreadable, None, "{name}");
+            assert_eq!(lines[1].input.kind, "Dhcp", "{name}");
+            let header_line = if name.starts_with("ps51") { 2 } else { 1 };
+            assert_eq!(first.line, header_line + 1, "{name}");
+        }
+    }
+
     #[test]
     fn a_file_that_cannot_be_read_is_refused_whole_with_the_reason() {
         let refused = |bytes: &[u8]| read_csv(bytes).unwrap_err().message;
@@ -549,7 +641,8 @@ mod tests {
             refused(b"ScopeId,IPAddress,Name\n10.0.0.0,10.0.0.5,x\n").contains("lacks ClientId")
         );
         assert!(refused(b"ScopeId,IPAddress,ClientId,clientid\n").contains("twice"));
-        assert!(refused(&[0xFF, 0xFE, b'S', 0]).contains("UTF-16"));
+        assert!(refused(&[0xFF, 0xFE, b'S', 0, b'c']).contains("UTF-16"));
+        assert!(refused(&[0xFF, 0xFE, 0x00, 0xD8, b'a', 0]).contains("not valid UTF-16"));
         assert!(refused(b"ScopeId,IPAddress,ClientId\n10.0.0.0,\xe9,x\n").contains("not UTF-8"));
         assert!(refused(b"ScopeId,IPAddress,ClientId\n\"10.0.0.0,x,y\n").contains("never closed"));
         let many = format!(

@@ -4,6 +4,7 @@
 // Export links hand back the lists as CSV.
 import { test, expect, ADMIN_PASSWORD, signIn, open, shoot } from './fixtures';
 import type { Page } from '@playwright/test';
+import * as path from 'node:path';
 
 const DHCP1 = 'dhcp1.contoso.com';
 const DC1 = 'dc1.contoso.com';
@@ -54,15 +55,23 @@ test('a reservations CSV is previewed, then applied to both partners', async ({ 
   expect(overflow).toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // A file saved as UTF-16 is refused whole, saying how to save it; nothing written.
+  // A file in another encoding (Windows-1252) is refused whole, saying how to save it;
+  // nothing written.
   await open(page, `${tandem.url}/import?server=${DHCP1}`);
   await page.setInputFiles('#import-file', {
-    name: 'utf16.csv',
+    name: 'ansi.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('\ufeffScopeId,IPAddress,ClientId\r\n', 'utf16le'),
+    buffer: Buffer.from('ScopeId,IPAddress,ClientId,Name\r\n10.0.0.0,10.0.0.140,00-15-5d-00-01-40,caf\xe9\r\n', 'latin1'),
   });
   await page.click('#preview-import');
-  await expect(page.locator('#import-error')).toContainText('UTF-16');
+  await expect(page.locator('#import-error')).toContainText('not UTF-8');
+  expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.130', '10.0.0.131']);
+  // What Windows PowerShell 5.1 writes with -Encoding Unicode (UTF-16, its #TYPE line, the CIM
+  // columns) is read: previewed, nothing written until applied.
+  await page.setInputFiles('#import-file', path.join(__dirname, '..', '..', 'core', 'tests', 'fixtures', 'windows', 'export-csv-ps51-unicode.csv'));
+  await page.click('#preview-import');
+  await expect(page.locator('#import-summary')).toContainText('2 will add, 0 will change, 0 unchanged, 0 refused');
+  await expect(page.locator('tr[data-line="3"]')).toContainText('printer-150.contoso.com');
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.130', '10.0.0.131']);
 
   // Export: the scope's reservations as the import reads them.

@@ -1836,7 +1836,7 @@ async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
 
     // A file that cannot be read: 4xx naming what is wrong, nothing written.
     for (content_type, body, status, words) in [
-        ("text/csv", vec![0xFF, 0xFE, b'S', 0], 400, "UTF-16"),
+        ("text/csv", vec![0xFF, 0xFE, b'S', 0, b'c'], 400, "UTF-16"),
         (
             "text/csv",
             b"ScopeId,IPAddress,Name\n10.0.0.0,10.0.0.130,x\n".to_vec(),
@@ -1860,6 +1860,51 @@ async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
         }
     }
     assert_eq!(app.held("dhcp1.contoso.com").await, after);
+    // What Windows PowerShell 5.1's Export-Csv really writes (a #TYPE line, every field
+    // quoted, the CIM columns, CRLF), and its Unicode (UTF-16) and -UseCulture (`;`) variants,
+    // byte for byte: each imported into both partners.
+    for (name, bytes, ips) in [
+        (
+            "ps51",
+            &include_bytes!("../../core/tests/fixtures/windows/export-csv-ps51.csv")[..],
+            ["10.0.0.150", "10.0.0.151"],
+        ),
+        (
+            "unicode",
+            &include_bytes!("../../core/tests/fixtures/windows/export-csv-ps51-unicode.csv")[..],
+            ["10.0.0.150", "10.0.0.151"],
+        ),
+        (
+            "useculture",
+            &include_bytes!("../../core/tests/fixtures/windows/export-csv-ps51-useculture.csv")[..],
+            ["10.0.0.150", "10.0.0.151"],
+        ),
+    ] {
+        let reply = app
+            .post_file(apply, &token, "text/csv", bytes.to_vec())
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.json);
+        let held = app.held("dhcp1.contoso.com").await;
+        for ip in ips {
+            assert!(
+                held.iter().any(|h| h.starts_with(&format!("{ip} "))),
+                "{name}: {held:?}"
+            );
+        }
+        assert_eq!(
+            app.held("dc1.contoso.com").await,
+            held,
+            "{name}: both partners"
+        );
+        // The next variant finds them unchanged: each file read alike.
+        if name != "ps51" {
+            assert_eq!(
+                reply.json["counts"]["unchanged"], 2,
+                "{name}: {}",
+                reply.json
+            );
+        }
+    }
     // A read-only user may not import, nor preview.
     add_user(&app, "reader", "User", false).await;
     let reader = app.sign_in("reader").await;
