@@ -581,6 +581,70 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
 }
 
+/// A scope read, changed and read again through the REST API with its `ETag` as `If-Match`:
+/// the ETag a GET gives is the one the PUT takes; a reservation added meanwhile does not make
+/// the edit stale; someone else's edit of the scope does (409, nothing written).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
+    let (app, _, token) = app_with_token("scope-etag").await;
+    let t = Auth::Token(&token);
+    let one = "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0";
+    let read = app.call("GET", one, t, None).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.json);
+    let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+    // A reservation added by someone else meanwhile: the scope's ETag stands.
+    let made = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            t,
+            Some(&reservation("10.0.0.175", "00155DA76675")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    assert_eq!(
+        app.call("GET", one, t, None).await.headers[header::ETAG],
+        etag.as_str()
+    );
+    let body = |name: &str| {
+        json!({ "scope_id": "10.0.0.0", "subnet_mask": "255.255.255.0", "name": name,
+            "start": read.json["range"]["start"], "end": read.json["range"]["end"],
+            "lease_duration_secs": read.json["lease_duration_secs"].to_string() })
+        .to_string()
+    };
+    let put = |if_match: &str, name: &str| {
+        Request::put(one)
+            .header("host", "tandem.test")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::IF_MATCH, if_match)
+            .body(Body::from(body(name)))
+            .unwrap()
+    };
+    let status = |r: Request<Body>| async { app.router.clone().oneshot(r).await.unwrap().status() };
+    assert_eq!(status(put(&etag, "Head office")).await, StatusCode::OK);
+    let again = app.call("GET", one, t, None).await;
+    assert_eq!(again.json["name"], "Head office");
+    let partner = app
+        .call(
+            "GET",
+            "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(partner.json["name"], "Head office", "the partner too");
+    let newer = again.headers[header::ETAG].to_str().unwrap().to_string();
+    assert_ne!(newer, etag);
+    // The old ETag after that edit: refused, nothing written.
+    assert_eq!(status(put(&etag, "Stale")).await, StatusCode::CONFLICT);
+    assert_eq!(
+        app.call("GET", one, t, None).await.json["name"],
+        "Head office"
+    );
+    assert_eq!(status(put(&newer, "Head office 2")).await, StatusCode::OK);
+}
+
 /// A reservation by another identifier, with its own boot fields and classes, through the REST
 /// API: made on both partners; an edit that names no setting keeps them; each bad value is
 /// refused on its field (422) with nothing written.

@@ -103,12 +103,13 @@ pub async fn create_scope(
 }
 
 /// A scope's properties, exclusions, options and reservations as they stand on the server;
-/// its version is the `ETag`, to be sent back as `If-Match` with a change.
+/// the version of what a `PUT` changes (its properties, exclusions and options: a reservation
+/// added meanwhile does not make an edit stale) is the `ETag`, to be sent back as `If-Match`.
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
         ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
     responses((status = 200, description = "The scope", body = Scope,
-        headers(("ETag" = String, description = "The scope's version")))))]
+        headers(("ETag" = String, description = "The version of the scope's properties, exclusions and options")))))]
 pub async fn get_scope(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
@@ -116,7 +117,7 @@ pub async fn get_scope(
 ) -> ApiResult<Response> {
     let (server, scope) = target(&server, &scope)?;
     let found = tandem.get_scope(&caller, &server, scope).await?;
-    Ok(with_etag(&found.version(), Json(found)))
+    Ok(with_etag(&found.properties_version(), Json(found)))
 }
 
 /// Changes a scope's properties, exclusions and options (its reservations are kept); on a
