@@ -481,7 +481,7 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     let read = app.call("GET", &one, t, None).await;
     let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
 
-    // An edit without If-Match is refused (428); with a stale one, 409 with the current value;
+    // An edit without If-Match is refused (428); with a stale one, 412 with the current value;
     // with the ETag read, it is made on both partners.
     let renamed = reservation("10.0.0.160", "00155DA76660").replace("printer", "plotter");
     let put = |if_match: Option<String>| {
@@ -502,7 +502,7 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
         .oneshot(put(Some("\"0000\"".into())))
         .await
         .unwrap();
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     let body = stale.into_body().collect().await.unwrap().to_bytes();
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["current"]["name"], "printer", "{body}");
@@ -583,7 +583,7 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
 
 /// A scope read, changed and read again through the REST API with its `ETag` as `If-Match`:
 /// the ETag a GET gives is the one the PUT takes; a reservation added meanwhile does not make
-/// the edit stale; someone else's edit of the scope does (409, nothing written).
+/// the edit stale; someone else's edit of the scope does (412, nothing written).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
     let (app, _, token) = app_with_token("scope-etag").await;
@@ -637,7 +637,10 @@ async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
     let newer = again.headers[header::ETAG].to_str().unwrap().to_string();
     assert_ne!(newer, etag);
     // The old ETag after that edit: refused, nothing written.
-    assert_eq!(status(put(&etag, "Stale")).await, StatusCode::CONFLICT);
+    assert_eq!(
+        status(put(&etag, "Stale")).await,
+        StatusCode::PRECONDITION_FAILED
+    );
     assert_eq!(
         app.call("GET", one, t, None).await.json["name"],
         "Head office"

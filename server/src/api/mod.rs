@@ -446,6 +446,24 @@ pub(crate) fn with_etag(version: &str, body: impl IntoResponse) -> Response {
     response
 }
 
+impl ApiError {
+    /// A refusal of a change guarded by `If-Match`: the version sent is not the current one
+    /// (someone changed it meanwhile) is 412 Precondition Failed, with the current value
+    /// (RFC 9110); any other refusal as it is.
+    pub(crate) fn precondition(e: ServiceError) -> Self {
+        use tandem_backend::driver::DriverError;
+        let stale = matches!(
+            e,
+            ServiceError::Conflict { .. } | ServiceError::Driver(DriverError::Stale { .. })
+        );
+        let mut error = Self::from(e);
+        if stale {
+            error.status = StatusCode::PRECONDITION_FAILED;
+        }
+        error
+    }
+}
+
 /// The version a change was read at: `If-Match`, required (428 without it).
 pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<String> {
     let value = headers

@@ -136,7 +136,7 @@ pub async fn create_reservation(
 }
 
 /// Changes a reservation (its address too); `If-Match` is required, and a reservation
-/// changed since it was read is refused with 409 and the reservation as it is now.
+/// changed since it was read is refused with 412 and the reservation as it is now.
 #[utoipa::path(put, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
     tag = "reservations",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
@@ -146,6 +146,7 @@ pub async fn create_reservation(
     request_body = NewReservation,
     responses((status = 200, description = "Changed; what became of it on the partner",
         body = ChangeOutcome),
+        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::ErrorBody),
         (status = 428, description = "No If-Match", body = super::ErrorBody)))]
 pub async fn update_reservation(
     State(tandem): State<Tandem>,
@@ -158,7 +159,8 @@ pub async fn update_reservation(
     let version = if_match(&headers)?;
     let outcome = tandem
         .edit_reservation(&caller, &server, scope, address, &version, &input)
-        .await?;
+        .await
+        .map_err(ApiError::precondition)?;
     Ok(Json(outcome).into_response())
 }
 

@@ -2,7 +2,7 @@
 //! delete, scope replication, a scope's differences, and the Failover Config Sync Status.
 
 use super::{
-    ApiCaller, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, query, scope_id,
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, query, scope_id,
     server_name, with_etag,
 };
 use axum::Json;
@@ -129,6 +129,7 @@ pub async fn get_scope(
     request_body = ScopeInput,
     responses((status = 200, description = "Changed; what became of it on the partner",
         body = ChangeOutcome),
+        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::ErrorBody),
         (status = 428, description = "No If-Match", body = super::ErrorBody)))]
 pub async fn update_scope(
     State(tandem): State<Tandem>,
@@ -141,7 +142,8 @@ pub async fn update_scope(
     let version = if_match(&headers)?;
     let outcome = tandem
         .update_scope(&caller, &server, scope, &version, &input)
-        .await?;
+        .await
+        .map_err(ApiError::precondition)?;
     Ok(Json(outcome).into_response())
 }
 
