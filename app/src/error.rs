@@ -31,6 +31,10 @@ pub enum AppError {
     Internal { request_id: String },
     #[error("the portal could not be reached: {0}")]
     Transport(String),
+    /// The request itself was malformed (its arguments could not be read): never sent by the
+    /// portal's own pages.
+    #[error("the request was not understood: {0}")]
+    BadRequest(String),
     /// Asked again too soon: says when to try again.
     #[error("{0}")]
     TooSoon(String),
@@ -89,6 +93,21 @@ impl From<&tandem_core::Reservation> for CurrentReservation {
 }
 
 impl AppError {
+    /// The HTTP status a server function's refusal answers with, as the REST API's would:
+    /// a refusal is the client's error (4xx), only Tandem's own failure a 5xx.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) | Self::BadRequest(_) => 400,
+            Self::Unauthenticated(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict { .. } | Self::NotSupported { .. } => 409,
+            Self::TooSoon(_) => 429,
+            Self::Internal { .. } | Self::Transport(_) => 500,
+            Self::Unreachable { .. } => 502,
+        }
+    }
+
     /// The message for one field of a form, if this error has one.
     pub fn field(&self, field: &str) -> Option<String> {
         match self {
@@ -102,7 +121,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(why)
+            | ServerFnErrorErr::MissingArg(why)
+            | ServerFnErrorErr::Deserialization(why) => Self::BadRequest(why),
+            other => Self::Transport(other.to_string()),
+        }
     }
 }
 

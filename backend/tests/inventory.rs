@@ -388,11 +388,14 @@ async fn changes_through_tandem_show_at_once_and_outside_changes_at_the_next_loo
     assert_eq!(lab_row.len(), 1);
     assert_eq!(lab_row[0].drift, None, "not in failover");
     let lab_id = ScopeId::parse("10.9.0.0").unwrap();
-    s.tandem.delete_scope(&admin(), &a, lab_id).await.unwrap();
+    s.tandem
+        .delete_scope(&admin(), &a, lab_id, None)
+        .await
+        .unwrap();
     assert!(row(query(|q| q.name = Some("lab".into()))).await.is_empty());
     // And one that is not there cannot be deleted.
     assert!(matches!(
-        s.tandem.delete_scope(&admin(), &a, lab_id).await,
+        s.tandem.delete_scope(&admin(), &a, lab_id, None).await,
         Err(ServiceError::NotFound(_))
     ));
 }

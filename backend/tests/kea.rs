@@ -441,7 +441,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
         ),
     ] {
         let (f, message) = refused(
-            t.update_relationship(&admin(), name, &input)
+            t.update_relationship(&admin(), name, &input, None)
                 .await
                 .unwrap_err(),
         );
@@ -477,7 +477,12 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
 
     // Hot standby: both servers' HA hooks change, and both reach hot-standby.
     let updated = t
-        .update_relationship(&admin(), name, &relationship_input("HotStandby", "", "0"))
+        .update_relationship(
+            &admin(),
+            name,
+            &relationship_input("HotStandby", "", "0"),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(updated.max_client_lead_time_secs, 600);
@@ -522,7 +527,9 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
     assert!(e.to_string().contains("not supported by Kea"), "{e}");
 
     // Deleted: the HA hook leaves both servers; the scopes stay on both.
-    t.delete_relationship(&admin(), &kea1, name).await.unwrap();
+    t.delete_relationship(&admin(), &kea1, name, None)
+        .await
+        .unwrap();
     for url in &pair.urls {
         let config = config_get(url).await;
         assert!(ha_of(&config).is_none(), "{config}");
@@ -567,7 +574,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
     );
     assert_eq!(field, "scopes", "kea2 still has 10.0.0.0");
     let kea2 = ServerName::parse(NAMES[1]).unwrap();
-    t.delete_scope(&admin(), &kea2, all[0]).await.unwrap();
+    t.delete_scope(&admin(), &kea2, all[0], None).await.unwrap();
 
     // Created: both scopes copied to kea2, the HA hook on both, both load-balancing.
     let created = t
@@ -596,7 +603,7 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
         subnets_of(&config_get(&pair.urls[1]).await),
         ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
     );
-    t.delete_scope(&admin(), &kea1, ScopeId::parse("10.0.2.0").unwrap())
+    t.delete_scope(&admin(), &kea1, ScopeId::parse("10.0.2.0").unwrap(), None)
         .await
         .unwrap();
     for url in &pair.urls {
@@ -865,7 +872,7 @@ async fn a_hosts_database_shared_by_both_partners_is_written_once() {
     }
     // Deleted once too; the scope stays in sync.
     let outcome = t
-        .delete_reservation(&admin(), &kea2, scope, "10.0.0.7".parse().unwrap())
+        .delete_reservation(&admin(), &kea2, scope, "10.0.0.7".parse().unwrap(), None)
         .await
         .unwrap();
     assert!(
@@ -1058,7 +1065,7 @@ async fn the_inventory_records_only_what_a_reservation_write_changed_when_in_ste
     assert_eq!(counts().await, [3, 4]);
     // A delete records the delete.
     let outcome = t
-        .delete_reservation(&admin(), &kea1, scope, "10.0.0.100".parse().unwrap())
+        .delete_reservation(&admin(), &kea1, scope, "10.0.0.100".parse().unwrap(), None)
         .await
         .unwrap();
     assert!(!outcome.replication.is_failure(), "{outcome:?}");
@@ -1381,7 +1388,7 @@ async fn changes_on_a_kea_pair_are_previewed_and_undone(flavor: Flavor) {
     );
 
     // The seed reservation deleted, then undone: back on both.
-    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.99".parse().unwrap())
+    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.99".parse().unwrap(), None)
         .await
         .unwrap();
     assert_eq!(pair.reserved(1).await, Vec::<String>::new());
@@ -1526,7 +1533,7 @@ async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
     assert_eq!(view.partner_usage.map(|u| u.in_use), Some(3));
 
     // Without reservations, the counts alone (stat-lease4-get where it is loaded).
-    t.delete_reservation(&admin(), &kea2, scope, "10.0.0.99".parse().unwrap())
+    t.delete_reservation(&admin(), &kea2, scope, "10.0.0.99".parse().unwrap(), None)
         .await
         .unwrap();
     t.check_drift(&admin()).await.unwrap();

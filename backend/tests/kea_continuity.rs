@@ -468,7 +468,7 @@ async fn continuity(version: Version) {
     for k in 3..8 {
         let ip = format!("10.0.0.{}", 100 + k).parse().unwrap();
         let outcome = t
-            .delete_reservation(&admin, &kea1, scope, ip)
+            .delete_reservation(&admin, &kea1, scope, ip, None)
             .await
             .unwrap();
         assert!(!outcome.replication.is_failure(), "{outcome:?}");

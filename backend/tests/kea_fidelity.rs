@@ -617,7 +617,7 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
                 what: "renaming a reservation",
             };
             report.check(label, &now, &edited, &expect);
-            t.delete_reservation(&admin(), &kea1, scope, free)
+            t.delete_reservation(&admin(), &kea1, scope, free, None)
                 .await
                 .unwrap();
             report.same(
@@ -852,7 +852,7 @@ async fn exercise(pair: &Pair, label: &str, scope: ScopeId, report: &Report) {
     let imported = format!("{sp}/reservations[hw-address=02005e100077]");
     let expect = Expect::exactly(imported, "importing a CSV row");
     report.check(label, &start, &both(pair).await, &expect);
-    t.delete_reservation(&admin(), &kea1, scope, free)
+    t.delete_reservation(&admin(), &kea1, scope, free, None)
         .await
         .unwrap();
 
@@ -1385,7 +1385,9 @@ async fn an_operators_configuration(flavor: Flavor) {
         held.kept.as_ref().unwrap().shared_network(),
         Some("floor-2")
     );
-    t.delete_scope(&admin(), &kea1, held.id).await.unwrap();
+    t.delete_scope(&admin(), &kea1, held.id, None)
+        .await
+        .unwrap();
     report.same(&label, "a new scope deleted", &before, &both(&pair).await);
 
     // Then every operation, on the rich subnet and on one in the shared network.

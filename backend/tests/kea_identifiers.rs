@@ -250,7 +250,7 @@ async fn reservations_by_every_identifier_reach_both_partners(flavor: Flavor) {
     assert_drift(&t, true).await;
 
     // Deleted through Tandem: gone from both, by whatever identifier it had.
-    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.203".parse().unwrap())
+    t.delete_reservation(&admin(), &kea1, scope, "10.0.0.203".parse().unwrap(), None)
         .await
         .unwrap();
     for i in 0..2 {

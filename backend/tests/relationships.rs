@@ -279,7 +279,7 @@ async fn deleting_a_relationship_takes_its_scopes_out_of_failover_first() {
     let w = World::start().await;
     let taken_out =
         w.s.tandem
-            .delete_relationship(&admin(), &name("dhcp1.contoso.com"), SEED)
+            .delete_relationship(&admin(), &name("dhcp1.contoso.com"), SEED, None)
             .await
             .unwrap();
     assert_eq!(taken_out, vec![id("10.0.0.0")]);
@@ -301,7 +301,7 @@ async fn editing_a_relationship_changes_both_servers_and_never_shows_the_secret(
         ..new("dhcp1.contoso.com", "dc1.contoso.com")
     };
     w.s.tandem
-        .update_relationship(&admin(), SEED, &input)
+        .update_relationship(&admin(), SEED, &input, None)
         .await
         .unwrap();
     for server in ["dhcp1.contoso.com", "dc1.contoso.com"] {
@@ -325,7 +325,7 @@ async fn editing_a_relationship_changes_both_servers_and_never_shows_the_secret(
         ..new("dhcp1.contoso.com", "dc1.contoso.com")
     };
     w.s.tandem
-        .update_relationship(&admin(), SEED, &keep)
+        .update_relationship(&admin(), SEED, &keep, None)
         .await
         .unwrap();
     let file = std::fs::read_to_string(ServerConfig::path_in(
@@ -461,7 +461,7 @@ async fn roles_decide_who_manages_relationships() {
     );
     assert!(matches!(
         w.s.tandem
-            .delete_relationship(&scoper, &name("dhcp1.contoso.com"), SEED)
+            .delete_relationship(&scoper, &name("dhcp1.contoso.com"), SEED, None)
             .await,
         Err(ServiceError::Forbidden(_))
     ));

@@ -291,6 +291,7 @@ async fn a_reservation_created_through_tandem_lands_on_both_servers() {
             &pair.dc1,
             pair.scope,
             "10.0.0.100".parse().unwrap(),
+            None,
         )
         .await
         .unwrap();

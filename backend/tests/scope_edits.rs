@@ -175,7 +175,7 @@ async fn a_failover_scope_is_not_deleted_and_others_are() {
     let dhcp1 = name("dhcp1.contoso.com");
     let refused = s
         .tandem
-        .delete_scope(&admin(), &dhcp1, ScopeId::parse("10.0.0.0").unwrap())
+        .delete_scope(&admin(), &dhcp1, ScopeId::parse("10.0.0.0").unwrap(), None)
         .await;
     assert!(
         matches!(refused, Err(ServiceError::Validation(e)) if e.get("scope_id").unwrap().contains("remove failover first"))
@@ -185,7 +185,7 @@ async fn a_failover_scope_is_not_deleted_and_others_are() {
         .await
         .unwrap();
     s.tandem
-        .delete_scope(&admin(), &dhcp1, ScopeId::parse("10.1.0.0").unwrap())
+        .delete_scope(&admin(), &dhcp1, ScopeId::parse("10.1.0.0").unwrap(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -578,7 +578,7 @@ async fn every_kind_of_edit_on_a_failover_scope_reaches_the_partner() {
         differences(&here, &there)
     );
     s.tandem
-        .delete_reservation(&admin(), &dhcp1, id, "10.0.1.150".parse().unwrap())
+        .delete_reservation(&admin(), &dhcp1, id, "10.0.1.150".parse().unwrap(), None)
         .await
         .unwrap();
     let (here, there) = (d1.scope(id).await.unwrap(), d2.scope(id).await.unwrap());

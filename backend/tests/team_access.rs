@@ -197,7 +197,7 @@ async fn every_mutation_as_every_role_is_allowed_or_denied_by_the_matrix() {
             "delete_reservation",
             allowed(
                 w.t()
-                    .delete_reservation(&caller, &dhcp1, scope(), ip.parse().unwrap())
+                    .delete_reservation(&caller, &dhcp1, scope(), ip.parse().unwrap(), None)
                     .await,
             ),
         ));
@@ -1074,7 +1074,10 @@ async fn relationship_operations_check_the_role_before_asking_any_server() {
     let dc1 = name("dc1.contoso.com");
     let elsewhere = ScopeId::parse("10.99.0.0").unwrap();
     // Whether the relationship or scope exists is not revealed to a role that may not act.
-    let delete = w.t().delete_relationship(&viewer, &dc1, "no-such").await;
+    let delete = w
+        .t()
+        .delete_relationship(&viewer, &dc1, "no-such", None)
+        .await;
     assert!(
         matches!(delete, Err(ServiceError::Forbidden(_))),
         "{delete:?}"

@@ -180,6 +180,16 @@ pub struct ScopeReplication {
     pub changes: Vec<crate::drift::Difference>,
 }
 
+/// One page of the Event Catalog, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventsPage {
+    pub rows: Vec<EventRow>,
+    /// Events matching the filters, on every page.
+    pub total: u64,
+    pub page: Page,
+}
+
 /// One row of the Event Catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

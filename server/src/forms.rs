@@ -254,7 +254,7 @@ async fn reservation(
         "delete" => {
             let ip = parsed(fields, "ip_address", parse_ipv4)?;
             tandem
-                .delete_reservation(caller, &server, scope, ip)
+                .delete_reservation(caller, &server, scope, ip, None)
                 .await
                 .map(|o| Notice::from_change("Reservation deleted", &o))
         }
@@ -623,7 +623,7 @@ async fn scope_form(
                 ))
             }),
         "delete" => tandem
-            .delete_scope(caller, &server, scope)
+            .delete_scope(caller, &server, scope, None)
             .await
             .map(|()| Notice::Done(format!("Scope {scope} deleted on {server}."))),
         "configure-failover" => {
@@ -932,14 +932,14 @@ async fn relationship_form(
                 })
         }
         "edit" => tandem
-            .update_relationship(caller, &name, &input)
+            .update_relationship(caller, &name, &input, None)
             .await
             .map(|r| Notice::Done(format!("Relationship {} saved on both servers.", r.name))),
         _ => {
             let server = parsed(fields, "server", ServerName::parse)?;
             match mode {
                 "delete" => tandem
-                    .delete_relationship(caller, &server, &name)
+                    .delete_relationship(caller, &server, &name, None)
                     .await
                     .map(|scopes| {
                         Notice::Done(format!(

@@ -164,6 +164,29 @@ pub async fn run_to_the_end(request: Request, next: Next) -> Response {
     }
 }
 
+/// A server function's refusal answers with its own status (400 for bad input, 403, 404,
+/// 409…) rather than the 500 server functions answer every error with, so that proxies, logs
+/// and `/metrics` count refusals as the client's errors. The body stays as it is (the typed
+/// error the page's code reads).
+pub async fn refusal_status(request: Request, next: Next) -> Response {
+    const SERVER_FN_ERROR: &str = "serverfnerror";
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // A server function's error is a JSON document already whole in memory.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(refusal) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(refusal.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// The reverse proxies whose `X-Forwarded-For` Tandem believes (`--trusted-proxies`).
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(std::sync::Arc<Vec<std::net::IpAddr>>);

@@ -46,14 +46,14 @@ struct Api {
     client: reqwest::Client,
 }
 
-/// A refusal's words: the error, then each field's.
+/// A refusal's words (its problem details): the detail, then each field's.
 fn refusal(status: StatusCode, body: &Value) -> Failure {
     let mut lines = vec![format!(
         "refused ({}): {}",
         status.as_u16(),
-        body["error"].as_str().unwrap_or("no reason given")
+        body["detail"].as_str().unwrap_or("no reason given")
     )];
-    if let Some(fields) = body["fields"].as_array() {
+    if let Some(fields) = body["errors"].as_array() {
         for f in fields {
             lines.push(format!(
                 "  {}: {}",

@@ -257,6 +257,7 @@ pub fn router(
         .nest("/pkg", bundle_files(std::path::Path::new(&*site_root)))
         .nest("/api/v1", api)
         .route_layer(axum::middleware::from_fn(monitor::note_route))
+        .layer(axum::middleware::from_fn(guard::refusal_status))
         .layer(axum::middleware::from_fn(guard::run_to_the_end))
         .layer(axum::middleware::from_fn_with_state(
             tandem.clone(),

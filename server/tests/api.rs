@@ -92,6 +92,31 @@ impl App {
         body: Option<&str>,
         origin: Option<&str>,
     ) -> Reply {
+        let headers: Vec<_> = origin.into_iter().map(|o| (header::ORIGIN, o)).collect();
+        self.call_with(method, path, auth, body, &headers).await
+    }
+
+    /// A call sending `If-Match: etag`.
+    async fn call_if(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<&str>,
+        etag: &str,
+    ) -> Reply {
+        self.call_with(method, path, auth, body, &[(header::IF_MATCH, etag)])
+            .await
+    }
+
+    async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<&str>,
+        extra: &[(header::HeaderName, &str)],
+    ) -> Reply {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
@@ -103,8 +128,8 @@ impl App {
                 request = request.header(header::AUTHORIZATION, format!("Bearer {t}"))
             }
         }
-        if let Some(origin) = origin {
-            request = request.header(header::ORIGIN, origin);
+        for (name, value) in extra {
+            request = request.header(name, *value);
         }
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");
@@ -330,7 +355,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
     // No credentials, or a token that is not one.
     let none = app.call("GET", "/api/v1/me", Auth::None, None).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
-    assert!(none.json["error"].as_str().unwrap().contains("Bearer"));
+    assert!(none.json["detail"].as_str().unwrap().contains("Bearer"));
     for bad in ["nonsense", "tdm_0000", ""] {
         let reply = app.call("GET", "/api/v1/me", Auth::Token(bad), None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{bad:?}");
@@ -346,7 +371,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.json);
-    let fields: Vec<&str> = bad.json["fields"]
+    let fields: Vec<&str> = bad.json["errors"]
         .as_array()
         .unwrap()
         .iter()
@@ -356,6 +381,25 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
         fields.contains(&"ip_address") && fields.contains(&"client_id"),
         "{fields:?}"
     );
+    // A refusal is problem details (RFC 9457), whatever refused it.
+    for reply in [&bad, &none] {
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{}",
+            reply.json
+        );
+        assert_eq!(reply.json["type"], "about:blank");
+        assert_eq!(reply.json["status"], reply.status.as_u16());
+        assert_eq!(
+            reply.json["title"],
+            reply.status.canonical_reason().unwrap(),
+            "{}",
+            reply.json
+        );
+        assert!(reply.json["detail"].is_string(), "{}", reply.json);
+    }
+    assert!(bad.json["errors"][0]["message"].is_string());
     // Malformed JSON, an unknown field, a wrong type, not JSON at all.
     for body in [
         "{",
@@ -370,7 +414,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
             reply.json
         );
         assert!(
-            reply.json["error"].as_str().unwrap().contains("body"),
+            reply.json["detail"].as_str().unwrap().contains("body"),
             "{}",
             reply.json
         );
@@ -410,7 +454,7 @@ async fn api_answers_are_http_and_bad_input_changes_nothing() {
         .call("GET", &format!("{RESERVATIONS}/10.0.0.999"), t, None)
         .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
-    assert_eq!(malformed.json["fields"][0]["field"], "ip_address");
+    assert_eq!(malformed.json["errors"][0]["field"], "ip_address");
 
     // A read-only user's token may read, not change (403, recorded as denied).
     add_user(&app, "reader", "User", false).await;
@@ -516,12 +560,11 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
         )
         .await;
     assert_eq!(partner.json["name"], "plotter");
-    assert_ne!(
-        app.call("GET", &one, t, None).await.headers[header::ETAG]
-            .to_str()
-            .unwrap(),
-        etag
-    );
+    let now = app.call("GET", &one, t, None).await.headers[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(now, etag);
 
     // Scopes (the list's query names), one scope with its ETag, relationships, replication,
     // search, drift and the Event Catalog with what the token did.
@@ -579,6 +622,22 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
         )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.json);
+
+    // A delete with the ETag read before that edit deletes nothing: 412 with it as it is now.
+    let kept = app.call_if("DELETE", &one, t, None, &etag).await;
+    assert_eq!(
+        kept.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        kept.json
+    );
+    assert_eq!(kept.json["current"]["name"], "plotter");
+    assert_eq!(kept.headers[header::ETAG], now.as_str());
+    assert_eq!(partner_status(&app, t).await, StatusCode::OK);
+    // With the current one, it goes from both partners.
+    let gone = app.call_if("DELETE", &one, t, None, &now).await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.json);
+    assert_eq!(partner_status(&app, t).await, StatusCode::NOT_FOUND);
 }
 
 /// A scope read, changed and read again through the REST API with its `ETag` as `If-Match`:
@@ -636,16 +695,132 @@ async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
     assert_eq!(partner.json["name"], "Head office", "the partner too");
     let newer = again.headers[header::ETAG].to_str().unwrap().to_string();
     assert_ne!(newer, etag);
-    // The old ETag after that edit: refused, nothing written.
+    // The old ETag after that edit: refused with the scope as it is now and its ETag,
+    // nothing written.
+    let stale = app
+        .call_if("PUT", one, t, Some(&body("Stale")), &etag)
+        .await;
     assert_eq!(
-        status(put(&etag, "Stale")).await,
-        StatusCode::PRECONDITION_FAILED
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.json
     );
+    assert_eq!(
+        stale.json["current"]["name"], "Head office",
+        "{}",
+        stale.json
+    );
+    assert_eq!(stale.headers[header::ETAG], newer.as_str());
     assert_eq!(
         app.call("GET", one, t, None).await.json["name"],
         "Head office"
     );
+    // No If-Match at all: 428, nothing written.
+    let blind = app.call("PUT", one, t, Some(&body("Blind"))).await;
+    assert_eq!(blind.status, StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(status(put(&newer, "Head office 2")).await, StatusCode::OK);
+    // A delete with a stale ETag is refused too (the scope is in failover, so a current one
+    // is refused for that reason, not staleness).
+    let gone = app.call_if("DELETE", one, t, None, &newer).await;
+    assert_eq!(
+        gone.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        gone.json
+    );
+    assert_eq!(gone.json["current"]["name"], "Head office 2");
+    let current = gone.headers[header::ETAG].to_str().unwrap().to_string();
+    let refused = app.call_if("DELETE", one, t, None, &current).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.json);
+    assert!(
+        refused.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("remove failover first")
+    );
+}
+
+async fn partner_status(app: &App, t: Auth<'_>) -> StatusCode {
+    let partner = "/api/v1/servers/dc1.contoso.com/scopes/10.0.0.0/reservations/10.0.0.160";
+    app.call("GET", partner, t, None).await.status
+}
+
+/// A relationship through the REST API: GET gives its settings' version as the ETag, a PUT
+/// with it changes both partners and answers the new one; someone else's change in between
+/// makes the old one answer 412 with the relationship as it is now; a PUT without If-Match is
+/// 428; a DELETE with a stale ETag deletes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relationship_is_read_changed_and_read_again_with_its_etag() {
+    let (app, _, token) = app_with_token("relationship-etag").await;
+    let t = Auth::Token(&token);
+    let name = "dhcp1.contoso.com-dc1.contoso.com";
+    let one = format!("/api/v1/relationships/{name}");
+    let read = app.call("GET", &one, t, None).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.json);
+    let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+    let r = &read.json["relationship"];
+    let body = |mclt: u32| {
+        json!({
+            "name": name,
+            "primary_server": r["primary_server"], "secondary_server": r["secondary_server"],
+            "mode": r["mode"], "load_balance_percent": r["load_balance_percent"].to_string(),
+            "max_client_lead_time_secs": mclt.to_string(),
+            "auto_state_transition": r["auto_state_transition"],
+            "state_switch_interval_secs": "",
+            "enable_auth": false, "shared_secret": "",
+        })
+        .to_string()
+    };
+    let blind = app.call("PUT", &one, t, Some(&body(1800))).await;
+    assert_eq!(
+        blind.status,
+        StatusCode::PRECONDITION_REQUIRED,
+        "{}",
+        blind.json
+    );
+    let changed = app.call_if("PUT", &one, t, Some(&body(1800)), &etag).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
+    let again = app.call("GET", &one, t, None).await;
+    assert_eq!(
+        again.json["relationship"]["max_client_lead_time_secs"],
+        1800
+    );
+    let newer = again.headers[header::ETAG].to_str().unwrap().to_string();
+    assert_ne!(newer, etag);
+    assert_eq!(changed.headers[header::ETAG], newer.as_str());
+    // The first reader sends its old ETag: 412 with the relationship now, nothing written.
+    let stale = app.call_if("PUT", &one, t, Some(&body(600)), &etag).await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.json
+    );
+    assert_eq!(
+        stale.json["current"]["relationship"]["max_client_lead_time_secs"],
+        1800
+    );
+    assert_eq!(stale.headers[header::ETAG], newer.as_str());
+    assert_eq!(
+        app.call("GET", &one, t, None).await.json["relationship"]["max_client_lead_time_secs"],
+        1800
+    );
+    let delete = format!("/api/v1/servers/dhcp1.contoso.com/relationships/{name}");
+    let kept = app.call_if("DELETE", &delete, t, None, &etag).await;
+    assert_eq!(
+        kept.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        kept.json
+    );
+    assert_eq!(app.call("GET", &one, t, None).await.status, StatusCode::OK);
+    let gone = app.call_if("DELETE", &delete, t, None, &newer).await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.json);
+    assert_eq!(
+        app.call("GET", &one, t, None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// A reservation by another identifier, with its own boot fields and classes, through the REST
@@ -831,7 +1006,7 @@ async fn a_replication_is_previewed_and_applied_only_as_previewed() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
     assert!(
-        stale.json["error"]
+        stale.json["detail"]
             .as_str()
             .unwrap()
             .contains("changed since the preview"),
@@ -945,7 +1120,7 @@ async fn several_scopes_are_previewed_and_replicated_only_as_previewed() {
         let stale = app.call(method, &path, t, body.as_deref()).await;
         assert_eq!(stale.status, StatusCode::CONFLICT, "{path}: {}", stale.json);
         assert!(
-            stale.json["error"]
+            stale.json["detail"]
                 .as_str()
                 .unwrap()
                 .contains("changed since the preview"),
@@ -1089,7 +1264,7 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
     assert!(
-        again.json["error"]
+        again.json["detail"]
             .as_str()
             .unwrap()
             .contains("undone already"),
@@ -1140,7 +1315,7 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
     assert!(
-        stale.json["error"]
+        stale.json["detail"]
             .as_str()
             .unwrap()
             .contains("renamed behind Tandem's back"),
@@ -1169,7 +1344,13 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
 
     // A deletion undone: back on both.
     app.tandem
-        .delete_reservation(&local, &dhcp1_name, scope, "10.0.0.150".parse().unwrap())
+        .delete_reservation(
+            &local,
+            &dhcp1_name,
+            scope,
+            "10.0.0.150".parse().unwrap(),
+            None,
+        )
         .await
         .unwrap();
     let deleted = last_event("delete_reservation").await["id"]
@@ -1295,7 +1476,7 @@ async fn scope_edits_and_replications_are_undone_only_while_unchanged() {
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.json);
     assert!(
-        stale.json["error"]
+        stale.json["detail"]
             .as_str()
             .unwrap()
             .contains("has changed since"),
@@ -1561,7 +1742,7 @@ async fn every_route_refuses_hostile_input_in_words() {
                 );
                 if !reply.status.is_success() {
                     assert!(
-                        reply.json["error"].is_string(),
+                        reply.json["detail"].is_string(),
                         "{method} {path}{q} {body:?}: {} {}",
                         reply.status,
                         reply.json
@@ -1746,11 +1927,11 @@ async fn the_served_description_names_every_route_and_every_route_answers() {
             "{method} {path}"
         );
         assert_ne!(
-            reply.json["error"], "no such API route",
+            reply.json["detail"], "no such API route",
             "{method} {path} is routed"
         );
         assert!(
-            reply.status.is_success() || reply.json["error"].is_string(),
+            reply.status.is_success() || reply.json["detail"].is_string(),
             "{method} {path}: {} {}",
             reply.status,
             reply.json
@@ -1761,7 +1942,7 @@ async fn the_served_description_names_every_route_and_every_route_answers() {
         .call("GET", "/api/v1/not-a-route", Auth::Token(&token), None)
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert_eq!(reply.json["error"], "no such API route");
+    assert_eq!(reply.json["detail"], "no such API route");
 }
 
 impl App {
@@ -1923,7 +2104,7 @@ async fn a_reservations_csv_is_previewed_then_applied_to_both_partners() {
         let text = reply.json.to_string();
         assert!(text.contains(words), "{text}");
         if status == 400 {
-            assert_eq!(reply.json["fields"][0]["field"], "file");
+            assert_eq!(reply.json["errors"][0]["field"], "file");
         }
     }
     assert_eq!(app.held("dhcp1.contoso.com").await, after);
@@ -2162,7 +2343,7 @@ async fn leases_fill_the_scopes_figures_and_are_found_on_the_partner_holding_the
     // Not something to search for: a field-level error, nothing asked of the servers.
     let bad = find("%3Cscript%3E").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.json);
-    assert_eq!(bad.json["fields"][0]["field"], "q", "{}", bad.json);
+    assert_eq!(bad.json["errors"][0]["field"], "q", "{}", bad.json);
 
     // dc1 offline: named, not waited for; dhcp1's lease still found.
     app.tandem

@@ -90,7 +90,7 @@ pub async fn update_relationship(
 ) -> Result<FailoverRelationship, AppError> {
     let caller = super::ssr::caller()?;
     Ok(super::ssr::tandem()?
-        .update_relationship(&caller, &input.name, &input.relationship)
+        .update_relationship(&caller, &input.name, &input.relationship, None)
         .await?)
 }
 
@@ -105,7 +105,7 @@ pub struct RelationshipRef {
 pub async fn delete_relationship(target: RelationshipRef) -> Result<Vec<String>, AppError> {
     let caller = super::ssr::caller()?;
     let scopes = super::ssr::tandem()?
-        .delete_relationship(&caller, &server(&target.server)?, &target.name)
+        .delete_relationship(&caller, &server(&target.server)?, &target.name, None)
         .await?;
     Ok(scopes.iter().map(ToString::to_string).collect())
 }

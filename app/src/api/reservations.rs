@@ -160,7 +160,7 @@ pub async fn delete_reservation(input: DeleteReservationInput) -> Result<ChangeO
     let ip = super::parse_field("ip_address", parse_ipv4(&input.ip_address))?;
     let tandem = super::ssr::tandem()?;
     Ok(tandem
-        .delete_reservation(&super::ssr::caller()?, &server, scope, ip)
+        .delete_reservation(&super::ssr::caller()?, &server, scope, ip, None)
         .await?)
 }
 

@@ -323,7 +323,7 @@ pub async fn delete_scope(target: ScopeRef) -> Result<(), AppError> {
     let server = super::parse_field("server", ServerName::parse(&target.server))?;
     let scope = super::parse_field("scope_id", ScopeId::parse(&target.scope_id))?;
     super::ssr::tandem()?
-        .delete_scope(&super::ssr::caller()?, &server, scope)
+        .delete_scope(&super::ssr::caller()?, &server, scope, None)
         .await?;
     Ok(())
 }

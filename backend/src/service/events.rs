@@ -5,7 +5,9 @@ use crate::store::events::{self, EventFilter};
 use tandem_core::access::Permission;
 use tandem_core::scope_input::ScopeInput;
 use tandem_core::validate::NewReservation;
-use tandem_core::views::{ChangeOutcome, EventRow, ReplicationOutcome, undo_permission};
+use tandem_core::views::{
+    ChangeOutcome, EventRow, EventsPage, Page, ReplicationOutcome, undo_permission,
+};
 use tandem_core::{FieldError, Reservation, Scope, ScopeId, ServerName};
 
 /// At most this many rows per search or export.
@@ -25,6 +27,30 @@ impl Tandem {
         // A user narrowed to some servers sees only the events recorded against them.
         let allowed = caller.principal.servers.as_deref();
         Ok(events::search(&mut conn, filter, allowed, limit.clamp(1, EVENT_LIMIT)).await?)
+    }
+
+    /// One page of the filtered catalog, newest first, with how many events match.
+    pub async fn events_page(
+        &self,
+        caller: &Caller,
+        filter: &EventFilter,
+        page: Page,
+    ) -> Result<EventsPage, ServiceError> {
+        self.authorize(caller, Permission::View, None, "view", "")
+            .await?;
+        let page = Page::new(page.number, page.size);
+        let mut conn = self.store.pool().acquire().await?;
+        let allowed = caller.principal.servers.as_deref();
+        let total = events::count(&mut conn, filter, allowed).await?;
+        let rows = events::search_from(
+            &mut conn,
+            filter,
+            allowed,
+            page.limit() as i64,
+            page.offset() as i64,
+        )
+        .await?;
+        Ok(EventsPage { rows, total, page })
     }
 
     /// The filtered catalog as CSV (RFC 4180), newest first.
@@ -199,6 +225,7 @@ impl Tandem {
                             &server,
                             scope,
                             made.ip_address,
+                            Some(&made.version()),
                             Some(id),
                         )
                         .await

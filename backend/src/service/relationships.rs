@@ -411,6 +411,7 @@ impl Tandem {
         caller: &Caller,
         name: &str,
         input: &NewRelationship,
+        expected_version: Option<&str>,
     ) -> Result<FailoverRelationship, ServiceError> {
         let what = format!("relationship {name}");
         let primary_name =
@@ -425,6 +426,7 @@ impl Tandem {
         .await?;
         let primary = self.driver(&primary_name).await?;
         let before = self.relationship(primary.as_ref(), name).await?;
+        stale_relationship(&before, expected_version)?;
         let mut typed = input.clone();
         typed.name = name.to_string();
         typed.primary_server = before.primary_server.to_string();
@@ -648,12 +650,14 @@ impl Tandem {
         caller: &Caller,
         server: &ServerName,
         name: &str,
+        expected_version: Option<&str>,
     ) -> Result<Vec<ScopeId>, ServiceError> {
         let what = format!("relationship {name}");
         self.may_manage_relationships(caller, server, "delete_relationship", &what)
             .await?;
         let driver = self.driver(server).await?;
         let r = self.relationship(driver.as_ref(), name).await?;
+        stale_relationship(&r, expected_version)?;
         let partner_name = self
             .authorize_both(caller, server, &r, "delete_relationship", &what)
             .await?;
@@ -961,5 +965,20 @@ fn relationship_row(r: store::failover::StoredRelationship) -> RelationshipRow {
         partner_down: capabilities.is_none_or(|c| c.partner_down),
         maintenance: capabilities.is_some_and(|c| c.maintenance),
         failover_per_scope: capabilities.is_none_or(|c| c.failover_per_scope),
+    }
+}
+
+/// Refuses a change of `current` read at another version than `expected` (when one is given):
+/// someone changed the relationship's settings meanwhile.
+fn stale_relationship(
+    current: &FailoverRelationship,
+    expected: Option<&str>,
+) -> Result<(), ServiceError> {
+    match expected {
+        Some(v) if v != current.version() => Err(ServiceError::conflict(format!(
+            "relationship {} was changed by someone else after you opened it",
+            current.name
+        ))),
+        _ => Ok(()),
     }
 }

@@ -238,8 +238,9 @@ impl Tandem {
         server: &ServerName,
         scope_id: ScopeId,
         ip: Ipv4Addr,
+        expected_version: Option<&str>,
     ) -> Result<ChangeOutcome, ServiceError> {
-        self.delete_reservation_undoing(caller, server, scope_id, ip, None)
+        self.delete_reservation_undoing(caller, server, scope_id, ip, expected_version, None)
             .await
     }
 
@@ -250,6 +251,7 @@ impl Tandem {
         server: &ServerName,
         scope_id: ScopeId,
         ip: Ipv4Addr,
+        expected_version: Option<&str>,
         undoes: Option<i64>,
     ) -> Result<ChangeOutcome, ServiceError> {
         self.authorize(
@@ -271,6 +273,14 @@ impl Tandem {
                 .into(),
             )
         })?;
+        if expected_version.is_some_and(|v| v != existing.version()) {
+            return Err(ServiceError::Conflict {
+                message: format!(
+                    "reservation {ip} on {server} was changed by someone else after you opened it"
+                ),
+                current: Some(Box::new(existing)),
+            });
+        }
         let partnership = match self.partnership(driver.as_ref(), scope_id).await? {
             Some(p) => Some(p.sharing_hosts(driver.as_ref()).await),
             None => None,

@@ -175,6 +175,7 @@ impl Tandem {
         caller: &Caller,
         server: &ServerName,
         scope_id: ScopeId,
+        expected_version: Option<&str>,
     ) -> Result<(), ServiceError> {
         let what = format!("scope {scope_id}");
         self.authorize(
@@ -187,6 +188,11 @@ impl Tandem {
         .await?;
         let driver = self.driver(server).await?;
         let before = driver.scope(scope_id).await?;
+        if expected_version.is_some_and(|v| v != before.properties_version()) {
+            return Err(ServiceError::conflict(format!(
+                "scope {scope_id} on {server} was changed by someone else after you opened it"
+            )));
+        }
         let mut event = self.event(caller, "delete_scope", "scope", &what, Some(server));
         event.before_json = serde_json::to_string(&before).ok();
         // Where the relationship holds every scope (Kea), the scope goes from both partners.

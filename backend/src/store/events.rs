@@ -243,31 +243,37 @@ pub async fn search(
     allowed: Option<&[ServerName]>,
     limit: i64,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
-    let mut w = Filter::default();
-    w.servers("server", allowed);
-    for (column, value) in [("actor", &f.actor), ("action", &f.action)] {
-        if !value.trim().is_empty() {
-            w.push(&format!("{column} = ?"), value.trim().to_string());
-        }
-    }
-    if !f.object.trim().is_empty() {
-        w.push(
-            "LOWER(object) LIKE ? ESCAPE '\\'",
-            contains(f.object.trim()),
-        );
-    }
-    if !f.from.trim().is_empty() {
-        w.push("at >= ?", f.from.trim().to_string());
-    }
-    if !f.to.trim().is_empty() {
-        w.push("at <= ?", f.to.trim().to_string());
-    }
+    search_from(conn, f, allowed, limit, 0).await
+}
+
+/// How many events match the filter (within `allowed`).
+pub async fn count(
+    conn: &mut AnyConnection,
+    f: &EventFilter,
+    allowed: Option<&[ServerName]>,
+) -> Result<u64, sqlx::Error> {
+    let w = where_clause(f, allowed);
+    let sql = format!("SELECT COUNT(*) AS n FROM events{}", w.sql());
+    let n: i64 = w.query(&sql).fetch_one(conn).await?.try_get("n")?;
+    Ok(n as u64)
+}
+
+/// The matching events newest first, `limit` of them after skipping `offset`.
+pub async fn search_from(
+    conn: &mut AnyConnection,
+    f: &EventFilter,
+    allowed: Option<&[ServerName]>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    let w = where_clause(f, allowed);
     let sql = format!(
         "SELECT id, at, actor, action, object_type, server, object, before_json, after_json, outcome, replication, undoes,
            {UNDONE_BY}
-         FROM events{} ORDER BY id DESC LIMIT {}",
+         FROM events{} ORDER BY id DESC LIMIT {} OFFSET {}",
         w.sql(),
-        limit.max(0)
+        limit.max(0),
+        offset.max(0)
     );
     let rows = w.query(&sql).fetch_all(conn).await?;
     rows.iter()
@@ -289,6 +295,29 @@ pub async fn search(
             })
         })
         .collect()
+}
+
+fn where_clause(f: &EventFilter, allowed: Option<&[ServerName]>) -> Filter {
+    let mut w = Filter::default();
+    w.servers("server", allowed);
+    for (column, value) in [("actor", &f.actor), ("action", &f.action)] {
+        if !value.trim().is_empty() {
+            w.push(&format!("{column} = ?"), value.trim().to_string());
+        }
+    }
+    if !f.object.trim().is_empty() {
+        w.push(
+            "LOWER(object) LIKE ? ESCAPE '\\'",
+            contains(f.object.trim()),
+        );
+    }
+    if !f.from.trim().is_empty() {
+        w.push("at >= ?", f.from.trim().to_string());
+    }
+    if !f.to.trim().is_empty() {
+        w.push("at <= ?", f.to.trim().to_string());
+    }
+    w
 }
 
 /// The completed change that reversed an event, as a column of a query on `events`.

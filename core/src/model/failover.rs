@@ -145,6 +145,27 @@ impl FailoverRelationship {
     pub fn has_scope(&self, scope: ScopeId) -> bool {
         self.scopes.contains(&scope)
     }
+
+    /// The version of what a change of the relationship's settings changes (its mode and
+    /// percentage, MCLT, state switching, authentication): a scope put in or taken out of it
+    /// meanwhile does not make an edit stale. The REST API's `ETag`, sent back as `If-Match`.
+    pub fn version(&self) -> String {
+        use std::fmt::Write;
+        let mut hash = super::scope::Fnv::default();
+        let _ = write!(
+            hash,
+            "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}",
+            self.name,
+            self.primary_server,
+            self.secondary_server,
+            self.mode,
+            self.max_client_lead_time_secs,
+            self.auto_state_transition,
+            self.state_switch_interval_secs,
+            self.enable_auth,
+        );
+        hash.hex()
+    }
 }
 
 /// A relationship as one server reports it, with that server's own failover state.
@@ -156,4 +177,39 @@ pub struct FailoverReport {
     pub relationship: FailoverRelationship,
     pub state: FailoverState,
     pub raw_state: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> FailoverRelationship {
+        FailoverRelationship::with_defaults(
+            "a-b".into(),
+            ServerName::parse("a.example").unwrap(),
+            ServerName::parse("b.example").unwrap(),
+            vec![],
+        )
+    }
+
+    #[test]
+    fn a_relationships_version_follows_its_settings_not_its_scopes() {
+        let r = pair();
+        let mut more_scopes = r.clone();
+        more_scopes.scopes.push(ScopeId::parse("10.0.0.0").unwrap());
+        assert_eq!(r.version(), more_scopes.version());
+        let mut longer_mclt = r.clone();
+        longer_mclt.max_client_lead_time_secs = 7200;
+        assert_ne!(r.version(), longer_mclt.version());
+        let mut standby = r.clone();
+        standby.mode = FailoverMode::HotStandby {
+            server_role: ServerRole::Active,
+            reserve_percent: Percent::new(5).unwrap(),
+        };
+        assert_ne!(r.version(), standby.version());
+        let mut switching = r.clone();
+        switching.state_switch_interval_secs = Some(60);
+        assert_ne!(r.version(), switching.version());
+        assert_eq!(r.version().len(), 16);
+    }
 }

@@ -383,7 +383,7 @@ pub fn text_digest(text: &str) -> String {
 }
 
 /// FNV-1a, fed as text is formatted (no string is built).
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -399,7 +399,7 @@ impl Fnv {
         }
     }
 
-    fn hex(&self) -> String {
+    pub(crate) fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
 }

@@ -1,7 +1,7 @@
 //! The API's OpenAPI 3.1 description: the handlers' own `#[utoipa::path]` annotations and the
 //! model types' schemas, plus what every route shares (the bearer scheme, the refusals).
 
-use super::ErrorBody;
+use super::{PROBLEM_JSON, Problem};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::Ref;
@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi as _};
     ),
     servers((url = "/api/v1", description = "This Tandem")),
     security(("bearer" = [])),
-    components(schemas(ErrorBody)),
+    components(schemas(Problem)),
     modifiers(&Bearer),
     tags(
         (name = "account", description = "Who calls, and their API tokens"),
@@ -91,15 +91,15 @@ const WITH_BODY: &[(&str, &str)] = &[
 /// Refusals of changes.
 const CHANGES: &[(&str, &str)] = &[(
     "409",
-    "Conflict: the object changed since it was read (`current` holds it now), is already there, \
-     or the server named cannot do this (`server`)",
+    "Conflict: the object is already there, is in a state that does not allow this, or the \
+     server named cannot do this (`server`)",
 )];
 
 /// Adds the shared refusals to every operation that does not describe them itself.
 pub fn finish(mut api: OpenApi) -> OpenApi {
     let error = || {
         ContentBuilder::new()
-            .schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody"))))
+            .schema(Some(RefOr::Ref(Ref::from_schema_name("Problem"))))
             .build()
     };
     for item in api.paths.paths.values_mut() {
@@ -125,7 +125,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                     .or_insert_with(|| {
                         ResponseBuilder::new()
                             .description(what)
-                            .content("application/json", error())
+                            .content(PROBLEM_JSON, error())
                             .into()
                     });
             }

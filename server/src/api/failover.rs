@@ -3,10 +3,13 @@
 //! relationship names the server it is run from, as the cmdlets' `-ComputerName` does.
 
 use super::scopes::ReplicateParams;
-use super::{ApiCaller, ApiError, ApiQuery, ApiResult, Body, created, scope_id, server_name};
+use super::{
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, created, if_match, optional_if_match, scope_id,
+    server_name, with_etag,
+};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_backend::{ReplicationTargets, Tandem};
@@ -27,17 +30,36 @@ pub async fn list_relationships(
 /// One failover relationship, with each server's state in it.
 #[utoipa::path(get, path = "/relationships/{name}", tag = "failover",
     params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
-    responses((status = 200, description = "The relationship", body = RelationshipRow)))]
+    responses((status = 200, description = "The relationship", body = RelationshipRow,
+        headers(("ETag" = String, description = "The version of its settings, to send back as If-Match with a change")))))]
 pub async fn get_relationship(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path(name): Path<String>,
-) -> ApiResult<Json<RelationshipRow>> {
-    tandem
+) -> ApiResult<Response> {
+    let row = tandem
         .find_relationship(&caller, &name)
         .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(&format!("relationship {name} not found")))
+        .ok_or_else(|| ApiError::not_found(&format!("relationship {name} not found")))?;
+    Ok(with_etag(&row.relationship.version(), Json(row)))
+}
+
+/// A refused relationship change; on a 412, with the relationship as it is now and its
+/// `ETag`.
+async fn stale_relationship(
+    tandem: &Tandem,
+    caller: &tandem_backend::Caller,
+    name: &str,
+    e: tandem_backend::ServiceError,
+) -> ApiError {
+    let error = ApiError::precondition(e);
+    if !error.is_stale() {
+        return error;
+    }
+    match tandem.find_relationship(caller, name).await {
+        Ok(Some(now)) => error.with_current(&now.relationship.version(), now),
+        _ => error,
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -89,18 +111,28 @@ pub async fn create_relationship(
 /// Changes a relationship's settings (mode, percentages, MCLT, auto state transition,
 /// authentication) on both servers; its name and servers stay.
 #[utoipa::path(put, path = "/relationships/{name}", tag = "failover",
-    params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
+    params(("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com"),
+        ("If-Match" = String, Header, description = "The ETag of the relationship as read")),
     request_body = NewRelationship,
-    responses((status = 200, description = "Changed on both servers", body = FailoverRelationship)))]
+    responses((status = 200, description = "Changed on both servers", body = FailoverRelationship,
+        headers(("ETag" = String, description = "Its version now"))),
+        (status = 412, description = "Its settings changed since it was read (`If-Match` is not their version): nothing written; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn update_relationship(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path(name): Path<String>,
+    headers: HeaderMap,
     Body(input): Body<NewRelationship>,
-) -> ApiResult<Json<FailoverRelationship>> {
-    Ok(Json(
-        tandem.update_relationship(&caller, &name, &input).await?,
-    ))
+) -> ApiResult<Response> {
+    let version = if_match(&headers)?;
+    match tandem
+        .update_relationship(&caller, &name, &input, Some(&version))
+        .await
+    {
+        Ok(after) => Ok(with_etag(&after.version(), Json(after))),
+        Err(e) => Err(stale_relationship(&tandem, &caller, &name, e).await),
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -114,16 +146,25 @@ pub struct Deleted {
 /// its scopes are taken out of failover first, kept on `server`.
 #[utoipa::path(delete, path = "/servers/{server}/relationships/{name}", tag = "failover",
     params(("server" = String, Path, description = "The server whose scopes are kept", example = "dhcp1.contoso.com"),
-        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com")),
-    responses((status = 200, description = "Deleted", body = Deleted)))]
+        ("name" = String, Path, description = "The relationship's name", example = "dhcp1.contoso.com-dc1.contoso.com"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the relationship as read: deleted only if its settings are still those")),
+    responses((status = 200, description = "Deleted", body = Deleted),
+        (status = 412, description = "Its settings changed since it was read: nothing deleted; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn delete_relationship(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, name)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<Deleted>> {
     let server = server_name(&server)?;
-    let scopes = tandem.delete_relationship(&caller, &server, &name).await?;
-    Ok(Json(Deleted { scopes }))
+    let version = optional_if_match(&headers);
+    match tandem
+        .delete_relationship(&caller, &server, &name, version.as_deref())
+        .await
+    {
+        Ok(scopes) => Ok(Json(Deleted { scopes })),
+        Err(e) => Err(stale_relationship(&tandem, &caller, &name, e).await),
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

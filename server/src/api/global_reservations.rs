@@ -65,7 +65,7 @@ pub async fn create(
 
 /// Changes the server-wide reservation of the client the path names (its identifier may
 /// change too), then makes the partner hold the same. Settings the body leaves out are kept;
-/// with `version` (from the list), refused with 409 if it changed since.
+/// with `version` (from the list), refused with 412 if it changed since.
 #[utoipa::path(put, path = "/servers/{server}/global-reservations/{identifier_type}/{client_id}", tag = "servers",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("identifier_type" = String, Path, description = "hw-address, client-id, duid, circuit-id or flex-id", example = "hw-address"),
@@ -84,7 +84,8 @@ pub async fn update(
     Ok(Json(
         tandem
             .put_global_reservation(&caller, &name, Some(&was), &input)
-            .await?,
+            .await
+            .map_err(ApiError::precondition)?,
     ))
 }
 

@@ -160,22 +160,39 @@ pub fn router(tandem: Tandem, description: Arc<str>) -> Router {
         .with_state(tandem)
 }
 
-/// An API refusal: its status and a JSON body `{"error": …, "fields": […]}`.
+/// An API refusal: its status and a problem details body (RFC 9457,
+/// `application/problem+json`).
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: ErrorBody,
+    body: Problem,
+    /// On a 412: the `ETag` of the object as it is now (`body.current`).
+    etag: Option<String>,
 }
 
-/// Every refusal's body.
+/// Every refusal's body: a problem details object (RFC 9457). `type` is `about:blank` (the
+/// status says what kind of refusal it is), `title` the status's phrase, `detail` what is
+/// wrong in words; Tandem's extension members say which fields, which server, and on a 412
+/// the object as it is now.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
+pub struct Problem {
+    /// `about:blank`: the status code says what kind of problem this is.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    kind: &'static str,
+    /// The HTTP status's phrase (`Bad Request`).
+    #[schema(example = "Bad Request")]
+    title: &'static str,
+    /// The HTTP status code, as the response has it.
+    #[schema(example = 400)]
+    status: u16,
     /// What is wrong, in words.
-    error: String,
+    #[schema(example = "invalid input")]
+    detail: String,
     /// Each refused field with its reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<FieldError>,
-    /// On a version conflict: the object as it is now.
+    errors: Vec<FieldError>,
+    /// On a 412: the object as it is now (its `ETag` is the response's).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     current: Option<serde_json::Value>,
@@ -184,16 +201,23 @@ pub struct ErrorBody {
     server: Option<String>,
 }
 
+/// The media type of every refusal.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, error: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorBody {
-                error: error.into(),
-                fields: Vec::new(),
+            body: Problem {
+                kind: "about:blank",
+                title: "",
+                status: 0,
+                detail: detail.into(),
+                errors: Vec::new(),
                 current: None,
                 server: None,
             },
+            etag: None,
         }
     }
 
@@ -204,12 +228,24 @@ impl ApiError {
     pub(crate) fn field(field: &str, message: impl Into<String>) -> Self {
         FieldErrors(vec![FieldError::new(field, message)]).into()
     }
+
+    /// Whether this is a 412: the `If-Match` sent is not the object's version.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.status == StatusCode::PRECONDITION_FAILED
+    }
+
+    /// With the object as it is now, and its version as the `ETag`.
+    pub(crate) fn with_current(mut self, version: &str, current: impl Serialize) -> Self {
+        self.body.current = serde_json::to_value(current).ok();
+        self.etag = Some(version.to_string());
+        self
+    }
 }
 
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid input");
-        e.body.fields = errors.0;
+        e.body.errors = errors.0;
         e
     }
 }
@@ -221,9 +257,11 @@ impl From<ServiceError> for ApiError {
             ServiceError::Validation(errors) => errors.into(),
             ServiceError::NotFound(what) => Self::not_found(&format!("{what} not found")),
             ServiceError::Conflict { message, current } => {
-                let mut e = Self::new(StatusCode::CONFLICT, message);
-                e.body.current = current.and_then(|c| serde_json::to_value(*c).ok());
-                e
+                let e = Self::new(StatusCode::CONFLICT, message);
+                match current {
+                    Some(c) => e.with_current(&c.version(), *c),
+                    None => e,
+                }
             }
             ServiceError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, why),
             ServiceError::Unauthenticated(why) => Self::new(StatusCode::UNAUTHORIZED, why),
@@ -242,7 +280,7 @@ impl From<ServiceError> for ApiError {
                 let mut e = match d {
                     DriverError::Rejected { errors, .. } => {
                         let mut e: ApiError = errors.into();
-                        e.body.error = format!("{server} refused the change");
+                        e.body.detail = format!("{server} refused the change");
                         e
                     }
                     other => Self::new(status, other.to_string()),
@@ -269,8 +307,19 @@ impl From<ServiceError> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        self.body.status = self.status.as_u16();
+        self.body.title = self.status.canonical_reason().unwrap_or("Error");
         let mut response = (self.status, Json(self.body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(value) = self
+            .etag
+            .and_then(|v| HeaderValue::from_str(&format!("\"{v}\"")).ok())
+        {
+            response.headers_mut().insert(header::ETAG, value);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -464,9 +513,9 @@ impl ApiError {
     }
 }
 
-/// The version a change was read at: `If-Match`, required (428 without it).
-pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<String> {
-    let value = headers
+/// The version a change was read at, when the request sends one (`If-Match`).
+pub(crate) fn optional_if_match(headers: &HeaderMap) -> Option<String> {
+    headers
         .get(header::IF_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(|v| {
@@ -475,8 +524,12 @@ pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<String> {
                 .trim_matches('"')
                 .to_string()
         })
-        .filter(|v| !v.is_empty());
-    value.ok_or_else(|| {
+        .filter(|v| !v.is_empty())
+}
+
+/// The version a change was read at: `If-Match`, required (428 without it).
+pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<String> {
+    optional_if_match(headers).ok_or_else(|| {
         ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
             "send the ETag of what you read as If-Match, so that nobody's change is overwritten",

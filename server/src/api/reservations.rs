@@ -146,8 +146,8 @@ pub async fn create_reservation(
     request_body = NewReservation,
     responses((status = 200, description = "Changed; what became of it on the partner",
         body = ChangeOutcome),
-        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::ErrorBody),
-        (status = 428, description = "No If-Match", body = super::ErrorBody)))]
+        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn update_reservation(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
@@ -164,23 +164,29 @@ pub async fn update_reservation(
     Ok(Json(outcome).into_response())
 }
 
-/// Deletes a reservation (Remove-DhcpServerv4Reservation), on the partner too.
+/// Deletes a reservation (Remove-DhcpServerv4Reservation), on the partner too. With
+/// `If-Match`, only the reservation as it was read: changed since, it is refused with 412.
 #[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}/reservations/{ip}",
     tag = "reservations",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
         ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
-        ("ip" = String, Path, format = Ipv4, description = "The reserved address", example = "10.0.0.99")),
+        ("ip" = String, Path, format = Ipv4, description = "The reserved address", example = "10.0.0.99"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the reservation as read: deleted only if it is still that")),
     responses((status = 200, description = "Deleted; what became of it on the partner",
-        body = ChangeOutcome)))]
+        body = ChangeOutcome),
+        (status = 412, description = "Changed since it was read: nothing deleted; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn delete_reservation(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, scope, address)): Path<(String, String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (server, scope, address) = (server_name(&server)?, scope_id(&scope)?, ip(&address)?);
+    let version = super::optional_if_match(&headers);
     let outcome = tandem
-        .delete_reservation(&caller, &server, scope, address)
-        .await?;
+        .delete_reservation(&caller, &server, scope, address, version.as_deref())
+        .await
+        .map_err(ApiError::precondition)?;
     Ok(Json(outcome).into_response())
 }
 

@@ -67,7 +67,7 @@ pub async fn create(
 
 /// Changes the reservation without an address of the client the path names (its identifier
 /// may change too), then makes the partner hold the same. Settings the body leaves out are
-/// kept; with `version` (from the list), refused with 409 if it changed since.
+/// kept; with `version` (from the list), refused with 412 if it changed since.
 #[utoipa::path(put, operation_id = "update_reservation_without_address", path = "/servers/{server}/scopes/{scope}/reservations-without-address/{identifier_type}/{client_id}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "192.0.3.0"),
@@ -88,7 +88,8 @@ pub async fn update(
     Ok(Json(
         tandem
             .put_scope_host(&caller, &name, scope, Some(&was), &input)
-            .await?,
+            .await
+            .map_err(ApiError::precondition)?,
     ))
 }
 

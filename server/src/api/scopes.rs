@@ -2,8 +2,8 @@
 //! delete, scope replication, a scope's differences, and the Failover Config Sync Status.
 
 use super::{
-    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match, query, scope_id,
-    server_name, with_etag,
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, if_match,
+    optional_if_match, query, scope_id, server_name, with_etag,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -129,8 +129,8 @@ pub async fn get_scope(
     request_body = ScopeInput,
     responses((status = 200, description = "Changed; what became of it on the partner",
         body = ChangeOutcome),
-        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::ErrorBody),
-        (status = 428, description = "No If-Match", body = super::ErrorBody)))]
+        (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn update_scope(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
@@ -140,26 +140,56 @@ pub async fn update_scope(
 ) -> ApiResult<Response> {
     let (server, scope) = target(&server, &scope)?;
     let version = if_match(&headers)?;
-    let outcome = tandem
+    match tandem
         .update_scope(&caller, &server, scope, &version, &input)
         .await
-        .map_err(ApiError::precondition)?;
-    Ok(Json(outcome).into_response())
+    {
+        Ok(outcome) => Ok(Json(outcome).into_response()),
+        Err(e) => Err(stale_scope(&tandem, &caller, &server, scope, e).await),
+    }
 }
 
-/// Deletes a scope that is not in failover (remove it from its relationship first).
+/// A refused scope change; on a 412, with the scope as it is now and its `ETag`.
+async fn stale_scope(
+    tandem: &Tandem,
+    caller: &tandem_backend::Caller,
+    server: &ServerName,
+    scope: ScopeId,
+    e: tandem_backend::ServiceError,
+) -> ApiError {
+    let error = ApiError::precondition(e);
+    if !error.is_stale() {
+        return error;
+    }
+    match tandem.get_scope(caller, server, scope).await {
+        Ok(now) => error.with_current(&now.properties_version(), now),
+        Err(_) => error,
+    }
+}
+
+/// Deletes a scope that is not in failover (remove it from its relationship first). With
+/// `If-Match`, only the scope as it was read: changed since, it is refused with 412.
 #[utoipa::path(delete, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
-        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0")),
-    responses((status = 204, description = "Deleted")))]
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
+        ("If-Match" = Option<String>, Header, description = "The ETag of the scope as read: deleted only if it is still that")),
+    responses((status = 204, description = "Deleted"),
+        (status = 412, description = "Changed since it was read: nothing deleted; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json")))]
 pub async fn delete_scope(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, scope)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let (server, scope) = target(&server, &scope)?;
-    tandem.delete_scope(&caller, &server, scope).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let version = optional_if_match(&headers);
+    match tandem
+        .delete_scope(&caller, &server, scope, version.as_deref())
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(e) => Err(stale_scope(&tandem, &caller, &server, scope, e).await),
+    }
 }
 
 /// Whether this copy of a failover scope agrees with its partner's, and if not, what differs
