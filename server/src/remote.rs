@@ -102,6 +102,35 @@ impl Api {
 }
 
 impl Api {
+    /// Every row of a paged list (`{rows, total, page}`), read page by page.
+    async fn every_row(&self, path: &str) -> Result<Value, Failure> {
+        let mut first = self.every_page(path, "rows").await?;
+        Ok(first["rows"].take())
+    }
+
+    /// A paged list's first page with the rows (under `key`) of every page in it.
+    async fn every_page(&self, path: &str, key: &str) -> Result<Value, Failure> {
+        let mut rows = Vec::new();
+        let mut first = Value::Null;
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for number in 1.. {
+            let url = format!("{path}{sep}per_page=500&page={number}");
+            let (page, _) = self.call(Method::GET, &url, None, None).await?;
+            let got = page[key].as_array().cloned().unwrap_or_default();
+            let total = page["total"].as_u64().unwrap_or(0);
+            let done = got.is_empty();
+            rows.extend(got);
+            if first.is_null() {
+                first = page;
+            }
+            if done || rows.len() as u64 >= total {
+                break;
+            }
+        }
+        first[key] = Value::Array(rows);
+        Ok(first)
+    }
+
     /// Posts a CSV file; answers as [`Api::call`] does.
     async fn post_csv(&self, path: &str, csv: Vec<u8>) -> Result<Value, Failure> {
         let response = self
@@ -275,7 +304,7 @@ pub async fn run(
             })
         }
         RemoteCommand::Failover(RemoteFailover::List) => {
-            let (value, _) = api.call(Method::GET, "/relationships", None, None).await?;
+            let value = api.every_row("/relationships").await?;
             let rows: Vec<RelationshipRow> = decode(value.clone())?;
             show(json_output, &value, || {
                 let lines: Vec<Vec<String>> = rows
@@ -503,13 +532,8 @@ async fn reservation(
 ) -> Result<(), Failure> {
     match action {
         RemoteReservation::List { server, scope } => {
-            let (value, _) = api
-                .call(
-                    Method::GET,
-                    &format!("{}?per_page=1000", reservations_path(&server, &scope)),
-                    None,
-                    None,
-                )
+            let value = api
+                .every_page(&reservations_path(&server, &scope), "reservations")
                 .await?;
             let view: ReservationsView = decode(value.clone())?;
             show(json_output, &value, || {

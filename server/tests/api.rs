@@ -585,7 +585,7 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     assert!(scope.headers.contains_key(header::ETAG));
     let relationships = app.call("GET", "/api/v1/relationships", t, None).await;
     assert_eq!(
-        relationships.json[0]["relationship"]["name"],
+        relationships.json["rows"][0]["relationship"]["name"],
         "dhcp1.contoso.com-dc1.contoso.com"
     );
     let replicated = app
@@ -604,13 +604,19 @@ async fn edits_name_the_version_they_read_and_the_other_resources_answer() {
     let events = app
         .call(
             "GET",
-            "/api/v1/events?action=edit_reservation&limit=5",
+            "/api/v1/events?action=edit_reservation&per_page=5",
             t,
             None,
         )
         .await;
     assert_eq!(events.status, StatusCode::OK, "{}", events.json);
-    assert_eq!(events.json.as_array().unwrap().len(), 1, "{}", events.json);
+    assert_eq!(
+        events.json["rows"].as_array().unwrap().len(),
+        1,
+        "{}",
+        events.json
+    );
+    assert_eq!(events.json["total"], 1, "{}", events.json);
     // A server that is not managed: 404; a relationship's scope without a sync error: nothing
     // to clear.
     let missing = app
@@ -1221,7 +1227,7 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
             let rows = app
                 .call("GET", &format!("/api/v1/events?action={action}"), t, None)
                 .await;
-            rows.json[0].clone()
+            rows.json["rows"][0].clone()
         }
     };
     let on_both = |ip: &'static str| {
@@ -1258,7 +1264,7 @@ async fn changes_are_undone_on_both_partners_only_while_unchanged() {
     let original = app
         .call("GET", "/api/v1/events?action=create_reservation", t, None)
         .await;
-    assert_eq!(original.json[0]["undone_by"], undo["id"]);
+    assert_eq!(original.json["rows"][0]["undone_by"], undo["id"]);
     let again = app
         .call("POST", &format!("/api/v1/events/{id}/undo"), t, None)
         .await;
@@ -1422,7 +1428,7 @@ async fn scope_edits_and_replications_are_undone_only_while_unchanged() {
         async move {
             app.call("GET", &format!("/api/v1/events?action={action}"), t, None)
                 .await
-                .json[0]
+                .json["rows"][0]
                 .clone()
         }
     };
@@ -2388,4 +2394,93 @@ async fn client_classes_are_asked_of_a_server_that_has_them() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.json);
+}
+
+/// Every list pages the same way — `page` and `per_page`, its `total` in the body, `Link`
+/// headers to the first, previous, next and last pages — and refuses a name it does not take
+/// (an old paging name among them) naming what it does, with nothing else answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_list_pages_the_same_way_and_names_what_it_takes() {
+    let (app, _, token) = app_with_token("paging").await;
+    let t = Auth::Token(&token);
+    let lists = [
+        "/api/v1/servers",
+        "/api/v1/scopes",
+        "/api/v1/servers/dhcp1.contoso.com/scopes/10.0.0.0/reservations",
+        "/api/v1/relationships",
+        "/api/v1/events",
+    ];
+    for list in lists {
+        let all = app.call("GET", list, t, None).await;
+        assert_eq!(all.status, StatusCode::OK, "{list}: {}", all.json);
+        let total = all.json["total"].as_u64().unwrap();
+        assert!(total >= 1, "{list}: {}", all.json);
+        assert_eq!(all.json["page"]["number"], 1, "{list}");
+        // Page by page, one row each, following `next` to the end.
+        let mut url = format!("{list}?per_page=1");
+        let mut seen = 0;
+        loop {
+            let page = app.call("GET", &url, t, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.json);
+            assert_eq!(page.json["total"].as_u64(), Some(total), "{url}");
+            seen += 1;
+            let links = page.headers[header::LINK].to_str().unwrap().to_string();
+            assert!(links.contains("rel=\"first\""), "{links}");
+            assert!(
+                links.contains(&format!("page={total}>; rel=\"last\"")),
+                "{links}"
+            );
+            match links
+                .split(", ")
+                .find(|l| l.ends_with("rel=\"next\""))
+                .map(|l| l.trim_start_matches('<').split('>').next().unwrap())
+            {
+                Some(next) => {
+                    assert!(
+                        next.starts_with(list) && next.contains("per_page=1"),
+                        "{next}"
+                    );
+                    url = next.to_string();
+                }
+                None => break,
+            }
+            assert!(seen <= total, "{list}: more pages than rows");
+        }
+        assert_eq!(seen, total, "{list}: every row's page visited");
+        // Old and unknown names, and pages out of range: 400 naming the parameter.
+        for (query, field, says) in [
+            ("limit=5", "limit", "per_page"),
+            ("offset=5", "offset", "page"),
+            ("colour=blue", "colour", "per_page"),
+            ("per_page=0", "per_page", "1 to 500"),
+            ("per_page=501", "per_page", "1 to 500"),
+            ("page=0", "page", "page number"),
+            ("page=two", "page", "page number"),
+        ] {
+            let refused = app.call("GET", &format!("{list}?{query}"), t, None).await;
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{list}?{query}");
+            assert_eq!(
+                refused.json["errors"][0]["field"], field,
+                "{}",
+                refused.json
+            );
+            let message = refused.json["errors"][0]["message"].as_str().unwrap();
+            assert!(message.contains(says), "{list}?{query}: {message}");
+        }
+    }
+    // The filters narrow the total the same way (the events of one action).
+    let made = app
+        .call(
+            "POST",
+            RESERVATIONS,
+            t,
+            Some(&reservation("10.0.0.176", "00155DA76676")),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    let events = app
+        .call("GET", "/api/v1/events?action=create_reservation", t, None)
+        .await;
+    assert_eq!(events.json["total"], 1, "{}", events.json);
+    assert_eq!(events.json["rows"][0]["action"], "create_reservation");
 }

@@ -4,27 +4,55 @@
 
 use super::scopes::ReplicateParams;
 use super::{
-    ApiCaller, ApiError, ApiQuery, ApiResult, Body, created, if_match, optional_if_match, scope_id,
-    server_name, with_etag,
+    ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, if_match, optional_if_match,
+    scope_id, server_name, with_etag,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_backend::{ReplicationTargets, Tandem};
 use tandem_core::failover_rules::NewRelationship;
-use tandem_core::views::{RelationshipRow, ReplicationPreview, ScopeResult};
+use tandem_core::views::{
+    RelationshipQuery, RelationshipRow, RelationshipsPage, ReplicationPreview, ScopeResult,
+};
 use tandem_core::{FailoverRelationship, FailoverState, ScopeId};
 
-/// Every failover relationship, with each server's state in it and its sync errors.
-#[utoipa::path(get, path = "/relationships", tag = "failover",
-    responses((status = 200, description = "The relationships", body = Vec<RelationshipRow>)))]
+/// The Failover Relationships view's query string.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct RelationshipListParams {
+    /// Part of the relationship's name or of either server's name, any case.
+    name: Option<String>,
+    /// Exact server name: the relationships it is in.
+    server: Option<String>,
+    /// `not-normal`: only relationships in which either server is not Normal (or cannot be
+    /// read).
+    filter: Option<String>,
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    per_page: Option<u32>,
+}
+
+/// The failover relationships, by name, with each server's state in it and its sync errors:
+/// one page. A row lists its scope IDs when it has 4 or fewer (`scope_count` says how many);
+/// `GET /relationships/{name}` lists them all.
+#[utoipa::path(get, path = "/relationships", tag = "failover", params(RelationshipListParams),
+    responses((status = 200, description = "One page of relationships", body = RelationshipsPage,
+        headers(("Link" = String, description = "The first, previous, next and last pages (RFC 8288)")))))]
 pub async fn list_relationships(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
+    OriginalUri(uri): OriginalUri,
+    ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
-    Ok(Json(tandem.all_relationships(&caller).await?).into_response())
+    super::list_params::<RelationshipListParams>(&pairs)?;
+    let q: RelationshipQuery = super::query(&pairs);
+    let page = tandem.list_relationships(&caller, &q).await?;
+    Ok(super::paged(&uri, &pairs, page.page, page.total, page))
 }
 
 /// One failover relationship, with each server's state in it.

@@ -27,7 +27,8 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use tandem_backend::service::CurrentSession;
 use tandem_backend::{Caller, ServiceError, Tandem};
-use tandem_core::views::QueryState;
+use tandem_core::text::percent_encode;
+use tandem_core::views::{MAX_PAGE_SIZE, Page, QueryState};
 use tandem_core::{FieldError, FieldErrors, ScopeId, ServerName};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -165,7 +166,7 @@ pub fn router(tandem: Tandem, description: Arc<str>) -> Router {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: Problem,
+    body: Box<Problem>,
     /// On a 412: the `ETag` of the object as it is now (`body.current`).
     etag: Option<String>,
 }
@@ -208,7 +209,7 @@ impl ApiError {
     pub(crate) fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         Self {
             status,
-            body: Problem {
+            body: Box::new(Problem {
                 kind: "about:blank",
                 title: "",
                 status: 0,
@@ -216,7 +217,7 @@ impl ApiError {
                 errors: Vec::new(),
                 current: None,
                 server: None,
-            },
+            }),
             etag: None,
         }
     }
@@ -484,6 +485,96 @@ pub(crate) type Pairs = ApiQuery<Vec<(String, String)>>;
 
 pub(crate) fn query<Q: QueryState>(pairs: &[(String, String)]) -> Q {
     Q::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// Names a list once took for paging, answered with the ones it takes now.
+const OLD_PAGING: &[&str] = &[
+    "limit",
+    "offset",
+    "size",
+    "page_size",
+    "pagesize",
+    "per-page",
+];
+
+/// Checks a list's query string: every name is one the list takes (`P`'s, as the description
+/// has them) — an old paging name (`limit`) is refused naming `page` and `per_page`, any other
+/// naming what the list takes — and `page` and `per_page` are whole numbers in range. Returns
+/// the page asked for.
+pub(crate) fn list_params<P: utoipa::IntoParams>(pairs: &[(String, String)]) -> ApiResult<Page> {
+    let taken: Vec<String> = P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    let mut errors = FieldErrors::default();
+    let mut page = Page::default();
+    for (name, value) in pairs {
+        if OLD_PAGING.contains(&name.as_str()) {
+            errors.push(
+                name,
+                "lists page with `page` (1-based) and `per_page` (1 to 500) and say their \
+                 `total`; this name is not taken",
+            );
+        } else if !taken.contains(name) {
+            errors.push(
+                name,
+                format!(
+                    "not a parameter of this list, which takes {}",
+                    taken.join(", ")
+                ),
+            );
+        } else if name == "page" {
+            match value.parse::<u32>() {
+                Ok(n) if n >= 1 => page.number = n,
+                _ => errors.push(name, format!("'{value}' is not a page number (1, 2, …)")),
+            }
+        } else if name == "per_page" {
+            match value.parse::<u32>() {
+                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => page.size = n,
+                _ => errors.push(
+                    name,
+                    format!("'{value}' is not a page size from 1 to {MAX_PAGE_SIZE}"),
+                ),
+            }
+        }
+    }
+    errors.into_result()?;
+    Ok(page)
+}
+
+/// One page of a list as JSON, with `Link` headers (RFC 8288) to the first, previous, next
+/// and last pages: the request's own URL with `page` changed.
+pub(crate) fn paged(
+    uri: &axum::http::Uri,
+    pairs: &[(String, String)],
+    page: Page,
+    total: u64,
+    body: impl Serialize,
+) -> Response {
+    let mut response = Json(body).into_response();
+    let last = page.count(total);
+    let to = |number: u64| {
+        let mut query: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| format!("{}={}", percent_encode(k, ""), percent_encode(v, "")))
+            .collect();
+        query.push(format!("page={number}"));
+        format!("<{}?{}>", uri.path(), query.join("&"))
+    };
+    let current = u64::from(page.number);
+    let mut links = vec![format!("{}; rel=\"first\"", to(1))];
+    if current > 1 {
+        links.push(format!("{}; rel=\"prev\"", to((current - 1).min(last))));
+    }
+    if current < last {
+        links.push(format!("{}; rel=\"next\"", to(current + 1)));
+    }
+    links.push(format!("{}; rel=\"last\"", to(last)));
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    response
 }
 
 /// `body` with its version as the `ETag`, to be sent back as `If-Match` with a change.

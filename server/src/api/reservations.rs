@@ -6,7 +6,7 @@ use super::{
     query, scope_id, server_name, with_etag,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -39,19 +39,22 @@ pub struct ReservationListParams {
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
         ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"), ReservationListParams),
     responses((status = 200, description = "The scope and one page of its reservations",
-        body = ReservationsView)))]
+        body = ReservationsView,
+        headers(("Link" = String, description = "The first, previous, next and last pages (RFC 8288)")))))]
 pub async fn list_reservations(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
     Path((server, scope)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
     ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
     let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
+    super::list_params::<ReservationListParams>(&pairs)?;
     let q: ReservationQuery = query(&pairs);
     let view = tandem
         .list_reservations(&caller, &server, scope, &q)
         .await?;
-    Ok(Json(view).into_response())
+    Ok(super::paged(&uri, &pairs, view.page, view.total, view))
 }
 
 /// A scope's reservations as CSV in the columns `Import-Csv | Add-DhcpServerv4Reservation`

@@ -6,7 +6,7 @@ use super::{
     optional_if_match, query, scope_id, server_name, with_etag,
 };
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -54,14 +54,18 @@ pub struct ScopeListParams {
 /// Every scope on every server the caller may see, with its failover relationship, Config
 /// Sync Status and drift: the DHCP Scopes view's filters, order and pages.
 #[utoipa::path(get, path = "/scopes", tag = "scopes", params(ScopeListParams),
-    responses((status = 200, description = "One page of scopes", body = ScopesPage)))]
+    responses((status = 200, description = "One page of scopes", body = ScopesPage,
+        headers(("Link" = String, description = "The first, previous, next and last pages (RFC 8288)")))))]
 pub async fn list_scopes(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
+    OriginalUri(uri): OriginalUri,
     ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
+    super::list_params::<ScopeListParams>(&pairs)?;
     let q: ScopeQuery = query(&pairs);
-    Ok(Json(tandem.list_scopes(&caller, &q).await?).into_response())
+    let page = tandem.list_scopes(&caller, &q).await?;
+    Ok(super::paged(&uri, &pairs, page.page, page.total, page))
 }
 
 /// The scopes list as CSV: every page, with the filters and order given.

@@ -2,14 +2,14 @@
 
 use super::{ApiCaller, ApiError, ApiQuery, ApiResult, Body, Pairs, created, csv, query};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_backend::driver::ControlAccess;
 use tandem_backend::store::events::EventFilter;
 use tandem_backend::{ReplicationTargets, Tandem};
 use tandem_core::views::{
-    ChangeOutcome, EventRow, ReplicationPreview, ScopeResult, ServerQuery, ServerRow, ServersPage,
+    ChangeOutcome, EventsPage, ReplicationPreview, ScopeResult, ServerQuery, ServerRow, ServersPage,
 };
 
 /// The DHCP Servers view's query string.
@@ -33,14 +33,18 @@ pub struct ServerListParams {
 
 /// The managed servers, as the DHCP Servers view lists them (filters, order, pages).
 #[utoipa::path(get, path = "/servers", tag = "servers", params(ServerListParams),
-    responses((status = 200, description = "One page of servers", body = ServersPage)))]
+    responses((status = 200, description = "One page of servers", body = ServersPage,
+        headers(("Link" = String, description = "The first, previous, next and last pages (RFC 8288)")))))]
 pub async fn list_servers(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
+    OriginalUri(uri): OriginalUri,
     ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
+    super::list_params::<ServerListParams>(&pairs)?;
     let q: ServerQuery = query(&pairs);
-    Ok(Json(tandem.list_servers(&caller, &q).await?).into_response())
+    let page = tandem.list_servers(&caller, &q).await?;
+    Ok(super::paged(&uri, &pairs, page.page, page.total, page))
 }
 
 /// One managed server.
@@ -322,11 +326,40 @@ pub struct EventsQuery {
     /// RFC 3339 upper bound, inclusive.
     #[serde(default)]
     to: String,
-    /// At most this many events (1 to 5000, default 100).
-    limit: Option<i64>,
+    /// 1-based page number.
+    #[allow(dead_code)] // described here, read by `list_params`
+    page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    #[allow(dead_code)]
+    per_page: Option<u32>,
 }
 
 impl EventsQuery {
+    /// The filters of a query string already checked by [`super::list_params`].
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut q = Self {
+            actor: String::new(),
+            action: String::new(),
+            object: String::new(),
+            from: String::new(),
+            to: String::new(),
+            page: None,
+            per_page: None,
+        };
+        for (name, value) in pairs {
+            let field = match name.as_str() {
+                "actor" => &mut q.actor,
+                "action" => &mut q.action,
+                "object" => &mut q.object,
+                "from" => &mut q.from,
+                "to" => &mut q.to,
+                _ => continue,
+            };
+            *field = value.clone();
+        }
+        q
+    }
+
     fn filter(&self) -> EventFilter {
         EventFilter {
             actor: self.actor.clone(),
@@ -338,19 +371,21 @@ impl EventsQuery {
     }
 }
 
-/// The Event Catalog, newest first, within the caller's access scope.
+/// The Event Catalog, newest first, within the caller's access scope: one page, with how
+/// many events match.
 #[utoipa::path(get, path = "/events", tag = "servers", params(EventsQuery),
-    responses((status = 200, description = "The events", body = Vec<EventRow>)))]
+    responses((status = 200, description = "One page of events", body = EventsPage,
+        headers(("Link" = String, description = "The first, previous, next and last pages (RFC 8288)")))))]
 pub async fn events(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
-    ApiQuery(q): ApiQuery<EventsQuery>,
+    OriginalUri(uri): OriginalUri,
+    ApiQuery(pairs): Pairs,
 ) -> ApiResult<Response> {
-    let limit = q
-        .limit
-        .unwrap_or(100)
-        .clamp(1, tandem_backend::service::EVENT_LIMIT);
-    Ok(Json(tandem.search_events(&caller, &q.filter(), limit).await?).into_response())
+    let page = super::list_params::<EventsQuery>(&pairs)?;
+    let q = EventsQuery::from_pairs(&pairs);
+    let found = tandem.events_page(&caller, &q.filter(), page).await?;
+    Ok(super::paged(&uri, &pairs, found.page, found.total, found))
 }
 
 /// The last configuration review (run by the drift watch when anything changed, and every
@@ -432,7 +467,7 @@ pub async fn undo_event(
     Ok(Json(tandem.undo_event(&caller, id).await?).into_response())
 }
 
-/// The Event Catalog as CSV (the same filters; `limit` is ignored: up to 5000 rows).
+/// The Event Catalog as CSV (the same filters; not paged: every matching event, up to 5000).
 #[utoipa::path(get, path = "/events.csv", tag = "servers", params(EventsQuery),
     responses((status = 200, description = "The events as CSV", content_type = "text/csv",
         body = String)))]
