@@ -25,42 +25,9 @@ if ! cmp -s scripts/contract-requirements.txt "$venv/requirements.txt" 2>/dev/nu
   cp scripts/contract-requirements.txt "$venv/requirements.txt"
 fi
 
-# Into a namespace with nothing but loopback.
-if [ -z "${TANDEM_CONTRACT_NETNS:-}" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    exec unshare --net env TANDEM_CONTRACT_NETNS=1 "$0" "$bin"
-  else
-    exec unshare --user --map-root-user --net env TANDEM_CONTRACT_NETNS=1 "$0" "$bin"
-  fi
-fi
-ip link set lo up
-
-work=$(mktemp -d)
-pid=
-cleanup() {
-  # The status of a Tandem stopped here is not the run's (and set -e applies here too).
-  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-base=http://127.0.0.1:3000
-password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-"$bin" serve --addr 127.0.0.1:3000 --data-dir "$work/data" --site-root "$work/site" \
-  --admin-password "$password" --drift-interval-secs 5 >"$work/tandem.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "$base/health" >/dev/null && break
-  sleep 0.2
-done
-curl -sf "$base/health" >/dev/null || { cat "$work/tandem.log"; say "Tandem did not start"; exit 1; }
-
-# A token, made as a user would: sign in, then POST /api/v1/tokens with the session.
-curl -sf -c "$work/jar" -o /dev/null --data-urlencode username=admin \
-  --data-urlencode "password=$password" --data-urlencode next=/ "$base/sign-in"
-token=$(curl -sf -b "$work/jar" -H "Origin: $base" -H 'Content-Type: application/json' \
-  -d '{"name":"contract test"}' "$base/api/v1/tokens" |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+. scripts/lib/tandem-for-tests.sh
+in_own_namespace "$bin"
+start_tandem "$bin"
 
 curl -sf "$base/api/v1/openapi.json" -o "$work/openapi.json"
 "$venv/bin/openapi-spec-validator" "$work/openapi.json"
@@ -79,11 +46,7 @@ set +e
 status=$?
 set -e
 cat "$work/schemathesis.out"
-if grep -qi 'panicked' "$work/tandem.log"; then
-  grep -i 'panicked' "$work/tandem.log" | head
-  say "Tandem panicked during the run"
-  exit 1
-fi
+no_panic
 cases=$(grep -Eo '[0-9]+ generated' "$work/schemathesis.out" | tail -1 | grep -Eo '[0-9]+' || echo '?')
 if [ $status != 0 ]; then
   say "FAILED: responses that do not match the description (above); $cases requests generated"

@@ -30,6 +30,14 @@ struct Reply {
     json: Value,
 }
 
+impl Reply {
+    /// The field of a 400's first field error.
+    fn errors_field(&self) -> &str {
+        assert_eq!(self.status, StatusCode::BAD_REQUEST, "{}", self.json);
+        self.json["errors"][0]["field"].as_str().unwrap_or_default()
+    }
+}
+
 async fn app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let (started, router) = common::started(dir.path(), PASSWORD).await;
@@ -726,6 +734,44 @@ async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
     let blind = app.call("PUT", one, t, Some(&body("Blind"))).await;
     assert_eq!(blind.status, StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(status(put(&newer, "Head office 2")).await, StatusCode::OK);
+    // A change that names one field keeps the others as the scope has them.
+    let read = app.call("GET", one, t, None).await;
+    let etag = read.headers[header::ETAG].to_str().unwrap().to_string();
+    let described = app
+        .call_if(
+            "PUT",
+            one,
+            t,
+            Some(&json!({ "description": "second floor" }).to_string()),
+            &etag,
+        )
+        .await;
+    assert_eq!(described.status, StatusCode::OK, "{}", described.json);
+    let after = app.call("GET", one, t, None).await.json;
+    assert_eq!(after["description"], "second floor");
+    for kept in [
+        "name",
+        "range",
+        "lease_duration_secs",
+        "options",
+        "exclusions",
+        "state",
+    ] {
+        assert_eq!(after[kept], read.json[kept], "{kept}");
+    }
+    let moved = app
+        .call_if(
+            "PUT",
+            one,
+            t,
+            Some(&json!({ "scope_id": "10.9.0.0" }).to_string()),
+            &app.call("GET", one, t, None).await.headers[header::ETAG]
+                .to_str()
+                .unwrap()
+                .to_string(),
+        )
+        .await;
+    assert_eq!(moved.errors_field(), "scope_id", "{}", moved.json);
     // A delete with a stale ETag is refused too (the scope is in failover, so a current one
     // is refused for that reason, not staleness).
     let gone = app.call_if("DELETE", one, t, None, &newer).await;

@@ -66,6 +66,35 @@ impl FailoverMode {
     }
 }
 
+/// The fields a relationship's mode adds to it, as the API describes them: `mode`, then
+/// `load_balance_percent` (LoadBalance) or `server_role` and `reserve_percent` (HotStandby).
+/// Only the description uses it: one flat object, which every client generator reads (an
+/// `allOf` holding a `oneOf` is beyond some).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FailoverModeFields {
+    mode: FailoverModeName,
+    /// LoadBalance: the primary's share of the pool, 0 to 100.
+    #[schema(minimum = 0, maximum = 100, nullable = false)]
+    load_balance_percent: Option<u8>,
+    /// HotStandby: the primary's role.
+    #[schema(nullable = false)]
+    server_role: Option<ServerRole>,
+    /// HotStandby: the addresses kept for the standby server, 0 to 100.
+    #[schema(minimum = 0, maximum = 100, nullable = false)]
+    reserve_percent: Option<u8>,
+}
+
+/// How the two servers share the work.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum FailoverModeName {
+    LoadBalance,
+    HotStandby,
+}
+
 /// A server's failover state (the Windows state machine, after draft-ietf-dhc-failover-12).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -98,6 +127,7 @@ pub struct FailoverRelationship {
     pub primary_server: ServerName,
     pub secondary_server: ServerName,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = FailoverModeFields))]
     pub mode: FailoverMode,
     /// Maximum client lead time, seconds (default one hour).
     pub max_client_lead_time_secs: u32,

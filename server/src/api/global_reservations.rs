@@ -18,7 +18,7 @@ pub(super) fn client(kind: &str, id: &str) -> ApiResult<ClientId> {
 /// A server's server-wide reservations: each Tandem shows (an address or none, a host name,
 /// boot fields, classes, options), the ones it cannot show in the server's own words, and
 /// whether the server looks them up at all. 404 for a server without them (the built-in one).
-#[utoipa::path(get, path = "/servers/{server}/global-reservations", tag = "servers",
+#[utoipa::path(get, operation_id = "list_global_reservations", path = "/servers/{server}/global-reservations", tag = "servers",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
     responses((status = 200, description = "Its server-wide reservations, in its order", body = GlobalReservations),
         (status = 404, description = "No such server, or one without server-wide reservations")))]
@@ -38,7 +38,7 @@ pub async fn list(
 /// Creates a server-wide reservation, then on the server's HA partner. 400 with the fields at
 /// fault (an identifier its type refuses, a client or an address already reserved server-wide,
 /// a bad setting), nothing written.
-#[utoipa::path(post, path = "/servers/{server}/global-reservations", tag = "servers",
+#[utoipa::path(post, operation_id = "create_global_reservation", path = "/servers/{server}/global-reservations", tag = "servers",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org")),
     request_body = NewGlobalReservation,
     responses((status = 201, description = "Created; what became of it on the partner",
@@ -66,7 +66,7 @@ pub async fn create(
 /// Changes the server-wide reservation of the client the path names (its identifier may
 /// change too), then makes the partner hold the same. Settings the body leaves out are kept;
 /// with `version` (from the list), refused with 412 if it changed since.
-#[utoipa::path(put, path = "/servers/{server}/global-reservations/{identifier_type}/{client_id}", tag = "servers",
+#[utoipa::path(put, operation_id = "update_global_reservation", path = "/servers/{server}/global-reservations/{identifier_type}/{client_id}", tag = "servers",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("identifier_type" = String, Path, description = "hw-address, client-id, duid, circuit-id or flex-id", example = "hw-address"),
         ("client_id" = String, Path, description = "The client's identifier", example = "1a-1b-1c-1d-1e-1f")),
@@ -90,7 +90,7 @@ pub async fn update(
 }
 
 /// Deletes the server-wide reservation of the client the path names, then from the partner.
-#[utoipa::path(delete, path = "/servers/{server}/global-reservations/{identifier_type}/{client_id}", tag = "servers",
+#[utoipa::path(delete, operation_id = "delete_global_reservation", path = "/servers/{server}/global-reservations/{identifier_type}/{client_id}", tag = "servers",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("identifier_type" = String, Path, description = "hw-address, client-id, duid, circuit-id or flex-id", example = "hw-address"),
         ("client_id" = String, Path, description = "The client's identifier", example = "1a-1b-1c-1d-1e-1f")),
@@ -111,7 +111,7 @@ pub async fn delete(
 }
 
 /// Makes the server's HA partner hold exactly its server-wide reservations (each whole).
-#[utoipa::path(post, path = "/servers/{server}/global-reservations/replicate", tag = "servers",
+#[utoipa::path(post, operation_id = "replicate_global_reservations", path = "/servers/{server}/global-reservations/replicate", tag = "servers",
     params(("server" = String, Path, description = "The server whose reservations are kept", example = "kea1.example.org")),
     responses((status = 200, description = "What became of them on the partner", body = ChangeOutcome)))]
 pub async fn replicate(

@@ -17,7 +17,7 @@ fn pool(text: &str) -> ApiResult<IpRange> {
 /// A pool's own settings: the classes it admits, its options, and what else it holds in the
 /// server's words. 404 for a pool the scope does not have, or a server without pools of their
 /// own (the built-in one).
-#[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/pools/{range}", tag = "scopes",
+#[utoipa::path(get, operation_id = "get_pool", path = "/servers/{server}/scopes/{scope}/pools/{range}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "10.2.0.0"),
         ("range" = String, Path, description = "The pool's first and last address", example = "10.2.0.100-10.2.0.200")),
@@ -40,7 +40,7 @@ pub async fn get(
 /// Makes a pool admit the given classes and hold the given options (what else it holds is
 /// kept), then the same on the server's HA partner. 400 with the fields at fault (a class
 /// name, an option value, two classes on Kea 2.2), nothing written.
-#[utoipa::path(put, path = "/servers/{server}/scopes/{scope}/pools/{range}", tag = "scopes",
+#[utoipa::path(put, operation_id = "update_pool", path = "/servers/{server}/scopes/{scope}/pools/{range}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "kea1.example.org"),
         ("scope" = String, Path, description = "The scope ID", example = "10.2.0.0"),
         ("range" = String, Path, description = "The pool's first and last address", example = "10.2.0.100-10.2.0.200")),

@@ -249,13 +249,20 @@ pub async fn search_csv(
     ))
 }
 
+/// A CSV file's bytes, sent as they are (UTF-8 or UTF-16 with its byte order mark: the reader
+/// judges the encoding).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct CsvFile(Vec<u8>);
+
 /// What importing a reservations CSV (`ScopeId,IPAddress,Name,ClientId,Description`, `Type`
 /// optional; header names in any case; the MAC with dashes, colons, dots or nothing) into the
 /// server would do, row by row: will add, will change, unchanged, or refused with the reason.
 /// Nothing is written. At most 20 000 rows and 2 MiB, UTF-8.
 #[utoipa::path(post, path = "/servers/{server}/reservations/import-preview", tag = "reservations",
     params(("server" = String, Path, description = "The server the rows go to", example = "dhcp1.contoso.com")),
-    request_body(content = String, content_type = "text/csv",
+    request_body(content = CsvFile, content_type = "text/csv",
         description = "The CSV file, as `Export-Csv` writes it"),
     responses((status = 200, description = "What each row would do", body = ImportReport)))]
 pub async fn preview_import(
@@ -274,7 +281,7 @@ pub async fn preview_import(
 /// reported; a scope whose write fails fails only its own rows (`applied: false`).
 #[utoipa::path(post, path = "/servers/{server}/reservations/import", tag = "reservations",
     params(("server" = String, Path, description = "The server the rows go to", example = "dhcp1.contoso.com")),
-    request_body(content = String, content_type = "text/csv",
+    request_body(content = CsvFile, content_type = "text/csv",
         description = "The CSV file, as `Export-Csv` writes it"),
     responses((status = 200, description = "What each row did", body = ImportReport)))]
 pub async fn apply_import(

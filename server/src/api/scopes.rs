@@ -124,13 +124,78 @@ pub async fn get_scope(
     Ok(with_etag(&found.properties_version(), Json(found)))
 }
 
-/// Changes a scope's properties, exclusions and options (its reservations are kept); on a
-/// failover scope the partner gets the change too. `If-Match` is required.
+/// A change of a scope: any of its fields, as the Scope Properties dialog has them; a field
+/// left out is kept as the scope has it (at the version `If-Match` names).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeChange {
+    /// The scope ID: if given, the path's (a scope ID never changes).
+    scope_id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    /// `255.255.255.0`, `/24` or `24`.
+    subnet_mask: Option<String>,
+    /// The first address of the range.
+    start: Option<String>,
+    /// The last address of the range.
+    end: Option<String>,
+    /// Seconds.
+    lease_duration_secs: Option<String>,
+    /// `Active` or `Inactive`.
+    state: Option<String>,
+    /// Ranges separated by commas or new lines: `10.0.0.1-10.0.0.9`; empty for none.
+    exclusions: Option<String>,
+    /// Ignored: an edit never moves a scope to another shared network.
+    #[allow(dead_code)] // taken, so that a body read from a scope's dialog is not refused
+    shared_network: Option<String>,
+    /// Every option of the scope (those left out of the list are removed); leave the whole
+    /// list out to keep them all.
+    options: Option<Vec<tandem_core::scope_input::OptionInput>>,
+}
+
+impl ScopeChange {
+    /// The scope's fields as `current` has them, with this change's over them.
+    fn over(self, current: &Scope) -> ApiResult<ScopeInput> {
+        let mut input = ScopeInput::of(current);
+        if let Some(id) = self.scope_id.filter(|id| id.trim() != input.scope_id) {
+            return Err(ApiError::field(
+                "scope_id",
+                format!(
+                    "'{id}' is not this scope's ID ({}): a scope ID never changes",
+                    input.scope_id
+                ),
+            ));
+        }
+        let fields = [
+            (&mut input.name, self.name),
+            (&mut input.description, self.description),
+            (&mut input.subnet_mask, self.subnet_mask),
+            (&mut input.start, self.start),
+            (&mut input.end, self.end),
+            (&mut input.lease_duration_secs, self.lease_duration_secs),
+            (&mut input.state, self.state),
+            (&mut input.exclusions, self.exclusions),
+        ];
+        for (field, change) in fields {
+            if let Some(value) = change {
+                *field = value;
+            }
+        }
+        if let Some(options) = self.options {
+            input.options = options;
+        }
+        Ok(input)
+    }
+}
+
+/// Changes a scope's properties, exclusions and options (its reservations are kept): the
+/// fields the body names, the others kept; on a failover scope the partner gets the change
+/// too. `If-Match` is required.
 #[utoipa::path(put, path = "/servers/{server}/scopes/{scope}", tag = "scopes",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
         ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"),
         ("If-Match" = String, Header, description = "The ETag of the scope as read")),
-    request_body = ScopeInput,
+    request_body = ScopeChange,
     responses((status = 200, description = "Changed; what became of it on the partner",
         body = ChangeOutcome),
         (status = 412, description = "Changed since it was read (`If-Match` is not its version): nothing written; `current` is it as it is now", body = super::Problem, content_type = "application/problem+json"),
@@ -140,10 +205,14 @@ pub async fn update_scope(
     ApiCaller(caller): ApiCaller,
     Path((server, scope)): Path<(String, String)>,
     headers: HeaderMap,
-    Body(input): Body<ScopeInput>,
+    Body(change): Body<ScopeChange>,
 ) -> ApiResult<Response> {
     let (server, scope) = target(&server, &scope)?;
     let version = if_match(&headers)?;
+    // The fields left out, as the scope has them: if it changed since the version sent, the
+    // change is refused below whatever they are.
+    let current = tandem.get_scope(&caller, &server, scope).await?;
+    let input = change.over(&current)?;
     match tandem
         .update_scope(&caller, &server, scope, &version, &input)
         .await
