@@ -765,10 +765,9 @@ async fn a_scope_is_read_changed_and_read_again_with_its_etag() {
             one,
             t,
             Some(&json!({ "scope_id": "10.9.0.0" }).to_string()),
-            &app.call("GET", one, t, None).await.headers[header::ETAG]
+            app.call("GET", one, t, None).await.headers[header::ETAG]
                 .to_str()
-                .unwrap()
-                .to_string(),
+                .unwrap(),
         )
         .await;
     assert_eq!(moved.errors_field(), "scope_id", "{}", moved.json);
