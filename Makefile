@@ -1,8 +1,8 @@
 # The two commands of the README, and the steps they are made of.
 #   make run    build (release) and serve on http://127.0.0.1:3000
 #   make test   every test: unit, integration (real built-in servers, SQLite), the API's
-#               contract (schemathesis) and browser
-.PHONY: run test setup build build-release test-rust test-contract test-browser fmt lint
+#               contract (schemathesis), generated API clients and browser
+.PHONY: run test setup build build-release test-rust test-contract test-clients test-browser fmt lint
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 ARGS ?=
@@ -10,7 +10,7 @@ ARGS ?=
 run: build-release
 	$(TARGET_DIR)/release/tandem --site-root site $(ARGS)
 
-test: test-rust test-contract test-browser
+test: test-rust test-contract test-clients test-browser
 
 setup:
 	scripts/setup.sh
@@ -31,6 +31,11 @@ test-rust:
 # The REST API against its OpenAPI description (schemathesis), with the binary `cargo test` built.
 test-contract: test-rust
 	scripts/contract.sh $(TARGET_DIR)/debug/tandem
+
+# Python and TypeScript clients generated from the description (no generator warning), each
+# running its example script in examples/clients/ against a Tandem.
+test-clients: test-rust
+	scripts/clients.sh $(TARGET_DIR)/debug/tandem
 
 # Uses the `tandem` binary that `cargo test` built (same features: no second build).
 test-browser: test-rust
