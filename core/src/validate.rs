@@ -12,7 +12,12 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReservation {
+    /// The reserved address, in the scope's range.
+    #[cfg_attr(feature = "openapi", schema(format = Ipv4, example = "10.0.0.150"))]
     pub ip_address: String,
+    /// The client's identifier: a MAC address in any spelling (`00-15-5D-A7-66-50`,
+    /// `00:15:5d:a7:66:50`, `0015.5da7.6650`) for `hw-address`, hex bytes for the others.
+    #[cfg_attr(feature = "openapi", schema(example = "00-15-5D-A7-66-50"))]
     pub client_id: String,
     /// `hw-address` (the default: a MAC address), `client-id`, `duid`, `circuit-id` or
     /// `flex-id`.

@@ -32,8 +32,10 @@ pub struct RelationshipListParams {
     /// read).
     filter: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u32>,
 }
 

@@ -136,9 +136,36 @@ pub fn description() -> utoipa::openapi::OpenApi {
 
 /// The description as JSON, as `/api/v1/openapi.json` serves it.
 pub fn description_json() -> Arc<str> {
-    serde_json::to_string(&description())
-        .expect("the API description serializes")
-        .into()
+    let mut json = serde_json::to_value(description()).expect("the API description serializes");
+    camel_case_links(&mut json);
+    json.to_string().into()
+}
+
+/// utoipa 5 writes a link's `operationId` and `requestBody` in snake case, which no OpenAPI
+/// reader takes: renamed here.
+fn camel_case_links(json: &mut serde_json::Value) {
+    let Some(paths) = json.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links")?.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (from, to) in [
+            ("operation_id", "operationId"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(value) = link.remove(from) {
+                link.insert(to.to_string(), value);
+            }
+        }
+    }
 }
 
 /// The API's routes, to be nested at `/api/v1`, with `description` at `/openapi.json`.

@@ -37,6 +37,7 @@ pub struct ScopeListParams {
     /// `drift`, `out-of-sync`, `unknown`, `in-sync`, `sync-error` or `not-in-failover`.
     sync: Option<String>,
     /// Only scopes more than this percentage full (1 to 99): addresses in use or reserved.
+    #[param(minimum = 1, maximum = 99)]
     usage_over: Option<u8>,
     /// Only the scopes of this shared network (Windows: superscope), by its exact name.
     shared_network: Option<String>,
@@ -46,8 +47,10 @@ pub struct ScopeListParams {
     /// `asc` (default) or `desc`.
     order: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u32>,
 }
 

@@ -26,8 +26,10 @@ pub struct ServerListParams {
     /// `asc` (default) or `desc`.
     order: Option<String>,
     /// 1-based page number.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u32>,
 }
 
@@ -328,9 +330,11 @@ pub struct EventsQuery {
     to: String,
     /// 1-based page number.
     #[allow(dead_code)] // described here, read by `list_params`
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Rows per page, 1 to 500 (default 50).
     #[allow(dead_code)]
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u32>,
 }
 
