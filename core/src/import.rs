@@ -164,6 +164,19 @@ fn delimiter_of(header: &str) -> char {
 /// not text, has no header, lacks a required column, names one twice, or holds too many rows;
 /// a row that is wrong on its own is kept, to be refused on its own.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
+    read_csv_file(bytes).map(|file| file.lines)
+}
+
+/// A reservations CSV as read: its rows, and the columns of its header Tandem does not read
+/// (Windows' CIM ones, a spreadsheet's own), in the file's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvRead {
+    pub lines: Vec<ImportLine>,
+    pub ignored: Vec<String>,
+}
+
+/// [`read_csv`], with the columns it ignored.
+pub fn read_csv_file(bytes: &[u8]) -> Result<CsvRead, FieldError> {
     let refuse = |why: String| FieldError::new("file", why);
     let text = decoded(bytes).map_err(refuse)?;
     if text.contains('\0') {
@@ -189,12 +202,15 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
         ))
     })?;
     let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut ignored = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
-        if let Some(column) = COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name))
-            && index.insert(column, i).is_some()
-        {
-            return Err(refuse(format!("the header names {column} twice")));
+        match COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+            Some(column) if index.insert(column, i).is_some() => {
+                return Err(refuse(format!("the header names {column} twice")));
+            }
+            Some(_) => {}
+            None => ignored.push(name.to_string()),
         }
     }
     let missing: Vec<&str> = REQUIRED
@@ -252,7 +268,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportLine>, FieldError> {
             absent,
         });
     }
-    Ok(out)
+    Ok(CsvRead {
+        lines: out,
+        ignored,
+    })
 }
 
 /// What the import does with one row.
@@ -542,6 +561,10 @@ pub struct ImportReport {
     /// After an apply: what became of each scope's changes on its partner, in words.
     #[serde(default)]
     pub replication: Vec<String>,
+    /// The file's columns Tandem does not read (Windows' `AddressState`, `PSComputerName`, the
+    /// CIM ones…), in the file's order: ignored, every row's values in them left out.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
 }
 
 #[cfg(test)]
@@ -617,7 +640,20 @@ mod tests {
                 &include_bytes!("../tests/fixtures/windows/export-csv-ps7-utf8bom.csv")[..],
             ),
         ] {
-            let lines = read_csv(bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let file = read_csv_file(bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            // The columns Tandem does not read are named, in the file's order.
+            assert_eq!(
+                file.ignored,
+                [
+                    "AddressState",
+                    "PSComputerName",
+                    "CimClass",
+                    "CimInstanceProperties",
+                    "CimSystemProperties"
+                ],
+                "{name}"
+            );
+            let lines = file.lines;
             assert_eq!(lines.len(), 2, "{name}");
             let first = &lines[0];
             assert_eq!(first.scope_id, "10.0.0.0", "{name}");

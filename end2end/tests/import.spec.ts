@@ -72,6 +72,8 @@ test('a reservations CSV is previewed, then applied to both partners', async ({ 
   await page.click('#preview-import');
   await expect(page.locator('#import-summary')).toContainText('2 will add, 0 will change, 0 unchanged, 0 refused');
   await expect(page.locator('tr[data-line="3"]')).toContainText('printer-150.contoso.com');
+  await expect(page.locator('#import-ignored')).toHaveText(
+    'Columns not read (ignored): AddressState, PSComputerName, CimClass, CimInstanceProperties, CimSystemProperties.');
   expect(tandem.reservations(DHCP1)).toEqual(['10.0.0.99', '10.0.0.130', '10.0.0.131']);
 
   // Export: the scope's reservations as the import reads them.
@@ -80,6 +82,14 @@ test('a reservations CSV is previewed, then applied to both partners', async ({ 
   const csv = await (await page.request.get(tandem.url + href)).text();
   expect(csv.split('\r\n')[0]).toBe('ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType');
   expect(csv).toContain('10.0.0.0,10.0.0.131,scanner,00-15-5d-00-01-31,,Dhcp');
+  // For Windows: what Import-Csv | Add-DhcpServerv4Reservation reads there.
+  const windowsHref = await page.locator('#export-reservations-windows').getAttribute('href');
+  expect(windowsHref).toContain('format=windows');
+  const windows = Buffer.from(await (await page.request.get(tandem.url + windowsHref)).body());
+  expect([...windows.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const windowsText = windows.subarray(3).toString('utf8');
+  expect(windowsText.split('\r\n')[0]).toBe('"ScopeId","IPAddress","Name","ClientId","Description","Type"');
+  expect(windowsText).toContain('"10.0.0.0","10.0.0.131","scanner","00-15-5d-00-01-31","","Dhcp"');
   const scopes = await page.request.get(tandem.url + (await (async () => {
     await open(page, `${tandem.url}/scopes`);
     return page.locator('#export-scopes').getAttribute('href');

@@ -24,9 +24,43 @@ fn line(cells: &[&str], widths: &[usize]) -> String {
         .to_string()
 }
 
+/// Whether [`table`] prints CSV (`--output csv`): set once, before anything is printed.
+static AS_CSV: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every [`table`] of this run print as CSV.
+pub(crate) fn tables_as_csv() {
+    AS_CSV.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One CSV line (RFC 4180): a cell with a comma, quote or line break quoted.
+fn csv_line(cells: &[&str]) -> String {
+    cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Rows under headers in the seed's PowerShell column layout; a column holding a longer cell
-/// (a DUID, a circuit ID) is widened to it, so that every column stays aligned.
+/// (a DUID, a circuit ID) is widened to it, so that every column stays aligned. With
+/// `--output csv`, the same rows as CSV.
 pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) {
+    if AS_CSV.load(std::sync::atomic::Ordering::Relaxed) {
+        println!("{}", csv_line(headers));
+        for row in rows {
+            println!(
+                "{}",
+                csv_line(&row.iter().map(String::as_str).collect::<Vec<_>>())
+            );
+        }
+        return;
+    }
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()

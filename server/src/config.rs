@@ -21,7 +21,12 @@ pub struct Cli {
     /// environment variable: a command line shows in the process list.
     #[arg(long, env = "TANDEM_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// How those commands print: the seed's columns, or JSON for scripts.
+    /// A profile of the CLI's settings file ($XDG_CONFIG_HOME/tandem/cli.toml, mode 0600):
+    /// its `url` and `token` for what --url and --token leave unsaid (default: the file's
+    /// `default`).
+    #[arg(long, env = "TANDEM_PROFILE")]
+    pub profile: Option<String>,
+    /// How those commands print: the seed's columns, JSON for scripts, or CSV.
     #[arg(long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
     #[command(subcommand)]
@@ -162,8 +167,12 @@ pub enum LogFormat {
 /// How the remote commands print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
+    /// Columns under headers, as the seed's cmdlets print them.
     Table,
+    /// Tandem's answer as it is, for scripts.
     Json,
+    /// The table's rows as CSV (RFC 4180), its header first.
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,9 +210,22 @@ pub enum Command {
     /// server, then its HA partner.
     #[command(subcommand)]
     GlobalReservation(RemoteGlobalReservation),
-    /// Failover relationships through Tandem (Get-DhcpServerv4Failover, -PartnerDown).
+    /// Failover relationships through Tandem (Get-/Add-/Set-/Remove-DhcpServerv4Failover,
+    /// -PartnerDown, scopes in and out, maintenance).
     #[command(subcommand)]
     Failover(RemoteFailover),
+    /// Scopes through Tandem (Get-/Set-DhcpServerv4Scope): an edit reaches the partner too.
+    #[command(subcommand)]
+    Scope(RemoteScope),
+    /// The Event Catalog through Tandem: what was changed, by whom, and how it went.
+    #[command(subcommand)]
+    Event(RemoteEvent),
+    /// Prints the completion script of a shell: `tandem completions bash >
+    /// /etc/bash_completion.d/tandem`, `tandem completions zsh > ~/.zfunc/_tandem`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Manage a built-in DHCP server directly through its native API. Changes made this way
     /// are NOT replicated to its failover partner: Tandem detects them as drift.
     Server(ServerCommand),
@@ -545,6 +567,8 @@ pub enum RemoteCommand {
     },
     Failover(RemoteFailover),
     GlobalReservation(RemoteGlobalReservation),
+    Scope(RemoteScope),
+    Event(RemoteEvent),
 }
 
 // Parsed once per run: the size of its largest command does not matter.
@@ -629,11 +653,211 @@ pub enum RemoteReservation {
 pub enum RemoteFailover {
     /// The relationships with the seed's columns.
     List,
+    /// One relationship: its settings, its scopes and each server's state.
+    Show {
+        #[arg(long)]
+        name: String,
+    },
+    /// Add-DhcpServerv4Failover: a relationship between two servers, on both, with the
+    /// primary's scopes given (copied whole to the partner).
+    Create {
+        #[arg(long)]
+        primary: String,
+        #[arg(long)]
+        secondary: String,
+        /// Empty: `<primary>-<secondary>`.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Scope IDs of the primary to put in failover (repeat the flag for each).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        #[command(flatten)]
+        settings: RelationshipArgs,
+    },
+    /// Set-DhcpServerv4Failover: what is not given stays as it is; refused if the
+    /// relationship changes between its read and the change.
+    Set {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        settings: RelationshipArgs,
+    },
+    /// Remove-DhcpServerv4Failover, run on `server`: its scopes are taken out of failover
+    /// first (deleted on the partner, kept on `server`).
+    Remove {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Add-DhcpServerv4FailoverScope: a scope of `server` into the relationship (the partner
+    /// gets a whole copy).
+    AddScope {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        scope: String,
+    },
+    /// Remove-DhcpServerv4FailoverScope: a scope out of failover, kept on `server`, deleted on
+    /// its partner.
+    RemoveScope {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+    },
+    /// Maintenance of `server`'s partner: `--on` (this server serves every client meanwhile)
+    /// or `--off`.
+    Maintenance {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+    },
     /// Set-DhcpServerv4Failover -PartnerDown: on `server`, for relationship `name`.
     PartnerDown {
         #[arg(long)]
         server: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+/// A relationship's settings, each optional (a change keeps what is not given; a new one gets
+/// Windows' defaults).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RelationshipArgs {
+    /// LoadBalance or HotStandby.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// LoadBalance: the primary's share, 0 to 100.
+    #[arg(long)]
+    pub load_balance_percent: Option<u8>,
+    /// HotStandby: the primary's role, Active or Standby.
+    #[arg(long)]
+    pub server_role: Option<String>,
+    /// HotStandby: the addresses kept for the standby, 0 to 100.
+    #[arg(long)]
+    pub reserve_percent: Option<u8>,
+    /// Maximum client lead time, seconds.
+    #[arg(long)]
+    pub mclt: Option<u32>,
+    /// Switch to Partner Down by itself after --state-switch-interval seconds.
+    #[arg(long)]
+    pub auto_state_transition: Option<bool>,
+    #[arg(long)]
+    pub state_switch_interval: Option<u32>,
+    /// Authenticate the partners' messages.
+    #[arg(long)]
+    pub enable_auth: Option<bool>,
+    /// A file holding the shared secret (its first line), so that it never shows in a
+    /// process list or a shell's history.
+    #[arg(long)]
+    pub shared_secret_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteScope {
+    /// Get-DhcpServerv4Scope: every scope the filters match, on every server (or one).
+    List {
+        #[arg(long)]
+        server: Option<String>,
+        /// Part of the scope's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Exact relationship name.
+        #[arg(long)]
+        relationship: Option<String>,
+        /// drift, out-of-sync, unknown, in-sync, sync-error or not-in-failover.
+        #[arg(long)]
+        sync: Option<String>,
+    },
+    /// One scope's properties, exclusions and options.
+    Show {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+    },
+    /// Set-DhcpServerv4Scope: what is not given stays as it is; on a failover scope the
+    /// partner gets the change too; refused if the scope changes between its read and the
+    /// change.
+    Set {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Seconds.
+        #[arg(long)]
+        lease_duration: Option<u32>,
+        /// Active or Inactive.
+        #[arg(long)]
+        state: Option<String>,
+        /// First address of the range.
+        #[arg(long)]
+        start: Option<String>,
+        /// Last address of the range.
+        #[arg(long)]
+        end: Option<String>,
+        /// Excluded ranges, `10.0.0.1-10.0.0.9`, comma-separated; empty for none.
+        #[arg(long)]
+        exclusions: Option<String>,
+    },
+    /// Invoke-DhcpServerv4FailoverReplication for one scope (as `tandem replicate --scope`).
+    Replicate {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        /// Only say what would change on the partner, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct EventFilters {
+    /// Exact user name.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Exact action (create_reservation, sign_in…).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Any part of the object's description.
+    #[arg(long)]
+    pub object: Option<String>,
+    /// RFC 3339 lower bound, inclusive.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// RFC 3339 upper bound, inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteEvent {
+    /// The newest events the filters match, one page.
+    List {
+        #[command(flatten)]
+        filters: EventFilters,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 50)]
+        per_page: u32,
+    },
+    /// Every event the filters match (up to 5 000) as CSV, on standard output.
+    Export {
+        #[command(flatten)]
+        filters: EventFilters,
     },
 }

@@ -2,7 +2,7 @@
 //! through its own native API, as the seed's PowerShell cmdlets do.
 
 use clap::Parser;
-use server::config::{Cli, Command, LogFormat, Output, RemoteCommand};
+use server::config::{Cli, Command, LogFormat, Output, RemoteCommand, RemoteScope};
 use server::{cli, remote, web};
 
 /// Each worker thread's stack: rendering a page walks its view tree recursively, and an
@@ -20,7 +20,14 @@ fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let through_api = |command| remote_run(cli.url.clone(), cli.token.clone(), cli.output, command);
+    let through_api = |command| {
+        let how = remote::Reach {
+            url: cli.url.clone(),
+            token: cli.token.clone(),
+            profile: cli.profile.clone(),
+        };
+        remote_run(how, cli.output, command)
+    };
     match cli.command {
         Some(Command::Reservation(action)) => through_api(RemoteCommand::Reservation(action)).await,
         Some(Command::Replicate {
@@ -43,6 +50,27 @@ async fn run() -> anyhow::Result<()> {
         Some(Command::Failover(action)) => through_api(RemoteCommand::Failover(action)).await,
         Some(Command::GlobalReservation(action)) => {
             through_api(RemoteCommand::GlobalReservation(action)).await
+        }
+        Some(Command::Scope(RemoteScope::Replicate {
+            server,
+            scope,
+            dry_run,
+        })) => {
+            through_api(RemoteCommand::Replicate {
+                server,
+                scope: Some(scope),
+                relationship: None,
+                dry_run,
+                basis: None,
+            })
+            .await
+        }
+        Some(Command::Scope(action)) => through_api(RemoteCommand::Scope(action)).await,
+        Some(Command::Event(action)) => through_api(RemoteCommand::Event(action)).await,
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "tandem", &mut std::io::stdout());
+            Ok(())
         }
         Some(Command::Server(cmd)) => cli::run(&cli.serve.data_dir, cmd).await,
         Some(Command::User(action)) => cli::run_user(&cli.serve, action).await,
@@ -92,12 +120,11 @@ fn init_logs(format: LogFormat) {
 /// Runs a command through Tandem's REST API; a failure exits with its code (1 refused, 2 usage,
 /// 3 unreachable) after saying why on stderr.
 async fn remote_run(
-    url: Option<String>,
-    token: Option<String>,
+    how: remote::Reach,
     output: Output,
     command: RemoteCommand,
 ) -> anyhow::Result<()> {
-    if let Err(failure) = remote::run(url, token, output == Output::Json, command).await {
+    if let Err(failure) = remote::run(how, output, command).await {
         eprintln!("{}", failure.message());
         std::process::exit(failure.exit_code());
     }

@@ -15,13 +15,21 @@ struct Run {
     stderr: String,
 }
 
-/// Runs `tandem` with `args` (the environment's own TANDEM_* ignored).
+/// Runs `tandem` with `args` (the environment's own TANDEM_* and settings file ignored).
 async fn tandem(args: Vec<String>) -> Run {
+    tandem_in(args, std::path::Path::new("/nonexistent")).await
+}
+
+/// Runs `tandem` with `args`, its settings under `config` (as `XDG_CONFIG_HOME`).
+async fn tandem_in(args: Vec<String>, config: &std::path::Path) -> Run {
+    let config = config.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
             .args(&args)
             .env_remove("TANDEM_URL")
             .env_remove("TANDEM_TOKEN")
+            .env_remove("TANDEM_PROFILE")
+            .env("XDG_CONFIG_HOME", config)
             .output()
             .unwrap();
         Run {
@@ -59,8 +67,14 @@ async fn on_partner(mut list: Vec<String>, ip: &str) -> serde_json::Value {
         .clone()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
+/// A Tandem with the built-in pair serving on loopback: its data folder, URL and an admin's
+/// API token.
+async fn serving() -> (
+    tempfile::TempDir,
+    tandem_backend::bootstrap::Started,
+    String,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let (started, app) = common::started(dir.path(), PASSWORD).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -84,6 +98,12 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         .await
         .unwrap()
         .token;
+    (dir, started, url, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
+    let (dir, started, url, token) = serving().await;
     let scope = ["--server", "dhcp1.contoso.com", "--scope", "10.0.0.0"];
     let with = |rest: &[&str]| args(&url, &token, &[rest, &scope].concat());
 
@@ -538,5 +558,183 @@ async fn the_remote_cli_changes_both_partners_and_exits_as_scripts_expect() {
         scoped.stderr.contains("no reservations without an address"),
         "{}",
         scoped.stderr
+    );
+}
+
+/// The daily jobs beyond reservations: scopes listed, shown and changed (on the partner too, a
+/// stale read refused), relationships shown, changed, with a scope out and back in and
+/// maintenance refused where the server cannot; events listed and exported; a profile of the
+/// settings file instead of --url/--token (refused when others may read it); CSV output; shell
+/// completions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remote_cli_covers_scopes_relationships_events_and_profiles() {
+    let (_dir, _started, url, token) = serving().await;
+    let with = |rest: &[&str]| args(&url, &token, rest);
+    let ok = |run: Run| {
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        run.stdout
+    };
+
+    // Scopes: listed (table and CSV), shown, changed on both partners.
+    let listed = ok(tandem(with(&["scope", "list", "--server", "dc1.contoso.com"])).await);
+    assert!(listed.starts_with("Server"), "{listed}");
+    assert!(listed.contains("dc1.contoso.com") && listed.contains("10.0.0.0"));
+    let csv = ok(tandem(with(&["--output", "csv", "scope", "list"])).await);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Server,ScopeId,Name,StartRange,EndRange,SubnetMask,State,Reservations,FailoverRelationship,Drift"
+        )
+    );
+    assert_eq!(lines.count(), 2, "{csv}");
+    let one = ["--server", "dhcp1.contoso.com", "--scope", "10.0.0.0"];
+    let set = ok(tandem(with(
+        &[
+            &[
+                "scope",
+                "set",
+                "--description",
+                "second floor",
+                "--lease-duration",
+                "3600",
+            ][..],
+            &one,
+        ]
+        .concat(),
+    ))
+    .await);
+    assert!(set.contains("replicated to dc1.contoso.com"), "{set}");
+    for server in ["dhcp1.contoso.com", "dc1.contoso.com"] {
+        let shown = ok(tandem(with(&[
+            "scope", "show", "--server", server, "--scope", "10.0.0.0",
+        ]))
+        .await);
+        assert!(shown.contains("second floor"), "{server}: {shown}");
+        assert!(shown.contains("1 hour"), "{server}: {shown}");
+        assert!(shown.contains("Contoso"), "the name is kept: {shown}");
+    }
+    let nothing = tandem(with(&[&["scope", "set"][..], &one].concat())).await;
+    assert_eq!(nothing.code, 2, "{}", nothing.stderr);
+
+    // Relationships: shown, changed (what is not given kept), a scope out and back in.
+    let name = "dhcp1.contoso.com-dc1.contoso.com";
+    let shown = ok(tandem(with(&["failover", "show", "--name", name])).await);
+    assert!(
+        shown.contains("LoadBalance") && shown.contains("10.0.0.0"),
+        "{shown}"
+    );
+    ok(tandem(with(&["failover", "set", "--name", name, "--mclt", "1800"])).await);
+    let json: serde_json::Value = serde_json::from_str(&ok(tandem(with(&[
+        "--output", "json", "failover", "show", "--name", name,
+    ]))
+    .await))
+    .unwrap();
+    assert_eq!(json["relationship"]["max_client_lead_time_secs"], 1800);
+    assert_eq!(json["relationship"]["mode"], "LoadBalance", "kept");
+    let out = ok(tandem(with(&[
+        "failover",
+        "remove-scope",
+        "--server",
+        "dhcp1.contoso.com",
+        "--scope",
+        "10.0.0.0",
+    ]))
+    .await);
+    assert!(out.contains("deleted on dc1.contoso.com"), "{out}");
+    let back = ok(tandem(with(&[
+        "failover",
+        "add-scope",
+        "--server",
+        "dhcp1.contoso.com",
+        "--name",
+        name,
+        "--scope",
+        "10.0.0.0",
+    ]))
+    .await);
+    assert!(back.contains("is in"), "{back}");
+    let maintenance = tandem(with(&[
+        "failover",
+        "maintenance",
+        "--server",
+        "dhcp1.contoso.com",
+        "--name",
+        name,
+        "--on",
+    ]))
+    .await;
+    assert_eq!(
+        maintenance.code, 1,
+        "the built-in server has no maintenance: {}",
+        maintenance.stderr
+    );
+    let neither = tandem(with(&[
+        "failover",
+        "maintenance",
+        "--server",
+        "dhcp1.contoso.com",
+        "--name",
+        name,
+    ]))
+    .await;
+    assert_eq!(neither.code, 2, "--on or --off: {}", neither.stderr);
+
+    // Events: a page, and the export as CSV.
+    let events = tandem(with(&["event", "list", "--action", "update_scope"])).await;
+    let listed = ok(Run { ..events });
+    assert!(
+        listed.contains("update_scope") && listed.contains("scope 10.0.0.0"),
+        "{listed}"
+    );
+    let exported = ok(tandem(with(&[
+        "event",
+        "export",
+        "--action",
+        "update_relationship",
+    ]))
+    .await);
+    assert!(exported.starts_with("id,at,actor,action"), "{exported}");
+    assert_eq!(exported.lines().count(), 2, "{exported}");
+
+    // A profile instead of --url and --token; refused while others may read it.
+    let config = tempfile::tempdir().unwrap();
+    std::fs::create_dir(config.path().join("tandem")).unwrap();
+    let file = config.path().join("tandem").join("cli.toml");
+    std::fs::write(
+        &file,
+        format!("default = \"lab\"\n[profiles.lab]\nurl = \"{url}\"\ntoken = \"{token}\"\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = tandem_in(vec!["failover".into(), "list".into()], config.path()).await;
+    assert_eq!(open.code, 2, "{}", open.stderr);
+    assert!(open.stderr.contains("chmod 600"), "{}", open.stderr);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let listed = ok(tandem_in(vec!["failover".into(), "list".into()], config.path()).await);
+    assert!(listed.contains(name), "{listed}");
+    let unknown = tandem_in(
+        vec![
+            "--profile".into(),
+            "prod".into(),
+            "failover".into(),
+            "list".into(),
+        ],
+        config.path(),
+    )
+    .await;
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("no profile 'prod' (it has: lab)"),
+        "{}",
+        unknown.stderr
+    );
+
+    // Shell completions.
+    let bash = ok(tandem(vec!["completions".into(), "bash".into()]).await);
+    assert!(
+        bash.contains("_tandem()") && bash.contains("failover"),
+        "{bash:.200}"
     );
 }

@@ -27,6 +27,9 @@ pub struct DraftView {
     pub rows: Vec<ImportRow>,
     /// Rows matching the filter, shown or not.
     pub matching: usize,
+    /// The file's columns Tandem does not read, in the file's order.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
 }
 
 /// Which rows a filter word shows (`all`, `add`, `change`, `unchanged`, `refused`, `failed`).
@@ -65,6 +68,11 @@ pub async fn import_draft(id: String, filter: String) -> Result<DraftView, AppEr
         }
         None => (ImportCounts::default(), Vec::new(), false, 0, Vec::new()),
     };
+    let ignored_columns = draft
+        .report
+        .as_ref()
+        .map(|r| r.ignored_columns.clone())
+        .unwrap_or_default();
     Ok(DraftView {
         id,
         server: draft.server,
@@ -75,6 +83,7 @@ pub async fn import_draft(id: String, filter: String) -> Result<DraftView, AppEr
         replication,
         rows,
         matching,
+        ignored_columns,
     })
 }
 

@@ -176,6 +176,17 @@ fn draft_view(d: DraftView, filter: String) -> impl IntoView {
                 {summary}
             </p>
             {d.replication.into_iter().map(|r| view! { <p class="muted">{r}</p> }).collect_view()}
+            {(!d.ignored_columns.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="muted" id="import-ignored">
+                            {format!(
+                                "Columns not read (ignored): {}.",
+                                d.ignored_columns.join(", "),
+                            )}
+                        </p>
+                    }
+                })}
             {apply}
             <p class="toolbar import-filters">{links}</p>
             <div class="table-wrap">

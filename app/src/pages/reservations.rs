@@ -62,6 +62,18 @@ pub fn ReservationsPage() -> impl IntoView {
     // Dialogs asked for by a link (`?dialog=new|edit|delete&ip=…`: before the page's code has
     // loaded, or without JavaScript), and what a natively posted form left.
     let native = NativeDialogs::new("ip");
+    // The scope's reservations as CSV, with the view's filter and order (and `extra`).
+    let export_href = move |extra: &str| {
+        let t = target.get();
+        let query = tandem_core::views::QueryState::to_query_string(&state.get());
+        let join = if query.is_empty() { "?" } else { "&" };
+        format!(
+            "/api/v1/servers/{}/scopes/{}/reservations.csv{query}{}{extra}",
+            tandem_core::text::percent_encode(&t.server, ""),
+            tandem_core::text::percent_encode(&t.scope_id, ""),
+            if extra.is_empty() { "" } else { join },
+        )
+    };
     let close = move || {
         dialog.set(None);
         native.dismiss();
@@ -261,20 +273,16 @@ pub fn ReservationsPage() -> impl IntoView {
                     "Import CSV…"
                 </a>
             </Show>
-            <a
-                id="export-reservations"
-                class="button secondary"
-                href=move || {
-                    let t = target.get();
-                    format!(
-                        "/api/v1/servers/{}/scopes/{}/reservations.csv{}",
-                        tandem_core::text::percent_encode(&t.server, ""),
-                        tandem_core::text::percent_encode(&t.scope_id, ""),
-                        tandem_core::views::QueryState::to_query_string(&state.get()),
-                    )
-                }
-            >
+            <a id="export-reservations" class="button secondary" href=move || export_href("")>
                 "Export CSV"
+            </a>
+            <a
+                id="export-reservations-windows"
+                class="button secondary"
+                href=move || export_href("format=windows")
+                title="For Import-Csv | Add-DhcpServerv4Reservation on a Windows server"
+            >
+                "Export for Windows"
             </a>
             <Show when=move || ctx.can(Permission::ReplicateScope)>
                 <a

@@ -89,6 +89,87 @@ impl Tandem {
     ) -> Result<String, ServiceError> {
         let mut out =
             String::from("ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType\r\n");
+        for r in self
+            .every_reservation(caller, server, scope_id, query)
+            .await?
+        {
+            push_line(
+                &mut out,
+                &[
+                    scope_id.to_string(),
+                    r.ip_address.to_string(),
+                    r.name.clone(),
+                    r.client_id.to_string(),
+                    r.description.clone(),
+                    r.kind.to_string(),
+                    r.client_id.kind().to_string(),
+                ],
+            );
+        }
+        Ok(out)
+    }
+
+    /// A scope's reservations as Windows PowerShell 5.1's `Export-Csv` writes them, for
+    /// `Import-Csv r.csv | Add-DhcpServerv4Reservation -ComputerName …` on a Windows server:
+    /// UTF-8 with a byte order mark (which 5.1's `Import-Csv` reads as UTF-8, where it would
+    /// read a file without one in the system's code page), every field quoted, CRLF, and only
+    /// the columns the cmdlet takes (`ScopeId,IPAddress,Name,ClientId,Description,Type`), each
+    /// value as it is (the file is for the cmdlet, not a spreadsheet: nothing is defused).
+    /// Windows reserves by MAC address only: a reservation by another identifier is left out,
+    /// and counted in the second value.
+    pub async fn export_reservations_for_windows(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        query: &ReservationQuery,
+    ) -> Result<(String, usize), ServiceError> {
+        let quoted = |cells: &[String]| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect();
+            format!("{}\r\n", cells.join(","))
+        };
+        let mut out = String::from("\u{feff}");
+        out.push_str(&quoted(&[
+            "ScopeId".into(),
+            "IPAddress".into(),
+            "Name".into(),
+            "ClientId".into(),
+            "Description".into(),
+            "Type".into(),
+        ]));
+        let mut left_out = 0;
+        for r in self
+            .every_reservation(caller, server, scope_id, query)
+            .await?
+        {
+            if r.client_id.kind() != tandem_core::IdentifierType::HwAddress {
+                left_out += 1;
+                continue;
+            }
+            out.push_str(&quoted(&[
+                scope_id.to_string(),
+                r.ip_address.to_string(),
+                r.name.clone(),
+                r.client_id.to_string(),
+                r.description.clone(),
+                r.kind.to_string(),
+            ]));
+        }
+        Ok((out, left_out))
+    }
+
+    /// Every reservation of a scope the query matches, in its order, page after page.
+    async fn every_reservation(
+        &self,
+        caller: &Caller,
+        server: &ServerName,
+        scope_id: ScopeId,
+        query: &ReservationQuery,
+    ) -> Result<Vec<tandem_core::Reservation>, ServiceError> {
+        let mut all = Vec::new();
         let mut number = 1;
         loop {
             let q = ReservationQuery {
@@ -96,26 +177,14 @@ impl Tandem {
                 ..query.clone()
             };
             let view = self.list_reservations(caller, server, scope_id, &q).await?;
-            for r in &view.reservations {
-                push_line(
-                    &mut out,
-                    &[
-                        scope_id.to_string(),
-                        r.ip_address.to_string(),
-                        r.name.clone(),
-                        r.client_id.to_string(),
-                        r.description.clone(),
-                        r.kind.to_string(),
-                        r.client_id.kind().to_string(),
-                    ],
-                );
-            }
-            if view.reservations.is_empty() || u64::from(number) >= view.page.count(view.total) {
-                break;
+            let done =
+                view.reservations.is_empty() || u64::from(number) >= view.page.count(view.total);
+            all.extend(view.reservations);
+            if done {
+                return Ok(all);
             }
             number += 1;
         }
-        Ok(out)
     }
 }
 

@@ -35,6 +35,8 @@ struct Planned {
     scopes: BTreeMap<ScopeId, ReadScope>,
     rows: Vec<ImportRow>,
     writes: BTreeMap<ScopeId, Vec<(usize, Reservation)>>,
+    /// The file's columns Tandem does not read.
+    ignored: Vec<String>,
 }
 
 impl Tandem {
@@ -53,7 +55,7 @@ impl Tandem {
             &format!("reservations from a CSV file on {server}"),
         )
         .await?;
-        let lines = import::read_csv(csv)
+        let import::CsvRead { lines, ignored } = import::read_csv_file(csv)
             .map_err(|e| ServiceError::from(tandem_core::FieldErrors(vec![e])))?;
         let driver = self.driver(server).await?;
         let mut scopes = BTreeMap::new();
@@ -71,6 +73,7 @@ impl Tandem {
             scopes,
             rows,
             writes,
+            ignored,
         })
     }
 
@@ -91,6 +94,7 @@ impl Tandem {
             counts: ImportCounts::of(&planned.rows),
             rows: planned.rows,
             replication: Vec::new(),
+            ignored_columns: planned.ignored,
         })
     }
 
@@ -108,6 +112,7 @@ impl Tandem {
             mut scopes,
             mut rows,
             writes,
+            ignored: ignored_columns,
         } = self
             .plan_import(caller, server, csv, "import_reservations")
             .await?;
@@ -176,6 +181,7 @@ impl Tandem {
             counts: ImportCounts::of(&rows),
             rows,
             replication,
+            ignored_columns,
         })
     }
 }

@@ -59,14 +59,35 @@ pub async fn list_reservations(
     Ok(super::paged(&uri, &pairs, view.page, view.total, view))
 }
 
-/// A scope's reservations as CSV in the columns `Import-Csv | Add-DhcpServerv4Reservation`
-/// reads (`ScopeId,IPAddress,Name,ClientId,Description,Type`): every page, filtered and ordered.
+/// A scope's reservations export's query string.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ReservationCsvParams {
+    /// Any part of the address, client ID, name or description, any case.
+    filter: Option<String>,
+    /// `ip` (default), `client`, `name` or `type`.
+    sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    order: Option<String>,
+    /// `tandem` (default): `ScopeId,IPAddress,Name,ClientId,Description,Type,IdentifierType`,
+    /// UTF-8, formulas defused for spreadsheets. `windows`: what `Import-Csv |
+    /// Add-DhcpServerv4Reservation` reads on Windows, as Windows PowerShell 5.1's `Export-Csv`
+    /// writes it (UTF-8 with a byte order mark, every field quoted, CRLF, the cmdlet's six
+    /// columns, values as they are); reservations by another identifier than a MAC address are
+    /// left out (Windows reserves by MAC only) and counted in `Tandem-Left-Out`.
+    format: Option<String>,
+}
+
+/// A scope's reservations as CSV, every page, filtered and ordered: Tandem's columns (which
+/// Tandem's import reads back), or with `format=windows` the file Windows' cmdlets import.
 #[utoipa::path(get, path = "/servers/{server}/scopes/{scope}/reservations.csv",
     tag = "reservations",
     params(("server" = String, Path, description = "The server's name", example = "dhcp1.contoso.com"),
-        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"), ReservationListParams),
+        ("scope" = String, Path, format = Ipv4, description = "The scope ID", example = "10.0.0.0"), ReservationCsvParams),
     responses((status = 200, description = "The reservations as CSV", content_type = "text/csv",
-        body = String)))]
+        body = String,
+        headers(("Tandem-Left-Out" = u32, description = "With `format=windows`: how many reservations by another identifier than a MAC address were left out")))))]
 pub async fn reservations_csv(
     State(tandem): State<Tandem>,
     ApiCaller(caller): ApiCaller,
@@ -75,10 +96,33 @@ pub async fn reservations_csv(
 ) -> ApiResult<Response> {
     let (server, scope) = (server_name(&server)?, scope_id(&scope)?);
     let q: ReservationQuery = query(&pairs);
-    let text = tandem
-        .export_reservations(&caller, &server, scope, &q)
-        .await?;
-    Ok(csv(&format!("{server}-{scope}-reservations.csv"), text))
+    let format = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "format")
+        .map_or("tandem", |(_, v)| v.as_str());
+    match format {
+        "tandem" | "" => {
+            let text = tandem
+                .export_reservations(&caller, &server, scope, &q)
+                .await?;
+            Ok(csv(&format!("{server}-{scope}-reservations.csv"), text))
+        }
+        "windows" => {
+            let (text, left_out) = tandem
+                .export_reservations_for_windows(&caller, &server, scope, &q)
+                .await?;
+            let mut response = csv(&format!("{server}-{scope}-reservations-windows.csv"), text);
+            response
+                .headers_mut()
+                .insert("tandem-left-out", left_out.into());
+            Ok(response)
+        }
+        other => Err(ApiError::field(
+            "format",
+            format!("'{other}' is not an export format: tandem or windows"),
+        )),
+    }
 }
 
 /// One reservation; its version is the `ETag`, to be sent back as `If-Match` with a change.

@@ -7,7 +7,12 @@
 //! stderr), 2 usage, 3 Tandem unreachable.
 
 use crate::cli::{reservation_table, table};
-use crate::config::{RemoteCommand, RemoteFailover, RemoteReservation};
+use crate::config::{Output, RemoteCommand, RemoteFailover, RemoteReservation};
+
+mod events;
+mod failover;
+pub mod profile;
+mod scopes;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_core::Reservation;
@@ -40,7 +45,7 @@ impl Failure {
     }
 }
 
-struct Api {
+pub(crate) struct Api {
     base: String,
     token: String,
     client: reqwest::Client,
@@ -66,7 +71,7 @@ fn refusal(status: StatusCode, body: &Value) -> Failure {
 }
 
 impl Api {
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         path: &str,
@@ -103,7 +108,7 @@ impl Api {
 
 impl Api {
     /// Every row of a paged list (`{rows, total, page}`), read page by page.
-    async fn every_row(&self, path: &str) -> Result<Value, Failure> {
+    pub(crate) async fn every_row(&self, path: &str) -> Result<Value, Failure> {
         let mut first = self.every_page(path, "rows").await?;
         Ok(first["rows"].take())
     }
@@ -154,12 +159,49 @@ impl Api {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
+impl Api {
+    /// A text answer (a CSV export) as it is.
+    pub(crate) async fn get_text(&self, path: &str) -> Result<String, Failure> {
+        let response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| {
+                Failure::Unreachable(format!("Tandem at {} is unreachable: {e}", self.base))
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return response
+                .text()
+                .await
+                .map_err(|e| Failure::Unreachable(format!("the answer was cut: {e}")));
+        }
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        Err(refusal(status, &body))
+    }
+}
+
+/// A query string of the pairs given (`?a=1&b=2`), or nothing.
+pub(crate) fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let given: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", path_part(v))))
+        .collect();
+    if given.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", given.join("&"))
+    }
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
     serde_json::from_value(value)
         .map_err(|e| Failure::Refused(format!("Tandem answered something unexpected: {e}")))
 }
 
-fn path_part(text: &str) -> String {
+pub(crate) fn path_part(text: &str) -> String {
     tandem_core::text::percent_encode(text, "")
 }
 
@@ -172,7 +214,7 @@ fn reservations_path(server: &str, scope: &str) -> String {
 }
 
 /// Prints `value` as JSON (for scripts), or `table` draws it.
-fn show(
+pub(crate) fn show(
     json_output: bool,
     value: &Value,
     draw: impl FnOnce() -> Result<(), Failure>,
@@ -189,7 +231,7 @@ fn show(
 }
 
 /// What a change did, in a line.
-fn outcome_line(value: &Value) -> String {
+pub(crate) fn outcome_line(value: &Value) -> String {
     let server = value["server"].as_str().unwrap_or("?");
     match value["replication"]["outcome"].as_str() {
         Some("Replicated") => format!(
@@ -206,18 +248,20 @@ fn outcome_line(value: &Value) -> String {
     }
 }
 
-pub async fn run(
-    url: Option<String>,
-    token: Option<String>,
-    json_output: bool,
-    command: RemoteCommand,
-) -> Result<(), Failure> {
-    let base = url
-        .ok_or_else(|| Failure::Usage("give Tandem's address: --url or TANDEM_URL".into()))?
-        .trim_end_matches('/')
-        .to_string();
-    let token =
-        token.ok_or_else(|| Failure::Usage("give an API token: --token or TANDEM_TOKEN".into()))?;
+/// How the remote commands reach Tandem, as given (flags or environment) and the profile.
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub profile: Option<String>,
+}
+
+pub async fn run(how: Reach, output: Output, command: RemoteCommand) -> Result<(), Failure> {
+    let (base, token) = profile::resolve(how.url, how.token, how.profile.as_deref())?;
+    let json_output = output == Output::Json;
+    if output == Output::Csv {
+        crate::cli::tables_as_csv();
+    }
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(600))
         .build()
@@ -230,6 +274,9 @@ pub async fn run(
     match command {
         RemoteCommand::Reservation(action) => reservation(&api, json_output, action).await,
         RemoteCommand::GlobalReservation(action) => global(&api, json_output, action).await,
+        RemoteCommand::Scope(action) => scopes::run(&api, json_output, action).await,
+        RemoteCommand::Event(action) => events::run(&api, json_output, action).await,
+
         RemoteCommand::Replicate {
             server,
             scope,
@@ -350,6 +397,7 @@ pub async fn run(
                 Ok(())
             })
         }
+        RemoteCommand::Failover(action) => failover::run(&api, json_output, action).await,
     }
 }
 
@@ -723,7 +771,7 @@ async fn reservation(
 }
 
 /// One scope's dry run, in words: what would change on the partner.
-fn print_preview(preview: &ScopePreview) {
+pub(crate) fn print_preview(preview: &ScopePreview) {
     let (source, partner) = (&preview.source, &preview.partner);
     if preview.changes.is_empty() {
         println!(
