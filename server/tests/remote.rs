@@ -680,6 +680,51 @@ async fn the_remote_cli_covers_scopes_relationships_events_and_profiles() {
     .await;
     assert_eq!(neither.code, 2, "--on or --off: {}", neither.stderr);
 
+    // Removed (its scope kept on dhcp1, gone from dc1), then made again with it.
+    let removed = ok(tandem(with(&[
+        "failover",
+        "remove",
+        "--server",
+        "dhcp1.contoso.com",
+        "--name",
+        name,
+    ]))
+    .await);
+    assert!(
+        removed.contains("1 scope(s) kept on dhcp1.contoso.com"),
+        "{removed}"
+    );
+    let made = ok(tandem(with(&[
+        "failover",
+        "create",
+        "--primary",
+        "dhcp1.contoso.com",
+        "--secondary",
+        "dc1.contoso.com",
+        "--scope",
+        "10.0.0.0",
+        "--mode",
+        "HotStandby",
+        "--reserve-percent",
+        "10",
+    ]))
+    .await);
+    assert!(
+        made.contains(&format!("relationship {name} made")),
+        "{made}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(tandem(with(&[
+        "--output", "json", "failover", "show", "--name", name,
+    ]))
+    .await))
+    .unwrap();
+    assert_eq!(json["relationship"]["mode"], "HotStandby");
+    assert_eq!(json["relationship"]["reserve_percent"], 10);
+    assert_eq!(
+        json["relationship"]["scopes"],
+        serde_json::json!(["10.0.0.0"])
+    );
+
     // Events: a page, and the export as CSV.
     let events = tandem(with(&["event", "list", "--action", "update_scope"])).await;
     let listed = ok(Run { ..events });
