@@ -23,13 +23,20 @@ pub struct OptionInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScopeInput {
+    /// The subnet's address: its first.
+    #[cfg_attr(feature = "openapi", schema(format = Ipv4, example = "10.0.1.0"))]
     pub scope_id: String,
     /// `255.255.255.0`, `/24` or `24`.
+    #[cfg_attr(feature = "openapi", schema(example = "255.255.255.0"))]
     pub subnet_mask: String,
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The first address of the range.
+    #[cfg_attr(feature = "openapi", schema(format = Ipv4, example = "10.0.1.10"))]
     pub start: String,
+    /// The last address of the range.
+    #[cfg_attr(feature = "openapi", schema(format = Ipv4, example = "10.0.1.200"))]
     pub end: String,
     /// Seconds; empty means eight days.
     #[serde(default)]

@@ -201,6 +201,7 @@ pub async fn delete_relationship(
 #[serde(deny_unknown_fields)]
 pub struct AddScope {
     /// A scope of `server` that the partner does not have.
+    #[schema(format = Ipv4, example = "10.0.1.0")]
     scope_id: String,
 }
 

@@ -139,8 +139,10 @@ pub struct ScopeChange {
     /// `255.255.255.0`, `/24` or `24`.
     subnet_mask: Option<String>,
     /// The first address of the range.
+    #[schema(format = Ipv4)]
     start: Option<String>,
     /// The last address of the range.
+    #[schema(format = Ipv4)]
     end: Option<String>,
     /// Seconds.
     lease_duration_secs: Option<String>,
