@@ -471,9 +471,17 @@ impl Tandem {
         event.before_json = serde_json::to_string(&before).ok();
         event.after_json = serde_json::to_string(&after).ok();
         let id = self.begin(&event).await?;
+        // One partner at a time: a `config-set` restarts that server's HA service (Kea), so
+        // the second is written only once the first serves again; the two are never out of
+        // service together.
         let result = async {
             primary.update_relationship(&config).await?;
-            secondary.update_relationship(&config).await
+            primary.settle().await?;
+            secondary.update_relationship(&config).await?;
+            if let Err(e) = secondary.settle().await {
+                tracing::warn!(error = %e, "partner not serving again after the change");
+            }
+            Ok::<(), DriverError>(())
         }
         .await;
         match result {

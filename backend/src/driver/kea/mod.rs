@@ -526,8 +526,9 @@ impl KeaDriver {
         let out = change(&mut config)?;
         let whole = json!({ "Dhcp4": config });
         self.command("config-test", Some(whole.clone())).await?;
-        // A server in HA restarts its HA service on config-set; where the relationship stays
-        // as it was, the service waits for it to serve again before it writes the partner.
+        // A server in HA restarts its HA service on config-set; the service waits for it to
+        // serve again before it writes the partner.
+
         let state_before = match &ha_before {
             Some(_) => self.ha_state().await.ok(),
             None => None,
@@ -541,7 +542,15 @@ impl KeaDriver {
         };
         let config = whole.remove("Dhcp4").expect("built with Dhcp4");
         let ha_after = ha::relationship_of(&config, Vec::new());
-        if let (Some(state), true) = (state_before, ha_before.is_some() && ha_before == ha_after) {
+        // A change of the relationship that keeps its mode (Tandem's own values, automatic
+        // failover) is waited for too. One of mode is not: a peer whose mode differs from its
+        // partner's stays `waiting` until the partner has the same (seen on Kea 2.2 and 3.0),
+        // so the partner is written at once.
+        let same_mode = match (&ha_before, &ha_after) {
+            (Some(before), Some(after)) => before.mode == after.mode,
+            _ => false,
+        };
+        if let (Some(state), true) = (state_before, same_mode) {
             *self.unsettled.lock().expect("unsettled") = Some((state, ha::settle_time(&config)));
         }
         // The hosts of a hosts database are not in the configuration: read again next time.
