@@ -235,7 +235,23 @@ pub fn set_relationship(
     };
     let url_of = |name: &ServerName| if name == me { my_url } else { partner_url };
     let kea_secondary = if kea_primary == me { partner } else { me };
-    let mut entry = Map::new();
+    // A patch of the entry the server has: every key Tandem does not set (`sync-timeout`,
+    // `send-lease-updates`, `state-machine`, TLS files…) stays as it is.
+    let new_relationship = old.as_object().is_none_or(Map::is_empty);
+    let mut entry = old.as_object().cloned().unwrap_or_default();
+    if entry
+        .get("mode")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m != mode)
+    {
+        // What one mode takes and another refuses, as Kea's HA parser has it: the limit of
+        // delayed updates (load-balancing's default 100, which hot-standby refuses) goes back
+        // to the new mode's default, and a hot-standby pair never waits for a backup's ack.
+        entry.remove("delayed-updates-limit");
+        if mode == "hot-standby" {
+            entry.insert("wait-backup-ack".into(), json!(false));
+        }
+    }
     entry.insert("this-server-name".into(), json!(me.as_str()));
     entry.insert("mode".into(), json!(mode));
     for (key, default) in [
@@ -244,24 +260,15 @@ pub fn set_relationship(
         ("max-ack-delay", 10_000),
         ("max-unacked-clients", 10),
     ] {
-        entry.insert(
-            key.into(),
-            old.get(key).cloned().unwrap_or_else(|| json!(default)),
-        );
+        entry.entry(key).or_insert_with(|| json!(default));
     }
-    match old.get("multi-threading") {
-        Some(mt) => {
-            entry.insert("multi-threading".into(), mt.clone());
-        }
-        // A new relationship on Kea 3: the peers talk through the control sockets Tandem
-        // reaches them at (a listener of their own would need a port of its own).
-        None if style == HookStyle::Names => {
-            entry.insert(
-                "multi-threading".into(),
-                json!({ "enable-multi-threading": true, "http-dedicated-listener": false }),
-            );
-        }
-        None => {}
+    // A new relationship on Kea 3: the peers talk through the control sockets Tandem
+    // reaches them at (a listener of their own would need a port of its own).
+    if new_relationship && style == HookStyle::Names {
+        entry.insert(
+            "multi-threading".into(),
+            json!({ "enable-multi-threading": true, "http-dedicated-listener": false }),
+        );
     }
     // What a peer entry holds beyond these (its basic-auth-user and password for the
     // partner's control channel, TLS files) is kept.
@@ -389,5 +396,71 @@ mod tests {
                 assert!(config.get("user-context").is_none(), "{config}");
             }
         }
+    }
+
+    /// A change of the relationship is a patch of the HA entry the server has: what Tandem
+    /// does not set (an operator's `sync-timeout`, `send-lease-updates`, `state-machine`, a
+    /// peer's TLS files, no multi-threading block at all) stays exactly as it was.
+    #[test]
+    fn a_relationship_change_keeps_every_ha_setting_it_does_not_set() {
+        let a = name("kea1.example");
+        let entry = json!({
+            "this-server-name": "kea1.example", "mode": "load-balancing",
+            "heartbeat-delay": 1000, "max-response-delay": 5000, "max-ack-delay": 5000,
+            "max-unacked-clients": 0, "sync-timeout": 120000, "send-lease-updates": false,
+            "delayed-updates-limit": 0,
+            "state-machine": { "states": [ { "state": "waiting", "pausing": "once" } ] },
+            "peers": [
+                { "name": "kea1.example", "url": "https://a:8004/", "role": "primary",
+                  "cert-file": "/etc/kea/a.pem", "auto-failover": true },
+                { "name": "kea2.example", "url": "https://b:8004/", "role": "secondary",
+                  "cert-file": "/etc/kea/b.pem", "auto-failover": true }
+            ]
+        });
+        let mut config = json!({ "hooks-libraries": [
+            { "library": "libdhcp_lease_cmds.so" },
+            { "library": "libdhcp_ha.so", "parameters": { "high-availability": [ entry.clone() ] } }
+        ] });
+        let mut r = relationship_of(&config, vec![]).unwrap();
+        r.max_client_lead_time_secs = 1800;
+        r.auto_state_transition = false;
+        set_relationship(
+            &mut config,
+            &a,
+            &PeerUrls::new("https://a:8004/", "https://b:8004/"),
+            &r,
+            HookStyle::Names,
+        );
+        let mut expected = entry;
+        for peer in expected["peers"].as_array_mut().unwrap() {
+            peer["auto-failover"] = json!(false);
+        }
+        assert_eq!(ha(&config).unwrap(), expected, "{config}");
+        assert_eq!(relationship_of(&config, vec![]), Some(r.clone()));
+        // To hot standby: what that mode refuses goes (Kea's load-balancing default of
+        // delayed updates; waiting for a backup's ack), the rest stays.
+        let mut config = json!({ "hooks-libraries": [ { "library": "libdhcp_ha.so",
+            "parameters": { "high-availability": [ expected.clone() ] } } ] });
+        config["hooks-libraries"][0]["parameters"]["high-availability"][0]["delayed-updates-limit"] =
+            json!(100);
+        config["hooks-libraries"][0]["parameters"]["high-availability"][0]["wait-backup-ack"] =
+            json!(true);
+        r.mode = FailoverMode::HotStandby {
+            server_role: ServerRole::Active,
+            reserve_percent: Percent::new(0).unwrap(),
+        };
+        set_relationship(
+            &mut config,
+            &a,
+            &PeerUrls::new("https://a:8004/", "https://b:8004/"),
+            &r,
+            HookStyle::Names,
+        );
+        let standby = ha(&config).unwrap();
+        assert_eq!(standby["mode"], "hot-standby");
+        assert!(standby.get("delayed-updates-limit").is_none(), "{standby}");
+        assert_eq!(standby["wait-backup-ack"], false);
+        assert_eq!(standby["sync-timeout"], 120000);
+        assert_eq!(standby["state-machine"], expected["state-machine"]);
     }
 }
