@@ -395,6 +395,21 @@ pub trait DhcpDriver: Send + Sync {
     fn settle_bound(&self) -> Option<Duration> {
         None
     }
+    /// This server's failover state as the server itself names it (Kea's `ha-heartbeat`
+    /// state); `None` where it has no such word of its own.
+    async fn raw_failover_state(&self) -> Option<String> {
+        None
+    }
+    /// A relationship change that the partner (`partner`, the other half) must take too
+    /// before either serves in the new way. By default this server is written, then the
+    /// partner once this one serves again; Kea overrides it for a change of HA mode.
+    async fn update_relationship_with(
+        &self,
+        partner: &dyn DhcpDriver,
+        c: &RelationshipConfig,
+    ) -> Result<(), DriverError> {
+        one_then_the_other(self, partner, c).await
+    }
     /// Starts (or ends) maintenance of this server's partner in relationship `name`: this
     /// server serves every client meanwhile (`maintenance` capability).
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
@@ -407,6 +422,21 @@ pub trait DhcpDriver: Send + Sync {
             ),
         })
     }
+}
+
+/// A relationship change written to `first`, then to `partner` once `first` serves again.
+pub async fn one_then_the_other<D: DhcpDriver + ?Sized>(
+    first: &D,
+    partner: &dyn DhcpDriver,
+    c: &RelationshipConfig,
+) -> Result<(), DriverError> {
+    first.update_relationship(c).await?;
+    first.settle().await?;
+    partner.update_relationship(c).await?;
+    if let Err(e) = partner.settle().await {
+        tracing::warn!(error = %e, "partner not serving again after the change");
+    }
+    Ok(())
 }
 
 /// Makes the driver for a server record; shares one HTTP client between them (one per CA

@@ -472,18 +472,11 @@ impl Tandem {
         event.after_json = serde_json::to_string(&after).ok();
         let id = self.begin(&event).await?;
         // One partner at a time: a `config-set` restarts that server's HA service (Kea), so
-        // the second is written only once the first serves again; the two are never out of
-        // service together.
-        let result = async {
-            primary.update_relationship(&config).await?;
-            primary.settle().await?;
-            secondary.update_relationship(&config).await?;
-            if let Err(e) = secondary.settle().await {
-                tracing::warn!(error = %e, "partner not serving again after the change");
-            }
-            Ok::<(), DriverError>(())
-        }
-        .await;
+        // the second is written only once the first serves again, or the service is handed
+        // from one to the other (a change of Kea's HA mode); never both out of service.
+        let result = primary
+            .update_relationship_with(secondary.as_ref(), &config)
+            .await;
         match result {
             Ok(()) => {
                 self.finish(

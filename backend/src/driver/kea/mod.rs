@@ -21,6 +21,7 @@ mod classes;
 mod facts;
 pub mod global_hosts;
 pub mod ha;
+mod handover;
 mod host_commands;
 mod leases;
 pub mod mapping;
@@ -255,6 +256,11 @@ pub fn state_of(raw: &str) -> FailoverState {
         "terminated" => FailoverState::PotentialConflict,
         _ => FailoverState::Init,
     }
+}
+
+/// A peer in its relationship's normal state (a hot standby's standby too).
+pub fn normal_state(raw: &str) -> bool {
+    matches!(raw, "load-balancing" | "hot-standby")
 }
 
 /// The HA states in which a server hands out leases.
@@ -984,6 +990,26 @@ impl DhcpDriver for KeaDriver {
             Ok(())
         })
         .await
+    }
+
+    async fn update_relationship_with(
+        &self,
+        partner: &dyn DhcpDriver,
+        c: &RelationshipConfig,
+    ) -> Result<(), DriverError> {
+        let before = self
+            .relationships()
+            .await?
+            .into_iter()
+            .find(|r| r.name == c.relationship.name);
+        if before.is_some_and(|b| handover::needs_handover(&b, &c.relationship)) {
+            return self.hand_over(partner, c).await;
+        }
+        super::one_then_the_other(self, partner, c).await
+    }
+
+    async fn raw_failover_state(&self) -> Option<String> {
+        self.ha_state().await.ok()
     }
 
     async fn delete_relationship(&self, name: &str) -> Result<(), DriverError> {
