@@ -63,7 +63,6 @@ on_pairs!([kea_2_2: Kea22, kea_3_0: Kea3]
     relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained,
     a_kea_server_stopped_mid_change_is_a_sync_error_until_replicated,
     changes_on_a_kea_pair_are_previewed_and_undone,
-    leases_on_a_kea_pair_are_counted_and_found,
     the_review_checks_a_kea_pair_as_a_pair,
 );
 
@@ -1461,124 +1460,6 @@ async fn changes_on_a_kea_pair_are_previewed_and_undone(flavor: Flavor) {
     );
     let now = t.driver(&kea2).await.unwrap().scope(scope).await.unwrap();
     assert_eq!(now.digest(), own.digest());
-}
-
-/// Adds a lease on one Kea server (`lease4-add`, as a DHCP exchange would leave it).
-async fn add_lease(url: &str, ip: &str, mac: &str, hostname: &str, state: u8) {
-    let added = kea(
-        url,
-        "lease4-add",
-        Some(
-            json!({ "ip-address": ip, "hw-address": mac, "hostname": hostname,
-            "valid-lft": 3600, "state": state }),
-        ),
-    )
-    .await;
-    assert_eq!(added["result"], 0, "{added}");
-}
-
-/// The figures of the scope on server `i` in a page of the scopes list: (total, in use,
-/// reserved, free).
-fn figures(page: &tandem_core::views::ScopesPage, i: usize) -> Option<(u64, u64, u64, u64)> {
-    page.rows
-        .iter()
-        .find(|r| r.server.as_str() == NAMES[i])
-        .and_then(|r| r.usage)
-        .map(|u| (u.total, u.in_use, u.reserved, u.free))
-}
-
-/// On a real pair: each scope's figures (stat_cmds on Kea 2.2, lease_cmds alone on Kea 3),
-/// the partner's beside them on Scope Properties, and the lease search across both servers.
-async fn leases_on_a_kea_pair_are_counted_and_found(flavor: Flavor) {
-    let pair = Pair::start(flavor).await;
-    let db = tempfile::tempdir().unwrap();
-    let t = pair.tandem(db.path()).await;
-    let kea2 = ServerName::parse(NAMES[1]).unwrap();
-    let scope = ScopeId::parse("10.0.0.0").unwrap();
-    // kea1: a client's lease, the reserved client's lease on its reserved 10.0.0.99 and an
-    // address declined; kea2: the first client's lease only.
-    add_lease(
-        &pair.urls[0],
-        "10.0.0.10",
-        "02:00:00:00:00:0a",
-        "pc10.tandem.test",
-        0,
-    )
-    .await;
-    add_lease(&pair.urls[0], "10.0.0.99", "aa:bb:cc:dd:ee:ff", "test", 0).await;
-    add_lease(&pair.urls[0], "10.0.0.11", "02:00:00:00:00:0b", "", 1).await;
-    add_lease(
-        &pair.urls[1],
-        "10.0.0.10",
-        "02:00:00:00:00:0a",
-        "pc10.tandem.test",
-        0,
-    )
-    .await;
-
-    t.check_drift(&admin()).await.unwrap();
-    let page = t
-        .list_scopes(&admin(), &ScopeQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(figures(&page, 0), Some((254, 3, 0, 251)), "{page:?}");
-    assert_eq!(figures(&page, 1), Some((254, 1, 1, 252)), "{page:?}");
-
-    // Scope Properties on kea2: its own figure and kea1's beside it, read now.
-    let view = t
-        .list_reservations(&admin(), &kea2, scope, &Default::default())
-        .await
-        .unwrap();
-    assert_eq!(view.row.usage.map(|u| u.in_use), Some(1));
-    assert_eq!(view.partner_usage.map(|u| u.in_use), Some(3));
-
-    // Without reservations, the counts alone (stat-lease4-get where it is loaded).
-    t.delete_reservation(&admin(), &kea2, scope, "10.0.0.99".parse().unwrap(), None)
-        .await
-        .unwrap();
-    t.check_drift(&admin()).await.unwrap();
-    let page = t
-        .list_scopes(&admin(), &ScopeQuery::default())
-        .await
-        .unwrap();
-    assert_eq!(figures(&page, 0), Some((254, 3, 0, 251)), "{page:?}");
-    // Kea 2.2 deletes by config-set, which restarts HA: kea2 then synchronizes its leases
-    // from kea1 and holds all three (Kea 3 deletes with reservation-del, nothing restarts).
-    let synced = flavor == Flavor::Kea22;
-    let kea2_in_use = if synced { 3 } else { 1 };
-    assert_eq!(
-        figures(&page, 1),
-        Some((254, kea2_in_use, 0, 254 - kea2_in_use)),
-        "{page:?}"
-    );
-
-    // The lease search: both partners hold 10.0.0.10; by MAC and host name too.
-    let found = t.find_leases(&admin(), "10.0.0.10").await.unwrap();
-    assert_eq!(found.searched, 2);
-    assert_eq!(found.unanswered, vec![], "{found:?}");
-    let holders: Vec<&str> = found.leases.iter().map(|l| l.server.as_str()).collect();
-    assert_eq!(holders, NAMES);
-    let lease = &found.leases[0];
-    assert_eq!(lease.scope_id, Some(scope));
-    assert_eq!(lease.hostname, "pc10.tandem.test");
-    assert_eq!(lease.mac, "02-00-00-00-00-0a");
-    assert_eq!(lease.state, tandem_core::usage::LeaseState::Active);
-    assert!(lease.expires.ends_with('Z'), "{lease:?}");
-    let by_mac = t.find_leases(&admin(), "02-00-00-00-00-0B").await.unwrap();
-    assert_eq!(
-        by_mac.leases.len(),
-        if synced { 2 } else { 1 },
-        "{by_mac:?}"
-    );
-    assert_eq!(
-        by_mac.leases[0].state,
-        tandem_core::usage::LeaseState::Declined
-    );
-    let by_name = t.find_leases(&admin(), "PC10.tandem.test").await.unwrap();
-    assert_eq!(by_name.leases.len(), 2, "{by_name:?}");
-    let none = t.find_leases(&admin(), "10.0.0.200").await.unwrap();
-    assert_eq!(none.leases, vec![]);
-    assert_eq!(none.unanswered, vec![]);
 }
 
 /// On a real pair: a sound pair reviews clean (both clocks read and compared, the same subnet

@@ -1536,13 +1536,23 @@ async fn server_wide_reservations_in_a_hosts_database_are_listed_and_edited() {
 /// mended by replicating the list.
 async fn global_reservations_example(flavor: Flavor) {
     use tandem_core::{IdentifierType, NewGlobalReservation};
-    let pair = Pair::start(flavor).await;
+    let mut pair = Pair::start(flavor).await;
     let running = both(&pair).await;
     let path = Path::new(EXAMPLES).join("global-reservations.json");
     let example = kea_json(&std::fs::read_to_string(path).unwrap());
     load(&pair, &example["Dhcp4"], &running).await.unwrap();
     let db = tempfile::tempdir().unwrap();
-    let t = pair.tandem(db.path()).await;
+    // Kea 3's run keeps Tandem's own store in PostgreSQL, where every server's driver is
+    // wrapped in its write lock: server-wide reservations must pass through it (they once
+    // did not, and read as none).
+    let on_postgres = match flavor {
+        Flavor::Kea3 => pair.tandem_on_postgres().await,
+        _ => None,
+    };
+    let t = match on_postgres {
+        Some(t) => t,
+        None => pair.tandem(db.path()).await,
+    };
     let kea1 = ServerName::parse(NAMES[0]).unwrap();
     let read = || async {
         t.global_reservations(&admin(), &kea1)

@@ -90,6 +90,42 @@ pub struct ChangeOutcome {
     pub replication: ReplicationOutcome,
 }
 
+/// What a lease operation (delete one lease, clear a scope's) did on the server asked and on
+/// its partner in the scope's relationship: Kea's HA copies the leases its peers hand out, not
+/// those a command deletes, so Tandem deletes on both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeaseOutcome {
+    pub server: ServerName,
+    pub scope_id: ScopeId,
+    /// Leases deleted on `server`.
+    pub deleted: u64,
+    /// The partner in the scope's relationship, if it is in one.
+    pub partner: Option<ServerName>,
+    /// Leases deleted on the partner; `None` without a partner or when that failed.
+    pub partner_deleted: Option<u64>,
+    /// Why the partner's were not deleted, when they were not.
+    pub partner_error: Option<String>,
+}
+
+impl LeaseOutcome {
+    /// What was done where, in words: "2 deleted on dhcp1, 1 on dc1"; where the partner's were
+    /// not deleted, why.
+    pub fn summary(&self) -> String {
+        let here = format!("{} deleted on {}", self.deleted, self.server);
+        match (&self.partner, self.partner_deleted, &self.partner_error) {
+            (Some(p), Some(n), _) => format!("{here}, {n} on {p}"),
+            (Some(p), None, Some(why)) => format!("{here}; not on its partner {p}: {why}"),
+            _ => here,
+        }
+    }
+
+    /// Whether the partner's copy was left (it failed there).
+    pub fn partner_failed(&self) -> bool {
+        self.partner_error.is_some()
+    }
+}
+
 /// What a manual replication of one scope would do on the partner, from a fresh read of both
 /// copies: shown before it runs, and applied only as shown (see [`ScopePreview::basis`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -937,4 +973,37 @@ pub struct ApiToken {
     pub revoked_at: Option<String>,
     /// `active`, `revoked` or `expired`, when it was read.
     pub state: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_outcome_says_what_was_done_where() {
+        let name = |n: &str| ServerName::parse(n).unwrap();
+        let mut out = LeaseOutcome {
+            server: name("dhcp1.contoso.com"),
+            scope_id: ScopeId::parse("10.0.0.0").unwrap(),
+            deleted: 2,
+            partner: Some(name("dc1.contoso.com")),
+            partner_deleted: Some(1),
+            partner_error: None,
+        };
+        assert_eq!(
+            out.summary(),
+            "2 deleted on dhcp1.contoso.com, 1 on dc1.contoso.com"
+        );
+        assert!(!out.partner_failed());
+        out.partner_deleted = None;
+        out.partner_error = Some("dc1.contoso.com is unreachable".into());
+        assert_eq!(
+            out.summary(),
+            "2 deleted on dhcp1.contoso.com; not on its partner dc1.contoso.com: dc1.contoso.com is unreachable"
+        );
+        assert!(out.partner_failed());
+        out.partner = None;
+        out.partner_error = None;
+        assert_eq!(out.summary(), "2 deleted on dhcp1.contoso.com");
+    }
 }

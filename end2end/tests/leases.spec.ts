@@ -2,7 +2,7 @@
 // filtered "over N % full"), Scope Properties (with the partner's figure beside it) and the
 // Dashboard's fullest scopes; Find a lease finds a lease on the partner holding it. The same
 // pages whole with JavaScript off.
-import { test, expect, open, shoot, signedInWithoutJavaScript } from './fixtures';
+import { test, expect, open, shoot, signedInWithoutJavaScript, ADMIN_PASSWORD } from './fixtures';
 
 const DHCP1 = 'dhcp1.contoso.com';
 const DC1 = 'dc1.contoso.com';
@@ -98,3 +98,79 @@ test('leases are counted per scope and found on the partner holding them', async
   await expect(off.locator('td[data-label="Usage"] .usage-text')).toHaveText('11.8 %');
   await context.close();
 });
+
+// What can be done with a lease, as an administrator does it from Find a lease and Scope
+// Properties: Reserve (the Create DHCP Reservation dialog filled from the lease), Delete (on
+// both partners, after asking), Clear leases (the scope ID typed again). Plain forms: the same
+// with JavaScript on (1280 px) and off (a 390 px phone).
+for (const [label, javaScriptEnabled, width] of [
+  ['with JavaScript on', true, 1280],
+  ['with JavaScript off on a phone', false, 390],
+] as const) {
+  test(`a lease is reserved and deleted on both partners, a scope's leases cleared, ${label}`, async ({ browser, tandem }) => {
+    for (const server of [DHCP1, DC1]) {
+      for (const i of [50, 51]) {
+        tandem.cli(server, 'lease', 'add', '--scope', '10.0.0.0', '--ip', `10.0.0.${i}`, '--client-id', `02-00-00-00-00-${i.toString(16)}`, '--hostname', `laptop${i}`);
+      }
+    }
+    tandem.cli(DHCP1, 'lease', 'add', '--scope', '10.0.0.0', '--ip', '10.0.0.52', '--client-id', '02-00-00-00-00-34');
+    const context = javaScriptEnabled
+      ? await browser.newContext({ viewport: { width, height: 900 } })
+      : (await signedInWithoutJavaScript(browser, tandem.url, { width, height: 844 })).context;
+    const page = context.pages()[0] ?? (await context.newPage());
+    if (javaScriptEnabled) {
+      await page.goto(tandem.url + '/sign-in');
+      await page.fill('#username', 'admin');
+      await page.fill('#password', ADMIN_PASSWORD);
+      await page.click('form.sign-in button[type="submit"]');
+      await expect(page.locator('form.sign-in')).toHaveCount(0);
+    }
+    const go = (url: string) => (javaScriptEnabled ? open(page, url) : page.goto(url).then(() => undefined));
+    const row = (server: string) => page.locator(`table.leases tbody tr[data-server="${server}"]`);
+
+    // Reserve: the dialog of the lease's scope opens filled from it; saved, on both partners.
+    await go(tandem.url + '/leases?q=10.0.0.50');
+    await expect(page.locator('table.leases tbody tr')).toHaveCount(2);
+    await shoot(page, `46-lease-actions-${javaScriptEnabled ? 'on' : 'off'}`);
+    await page.setViewportSize({ width, height: 900 });
+    await row(DHCP1).locator('[data-action="reserve"]').click();
+    await expect(page).toHaveURL(new RegExp(`/servers/${DHCP1}/scopes/10\\.0\\.0\\.0\\?dialog=new`));
+    await expect(page.locator('form.dialog')).toBeVisible();
+    await expect(page.locator('#ip_address')).toHaveValue('10.0.0.50');
+    await expect(page.locator('#client_id')).toHaveValue('02-00-00-00-00-32');
+    await expect(page.locator('#name')).toHaveValue('laptop50');
+    await page.click('form.dialog button[type="submit"]');
+    await expect(page.locator('.notice-done')).toContainText('replicated to dc1.contoso.com');
+    expect(tandem.reservations(DHCP1)).toContain('10.0.0.50');
+    expect(tandem.reservations(DC1)).toContain('10.0.0.50');
+
+    // Delete: asked first, then gone from both partners, said on the page.
+    await go(tandem.url + '/leases?q=10.0.0.51');
+    await expect(page.locator('table.leases tbody tr')).toHaveCount(2);
+    await row(DC1).locator('[data-action="delete-lease"]').click();
+    await expect(row(DC1).locator('details.confirm-inline')).toContainText('Delete the lease of 10.0.0.51');
+    await row(DC1).locator('[data-action="confirm-delete-lease"]').click();
+    await expect(page.locator('.notice-done')).toContainText('The lease of 10.0.0.51: 1 deleted on dc1.contoso.com, 1 on dhcp1.contoso.com.');
+    await expect(page.locator('#lease-summary')).toContainText('No lease for address 10.0.0.51');
+    expect(tandem.cli(DHCP1, 'lease', 'find', '--q', '10.0.0.51')).not.toContain('10.0.0.51');
+
+    // Clear leases on Scope Properties: the wrong ID is refused, nothing deleted; the right one
+    // clears the scope on both.
+    await go(tandem.url + `/servers/${DHCP1}/scopes/10.0.0.0`);
+    await page.click('[data-action="clear-leases"]');
+    await page.fill('#clear-leases-confirm', '10.0.0.1');
+    await page.click('[data-action="confirm-clear-leases"]');
+    await expect(page.locator('.notice-failed')).toContainText("type the scope's ID, 10.0.0.0");
+    expect(tandem.cli(DHCP1, 'lease', 'find', '--q', '10.0.0.52')).toContain('10.0.0.52');
+    if (javaScriptEnabled) await page.waitForSelector('body[data-hydrated="true"]');
+    await page.click('[data-action="clear-leases"]');
+    await page.fill('#clear-leases-confirm', '10.0.0.0');
+    await page.click('[data-action="confirm-clear-leases"]');
+    await expect(page.locator('.notice-done')).toContainText('The leases of scope 10.0.0.0: 2 deleted on dhcp1.contoso.com, 1 on dc1.contoso.com.');
+    await shoot(page, `47-leases-cleared-${javaScriptEnabled ? 'on' : 'off'}`);
+    for (const server of [DHCP1, DC1]) {
+      expect(tandem.cli(server, 'lease', 'find', '--q', '10.0.0.50')).not.toContain('10.0.0.50');
+    }
+    await context.close();
+  });
+}

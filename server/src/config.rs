@@ -220,6 +220,11 @@ pub enum Command {
     /// The Event Catalog through Tandem: what was changed, by whom, and how it went.
     #[command(subcommand)]
     Event(RemoteEvent),
+    /// Leases through Tandem's REST API: find them on every server, delete one or clear a
+    /// scope's on both partners, reserve one (Get-/Remove-DhcpServerv4Lease,
+    /// Add-DhcpServerv4Reservation from a lease).
+    #[command(subcommand)]
+    Lease(RemoteLease),
     /// Prints the completion script of a shell: `tandem completions bash >
     /// /etc/bash_completion.d/tandem`, `tandem completions zsh > ~/.zfunc/_tandem`.
     Completions {
@@ -569,6 +574,7 @@ pub enum RemoteCommand {
     GlobalReservation(RemoteGlobalReservation),
     Scope(RemoteScope),
     Event(RemoteEvent),
+    Lease(RemoteLease),
 }
 
 // Parsed once per run: the size of its largest command does not matter.
@@ -842,6 +848,42 @@ pub struct EventFilters {
     /// RFC 3339 upper bound, inclusive.
     #[arg(long)]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteLease {
+    /// The leases matching an IP address, a MAC address or a host name, on every server.
+    Find { q: String },
+    /// Delete the lease of an address on the server and on its partner.
+    Delete {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        ip: String,
+    },
+    /// Delete every lease of a scope on the server and on its partner; --confirm repeats the
+    /// scope ID.
+    Clear {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        confirm: String,
+    },
+    /// Reserve the address of a lease for its client (its MAC address), in its scope, on the
+    /// server and its partner.
+    Reserve {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        ip: String,
+        /// The reservation's name (default: the lease's host name).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,8 @@ use tandem_backend::{Caller, ServiceError, Tandem};
 use tandem_core::validate::NewReservation;
 use tandem_core::{FieldError, ScopeId, ServerName, parse_ipv4};
 
+mod lease;
+
 /// A form's fields by name (a repeated name keeps its last value).
 type Fields = HashMap<String, String>;
 
@@ -117,6 +119,19 @@ pub async fn submit(
             Err(e) => finish(&flashes, user, &form, &pairs, &back, Err(e), Vec::new()),
         };
     }
+    if form == "lease" && mode == "reserve" {
+        // Nothing is written: the dialog opens filled from the lease.
+        return match lease::reserve(&fields) {
+            Ok((page, flash)) => {
+                let id = flashes.put(user, flash);
+                redirect(&page, &[("dialog", "new"), ("flash", &id)])
+            }
+            Err(e) => {
+                let back = back_to(&fields, "/leases");
+                finish(&flashes, user, &form, &pairs, &back, Err(e), Vec::new())
+            }
+        };
+    }
     let (result, reopen, fallback) = match form.as_str() {
         "reservation" => (
             reservation(&tandem, &caller, &fields, &pairs, &mode).await,
@@ -183,6 +198,11 @@ pub async fn submit(
                 "/servers",
             )
         }
+        "lease" => (
+            lease::lease_form(&tandem, &caller, &fields, &mode).await,
+            Vec::new(),
+            "/leases",
+        ),
         "event" => (
             event_form(&tandem, &caller, &fields, &mode).await,
             vec![("dialog", "undo".into()), ("id", field(&fields, "id"))],

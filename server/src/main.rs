@@ -67,6 +67,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Some(Command::Scope(action)) => through_api(RemoteCommand::Scope(action)).await,
         Some(Command::Event(action)) => through_api(RemoteCommand::Event(action)).await,
+        Some(Command::Lease(action)) => through_api(RemoteCommand::Lease(action)).await,
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "tandem", &mut std::io::stdout());

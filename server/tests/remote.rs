@@ -783,3 +783,130 @@ async fn the_remote_cli_covers_scopes_relationships_events_and_profiles() {
         "{bash:.200}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remote_cli_finds_reserves_deletes_and_clears_leases() {
+    use tandem_backend::builtin::Lease;
+    use tandem_core::{MacAddress, ScopeId};
+    let (_dir, started, url, token) = serving().await;
+    let scope = ScopeId::parse("10.0.0.0").unwrap();
+    let lease = |last: u8| Lease {
+        scope_id: scope,
+        ip_address: [10, 0, 0, last].into(),
+        client_id: MacAddress::parse(&format!("02-00-00-00-01-{last:02x}")).unwrap(),
+        expires: (chrono::Utc::now() + chrono::Duration::hours(8)).to_rfc3339(),
+        hostname: format!("laptop{last}"),
+        declined: false,
+    };
+    for b in &started.builtin {
+        for last in [40, 41] {
+            b.server.change(|c| c.add_lease(lease(last))).await.unwrap();
+        }
+    }
+    let run = |rest: &[&str]| tandem(args(&url, &token, rest));
+
+    let found = run(&["lease", "find", "10.0.0.40"]).await;
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    assert!(found.stdout.contains("laptop40"), "{}", found.stdout);
+    assert_eq!(
+        found.stdout.matches("10.0.0.40").count(),
+        2,
+        "{}",
+        found.stdout
+    );
+
+    // Reserve: the lease's client and host name, in its scope, on both partners.
+    let reserved = run(&[
+        "lease",
+        "reserve",
+        "--server",
+        "dhcp1.contoso.com",
+        "--ip",
+        "10.0.0.40",
+    ])
+    .await;
+    assert_eq!(reserved.code, 0, "{}", reserved.stderr);
+    assert!(
+        reserved.stdout.contains("replicated to dc1.contoso.com"),
+        "{}",
+        reserved.stdout
+    );
+    let r = on_partner(
+        args(
+            &url,
+            &token,
+            &[
+                "reservation",
+                "list",
+                "--server",
+                "dc1.contoso.com",
+                "--scope",
+                "10.0.0.0",
+            ],
+        ),
+        "10.0.0.40",
+    )
+    .await;
+    assert_eq!(r["client_id"], "02-00-00-00-01-28");
+    assert_eq!(r["name"], "laptop40");
+    let none = run(&[
+        "lease",
+        "reserve",
+        "--server",
+        "dhcp1.contoso.com",
+        "--ip",
+        "10.0.0.77",
+    ])
+    .await;
+    assert_eq!(none.code, 1, "{}", none.stdout);
+
+    let deleted = run(&[
+        "lease",
+        "delete",
+        "--server",
+        "dhcp1.contoso.com",
+        "--ip",
+        "10.0.0.40",
+    ])
+    .await;
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    assert_eq!(
+        deleted.stdout.trim(),
+        "1 deleted on dhcp1.contoso.com, 1 on dc1.contoso.com"
+    );
+    let wrong = run(&[
+        "lease",
+        "clear",
+        "--server",
+        "dc1.contoso.com",
+        "--scope",
+        "10.0.0.0",
+        "--confirm",
+        "yes",
+    ])
+    .await;
+    assert_eq!(wrong.code, 1, "{}", wrong.stdout);
+    assert!(wrong.stderr.contains("confirm"), "{}", wrong.stderr);
+    let cleared = run(&[
+        "--output",
+        "json",
+        "lease",
+        "clear",
+        "--server",
+        "dc1.contoso.com",
+        "--scope",
+        "10.0.0.0",
+        "--confirm",
+        "10.0.0.0",
+    ])
+    .await;
+    assert_eq!(cleared.code, 0, "{}", cleared.stderr);
+    let out: serde_json::Value = serde_json::from_str(&cleared.stdout).unwrap();
+    assert_eq!(
+        (out["deleted"].as_u64(), out["partner_deleted"].as_u64()),
+        (Some(1), Some(1))
+    );
+    for b in &started.builtin {
+        assert!(b.server.snapshot().await.leases.is_empty(), "{}", b.name);
+    }
+}

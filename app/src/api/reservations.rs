@@ -64,8 +64,14 @@ pub async fn properties_page(
             server: server.to_string(),
             scope_id: scope.to_string(),
         });
-    let (facts_html, list_html) =
-        crate::pages::reservations::render_properties(&view, &query, can_edit, pools, hosts);
+    let (facts_html, list_html) = crate::pages::reservations::render_properties(
+        &view,
+        &query,
+        can_edit,
+        pools,
+        hosts,
+        caller.principal.role.grants(Permission::EditScopes),
+    );
     Ok(PropertiesView {
         scope: tandem_core::scope_input::ScopeInput::of(&view.scope),
         version: view.version,

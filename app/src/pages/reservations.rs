@@ -505,10 +505,11 @@ pub(crate) fn render_properties(
     can_edit: bool,
     pools: Option<super::scope_pools::ScopeForms>,
     hosts: Option<super::scope_pools::ScopeForms>,
+    clear: bool,
 ) -> (String, String) {
     use crate::components::native::render_alone;
     let (v, s) = (view.clone(), state.clone());
-    let facts = render_alone(move || view! { <ScopeFacts view=v pools hosts /> });
+    let facts = render_alone(move || view! { <ScopeFacts view=v pools hosts clear /> });
     let (v, s2) = (view.clone(), s);
     let list = render_alone(move || view! { <ReservationList view=v state=s2 can_edit /> });
     (facts, list)
@@ -520,6 +521,8 @@ fn ScopeFacts(
     view: ReservationsView,
     pools: Option<super::scope_pools::ScopeForms>,
     hosts: Option<super::scope_pools::ScopeForms>,
+    /// Whether Clear leases is offered (who may change the scope).
+    clear: bool,
 ) -> impl IntoView {
     let row = view.row;
     let scope = view.scope;
@@ -688,6 +691,7 @@ fn ScopeFacts(
                 <UsageMeter usage=row.usage />
                 " "
                 <span class="muted">{row.usage.map(|u| u.summary()).unwrap_or_else(|| "not read".into())}</span>
+                {clear.then(|| super::leases::clear_form(&row.server.to_string(), &row.scope_id.to_string()))}
             </dd>
             {row.partner.clone().map(|partner| {
                 view! {

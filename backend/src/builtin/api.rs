@@ -15,6 +15,7 @@
 //! | `PUT /v1/scopes/{id}/reservations/{ip}` (optional `If-Match: <version>`) | Set-DhcpServerv4Reservation |
 //! | `DELETE /v1/scopes/{id}/reservations/{ip}` | Remove-DhcpServerv4Reservation |
 //! | `GET/POST /v1/scopes/{id}/leases` | Get-DhcpServerv4Lease (and the failover protocol's lease updates) |
+//! | `DELETE /v1/scopes/{id}/leases`, `DELETE /v1/leases/{ip}` | Remove-DhcpServerv4Lease (a scope's, one address) |
 //! | `DELETE /v1/scopes/{id}` | Remove-DhcpServerv4Scope |
 //! | `GET /v1/failover` | Get-DhcpServerv4Failover |
 //! | `POST /v1/failover`, `PUT/DELETE /v1/failover/{name}` | Add-/Set-/Remove-DhcpServerv4Failover (this server's half) |
@@ -197,8 +198,12 @@ pub fn router(server: Arc<BuiltinServer>, secret: &str, addr: std::net::SocketAd
             "/v1/scopes/{id}/reservations/{ip}",
             delete(remove_reservation).put(update_reservation),
         )
-        .route("/v1/scopes/{id}/leases", get(list_leases).post(add_lease))
+        .route(
+            "/v1/scopes/{id}/leases",
+            get(list_leases).post(add_lease).delete(clear_leases),
+        )
         .route("/v1/leases", get(find_leases))
+        .route("/v1/leases/{ip}", delete(remove_lease))
         .route("/v1/usage", get(usage))
         .route("/v1/failover", get(failover).post(add_relationship))
         .route(
@@ -372,6 +377,29 @@ async fn add_lease(
     s.change(|c| c.add_lease(lease))
         .await
         .map(|_| StatusCode::CREATED)
+}
+
+/// Deletes every lease of the scope: how many there were.
+async fn clear_leases(
+    State(s): Shared,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+    let id = scope_id(&id)?;
+    let n = s.change(|c| c.clear_leases(id)).await?;
+    Ok(Json(serde_json::json!({ "deleted": n })))
+}
+
+/// Deletes the lease of one address (404 when there is none).
+async fn remove_lease(State(s): Shared, Path(ip): Path<String>) -> Result<StatusCode, Failure> {
+    let ip: Ipv4Addr = ip.parse().map_err(|_| {
+        Failure::Invalid(FieldError::new("ip_address", "not an IPv4 address").into())
+    })?;
+    let found = s.change(|c| Ok(c.remove_lease(ip))).await?;
+    if found {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Failure::NotFound(format!("lease {ip}")))
+    }
 }
 
 /// Each scope's figures: addresses in use, reserved and free.

@@ -141,7 +141,17 @@ impl BuiltinDriver {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, DriverError> {
-        self.call(Method::GET, path, None::<&()>, what)
+        self.answer(Method::GET, path, what).await
+    }
+
+    /// A call without a body whose answer is JSON.
+    async fn answer<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        what: &str,
+    ) -> Result<T, DriverError> {
+        self.call(method, path, None::<&()>, what)
             .await?
             .json()
             .await
@@ -261,6 +271,37 @@ impl DhcpDriver for BuiltinDriver {
         .map(drop)
     }
 
+    async fn delete_lease(&self, ip: Ipv4Addr) -> Result<bool, DriverError> {
+        let deleted = self
+            .call(
+                Method::DELETE,
+                &format!("/v1/leases/{ip}"),
+                None::<&()>,
+                &format!("lease {ip}"),
+            )
+            .await;
+        match deleted {
+            Ok(_) => Ok(true),
+            Err(DriverError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn clear_leases(&self, scope: ScopeId) -> Result<u64, DriverError> {
+        #[derive(serde::Deserialize)]
+        struct Cleared {
+            deleted: u64,
+        }
+        let answer: Cleared = self
+            .answer(
+                Method::DELETE,
+                &format!("/v1/scopes/{scope}/leases"),
+                &format!("the leases of scope {scope}"),
+            )
+            .await?;
+        Ok(answer.deleted)
+    }
+
     async fn delete_scope(&self, scope: ScopeId) -> Result<(), DriverError> {
         self.call(
             Method::DELETE,
@@ -363,18 +404,11 @@ impl DhcpDriver for BuiltinDriver {
     }
 
     async fn set_partner_down(&self, name: &str) -> Result<FailoverState, DriverError> {
-        self.call(
+        self.answer(
             Method::POST,
             &format!("/v1/failover/{}/partner-down", urlencode(name)),
-            None::<&()>,
             &format!("relationship {name}"),
         )
-        .await?
-        .json()
         .await
-        .map_err(|e| DriverError::Protocol {
-            server: self.name.clone(),
-            detail: e.to_string(),
-        })
     }
 }

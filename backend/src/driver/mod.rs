@@ -260,6 +260,23 @@ pub trait DhcpDriver: Send + Sync {
             what: "reading leases".into(),
         })
     }
+    /// Deletes the lease of `ip` on this server alone (a partner keeps its own copy);
+    /// `false` when the server holds none.
+    async fn delete_lease(&self, ip: Ipv4Addr) -> Result<bool, DriverError> {
+        let _ = ip;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "deleting leases".into(),
+        })
+    }
+    /// Deletes every lease of scope `scope` on this server alone; how many it held.
+    async fn clear_leases(&self, scope: ScopeId) -> Result<u64, DriverError> {
+        let _ = scope;
+        Err(DriverError::NotSupported {
+            server: self.server().clone(),
+            what: "clearing a scope's leases".into(),
+        })
+    }
     /// What the server says of itself for the configuration review (its own scope IDs, the
     /// hooks it lacks, its clock); nothing where it has nothing to say.
     async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {

@@ -6,7 +6,7 @@
 //! a transaction-scoped one, released when the write ends however it ends (the transaction is
 //! rolled back, or its connection closes with a dead process).
 
-use super::{DhcpDriver, DriverError, RelationshipConfig, Touched};
+use super::{DhcpDriver, DriverError, GlobalChange, RelationshipConfig, Touched};
 use async_trait::async_trait;
 use sha2::Digest;
 use std::net::Ipv4Addr;
@@ -141,6 +141,16 @@ impl DhcpDriver for Serialized {
     async fn update_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
         locked!(self, self.inner.update_relationship(r))
     }
+    async fn update_relationship_with(
+        &self,
+        partner: &dyn DhcpDriver,
+        r: &RelationshipConfig,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.update_relationship_with(partner, r))
+    }
+    async fn raw_failover_state(&self) -> Option<String> {
+        self.inner.raw_failover_state().await
+    }
     async fn delete_relationship(&self, name: &str) -> Result<(), DriverError> {
         locked!(self, self.inner.delete_relationship(name))
     }
@@ -196,6 +206,12 @@ impl DhcpDriver for Serialized {
     ) -> Result<Vec<tandem_core::usage::LeaseHit>, DriverError> {
         self.inner.find_leases(query).await
     }
+    async fn delete_lease(&self, ip: Ipv4Addr) -> Result<bool, DriverError> {
+        locked!(self, self.inner.delete_lease(ip))
+    }
+    async fn clear_leases(&self, scope: ScopeId) -> Result<u64, DriverError> {
+        locked!(self, self.inner.clear_leases(scope))
+    }
     async fn shared_hosts(&self) -> Option<String> {
         self.inner.shared_hosts().await
     }
@@ -210,5 +226,76 @@ impl DhcpDriver for Serialized {
     }
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
         locked!(self, self.inner.set_maintenance(name, on))
+    }
+    async fn global_reservations(
+        &self,
+    ) -> Result<Option<tandem_core::GlobalReservations>, DriverError> {
+        self.inner.global_reservations().await
+    }
+    async fn put_global_reservation(&self, change: &GlobalChange) -> Result<(), DriverError> {
+        locked!(self, self.inner.put_global_reservation(change))
+    }
+    async fn put_scope_host(
+        &self,
+        scope: ScopeId,
+        change: &GlobalChange,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.put_scope_host(scope, change))
+    }
+    async fn copy_global_reservations(
+        &self,
+        from: &tandem_core::GlobalReservations,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.copy_global_reservations(from))
+    }
+    async fn pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+    ) -> Result<Option<tandem_core::PoolSettings>, DriverError> {
+        self.inner.pool(scope, range).await
+    }
+    async fn put_pool(
+        &self,
+        scope: ScopeId,
+        range: tandem_core::IpRange,
+        classes: &[String],
+        options: &std::collections::BTreeMap<u8, tandem_core::OptionValue>,
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.put_pool(scope, range, classes, options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The names of the functions declared in `text` from its line `from` to the closing brace
+    /// of that block at the start of a line.
+    fn functions(text: &str, from: &str) -> Vec<String> {
+        let start = text.find(from).expect("block found");
+        let block = &text[start..];
+        let end = block.find("\n}\n").expect("block ends");
+        block[..end]
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_start();
+                let l = l.strip_prefix("async ").unwrap_or(l);
+                l.strip_prefix("fn ")
+                    .map(|rest| rest.split(['(', '<']).next().unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_driver_function_is_passed_on() {
+        // A function left to the trait's default here would not reach the server's own driver
+        // (a Kea pair's change of mode would not be handed over on PostgreSQL).
+        let declared = functions(include_str!("mod.rs"), "pub trait DhcpDriver");
+        let passed = functions(
+            include_str!("serialized.rs"),
+            "impl DhcpDriver for Serialized",
+        );
+        assert!(declared.len() > 30, "{declared:?}");
+        let missing: Vec<_> = declared.iter().filter(|f| !passed.contains(f)).collect();
+        assert!(missing.is_empty(), "not passed on: {missing:?}");
     }
 }

@@ -16,6 +16,7 @@ mod health;
 mod hosts;
 mod imports;
 mod inventory;
+mod lease_changes;
 mod leases;
 mod pools;
 mod relationships;

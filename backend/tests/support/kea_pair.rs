@@ -694,7 +694,29 @@ impl Pair {
     /// A Tandem whose servers are this pair.
     pub async fn tandem(&self, dir: &Path) -> Tandem {
         let url = format!("sqlite://{}?mode=rwc", dir.join("tandem.db").display());
-        let store = Store::connect(&url).await.unwrap();
+        self.tandem_at(&url).await
+    }
+
+    /// A Tandem for this pair whose store is a fresh PostgreSQL database (dropped with the
+    /// pair): its writes to the servers go through the servers' locks, as several instances'
+    /// do. `None` without `TANDEM_TEST_POSTGRES_URL`.
+    pub async fn tandem_on_postgres(&mut self) -> Option<Tandem> {
+        use sqlx::Connection;
+        let base = std::env::var("TANDEM_TEST_POSTGRES_URL").ok()?;
+        let name = format!("tandem_store_{}_{}", std::process::id(), free_port());
+        let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        self.databases.push(name.clone());
+        let mut url = reqwest::Url::parse(&base).unwrap();
+        url.set_path(&format!("/{name}"));
+        Some(self.tandem_at(url.as_str()).await)
+    }
+
+    async fn tandem_at(&self, url: &str) -> Tandem {
+        let store = Store::connect(url).await.unwrap();
         let mut conn = store.pool().acquire().await.unwrap();
         for (name, url) in NAMES.iter().zip(&self.urls) {
             servers::upsert(

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "scopes", description = "Scopes, scope replication, differences and sync errors"),
         (name = "reservations", description = "Reservations, one scope at a time or searched everywhere"),
         (name = "failover", description = "Failover relationships: create, change, Partner Down, maintenance, replication"),
+        (name = "leases", description = "Leases: delete one, clear a scope's (on both partners); the search is under reservations"),
     )
 )]
 struct ApiDoc;

@@ -12,6 +12,7 @@ mod account;
 pub mod docs;
 mod failover;
 mod global_reservations;
+mod leases;
 mod pools;
 mod reservations;
 mod scope_hosts;
@@ -108,6 +109,8 @@ fn described() -> OpenApiRouter<Tandem> {
         .routes(routes!(reservations::apply_import))
         .routes(routes!(reservations::search))
         .routes(routes!(reservations::find_leases))
+        .routes(routes!(leases::delete_lease))
+        .routes(routes!(leases::clear_leases))
         .routes(routes!(reservations::search_csv))
         .routes(routes!(
             failover::list_relationships,

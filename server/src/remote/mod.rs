@@ -11,6 +11,7 @@ use crate::config::{Output, RemoteCommand, RemoteFailover, RemoteReservation};
 
 mod events;
 mod failover;
+mod leases;
 pub mod profile;
 mod scopes;
 use reqwest::{Method, StatusCode};
@@ -205,7 +206,7 @@ pub(crate) fn path_part(text: &str) -> String {
     tandem_core::text::percent_encode(text, "")
 }
 
-fn reservations_path(server: &str, scope: &str) -> String {
+pub(crate) fn reservations_path(server: &str, scope: &str) -> String {
     format!(
         "/servers/{}/scopes/{}/reservations",
         path_part(server),
@@ -276,6 +277,7 @@ pub async fn run(how: Reach, output: Output, command: RemoteCommand) -> Result<(
         RemoteCommand::GlobalReservation(action) => global(&api, json_output, action).await,
         RemoteCommand::Scope(action) => scopes::run(&api, json_output, action).await,
         RemoteCommand::Event(action) => events::run(&api, json_output, action).await,
+        RemoteCommand::Lease(action) => leases::run(&api, json_output, action).await,
 
         RemoteCommand::Replicate {
             server,

@@ -173,11 +173,73 @@ impl KeaDriver {
             .collect())
     }
 
+    /// Refused, saying why, where the server does not load `lease_cmds`.
+    async fn lease_commands(&self, what: &str) -> Result<(), DriverError> {
+        if self.offer().await?.has("lease4-del") {
+            Ok(())
+        } else {
+            Err(DriverError::NotSupported {
+                server: self.name.clone(),
+                what: format!("{what} (it does not load libdhcp_lease_cmds.so)"),
+            })
+        }
+    }
+
+    /// Deletes the lease of `ip` here (`lease4-del`); `false` when there is none. Kea's HA
+    /// copies the leases its peers hand out, not the ones a command deletes: the partner's
+    /// copy is deleted by its own call.
+    pub(crate) async fn remove_lease(&self, ip: Ipv4Addr) -> Result<bool, DriverError> {
+        self.lease_commands("deleting leases").await?;
+        let answer = self
+            .exchange("lease4-del", Some(json!({ "ip-address": ip.to_string() })))
+            .await?;
+        if answer.result == super::RESULT_EMPTY {
+            return Ok(false);
+        }
+        self.accepted("lease4-del", answer).map(|_| true)
+    }
+
+    /// Deletes every lease of `scope` here: `lease4-wipe` where the lease database has it
+    /// (memfile), else one `lease4-del` per lease. How many there were.
+    pub(crate) async fn wipe_leases(&self, scope: ScopeId) -> Result<u64, DriverError> {
+        self.lease_commands("clearing a scope's leases").await?;
+        let id = *self
+            .for_checks()
+            .await?
+            .ids
+            .get(&scope)
+            .ok_or_else(|| self.no_scope(scope))?;
+        let answer = self
+            .exchange("lease4-wipe", Some(json!({ "subnet-id": id })))
+            .await?;
+        if answer.result == 0
+            && let Some(n) = wiped_count(&answer.text)
+        {
+            return Ok(n);
+        }
+        if answer.result == super::RESULT_EMPTY {
+            return Ok(0);
+        }
+        // A lease database without wipe (Kea's SQL ones), or no lease4-wipe at all.
+        tracing::info!(server = %self.name, text = answer.text, "lease4-wipe not taken: deleting one lease at a time");
+        let all = self
+            .command("lease4-get-all", Some(json!({ "subnets": [id] })))
+            .await?;
+        let mut n = 0;
+        for lease in leases_in(&all, 0) {
+            if self.remove_lease(lease.ip).await? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// The leases matching `query`.
     pub(crate) async fn search_leases(
         &self,
         query: &LeaseQuery,
     ) -> Result<Vec<LeaseHit>, DriverError> {
+        self.lease_commands("searching leases").await?;
         let (command, arguments) = match query {
             LeaseQuery::Ip(ip) => ("lease4-get", json!({ "ip-address": ip.to_string() })),
             LeaseQuery::Mac(mac) => (
@@ -209,9 +271,31 @@ impl KeaDriver {
     }
 }
 
+/// The count in `lease4-wipe`'s answer: "Deleted 3 IPv4 lease(s) from subnet(s) 1".
+fn wiped_count(text: &str) -> Option<u64> {
+    text.strip_prefix("Deleted ")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_count_of_a_wipe_is_read_from_its_text() {
+        assert_eq!(
+            wiped_count("Deleted 3 IPv4 lease(s) from subnet(s) 1"),
+            Some(3)
+        );
+        assert_eq!(
+            wiped_count("Deleted 0 IPv4 lease(s) from subnet(s) 7 9"),
+            Some(0)
+        );
+        assert_eq!(wiped_count("something else"), None);
+    }
 
     #[test]
     fn statistics_are_read_by_column_name() {

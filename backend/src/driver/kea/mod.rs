@@ -743,6 +743,14 @@ impl DhcpDriver for KeaDriver {
         self.search_leases(query).await
     }
 
+    async fn delete_lease(&self, ip: Ipv4Addr) -> Result<bool, DriverError> {
+        self.remove_lease(ip).await
+    }
+
+    async fn clear_leases(&self, scope: ScopeId) -> Result<u64, DriverError> {
+        self.wipe_leases(scope).await
+    }
+
     async fn review_facts(&self) -> Result<tandem_core::review::ServerFacts, DriverError> {
         self.read_facts().await
     }
