@@ -625,7 +625,8 @@ async fn continuity(version: Version) {
 /// one partner at a time, the second only once the first serves again, so the pair is never
 /// out together. Then a change of mode and back, handed over through Kea's maintenance states
 /// (`driver/kea/handover.rs`): at most a heartbeat of neither serving per change, where both
-/// at once is two.
+/// at once is two. Then maintenance of the partner and its end: never neither serving, no
+/// exchange lost.
 async fn relationship_change(version: Version) {
     let _alone = ONE_AT_A_TIME.lock().await;
     let bench = ready(version).await;
@@ -716,6 +717,35 @@ async fn relationship_change(version: Version) {
         measured.both_out() <= 2 * 5,
         "{version:?}: neither peer served for more than a heartbeat per change: {:?}",
         measured.samples
+    );
+
+    // Maintenance of the partner, and its end: kea1 serves every client meanwhile; the pair
+    // is back in load-balancing after.
+    let kea1 = ServerName::parse(NAMES[0]).unwrap();
+    let changes = async {
+        for on in [true, false] {
+            t.set_maintenance(&admin, &kea1, &current.name, on)
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    };
+    let measured = under_load(&bench, changes).await;
+    measured.say(&format!("relationship {version:?}: maintenance on and off"));
+    let last = &measured.samples.last().unwrap().1;
+    assert!(last.iter().all(|s| normal(s)), "{version:?}: {last:?}");
+    assert_eq!(
+        measured.both_out(),
+        0,
+        "{version:?}: {:?}",
+        measured.samples
+    );
+    // Nothing restarts: no more lost than without (give or take the machine's one).
+    assert!(
+        measured.with_changes.lost <= measured.baseline.lost + 1,
+        "{version:?}: {:?} vs {:?}",
+        measured.with_changes,
+        measured.baseline
     );
 }
 

@@ -427,6 +427,11 @@ pub trait DhcpDriver: Send + Sync {
     ) -> Result<(), DriverError> {
         one_then_the_other(self, partner, c).await
     }
+    /// Ends maintenance of this server's partner in relationship `name` at once, without
+    /// waiting to see the pair back to normal (a step of a longer change: Kea's change of mode).
+    async fn cancel_maintenance(&self, name: &str) -> Result<(), DriverError> {
+        self.set_maintenance(name, false).await.map(drop)
+    }
     /// Starts (or ends) maintenance of this server's partner in relationship `name`: this
     /// server serves every client meanwhile (`maintenance` capability).
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {

@@ -227,6 +227,9 @@ impl DhcpDriver for Serialized {
     async fn set_maintenance(&self, name: &str, on: bool) -> Result<FailoverState, DriverError> {
         locked!(self, self.inner.set_maintenance(name, on))
     }
+    async fn cancel_maintenance(&self, name: &str) -> Result<(), DriverError> {
+        locked!(self, self.inner.cancel_maintenance(name))
+    }
     async fn global_reservations(
         &self,
     ) -> Result<Option<tandem_core::GlobalReservations>, DriverError> {

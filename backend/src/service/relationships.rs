@@ -916,9 +916,15 @@ impl Tandem {
         )
         .await?;
         let driver = self.driver(server).await?;
-        let id = self
-            .begin(&self.event(caller, action, "relationship", &what, Some(server)))
-            .await?;
+        let event = self.event(caller, action, "relationship", &what, Some(server));
+        let id = self.begin(&event).await?;
+        if !on {
+            // Kea: the end is watched until the pair stays out of maintenance (a heartbeat).
+            self.progress(
+                &event.actor,
+                format!("maintenance of {name} ended on {server}; watching that the pair stays back in its normal state"),
+            );
+        }
         let state = self
             .conclude(id, driver.set_maintenance(name, on).await, None)
             .await?;

@@ -54,10 +54,15 @@ impl<'a> PeerUrls<'a> {
 /// How long to wait for this server's HA service to serve again after a `config-set`: three
 /// heartbeats and some slack.
 pub fn settle_time(config: &Value) -> std::time::Duration {
-    let heartbeat = ha(config)
+    3 * heartbeat(config) + std::time::Duration::from_millis(SETTLE_SLACK_MS)
+}
+
+/// The HA hook's `heartbeat-delay` (Kea's default: 10 s).
+pub fn heartbeat(config: &Value) -> std::time::Duration {
+    let ms = ha(config)
         .and_then(|h| h.get("heartbeat-delay").and_then(Value::as_u64))
         .unwrap_or(10_000);
-    std::time::Duration::from_millis(3 * heartbeat + SETTLE_SLACK_MS)
+    std::time::Duration::from_millis(ms)
 }
 const LEASE_CMDS_LIBRARY: &str = "libdhcp_lease_cmds.so";
 /// Where Debian's package puts Kea's hook libraries, when the configuration names none.

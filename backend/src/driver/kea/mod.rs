@@ -1067,13 +1067,18 @@ impl DhcpDriver for KeaDriver {
         *self.memo.lock().expect("memo") = None;
         let snapshot = self.snapshot().await?;
         self.named(&snapshot, name)?;
-        let command = if on {
-            "ha-maintenance-start"
-        } else {
-            "ha-maintenance-cancel"
-        };
-        self.command(command, None).await?;
-        Ok(state_of(&self.ha_state().await?))
+        if on {
+            self.command("ha-maintenance-start", None).await?;
+            return Ok(state_of(&self.ha_state().await?));
+        }
+        self.end_maintenance().await
+    }
+
+    async fn cancel_maintenance(&self, name: &str) -> Result<(), DriverError> {
+        *self.memo.lock().expect("memo") = None;
+        let snapshot = self.snapshot().await?;
+        self.named(&snapshot, name)?;
+        self.command("ha-maintenance-cancel", None).await.map(drop)
     }
 
     fn touched(&self) -> Option<super::Touched> {
