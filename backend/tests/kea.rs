@@ -575,11 +575,50 @@ async fn relationships_on_a_kea_pair_are_edited_deleted_created_and_maintained(f
     let kea2 = ServerName::parse(NAMES[1]).unwrap();
     t.delete_scope(&admin(), &kea2, all[0], None).await.unwrap();
 
-    // Created: both scopes copied to kea2, the HA hook on both, both load-balancing.
+    // Created: both scopes copied to kea2, the HA hook on both, both load-balancing. Watched
+    // meanwhile: kea2 never holds a copy outside HA (served alone, with none of kea1's leases,
+    // it would hand out addresses kea1 has given), and each server's HA state.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = {
+        let (stop, urls) = (stop.clone(), pair.urls.clone());
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let config = config_get(&urls[1]).await;
+                let state = |v: Value| v["arguments"]["state"].as_str().unwrap_or("-").to_string();
+                seen.push((
+                    subnets_of(&config),
+                    ha_of(&config).is_some(),
+                    state(kea(&urls[0], "ha-heartbeat", None).await),
+                    state(kea(&urls[1], "ha-heartbeat", None).await),
+                ));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            seen
+        })
+    };
     let created = t
         .create_relationship(&admin(), &relationship_input("LoadBalance", "50", ""), &all)
         .await
         .unwrap();
+    for i in 0..2 {
+        pair.wait_state(i, "load-balancing").await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = watch.await.unwrap();
+    let mut runs: Vec<(String, String, usize)> = Vec::new();
+    for (_, _, a, b) in &seen {
+        match runs.last_mut() {
+            Some((x, y, n)) if x == a && y == b => *n += 1,
+            _ => runs.push((a.clone(), b.clone(), 1)),
+        }
+    }
+    eprintln!("{flavor:?} create: {runs:?}");
+    assert!(
+        seen.iter()
+            .all(|(subnets, ha, ..)| *ha || subnets.len() < 2),
+        "kea2 held the copies outside HA: {seen:?}"
+    );
     assert_eq!(created.name, "kea-pair");
     for (i, url) in pair.urls.iter().enumerate() {
         let config = config_get(url).await;

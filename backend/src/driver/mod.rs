@@ -234,6 +234,20 @@ pub trait DhcpDriver: Send + Sync {
     }
     /// This server's half of a new relationship (its scopes must already be on it).
     async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError>;
+    /// The second half of a new relationship, with `copies` of the first server's scopes that
+    /// this server lacks: where the server can, in one write, so that it never serves a copy
+    /// on its own (Kea: a subnet outside HA, with none of the partner's leases). By default
+    /// the copies, then the half.
+    async fn create_relationship_holding(
+        &self,
+        r: &RelationshipConfig,
+        copies: &[Scope],
+    ) -> Result<(), DriverError> {
+        for copy in copies {
+            self.put_scope(copy).await?;
+        }
+        self.create_relationship(r).await
+    }
     /// New parameters for a relationship; its scopes stay.
     async fn update_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError>;
     async fn delete_relationship(&self, name: &str) -> Result<(), DriverError>;

@@ -138,6 +138,13 @@ impl DhcpDriver for Serialized {
     async fn create_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
         locked!(self, self.inner.create_relationship(r))
     }
+    async fn create_relationship_holding(
+        &self,
+        r: &RelationshipConfig,
+        copies: &[Scope],
+    ) -> Result<(), DriverError> {
+        locked!(self, self.inner.create_relationship_holding(r, copies))
+    }
     async fn update_relationship(&self, r: &RelationshipConfig) -> Result<(), DriverError> {
         locked!(self, self.inner.update_relationship(r))
     }

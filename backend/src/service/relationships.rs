@@ -217,10 +217,9 @@ impl Tandem {
             let name = name.clone();
             async move { self.endpoint_of(&name).await }
         };
+        // The primary's half first, then the partner's with its copies of the scopes, in one
+        // write where the server can (Kea), so that a copy never serves on its own.
         let result: Result<(), ServiceError> = async {
-            for copy in &copies {
-                secondary.put_scope(copy).await?;
-            }
             primary
                 .create_relationship(&RelationshipConfig {
                     relationship: r.clone(),
@@ -229,11 +228,14 @@ impl Tandem {
                 })
                 .await?;
             secondary
-                .create_relationship(&RelationshipConfig {
-                    relationship: r.clone(),
-                    shared_secret: parsed.shared_secret.clone(),
-                    partner_endpoint: endpoint(&r.primary_server).await?,
-                })
+                .create_relationship_holding(
+                    &RelationshipConfig {
+                        relationship: r.clone(),
+                        shared_secret: parsed.shared_secret.clone(),
+                        partner_endpoint: endpoint(&r.primary_server).await?,
+                    },
+                    &copies,
+                )
                 .await?;
             Ok(())
         }

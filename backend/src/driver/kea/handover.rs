@@ -180,3 +180,71 @@ impl KeaDriver {
         }
     }
 }
+
+impl KeaDriver {
+    /// This server's half of a new relationship, with `copies` of the partner's scopes it
+    /// lacks, in one `config-set`: the copies never run outside HA (a subnet served alone with
+    /// none of the partner's leases would hand out addresses the partner has given).
+    pub(super) async fn create_half(
+        &self,
+        c: &RelationshipConfig,
+        copies: &[tandem_core::Scope],
+    ) -> Result<(), DriverError> {
+        let partner_url = c
+            .partner_endpoint
+            .clone()
+            .filter(|u| u.starts_with("http"))
+            .ok_or_else(|| {
+                self.refused(
+                    "secondary_server",
+                    "Kea's HA peers reach each other over HTTP: register the partner by its control agent's or its own HTTP control socket's URL",
+                )
+            })?;
+        if !self.url.starts_with("http") {
+            return Err(self.refused(
+                "primary_server",
+                format!(
+                    "Kea's HA peers reach each other over HTTP: register {} by its control agent's or its own HTTP control socket's URL",
+                    self.name
+                ),
+            ));
+        }
+        let offer = self.offer().await?;
+        let style = super::ha::HookStyle::for_version(&offer.version);
+        self.modify_config(|config| {
+            if let Some(r) = super::ha::relationship_of(config, Vec::new()) {
+                return Err(self.refused(
+                    "primary_server",
+                    format!(
+                        "{} is already in relationship {} (Kea has one HA relationship per server)",
+                        self.name, r.name
+                    ),
+                ));
+            }
+            if !copies.is_empty() {
+                self.rewrite_scopes(config, |scopes| {
+                    let mut touched = Vec::new();
+                    for copy in copies {
+                        // As put_scope writes a copy: checked, and placed as the source has it.
+                        let current = scopes.iter().find(|s| s.id == copy.id);
+                        let written =
+                            self.as_written(copy, current, super::writes::ScopeWrite::Whole)?;
+                        scopes.retain(|s| s.id != copy.id);
+                        scopes.push(written);
+                        touched.push(copy.id);
+                    }
+                    Ok(((), touched))
+                })?;
+            }
+            super::ha::set_relationship(
+                config,
+                &self.name,
+                &super::ha::PeerUrls::new(&self.url, &partner_url),
+                &c.relationship,
+                style,
+            );
+            Ok(())
+        })
+        .await
+    }
+}

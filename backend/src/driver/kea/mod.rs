@@ -589,23 +589,29 @@ impl KeaDriver {
         &self,
         change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
     ) -> Result<T, DriverError> {
-        self.modify_config_held(|config| {
-            let (read, _) = subnets::read(config);
-            let before: Vec<(subnets::Location, Scope)> =
-                read.into_iter().map(|(l, s, _)| (l, s)).collect();
-            let mut scopes: Vec<Scope> = before.iter().map(|(_, s)| s.clone()).collect();
-            let (out, touched) = change(&mut scopes)?;
-            for scope in scopes.iter().filter(|s| touched.contains(&s.id)) {
-                tandem_core::validate::scope_fits_on(Placement::InSubnet, &scopes, scope)
-                    .map_err(|errors| self.rejected(errors))?;
-            }
-            subnets::rewrite(config, &before, &scopes, &touched)
-                .map_err(|errors| self.rejected(errors))?;
-            Ok(out)
-        })
-        .await
+        self.modify_config_held(|config| self.rewrite_scopes(config, change))
+            .await
     }
 
+    /// [`KeaDriver::modify_held`]'s change, made on a configuration being written.
+    fn rewrite_scopes<T>(
+        &self,
+        config: &mut Value,
+        change: impl FnOnce(&mut Vec<Scope>) -> Result<(T, Vec<ScopeId>), DriverError>,
+    ) -> Result<T, DriverError> {
+        let (read, _) = subnets::read(config);
+        let before: Vec<(subnets::Location, Scope)> =
+            read.into_iter().map(|(l, s, _)| (l, s)).collect();
+        let mut scopes: Vec<Scope> = before.iter().map(|(_, s)| s.clone()).collect();
+        let (out, touched) = change(&mut scopes)?;
+        for scope in scopes.iter().filter(|s| touched.contains(&s.id)) {
+            tandem_core::validate::scope_fits_on(Placement::InSubnet, &scopes, scope)
+                .map_err(|errors| self.rejected(errors))?;
+        }
+        subnets::rewrite(config, &before, &scopes, &touched)
+            .map_err(|errors| self.rejected(errors))?;
+        Ok(out)
+    }
     /// A change that ran but was not saved: `command` worked, the `config-write` after it did
     /// not. Said plainly, never hidden.
     fn unsaved(&self, command: &str, e: DriverError) -> DriverError {
@@ -925,49 +931,16 @@ impl DhcpDriver for KeaDriver {
     }
 
     async fn create_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
-        let partner_url = c
-            .partner_endpoint
-            .clone()
-            .filter(|u| u.starts_with("http"))
-            .ok_or_else(|| {
-                self.refused(
-                    "secondary_server",
-                    "Kea's HA peers reach each other over HTTP: register the partner by its control agent's or its own HTTP control socket's URL",
-                )
-            })?;
-        if !self.url.starts_with("http") {
-            return Err(self.refused(
-                "primary_server",
-                format!(
-                    "Kea's HA peers reach each other over HTTP: register {} by its control agent's or its own HTTP control socket's URL",
-                    self.name
-                ),
-            ));
-        }
-        let offer = self.offer().await?;
-        let style = ha::HookStyle::for_version(&offer.version);
-        self.modify_config(|config| {
-            if let Some(r) = ha::relationship_of(config, Vec::new()) {
-                return Err(self.refused(
-                    "primary_server",
-                    format!(
-                        "{} is already in relationship {} (Kea has one HA relationship per server)",
-                        self.name, r.name
-                    ),
-                ));
-            }
-            ha::set_relationship(
-                config,
-                &self.name,
-                &ha::PeerUrls::new(&self.url, &partner_url),
-                &c.relationship,
-                style,
-            );
-            Ok(())
-        })
-        .await
+        self.create_half(c, &[]).await
     }
 
+    async fn create_relationship_holding(
+        &self,
+        c: &RelationshipConfig,
+        copies: &[Scope],
+    ) -> Result<(), DriverError> {
+        self.create_half(c, copies).await
+    }
     async fn update_relationship(&self, c: &RelationshipConfig) -> Result<(), DriverError> {
         let offer = self.offer().await?;
         let style = ha::HookStyle::for_version(&offer.version);

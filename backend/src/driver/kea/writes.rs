@@ -372,7 +372,7 @@ impl KeaDriver {
 
     /// The scope a write gives the server, from what it asks (`how`) and what the server
     /// holds (`current`): refused when the properties moved since the version it names.
-    fn as_written(
+    pub(super) fn as_written(
         &self,
         scope: &Scope,
         current: Option<&Scope>,
