@@ -1,5 +1,9 @@
-//! A change of a Kea pair's HA mode (or of which peer is active in hot standby), handed from
-//! one peer to the other so that one of them serves throughout.
+//! How a Kea pair's HA service is moved without both peers out at once: a change of HA mode
+//! (or of which peer is active in hot standby) handed from one peer to the other, the end of a
+//! partner's maintenance watched until it holds, and a new relationship's second half written
+//! with its copies of the scopes in one `config-set`.
+//!
+//! The change of mode:
 //!
 //! Kea restarts a server's HA service on `config-set`, and a peer whose mode differs from its
 //! partner's stays `waiting` while the partner is in its normal state (`isPartnerStateInvalid`
