@@ -175,6 +175,37 @@ async fn leases_on_a_kea_pair_are_deleted_and_cleared_on_both(flavor: Flavor) {
         add_lease(&pair.urls[1], ip, "02:00:00:00:00:0a", "", 0).await;
     }
 
+    // What Kea does by itself: a lease deleted by a command on one peer stays on the other
+    // (HA copies the leases its peers hand out, not a command's deletion).
+    for url in &pair.urls {
+        add_lease(url, "10.0.0.13", "02:00:00:00:00:0d", "", 0).await;
+    }
+    let del = kea(
+        &pair.urls[0],
+        "lease4-del",
+        Some(json!({ "ip-address": "10.0.0.13" })),
+    )
+    .await;
+    assert_eq!(del["result"], 0, "{del}");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        !leased(&pair.urls[0])
+            .await
+            .contains(&"10.0.0.13".to_string())
+    );
+    assert!(
+        leased(&pair.urls[1])
+            .await
+            .contains(&"10.0.0.13".to_string())
+    );
+    let gone = kea(
+        &pair.urls[1],
+        "lease4-del",
+        Some(json!({ "ip-address": "10.0.0.13" })),
+    )
+    .await;
+    assert_eq!(gone["result"], 0, "{gone}");
+
     let out = t
         .delete_lease(&admin(), &kea1, "10.0.0.10".parse().unwrap())
         .await
