@@ -184,7 +184,6 @@ fn actions(l: &LeaseHit, can: Can, back: &str) -> Option<impl IntoView + use<>> 
         }
     });
     let delete = can.delete.then(|| {
-        let partner_note = "on this server and on its partner";
         view! {
             <details class="confirm-inline">
                 <summary class="button small danger" data-action="delete-lease">
@@ -194,7 +193,7 @@ fn actions(l: &LeaseHit, can: Can, back: &str) -> Option<impl IntoView + use<>> 
                     {hidden("delete")}
                     <p>
                         {format!(
-                            "Delete the lease of {ip} {partner_note}? A client still using the address may keep it until it asks again: delete stale leases.",
+                            "Delete the lease of {ip} on this server and on its partner? A client still using the address may keep it until it asks again: delete stale leases.",
                         )}
                     </p>
                     <button type="submit" class="small danger" data-action="confirm-delete-lease">

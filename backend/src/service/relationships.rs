@@ -921,10 +921,10 @@ impl Tandem {
         let event = self.event(caller, action, "relationship", &what, Some(server));
         let id = self.begin(&event).await?;
         if !on {
-            // Kea: the end is watched until the pair stays out of maintenance (a heartbeat).
+            // Kea watches the end for a heartbeat, until the pair stays out of maintenance.
             self.progress(
                 &event.actor,
-                format!("maintenance of {name} ended on {server}; watching that the pair stays back in its normal state"),
+                format!("ending the maintenance of {name} from {server}: the pair is watched until it stays back in its normal state"),
             );
         }
         let state = self

@@ -91,10 +91,10 @@ impl KeaDriver {
                 }
                 // Synced (ready), or waiting only because the partner is back in its normal
                 // state in the old mode (and so sends it every lease it hands out).
-                ("ready", t) | ("waiting", t) if mine == "ready" || normal_state(t) => {
-                    if t != "partner-in-maintenance"
-                        && let Err(e) = self.command("ha-maintenance-start", None).await
-                    {
+                ("ready", t) | ("waiting", t)
+                    if (mine == "ready" && t != "partner-in-maintenance") || normal_state(t) =>
+                {
+                    if let Err(e) = self.command("ha-maintenance-start", None).await {
                         tracing::info!(server = %self.name, error = %e, "maintenance not started yet");
                     }
                 }
